@@ -1,0 +1,42 @@
+/**
+ * The handler table: one entry per operation in preload/contract/api.ts, checked by the compiler
+ * (a missing or mistyped handler fails the build). Transports never import handlers directly.
+ */
+import type { OperationName, OutputOf, ParsedInputOf } from '../../preload/contract';
+import { createBucketMapping, deleteBucketMapping, listBucketMappings } from '../datasets/bucketMappings';
+import { createDataset, deleteDataset, describeDataset } from '../datasets';
+import {
+  createProject,
+  deleteProject,
+  deleteProjectCascade,
+  describeProjects,
+  listProjectSummaries,
+} from '../projects';
+import { listTagsForResource, tagResource, untagResource } from '../projects/tags';
+import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
+import type { Context } from './context';
+
+type Handlers = {
+  [N in OperationName]: (ctx: Context, input: ParsedInputOf<N>) => OutputOf<N> | Promise<OutputOf<N>>;
+};
+
+export const handlers: Handlers = {
+  CreateProject: createProject,
+  DescribeProjects: describeProjects,
+  DeleteProject: deleteProject,
+  CreateDataset: createDataset,
+  DescribeDataset: describeDataset,
+  DeleteDataset: deleteDataset,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+  ListProjectSummaries: listProjectSummaries,
+  DeleteProjectCascade: deleteProjectCascade,
+  GetSettings: getSettings,
+  UpdateSettings: updateSettings,
+  GetApiCredentials: getApiCredentials,
+  GetAppInfo: getAppInfo,
+  CreateBucketMapping: createBucketMapping,
+  ListBucketMappings: listBucketMappings,
+  DeleteBucketMapping: deleteBucketMapping,
+};

@@ -1,0 +1,19 @@
+import type { Identity } from '../arn';
+import type { Db } from '../db';
+import type { Credentials } from '../home';
+import type { EventBus } from './events';
+
+/** What every handler gets: plain values and services, no transport and no Electron. */
+export interface Context {
+  db: Db;
+  home: string;
+  identity: Identity;
+  credentials: Credentials;
+  events: EventBus;
+  /** Epoch milliseconds; tests may pin it. */
+  now(): number;
+  /** Versions of the runtime, shown by About (Electron adds its own). */
+  versions: Record<string, string>;
+  /** Set by the HTTP transport while it listens. */
+  endpoint?: string;
+}

@@ -1,0 +1,69 @@
+/**
+ * The one path from a transport to a handler: look the operation up by name, parse its input
+ * with the contract's schema, run the handler, and return the envelope. IPC, HTTP and the CLI
+ * all call `invoke`; none of them knows a handler.
+ */
+import type { z } from 'zod';
+import {
+  isOperationName,
+  operations,
+  type ApiErrorData,
+  type OperationName,
+  type Result,
+} from '../../preload/contract';
+import { ServiceError } from '../errors';
+import { createLogger } from '../log';
+import { handlers } from './catalogue';
+import type { Context } from './context';
+
+const log = createLogger('api');
+
+export async function invoke(ctx: Context, name: string, input: unknown): Promise<Result<unknown>> {
+  if (!isOperationName(name)) {
+    return failure('UnknownOperationException', `Operation ${name} is not supported by Loupe.`);
+  }
+  const parsed = operations[name].input.safeParse(input ?? {}, { reportInput: true });
+  if (!parsed.success) return failure('ValidationException', describeIssues(parsed.error.issues));
+  try {
+    const handler = handlers[name] as (ctx: Context, input: unknown) => unknown;
+    return { ok: true, value: await handler(ctx, parsed.data) };
+  } catch (error) {
+    if (error instanceof ServiceError) return failure(error.code, error.message);
+    log.error('operation failed', { operation: name, error });
+    return failure('InternalServerError', 'Loupe experienced an internal error. The log has the details.');
+  }
+}
+
+/** Like `invoke`, for callers inside main that want the value or a thrown ServiceError. */
+export async function call<N extends OperationName>(
+  ctx: Context,
+  name: N,
+  input: z.input<(typeof operations)[N]['input']>,
+): Promise<unknown> {
+  const result = await invoke(ctx, name, input);
+  if (!result.ok) throw new ServiceError(result.error.code, result.error.message);
+  return result.value;
+}
+
+function failure(code: ApiErrorData['code'], message: string): Result<never> {
+  return { ok: false, error: { code, message } };
+}
+
+/** The service's wording: "1 validation error detected: Value 'x' at 'ProjectName' failed to …". */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const parts = issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'input';
+    const value = 'input' in issue ? formatValue(issue.input) : 'null';
+    const constraint = issue.code === 'invalid_type' && issue.input === undefined ? 'Member must not be null' : issue.message;
+    return `Value ${value} at '${field}' failed to satisfy constraint: ${constraint}`;
+  });
+  const count = parts.length === 1 ? '1 validation error detected' : `${parts.length} validation errors detected`;
+  return `${count}: ${parts.join('; ')}`;
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  if (typeof value === 'string') return `'${value.length > 100 ? `${value.slice(0, 100)}…` : value}'`;
+  const json = JSON.stringify(value);
+  return json.length > 100 ? `${json.slice(0, 100)}…` : json;
+}

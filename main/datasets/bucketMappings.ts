@@ -1,0 +1,40 @@
+/**
+ * Bucket mappings: `s3://bucket/key` in manifests and requests resolves to `<folder>/key`.
+ * A mapping is one of the folders the user registered; nothing outside it is ever read.
+ */
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { BucketMapping, OutputOf } from '../../preload/contract';
+import type { CreateBucketMappingInput, DeleteBucketMappingInput } from '../../preload/contract/schemas';
+import type { Context } from '../api/context';
+import * as q from '../db/queries';
+import { ServiceError } from '../errors';
+import { epochSeconds } from '../paging';
+
+export function createBucketMapping(ctx: Context, input: CreateBucketMappingInput): OutputOf<'CreateBucketMapping'> {
+  if (!isAbsolute(input.Folder)) {
+    throw new ServiceError('InvalidParameterException', `Folder must be an absolute path: ${input.Folder}`);
+  }
+  const folder = resolve(input.Folder);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ServiceError('InvalidParameterException', `Folder ${folder} does not exist or is not a folder.`);
+  }
+  const row = { bucket: input.Bucket, folder, createdMs: ctx.now() };
+  q.upsertBucketMapping(ctx.db, row);
+  return toMapping(q.findBucketMapping(ctx.db, input.Bucket) ?? row);
+}
+
+export function listBucketMappings(ctx: Context): OutputOf<'ListBucketMappings'> {
+  return { BucketMappings: q.listBucketMappings(ctx.db).map(toMapping) };
+}
+
+export function deleteBucketMapping(ctx: Context, input: DeleteBucketMappingInput): OutputOf<'DeleteBucketMapping'> {
+  if (!q.deleteBucketMappingRow(ctx.db, input.Bucket)) {
+    throw new ServiceError('ResourceNotFoundException', `No folder is mapped to the bucket ${input.Bucket}.`);
+  }
+  return {};
+}
+
+function toMapping(row: q.BucketMappingRow): BucketMapping {
+  return { Bucket: row.bucket, Folder: row.folder, CreationTimestamp: epochSeconds(row.createdMs) };
+}

@@ -1,0 +1,91 @@
+/**
+ * Datasets: at most one TRAIN and one TEST per project (L10812), their status and statistics.
+ * Importers, exporters and validation arrive with the datasets issue and live beside this file.
+ */
+import type { OutputOf } from '../../preload/contract';
+import type { CreateDatasetInput, DeleteDatasetInput, DescribeDatasetInput } from '../../preload/contract/schemas';
+import type { Context } from '../api/context';
+import { datasetArn } from '../arn';
+import { transaction } from '../db';
+import * as q from '../db/queries';
+import { notFound, ServiceError } from '../errors';
+import { epochSeconds } from '../paging';
+
+export function createDataset(ctx: Context, input: CreateDatasetInput): OutputOf<'CreateDataset'> {
+  if (input.DatasetSource && (input.DatasetSource.DatasetArn || input.DatasetSource.GroundTruthManifest)) {
+    // TODO(#3): manifest and copy sources come with the datasets issue.
+    throw new ServiceError(
+      'InvalidParameterException',
+      'This Loupe build creates empty datasets only; DatasetSource is not supported yet.',
+    );
+  }
+  const createdMs = ctx.now();
+  const dataset = transaction(ctx.db, () => {
+    const project = q.findProjectByArn(ctx.db, input.ProjectArn);
+    if (!project) throw notFound('project', input.ProjectArn);
+    if (q.findDatasetOfType(ctx.db, project.id, input.DatasetType)) {
+      throw new ServiceError(
+        'ResourceAlreadyExistsException',
+        `The project ${project.name} already has a ${input.DatasetType} dataset. Delete it before creating another.`,
+      );
+    }
+    const row = q.insertDataset(ctx.db, {
+      projectId: project.id,
+      type: input.DatasetType,
+      arn: datasetArn(project.arn, input.DatasetType, createdMs),
+      createdMs,
+      updatedMs: createdMs,
+      status: 'CREATE_COMPLETE',
+      statusMessage: 'The dataset was created successfully.',
+      statusMessageCode: 'SUCCESS',
+    });
+    if (input.Tags) q.upsertTags(ctx.db, row.arn, input.Tags);
+    return row;
+  });
+  ctx.events.resourcesChanged(dataset.arn, input.ProjectArn);
+  return { DatasetArn: dataset.arn };
+}
+
+export function requireDataset(ctx: Context, arn: string): q.DatasetRow {
+  const dataset = q.findDatasetByArn(ctx.db, arn);
+  if (!dataset) throw notFound('dataset', arn);
+  return dataset;
+}
+
+export function describeDataset(ctx: Context, input: DescribeDatasetInput): OutputOf<'DescribeDataset'> {
+  const dataset = requireDataset(ctx, input.DatasetArn);
+  return {
+    DatasetDescription: {
+      CreationTimestamp: epochSeconds(dataset.createdMs),
+      LastUpdatedTimestamp: epochSeconds(dataset.updatedMs),
+      Status: dataset.status,
+      StatusMessage: dataset.statusMessage,
+      StatusMessageCode: dataset.statusMessageCode,
+      DatasetStats: q.datasetStats(ctx.db, dataset.id),
+    },
+  };
+}
+
+const BUSY_DATASET_STATUSES = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS']);
+
+export function deleteDataset(ctx: Context, input: DeleteDatasetInput): OutputOf<'DeleteDataset'> {
+  const projectArn = transaction(ctx.db, () => {
+    const dataset = requireDataset(ctx, input.DatasetArn);
+    deleteDatasetCascade(ctx, dataset);
+    return q.findProjectById(ctx.db, dataset.projectId)?.arn;
+  });
+  ctx.events.resourcesChanged(input.DatasetArn, ...(projectArn ? [projectArn] : []));
+  return {};
+}
+
+/** Remove a dataset with its entries, labels and tags; refused while an import is writing to it. */
+export function deleteDatasetCascade(ctx: Context, dataset: q.DatasetRow): void {
+  if (BUSY_DATASET_STATUSES.has(dataset.status)) {
+    throw new ServiceError(
+      'ResourceInUseException',
+      `The dataset ${dataset.arn} is ${dataset.status}. Wait for it to finish, then delete it.`,
+    );
+  }
+  q.deleteTags(ctx.db, dataset.arn);
+  q.deleteDatasetRow(ctx.db, dataset.id);
+}

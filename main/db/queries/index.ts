@@ -1,0 +1,6 @@
+export * from './bucketMappings';
+export * from './datasets';
+export * from './projects';
+export * from './settings';
+export * from './tags';
+export * from './versions';

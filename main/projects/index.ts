@@ -1,0 +1,164 @@
+/**
+ * Projects: create, describe (the service's paging and filters), delete (the API's refusal and
+ * the console's cascade), and the summaries the Projects screen shows.
+ */
+import type {
+  DatasetMetadata,
+  OutputOf,
+  ProjectDescription,
+  ProjectSummary,
+} from '../../preload/contract';
+import type {
+  CreateProjectInput,
+  DeleteProjectInput,
+  DescribeProjectsInput,
+} from '../../preload/contract/schemas';
+import type { Context } from '../api/context';
+import { projectArn } from '../arn';
+import { transaction } from '../db';
+import * as q from '../db/queries';
+import { deleteDatasetCascade } from '../datasets';
+import { notFound, ServiceError } from '../errors';
+import { epochSeconds, decodePageToken, encodePageToken } from '../paging';
+
+export function createProject(ctx: Context, input: CreateProjectInput): OutputOf<'CreateProject'> {
+  const createdMs = ctx.now();
+  const arn = projectArn(ctx.identity, input.ProjectName, createdMs);
+  const project = transaction(ctx.db, () => {
+    if (q.findProjectByName(ctx.db, input.ProjectName)) {
+      throw new ServiceError('ResourceAlreadyExistsException', `A project named ${input.ProjectName} already exists.`);
+    }
+    const row = q.insertProject(ctx.db, {
+      name: input.ProjectName,
+      arn,
+      createdMs,
+      status: 'CREATED',
+      feature: input.Feature ?? 'CUSTOM_LABELS',
+      autoUpdate: input.AutoUpdate ?? null,
+    });
+    if (input.Tags) q.upsertTags(ctx.db, arn, input.Tags);
+    return row;
+  });
+  ctx.events.resourcesChanged(project.arn);
+  return { ProjectArn: project.arn };
+}
+
+export function describeProjects(ctx: Context, input: DescribeProjectsInput): OutputOf<'DescribeProjects'> {
+  const limit = input.MaxResults ?? 100;
+  const beforeId = input.NextToken === undefined ? undefined : decodePageToken(input.NextToken);
+  const rows = q.listProjects(ctx.db, {
+    names: input.ProjectNames,
+    features: input.Features,
+    limit: limit + 1,
+    beforeId,
+  });
+  const page = rows.slice(0, limit);
+  const descriptions: ProjectDescription[] = page.map((row) => ({
+    ProjectArn: row.arn,
+    CreationTimestamp: epochSeconds(row.createdMs),
+    Status: row.status,
+    Datasets: datasetsOf(ctx, row.id),
+    Feature: row.feature,
+    ...(row.autoUpdate ? { AutoUpdate: row.autoUpdate } : {}),
+  }));
+  const last = page.at(-1);
+  return {
+    ProjectDescriptions: descriptions,
+    ...(rows.length > limit && last ? { NextToken: encodePageToken(last.id) } : {}),
+  };
+}
+
+function datasetsOf(ctx: Context, projectId: number): DatasetMetadata[] {
+  return q.listDatasetsOfProject(ctx.db, projectId).map((dataset) => ({
+    CreationTimestamp: epochSeconds(dataset.createdMs),
+    DatasetType: dataset.type,
+    DatasetArn: dataset.arn,
+    Status: dataset.status,
+    StatusMessage: dataset.statusMessage,
+    StatusMessageCode: dataset.statusMessageCode,
+  }));
+}
+
+export function requireProject(ctx: Context, arn: string): q.ProjectRow {
+  const project = q.findProjectByArn(ctx.db, arn);
+  if (!project) throw notFound('project', arn);
+  return project;
+}
+
+/** The API's DeleteProject: refuses while the project still has datasets or models (L10174). */
+export function deleteProject(ctx: Context, input: DeleteProjectInput): OutputOf<'DeleteProject'> {
+  transaction(ctx.db, () => {
+    const project = requireProject(ctx, input.ProjectArn);
+    const children = q.countProjectChildren(ctx.db, project.id);
+    if (children.datasets > 0 || children.versions > 0) {
+      throw new ServiceError(
+        'ResourceInUseException',
+        `The project ${project.name} still has ${children.datasets} dataset(s) and ${children.versions} model(s). ` +
+          'Delete them before deleting the project.',
+      );
+    }
+    removeProject(ctx, project);
+  });
+  ctx.events.resourcesChanged(input.ProjectArn);
+  return { Status: 'DELETING' };
+}
+
+/**
+ * The console's delete (L10131): the project's models and datasets go with it, unless a model
+ * is training or running — those must be stopped first.
+ */
+export function deleteProjectCascade(ctx: Context, input: DeleteProjectInput): OutputOf<'DeleteProjectCascade'> {
+  transaction(ctx.db, () => {
+    const project = requireProject(ctx, input.ProjectArn);
+    const versions = q.listVersionArnsOfProject(ctx.db, project.id);
+    const busy = versions.filter((version) => BUSY_VERSION_STATUSES.has(version.status));
+    if (busy.length > 0) {
+      throw new ServiceError(
+        'ResourceInUseException',
+        `Stop the running or training models of ${project.name} first: ${busy.map((v) => v.arn).join(', ')}.`,
+      );
+    }
+    for (const version of versions) {
+      q.deleteTags(ctx.db, version.arn);
+      q.deleteVersionRow(ctx.db, version.id);
+    }
+    for (const dataset of q.listDatasetsOfProject(ctx.db, project.id)) deleteDatasetCascade(ctx, dataset);
+    removeProject(ctx, project);
+  });
+  ctx.events.resourcesChanged(input.ProjectArn);
+  return { Status: 'DELETING' };
+}
+
+const BUSY_VERSION_STATUSES = new Set(['TRAINING_IN_PROGRESS', 'STARTING', 'RUNNING', 'STOPPING', 'COPYING_IN_PROGRESS']);
+
+function removeProject(ctx: Context, project: q.ProjectRow): void {
+  q.deleteTags(ctx.db, project.arn);
+  q.deleteProjectRow(ctx.db, project.id);
+}
+
+/** Every project with the console's columns: versions, newest model's F1, status and message. */
+export function listProjectSummaries(ctx: Context): OutputOf<'ListProjectSummaries'> {
+  const latest = new Map(q.latestVersionPerProject(ctx.db).map((row) => [row.projectId, row]));
+  const projects: ProjectSummary[] = q.listProjects(ctx.db, { limit: -1 }).map((row) => {
+    const version = latest.get(row.id);
+    return {
+      ProjectArn: row.arn,
+      ProjectName: row.name,
+      CreationTimestamp: epochSeconds(row.createdMs),
+      Status: row.status,
+      VersionCount: version?.versionCount ?? 0,
+      Datasets: datasetsOf(ctx, row.id),
+      ...(version
+        ? {
+            LatestVersion: {
+              VersionName: version.name,
+              Status: version.status,
+              StatusMessage: version.statusMessage,
+              ...(version.f1Score === null ? {} : { F1Score: version.f1Score }),
+            },
+          }
+        : {}),
+    };
+  });
+  return { Projects: projects };
+}

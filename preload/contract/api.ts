@@ -1,0 +1,196 @@
+/**
+ * THE contract: every operation Loupe offers, with its input schema and output type, and every
+ * event. The same name is the IPC channel, the HTTP `X-Amz-Target` suffix
+ * (`RekognitionService.<Op>` or `LoupeService.<Op>`) and, kebab-cased, the CLI command.
+ *
+ * Adding an operation: add its input schema to schemas.ts, its output type and an entry below,
+ * a handler to main/api/catalogue.ts (the build fails until you do), and a test under test/main.
+ */
+import type { z } from 'zod';
+import type { Result } from './errors';
+import * as s from './schemas';
+
+/** Seconds since the epoch, fractional: how JSON 1.1 carries timestamps. */
+export type EpochSeconds = number;
+
+export type ProjectStatus = 'CREATING' | 'CREATED' | 'DELETING';
+export type DatasetStatus =
+  | 'CREATE_IN_PROGRESS'
+  | 'CREATE_COMPLETE'
+  | 'CREATE_FAILED'
+  | 'UPDATE_IN_PROGRESS'
+  | 'UPDATE_COMPLETE'
+  | 'UPDATE_FAILED'
+  | 'DELETE_IN_PROGRESS';
+export type DatasetStatusMessageCode = 'SUCCESS' | 'SERVICE_ERROR' | 'CLIENT_ERROR';
+export type ProjectVersionStatus =
+  | 'TRAINING_IN_PROGRESS'
+  | 'TRAINING_COMPLETED'
+  | 'TRAINING_FAILED'
+  | 'STARTING'
+  | 'RUNNING'
+  | 'FAILED'
+  | 'STOPPING'
+  | 'STOPPED'
+  | 'DELETING'
+  | 'COPYING_IN_PROGRESS'
+  | 'COPYING_COMPLETED'
+  | 'COPYING_FAILED';
+
+export interface DatasetMetadata {
+  CreationTimestamp: EpochSeconds;
+  DatasetType: 'TRAIN' | 'TEST';
+  DatasetArn: string;
+  Status: DatasetStatus;
+  StatusMessage: string;
+  StatusMessageCode: DatasetStatusMessageCode;
+}
+
+export interface ProjectDescription {
+  ProjectArn: string;
+  CreationTimestamp: EpochSeconds;
+  Status: ProjectStatus;
+  Datasets: DatasetMetadata[];
+  Feature: 'CUSTOM_LABELS' | 'CONTENT_MODERATION';
+  AutoUpdate?: 'ENABLED' | 'DISABLED';
+}
+
+export interface DatasetStats {
+  LabeledEntries: number;
+  TotalEntries: number;
+  TotalLabels: number;
+  ErrorEntries: number;
+}
+
+export interface DatasetDescription {
+  CreationTimestamp: EpochSeconds;
+  LastUpdatedTimestamp: EpochSeconds;
+  Status: DatasetStatus;
+  StatusMessage: string;
+  StatusMessageCode: DatasetStatusMessageCode;
+  DatasetStats: DatasetStats;
+}
+
+/** App-only: what the Projects screen shows per project (the console's columns). */
+export interface ProjectSummary {
+  ProjectArn: string;
+  ProjectName: string;
+  CreationTimestamp: EpochSeconds;
+  Status: ProjectStatus;
+  VersionCount: number;
+  Datasets: DatasetMetadata[];
+  /** The newest model version, if any: its F1 (Model performance), status and message. */
+  LatestVersion?: {
+    VersionName: string;
+    Status: ProjectVersionStatus;
+    StatusMessage: string;
+    F1Score?: number;
+  };
+}
+
+export interface Settings {
+  Language: s.Language;
+}
+
+export interface ApiCredentials {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  Region: string;
+  /** The HTTP endpoint when the API is being served, else absent. */
+  Endpoint?: string;
+}
+
+export interface AppInfo {
+  Name: string;
+  Version: string;
+  Versions: Record<string, string>;
+  Platform: string;
+  Home: string;
+}
+
+export interface BucketMapping {
+  Bucket: string;
+  Folder: string;
+  CreationTimestamp: EpochSeconds;
+}
+
+type Op<Input extends z.ZodType, Output, Service extends 'RekognitionService' | 'LoupeService'> = {
+  service: Service;
+  input: Input;
+  /** Phantom: carries the output type; never read at runtime. */
+  output?: Output;
+};
+const rekognition = <I extends z.ZodType, O>(input: I): Op<I, O, 'RekognitionService'> => ({
+  service: 'RekognitionService',
+  input,
+});
+const loupe = <I extends z.ZodType, O>(input: I): Op<I, O, 'LoupeService'> => ({ service: 'LoupeService', input });
+
+type Empty = Record<string, never>;
+
+export const operations = {
+  // The service's operations: same names, fields and errors.
+  CreateProject: rekognition<typeof s.CreateProjectInput, { ProjectArn: string }>(s.CreateProjectInput),
+  DescribeProjects: rekognition<
+    typeof s.DescribeProjectsInput,
+    { ProjectDescriptions: ProjectDescription[]; NextToken?: string }
+  >(s.DescribeProjectsInput),
+  DeleteProject: rekognition<typeof s.DeleteProjectInput, { Status: ProjectStatus }>(s.DeleteProjectInput),
+  CreateDataset: rekognition<typeof s.CreateDatasetInput, { DatasetArn: string }>(s.CreateDatasetInput),
+  DescribeDataset: rekognition<typeof s.DescribeDatasetInput, { DatasetDescription: DatasetDescription }>(
+    s.DescribeDatasetInput,
+  ),
+  DeleteDataset: rekognition<typeof s.DeleteDatasetInput, Empty>(s.DeleteDatasetInput),
+  TagResource: rekognition<typeof s.TagResourceInput, Empty>(s.TagResourceInput),
+  UntagResource: rekognition<typeof s.UntagResourceInput, Empty>(s.UntagResourceInput),
+  ListTagsForResource: rekognition<typeof s.ListTagsForResourceInput, { Tags: Record<string, string> }>(
+    s.ListTagsForResourceInput,
+  ),
+
+  // App operations.
+  ListProjectSummaries: loupe<typeof s.EmptyInput, { Projects: ProjectSummary[] }>(s.EmptyInput),
+  DeleteProjectCascade: loupe<typeof s.DeleteProjectCascadeInput, { Status: ProjectStatus }>(
+    s.DeleteProjectCascadeInput,
+  ),
+  GetSettings: loupe<typeof s.EmptyInput, Settings>(s.EmptyInput),
+  UpdateSettings: loupe<typeof s.UpdateSettingsInput, Settings>(s.UpdateSettingsInput),
+  GetApiCredentials: loupe<typeof s.EmptyInput, ApiCredentials>(s.EmptyInput),
+  GetAppInfo: loupe<typeof s.EmptyInput, AppInfo>(s.EmptyInput),
+  CreateBucketMapping: loupe<typeof s.CreateBucketMappingInput, BucketMapping>(s.CreateBucketMappingInput),
+  ListBucketMappings: loupe<typeof s.EmptyInput, { BucketMappings: BucketMapping[] }>(
+    s.EmptyInput,
+  ),
+  DeleteBucketMapping: loupe<typeof s.DeleteBucketMappingInput, Empty>(s.DeleteBucketMappingInput),
+} as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type InputOf<N extends OperationName> = z.input<Operations[N]['input']>;
+export type ParsedInputOf<N extends OperationName> = z.output<Operations[N]['input']>;
+export type OutputOf<N extends OperationName> = NonNullable<Operations[N]['output']>;
+
+export const operationNames = Object.keys(operations) as OperationName[];
+
+export function isOperationName(name: string): name is OperationName {
+  return Object.prototype.hasOwnProperty.call(operations, name);
+}
+
+/** Events pushed to every subscriber (IPC, Server-Sent Events). Past tense or progress nouns. */
+export interface Events {
+  /** Something about these resources changed; screens showing them refetch. */
+  ResourcesChanged: { ResourceArns: string[] };
+  SettingsChanged: Settings;
+}
+export type EventName = keyof Events;
+export const eventNames: EventName[] = ['ResourcesChanged', 'SettingsChanged'];
+
+/** `CreateProject` → `create-project`: the CLI command and the AWS CLI's spelling. */
+export function toKebabCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** What `window.loupe` is, inside Electron; renderer/api implements the same over HTTP. */
+export interface LoupeBridge {
+  call(name: string, input: unknown): Promise<Result<unknown>>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}

@@ -1,0 +1,157 @@
+/**
+ * Input schemas of every operation. The field names, ranges and patterns are the service's
+ * (Rekognition API reference, `spec/guide-notes-3.md` §5); app-only operations follow the same
+ * conventions (PascalCase fields, ARNs). A failed parse becomes a `ValidationException` whose
+ * message names the field, as the service's does.
+ *
+ * Pure TypeScript plus zod: imported by main/, preload/ and (type-only) renderer/.
+ */
+import { z } from 'zod';
+
+const NAME_PATTERN = /^[a-zA-Z0-9_.-]+$/;
+const patternMessage = 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.\\-]+';
+
+export const ResourceName = z
+  .string({ error: 'Member must not be null' })
+  .min(1, 'Member must have length greater than or equal to 1')
+  .max(255, 'Member must have length less than or equal to 255')
+  .regex(NAME_PATTERN, patternMessage);
+
+const arn = (what: string, pattern: RegExp) =>
+  z
+    .string({ error: 'Member must not be null' })
+    .min(20, 'Member must have length greater than or equal to 20')
+    .max(2048, 'Member must have length less than or equal to 2048')
+    .regex(pattern, `Member must be a ${what} ARN`);
+
+const ARN_PREFIX = String.raw`^arn:[a-z\d-]+:rekognition:[a-z\d-]+:\d{12}:project\/[a-zA-Z0-9_.\-]{1,255}`;
+export const ProjectArn = arn('project', new RegExp(`${ARN_PREFIX}\\/[0-9]+$`));
+export const DatasetArn = arn('dataset', new RegExp(`${ARN_PREFIX}\\/dataset\\/(train|test)\\/[0-9]+$`));
+export const ProjectVersionArn = arn(
+  'project version',
+  new RegExp(`${ARN_PREFIX}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$`),
+);
+/** Any taggable resource: a project, a dataset or a project version. */
+export const ResourceArn = arn('Rekognition resource', new RegExp(`${ARN_PREFIX}\\/.+$`));
+
+const TAG_KEY_PATTERN = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const TagKey = z
+  .string()
+  .min(1, 'Member must have length greater than or equal to 1')
+  .max(128, 'Member must have length less than or equal to 128')
+  .regex(TAG_KEY_PATTERN, 'Member must be a tag key that does not start with aws:');
+export const TagValue = z
+  .string()
+  .max(256, 'Member must have length less than or equal to 256')
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, 'Member must satisfy the tag value pattern');
+export const TagMap = z
+  .record(TagKey, TagValue)
+  .refine((tags) => Object.keys(tags).length <= 200, 'Member must have at most 200 entries');
+
+const maxResults = (max: number) =>
+  z
+    .number()
+    .int()
+    .min(1, 'Member must have value greater than or equal to 1')
+    .max(max, `Member must have value less than or equal to ${max}`)
+    .optional();
+const NextToken = z.string().max(1024, 'Member must have length less than or equal to 1024').optional();
+
+export const DatasetType = z.enum(['TRAIN', 'TEST'], {
+  error: 'Member must satisfy enum value set: [TRAIN, TEST]',
+});
+export const ProjectFeature = z.enum(['CUSTOM_LABELS', 'CONTENT_MODERATION'], {
+  error: 'Member must satisfy enum value set: [CUSTOM_LABELS, CONTENT_MODERATION]',
+});
+export const AutoUpdate = z.enum(['ENABLED', 'DISABLED'], {
+  error: 'Member must satisfy enum value set: [ENABLED, DISABLED]',
+});
+
+export const S3Object = z.object({
+  Bucket: z.string().min(3).max(255),
+  Name: z.string().min(1).max(1024),
+  Version: z.string().min(1).max(1024).optional(),
+});
+
+// --- Projects -------------------------------------------------------------------------------
+
+export const CreateProjectInput = z.object({
+  ProjectName: ResourceName,
+  Feature: ProjectFeature.optional(),
+  AutoUpdate: AutoUpdate.optional(),
+  Tags: TagMap.optional(),
+});
+
+export const DescribeProjectsInput = z.object({
+  NextToken,
+  MaxResults: maxResults(100),
+  ProjectNames: z.array(ResourceName).min(1).max(10).optional(),
+  Features: z.array(ProjectFeature).min(1).max(2).optional(),
+});
+
+export const DeleteProjectInput = z.object({ ProjectArn });
+
+/** App operation: the console's delete, which removes the project's models and datasets too. */
+export const DeleteProjectCascadeInput = z.object({ ProjectArn });
+
+// --- Datasets -------------------------------------------------------------------------------
+
+export const CreateDatasetInput = z.object({
+  ProjectArn,
+  DatasetType,
+  DatasetSource: z
+    .object({
+      GroundTruthManifest: z.object({ S3Object }).optional(),
+      DatasetArn: DatasetArn.optional(),
+    })
+    .optional(),
+  Tags: TagMap.optional(),
+});
+
+export const DescribeDatasetInput = z.object({ DatasetArn });
+export const DeleteDatasetInput = z.object({ DatasetArn });
+
+// --- Tags -----------------------------------------------------------------------------------
+
+export const TagResourceInput = z.object({ ResourceArn, Tags: TagMap });
+export const UntagResourceInput = z.object({
+  ResourceArn,
+  TagKeys: z.array(TagKey).max(200, 'Member must have length less than or equal to 200'),
+});
+export const ListTagsForResourceInput = z.object({ ResourceArn });
+
+// --- Settings, credentials, bucket mappings (app operations) -------------------------------
+
+export const Language = z.enum(['en', 'ko']);
+
+/** Operations that take no input still take an object, as the service's do. */
+export const EmptyInput = z.object({});
+
+export const UpdateSettingsInput = z.object({
+  Language: Language.optional(),
+});
+
+
+const BucketName = z
+  .string()
+  .min(3, 'Member must have length greater than or equal to 3')
+  .max(63, 'Member must have length less than or equal to 63')
+  .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'Member must be a valid S3 bucket name');
+const FolderPath = z.string().min(1, 'Member must not be empty').max(4096);
+
+export const CreateBucketMappingInput = z.object({ Bucket: BucketName, Folder: FolderPath });
+export const DeleteBucketMappingInput = z.object({ Bucket: BucketName });
+
+export type CreateProjectInput = z.infer<typeof CreateProjectInput>;
+export type DescribeProjectsInput = z.infer<typeof DescribeProjectsInput>;
+export type DeleteProjectInput = z.infer<typeof DeleteProjectInput>;
+export type CreateDatasetInput = z.infer<typeof CreateDatasetInput>;
+export type DescribeDatasetInput = z.infer<typeof DescribeDatasetInput>;
+export type DeleteDatasetInput = z.infer<typeof DeleteDatasetInput>;
+export type TagResourceInput = z.infer<typeof TagResourceInput>;
+export type UntagResourceInput = z.infer<typeof UntagResourceInput>;
+export type ListTagsForResourceInput = z.infer<typeof ListTagsForResourceInput>;
+export type UpdateSettingsInput = z.infer<typeof UpdateSettingsInput>;
+export type CreateBucketMappingInput = z.infer<typeof CreateBucketMappingInput>;
+export type DeleteBucketMappingInput = z.infer<typeof DeleteBucketMappingInput>;
+export type Language = z.infer<typeof Language>;
