@@ -1,0 +1,138 @@
+/**
+ * The `loupe` command line: every operation of the catalogue as a kebab-case command with
+ * AWS-CLI-style arguments, plus `serve`, `credentials` and `help`.
+ *
+ *   loupe create-project --project-name shelf --tags team=vision
+ *   loupe describe-projects --cli-input-json '{"MaxResults": 5}'
+ *   loupe serve --port 7800
+ */
+import { parseArgs } from 'node:util';
+import { operationNames, operations, toKebabCase, type OperationName } from '../../preload/contract';
+import { openLoupe } from '../api';
+import { startServer } from '../server';
+import { parseOperationArgs, UsageError } from './args';
+
+/** Exit codes as the AWS CLI uses them: 252 bad usage, 254 the service refused. */
+const EXIT_USAGE = 252;
+const EXIT_SERVICE = 254;
+
+const commandToOperation = new Map<string, OperationName>(operationNames.map((name) => [toKebabCase(name), name]));
+
+export const DEFAULT_PORT = 7800;
+
+export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.out.write(usage());
+      return 0;
+    }
+    if (command === 'serve') return await serve(rest, io.out);
+    if (command === 'credentials') return credentials(rest, io.out);
+    const operation = commandToOperation.get(command);
+    if (!operation) throw new UsageError(`Unknown command "${command}". Run "loupe help" for the list.`);
+    return await runOperation(operation, rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err.write(`loupe: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+async function runOperation(
+  name: OperationName,
+  words: string[],
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
+): Promise<number> {
+  const { input, options } = parseOperationArgs(operations[name].input, words);
+  const loupe = openLoupe({ home: options.home });
+  try {
+    const result = await loupe.invoke(name, input);
+    if (!result.ok) {
+      io.err.write(`An error occurred (${result.error.code}) when calling the ${name} operation: ${result.error.message}\n`);
+      return EXIT_SERVICE;
+    }
+    io.out.write(`${JSON.stringify(result.value, null, 4)}\n`);
+    return 0;
+  } finally {
+    loupe.close();
+  }
+}
+
+async function serve(words: string[], out: NodeJS.WritableStream): Promise<number> {
+  const { values } = parseCommandArgs(words, {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: String(DEFAULT_PORT) },
+    home: { type: 'string' },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${values.port}`);
+  const loupe = openLoupe({ home: values.home });
+  const server = await startServer({ loupe, host: values.host, port });
+  const { AccessKeyId, SecretAccessKey, Region } = loupe.ctx.credentials;
+  out.write(
+    [
+      `Loupe is serving on ${server.url}/#token=${server.sessionToken}`,
+      `Endpoint=${server.url}`,
+      `AccessKeyId=${AccessKeyId}`,
+      `SecretAccessKey=${SecretAccessKey}`,
+      `Region=${Region}`,
+      `Home=${loupe.ctx.home}`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  loupe.close();
+  return 0;
+}
+
+function credentials(words: string[], out: NodeJS.WritableStream): number {
+  const { values } = parseCommandArgs(words, { home: { type: 'string' }, port: { type: 'string' } });
+  const loupe = openLoupe({ home: values.home });
+  try {
+    const { AccessKeyId, SecretAccessKey, Region } = loupe.ctx.credentials;
+    const port = values.port ?? String(DEFAULT_PORT);
+    out.write(
+      `${JSON.stringify({ Endpoint: `http://127.0.0.1:${port}`, AccessKeyId, SecretAccessKey, Region }, null, 4)}\n`,
+    );
+    return 0;
+  } finally {
+    loupe.close();
+  }
+}
+
+function parseCommandArgs<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(words: string[], options: T) {
+  try {
+    return parseArgs({ args: words, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function usage(): string {
+  const rekognition = operationNames.filter((name) => operations[name].service === 'RekognitionService');
+  const app = operationNames.filter((name) => operations[name].service === 'LoupeService');
+  return [
+    'Usage: loupe <command> [--option value ...] [--cli-input-json JSON|file://path] [--home DIR]',
+    '',
+    'Commands:',
+    '  serve [--host 127.0.0.1] [--port 7800] [--home DIR]   serve the API and the web UI',
+    '  credentials [--home DIR]                               print the local API credentials as JSON',
+    '',
+    'Service operations (same names and fields as the Rekognition Custom Labels API):',
+    ...rekognition.map((name) => `  ${toKebabCase(name)}`),
+    '',
+    'Loupe operations:',
+    ...app.map((name) => `  ${toKebabCase(name)}`),
+    '',
+    'LOUPE_HOME chooses the Loupe home folder, as --home does.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, describe, it } from 'node:test';
+import { main } from '../../../main/cli';
+import { tempDir } from '../../support/loupe';
+
+const home = tempDir();
+after(() => rmSync(home, { recursive: true, force: true }));
+
+async function loupe(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: '', err: '' };
+  out.on('data', (c: Buffer) => (chunks.out += c.toString()));
+  err.on('data', (c: Buffer) => (chunks.err += c.toString()));
+  const code = await main([...args, ...(args[0] === 'help' ? [] : ['--home', home])], { out, err });
+  return { code, ...chunks };
+}
+
+describe('the loupe command line', () => {
+  it('creates a project from flags, with shorthand tags, and prints JSON', async () => {
+    const result = await loupe('create-project', '--project-name', 'cli-made', '--tags', 'team=vision,site=busan');
+    assert.equal(result.code, 0, result.err);
+    const { ProjectArn } = JSON.parse(result.out) as { ProjectArn: string };
+    assert.match(ProjectArn, /project\/cli-made\//);
+    const tags = await loupe('list-tags-for-resource', '--resource-arn', ProjectArn);
+    assert.deepEqual(JSON.parse(tags.out), { Tags: { site: 'busan', team: 'vision' } });
+  });
+
+  it('takes --cli-input-json, with flags overriding it, and list values', async () => {
+    await loupe('create-project', '--cli-input-json', '{"ProjectName": "from-json", "Tags": {"a": "b"}}');
+    const result = await loupe('describe-projects', '--project-names', 'from-json', 'cli-made', '--max-results', '5', '--output', 'json');
+    assert.equal(result.code, 0, result.err);
+    const names = (JSON.parse(result.out) as { ProjectDescriptions: { ProjectArn: string }[] }).ProjectDescriptions.map(
+      (p) => p.ProjectArn.split('/')[1],
+    );
+    assert.deepEqual(names.sort(), ['cli-made', 'from-json']);
+  });
+
+  it('reports a service error as the AWS CLI does, with exit code 254', async () => {
+    const result = await loupe('create-project', '--project-name', 'cli-made');
+    assert.equal(result.code, 254);
+    assert.match(result.err, /An error occurred \(ResourceAlreadyExistsException\) when calling the CreateProject operation/);
+  });
+
+  it('reports bad usage with exit code 252', async () => {
+    assert.equal((await loupe('create-project', '--no-such-option', 'x')).code, 252);
+    assert.equal((await loupe('launch-rockets')).code, 252);
+    assert.equal((await loupe('describe-projects', '--max-results', 'many')).code, 252);
+    assert.equal((await loupe('describe-projects', '--output', 'yaml')).code, 252);
+  });
+
+  it('lists every operation in help', async () => {
+    const result = await loupe('help');
+    assert.match(result.out, /create-project/);
+    assert.match(result.out, /list-tags-for-resource/);
+    assert.match(result.out, /serve \[--host 127\.0\.0\.1\] \[--port 7800\]/);
+  });
+
+  it('prints the credentials as JSON from the real executable', () => {
+    const run = spawnSync(process.execPath, [join(import.meta.dirname, '../../../main/cli/bin.mjs'), 'credentials', '--home', home], {
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const credentials = JSON.parse(run.stdout) as Record<string, string>;
+    assert.deepEqual(Object.keys(credentials).sort(), ['AccessKeyId', 'Endpoint', 'Region', 'SecretAccessKey']);
+    assert.equal(credentials.Endpoint, 'http://127.0.0.1:7800');
+  });
+});

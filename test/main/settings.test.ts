@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { aLoupe, tempDir } from '../support/loupe';
+
+describe('settings and credentials', () => {
+  it('persists the language across restarts and rejects unknown ones', async () => {
+    const home = tempDir();
+    const first = aLoupe({ home });
+    assert.deepEqual(await first.ok('GetSettings', {}), { Language: 'en' });
+    assert.deepEqual(await first.ok('UpdateSettings', { Language: 'ko' }), { Language: 'ko' });
+    assert.equal((await first.fails('UpdateSettings', { Language: 'fr' })).code, 'ValidationException');
+    first.dispose();
+    const second = aLoupe({ home });
+    assert.deepEqual(await second.ok('GetSettings', {}), { Language: 'ko' });
+    second.dispose();
+  });
+
+  it('creates API credentials once, readable by the owner only, and keeps them', async () => {
+    const home = tempDir();
+    const first = aLoupe({ home });
+    const credentials = await first.ok('GetApiCredentials', {});
+    assert.match(credentials.AccessKeyId, /^[A-Z0-9]{20}$/);
+    assert.ok(credentials.SecretAccessKey.length >= 40);
+    if (process.platform !== 'win32') assert.equal(statSync(join(home, 'credentials.json')).mode & 0o777, 0o600);
+    first.dispose();
+    const second = aLoupe({ home });
+    assert.deepEqual(await second.ok('GetApiCredentials', {}), credentials);
+    second.dispose();
+  });
+});
+
+describe('bucket mappings', () => {
+  it('maps a bucket to an existing folder, lists, replaces and deletes it', async () => {
+    const loupe = aLoupe();
+    try {
+      const folder = join(loupe.home, 'images');
+      mkdirSync(folder);
+      const created = await loupe.ok('CreateBucketMapping', { Bucket: 'my-bucket', Folder: folder });
+      assert.equal(created.Folder, folder);
+      assert.deepEqual((await loupe.ok('ListBucketMappings', {})).BucketMappings.map((m) => m.Bucket), ['my-bucket']);
+      await loupe.ok('DeleteBucketMapping', { Bucket: 'my-bucket' });
+      assert.deepEqual((await loupe.ok('ListBucketMappings', {})).BucketMappings, []);
+      assert.equal((await loupe.fails('DeleteBucketMapping', { Bucket: 'my-bucket' })).code, 'ResourceNotFoundException');
+    } finally {
+      loupe.dispose();
+    }
+  });
+
+  it('refuses a relative or missing folder and a bucket name S3 would refuse', async () => {
+    const loupe = aLoupe();
+    try {
+      assert.equal((await loupe.fails('CreateBucketMapping', { Bucket: 'b-1', Folder: 'relative/path' })).code, 'InvalidParameterException');
+      assert.equal(
+        (await loupe.fails('CreateBucketMapping', { Bucket: 'b-1', Folder: join(loupe.home, 'missing') })).code,
+        'InvalidParameterException',
+      );
+      assert.equal((await loupe.fails('CreateBucketMapping', { Bucket: 'Bad_Bucket', Folder: loupe.home })).code, 'ValidationException');
+    } finally {
+      loupe.dispose();
+    }
+  });
+});
