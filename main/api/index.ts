@@ -48,7 +48,8 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
     credentials,
     events: new EventBus(),
     now: options.now ?? Date.now,
-    versions: { loupe: loupeVersion(), node: process.versions.node, ...options.versions },
+    // The Electron bundle is CommonJS, where import.meta is empty: it passes its version in.
+    versions: { loupe: options.versions?.loupe ?? loupeVersion(), node: process.versions.node, ...options.versions },
   };
   return {
     ctx,

@@ -1,0 +1,105 @@
+/**
+ * Loupe's Electron entry, bundled to dist/app/main.cjs. It owns the process: one instance per
+ * home, the privileged schemes, a locked-down session, the window, the menu, and the IPC
+ * transport over the operation catalogue that main/api opens. No operation logic lives here.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { app, dialog, Menu, protocol, session, type BrowserWindow } from 'electron';
+import { openLoupe, type Loupe } from '../api';
+import { homePaths } from '../home';
+import { createLogger } from '../log';
+import { APP_SCHEME, appScheme, serveRendererFile } from './appProtocol';
+import { IMAGE_SCHEME, imageScheme, serveImage, type AllowedFolders } from './imageProtocol';
+import { registerIpc } from './ipc';
+import { buildMenu } from './menu';
+import { createMainWindow, hardenSession, hardenWebContents } from './window';
+
+const log = createLogger('app');
+
+// Before 'ready', in this order: the name decides the default userData folder, LOUPE_HOME
+// replaces it, and the single-instance lock lives in it (so two homes may run side by side).
+app.setName('Loupe');
+if (process.env.LOUPE_HOME) app.setPath('userData', resolve(process.env.LOUPE_HOME));
+protocol.registerSchemesAsPrivileged([appScheme, imageScheme]);
+app.enableSandbox();
+
+if (app.requestSingleInstanceLock()) {
+  start();
+} else {
+  // Another Loupe owns this home; it focuses its window on 'second-instance'.
+  app.quit();
+}
+
+function start(): void {
+  const home = app.getPath('userData');
+  const appRoot = app.getAppPath();
+  const rendererRoot = join(appRoot, 'dist', 'renderer');
+  const preload = join(appRoot, 'dist', 'app', 'preload.cjs');
+  // Image folders are registered by the dataset operations once images are shown; until then
+  // the image scheme refuses every request.
+  const imageFolders: AllowedFolders = () => [];
+
+  let loupe: Loupe | undefined;
+  let mainWindow: BrowserWindow | undefined;
+  let disposeIpc: (() => void) | undefined;
+
+  const openWindow = (): BrowserWindow => {
+    const window = createMainWindow({ preload, stateFile: join(home, 'window-state.json') });
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = undefined;
+    });
+    mainWindow = window;
+    return window;
+  };
+
+  const focusWindow = (): void => {
+    if (!loupe) return;
+    const window = mainWindow ?? openWindow();
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('second-instance', focusWindow);
+  app.on('activate', focusWindow);
+  app.on('window-all-closed', () => {
+    // macOS apps stay open without windows; the Dock icon reopens one ('activate').
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    disposeIpc?.();
+    loupe?.close();
+    loupe = undefined;
+  });
+
+  app
+    .whenReady()
+    .then(() => {
+      hardenSession(session.defaultSession);
+      protocol.handle(APP_SCHEME, (request) => serveRendererFile(request, rendererRoot));
+      protocol.handle(IMAGE_SCHEME, (request) => serveImage(request, imageFolders));
+
+      loupe = openLoupe({
+        home,
+        versions: {
+          loupe: app.getVersion(),
+          electron: process.versions.electron,
+          chrome: process.versions.chrome,
+          v8: process.versions.v8,
+        },
+      });
+      log.info('started', { home, version: app.getVersion(), electron: process.versions.electron });
+
+      const getWindow = (): BrowserWindow | undefined => mainWindow;
+      disposeIpc = registerIpc(loupe, getWindow);
+      Menu.setApplicationMenu(buildMenu({ loupe, getWindow, logFolder: dirname(homePaths(home).log) }));
+      openWindow();
+    })
+    .catch((error: unknown) => {
+      log.error('start-up failed', { error });
+      const message = error instanceof Error ? error.message : String(error);
+      dialog.showErrorBox('Loupe could not start', `${message}\n\nHome folder: ${home}`);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,112 @@
+/**
+ * The main window and the rules every web page in the app lives under: sandboxed, isolated,
+ * no Node, only our own `app://` origin, no permissions, no remote content. The rules follow
+ * Electron's security checklist (https://www.electronjs.org/docs/latest/tutorial/security).
+ */
+import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { createLogger } from '../log';
+import { APP_ENTRY_URL, isAppUrl } from './appProtocol';
+import { IMAGE_SCHEME } from './imageProtocol';
+import { loadWindowState, minimumWindowSize, trackWindowState } from './windowState';
+
+const log = createLogger('app');
+
+/** Schemes a page may request; everything else (http, https, ws, file, ftp…) is cancelled. */
+const allowedRequestSchemes = new Set(['app:', `${IMAGE_SCHEME}:`, 'data:', 'blob:', 'devtools:']);
+
+/** Lock a session down: no permissions, no devices, no network. */
+export function hardenSession(session: Session): void {
+  session.setPermissionRequestHandler((_contents, permission, callback) => {
+    log.warn('permission request denied', { permission });
+    callback(false);
+  });
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
+
+  session.webRequest.onBeforeRequest((details, callback) => {
+    const allowed = allowedRequestSchemes.has(schemeOf(details.url));
+    if (!allowed) log.warn('request blocked', { url: details.url.slice(0, 200) });
+    callback({ cancel: !allowed });
+  });
+  // The content security policy travels on every app:// response (appProtocol.ts); no other
+  // origin ever answers, since every other scheme is cancelled above.
+}
+
+/**
+ * Applied to every WebContents the app creates (app 'web-contents-created'): no navigation away
+ * from our origin, no new windows, no <webview>. https links open in the user's browser.
+ */
+export function hardenWebContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternally(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event) => {
+    if (isAppUrl(event.url)) return;
+    event.preventDefault();
+    openExternally(event.url);
+  });
+  // will-navigate covers the main frame; this covers frames inside it.
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame && !isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+export interface MainWindowOptions {
+  /** The bundled preload script (dist/app/preload.cjs). */
+  preload: string;
+  /** Where the window's bounds are remembered. */
+  stateFile: string;
+}
+
+export function createMainWindow({ preload, stateFile }: MainWindowOptions): BrowserWindow {
+  const state = loadWindowState(stateFile);
+  const window = new BrowserWindow({
+    ...state.bounds,
+    minWidth: minimumWindowSize.width,
+    minHeight: minimumWindowSize.height,
+    title: 'Loupe',
+    show: false,
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      // A file dropped outside a drop zone must not replace the app with a file:// page.
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+    },
+  });
+  trackWindowState(window, stateFile);
+  window.once('ready-to-show', () => {
+    if (state.isMaximized) window.maximize();
+    window.show();
+  });
+  window.webContents.on('render-process-gone', (_event, details) => {
+    log.error('renderer gone', { reason: details.reason, exitCode: details.exitCode });
+  });
+  window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
+    log.error('window failed to load', { url: APP_ENTRY_URL, error });
+  });
+  return window;
+}
+
+function openExternally(url: string): void {
+  if (schemeOf(url) !== 'https:') return;
+  shell.openExternal(url).catch((error: unknown) => log.warn('could not open link', { url, error }));
+}
+
+function schemeOf(url: string): string {
+  const colon = url.indexOf(':');
+  return colon < 0 ? '' : url.slice(0, colon + 1).toLowerCase();
+}

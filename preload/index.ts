@@ -1,0 +1,36 @@
+/**
+ * The sandboxed preload, bundled to dist/app/preload.cjs: exposes `window.loupe` (LoupeBridge)
+ * built from the contract's operation and event names. It refuses names the contract does not
+ * list and holds no other logic; main/app checks the sender and main/api validates the input.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { eventNames, operationNames, type LoupeBridge, type Result } from './contract';
+
+const operations = new Set<string>(operationNames);
+const events = new Set<string>(eventNames);
+
+const bridge: LoupeBridge = {
+  call(name: string, input: unknown): Promise<Result<unknown>> {
+    if (typeof name !== 'string' || !operations.has(name)) {
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'UnknownOperationException', message: `Operation ${String(name)} is not supported by Loupe.` },
+      });
+    }
+    return ipcRenderer.invoke(name, input) as Promise<Result<unknown>>;
+  },
+
+  on(event: string, listener: (payload: unknown) => void): () => void {
+    if (typeof event !== 'string' || !events.has(event)) throw new Error(`Unknown Loupe event: ${String(event)}`);
+    if (typeof listener !== 'function') throw new TypeError('The listener must be a function.');
+    const channel = `event:${event}`;
+    // The renderer never sees the IPC event object, only the payload.
+    const wrapper = (_event: IpcRendererEvent, payload: unknown): void => listener(payload);
+    ipcRenderer.on(channel, wrapper);
+    return () => {
+      ipcRenderer.removeListener(channel, wrapper);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('loupe', bridge);

@@ -1,0 +1,123 @@
+/**
+ * The Electron app itself, driven by Playwright's `_electron` against a temporary LOUPE_HOME.
+ * Needs the Electron binary (node_modules/electron/dist, fetched by electron's install script);
+ * without it the suite skips itself and says why. Builds the app first if dist/ is missing.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { ElectronApplication, Page } from '@playwright/test';
+import type { LoupeBridge, Result } from '../../preload/contract';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SKIP_MESSAGE = 'Electron binary not installed (node_modules/electron/dist missing): skipping the Electron suite';
+
+/** The Electron executable, resolved the way the electron package does, without downloading. */
+function electronBinary(): string | undefined {
+  const pathFile = join(root, 'node_modules', 'electron', 'path.txt');
+  if (!existsSync(pathFile)) return undefined;
+  const executable = readFileSync(pathFile, 'utf8').trim();
+  const distFolder = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(root, 'node_modules', 'electron', 'dist');
+  const binary = join(distFolder, executable);
+  return existsSync(binary) ? binary : undefined;
+}
+
+/** What the page sees; evaluated in the renderer, so only the bridge and plain values cross. */
+type PageGlobals = typeof globalThis & { loupe?: LoupeBridge; require?: unknown; process?: unknown };
+
+const binary = electronBinary();
+
+describe('the Electron app', { skip: binary ? false : SKIP_MESSAGE }, () => {
+  let app: ElectronApplication;
+  let page: Page;
+  let home: string;
+
+  before(async () => {
+    const built = ['dist/app/main.cjs', 'dist/app/preload.cjs', 'dist/renderer/index.html'].every((file) =>
+      existsSync(join(root, file)),
+    );
+    if (!built) {
+      execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+    }
+    home = mkdtempSync(join(tmpdir(), 'loupe-e2e-'));
+    const { _electron } = await import('@playwright/test');
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    app = await _electron.launch({
+      executablePath: binary,
+      args: [root],
+      cwd: root,
+      env: { ...env, LOUPE_HOME: home },
+    });
+    page = await app.firstWindow();
+    await page.waitForLoadState('domcontentloaded');
+  });
+
+  after(async () => {
+    await app?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('opens one window titled Loupe on the app:// origin', async () => {
+    const titles = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.getTitle()));
+    assert.equal(titles.length, 1);
+    assert.match(titles[0] ?? '', /Loupe/);
+    assert.match(page.url(), /^app:\/\/loupe\//);
+  });
+
+  it('gives the page window.loupe and no Node', async () => {
+    const seen = await page.evaluate(() => {
+      const g = globalThis as PageGlobals;
+      return {
+        loupe: typeof g.loupe,
+        call: typeof g.loupe?.call,
+        on: typeof g.loupe?.on,
+        require: typeof g.require,
+        process: typeof g.process,
+      };
+    });
+    assert.deepEqual(seen, { loupe: 'object', call: 'function', on: 'function', require: 'undefined', process: 'undefined' });
+  });
+
+  it('runs an operation through IPC', async () => {
+    const result = await page.evaluate(() =>
+      (globalThis as PageGlobals).loupe!.call('CreateProject', { ProjectName: 'e2e' }),
+    ) as Result<{ ProjectArn: string }>;
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.match(result.value.ProjectArn, /^arn:aws:rekognition:[^:]+:\d+:project\/e2e\/\d+$/);
+  });
+
+  it('refuses names the contract does not list', async () => {
+    const refused = await page.evaluate(async () => {
+      const loupe = (globalThis as PageGlobals).loupe!;
+      const call = await loupe.call('RunShellCommand', {});
+      let on = '';
+      try {
+        loupe.on('SomethingHappened', () => undefined);
+      } catch (error) {
+        on = (error as Error).message;
+      }
+      return { call, on };
+    });
+    assert.equal(refused.call.ok ? 'ok' : refused.call.error.code, 'UnknownOperationException');
+    assert.match(refused.on, /Unknown Loupe event/);
+  });
+
+  // http, not https: an https link would (rightly) open in the user's browser.
+  it('keeps the window on its own origin and opens no new windows', async () => {
+    const denied = await page.evaluate(() => window.open('http://127.0.0.1:9/') === null);
+    assert.ok(denied, 'window.open returned a window');
+    await page.evaluate(() => {
+      window.location.href = 'http://127.0.0.1:9/';
+    });
+    await new Promise((done) => setTimeout(done, 500));
+    assert.match(page.url(), /^app:\/\/loupe\//);
+    const count = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length);
+    assert.equal(count, 1);
+  });
+});
