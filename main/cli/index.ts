@@ -20,7 +20,12 @@ const commandToOperation = new Map<string, OperationName>(operationNames.map((na
 
 export const DEFAULT_PORT = 7800;
 
-export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+export interface Io {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {

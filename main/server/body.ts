@@ -1,0 +1,85 @@
+import type { IncomingMessage } from 'node:http';
+import { ServiceError } from '../errors';
+
+export const MiB = 1024 * 1024;
+
+/**
+ * API bodies up to 8 MiB: DetectCustomLabels carries images of up to 4 MB as base64 (about
+ * 5.4 MB) plus the rest of the JSON.
+ */
+export const MAX_API_BODY_BYTES = 8 * MiB;
+
+/** Answered with 413; the type stays the service's SerializationException so SDKs map it. */
+export class BodyTooLargeError extends ServiceError {
+  readonly status = 413;
+
+  constructor(limitBytes: number) {
+    super(
+      'SerializationException',
+      `The request body is larger than ${formatLimit(limitBytes)}, the most Loupe accepts in one request. ` +
+        'Send a smaller image (the service limit is 4 MB as bytes) or reference it by S3Object.',
+    );
+  }
+}
+
+function formatLimit(bytes: number): string {
+  return bytes >= MiB ? `${bytes / MiB} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+/**
+ * Read the whole body, refusing past `limitBytes` (from Content-Length up front, or while
+ * reading a chunked body). A refused body is drained rather than left half-read, so the 413
+ * answer reaches the client before the connection closes.
+ */
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limitBytes) {
+      drain(req);
+      reject(new BodyTooLargeError(limitBytes));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        cleanup();
+        chunks.length = 0;
+        drain(req);
+        reject(new BodyTooLargeError(limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = (): void => {
+      if (req.complete) return;
+      cleanup();
+      reject(new Error('The client closed the connection before sending the whole body.'));
+    };
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+/** Discard the rest of a body we will not use, so the response can be read by the client. */
+export function drain(req: IncomingMessage): void {
+  req.on('error', () => undefined);
+  req.resume();
+}

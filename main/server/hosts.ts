@@ -1,0 +1,50 @@
+/**
+ * DNS-rebinding and cross-site defence. A page on another site can point its own host name at
+ * 127.0.0.1; the browser then sends that name in Host. Bound to loopback, only our own names
+ * are accepted. Requests that carry an Origin (browsers do on POST and EventSource) must come
+ * from the page this server serves. No CORS headers are ever sent, so other origins cannot read
+ * responses either.
+ */
+import { isIP } from 'node:net';
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || (isIP(bare) === 4 && bare.startsWith('127.'));
+}
+
+/** The name to put in a URL for `host` (IPv6 in brackets; wildcard binds reached via loopback). */
+export function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+/**
+ * Which Host headers to accept. Bound to loopback: our names with our port. Bound elsewhere
+ * (a kiosk on the LAN) the machine may be reached under names we cannot know, so any Host is
+ * accepted and the credentials and session token are the protection.
+ */
+export function createHostCheck(boundHost: string, port: number): (host: string | undefined) => boolean {
+  if (!isLoopbackHost(boundHost)) return () => true;
+  const names = new Set([...LOOPBACK_NAMES, urlHost(boundHost).toLowerCase()]);
+  const allowed = new Set<string>();
+  for (const name of names) {
+    allowed.add(`${name}:${port}`);
+    if (port === 80) allowed.add(name);
+  }
+  return (host) => host !== undefined && allowed.has(host.trim().toLowerCase());
+}
+
+/** When the browser says where the request comes from, it must be this server's own page. */
+export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  if (!host) return false;
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'http:' && url.host === new URL(`http://${host}`).host;
+  } catch {
+    return false;
+  }
+}

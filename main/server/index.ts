@@ -1,0 +1,237 @@
+/**
+ * The HTTP transport: the Rekognition JSON 1.1 API (SigV4 or the web UI's session token), the
+ * sign-in endpoint, contract events over SSE, and the built web UI, on one port.
+ *
+ *   POST /          X-Amz-Target: RekognitionService.<Op> | LoupeService.<Op>   → loupe.invoke
+ *   POST /session   {AccessKeyId, SecretAccessKey} → {Token}
+ *   GET  /events    ?token=<session token>  → text/event-stream
+ *   GET  /*         files of rendererDir; index.html for `/` and app routes
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Loupe } from '../api';
+import { ServiceError } from '../errors';
+import { createLogger } from '../log';
+import { createSessionToken, handleSignIn, identifyCaller, isSessionToken, verifyCaller } from './auth';
+import { BodyTooLargeError, MAX_API_BODY_BYTES, drain, readBody } from './body';
+import { EventStreams } from './events';
+import { createHostCheck, isSameOrigin, urlHost } from './hosts';
+import { failureOf, operationOfTarget, parseJsonBody, sendError, sendJson, sendPlain } from './json11';
+import { serveStatic } from './static';
+
+export interface ServerOptions {
+  loupe: Loupe;
+  /** Interface to listen on; 127.0.0.1 unless told otherwise. */
+  host?: string;
+  /** 7800 by default; 0 picks any free port. */
+  port?: number;
+  /** The built web UI; <repo>/dist/renderer by default. */
+  rendererDir?: string;
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:7800 */
+  url: string;
+  /** The web UI's bearer token, valid until the server closes. */
+  sessionToken: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 7800;
+/** How long close() lets in-flight requests finish before cutting their connections. */
+const CLOSE_GRACE_MS = 2_000;
+
+const log = createLogger('server');
+
+/** Headers on every response: no sniffing, no referrer, nothing embeddable by other sites. */
+const COMMON_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+function defaultRendererDir(): string {
+  // A CommonJS bundle (the Electron app) has an empty import.meta: it must say where the UI is.
+  const here = (import.meta as { url?: string }).url;
+  if (!here) throw new Error('startServer needs rendererDir when Loupe runs from a bundle.');
+  return fileURLToPath(new URL('../../dist/renderer', here));
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { loupe } = options;
+  const host = options.host ?? DEFAULT_HOST;
+  const rendererDir = options.rendererDir ?? defaultRendererDir();
+  const sessionToken = createSessionToken();
+  const streams = new EventStreams(loupe.ctx.events);
+  let isHostAllowed: (host: string | undefined) => boolean = () => false;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestTarget = req.url ?? '/';
+    const mark = requestTarget.indexOf('?');
+    const rawPath = mark === -1 ? requestTarget : requestTarget.slice(0, mark);
+    const query = mark === -1 ? '' : requestTarget.slice(mark + 1);
+    if (!isHostAllowed(req.headers.host)) {
+      drain(req);
+      sendPlain(res, 403, 'Forbidden: this server answers only to its own host name.');
+      return;
+    }
+    const method = req.method ?? 'GET';
+    if (method === 'POST' && (rawPath === '/' || rawPath === '/session')) {
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host)) {
+        drain(req);
+        sendError(res, 'AccessDeniedException', 'Requests from other web pages are not accepted.');
+        return;
+      }
+      if (rawPath === '/') await handleApi(req, res, rawPath, query);
+      else await handleSignIn(req, res, loupe.ctx.credentials, sessionToken);
+      return;
+    }
+    if (method === 'GET' && rawPath === '/events') {
+      const token = new URLSearchParams(query).get('token') ?? bearerToken(req);
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host) || !isSessionToken(token, sessionToken)) {
+        sendPlain(res, 403, 'Forbidden: /events needs ?token=<session token>.');
+        return;
+      }
+      streams.attach(res);
+      return;
+    }
+    if (method === 'GET' || method === 'HEAD') {
+      await serveStatic(req, res, rendererDir, rawPath);
+      return;
+    }
+    drain(req);
+    if (method === 'POST') {
+      sendError(res, 'UnknownOperationException', `POST ${rawPath} is not an API path; send API requests to /.`, {
+        status: 404,
+      });
+      return;
+    }
+    sendPlain(res, 405, `Method ${method} is not allowed.`, { Allow: 'GET, HEAD, POST' });
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> => {
+    const { credentials } = loupe.ctx;
+    const caller = identifyCaller(req.headers, credentials, sessionToken, Date.now());
+    const body = await readBody(req, MAX_API_BODY_BYTES);
+    await verifyCaller(
+      caller,
+      { method: req.method ?? 'POST', path, query: queryRecord(query), headers: signableHeaders(req), body },
+      credentials,
+    );
+    const operation = operationOfTarget(header(req, 'x-amz-target'));
+    const input = parseJsonBody(body);
+    const result = await loupe.invoke(operation, input);
+    if (result.ok) sendJson(res, 200, result.value);
+    else sendError(res, result.error.code, result.error.message);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const started = Date.now();
+    const requestId = randomUUID();
+    res.setHeader('x-amzn-RequestId', requestId);
+    for (const [name, value] of Object.entries(COMMON_HEADERS)) res.setHeader(name, value);
+    res.on('finish', () => logIfFailed(req, res, requestId, started));
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof BodyTooLargeError) {
+        res.setHeader('Connection', 'close');
+        sendError(res, error.code, error.message, { status: error.status });
+      } else if (error instanceof ServiceError) {
+        sendError(res, error.code, error.message);
+      } else {
+        sendError(res, 'InternalServerError', 'Loupe experienced an internal error. The log has the details.', {
+          cause: error,
+        });
+      }
+    });
+  });
+
+  const port = await listen(server, host, options.port ?? DEFAULT_PORT);
+  isHostAllowed = createHostCheck(host, port);
+  const url = `http://${urlHost(host)}:${port}`;
+  loupe.ctx.endpoint = url;
+  log.info('listening', { url, rendererDir });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      if (loupe.ctx.endpoint === url) delete loupe.ctx.endpoint;
+      server.close((error) => {
+        clearTimeout(force);
+        if (error) reject(error);
+        else {
+          log.info('closed', { url });
+          resolve();
+        }
+      });
+      streams.closeAll();
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      force.unref();
+    });
+    return closing;
+  };
+
+  return { url, sessionToken, close };
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      server.on('error', (error) => log.error('server error', { error }));
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function bearerToken(req: IncomingMessage): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header(req, 'authorization') ?? '')?.[1];
+}
+
+/** Headers as SigV4 canonicalises them: lower-case names, repeated values joined with ','. */
+function signableHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values) headers[name] = values.join(',');
+  }
+  return headers;
+}
+
+function queryRecord(query: string): Record<string, string | string[]> {
+  const record: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(query)) {
+    const existing = record[key];
+    record[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return record;
+}
+
+function logIfFailed(req: IncomingMessage, res: ServerResponse, requestId: string, started: number): void {
+  if (res.statusCode < 400) return;
+  const failure = failureOf(res);
+  const fields = {
+    method: req.method,
+    // The path only: /events carries the session token in its query.
+    path: (req.url ?? '/').split('?', 1)[0],
+    target: header(req, 'x-amz-target'),
+    status: res.statusCode,
+    type: failure?.type,
+    message: failure?.message,
+    requestId,
+    durationMs: Date.now() - started,
+    ...(failure?.cause === undefined ? {} : { error: failure.cause }),
+  };
+  if (res.statusCode >= 500) log.error('request failed', fields);
+  else log.warn('request failed', fields);
+}

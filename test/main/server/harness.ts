@@ -1,0 +1,104 @@
+/**
+ * A Loupe on a temp home behind a real server on a free port, plus the ways tests call it:
+ * the real AWS SDK client, and a raw signed fetch for requests the SDK would never send.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { openLoupe, type Loupe } from '../../../main/api';
+import { startServer, type RunningServer, type ServerOptions } from '../../../main/server';
+
+export interface Harness {
+  home: string;
+  loupe: Loupe;
+  server: RunningServer;
+  /** host:port of the server, for Host headers. */
+  authority: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: Omit<Partial<ServerOptions>, 'loupe'> = {}): Promise<Harness> {
+  const home = mkdtempSync(join(tmpdir(), 'loupe-'));
+  const loupe = openLoupe({ home });
+  const server = await startServer({ loupe, port: 0, ...options });
+  return {
+    home,
+    loupe,
+    server,
+    authority: new URL(server.url).host,
+    close: async () => {
+      await server.close();
+      loupe.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface KeyPair {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export function localKeys(harness: Harness): KeyPair {
+  const { AccessKeyId, SecretAccessKey } = harness.loupe.ctx.credentials;
+  return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey };
+}
+
+export function rekognitionClient(harness: Harness, region: string, keys: KeyPair = localKeys(harness)): RekognitionClient {
+  return new RekognitionClient({ endpoint: harness.server.url, region, credentials: keys });
+}
+
+export interface SignedRequestOptions {
+  target?: string;
+  body?: string;
+  keys?: KeyPair;
+  region?: string;
+  signingDate?: Date;
+  /** Extra headers, signed along with the rest. */
+  headers?: Record<string, string>;
+  /** Headers changed after signing (what a tampering proxy would do). */
+  afterSigning?: Record<string, string>;
+  /** Applied to the body after signing. */
+  bodyAfterSigning?: string;
+}
+
+/** A request signed the way AWS clients sign, sent with fetch. */
+export async function signedFetch(harness: Harness, options: SignedRequestOptions = {}): Promise<Response> {
+  const body = options.body ?? '{}';
+  const headers: Record<string, string> = {
+    host: harness.authority,
+    'content-type': 'application/x-amz-json-1.1',
+    ...(options.target === undefined ? {} : { 'x-amz-target': options.target }),
+    ...options.headers,
+  };
+  const signer = new SignatureV4({
+    service: 'rekognition',
+    region: options.region ?? 'us-east-1',
+    credentials: options.keys ?? localKeys(harness),
+    sha256: Hash.bind(null, 'sha256'),
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    new HttpRequest({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', path: '/', headers, body }),
+    options.signingDate ? { signingDate: options.signingDate } : {},
+  );
+  const sent: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...signed.headers, ...options.afterSigning })) {
+    if (name !== 'host') sent[name] = String(value);
+  }
+  return fetch(`${harness.server.url}/`, { method: 'POST', headers: sent, body: options.bodyAfterSigning ?? body });
+}
+
+export interface ErrorBody {
+  __type: string;
+  Message: string;
+}
+
+export async function errorOf(response: Response): Promise<ErrorBody & { status: number; header: string | null }> {
+  const body = (await response.json()) as ErrorBody;
+  return { ...body, status: response.status, header: response.headers.get('x-amzn-errortype') };
+}
