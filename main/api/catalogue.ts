@@ -6,6 +6,13 @@ import type { OperationName, OutputOf, ParsedInputOf } from '../../preload/contr
 import { createBucketMapping, deleteBucketMapping, listBucketMappings } from '../datasets/bucketMappings';
 import { createDataset, deleteDataset, describeDataset } from '../datasets';
 import {
+  distributeDatasetEntries,
+  listDatasetEntries,
+  listDatasetLabels,
+  updateDatasetEntries,
+} from '../datasets/entries';
+import { cancelJob, listJobs } from '../jobs';
+import {
   createProject,
   deleteProject,
   deleteProjectCascade,
@@ -27,6 +34,12 @@ export const handlers: Handlers = {
   CreateDataset: createDataset,
   DescribeDataset: describeDataset,
   DeleteDataset: deleteDataset,
+  ListDatasetEntries: listDatasetEntries,
+  ListDatasetLabels: listDatasetLabels,
+  UpdateDatasetEntries: updateDatasetEntries,
+  DistributeDatasetEntries: distributeDatasetEntries,
+  ListJobs: listJobs,
+  CancelJob: cancelJob,
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { LOCAL_ACCOUNT } from '../arn';
 import { openDatabase } from '../db';
 import { homePaths, loadOrCreateCredentials, resolveHome } from '../home';
-import { configureLogFile } from '../log';
+import { configureLogFile, releaseLogFile } from '../log';
+import { abortAllJobs } from '../jobs';
 import type { Context } from './context';
 import { invoke } from './dispatcher';
 import { EventBus } from './events';
@@ -54,6 +55,10 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
   return {
     ctx,
     invoke: (name, input) => invoke(ctx, name, input),
-    close: () => db.close(),
+    close: () => {
+      abortAllJobs(ctx);
+      db.close();
+      releaseLogFile(paths.log);
+    },
   };
 }

@@ -10,15 +10,14 @@ import { transaction } from '../db';
 import * as q from '../db/queries';
 import { notFound, ServiceError } from '../errors';
 import { epochSeconds } from '../paging';
+import { startDatasetCopy, startManifestImport } from './create';
 
 export function createDataset(ctx: Context, input: CreateDatasetInput): OutputOf<'CreateDataset'> {
-  if (input.DatasetSource && (input.DatasetSource.DatasetArn || input.DatasetSource.GroundTruthManifest)) {
-    // TODO(#3): manifest and copy sources come with the datasets issue.
-    throw new ServiceError(
-      'InvalidParameterException',
-      'This Loupe build creates empty datasets only; DatasetSource is not supported yet.',
-    );
+  const source = input.DatasetSource;
+  if (source?.DatasetArn && source.GroundTruthManifest) {
+    throw new ServiceError('InvalidParameterException', 'Give DatasetSource either a GroundTruthManifest or a DatasetArn, not both.');
   }
+  const copyFrom = source?.DatasetArn ? requireDataset(ctx, source.DatasetArn) : undefined;
   const createdMs = ctx.now();
   const dataset = transaction(ctx.db, () => {
     const project = q.findProjectByArn(ctx.db, input.ProjectArn);
@@ -42,8 +41,19 @@ export function createDataset(ctx: Context, input: CreateDatasetInput): OutputOf
     if (input.Tags) q.upsertTags(ctx.db, row.arn, input.Tags);
     return row;
   });
-  ctx.events.resourcesChanged(dataset.arn, input.ProjectArn);
+  if (source?.GroundTruthManifest) startManifestImport(ctx, dataset, source.GroundTruthManifest.S3Object);
+  else if (copyFrom) startDatasetCopy(ctx, copyFrom, dataset);
+  else ctx.events.resourcesChanged(dataset.arn, input.ProjectArn);
   return { DatasetArn: dataset.arn };
+}
+
+/** A dataset nothing is writing to: imports and distribution refuse busy ones. */
+export function requireIdleDataset(ctx: Context, arn: string): q.DatasetRow {
+  const dataset = requireDataset(ctx, arn);
+  if (BUSY_DATASET_STATUSES.has(dataset.status)) {
+    throw new ServiceError('ResourceInUseException', `The dataset ${arn} is ${dataset.status}. Wait for it to finish.`);
+  }
+  return dataset;
 }
 
 export function requireDataset(ctx: Context, arn: string): q.DatasetRow {

@@ -25,6 +25,11 @@ export function configureLogFile(file: string, level: Level = 'info'): void {
   fileLevel = level;
 }
 
+/** Stop writing to `file` (a closing Loupe home); other homes' logs are left alone. */
+export function releaseLogFile(file: string): void {
+  if (logFile === file) logFile = undefined;
+}
+
 export function logFilePath(): string | undefined {
   return logFile;
 }

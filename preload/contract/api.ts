@@ -88,6 +88,33 @@ export interface ProjectSummary {
   };
 }
 
+export interface DatasetLabelDescription {
+  LabelName: string;
+  LabelStats: { EntryCount: number; BoundingBoxCount: number };
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** A long-running piece of work (an import, a training run) with its progress. */
+export interface Job {
+  JobId: number;
+  Kind: string;
+  ResourceArn?: string;
+  Status: JobStatus;
+  Phase?: string;
+  /** 0–1 */
+  Progress: number;
+  Done?: number;
+  Total?: number;
+  /** Items per second over the job so far. */
+  Rate?: number;
+  /** Estimated seconds left. */
+  EtaSeconds?: number;
+  Message?: string;
+  CreationTimestamp: EpochSeconds;
+  EndTimestamp?: EpochSeconds;
+}
+
 export interface Settings {
   Language: s.Language;
 }
@@ -141,6 +168,15 @@ export const operations = {
     s.DescribeDatasetInput,
   ),
   DeleteDataset: rekognition<typeof s.DeleteDatasetInput, Empty>(s.DeleteDatasetInput),
+  ListDatasetEntries: rekognition<typeof s.ListDatasetEntriesInput, { DatasetEntries: string[]; NextToken?: string }>(
+    s.ListDatasetEntriesInput,
+  ),
+  ListDatasetLabels: rekognition<
+    typeof s.ListDatasetLabelsInput,
+    { DatasetLabelDescriptions: DatasetLabelDescription[]; NextToken?: string }
+  >(s.ListDatasetLabelsInput),
+  UpdateDatasetEntries: rekognition<typeof s.UpdateDatasetEntriesInput, Empty>(s.UpdateDatasetEntriesInput),
+  DistributeDatasetEntries: rekognition<typeof s.DistributeDatasetEntriesInput, Empty>(s.DistributeDatasetEntriesInput),
   TagResource: rekognition<typeof s.TagResourceInput, Empty>(s.TagResourceInput),
   UntagResource: rekognition<typeof s.UntagResourceInput, Empty>(s.UntagResourceInput),
   ListTagsForResource: rekognition<typeof s.ListTagsForResourceInput, { Tags: Record<string, string> }>(
@@ -152,6 +188,8 @@ export const operations = {
   DeleteProjectCascade: loupe<typeof s.DeleteProjectCascadeInput, { Status: ProjectStatus }>(
     s.DeleteProjectCascadeInput,
   ),
+  ListJobs: loupe<typeof s.ListJobsInput, { Jobs: Job[] }>(s.ListJobsInput),
+  CancelJob: loupe<typeof s.CancelJobInput, { Job: Job }>(s.CancelJobInput),
   GetSettings: loupe<typeof s.EmptyInput, Settings>(s.EmptyInput),
   UpdateSettings: loupe<typeof s.UpdateSettingsInput, Settings>(s.UpdateSettingsInput),
   GetApiCredentials: loupe<typeof s.EmptyInput, ApiCredentials>(s.EmptyInput),
@@ -180,9 +218,11 @@ export interface Events {
   /** Something about these resources changed; screens showing them refetch. */
   ResourcesChanged: { ResourceArns: string[] };
   SettingsChanged: Settings;
+  /** A job started, advanced or ended. */
+  JobProgressed: Job;
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = ['ResourcesChanged', 'SettingsChanged'];
+export const eventNames: EventName[] = ['ResourcesChanged', 'SettingsChanged', 'JobProgressed'];
 
 /** `CreateProject` → `create-project`: the CLI command and the AWS CLI's spelling. */
 export function toKebabCase(name: string): string {

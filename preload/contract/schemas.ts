@@ -111,6 +111,40 @@ export const CreateDatasetInput = z.object({
 export const DescribeDatasetInput = z.object({ DatasetArn });
 export const DeleteDatasetInput = z.object({ DatasetArn });
 
+const LabelName = z
+  .string()
+  .min(1, 'Member must have length greater than or equal to 1')
+  .max(256, 'Member must have length less than or equal to 256');
+
+export const ListDatasetEntriesInput = z.object({
+  DatasetArn,
+  ContainsLabels: z.array(LabelName).min(1).max(10, 'Member must have length less than or equal to 10').optional(),
+  Labeled: z.boolean().optional(),
+  SourceRefContains: z.string().min(1).max(2048).optional(),
+  HasErrors: z.boolean().optional(),
+  NextToken,
+  MaxResults: maxResults(100),
+});
+
+export const ListDatasetLabelsInput = z.object({ DatasetArn, NextToken, MaxResults: maxResults(100) });
+
+export const UpdateDatasetEntriesInput = z.object({
+  DatasetArn,
+  Changes: z.object({
+    /** JSON lines, base64-encoded as the service's blob type (raw JSON text is accepted too). */
+    GroundTruth: z
+      .string()
+      .min(1, 'Member must have length greater than or equal to 1')
+      .max(7_000_000, 'Member must have length less than or equal to 5242880 bytes'),
+  }),
+});
+
+export const DistributeDatasetEntriesInput = z.object({
+  Datasets: z
+    .array(z.object({ Arn: DatasetArn }))
+    .length(2, 'Member must have length 2: the TRAIN and the TEST dataset'),
+});
+
 // --- Tags -----------------------------------------------------------------------------------
 
 export const TagResourceInput = z.object({ ResourceArn, Tags: TagMap });
@@ -119,6 +153,16 @@ export const UntagResourceInput = z.object({
   TagKeys: z.array(TagKey).max(200, 'Member must have length less than or equal to 200'),
 });
 export const ListTagsForResourceInput = z.object({ ResourceArn });
+
+// --- Jobs (app operations) ------------------------------------------------------------------
+
+export const JobId = z.number().int().positive();
+export const CancelJobInput = z.object({ JobId });
+export const ListJobsInput = z.object({
+  ResourceArn: z.string().min(1).optional(),
+  Active: z.boolean().optional(),
+  MaxResults: maxResults(100),
+});
 
 // --- Settings, credentials, bucket mappings (app operations) -------------------------------
 
@@ -155,3 +199,9 @@ export type UpdateSettingsInput = z.infer<typeof UpdateSettingsInput>;
 export type CreateBucketMappingInput = z.infer<typeof CreateBucketMappingInput>;
 export type DeleteBucketMappingInput = z.infer<typeof DeleteBucketMappingInput>;
 export type Language = z.infer<typeof Language>;
+export type ListDatasetEntriesInput = z.infer<typeof ListDatasetEntriesInput>;
+export type ListDatasetLabelsInput = z.infer<typeof ListDatasetLabelsInput>;
+export type UpdateDatasetEntriesInput = z.infer<typeof UpdateDatasetEntriesInput>;
+export type DistributeDatasetEntriesInput = z.infer<typeof DistributeDatasetEntriesInput>;
+export type CancelJobInput = z.infer<typeof CancelJobInput>;
+export type ListJobsInput = z.infer<typeof ListJobsInput>;

@@ -60,13 +60,16 @@ describe('datasets', () => {
     assert.equal((await loupe.fails('DeleteDataset', { DatasetArn })).code, 'ResourceInUseException');
   });
 
-  it('says plainly that manifest and copy sources are not available yet', async () => {
+  it('refuses a source with both a manifest and a dataset to copy', async () => {
     const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'sourced' });
     const error = await loupe.fails('CreateDataset', {
       ProjectArn,
       DatasetType: 'TRAIN',
-      DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'bucket', Name: 'train.manifest' } } },
+      DatasetSource: {
+        GroundTruthManifest: { S3Object: { Bucket: 'bucket', Name: 'train.manifest' } },
+        DatasetArn: 'arn:aws:rekognition:us-east-1:000000000000:project/x/dataset/train/1',
+      },
     });
     assert.equal(error.code, 'InvalidParameterException');
-  });
+});
 });

@@ -67,7 +67,8 @@ export function datasetStats(db: Db, id: number): DatasetStats {
          (SELECT count(*) FROM entries WHERE dataset_id = @id)                         AS TotalEntries,
          (SELECT count(*) FROM labels WHERE dataset_id = @id)                          AS TotalLabels,
          (SELECT count(*) FROM entries e WHERE e.dataset_id = @id
-            AND EXISTS (SELECT 1 FROM entry_errors x WHERE x.entry_id = e.id))         AS ErrorEntries`,
+            AND EXISTS (SELECT 1 FROM entry_errors x WHERE x.entry_id = e.id
+                        AND substr(x.code, 1, 8) <> 'WARNING_'))                AS ErrorEntries`,
     )
     .get({ id }) as DatasetStats;
 }

@@ -4,3 +4,5 @@ export * from './projects';
 export * from './settings';
 export * from './tags';
 export * from './versions';
+export * from './entries';
+export * from './jobs';

@@ -1,0 +1,196 @@
+/**
+ * Every way into a dataset ends here: drafts (from a manifest, a folder, files, COCO, …) are
+ * resolved to image files, probed (format, oriented size, hash), checked against the guide's
+ * image limits, and written in one transaction — so a failed or cancelled import leaves the
+ * dataset exactly as it was. The dataset moves through CREATE_* or UPDATE_* as the service's does.
+ */
+import { probeImage, checkImageLimits, type ImageProbe } from '../../native/preprocess';
+import type { DatasetStatus } from '../../preload/contract';
+import type { Context } from '../api/context';
+import { transaction } from '../db';
+import * as q from '../db/queries';
+import { DATASET_FILE_CODES, ENTRY_CODES, type DatasetFileCode } from './codes';
+import type { EntryDraft } from './entry';
+import { DATASET_LIMITS } from './limits';
+import type { SourceResolver } from './sources';
+import { startJob, type JobHandle } from '../jobs';
+import { ServiceError } from '../errors';
+
+/** Images probed at once: sharp decodes on libuv's thread pool. */
+const PROBE_CONCURRENCY = 8;
+
+/** A line or record that could not become an entry (terminal content error), for the report. */
+export interface Dropped {
+  where: string;
+  code: string;
+  message: string;
+}
+
+export interface IngestInput {
+  drafts: EntryDraft[];
+  /** Lines or records already left out by the parser. */
+  dropped: Dropped[];
+  /** Labels to declare even when no image uses them (COCO categories, a class list). */
+  labels?: string[];
+  resolver: SourceResolver;
+}
+
+export class DatasetFileError extends ServiceError {
+  constructor(readonly fileCode: DatasetFileCode, detail?: string) {
+    super('InvalidParameterException', detail ? `${DATASET_FILE_CODES[fileCode]} ${detail}` : DATASET_FILE_CODES[fileCode]);
+  }
+}
+
+export interface IngestResult {
+  written: number;
+  dropped: Dropped[];
+  invalidImages: number;
+}
+
+/**
+ * Start an import into `dataset` as a job. `prepare` runs inside the job (reading a manifest,
+ * walking a folder) and returns what to ingest. Returns the job id at once.
+ */
+export function startIngest(
+  ctx: Context,
+  dataset: q.DatasetRow,
+  mode: 'create' | 'update',
+  kind: string,
+  prepare: (job: JobHandle) => Promise<IngestInput>,
+): number {
+  const inProgress: DatasetStatus = mode === 'create' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
+  const project = q.findProjectById(ctx.db, dataset.projectId);
+  q.setDatasetStatus(ctx.db, dataset.id, inProgress, '', 'SUCCESS', ctx.now());
+  ctx.events.resourcesChanged(dataset.arn, ...(project ? [project.arn] : []));
+  const setStatus = (status: DatasetStatus, message: string, code: 'SUCCESS' | 'CLIENT_ERROR' | 'SERVICE_ERROR') => {
+    q.setDatasetStatus(ctx.db, dataset.id, status, message, code, ctx.now());
+    ctx.events.resourcesChanged(dataset.arn, ...(project ? [project.arn] : []));
+  };
+  return startJob(
+    ctx,
+    {
+      kind,
+      resourceArn: dataset.arn,
+      onFailure: (error, cancelled) => {
+        if (cancelled) {
+          // Nothing was written: the dataset is as it was before the import.
+          setStatus(mode === 'create' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', 'The import was cancelled; nothing was changed.', 'SUCCESS');
+          return;
+        }
+        const clientError = error instanceof ServiceError;
+        setStatus(
+          mode === 'create' ? 'CREATE_FAILED' : 'UPDATE_FAILED',
+          error instanceof Error ? error.message : String(error),
+          clientError ? 'CLIENT_ERROR' : 'SERVICE_ERROR',
+        );
+      },
+    },
+    async (job) => {
+      const input = await prepare(job);
+      const result = await ingest(ctx, dataset, input, job);
+      const summary = describeResult(result);
+      setStatus(mode === 'create' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', summary, 'SUCCESS');
+      return summary;
+    },
+  );
+}
+
+function describeResult(result: IngestResult): string {
+  const parts = [`${result.written} image${result.written === 1 ? '' : 's'} added or updated`];
+  if (result.invalidImages > 0) parts.push(`${result.invalidImages} with an invalid image`);
+  if (result.dropped.length > 0) {
+    const shown = result.dropped.slice(0, 5).map((d) => `${d.where}: ${d.code}`);
+    parts.push(`${result.dropped.length} left out (${shown.join('; ')}${result.dropped.length > 5 ? '; …' : ''})`);
+  }
+  return `${parts.join(', ')}.`;
+}
+
+/** Probe, validate and write `input` into `dataset`. Throws DatasetFileError for terminal errors. */
+export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestInput, job?: JobHandle): Promise<IngestResult> {
+  const dropped = [...input.dropped];
+  const unique = new Map<string, EntryDraft>();
+  for (const draft of input.drafts) {
+    if (unique.has(draft.sourceRef)) {
+      dropped.push({ where: draft.sourceRef, code: 'ERROR_DUPLICATE_SOURCE_REF', message: 'The source-ref value appears more than once.' });
+    } else unique.set(draft.sourceRef, draft);
+  }
+  const drafts = [...unique.values()];
+  const totalLines = drafts.length + dropped.length;
+  if (totalLines > DATASET_LIMITS.maxManifestLines) throw new DatasetFileError('ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM');
+
+  job?.progress({ phase: 'reading images', done: 0, total: drafts.length });
+  const facts = await probeAll(drafts, input.resolver, job);
+  const invalidImages = facts.filter((f) => f.invalid).length;
+  if (totalLines > 0 && (dropped.length + invalidImages) / totalLines > DATASET_LIMITS.maxInvalidLineShare) {
+    throw new DatasetFileError(
+      'ERROR_TOO_MANY_RECORDS_IN_ERROR',
+      `${dropped.length + invalidImages} of ${totalLines} lines are in error (at most 20% may be).`,
+    );
+  }
+  job?.throwIfCancelled();
+  job?.progress({ phase: 'saving', done: drafts.length, total: drafts.length });
+  const nowMs = ctx.now();
+  transaction(ctx.db, () => {
+    const existing = new Set(q.listLabelNames(ctx.db, dataset.id));
+    const incoming = new Set([...(input.labels ?? []), ...drafts.flatMap((d) => [...d.labels, ...d.boxes].map((a) => a.name))]);
+    const total = new Set([...existing, ...incoming]).size;
+    if (total > DATASET_LIMITS.maxLabels) {
+      throw new DatasetFileError('ERROR_MANIFEST_TOO_MANY_LABELS', `The dataset would have ${total} labels; the limit is 250.`);
+    }
+    if (input.labels) q.ensureLabels(ctx.db, dataset.id, input.labels, nowMs);
+    drafts.forEach((draft, i) => q.putEntry(ctx.db, dataset.id, draft, facts[i]!.image, nowMs));
+  });
+  return { written: drafts.length, dropped, invalidImages };
+}
+
+interface Facts {
+  image: q.ImageFacts;
+  invalid: boolean;
+}
+
+async function probeAll(drafts: EntryDraft[], resolver: SourceResolver, job?: JobHandle): Promise<Facts[]> {
+  const facts: Facts[] = new Array(drafts.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < drafts.length) {
+      const index = next++;
+      job?.throwIfCancelled();
+      facts[index] = await probeDraft(drafts[index]!, resolver);
+      job?.progress({ done: ++done });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PROBE_CONCURRENCY, drafts.length) }, worker));
+  return facts;
+}
+
+const NO_IMAGE: q.ImageFacts = { path: null, contentHash: null, sizeBytes: null, width: null, height: null, depth: null, format: null };
+
+/** Probe one draft's image and record image-level errors on the draft itself. */
+export async function probeDraft(draft: EntryDraft, resolver: SourceResolver): Promise<Facts> {
+  const invalidImage = (detail: string): Facts => {
+    draft.errors.push({ level: 'image', code: 'ERROR_INVALID_IMAGE', message: `${ENTRY_CODES.ERROR_INVALID_IMAGE} ${detail}` });
+    return { image: NO_IMAGE, invalid: true };
+  };
+  const resolved = resolver.resolve(draft.sourceRef);
+  if (!resolved.ok) return invalidImage(resolved.reason);
+  const probe: ImageProbe = await probeImage(resolved.path);
+  const image: q.ImageFacts = probe.ok
+    ? {
+        path: resolved.path,
+        contentHash: probe.sha256,
+        sizeBytes: probe.sizeBytes,
+        width: probe.width,
+        height: probe.height,
+        depth: probe.depth,
+        format: probe.format,
+      }
+    : { ...NO_IMAGE, path: resolved.path, contentHash: probe.sha256 ?? null, sizeBytes: probe.sizeBytes ?? null };
+  const problem = checkImageLimits(probe, 'dataset');
+  if (problem) {
+    draft.errors.push({ level: 'image', code: problem.code, message: problem.message });
+    // An image of the wrong size still exists and can be fixed; an unreadable one counts as missing.
+    return { image, invalid: problem.code === 'ERROR_INVALID_IMAGE' };
+  }
+  return { image, invalid: false };
+}

@@ -1,0 +1,314 @@
+/**
+ * Dataset entries with their image-level labels, boxes and errors. An entry is written whole
+ * (the service's UpdateDatasetEntries replaces the line with the same source-ref), so `putEntry`
+ * replaces its annotations and errors and bumps its revision.
+ */
+import type { EntryDraft, EntryError, EntryExtra, ImageLabel, BoxLabel } from '../../datasets/entry';
+import type { Db } from '../index';
+
+export interface ImageFacts {
+  path: string | null;
+  contentHash: string | null;
+  sizeBytes: number | null;
+  width: number | null;
+  height: number | null;
+  depth: number | null;
+  format: string | null;
+}
+
+export interface EntryRow extends ImageFacts {
+  id: number;
+  datasetId: number;
+  sourceRef: string;
+  createdMs: number;
+  updatedMs: number;
+  revision: number;
+}
+
+export interface StoredEntry extends EntryRow {
+  draft: EntryDraft;
+}
+
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+function prepare(db: Db) {
+  return {
+    upsert: db.prepare(
+      `INSERT INTO entries (dataset_id, source_ref, path, content_hash, size_bytes, width, height, depth, format,
+                            extra_json, created_ms, updated_ms)
+       VALUES (@datasetId, @sourceRef, @path, @contentHash, @sizeBytes, @width, @height, @depth, @format,
+               @extraJson, @nowMs, @nowMs)
+       ON CONFLICT (dataset_id, source_ref) DO UPDATE SET
+         path = excluded.path, content_hash = excluded.content_hash, size_bytes = excluded.size_bytes,
+         width = excluded.width, height = excluded.height, depth = excluded.depth, format = excluded.format,
+         extra_json = excluded.extra_json, updated_ms = excluded.updated_ms, revision = revision + 1
+       RETURNING id`,
+    ),
+    clearLabels: db.prepare('DELETE FROM entry_labels WHERE entry_id = ?'),
+    clearBoxes: db.prepare('DELETE FROM boxes WHERE entry_id = ?'),
+    clearErrors: db.prepare('DELETE FROM entry_errors WHERE entry_id = ?'),
+    ensureLabel: db.prepare(
+      'INSERT INTO labels (dataset_id, name, created_ms) VALUES (?, ?, ?) ON CONFLICT (dataset_id, name) DO NOTHING',
+    ),
+    labelId: db.prepare('SELECT id FROM labels WHERE dataset_id = ? AND name = ?'),
+    insertLabel: db.prepare(
+      `INSERT OR REPLACE INTO entry_labels (entry_id, label_id, attribute, confidence, human_annotated, creation_date, job_name)
+       VALUES (@entryId, @labelId, @attribute, @confidence, @humanAnnotated, @creationDate, @jobName)`,
+    ),
+    insertBox: db.prepare(
+      `INSERT INTO boxes (entry_id, label_id, ordinal, left_px, top_px, width_px, height_px, confidence, attribute,
+                          human_annotated, creation_date, job_name)
+       VALUES (@entryId, @labelId, @ordinal, @left, @top, @width, @height, @confidence, @attribute,
+               @humanAnnotated, @creationDate, @jobName)`,
+    ),
+    insertError: db.prepare(
+      `INSERT INTO entry_errors (entry_id, level, attribute, annotation_index, code, message)
+       VALUES (@entryId, @level, @attribute, @annotationIndex, @code, @message)`,
+    ),
+  };
+}
+
+function stmts(db: Db) {
+  let s = statements.get(db);
+  if (!s) {
+    s = prepare(db);
+    statements.set(db, s);
+  }
+  return s;
+}
+
+/** Declare labels in a dataset (no-op for those it has); returns name → id. */
+export function ensureLabels(db: Db, datasetId: number, names: Iterable<string>, nowMs: number): Map<string, number> {
+  const s = stmts(db);
+  const ids = new Map<string, number>();
+  for (const name of names) {
+    if (ids.has(name)) continue;
+    s.ensureLabel.run(datasetId, name, nowMs);
+    ids.set(name, (s.labelId.get(datasetId, name) as { id: number }).id);
+  }
+  return ids;
+}
+
+/** Insert or replace the entry with this source-ref, with all its annotations and errors. */
+export function putEntry(db: Db, datasetId: number, draft: EntryDraft, image: ImageFacts, nowMs: number): number {
+  const s = stmts(db);
+  const extraJson = draft.extra ? JSON.stringify(draft.extra) : null;
+  const { id } = s.upsert.get({
+    datasetId,
+    sourceRef: draft.sourceRef,
+    path: image.path,
+    contentHash: image.contentHash,
+    sizeBytes: image.sizeBytes,
+    width: image.width,
+    height: image.height,
+    depth: image.depth,
+    format: image.format,
+    extraJson,
+    nowMs,
+  }) as { id: number };
+  s.clearLabels.run(id);
+  s.clearBoxes.run(id);
+  s.clearErrors.run(id);
+  const labelIds = ensureLabels(db, datasetId, [...draft.labels, ...draft.boxes].map((a) => a.name), nowMs);
+  for (const label of draft.labels) {
+    s.insertLabel.run({ entryId: id, labelId: labelIds.get(label.name), ...metaColumns(label) });
+  }
+  draft.boxes.forEach((box, ordinal) => {
+    s.insertBox.run({
+      entryId: id,
+      labelId: labelIds.get(box.name),
+      ordinal,
+      left: box.left,
+      top: box.top,
+      width: box.width,
+      height: box.height,
+      ...metaColumns(box),
+    });
+  });
+  for (const error of draft.errors) {
+    s.insertError.run({
+      entryId: id,
+      level: error.level,
+      attribute: error.attribute ?? null,
+      annotationIndex: error.annotationIndex ?? null,
+      code: error.code,
+      message: error.message,
+    });
+  }
+  return id;
+}
+
+function metaColumns(a: ImageLabel | BoxLabel) {
+  return {
+    attribute: a.attribute,
+    confidence: a.confidence ?? null,
+    humanAnnotated: a.humanAnnotated ?? null,
+    creationDate: a.creationDate ?? null,
+    jobName: a.jobName ?? null,
+  };
+}
+
+export interface EntryFilter {
+  containsLabels?: string[];
+  labeled?: boolean;
+  sourceRefContains?: string;
+  hasErrors?: boolean;
+  afterId?: number;
+  limit: number;
+}
+
+const entryColumns = `e.id, e.dataset_id AS datasetId, e.source_ref AS sourceRef, e.path, e.content_hash AS contentHash,
+  e.size_bytes AS sizeBytes, e.width, e.height, e.depth, e.format, e.created_ms AS createdMs,
+  e.updated_ms AS updatedMs, e.revision, e.extra_json AS extraJson`;
+
+const isLabeled = `(EXISTS (SELECT 1 FROM entry_labels l WHERE l.entry_id = e.id)
+                    OR EXISTS (SELECT 1 FROM boxes b WHERE b.entry_id = e.id))`;
+/** Warnings are not errors: they do not count in ErrorEntries or the HasErrors filter. */
+const hasErrors = `EXISTS (SELECT 1 FROM entry_errors x WHERE x.entry_id = e.id AND substr(x.code, 1, 8) <> 'WARNING_')`;
+
+/** Entries in id order after `afterId`, filtered as ListDatasetEntries filters. */
+export function listEntries(db: Db, datasetId: number, filter: EntryFilter): StoredEntry[] {
+  const where = ['e.dataset_id = ?'];
+  const params: unknown[] = [datasetId];
+  if (filter.containsLabels && filter.containsLabels.length > 0) {
+    const marks = filter.containsLabels.map(() => '?').join(', ');
+    where.push(`(EXISTS (SELECT 1 FROM entry_labels el JOIN labels n ON n.id = el.label_id
+                         WHERE el.entry_id = e.id AND n.name IN (${marks}))
+                 OR EXISTS (SELECT 1 FROM boxes bx JOIN labels n ON n.id = bx.label_id
+                         WHERE bx.entry_id = e.id AND n.name IN (${marks})))`);
+    params.push(...filter.containsLabels, ...filter.containsLabels);
+  }
+  if (filter.labeled !== undefined) where.push(filter.labeled ? isLabeled : `NOT ${isLabeled}`);
+  if (filter.sourceRefContains !== undefined) {
+    where.push(`instr(e.source_ref, ?) > 0`);
+    params.push(filter.sourceRefContains);
+  }
+  if (filter.hasErrors !== undefined) where.push(filter.hasErrors ? hasErrors : `NOT ${hasErrors}`);
+  if (filter.afterId !== undefined) {
+    where.push('e.id > ?');
+    params.push(filter.afterId);
+  }
+  const rows = db
+    .prepare(`SELECT ${entryColumns} FROM entries e WHERE ${where.join(' AND ')} ORDER BY e.id LIMIT ?`)
+    .all(...params, filter.limit) as (EntryRow & { extraJson: string | null })[];
+  return hydrate(db, rows);
+}
+
+export function findEntry(db: Db, datasetId: number, sourceRef: string): StoredEntry | undefined {
+  const rows = db
+    .prepare(`SELECT ${entryColumns} FROM entries e WHERE e.dataset_id = ? AND e.source_ref = ?`)
+    .all(datasetId, sourceRef) as (EntryRow & { extraJson: string | null })[];
+  return hydrate(db, rows)[0];
+}
+
+function hydrate(db: Db, rows: (EntryRow & { extraJson: string | null })[]): StoredEntry[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const marks = ids.map(() => '?').join(', ');
+  const labels = db
+    .prepare(
+      `SELECT el.entry_id AS entryId, n.name, el.attribute, el.confidence, el.human_annotated AS humanAnnotated,
+              el.creation_date AS creationDate, el.job_name AS jobName
+       FROM entry_labels el JOIN labels n ON n.id = el.label_id WHERE el.entry_id IN (${marks})
+       ORDER BY el.rowid`,
+    )
+    .all(...ids) as (NullableMeta & { entryId: number; name: string })[];
+  const boxes = db
+    .prepare(
+      `SELECT b.entry_id AS entryId, n.name, b.left_px AS "left", b.top_px AS top, b.width_px AS width,
+              b.height_px AS height, b.attribute, b.confidence, b.human_annotated AS humanAnnotated,
+              b.creation_date AS creationDate, b.job_name AS jobName
+       FROM boxes b JOIN labels n ON n.id = b.label_id WHERE b.entry_id IN (${marks}) ORDER BY b.entry_id, b.ordinal`,
+    )
+    .all(...ids) as (NullableMeta & { entryId: number; name: string; left: number; top: number; width: number; height: number })[];
+  const errors = db
+    .prepare(
+      `SELECT entry_id AS entryId, level, attribute, annotation_index AS annotationIndex, code, message
+       FROM entry_errors WHERE entry_id IN (${marks}) ORDER BY id`,
+    )
+    .all(...ids) as (EntryError & { entryId: number; attribute: string | null; annotationIndex: number | null })[];
+
+  return rows.map(({ extraJson, ...row }) => {
+    const draft: EntryDraft = {
+      sourceRef: row.sourceRef,
+      labels: labels.filter((l) => l.entryId === row.id).map(({ entryId: _e, ...l }) => withoutNulls(l)),
+      boxes: boxes.filter((b) => b.entryId === row.id).map(({ entryId: _e, ...b }) => withoutNulls(b)),
+      errors: errors
+        .filter((x) => x.entryId === row.id)
+        .map(({ entryId: _e, ...x }) => withoutNulls(x) as EntryError),
+      ...(row.width !== null && row.height !== null
+        ? { imageSize: { width: row.width, height: row.height, depth: row.depth ?? 3 } }
+        : {}),
+      ...(extraJson ? { extra: JSON.parse(extraJson) as EntryExtra } : {}),
+    };
+    return { ...row, draft };
+  });
+}
+
+type NullableMeta = {
+  attribute: string;
+  confidence: number | null;
+  humanAnnotated: 'yes' | 'no' | null;
+  creationDate: string | null;
+  jobName: string | null;
+};
+
+function withoutNulls<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
+}
+
+export interface LabelStatsRow {
+  name: string;
+  entryCount: number;
+  boxCount: number;
+}
+
+/** Every declared label with the images that use it and the images that have it on a box. */
+export function labelStats(db: Db, datasetId: number, options: { afterName?: string; limit: number }): LabelStatsRow[] {
+  return db
+    .prepare(
+      `SELECT n.name,
+              (SELECT count(DISTINCT entry_id) FROM (
+                 SELECT entry_id FROM entry_labels WHERE label_id = n.id
+                 UNION SELECT entry_id FROM boxes WHERE label_id = n.id)) AS entryCount,
+              (SELECT count(DISTINCT entry_id) FROM boxes WHERE label_id = n.id) AS boxCount
+       FROM labels n WHERE n.dataset_id = ? AND n.name > ? ORDER BY n.name LIMIT ?`,
+    )
+    .all(datasetId, options.afterName ?? '', options.limit) as LabelStatsRow[];
+}
+
+export function listLabelNames(db: Db, datasetId: number): string[] {
+  return (db.prepare('SELECT name FROM labels WHERE dataset_id = ? ORDER BY name').all(datasetId) as { name: string }[]).map(
+    (row) => row.name,
+  );
+}
+
+export function countEntries(db: Db, datasetId: number): number {
+  return (db.prepare('SELECT count(*) AS n FROM entries WHERE dataset_id = ?').get(datasetId) as { n: number }).n;
+}
+
+/** Move entries to another dataset of the same project (DistributeDatasetEntries). */
+export function moveEntries(db: Db, entryIds: number[], toDatasetId: number, nowMs: number): void {
+  const labelsOf = db.prepare(
+    `SELECT DISTINCT n.name FROM labels n WHERE n.id IN (
+       SELECT label_id FROM entry_labels WHERE entry_id = ? UNION SELECT label_id FROM boxes WHERE entry_id = ?)`,
+  );
+  const move = db.prepare('UPDATE entries SET dataset_id = ?, updated_ms = ?, revision = revision + 1 WHERE id = ?');
+  const relabel = db.prepare(
+    `UPDATE entry_labels SET label_id = ? WHERE entry_id = ? AND label_id = (SELECT id FROM labels WHERE dataset_id = ? AND name = ?)`,
+  );
+  const rebox = db.prepare(
+    `UPDATE boxes SET label_id = ? WHERE entry_id = ? AND label_id = (SELECT id FROM labels WHERE dataset_id = ? AND name = ?)`,
+  );
+  const datasetOf = db.prepare('SELECT dataset_id AS id FROM entries WHERE id = ?');
+  for (const entryId of entryIds) {
+    const from = (datasetOf.get(entryId) as { id: number }).id;
+    const names = (labelsOf.all(entryId, entryId) as { name: string }[]).map((row) => row.name);
+    const targetIds = ensureLabels(db, toDatasetId, names, nowMs);
+    for (const name of names) {
+      relabel.run(targetIds.get(name), entryId, from, name);
+      rebox.run(targetIds.get(name), entryId, from, name);
+    }
+    move.run(toDatasetId, nowMs, entryId);
+  }
+}
