@@ -11,6 +11,7 @@ import {
   listDatasetLabels,
   updateDatasetEntries,
 } from '../datasets/entries';
+import { importFiles, importFolder } from '../datasets/imports';
 import { cancelJob, listJobs } from '../jobs';
 import {
   createProject,
@@ -38,6 +39,8 @@ export const handlers: Handlers = {
   ListDatasetLabels: listDatasetLabels,
   UpdateDatasetEntries: updateDatasetEntries,
   DistributeDatasetEntries: distributeDatasetEntries,
+  ImportFolder: importFolder,
+  ImportFiles: importFiles,
   ListJobs: listJobs,
   CancelJob: cancelJob,
   TagResource: tagResource,

@@ -8,7 +8,8 @@ import { LOCAL_ACCOUNT } from '../arn';
 import { openDatabase } from '../db';
 import { homePaths, loadOrCreateCredentials, resolveHome } from '../home';
 import { configureLogFile, releaseLogFile } from '../log';
-import { abortAllJobs } from '../jobs';
+import { abortAllJobs, recoverJobs } from '../jobs';
+import { recoverInterruptedDatasets } from '../datasets';
 import type { Context } from './context';
 import { invoke } from './dispatcher';
 import { EventBus } from './events';
@@ -52,6 +53,8 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
     // The Electron bundle is CommonJS, where import.meta is empty: it passes its version in.
     versions: { loupe: options.versions?.loupe ?? loupeVersion(), node: process.versions.node, ...options.versions },
   };
+  recoverJobs(ctx, () => undefined);
+  recoverInterruptedDatasets(ctx);
   return {
     ctx,
     invoke: (name, input) => invoke(ctx, name, input),

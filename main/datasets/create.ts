@@ -29,7 +29,7 @@ export function startManifestImport(ctx: Context, dataset: q.DatasetRow, s3Objec
     });
     const parsed = parseManifestText(text);
     if (parsed.drafts.length === 0 && parsed.dropped.length === 0) throw new DatasetFileError('ERROR_MANIFEST_EMPTY');
-    return { ...parsed, resolver: createResolver(ctx, { baseFolder: dirname(resolved.path) }) };
+    return { ...parsed, resolver: createResolver(ctx, { baseFolder: dirname(resolved.path) }), manifestRules: true };
   });
 }
 

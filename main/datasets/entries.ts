@@ -100,7 +100,7 @@ export function updateDatasetEntries(ctx: Context, input: UpdateDatasetEntriesIn
   if (parsed.drafts.length === 0 && parsed.dropped.length === 0) {
     throw new ServiceError('InvalidParameterException', 'Changes.GroundTruth holds no JSON lines.');
   }
-  startIngest(ctx, dataset, 'update', 'UpdateDatasetEntries', async () => ({ ...parsed, resolver: createResolver(ctx) }));
+  startIngest(ctx, dataset, 'update', 'UpdateDatasetEntries', async () => ({ ...parsed, resolver: createResolver(ctx), manifestRules: true }));
   return {};
 }
 

@@ -99,3 +99,25 @@ export function deleteDatasetCascade(ctx: Context, dataset: q.DatasetRow): void 
   q.deleteTags(ctx.db, dataset.arn);
   q.deleteDatasetRow(ctx.db, dataset.id);
 }
+
+/**
+ * At start-up: a dataset left CREATE_/UPDATE_IN_PROGRESS by a previous run that stopped (a crash,
+ * a kill) failed; its import wrote nothing, since imports commit in one transaction.
+ */
+export function recoverInterruptedDatasets(ctx: Context): void {
+  const rows = ctx.db
+    .prepare(`SELECT arn, status FROM datasets WHERE status IN ('CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS')`)
+    .all() as { arn: string; status: string }[];
+  for (const row of rows) {
+    const dataset = requireDataset(ctx, row.arn);
+    const failed = row.status === 'CREATE_IN_PROGRESS' ? 'CREATE_FAILED' : 'UPDATE_FAILED';
+    q.setDatasetStatus(
+      ctx.db,
+      dataset.id,
+      failed,
+      'Loupe stopped while this dataset was being written. Nothing was changed; run the import again.',
+      'SERVICE_ERROR',
+      ctx.now(),
+    );
+  }
+}

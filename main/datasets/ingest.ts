@@ -33,6 +33,13 @@ export interface IngestInput {
   /** Labels to declare even when no image uses them (COCO categories, a class list). */
   labels?: string[];
   resolver: SourceResolver;
+  /** Files already located (folder and file imports): source-ref → path, no resolution needed. */
+  knownPaths?: Map<string, string>;
+  /**
+   * The manifest rule: more than 20% of lines in error fails the whole import (L3212). Folder and
+   * file imports keep every file, bad ones with their error, so one bad file never stops them.
+   */
+  manifestRules?: boolean;
 }
 
 export class DatasetFileError extends ServiceError {
@@ -119,9 +126,10 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
   if (totalLines > DATASET_LIMITS.maxManifestLines) throw new DatasetFileError('ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM');
 
   job?.progress({ phase: 'reading images', done: 0, total: drafts.length });
-  const facts = await probeAll(drafts, input.resolver, job);
+  const facts = await probeAll(drafts, input.resolver, input.knownPaths, job);
   const invalidImages = facts.filter((f) => f.invalid).length;
-  if (totalLines > 0 && (dropped.length + invalidImages) / totalLines > DATASET_LIMITS.maxInvalidLineShare) {
+  const errorShare = totalLines > 0 ? (dropped.length + invalidImages) / totalLines : 0;
+  if (input.manifestRules && errorShare > DATASET_LIMITS.maxInvalidLineShare) {
     throw new DatasetFileError(
       'ERROR_TOO_MANY_RECORDS_IN_ERROR',
       `${dropped.length + invalidImages} of ${totalLines} lines are in error (at most 20% may be).`,
@@ -148,7 +156,12 @@ interface Facts {
   invalid: boolean;
 }
 
-async function probeAll(drafts: EntryDraft[], resolver: SourceResolver, job?: JobHandle): Promise<Facts[]> {
+async function probeAll(
+  drafts: EntryDraft[],
+  resolver: SourceResolver,
+  knownPaths: Map<string, string> | undefined,
+  job?: JobHandle,
+): Promise<Facts[]> {
   const facts: Facts[] = new Array(drafts.length);
   let next = 0;
   let done = 0;
@@ -156,7 +169,7 @@ async function probeAll(drafts: EntryDraft[], resolver: SourceResolver, job?: Jo
     while (next < drafts.length) {
       const index = next++;
       job?.throwIfCancelled();
-      facts[index] = await probeDraft(drafts[index]!, resolver);
+      facts[index] = await probeDraft(drafts[index]!, resolver, knownPaths);
       job?.progress({ done: ++done });
     }
   };
@@ -167,12 +180,13 @@ async function probeAll(drafts: EntryDraft[], resolver: SourceResolver, job?: Jo
 const NO_IMAGE: q.ImageFacts = { path: null, contentHash: null, sizeBytes: null, width: null, height: null, depth: null, format: null };
 
 /** Probe one draft's image and record image-level errors on the draft itself. */
-export async function probeDraft(draft: EntryDraft, resolver: SourceResolver): Promise<Facts> {
+export async function probeDraft(draft: EntryDraft, resolver: SourceResolver, knownPaths?: Map<string, string>): Promise<Facts> {
   const invalidImage = (detail: string): Facts => {
     draft.errors.push({ level: 'image', code: 'ERROR_INVALID_IMAGE', message: `${ENTRY_CODES.ERROR_INVALID_IMAGE} ${detail}` });
     return { image: NO_IMAGE, invalid: true };
   };
-  const resolved = resolver.resolve(draft.sourceRef);
+  const known = knownPaths?.get(draft.sourceRef);
+  const resolved = known === undefined ? resolver.resolve(draft.sourceRef) : ({ ok: true, path: known } as const);
   if (!resolved.ok) return invalidImage(resolved.reason);
   const probe: ImageProbe = await probeImage(resolved.path);
   const image: q.ImageFacts = probe.ok

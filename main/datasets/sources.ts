@@ -36,6 +36,7 @@ export function isRegistered(ctx: Context, path: string): boolean {
 export function createResolver(ctx: Context, options: { baseFolder?: string } = {}): SourceResolver {
   const mappings = new Map(q.listBucketMappings(ctx.db).map((m) => [m.bucket, m.folder]));
   const allowed = [...registeredFolders(ctx), ...(options.baseFolder ? [options.baseFolder] : [])];
+  const isKnownImage = ctx.db.prepare('SELECT 1 FROM entries WHERE path = ? LIMIT 1');
   const confined = (folder: string, path: string, sourceRef: string): Resolved =>
     isInside(folder, path) ? { ok: true, path } : { ok: false, reason: `${sourceRef} points outside ${folder}.` };
 
@@ -58,7 +59,9 @@ export function createResolver(ctx: Context, options: { baseFolder?: string } = 
         return confined(options.baseFolder, resolve(options.baseFolder, path), sourceRef);
       }
       const absolute = resolve(path);
-      return allowed.some((folder) => isInside(folder, absolute))
+      // A path is readable inside a registered folder, or when it is an image Loupe already
+      // imported (the list → edit → UpdateDatasetEntries loop sends such paths back).
+      return allowed.some((folder) => isInside(folder, absolute)) || isKnownImage.get(absolute) !== undefined
         ? { ok: true, path: absolute }
         : { ok: false, reason: `${sourceRef} is not inside a registered folder.` };
     },

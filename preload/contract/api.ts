@@ -188,6 +188,8 @@ export const operations = {
   DeleteProjectCascade: loupe<typeof s.DeleteProjectCascadeInput, { Status: ProjectStatus }>(
     s.DeleteProjectCascadeInput,
   ),
+  ImportFolder: loupe<typeof s.ImportFolderInput, { JobId: number }>(s.ImportFolderInput),
+  ImportFiles: loupe<typeof s.ImportFilesInput, { JobId: number }>(s.ImportFilesInput),
   ListJobs: loupe<typeof s.ListJobsInput, { Jobs: Job[] }>(s.ListJobsInput),
   CancelJob: loupe<typeof s.CancelJobInput, { Job: Job }>(s.CancelJobInput),
   GetSettings: loupe<typeof s.EmptyInput, Settings>(s.EmptyInput),

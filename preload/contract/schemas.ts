@@ -154,6 +154,22 @@ export const UntagResourceInput = z.object({
 });
 export const ListTagsForResourceInput = z.object({ ResourceArn });
 
+// --- Imports (app operations) ---------------------------------------------------------------
+
+const LocalPath = z.string().min(1, 'Member must not be empty').max(4096);
+
+export const ImportFolderInput = z.object({
+  DatasetArn,
+  Folder: LocalPath,
+  /** Label each image with the name of the immediate child folder that holds it (default true). */
+  AutoLabel: z.boolean().optional(),
+});
+
+export const ImportFilesInput = z.object({
+  DatasetArn,
+  Files: z.array(LocalPath).min(1, 'Member must have at least 1 file'),
+});
+
 // --- Jobs (app operations) ------------------------------------------------------------------
 
 export const JobId = z.number().int().positive();
@@ -203,5 +219,7 @@ export type ListDatasetEntriesInput = z.infer<typeof ListDatasetEntriesInput>;
 export type ListDatasetLabelsInput = z.infer<typeof ListDatasetLabelsInput>;
 export type UpdateDatasetEntriesInput = z.infer<typeof UpdateDatasetEntriesInput>;
 export type DistributeDatasetEntriesInput = z.infer<typeof DistributeDatasetEntriesInput>;
+export type ImportFolderInput = z.infer<typeof ImportFolderInput>;
+export type ImportFilesInput = z.infer<typeof ImportFilesInput>;
 export type CancelJobInput = z.infer<typeof CancelJobInput>;
 export type ListJobsInput = z.infer<typeof ListJobsInput>;

@@ -1,0 +1,64 @@
+/**
+ * ImportFolder and ImportFiles: images from disk into a dataset, as a job (the dataset goes
+ * UPDATE_IN_PROGRESS → UPDATE_COMPLETE | UPDATE_FAILED). The folder is the user's choice; nothing
+ * outside it is read.
+ */
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { OutputOf } from '../../preload/contract';
+import type { ImportFilesInput, ImportFolderInput } from '../../preload/contract/schemas';
+import type { Context } from '../api/context';
+import { ServiceError } from '../errors';
+import { draftForFile, isIgnoredFile, labelFromFolder, listImageFiles } from './folders';
+import { requireIdleDataset } from './index';
+import { startIngest } from './ingest';
+import { createResolver } from './sources';
+
+export function importFolder(ctx: Context, input: ImportFolderInput): OutputOf<'ImportFolder'> {
+  const dataset = requireIdleDataset(ctx, input.DatasetArn);
+  const folder = requireAbsolute(input.Folder, 'Folder');
+  const autoLabel = input.AutoLabel ?? true;
+  const jobId = startIngest(ctx, dataset, 'update', 'ImportFolder', async (job) => {
+    const info = await stat(folder).catch(() => undefined);
+    if (!info?.isDirectory()) throw new ServiceError('InvalidParameterException', `${folder} is not a folder.`);
+    job.progress({ phase: 'finding images' });
+    const files = await listImageFiles(folder, job.signal);
+    const resolver = createResolver(ctx, { baseFolder: folder });
+    const nowIso = new Date(ctx.now()).toISOString();
+    const knownPaths = new Map<string, string>();
+    const drafts = files.map((file) => {
+      const sourceRef = resolver.sourceRefFor(file);
+      knownPaths.set(sourceRef, file);
+      return draftForFile(sourceRef, autoLabel ? labelFromFolder(folder, file) : undefined, nowIso);
+    });
+    return { drafts, dropped: [], resolver, knownPaths };
+  });
+  return { JobId: jobId };
+}
+
+export function importFiles(ctx: Context, input: ImportFilesInput): OutputOf<'ImportFiles'> {
+  const dataset = requireIdleDataset(ctx, input.DatasetArn);
+  const files = input.Files.map((file) => requireAbsolute(file, 'Files'));
+  const jobId = startIngest(ctx, dataset, 'update', 'ImportFiles', async () => {
+    const resolver = createResolver(ctx);
+    const nowIso = new Date(ctx.now()).toISOString();
+    const knownPaths = new Map<string, string>();
+    const drafts = files
+      .filter((file) => !isIgnoredFile(file))
+      .map((file) => {
+        const sourceRef = resolver.sourceRefFor(file);
+        knownPaths.set(sourceRef, file);
+        return draftForFile(sourceRef, undefined, nowIso);
+      });
+    const dropped = files
+      .filter((file) => isIgnoredFile(file))
+      .map((file) => ({ where: file, code: 'ERROR_INVALID_IMAGE', message: 'Not an image file Loupe imports.' }));
+    return { drafts, dropped, resolver, knownPaths };
+  });
+  return { JobId: jobId };
+}
+
+function requireAbsolute(path: string, field: string): string {
+  if (!isAbsolute(path)) throw new ServiceError('InvalidParameterException', `${field} must be an absolute path: ${path}`);
+  return resolve(path);
+}
