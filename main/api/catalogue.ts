@@ -13,6 +13,7 @@ import {
 } from '../datasets/entries';
 import { importFiles, importFolder } from '../datasets/imports';
 import { cancelJob, listJobs } from '../jobs';
+import { listWatchedFolders, unwatchFolder, watchFolder } from '../watch';
 import {
   createProject,
   deleteProject,
@@ -41,6 +42,9 @@ export const handlers: Handlers = {
   DistributeDatasetEntries: distributeDatasetEntries,
   ImportFolder: importFolder,
   ImportFiles: importFiles,
+  WatchFolder: watchFolder,
+  UnwatchFolder: unwatchFolder,
+  ListWatchedFolders: listWatchedFolders,
   ListJobs: listJobs,
   CancelJob: cancelJob,
   TagResource: tagResource,

@@ -93,6 +93,19 @@ export interface DatasetLabelDescription {
   LabelStats: { EntryCount: number; BoundingBoxCount: number };
 }
 
+/** A folder whose images Loupe keeps in a dataset as they come and go. */
+export interface WatchedFolder {
+  DatasetArn: string;
+  Folder: string;
+  AutoLabel: boolean;
+  CreationTimestamp: EpochSeconds;
+  /** WATCHING, or ERROR when the folder cannot be watched (Message says why). */
+  Status: 'WATCHING' | 'ERROR';
+  Message?: string;
+  /** Entries of the dataset whose image lives in this folder. */
+  EntryCount: number;
+}
+
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** A long-running piece of work (an import, a training run) with its progress. */
@@ -190,6 +203,11 @@ export const operations = {
   ),
   ImportFolder: loupe<typeof s.ImportFolderInput, { JobId: number }>(s.ImportFolderInput),
   ImportFiles: loupe<typeof s.ImportFilesInput, { JobId: number }>(s.ImportFilesInput),
+  WatchFolder: loupe<typeof s.WatchFolderInput, { WatchedFolder: WatchedFolder }>(s.WatchFolderInput),
+  UnwatchFolder: loupe<typeof s.UnwatchFolderInput, Empty>(s.UnwatchFolderInput),
+  ListWatchedFolders: loupe<typeof s.ListWatchedFoldersInput, { WatchedFolders: WatchedFolder[] }>(
+    s.ListWatchedFoldersInput,
+  ),
   ListJobs: loupe<typeof s.ListJobsInput, { Jobs: Job[] }>(s.ListJobsInput),
   CancelJob: loupe<typeof s.CancelJobInput, { Job: Job }>(s.CancelJobInput),
   GetSettings: loupe<typeof s.EmptyInput, Settings>(s.EmptyInput),

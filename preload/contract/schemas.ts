@@ -170,6 +170,10 @@ export const ImportFilesInput = z.object({
   Files: z.array(LocalPath).min(1, 'Member must have at least 1 file'),
 });
 
+export const WatchFolderInput = z.object({ DatasetArn, Folder: LocalPath, AutoLabel: z.boolean().optional() });
+export const UnwatchFolderInput = z.object({ DatasetArn, Folder: LocalPath });
+export const ListWatchedFoldersInput = z.object({ ProjectArn: ProjectArn.optional() });
+
 // --- Jobs (app operations) ------------------------------------------------------------------
 
 export const JobId = z.number().int().positive();
@@ -221,5 +225,8 @@ export type UpdateDatasetEntriesInput = z.infer<typeof UpdateDatasetEntriesInput
 export type DistributeDatasetEntriesInput = z.infer<typeof DistributeDatasetEntriesInput>;
 export type ImportFolderInput = z.infer<typeof ImportFolderInput>;
 export type ImportFilesInput = z.infer<typeof ImportFilesInput>;
+export type WatchFolderInput = z.infer<typeof WatchFolderInput>;
+export type UnwatchFolderInput = z.infer<typeof UnwatchFolderInput>;
+export type ListWatchedFoldersInput = z.infer<typeof ListWatchedFoldersInput>;
 export type CancelJobInput = z.infer<typeof CancelJobInput>;
 export type ListJobsInput = z.infer<typeof ListJobsInput>;
