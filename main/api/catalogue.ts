@@ -9,6 +9,7 @@ import {
   distributeDatasetEntries,
   listDatasetEntries,
   listDatasetLabels,
+  listEntries,
   updateDatasetEntries,
 } from '../datasets/entries';
 import { importFiles, importFolder } from '../datasets/imports';
@@ -40,6 +41,7 @@ export const handlers: Handlers = {
   ListDatasetLabels: listDatasetLabels,
   UpdateDatasetEntries: updateDatasetEntries,
   DistributeDatasetEntries: distributeDatasetEntries,
+  ListEntries: listEntries,
   ImportFolder: importFolder,
   ImportFiles: importFiles,
   WatchFolder: watchFolder,

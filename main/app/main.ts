@@ -9,7 +9,8 @@ import { openLoupe, type Loupe } from '../api';
 import { homePaths } from '../home';
 import { createLogger } from '../log';
 import { APP_SCHEME, appScheme, serveRendererFile } from './appProtocol';
-import { IMAGE_SCHEME, imageScheme, serveImage, type AllowedFolders } from './imageProtocol';
+import { entryImageFile, isImageVariant } from '../datasets/images';
+import { IMAGE_SCHEME, imageScheme, serveImage } from './imageProtocol';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
@@ -35,9 +36,6 @@ function start(): void {
   const appRoot = app.getAppPath();
   const rendererRoot = join(appRoot, 'dist', 'renderer');
   const preload = join(appRoot, 'dist', 'app', 'preload.cjs');
-  // Image folders are registered by the dataset operations once images are shown; until then
-  // the image scheme refuses every request.
-  const imageFolders: AllowedFolders = () => [];
 
   let loupe: Loupe | undefined;
   let mainWindow: BrowserWindow | undefined;
@@ -78,7 +76,11 @@ function start(): void {
     .then(() => {
       hardenSession(session.defaultSession);
       protocol.handle(APP_SCHEME, (request) => serveRendererFile(request, rendererRoot));
-      protocol.handle(IMAGE_SCHEME, (request) => serveImage(request, imageFolders));
+      protocol.handle(IMAGE_SCHEME, (request) =>
+        serveImage(request, async (entryId, variant) =>
+          loupe && isImageVariant(variant) ? entryImageFile(loupe.ctx, entryId, variant) : undefined,
+        ),
+      );
 
       loupe = openLoupe({
         home,

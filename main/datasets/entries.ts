@@ -9,6 +9,7 @@ import type {
   DistributeDatasetEntriesInput,
   ListDatasetEntriesInput,
   ListDatasetLabelsInput,
+  ListEntriesInput,
   UpdateDatasetEntriesInput,
 } from '../../preload/contract/schemas';
 import type { Context } from '../api/context';
@@ -41,6 +42,41 @@ export function listDatasetEntries(ctx: Context, input: ListDatasetEntriesInput)
   return {
     DatasetEntries: page.map((row) => JSON.stringify(toJsonLine(row.draft, { withErrors: true }))),
     ...(rows.length > limit && last ? { NextToken: encodePageToken(last.id) } : {}),
+  };
+}
+
+/** The gallery's view of entries: random access by offset, with counts and duplicates. */
+export function listEntries(ctx: Context, input: ListEntriesInput): OutputOf<'ListEntries'> {
+  const dataset = requireDataset(ctx, input.DatasetArn);
+  const filter = {
+    ...(input.ContainsLabels ? { containsLabels: input.ContainsLabels } : {}),
+    ...(input.Labeled === undefined ? {} : { labeled: input.Labeled }),
+    ...(input.SourceRefContains === undefined ? {} : { sourceRefContains: input.SourceRefContains }),
+    ...(input.HasErrors === undefined ? {} : { hasErrors: input.HasErrors }),
+  };
+  const rows = q.listEntries(ctx.db, dataset.id, { ...filter, offset: input.Offset ?? 0, limit: input.MaxResults ?? 200 });
+  const duplicates = q.duplicateCounts(
+    ctx.db,
+    dataset.id,
+    rows.flatMap((row) => (row.contentHash ? [row.contentHash] : [])),
+  );
+  return {
+    TotalCount: q.countMatchingEntries(ctx.db, dataset.id, filter),
+    Entries: rows.map((row) => ({
+      EntryId: row.id,
+      SourceRef: row.sourceRef,
+      FileName: row.sourceRef.split(/[\\/]/).pop() ?? row.sourceRef,
+      ...(row.width === null ? {} : { Width: row.width }),
+      ...(row.height === null ? {} : { Height: row.height }),
+      ...(row.format === null ? {} : { Format: row.format }),
+      ...(row.sizeBytes === null ? {} : { SizeBytes: row.sizeBytes }),
+      ...(row.contentHash === null ? {} : { ContentHash: row.contentHash }),
+      DuplicateCount: row.contentHash ? (duplicates.get(row.contentHash) ?? 0) : 0,
+      Labels: [...new Set(row.draft.labels.map((l) => l.name))],
+      Boxes: row.draft.boxes.map((b) => ({ Label: b.name, Left: b.left, Top: b.top, Width: b.width, Height: b.height })),
+      Errors: row.draft.errors.map((e) => ({ Code: e.code, Message: e.message, Level: e.level })),
+      Revision: row.revision,
+    })),
   };
 }
 

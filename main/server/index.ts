@@ -5,6 +5,7 @@
  *   POST /          X-Amz-Target: RekognitionService.<Op> | LoupeService.<Op>   → loupe.invoke
  *   POST /session   {AccessKeyId, SecretAccessKey} → {Token}
  *   GET  /events    ?token=<session token>  → text/event-stream
+ *   GET  /images/<entry id>/<thumb|display>?token=<session token>  → JPEG
  *   GET  /*         files of rendererDir; index.html for `/` and app routes
  */
 import { randomUUID } from 'node:crypto';
@@ -19,7 +20,7 @@ import { BodyTooLargeError, MAX_API_BODY_BYTES, drain, readBody } from './body';
 import { EventStreams } from './events';
 import { createHostCheck, isSameOrigin, urlHost } from './hosts';
 import { failureOf, operationOfTarget, parseJsonBody, sendError, sendJson, sendPlain } from './json11';
-import { serveStatic } from './static';
+import { serveEntryImage, serveStatic } from './static';
 
 export interface ServerOptions {
   loupe: Loupe;
@@ -97,6 +98,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       streams.attach(res);
+      return;
+    }
+    const image = /^\/images\/(\d+)\/([a-z]+)$/.exec(rawPath);
+    if ((method === 'GET' || method === 'HEAD') && image) {
+      const token = new URLSearchParams(query).get('token') ?? bearerToken(req);
+      if (!isSessionToken(token, sessionToken)) {
+        sendPlain(res, 403, 'Forbidden: images need ?token=<session token>.');
+        return;
+      }
+      await serveEntryImage(res, loupe, Number(image[1]), image[2]!);
       return;
     }
     if (method === 'GET' || method === 'HEAD') {

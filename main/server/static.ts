@@ -8,6 +8,8 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
+import type { Loupe } from '../api';
+import { entryImageFile, isImageVariant } from '../datasets/images';
 import { sendPlain } from './json11';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -148,4 +150,25 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, file: string,
     });
     stream.pipe(res);
   });
+}
+
+/** GET /images/<entry id>/<variant>: an entry's cached picture (main/datasets/images.ts). */
+export async function serveEntryImage(res: ServerResponse, loupe: Loupe, entryId: number, variant: string): Promise<void> {
+  if (!isImageVariant(variant)) {
+    sendPlain(res, 404, `No picture variant ${variant}; use thumb or display.`);
+    return;
+  }
+  const file = await entryImageFile(loupe.ctx, entryId, variant);
+  const info = file ? await stat(file).catch(() => undefined) : undefined;
+  if (!file || !info) {
+    sendPlain(res, 404, 'This entry has no picture.');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': 'image/jpeg',
+    'Content-Length': String(info.size),
+    // Named by content hash: a picture at a URL changes only when its entry's image does.
+    'Cache-Control': 'private, max-age=60',
+  });
+  createReadStream(file).pipe(res);
 }

@@ -93,6 +93,25 @@ export interface DatasetLabelDescription {
   LabelStats: { EntryCount: number; BoundingBoxCount: number };
 }
 
+/** One image of a dataset as galleries show it. Boxes are pixels of the oriented image. */
+export interface EntryView {
+  EntryId: number;
+  SourceRef: string;
+  FileName: string;
+  Width?: number;
+  Height?: number;
+  Format?: string;
+  SizeBytes?: number;
+  ContentHash?: string;
+  /** Other entries of the dataset with exactly the same bytes. */
+  DuplicateCount: number;
+  Labels: string[];
+  Boxes: { Label: string; Left: number; Top: number; Width: number; Height: number }[];
+  /** Errors and warnings with the guide's codes. */
+  Errors: { Code: string; Message: string; Level: string }[];
+  Revision: number;
+}
+
 /** A folder whose images Loupe keeps in a dataset as they come and go. */
 export interface WatchedFolder {
   DatasetArn: string;
@@ -201,6 +220,7 @@ export const operations = {
   DeleteProjectCascade: loupe<typeof s.DeleteProjectCascadeInput, { Status: ProjectStatus }>(
     s.DeleteProjectCascadeInput,
   ),
+  ListEntries: loupe<typeof s.ListEntriesInput, { Entries: EntryView[]; TotalCount: number }>(s.ListEntriesInput),
   ImportFolder: loupe<typeof s.ImportFolderInput, { JobId: number }>(s.ImportFolderInput),
   ImportFiles: loupe<typeof s.ImportFilesInput, { JobId: number }>(s.ImportFilesInput),
   WatchFolder: loupe<typeof s.WatchFolderInput, { WatchedFolder: WatchedFolder }>(s.WatchFolderInput),

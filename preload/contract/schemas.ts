@@ -126,6 +126,17 @@ export const ListDatasetEntriesInput = z.object({
   MaxResults: maxResults(100),
 });
 
+/** App operation for galleries: the same filters, random access by Offset, richer items. */
+export const ListEntriesInput = z.object({
+  DatasetArn,
+  ContainsLabels: z.array(LabelName).min(1).max(50).optional(),
+  Labeled: z.boolean().optional(),
+  SourceRefContains: z.string().min(1).max(2048).optional(),
+  HasErrors: z.boolean().optional(),
+  Offset: z.number().int().min(0).optional(),
+  MaxResults: maxResults(1000),
+});
+
 export const ListDatasetLabelsInput = z.object({ DatasetArn, NextToken, MaxResults: maxResults(100) });
 
 export const UpdateDatasetEntriesInput = z.object({
@@ -220,6 +231,7 @@ export type CreateBucketMappingInput = z.infer<typeof CreateBucketMappingInput>;
 export type DeleteBucketMappingInput = z.infer<typeof DeleteBucketMappingInput>;
 export type Language = z.infer<typeof Language>;
 export type ListDatasetEntriesInput = z.infer<typeof ListDatasetEntriesInput>;
+export type ListEntriesInput = z.infer<typeof ListEntriesInput>;
 export type ListDatasetLabelsInput = z.infer<typeof ListDatasetLabelsInput>;
 export type UpdateDatasetEntriesInput = z.infer<typeof UpdateDatasetEntriesInput>;
 export type DistributeDatasetEntriesInput = z.infer<typeof DistributeDatasetEntriesInput>;

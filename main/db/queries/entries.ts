@@ -154,6 +154,7 @@ export interface EntryFilter {
   sourceRefContains?: string;
   hasErrors?: boolean;
   afterId?: number;
+  offset?: number;
   limit: number;
 }
 
@@ -166,8 +167,33 @@ const isLabeled = `(EXISTS (SELECT 1 FROM entry_labels l WHERE l.entry_id = e.id
 /** Warnings are not errors: they do not count in ErrorEntries or the HasErrors filter. */
 const hasErrors = `EXISTS (SELECT 1 FROM entry_errors x WHERE x.entry_id = e.id AND substr(x.code, 1, 8) <> 'WARNING_')`;
 
-/** Entries in id order after `afterId`, filtered as ListDatasetEntries filters. */
+/** Entries in id order after `afterId` (or from `offset`), filtered as ListDatasetEntries filters. */
 export function listEntries(db: Db, datasetId: number, filter: EntryFilter): StoredEntry[] {
+  const { where, params } = entryWhere(datasetId, filter);
+  const rows = db
+    .prepare(`SELECT ${entryColumns} FROM entries e WHERE ${where.join(' AND ')} ORDER BY e.id LIMIT ? OFFSET ?`)
+    .all(...params, filter.limit, filter.offset ?? 0) as (EntryRow & { extraJson: string | null })[];
+  return hydrate(db, rows);
+}
+
+export function countMatchingEntries(db: Db, datasetId: number, filter: Omit<EntryFilter, 'limit'>): number {
+  const { where, params } = entryWhere(datasetId, { ...filter, afterId: undefined });
+  return (db.prepare(`SELECT count(*) AS n FROM entries e WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+}
+
+/** How many other entries of the dataset share each of these hashes. */
+export function duplicateCounts(db: Db, datasetId: number, hashes: string[]): Map<string, number> {
+  if (hashes.length === 0) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT content_hash AS hash, count(*) - 1 AS others FROM entries
+       WHERE dataset_id = ? AND content_hash IN (${hashes.map(() => '?').join(', ')}) GROUP BY content_hash`,
+    )
+    .all(datasetId, ...hashes) as { hash: string; others: number }[];
+  return new Map(rows.map((row) => [row.hash, row.others]));
+}
+
+function entryWhere(datasetId: number, filter: Omit<EntryFilter, 'limit'>): { where: string[]; params: unknown[] } {
   const where = ['e.dataset_id = ?'];
   const params: unknown[] = [datasetId];
   if (filter.containsLabels && filter.containsLabels.length > 0) {
@@ -188,10 +214,7 @@ export function listEntries(db: Db, datasetId: number, filter: EntryFilter): Sto
     where.push('e.id > ?');
     params.push(filter.afterId);
   }
-  const rows = db
-    .prepare(`SELECT ${entryColumns} FROM entries e WHERE ${where.join(' AND ')} ORDER BY e.id LIMIT ?`)
-    .all(...params, filter.limit) as (EntryRow & { extraJson: string | null })[];
-  return hydrate(db, rows);
+  return { where, params };
 }
 
 export function findEntry(db: Db, datasetId: number, sourceRef: string): StoredEntry | undefined {

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { waitForJob } from '../../../main/jobs';
+import { anImage } from '../../support/images';
+import { startHarness, type Harness } from './harness';
+
+describe('entry pictures over HTTP', () => {
+  let harness: Harness;
+  let entryId: number;
+
+  before(async () => {
+    harness = await startHarness();
+    const { loupe } = harness;
+    const folder = join(harness.home, 'shots');
+    await anImage(join(folder, 'ok', 'wide.png'), { width: 900, height: 300, color: '#10a050' });
+    const project = await loupe.invoke('CreateProject', { ProjectName: 'pictures' });
+    assert.ok(project.ok);
+    const dataset = await loupe.invoke('CreateDataset', { ProjectArn: (project.value as { ProjectArn: string }).ProjectArn, DatasetType: 'TRAIN' });
+    assert.ok(dataset.ok);
+    const DatasetArn = (dataset.value as { DatasetArn: string }).DatasetArn;
+    const job = await loupe.invoke('ImportFolder', { DatasetArn, Folder: folder });
+    assert.ok(job.ok);
+    await waitForJob(loupe.ctx, (job.value as { JobId: number }).JobId);
+    const listed = await loupe.invoke('ListEntries', { DatasetArn });
+    assert.ok(listed.ok);
+    const { Entries, TotalCount } = listed.value as { Entries: { EntryId: number; Width: number; Labels: string[] }[]; TotalCount: number };
+    assert.equal(TotalCount, 1);
+    assert.deepEqual([Entries[0]!.Width, Entries[0]!.Labels], [900, ['ok']]);
+    entryId = Entries[0]!.EntryId;
+  });
+  after(() => harness.close());
+
+  it('serves a thumbnail, 256 px on the longer side, to the session token holder', async () => {
+    const response = await fetch(`${harness.server.url}/images/${entryId}/thumb?token=${harness.server.sessionToken}`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'image/jpeg');
+    const meta = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
+    assert.deepEqual([meta.width, meta.height], [256, 85]);
+  });
+
+  it('refuses a request without the token, an unknown entry and an unknown variant', async () => {
+    assert.equal((await fetch(`${harness.server.url}/images/${entryId}/thumb`)).status, 403);
+    assert.equal((await fetch(`${harness.server.url}/images/999999/thumb?token=${harness.server.sessionToken}`)).status, 404);
+    assert.equal((await fetch(`${harness.server.url}/images/${entryId}/original?token=${harness.server.sessionToken}`)).status, 404);
+  });
+});
