@@ -6,6 +6,7 @@
  *   POST /session   {AccessKeyId, SecretAccessKey} → {Token}
  *   GET  /events    ?token=<session token>  → text/event-stream
  *   GET  /images/<entry id>/<thumb|display>?token=<session token>  → JPEG
+ *   PUT  /uploads/<batch>/<relative path>  (session token)  → {Folder} for ImportFolder
  *   GET  /*         files of rendererDir; index.html for `/` and app routes
  */
 import { randomUUID } from 'node:crypto';
@@ -21,6 +22,7 @@ import { EventStreams } from './events';
 import { createHostCheck, isSameOrigin, urlHost } from './hosts';
 import { failureOf, operationOfTarget, parseJsonBody, sendError, sendJson, sendPlain } from './json11';
 import { serveEntryImage, serveStatic } from './static';
+import { handleUpload } from './uploads';
 
 export interface ServerOptions {
   loupe: Loupe;
@@ -100,6 +102,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       streams.attach(res);
       return;
     }
+    if (method === 'PUT' && rawPath.startsWith('/uploads/')) {
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host) || !isSessionToken(bearerToken(req), sessionToken)) {
+        drain(req);
+        sendPlain(res, 403, 'Forbidden: uploads need the session token.');
+        return;
+      }
+      await handleUpload(req, res, loupe, rawPath);
+      return;
+    }
     const image = /^\/images\/(\d+)\/([a-z]+)$/.exec(rawPath);
     if ((method === 'GET' || method === 'HEAD') && image) {
       const token = new URLSearchParams(query).get('token') ?? bearerToken(req);
@@ -121,7 +132,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
       return;
     }
-    sendPlain(res, 405, `Method ${method} is not allowed.`, { Allow: 'GET, HEAD, POST' });
+    sendPlain(res, 405, `Method ${method} is not allowed.`, { Allow: 'GET, HEAD, POST, PUT' });
   };
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
@@ -44,5 +45,44 @@ describe('entry pictures over HTTP', () => {
     assert.equal((await fetch(`${harness.server.url}/images/${entryId}/thumb`)).status, 403);
     assert.equal((await fetch(`${harness.server.url}/images/999999/thumb?token=${harness.server.sessionToken}`)).status, 404);
     assert.equal((await fetch(`${harness.server.url}/images/${entryId}/original?token=${harness.server.sessionToken}`)).status, 404);
+  });
+});
+
+describe('uploads from the web UI', () => {
+  let harness: Harness;
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(() => harness.close());
+
+  const put = (path: string, body: Buffer, token = harness.server.sessionToken) =>
+    fetch(`${harness.server.url}${path}`, { method: 'PUT', body, headers: { Authorization: `Bearer ${token}` } });
+
+  it('keeps the dropped folder structure, so ImportFolder labels by directory name', async () => {
+    const jpeg = await sharp({ create: { width: 80, height: 80, channels: 3, background: '#123456' } }).jpeg().toBuffer();
+    const first = await put('/uploads/batch-1/cats/a%20cat.jpg', jpeg);
+    assert.equal(first.status, 200);
+    const { Folder } = (await first.json()) as { Folder: string };
+    assert.equal((await put('/uploads/batch-1/dogs/d.jpg', jpeg)).status, 200);
+    const { loupe } = harness;
+    const project = await loupe.invoke('CreateProject', { ProjectName: 'uploaded' });
+    const dataset = await loupe.invoke('CreateDataset', { ProjectArn: (project as any).value.ProjectArn, DatasetType: 'TRAIN' });
+    const DatasetArn = (dataset as any).value.DatasetArn as string;
+    const job = await loupe.invoke('ImportFolder', { DatasetArn, Folder });
+    await waitForJob(loupe.ctx, (job as any).value.JobId);
+    const listed = await loupe.invoke('ListEntries', { DatasetArn });
+    const entries = (listed as any).value.Entries as { FileName: string; Labels: string[] }[];
+    assert.deepEqual(entries.map((e) => [e.FileName, e.Labels[0]]).sort(), [['a cat.jpg', 'cats'], ['d.jpg', 'dogs']]);
+  });
+
+  it('refuses paths that try to leave the batch, and callers without the token', async () => {
+    const body = Buffer.from('x');
+    assert.equal((await put('/uploads/batch-2/..%2F..%2Fescape.jpg', body)).status, 400);
+    // Dot segments are resolved by the client before sending; whatever arrives stays refused.
+    assert.ok(!(await put('/uploads/batch-2/a/../../b.jpg', body)).ok);
+    assert.ok(!(await put('/uploads/../x/b.jpg', body)).ok);
+    const written = readdirSync(join(harness.home, 'uploads'), { recursive: true }).map(String);
+    assert.ok(written.every((path) => path.startsWith('batch-1')), written.join(', '));
+    assert.equal((await put('/uploads/batch-2/ok.jpg', body, 'wrong-token')).status, 403);
   });
 });

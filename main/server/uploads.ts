@@ -1,0 +1,52 @@
+/**
+ * Files dropped on the web UI (serve and kiosk mode) arrive one by one:
+ *
+ *   PUT /uploads/<batch>/<relative path>   (session token)   → {"Folder": "<home>/uploads/<batch>"}
+ *
+ * keeping the folder structure the user dropped, so that ImportFolder on the returned Folder
+ * labels images by their directory names exactly as a local folder import does. Paths are
+ * checked segment by segment and can never leave the batch folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import type { Loupe } from '../api';
+import { IMAGE_LIMITS } from '../../native/preprocess';
+import { ServiceError } from '../errors';
+import { readBody } from './body';
+import { sendJson } from './json11';
+
+const BATCH = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Where a batch's files go inside the Loupe home. */
+export function uploadFolder(loupe: Loupe, batch: string): string {
+  return join(loupe.ctx.home, 'uploads', batch);
+}
+
+export async function handleUpload(req: IncomingMessage, res: ServerResponse, loupe: Loupe, rawPath: string): Promise<void> {
+  const [batch, ...segments] = rawPath.slice('/uploads/'.length).split('/').map(decodeSegment);
+  if (!batch || !BATCH.test(batch) || segments.length === 0 || segments.some((s) => !isSafeSegment(s))) {
+    throw new ServiceError('InvalidParameterException', 'Upload to /uploads/<batch>/<relative path> with plain folder and file names.');
+  }
+  const body = await readBody(req, IMAGE_LIMITS.maxFileBytes + 1024 * 1024);
+  const folder = uploadFolder(loupe, batch);
+  const target = join(folder, ...segments);
+  await mkdir(dirname(target), { recursive: true });
+  const partial = `${target}.part-${randomBytes(4).toString('hex')}`;
+  await writeFile(partial, body);
+  await rename(partial, target);
+  sendJson(res, 200, { Folder: folder }, 'application/json');
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '\0';
+  }
+}
+
+function isSafeSegment(segment: string): boolean {
+  return segment !== '' && segment !== '.' && segment !== '..' && !/[\\/\0:]/.test(segment) && segment.length <= 255;
+}
