@@ -112,9 +112,16 @@ export async function parseVocFolder(annotationsFolder: string, options: VocFold
   const now = options.now ?? new Date().toISOString();
   for (const name of xmlFiles) {
     const path = join(annotationsFolder, name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      problems.push({ where: name, code: 'UNREADABLE_FILE', message: `The file cannot be read (${(error as Error).message}); it was left out.` });
+      continue;
+    }
     let result: FormatImport;
     try {
-      result = parseVoc(await readFile(path, 'utf8'), { imagesFolder: options.imagesFolder, fileName: name, imageFiles, now });
+      result = parseVoc(text, { imagesFolder: options.imagesFolder, fileName: name, imageFiles, now });
     } catch (error) {
       if (!(error instanceof FormatFileError)) throw error;
       problems.push({ where: name, code: 'UNREADABLE_FILE', message: `${error.message} The file was left out.` });
