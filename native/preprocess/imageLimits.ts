@@ -1,0 +1,81 @@
+/**
+ * The service's image limits (guide quotas for training, testing and detection, L16459–16517) and
+ * the entry error an image breaking them gets (ERROR_INVALID_IMAGE L6491, ERROR_INVALID_IMAGE_DIMENSION L6516).
+ */
+import type { ImageProbe } from './probeImage';
+
+export const IMAGE_LIMITS = {
+  /** The only formats the service takes, for datasets and for DetectCustomLabels. */
+  formats: ['png', 'jpeg'],
+  /** Each side of the (oriented) image, in pixels. */
+  minSidePx: 64,
+  maxSidePx: 4096,
+  /** Bytes of an image file in a dataset (and of an S3 image at detection). */
+  maxFileBytes: 15 * 1024 * 1024,
+  /** Bytes of an image passed as raw bytes to DetectCustomLabels. */
+  maxInferenceBytes: 4 * 1024 * 1024,
+  /** Longer side over shorter side. */
+  maxAspectRatio: 20,
+} as const;
+
+export type ImageLimitCode = 'ERROR_INVALID_IMAGE' | 'ERROR_INVALID_IMAGE_DIMENSION';
+
+/** The guide's messages, word for word; Loupe adds what was measured and the limit after them. */
+const INVALID_IMAGE = 'The image is invalid. Check S3 path and/or image properties.';
+const INVALID_DIMENSION = 'The image dimension(s) do not conform to allowed dimensions.';
+
+/**
+ * The first limit a probed image breaks, or undefined: `dataset` applies the 15 MB file limit,
+ * `inference` the 4 MB raw-bytes limit; sides 64–4096 px and aspect ≤ 20:1 apply to both.
+ * As in the guide, a bad format, an unreadable file, the file size and the aspect ratio give
+ * ERROR_INVALID_IMAGE, sides out of range ERROR_INVALID_IMAGE_DIMENSION.
+ */
+export function checkImageLimits(
+  probe: ImageProbe,
+  purpose: 'dataset' | 'inference',
+): { code: ImageLimitCode; message: string } | undefined {
+  if (!probe.ok) {
+    return probe.reason === 'too-many-pixels'
+      ? { code: 'ERROR_INVALID_IMAGE_DIMENSION', message: `${INVALID_DIMENSION} ${sentence(probe.detail)}` }
+      : { code: 'ERROR_INVALID_IMAGE', message: INVALID_IMAGE };
+  }
+  const maxBytes = purpose === 'dataset' ? IMAGE_LIMITS.maxFileBytes : IMAGE_LIMITS.maxInferenceBytes;
+  if (probe.sizeBytes > maxBytes) {
+    return {
+      code: 'ERROR_INVALID_IMAGE',
+      message: `${INVALID_IMAGE} The file is ${probe.sizeBytes} bytes (${megabytes(probe.sizeBytes)} MB); the maximum ${
+        purpose === 'dataset' ? 'for an image file' : 'for image bytes'
+      } is ${megabytes(maxBytes)} MB.`,
+    };
+  }
+  const { width, height } = probe;
+  const { minSidePx, maxSidePx, maxAspectRatio } = IMAGE_LIMITS;
+  if (Math.min(width, height) < minSidePx || Math.max(width, height) > maxSidePx) {
+    return {
+      code: 'ERROR_INVALID_IMAGE_DIMENSION',
+      message: `${INVALID_DIMENSION} The image is ${width}×${height} pixels; each side must be ${minSidePx} to ${maxSidePx} pixels.`,
+    };
+  }
+  const aspect = Math.max(width, height) / Math.min(width, height);
+  if (aspect > maxAspectRatio) {
+    return {
+      code: 'ERROR_INVALID_IMAGE',
+      message: `${INVALID_IMAGE} The aspect ratio is ${Math.round(aspect * 1000) / 1000}:1 (${width}×${height} pixels); the maximum is ${maxAspectRatio}:1.`,
+    };
+  }
+  return undefined;
+}
+
+function megabytes(bytes: number): number {
+  return round2(bytes / (1024 * 1024));
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}

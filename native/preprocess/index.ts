@@ -1,0 +1,20 @@
+/**
+ * native/preprocess — the only importer of sharp. Everything here takes PNG and JPEG only, decides
+ * the format by content, applies EXIF orientation, and refuses images over MAX_DECODE_PIXELS from
+ * their header.
+ */
+
+/** probeImage(path) / probeImageBuffer(bytes): format, oriented and stored size (px), orientation, sizeBytes, sha256; never throws. */
+export { probeImage, probeImageBuffer, type ImageProbe } from './probeImage';
+
+/** decodeRgb(pathOrBytes, { maxSide }): HWC uint8 sRGB pixels of the oriented image, longer side ≤ maxSide px. */
+export { decodeRgb, type DecodeRgbOptions, type RgbImage } from './decodeRgb';
+
+/** makeThumbnail(source, target, { size }): oriented sRGB JPEG, longer side ≤ size px (default 256), written atomically. */
+export { makeThumbnail, type ThumbnailOptions } from './makeThumbnail';
+
+/** IMAGE_LIMITS and checkImageLimits(probe, 'dataset' | 'inference'): the service's limits and the entry error for a breach. */
+export { IMAGE_LIMITS, checkImageLimits, type ImageLimitCode } from './imageLimits';
+
+/** ImageDecodeError (thrown by the decoders, with the probe's reason), the pixel and file-size ceilings. */
+export { ImageDecodeError, MAX_DECODE_PIXELS, MAX_READ_BYTES, type ImageFailure, type ImageFormat } from './input';
