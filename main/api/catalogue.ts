@@ -13,7 +13,17 @@ import {
   updateDatasetEntries,
 } from '../datasets/entries';
 import { importFiles, importFolder } from '../datasets/imports';
+import { exportDataset, importAnnotations } from '../datasets/transfer';
 import { cancelJob, listJobs } from '../jobs';
+import {
+  assignImageLabels,
+  copyLabels,
+  createLabels,
+  deleteLabel,
+  describeLabelUsage,
+  putEntryAnnotations,
+  renameLabel,
+} from '../labels';
 import { listWatchedFolders, unwatchFolder, watchFolder } from '../watch';
 import {
   createProject,
@@ -42,8 +52,17 @@ export const handlers: Handlers = {
   UpdateDatasetEntries: updateDatasetEntries,
   DistributeDatasetEntries: distributeDatasetEntries,
   ListEntries: listEntries,
+  PutEntryAnnotations: putEntryAnnotations,
+  AssignImageLabels: assignImageLabels,
+  CreateLabels: createLabels,
+  RenameLabel: renameLabel,
+  DeleteLabel: deleteLabel,
+  DescribeLabelUsage: describeLabelUsage,
+  CopyLabels: copyLabels,
   ImportFolder: importFolder,
   ImportFiles: importFiles,
+  ImportAnnotations: importAnnotations,
+  ExportDataset: exportDataset,
   WatchFolder: watchFolder,
   UnwatchFolder: unwatchFolder,
   ListWatchedFolders: listWatchedFolders,

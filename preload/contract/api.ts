@@ -112,6 +112,19 @@ export interface EntryView {
   Revision: number;
 }
 
+/** An entry's annotations as labeling edits them; also the "before" an undo puts back. */
+export interface EntryAnnotations {
+  EntryId: number;
+  Labels: string[];
+  Boxes: { Label: string; Left: number; Top: number; Width: number; Height: number }[];
+}
+
+/** What a labeling edit did: the new revisions, and the annotations it replaced (for undo). */
+export interface AnnotationChange {
+  Entries: { EntryId: number; Revision: number }[];
+  Before: EntryAnnotations[];
+}
+
 /** A folder whose images Loupe keeps in a dataset as they come and go. */
 export interface WatchedFolder {
   DatasetArn: string;
@@ -221,8 +234,21 @@ export const operations = {
     s.DeleteProjectCascadeInput,
   ),
   ListEntries: loupe<typeof s.ListEntriesInput, { Entries: EntryView[]; TotalCount: number }>(s.ListEntriesInput),
+  PutEntryAnnotations: loupe<typeof s.PutEntryAnnotationsInput, AnnotationChange>(s.PutEntryAnnotationsInput),
+  AssignImageLabels: loupe<typeof s.AssignImageLabelsInput, AnnotationChange>(s.AssignImageLabelsInput),
+  CreateLabels: loupe<typeof s.CreateLabelsInput, { Added: string[] }>(s.CreateLabelsInput),
+  RenameLabel: loupe<typeof s.RenameLabelInput, Empty>(s.RenameLabelInput),
+  DeleteLabel: loupe<typeof s.DeleteLabelInput, AnnotationChange & { ImageCount: number; BoxCount: number }>(
+    s.DeleteLabelInput,
+  ),
+  DescribeLabelUsage: loupe<typeof s.DescribeLabelUsageInput, { ImageCount: number; BoxCount: number }>(
+    s.DescribeLabelUsageInput,
+  ),
+  CopyLabels: loupe<typeof s.CopyLabelsInput, { Added: string[] }>(s.CopyLabelsInput),
   ImportFolder: loupe<typeof s.ImportFolderInput, { JobId: number }>(s.ImportFolderInput),
   ImportFiles: loupe<typeof s.ImportFilesInput, { JobId: number }>(s.ImportFilesInput),
+  ImportAnnotations: loupe<typeof s.ImportAnnotationsInput, { JobId: number }>(s.ImportAnnotationsInput),
+  ExportDataset: loupe<typeof s.ExportDatasetInput, { JobId: number; Folder: string }>(s.ExportDatasetInput),
   WatchFolder: loupe<typeof s.WatchFolderInput, { WatchedFolder: WatchedFolder }>(s.WatchFolderInput),
   UnwatchFolder: loupe<typeof s.UnwatchFolderInput, Empty>(s.UnwatchFolderInput),
   ListWatchedFolders: loupe<typeof s.ListWatchedFoldersInput, { WatchedFolders: WatchedFolder[] }>(

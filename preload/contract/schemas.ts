@@ -165,6 +165,40 @@ export const UntagResourceInput = z.object({
 });
 export const ListTagsForResourceInput = z.object({ ResourceArn });
 
+// --- Labeling (app operations) -------------------------------------------------------------
+
+const EntryId = z.number().int().positive();
+export const BoxInput = z.object({
+  Label: LabelName,
+  /** Pixels of the oriented original image, as manifests carry them. */
+  Left: z.number().finite(),
+  Top: z.number().finite(),
+  Width: z.number().finite(),
+  Height: z.number().finite(),
+});
+export const EntryAnnotationsInput = z.object({
+  EntryId,
+  /** The revision the editor saw; a newer entry is not overwritten (ConflictException). */
+  ExpectedRevision: z.number().int().positive().optional(),
+  Labels: z.array(LabelName).max(50, 'Member must have at most 50 labels per image'),
+  Boxes: z.array(BoxInput).max(50, 'Member must have at most 50 bounding boxes per image'),
+});
+export const PutEntryAnnotationsInput = z.object({
+  DatasetArn,
+  Entries: z.array(EntryAnnotationsInput).min(1).max(1000),
+});
+export const AssignImageLabelsInput = z.object({
+  DatasetArn,
+  EntryIds: z.array(EntryId).min(1).max(100_000),
+  Add: z.array(LabelName).max(50).optional(),
+  Remove: z.array(LabelName).max(50).optional(),
+});
+export const CreateLabelsInput = z.object({ DatasetArn, Labels: z.array(LabelName).min(1).max(250) });
+export const RenameLabelInput = z.object({ DatasetArn, LabelName, NewLabelName: LabelName });
+export const DeleteLabelInput = z.object({ DatasetArn, LabelName });
+export const DescribeLabelUsageInput = z.object({ DatasetArn, LabelName });
+export const CopyLabelsInput = z.object({ DatasetArn, SourceDatasetArn: DatasetArn });
+
 // --- Imports (app operations) ---------------------------------------------------------------
 
 const LocalPath = z.string().min(1, 'Member must not be empty').max(4096);
@@ -179,6 +213,25 @@ export const ImportFolderInput = z.object({
 export const ImportFilesInput = z.object({
   DatasetArn,
   Files: z.array(LocalPath).min(1, 'Member must have at least 1 file'),
+});
+
+export const ImportAnnotationsInput = z.object({
+  DatasetArn,
+  Format: z.enum(['COCO', 'VOC', 'YOLO', 'CSV'], { error: 'Member must satisfy enum value set: [COCO, VOC, YOLO, CSV]' }),
+  /** COCO: the JSON file; VOC: the annotations folder; YOLO: the labels folder; CSV: the file. */
+  Path: LocalPath,
+  /** Where the images are; by default the folder of Path (VOC and YOLO: Path itself). */
+  ImagesFolder: LocalPath.optional(),
+});
+
+export const ExportDatasetInput = z.object({
+  DatasetArn,
+  Format: z.enum(['MANIFEST', 'COCO', 'VOC', 'YOLO', 'CSV'], {
+    error: 'Member must satisfy enum value set: [MANIFEST, COCO, VOC, YOLO, CSV]',
+  }),
+  Folder: LocalPath,
+  /** Copy the images into Folder/images and reference them relatively (default false: reference them where they are). */
+  CopyImages: z.boolean().optional(),
 });
 
 export const WatchFolderInput = z.object({ DatasetArn, Folder: LocalPath, AutoLabel: z.boolean().optional() });
@@ -235,8 +288,17 @@ export type ListEntriesInput = z.infer<typeof ListEntriesInput>;
 export type ListDatasetLabelsInput = z.infer<typeof ListDatasetLabelsInput>;
 export type UpdateDatasetEntriesInput = z.infer<typeof UpdateDatasetEntriesInput>;
 export type DistributeDatasetEntriesInput = z.infer<typeof DistributeDatasetEntriesInput>;
+export type PutEntryAnnotationsInput = z.infer<typeof PutEntryAnnotationsInput>;
+export type AssignImageLabelsInput = z.infer<typeof AssignImageLabelsInput>;
+export type CreateLabelsInput = z.infer<typeof CreateLabelsInput>;
+export type RenameLabelInput = z.infer<typeof RenameLabelInput>;
+export type DeleteLabelInput = z.infer<typeof DeleteLabelInput>;
+export type DescribeLabelUsageInput = z.infer<typeof DescribeLabelUsageInput>;
+export type CopyLabelsInput = z.infer<typeof CopyLabelsInput>;
 export type ImportFolderInput = z.infer<typeof ImportFolderInput>;
 export type ImportFilesInput = z.infer<typeof ImportFilesInput>;
+export type ImportAnnotationsInput = z.infer<typeof ImportAnnotationsInput>;
+export type ExportDatasetInput = z.infer<typeof ExportDatasetInput>;
 export type WatchFolderInput = z.infer<typeof WatchFolderInput>;
 export type UnwatchFolderInput = z.infer<typeof UnwatchFolderInput>;
 export type ListWatchedFoldersInput = z.infer<typeof ListWatchedFoldersInput>;

@@ -111,7 +111,9 @@ export function parseYoloLabels(text: string, options: YoloLabelsOptions): { box
       });
       return;
     }
-    const checked = checkBox((cx - w / 2) * imageWidth, (cy - h / 2) * imageHeight, w * imageWidth, h * imageHeight);
+    // Normalised → pixels, rounded to 1e-6 px so that exported pixels come back as they were.
+    const px = (value: number) => Math.round(value * 1e6) / 1e6;
+    const checked = checkBox(px((cx - w / 2) * imageWidth), px((cy - h / 2) * imageHeight), px(w * imageWidth), px(h * imageHeight));
     if (!checked.ok) {
       problems.push({ where, code: checked.code, message: checked.message });
       return;

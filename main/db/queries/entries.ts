@@ -335,3 +335,56 @@ export function moveEntries(db: Db, entryIds: number[], toDatasetId: number, now
     move.run(toDatasetId, nowMs, entryId);
   }
 }
+
+export function findEntriesByIds(db: Db, datasetId: number, ids: number[]): StoredEntry[] {
+  const found: StoredEntry[] = [];
+  // SQLite caps bound parameters; read in slices.
+  for (let i = 0; i < ids.length; i += 500) {
+    const slice = ids.slice(i, i + 500);
+    const rows = db
+      .prepare(`SELECT ${entryColumns} FROM entries e WHERE e.dataset_id = ? AND e.id IN (${slice.map(() => '?').join(', ')})`)
+      .all(datasetId, ...slice) as (EntryRow & { extraJson: string | null })[];
+    found.push(...hydrate(db, rows));
+  }
+  return found;
+}
+
+export function entryIdsWithLabel(db: Db, datasetId: number, name: string): number[] {
+  return (
+    db
+      .prepare(
+        `SELECT entry_id AS id FROM entry_labels WHERE label_id = (SELECT id FROM labels WHERE dataset_id = @d AND name = @n)
+         UNION SELECT entry_id FROM boxes WHERE label_id = (SELECT id FROM labels WHERE dataset_id = @d AND name = @n)`,
+      )
+      .all({ d: datasetId, n: name }) as { id: number }[]
+  ).map((row) => row.id);
+}
+
+/** Images that carry a label (as an image-level label or on a box) and the boxes that do. */
+export function labelUsage(db: Db, datasetId: number, name: string): { ImageCount: number; BoxCount: number } {
+  return db
+    .prepare(
+      `SELECT (SELECT count(*) FROM (
+                 SELECT entry_id FROM entry_labels WHERE label_id = l.id UNION SELECT entry_id FROM boxes WHERE label_id = l.id)) AS ImageCount,
+              (SELECT count(*) FROM boxes WHERE label_id = l.id) AS BoxCount
+       FROM labels l WHERE l.dataset_id = ? AND l.name = ?`,
+    )
+    .get(datasetId, name) as { ImageCount: number; BoxCount: number } | undefined ?? { ImageCount: 0, BoxCount: 0 };
+}
+
+export function renameLabel(db: Db, datasetId: number, from: string, to: string, nowMs: number): void {
+  const label = db.prepare('SELECT id FROM labels WHERE dataset_id = ? AND name = ?').get(datasetId, from) as { id: number } | undefined;
+  if (!label) return;
+  db.prepare('UPDATE labels SET name = ? WHERE id = ?').run(to, label.id);
+  db.prepare(
+    `UPDATE entries SET revision = revision + 1, updated_ms = ? WHERE id IN (
+       SELECT entry_id FROM entry_labels WHERE label_id = @id UNION SELECT entry_id FROM boxes WHERE label_id = @id)`.replace(
+      /@id/g,
+      String(label.id),
+    ),
+  ).run(nowMs);
+}
+
+export function deleteLabelRow(db: Db, datasetId: number, name: string): void {
+  db.prepare('DELETE FROM labels WHERE dataset_id = ? AND name = ?').run(datasetId, name);
+}
