@@ -56,7 +56,7 @@ describe('uploads from the web UI', () => {
   after(() => harness.close());
 
   const put = (path: string, body: Buffer, token = harness.server.sessionToken) =>
-    fetch(`${harness.server.url}${path}`, { method: 'PUT', body, headers: { Authorization: `Bearer ${token}` } });
+    fetch(`${harness.server.url}${path}`, { method: 'PUT', body: new Uint8Array(body), headers: { Authorization: `Bearer ${token}` } });
 
   it('keeps the dropped folder structure, so ImportFolder labels by directory name', async () => {
     const jpeg = await sharp({ create: { width: 80, height: 80, channels: 3, background: '#123456' } }).jpeg().toBuffer();
