@@ -1,0 +1,53 @@
+import { StrictMode, type ReactNode } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { HashRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { useSession } from '../api';
+import { ProjectScreen } from '../features/project';
+import { ProjectsScreen } from '../features/projects';
+import { SettingsScreen } from '../features/settings';
+import { ToastProvider } from '../ui';
+import { ErrorBoundary } from './ErrorBoundary';
+import { i18n } from './i18n';
+import { AppError } from './AppError';
+import { SettingsGate } from './SettingsGate';
+import { Shell } from './Shell';
+import { SignInScreen } from './SignInScreen';
+
+function Toasts({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  return <ToastProvider dismissLabel={t('common.dismiss')}>{children}</ToastProvider>;
+}
+
+/** Signed in (or inside Electron): the app. Otherwise: the sign-in screen. */
+function SessionGate() {
+  const session = useSession();
+  if (session.status === 'signed-out') return <SignInScreen expired={session.expired} />;
+  return (
+    <SettingsGate>
+      <HashRouter>
+        <Routes>
+          <Route element={<Shell />}>
+            <Route index element={<ProjectsScreen />} />
+            <Route path="projects/:name" element={<ProjectScreen />} />
+            <Route path="settings" element={<SettingsScreen />} />
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Route>
+        </Routes>
+      </HashRouter>
+    </SettingsGate>
+  );
+}
+
+export function App() {
+  return (
+    <StrictMode>
+      <I18nextProvider i18n={i18n}>
+        <ErrorBoundary fallback={(error) => <AppError error={error} />}>
+          <Toasts>
+            <SessionGate />
+          </Toasts>
+        </ErrorBoundary>
+      </I18nextProvider>
+    </StrictMode>
+  );
+}

@@ -1,0 +1,2 @@
+export { DeleteProjectDialog, type DeleteProjectDialogProps } from './DeleteProjectDialog';
+export { ProjectsScreen } from './ProjectsScreen';

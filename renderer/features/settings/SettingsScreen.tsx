@@ -1,0 +1,24 @@
+import { useTranslation } from 'react-i18next';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { PageHeader } from '../../ui';
+import { AboutSection } from './AboutSection';
+import { ApiCredentialsSection } from './ApiCredentialsSection';
+import { BucketMappingsSection } from './BucketMappingsSection';
+import { LanguageSection } from './LanguageSection';
+import './settings.css';
+
+export function SettingsScreen() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('settings.title'));
+  return (
+    <div className="screen screen--narrow">
+      <PageHeader title={t('settings.title')} description={t('settings.description')} />
+      <div className="settings-stack">
+        <LanguageSection />
+        <ApiCredentialsSection />
+        <BucketMappingsSection />
+        <AboutSection />
+      </div>
+    </div>
+  );
+}

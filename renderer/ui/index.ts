@@ -1,0 +1,17 @@
+export { Alert, type AlertProps } from './Alert';
+export { Button, buttonClass, type ButtonProps } from './Button';
+export { CodeBlock } from './CodeBlock';
+export { CopyButton, type CopyButtonProps } from './CopyButton';
+export { DescriptionList, type DescriptionItem } from './DescriptionList';
+export { Dialog, type DialogProps } from './Dialog';
+export { ErrorAlert, type ErrorAlertProps } from './ErrorAlert';
+export { EmptyState, type EmptyStateProps } from './EmptyState';
+export { Icon, type IconName } from './Icon';
+export { PageHeader, type PageHeaderProps } from './PageHeader';
+export { Panel, type PanelProps } from './Panel';
+export { Spinner } from './Spinner';
+export { StatusBadge, type StatusTone } from './StatusBadge';
+export { Table, type Column, type TableProps } from './Table';
+export { Tabs, type TabItem, type TabsProps } from './Tabs';
+export { TextField, type TextFieldProps } from './TextField';
+export { ToastProvider, useToast, type ToastTone } from './Toast';

@@ -1,0 +1,18 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const here = import.meta.dirname;
+
+// `base: './'` keeps every asset URL relative, so the same build loads from Electron's custom
+// protocol and from `loupe serve`.
+export default defineConfig({
+  root: here,
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: `${here}/../dist/renderer`,
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+});

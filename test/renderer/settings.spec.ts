@@ -1,0 +1,36 @@
+import { expect, test } from './fixtures';
+
+test.describe('in Settings', () => {
+  test('the API credentials are shown, hidden and revealed', async ({ page, loupe }) => {
+    await page.goto(loupe.url);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const api = page.getByRole('region', { name: 'API credentials' });
+    await expect(api.getByText(loupe.accessKeyId)).toBeVisible();
+    await expect(api.getByText(loupe.secretAccessKey)).toHaveCount(0);
+    await api.getByRole('button', { name: 'Show secret access key' }).click();
+    await expect(api.getByText(loupe.secretAccessKey, { exact: true })).toBeVisible();
+    await expect(api.getByText(`aws rekognition describe-projects --endpoint-url ${loupe.origin}`)).toBeVisible();
+    await expect(page.getByRole('region', { name: 'About Loupe' }).getByText(loupe.home)).toBeVisible();
+  });
+
+  test('a bucket mapping is added, listed and removed', async ({ page, loupe }) => {
+    await page.goto(loupe.url);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const buckets = page.getByRole('region', { name: 'Bucket mappings' });
+    await expect(buckets.getByRole('heading', { name: 'No bucket mappings' })).toBeVisible();
+
+    await buckets.getByLabel('Bucket name').fill('Bad_Bucket');
+    await buckets.getByRole('button', { name: 'Add mapping' }).click();
+    await expect(buckets.getByText(/^Use lowercase letters/)).toBeVisible();
+
+    await buckets.getByLabel('Bucket name').fill('training-images');
+    await buckets.getByLabel('Folder').fill(loupe.home);
+    await buckets.getByRole('button', { name: 'Add mapping' }).click();
+    const row = buckets.getByRole('row', { name: 'training-images' });
+    await expect(row).toContainText('s3://training-images');
+    await expect(row).toContainText(loupe.home);
+
+    await row.getByRole('button', { name: 'Remove mapping for training-images' }).click();
+    await expect(buckets.getByRole('heading', { name: 'No bucket mappings' })).toBeVisible();
+  });
+});
