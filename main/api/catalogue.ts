@@ -32,7 +32,17 @@ import {
   describeProjects,
   listProjectSummaries,
 } from '../projects';
+import { deleteProjectPolicy, listProjectPolicies, putProjectPolicy } from '../projects/policies';
 import { listTagsForResource, tagResource, untagResource } from '../projects/tags';
+import {
+  deleteProjectVersion,
+  describeProjectVersions,
+  detectCustomLabels,
+  startProjectVersion,
+  stopProjectVersion,
+} from '../models';
+import { copyProjectVersion } from '../models/copy';
+import { createProjectVersion } from '../training';
 import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
 import type { Context } from './context';
 
@@ -68,6 +78,16 @@ export const handlers: Handlers = {
   ListWatchedFolders: listWatchedFolders,
   ListJobs: listJobs,
   CancelJob: cancelJob,
+  CreateProjectVersion: createProjectVersion,
+  DescribeProjectVersions: describeProjectVersions,
+  StartProjectVersion: startProjectVersion,
+  StopProjectVersion: stopProjectVersion,
+  DeleteProjectVersion: deleteProjectVersion,
+  DetectCustomLabels: detectCustomLabels,
+  CopyProjectVersion: copyProjectVersion,
+  PutProjectPolicy: putProjectPolicy,
+  ListProjectPolicies: listProjectPolicies,
+  DeleteProjectPolicy: deleteProjectPolicy,
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,

@@ -1,6 +1,7 @@
 import type { Identity } from '../arn';
 import type { Db } from '../db';
 import type { Credentials } from '../home';
+import type { Engine } from '../training/engine';
 import type { EventBus } from './events';
 
 /** What every handler gets: plain values and services, no transport and no Electron. */
@@ -16,4 +17,6 @@ export interface Context {
   versions: Record<string, string>;
   /** Set by the HTTP transport while it listens. */
   endpoint?: string;
+  /** Training and analysis; absent where no compute engine is wired in. */
+  engine?: Engine;
 }

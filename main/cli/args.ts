@@ -70,7 +70,7 @@ function parseStructure(flag: string, text: string): unknown {
 
 export interface ParsedArgs {
   input: Record<string, unknown>;
-  options: { output: 'json'; home?: string };
+  options: { output: 'json'; home?: string; endpointUrl?: string };
 }
 
 /** Parse the words after the operation name into its input, using `schema` for the types. */
@@ -105,6 +105,10 @@ export function parseOperationArgs(schema: z.ZodObject, words: string[]): Parsed
     }
     if (flag === 'home') {
       options.home = takeValue();
+      continue;
+    }
+    if (flag === 'endpoint-url') {
+      options.endpointUrl = takeValue();
       continue;
     }
     const negated = flag.startsWith('no-') && shape[toPascalCase(flag.slice(3))] !== undefined;

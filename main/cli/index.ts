@@ -11,6 +11,8 @@ import { operationNames, operations, toKebabCase, type OperationName } from '../
 import { openLoupe } from '../api';
 import { startServer } from '../server';
 import { parseOperationArgs, UsageError } from './args';
+import { detectCommand, importCommand } from './conveniences';
+import { invokeRemote } from './remote';
 
 /** Exit codes as the AWS CLI uses them: 252 bad usage, 254 the service refused. */
 const EXIT_USAGE = 252;
@@ -34,6 +36,8 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
     }
     if (command === 'serve') return await serve(rest, io.out);
     if (command === 'credentials') return credentials(rest, io.out);
+    if (command === 'import') return await importCommand(rest, io);
+    if (command === 'detect') return await detectCommand(rest, io);
     const operation = commandToOperation.get(command);
     if (!operation) throw new UsageError(`Unknown command "${command}". Run "loupe help" for the list.`);
     return await runOperation(operation, rest, io);
@@ -54,7 +58,9 @@ async function runOperation(
   const { input, options } = parseOperationArgs(operations[name].input, words);
   const loupe = openLoupe({ home: options.home });
   try {
-    const result = await loupe.invoke(name, input);
+    const result = options.endpointUrl
+      ? await invokeRemote(options.endpointUrl, loupe.ctx.credentials, name, input)
+      : await loupe.invoke(name, input);
     if (!result.ok) {
       io.err.write(`An error occurred (${result.error.code}) when calling the ${name} operation: ${result.error.message}\n`);
       return EXIT_SERVICE;
@@ -130,6 +136,11 @@ function usage(): string {
     'Commands:',
     '  serve [--host 127.0.0.1] [--port 7800] [--home DIR]   serve the API and the web UI',
     '  credentials [--home DIR]                               print the local API credentials as JSON',
+    '  import --dataset-arn ARN --folder DIR [--no-auto-label] import a folder, labels from directory names',
+    '  detect --project-version-arn ARN [--min-confidence N] [--max-results N] [--endpoint-url URL] IMAGE...',
+    '                                                         analyse images with a running model',
+    '',
+    'Any operation takes --endpoint-url URL to run in a running Loupe (the app or loupe serve).',
     '',
     'Service operations (same names and fields as the Rekognition Custom Labels API):',
     ...rekognition.map((name) => `  ${toKebabCase(name)}`),

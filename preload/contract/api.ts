@@ -71,6 +71,55 @@ export interface DatasetDescription {
   DatasetStats: DatasetStats;
 }
 
+export interface S3Location {
+  S3Object: { Bucket: string; Name: string; Version?: string };
+}
+
+export interface GroundTruthAssets {
+  Assets: { GroundTruthManifest: S3Location }[];
+  /** TestingData only: the test set was split off the training dataset. */
+  AutoCreate?: boolean;
+}
+
+export interface ProjectVersionDescription {
+  ProjectVersionArn: string;
+  CreationTimestamp: EpochSeconds;
+  Status: ProjectVersionStatus;
+  StatusMessage: string;
+  VersionDescription?: string;
+  BillableTrainingTimeInSeconds?: number;
+  TrainingEndTimestamp?: EpochSeconds;
+  OutputConfig?: { S3Bucket: string; S3KeyPrefix: string };
+  TrainingDataResult?: { Input?: GroundTruthAssets; Output?: GroundTruthAssets; Validation?: GroundTruthAssets };
+  TestingDataResult?: { Input?: GroundTruthAssets; Output?: GroundTruthAssets; Validation?: GroundTruthAssets };
+  EvaluationResult?: { F1Score: number; Summary: S3Location };
+  ManifestSummary?: S3Location;
+  KmsKeyId?: string;
+  MinInferenceUnits?: number;
+  MaxInferenceUnits?: number;
+  SourceProjectVersionArn?: string;
+  Feature: 'CUSTOM_LABELS';
+  /** Loupe: what the model does, and where it ran its training. */
+  UseCase?: 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION';
+  ExecutionProvider?: string;
+}
+
+export interface CustomLabel {
+  Name: string;
+  /** 0–100 */
+  Confidence: number;
+  Geometry?: { BoundingBox: { Width: number; Height: number; Left: number; Top: number } };
+}
+
+export interface ProjectPolicy {
+  ProjectArn: string;
+  PolicyName: string;
+  PolicyRevisionId: string;
+  PolicyDocument: string;
+  CreationTimestamp: EpochSeconds;
+  LastUpdatedTimestamp: EpochSeconds;
+}
+
 /** App-only: what the Projects screen shows per project (the console's columns). */
 export interface ProjectSummary {
   ProjectArn: string;
@@ -222,6 +271,34 @@ export const operations = {
   >(s.ListDatasetLabelsInput),
   UpdateDatasetEntries: rekognition<typeof s.UpdateDatasetEntriesInput, Empty>(s.UpdateDatasetEntriesInput),
   DistributeDatasetEntries: rekognition<typeof s.DistributeDatasetEntriesInput, Empty>(s.DistributeDatasetEntriesInput),
+  CreateProjectVersion: rekognition<typeof s.CreateProjectVersionInput, { ProjectVersionArn: string }>(
+    s.CreateProjectVersionInput,
+  ),
+  DescribeProjectVersions: rekognition<
+    typeof s.DescribeProjectVersionsInput,
+    { ProjectVersionDescriptions: ProjectVersionDescription[]; NextToken?: string }
+  >(s.DescribeProjectVersionsInput),
+  StartProjectVersion: rekognition<typeof s.StartProjectVersionInput, { Status: ProjectVersionStatus }>(
+    s.StartProjectVersionInput,
+  ),
+  StopProjectVersion: rekognition<typeof s.StopProjectVersionInput, { Status: ProjectVersionStatus }>(
+    s.StopProjectVersionInput,
+  ),
+  DeleteProjectVersion: rekognition<typeof s.DeleteProjectVersionInput, { Status: ProjectVersionStatus }>(
+    s.DeleteProjectVersionInput,
+  ),
+  DetectCustomLabels: rekognition<typeof s.DetectCustomLabelsInput, { CustomLabels: CustomLabel[] }>(
+    s.DetectCustomLabelsInput,
+  ),
+  CopyProjectVersion: rekognition<typeof s.CopyProjectVersionInput, { ProjectVersionArn: string }>(
+    s.CopyProjectVersionInput,
+  ),
+  PutProjectPolicy: rekognition<typeof s.PutProjectPolicyInput, { PolicyRevisionId: string }>(s.PutProjectPolicyInput),
+  ListProjectPolicies: rekognition<
+    typeof s.ListProjectPoliciesInput,
+    { ProjectPolicies: ProjectPolicy[]; NextToken?: string }
+  >(s.ListProjectPoliciesInput),
+  DeleteProjectPolicy: rekognition<typeof s.DeleteProjectPolicyInput, Empty>(s.DeleteProjectPolicyInput),
   TagResource: rekognition<typeof s.TagResourceInput, Empty>(s.TagResourceInput),
   UntagResource: rekognition<typeof s.UntagResourceInput, Empty>(s.UntagResourceInput),
   ListTagsForResource: rekognition<typeof s.ListTagsForResourceInput, { Tags: Record<string, string> }>(
@@ -299,4 +376,6 @@ export function toKebabCase(name: string): string {
 export interface LoupeBridge {
   call(name: string, input: unknown): Promise<Result<unknown>>;
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /** The absolute path of a file or folder the user dropped or picked (Electron's `webUtils.getPathForFile`). */
+  pathForFile?(file: File): string;
 }

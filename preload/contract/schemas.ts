@@ -156,6 +156,82 @@ export const DistributeDatasetEntriesInput = z.object({
     .length(2, 'Member must have length 2: the TRAIN and the TEST dataset'),
 });
 
+// --- Model versions -------------------------------------------------------------------------
+
+const OutputConfig = z.object({
+  S3Bucket: z.string().min(3).max(255).optional(),
+  S3KeyPrefix: z.string().max(1024).optional(),
+});
+
+export const CreateProjectVersionInput = z.object({
+  ProjectArn,
+  /** The service requires it; Loupe names the version `<project>.<timestamp>` when it is absent, as the console does. */
+  VersionName: ResourceName.optional(),
+  OutputConfig: OutputConfig.optional(),
+  Tags: TagMap.optional(),
+  KmsKeyId: z.string().min(1).max(2048).optional(),
+  VersionDescription: z.string().min(1).max(255).optional(),
+  TrainingData: z.unknown().optional(),
+  TestingData: z.unknown().optional(),
+});
+
+export const DescribeProjectVersionsInput = z.object({
+  ProjectArn,
+  VersionNames: z.array(ResourceName).min(1).max(10).optional(),
+  NextToken,
+  MaxResults: maxResults(100),
+});
+
+const InferenceUnits = z.number().int().min(1, 'Member must have value greater than or equal to 1');
+export const StartProjectVersionInput = z.object({
+  ProjectVersionArn,
+  MinInferenceUnits: InferenceUnits,
+  MaxInferenceUnits: InferenceUnits.optional(),
+});
+export const StopProjectVersionInput = z.object({ ProjectVersionArn });
+export const DeleteProjectVersionInput = z.object({ ProjectVersionArn });
+
+export const DetectCustomLabelsInput = z.object({
+  ProjectVersionArn,
+  Image: z.object({
+    /** Base64 over JSON, as the service's blob type. */
+    Bytes: z.string().min(1).optional(),
+    S3Object: S3Object.optional(),
+  }),
+  MinConfidence: z
+    .number()
+    .min(0, 'Member must have value greater than or equal to 0')
+    .max(100, 'Member must have value less than or equal to 100')
+    .optional(),
+  MaxResults: z.number().int().min(0, 'Member must have value greater than or equal to 0').optional(),
+});
+
+export const CopyProjectVersionInput = z.object({
+  SourceProjectArn: ProjectArn,
+  SourceProjectVersionArn: ProjectVersionArn,
+  DestinationProjectArn: ProjectArn,
+  VersionName: ResourceName,
+  OutputConfig: OutputConfig.optional(),
+  Tags: TagMap.optional(),
+  KmsKeyId: z.string().min(1).max(2048).optional(),
+});
+
+const PolicyName = z
+  .string()
+  .min(1)
+  .max(128, 'Member must have length less than or equal to 128')
+  .regex(/^[a-zA-Z0-9_.-]+$/, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.\\-]+');
+const PolicyRevisionId = z.string().max(64).regex(/^[0-9A-Fa-f]+$/, 'Member must be hexadecimal');
+
+export const PutProjectPolicyInput = z.object({
+  ProjectArn,
+  PolicyName,
+  PolicyRevisionId: PolicyRevisionId.optional(),
+  PolicyDocument: z.string().min(1).max(2000, 'Member must have length less than or equal to 2000'),
+});
+export const ListProjectPoliciesInput = z.object({ ProjectArn, NextToken, MaxResults: maxResults(5) });
+export const DeleteProjectPolicyInput = z.object({ ProjectArn, PolicyName, PolicyRevisionId: PolicyRevisionId.optional() });
+
 // --- Tags -----------------------------------------------------------------------------------
 
 export const TagResourceInput = z.object({ ResourceArn, Tags: TagMap });
@@ -276,6 +352,16 @@ export type DeleteProjectInput = z.infer<typeof DeleteProjectInput>;
 export type CreateDatasetInput = z.infer<typeof CreateDatasetInput>;
 export type DescribeDatasetInput = z.infer<typeof DescribeDatasetInput>;
 export type DeleteDatasetInput = z.infer<typeof DeleteDatasetInput>;
+export type CreateProjectVersionInput = z.infer<typeof CreateProjectVersionInput>;
+export type DescribeProjectVersionsInput = z.infer<typeof DescribeProjectVersionsInput>;
+export type StartProjectVersionInput = z.infer<typeof StartProjectVersionInput>;
+export type StopProjectVersionInput = z.infer<typeof StopProjectVersionInput>;
+export type DeleteProjectVersionInput = z.infer<typeof DeleteProjectVersionInput>;
+export type DetectCustomLabelsInput = z.infer<typeof DetectCustomLabelsInput>;
+export type CopyProjectVersionInput = z.infer<typeof CopyProjectVersionInput>;
+export type PutProjectPolicyInput = z.infer<typeof PutProjectPolicyInput>;
+export type ListProjectPoliciesInput = z.infer<typeof ListProjectPoliciesInput>;
+export type DeleteProjectPolicyInput = z.infer<typeof DeleteProjectPolicyInput>;
 export type TagResourceInput = z.infer<typeof TagResourceInput>;
 export type UntagResourceInput = z.infer<typeof UntagResourceInput>;
 export type ListTagsForResourceInput = z.infer<typeof ListTagsForResourceInput>;

@@ -70,3 +70,39 @@ export function countProjectChildren(db: Db, id: number): { datasets: number; ve
     )
     .get({ id }) as { datasets: number; versions: number };
 }
+
+export interface PolicyRow {
+  id: number;
+  projectId: number;
+  name: string;
+  document: string;
+  revisionId: string;
+  createdMs: number;
+  updatedMs: number;
+}
+
+const policyColumns = `id, project_id AS projectId, name, document, revision_id AS revisionId, created_ms AS createdMs,
+                       updated_ms AS updatedMs`;
+
+export function listPolicies(db: Db, projectId: number): PolicyRow[] {
+  return db.prepare(`SELECT ${policyColumns} FROM project_policies WHERE project_id = ? ORDER BY name`).all(projectId) as PolicyRow[];
+}
+
+export function findPolicy(db: Db, projectId: number, name: string): PolicyRow | undefined {
+  return db.prepare(`SELECT ${policyColumns} FROM project_policies WHERE project_id = ? AND name = ?`).get(projectId, name) as
+    | PolicyRow
+    | undefined;
+}
+
+export function putPolicy(db: Db, row: Omit<PolicyRow, 'id'>): void {
+  db.prepare(
+    `INSERT INTO project_policies (project_id, name, document, revision_id, created_ms, updated_ms)
+     VALUES (@projectId, @name, @document, @revisionId, @createdMs, @updatedMs)
+     ON CONFLICT (project_id, name) DO UPDATE SET document = excluded.document, revision_id = excluded.revision_id,
+       updated_ms = excluded.updated_ms`,
+  ).run(row);
+}
+
+export function deletePolicy(db: Db, projectId: number, name: string): void {
+  db.prepare('DELETE FROM project_policies WHERE project_id = ? AND name = ?').run(projectId, name);
+}

@@ -39,3 +39,138 @@ export function deleteVersionRow(db: Db, id: number): void {
 export function versionArnExists(db: Db, arn: string): boolean {
   return db.prepare('SELECT 1 FROM project_versions WHERE arn = ?').get(arn) !== undefined;
 }
+
+export interface VersionRow {
+  id: number;
+  projectId: number;
+  name: string;
+  arn: string;
+  createdMs: number;
+  status: ProjectVersionStatus;
+  statusMessage: string;
+  description: string | null;
+  outputBucket: string | null;
+  outputPrefix: string | null;
+  kmsKeyId: string | null;
+  trainingEndMs: number | null;
+  billableTrainingMs: number | null;
+  minInferenceUnits: number | null;
+  maxInferenceUnits: number | null;
+  executionProvider: string | null;
+  modelPath: string | null;
+  snapshotJson: string | null;
+  manifestSummaryJson: string | null;
+  sourceVersionArn: string | null;
+}
+
+const versionColumns = `id, project_id AS projectId, name, arn, created_ms AS createdMs, status, status_message AS statusMessage,
+  description, output_bucket AS outputBucket, output_prefix AS outputPrefix, kms_key_id AS kmsKeyId,
+  training_end_ms AS trainingEndMs, billable_training_ms AS billableTrainingMs,
+  min_inference_units AS minInferenceUnits, max_inference_units AS maxInferenceUnits,
+  execution_provider AS executionProvider, model_path AS modelPath, snapshot_json AS snapshotJson,
+  manifest_summary_json AS manifestSummaryJson, source_version_arn AS sourceVersionArn`;
+
+export function insertVersion(
+  db: Db,
+  row: Pick<VersionRow, 'projectId' | 'name' | 'arn' | 'createdMs' | 'status' | 'statusMessage'> &
+    Partial<Pick<VersionRow, 'description' | 'outputBucket' | 'outputPrefix' | 'kmsKeyId' | 'sourceVersionArn'>>,
+): number {
+  const { lastInsertRowid } = db
+    .prepare(
+      `INSERT INTO project_versions (project_id, name, arn, created_ms, status, status_message, description, output_bucket,
+                                     output_prefix, kms_key_id, source_version_arn)
+       VALUES (@projectId, @name, @arn, @createdMs, @status, @statusMessage, @description, @outputBucket, @outputPrefix,
+               @kmsKeyId, @sourceVersionArn)`,
+    )
+    .run({ description: null, outputBucket: null, outputPrefix: null, kmsKeyId: null, sourceVersionArn: null, ...row });
+  return Number(lastInsertRowid);
+}
+
+const updatable: Record<string, string> = {
+  status: 'status',
+  statusMessage: 'status_message',
+  trainingEndMs: 'training_end_ms',
+  billableTrainingMs: 'billable_training_ms',
+  minInferenceUnits: 'min_inference_units',
+  maxInferenceUnits: 'max_inference_units',
+  executionProvider: 'execution_provider',
+  modelPath: 'model_path',
+  snapshotJson: 'snapshot_json',
+  manifestSummaryJson: 'manifest_summary_json',
+};
+
+export function updateVersion(db: Db, id: number, fields: Partial<VersionRow>): void {
+  const entries = Object.entries(fields).filter(([key]) => key in updatable);
+  if (entries.length === 0) return;
+  db.prepare(`UPDATE project_versions SET ${entries.map(([key]) => `${updatable[key]} = @${key}`).join(', ')} WHERE id = @id`).run({
+    ...Object.fromEntries(entries),
+    id,
+  });
+}
+
+export function findVersionByArn(db: Db, arn: string): VersionRow | undefined {
+  return db.prepare(`SELECT ${versionColumns} FROM project_versions WHERE arn = ?`).get(arn) as VersionRow | undefined;
+}
+
+export function findVersionByName(db: Db, projectId: number, name: string): VersionRow | undefined {
+  return db.prepare(`SELECT ${versionColumns} FROM project_versions WHERE project_id = ? AND name = ?`).get(projectId, name) as
+    | VersionRow
+    | undefined;
+}
+
+export function listVersions(db: Db, projectId: number, options: { names?: string[]; beforeId?: number; limit: number }): VersionRow[] {
+  const where = ['project_id = ?'];
+  const params: unknown[] = [projectId];
+  if (options.names) {
+    where.push(`name IN (${options.names.map(() => '?').join(', ')})`);
+    params.push(...options.names);
+  }
+  if (options.beforeId !== undefined) {
+    where.push('id < ?');
+    params.push(options.beforeId);
+  }
+  return db
+    .prepare(`SELECT ${versionColumns} FROM project_versions WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`)
+    .all(...params, options.limit) as VersionRow[];
+}
+
+export function listVersionsWithStatus(db: Db, statuses: string[]): VersionRow[] {
+  return db
+    .prepare(`SELECT ${versionColumns} FROM project_versions WHERE status IN (${statuses.map(() => '?').join(', ')})`)
+    .all(...statuses) as VersionRow[];
+}
+
+export interface EvaluationRow {
+  versionId: number;
+  f1Score: number | null;
+  summaryPath: string | null;
+  manifestPath: string | null;
+  summaryJson: string | null;
+  createdMs: number;
+}
+
+export function putEvaluation(db: Db, row: EvaluationRow): void {
+  db.prepare(
+    `INSERT INTO evaluations (version_id, f1_score, summary_path, manifest_path, summary_json, created_ms)
+     VALUES (@versionId, @f1Score, @summaryPath, @manifestPath, @summaryJson, @createdMs)
+     ON CONFLICT (version_id) DO UPDATE SET f1_score = excluded.f1_score, summary_path = excluded.summary_path,
+       manifest_path = excluded.manifest_path, summary_json = excluded.summary_json, created_ms = excluded.created_ms`,
+  ).run(row);
+}
+
+export function findEvaluation(db: Db, versionId: number): EvaluationRow | undefined {
+  return db
+    .prepare(
+      `SELECT version_id AS versionId, f1_score AS f1Score, summary_path AS summaryPath, manifest_path AS manifestPath,
+              summary_json AS summaryJson, created_ms AS createdMs FROM evaluations WHERE version_id = ?`,
+    )
+    .get(versionId) as EvaluationRow | undefined;
+}
+
+export function openUsageInterval(db: Db, versionId: number, startMs: number, units: number): void {
+  db.prepare('INSERT INTO usage_intervals (version_id, start_ms, inference_units) VALUES (?, ?, ?)').run(versionId, startMs, units);
+}
+
+export function closeUsageIntervals(db: Db, versionId: number, endMs: number): void {
+  db.prepare('UPDATE usage_intervals SET end_ms = ? WHERE version_id = ? AND end_ms IS NULL').run(endMs, versionId);
+}

@@ -70,3 +70,39 @@ describe('the loupe command line', () => {
     assert.equal(credentials.Endpoint, 'http://127.0.0.1:7800');
   });
 });
+
+describe('the loupe command line against a running Loupe', () => {
+  it('sends an operation to --endpoint-url, signed with the local credentials', async () => {
+    const { openLoupe } = await import('../../../main/api');
+    const { startServer } = await import('../../../main/server');
+    const served = openLoupe({ home });
+    const server = await startServer({ loupe: served, port: 0 });
+    try {
+      await served.invoke('CreateProject', { ProjectName: 'served-project' });
+      const result = await loupe('describe-projects', '--project-names', 'served-project', '--endpoint-url', server.url);
+      assert.equal(result.code, 0, result.err);
+      assert.equal(JSON.parse(result.out).ProjectDescriptions.length, 1);
+      const refused = await loupe('detect', '--project-version-arn', 'arn:aws:rekognition:us-east-1:000000000000:project/p/version/v/1', '--endpoint-url', server.url, join(import.meta.dirname, 'cli.test.ts'));
+      assert.equal(refused.code, 254);
+      assert.equal(JSON.parse(refused.out).Error.code, 'ResourceNotFoundException');
+    } finally {
+      await server.close();
+      served.close();
+    }
+  });
+
+  it('imports a folder with progress and prints the dataset', async () => {
+    const { anImage } = await import('../../support/images');
+    const folder = join(tempDir(), 'shots');
+    await anImage(join(folder, 'good', 'a.jpg'));
+    await anImage(join(folder, 'bad', 'b.jpg'));
+    const project = JSON.parse((await loupe('create-project', '--project-name', 'cli-import')).out) as { ProjectArn: string };
+    const dataset = JSON.parse((await loupe('create-dataset', '--project-arn', project.ProjectArn, '--dataset-type', 'TRAIN')).out) as {
+      DatasetArn: string;
+    };
+    const result = await loupe('import', '--dataset-arn', dataset.DatasetArn, '--folder', folder);
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.err, /succeeded/);
+    assert.deepEqual(JSON.parse(result.out).DatasetDescription.DatasetStats, { LabeledEntries: 2, TotalEntries: 2, TotalLabels: 2, ErrorEntries: 0 });
+  });
+});

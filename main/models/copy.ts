@@ -1,0 +1,104 @@
+/**
+ * CopyProjectVersion: the same model file and evaluation, no datasets and no retraining, into
+ * another project (COPYING_IN_PROGRESS → COPYING_COMPLETED | COPYING_FAILED). Project policies on
+ * the source project decide whether the copy is allowed.
+ */
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OutputOf } from '../../preload/contract';
+import type { CopyProjectVersionInput } from '../../preload/contract/schemas';
+import type { Context } from '../api/context';
+import { versionArn } from '../arn';
+import { transaction } from '../db';
+import * as q from '../db/queries';
+import { ServiceError } from '../errors';
+import { startJob } from '../jobs';
+import { requireProject } from '../projects';
+import { copyAllowed } from '../projects/policies';
+import { DEFAULT_OUTPUT_BUCKET, outputLocation } from '../training/output';
+import { requireVersion } from './index';
+
+const COPYABLE = new Set(['TRAINING_COMPLETED', 'STOPPED', 'RUNNING', 'STARTING', 'STOPPING', 'FAILED', 'COPYING_COMPLETED']);
+
+export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput): OutputOf<'CopyProjectVersion'> {
+  const source = requireVersion(ctx, input.SourceProjectVersionArn);
+  const sourceProject = requireProject(ctx, input.SourceProjectArn);
+  if (source.projectId !== sourceProject.id) {
+    throw new ServiceError('InvalidParameterException', 'SourceProjectVersionArn is not a version of SourceProjectArn.');
+  }
+  if (!COPYABLE.has(source.status) || !source.modelPath) {
+    throw new ServiceError('InvalidParameterException', `The source model is ${source.status}; only a trained model can be copied.`);
+  }
+  if (!copyAllowed(ctx, sourceProject, source.arn)) {
+    throw new ServiceError('AccessDeniedException', `A project policy of ${sourceProject.name} denies copying ${source.arn}.`);
+  }
+  const active = ctx.db
+    .prepare(`SELECT count(*) AS n FROM project_versions v JOIN projects p ON p.id = v.project_id WHERE p.arn = ? AND v.status = 'COPYING_IN_PROGRESS'`)
+    .get(input.DestinationProjectArn) as { n: number };
+  if (active.n >= 5) throw new ServiceError('LimitExceededException', 'At most 5 copies may run into one project at a time.');
+
+  const createdMs = ctx.now();
+  const { destination, version } = transaction(ctx.db, () => {
+    const destination = requireProject(ctx, input.DestinationProjectArn);
+    if (q.findVersionByName(ctx.db, destination.id, input.VersionName)) {
+      throw new ServiceError('ResourceInUseException', `The project ${destination.name} already has a version named ${input.VersionName}.`);
+    }
+    const arn = versionArn(destination.arn, input.VersionName, createdMs);
+    q.insertVersion(ctx.db, {
+      projectId: destination.id,
+      name: input.VersionName,
+      arn,
+      createdMs,
+      status: 'COPYING_IN_PROGRESS',
+      statusMessage: 'The model is being copied.',
+      outputBucket: input.OutputConfig?.S3Bucket ?? DEFAULT_OUTPUT_BUCKET,
+      outputPrefix: input.OutputConfig?.S3KeyPrefix ?? '',
+      kmsKeyId: input.KmsKeyId ?? null,
+      sourceVersionArn: source.arn,
+    });
+    if (input.Tags) q.upsertTags(ctx.db, arn, input.Tags);
+    return { destination, version: q.findVersionByArn(ctx.db, arn)! };
+  });
+  const changed = () => ctx.events.resourcesChanged(version.arn, destination.arn);
+  changed();
+  startJob(
+    ctx,
+    {
+      kind: 'CopyProjectVersion',
+      resourceArn: version.arn,
+      onFailure: (error) => {
+        q.updateVersion(ctx.db, version.id, {
+          status: 'COPYING_FAILED',
+          statusMessage: error instanceof Error ? error.message : String(error),
+        });
+        changed();
+      },
+    },
+    async () => {
+      const from = outputLocation(ctx, source, sourceProject.name).folder;
+      const to = outputLocation(ctx, version, destination.name).folder;
+      await mkdir(to, { recursive: true });
+      for (const file of await readdir(from)) await copyFile(join(from, file), join(to, file));
+      const modelPath = join(to, source.modelPath!.split(/[\\/]/).pop()!);
+      const evaluation = q.findEvaluation(ctx.db, source.id);
+      transaction(ctx.db, () => {
+        if (evaluation) {
+          const rename = (path: string | null) => (path ? join(to, path.split(/[\\/]/).pop()!) : null);
+          q.putEvaluation(ctx.db, { ...evaluation, versionId: version.id, summaryPath: rename(evaluation.summaryPath), manifestPath: rename(evaluation.manifestPath) });
+        }
+        q.updateVersion(ctx.db, version.id, {
+          status: 'COPYING_COMPLETED',
+          statusMessage: 'The model was copied.',
+          modelPath,
+          executionProvider: source.executionProvider,
+          manifestSummaryJson: source.manifestSummaryJson,
+          snapshotJson: source.snapshotJson,
+          billableTrainingMs: source.billableTrainingMs,
+          trainingEndMs: source.trainingEndMs,
+        });
+      });
+      changed();
+    },
+  );
+  return { ProjectVersionArn: version.arn };
+}

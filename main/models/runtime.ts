@@ -1,0 +1,86 @@
+/**
+ * Running models: the loaded model of each RUNNING version, a bounded queue in front of it, and
+ * inference units as parallel workers — MinInferenceUnits at start, scaled up to
+ * MaxInferenceUnits while requests queue, and back down when idle (guide-notes-2 §3.1–3.2). A full
+ * queue is the service's ProvisionedThroughputExceededException.
+ */
+import type { Context } from '../api/context';
+import { ServiceError } from '../errors';
+import type { Analysis, LoadedModel } from '../training/engine';
+
+/** Requests that may wait per working unit before new ones are refused. */
+const QUEUE_PER_UNIT = 16;
+/** An extra unit goes back after this long without queueing. */
+const SCALE_DOWN_AFTER_MS = 60_000;
+
+export class RunningModel {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private inService: number;
+  private lastBusyMs = Date.now();
+
+  constructor(
+    readonly model: LoadedModel,
+    readonly minUnits: number,
+    readonly maxUnits: number,
+  ) {
+    this.inService = minUnits;
+  }
+
+  get inServiceUnits(): number {
+    return this.inService;
+  }
+
+  /** Analyse one image, waiting for a free unit; refused when the queue is full. */
+  async analyze(image: Buffer): Promise<Analysis> {
+    this.scale();
+    if (this.active >= this.inService) {
+      if (this.waiting.length >= this.inService * QUEUE_PER_UNIT) {
+        throw new ServiceError(
+          'ProvisionedThroughputExceededException',
+          'The model has more requests than its inference units can take. Try again, or start it with more units.',
+        );
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.active++;
+    try {
+      return await this.model.analyze(image);
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private scale(): void {
+    const now = Date.now();
+    if (this.waiting.length > 0 || this.active >= this.inService) {
+      this.lastBusyMs = now;
+      if (this.inService < this.maxUnits && this.waiting.length >= this.inService) this.inService++;
+    } else if (this.inService > this.minUnits && now - this.lastBusyMs > SCALE_DOWN_AFTER_MS) {
+      this.inService--;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.model.close();
+  }
+}
+
+const running = new WeakMap<Context, Map<number, RunningModel>>();
+
+export function runningModels(ctx: Context): Map<number, RunningModel> {
+  let models = running.get(ctx);
+  if (!models) {
+    models = new Map();
+    running.set(ctx, models);
+  }
+  return models;
+}
+
+/** Stop every model (Loupe is closing). */
+export async function closeRunningModels(ctx: Context): Promise<void> {
+  const models = runningModels(ctx);
+  await Promise.allSettled([...models.values()].map((model) => model.close()));
+  models.clear();
+}

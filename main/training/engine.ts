@@ -1,0 +1,61 @@
+/**
+ * What training and analysis need from the compute engine (native/), as an interface: the
+ * domains here stay plain and testable, and main/api wires in the ONNX Runtime engine.
+ */
+import type { JobHandle } from '../jobs';
+import type { Sample, UseCase } from './validation';
+
+export interface TrainOptions {
+  useCase: Exclude<UseCase, 'NOT_DETERMINED'>;
+  multiLabel: boolean;
+  labels: string[];
+  train: Sample[];
+  test: Sample[];
+  /** Where the model file goes. */
+  outputDir: string;
+  /** Features and other per-image caches, shared between versions. */
+  cacheDir: string;
+  job: JobHandle;
+}
+
+export interface PixelBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** What a model says about one image: scores per label (classification) or boxes in image pixels. */
+export interface Analysis {
+  scores?: Record<string, number>;
+  boxes?: (PixelBox & { label: string; confidence: number })[];
+  /** The analysed image's oriented size in pixels. */
+  width: number;
+  height: number;
+}
+
+export interface TrainedModel {
+  modelPath: string;
+  /** The execution provider the training ran on (cpu, cuda, dml, coreml). */
+  provider: string;
+  /** The model's analysis of each test sample, by entry id. */
+  predictions: Map<number, Analysis>;
+  /** Write the assumed thresholds (and anything else known after evaluation) into the model file. */
+  finalize(metadata: { thresholds: Record<string, number> }): Promise<void>;
+}
+
+export interface LoadedModel {
+  provider: string;
+  labels: string[];
+  thresholds: Record<string, number>;
+  useCase: Exclude<UseCase, 'NOT_DETERMINED'>;
+  /** Analyse encoded image bytes (PNG or JPEG). */
+  analyze(image: Buffer): Promise<Analysis>;
+  close(): Promise<void>;
+}
+
+export interface Engine {
+  train(options: TrainOptions): Promise<TrainedModel>;
+  /** Load a model file for analysis with `workers` parallel sessions. */
+  load(modelPath: string, options: { workers: number }): Promise<LoadedModel>;
+}

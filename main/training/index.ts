@@ -1,0 +1,232 @@
+/**
+ * CreateProjectVersion: snapshot the project's datasets, validate them as the service does
+ * (manifest summary, validation manifests, terminal errors), train with the engine as a job,
+ * evaluate on the test set, and leave one model file plus the guide's result files in the
+ * version's output folder. The version moves TRAINING_IN_PROGRESS → TRAINING_COMPLETED |
+ * TRAINING_FAILED with the guide's StatusMessage; a version that a crash left in progress is
+ * failed at the next start-up.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OutputOf } from '../../preload/contract';
+import type { CreateProjectVersionInput } from '../../preload/contract/schemas';
+import type { Context } from '../api/context';
+import { versionArn } from '../arn';
+import { toJsonLine } from '../datasets/manifest/serialize';
+import { transaction } from '../db';
+import * as q from '../db/queries';
+import { ServiceError } from '../errors';
+import { evaluate } from '../evaluation';
+import { homePaths } from '../home';
+import { startJob, type JobHandle } from '../jobs';
+import { createLogger } from '../log';
+import { requireProject } from '../projects';
+import { DEFAULT_OUTPUT_BUCKET, outputLocation, type OutputLocation } from './output';
+import { firstError, planTraining, type Line, type TrainingPlan } from './validation';
+
+const log = createLogger('training');
+
+export const STATUS_MESSAGES = {
+  inProgress: 'The model is being trained.',
+  completed: 'The model is ready to run.',
+  serviceError: 'Amazon Rekognition experienced a service issue. Try your call again.',
+  outputNotWritable: 'Unable to write to output S3 bucket.',
+  interrupted: 'Loupe stopped while this model was training. Train a new version.',
+  cancelled: 'Training was cancelled.',
+  noEngine: 'No training engine is available in this Loupe build.',
+} as const;
+
+/** `rooms_19.2021-07-13T10.36.30`, as the console names versions (L4701, L1632). */
+export function defaultVersionName(projectName: string, ms: number): string {
+  return `${projectName}.${new Date(ms).toISOString().slice(0, 19).replace(/:/g, '.')}`;
+}
+
+export function createProjectVersion(ctx: Context, input: CreateProjectVersionInput): OutputOf<'CreateProjectVersion'> {
+  if (input.TrainingData !== undefined || input.TestingData !== undefined) {
+    throw new ServiceError(
+      'InvalidParameterException',
+      "External manifest files can no longer be given to train a model; train from the project's datasets.",
+    );
+  }
+  const createdMs = ctx.now();
+  const { project, version, train, test } = transaction(ctx.db, () => {
+    const project = requireProject(ctx, input.ProjectArn);
+    const train = q.findDatasetOfType(ctx.db, project.id, 'TRAIN');
+    if (!train) {
+      throw new ServiceError('InvalidParameterException', `The project ${project.name} has no training dataset. Create one first.`);
+    }
+    const test = q.findDatasetOfType(ctx.db, project.id, 'TEST');
+    for (const dataset of [train, test]) {
+      if (dataset && /_IN_PROGRESS$/.test(dataset.status)) {
+        throw new ServiceError('ResourceInUseException', `The dataset ${dataset.arn} is ${dataset.status}. Wait for it to finish.`);
+      }
+    }
+    const name = input.VersionName ?? defaultVersionName(project.name, createdMs);
+    if (q.findVersionByName(ctx.db, project.id, name)) {
+      throw new ServiceError('ResourceInUseException', `The project ${project.name} already has a version named ${name}.`);
+    }
+    const arn = versionArn(project.arn, name, createdMs);
+    const id = q.insertVersion(ctx.db, {
+      projectId: project.id,
+      name,
+      arn,
+      createdMs,
+      status: 'TRAINING_IN_PROGRESS',
+      statusMessage: STATUS_MESSAGES.inProgress,
+      description: input.VersionDescription ?? null,
+      outputBucket: input.OutputConfig?.S3Bucket ?? DEFAULT_OUTPUT_BUCKET,
+      outputPrefix: input.OutputConfig?.S3KeyPrefix ?? '',
+      kmsKeyId: input.KmsKeyId ?? null,
+    });
+    if (input.Tags) q.upsertTags(ctx.db, arn, input.Tags);
+    return { project, version: q.findVersionByArn(ctx.db, arn)!, train, test };
+  });
+  ctx.events.resourcesChanged(version.arn, project.arn);
+
+  // What the version is trained and tested on is fixed now: later dataset edits do not reach it.
+  const trainEntries = allEntries(ctx, train.id);
+  const testEntries = test ? allEntries(ctx, test.id) : undefined;
+  startJob(
+    ctx,
+    {
+      kind: 'CreateProjectVersion',
+      resourceArn: version.arn,
+      onFailure: (error, cancelled) => {
+        const message = cancelled
+          ? STATUS_MESSAGES.cancelled
+          : error instanceof ServiceError
+            ? error.message
+            : STATUS_MESSAGES.serviceError;
+        q.updateVersion(ctx.db, version.id, { status: 'TRAINING_FAILED', statusMessage: message, trainingEndMs: ctx.now() });
+        ctx.events.resourcesChanged(version.arn, project.arn);
+      },
+    },
+    (job) => runTraining(ctx, project, version, trainEntries, testEntries, job),
+  );
+  return { ProjectVersionArn: version.arn };
+}
+
+function allEntries(ctx: Context, datasetId: number): q.StoredEntry[] {
+  const all: q.StoredEntry[] = [];
+  let afterId: number | undefined;
+  for (;;) {
+    const page = q.listEntries(ctx.db, datasetId, { ...(afterId === undefined ? {} : { afterId }), limit: 1000 });
+    all.push(...page);
+    if (page.length < 1000) return all;
+    afterId = page.at(-1)!.id;
+  }
+}
+
+async function runTraining(
+  ctx: Context,
+  project: q.ProjectRow,
+  version: q.VersionRow,
+  trainEntries: q.StoredEntry[],
+  testEntries: q.StoredEntry[] | undefined,
+  job: JobHandle,
+): Promise<string> {
+  const startedMs = ctx.now();
+  job.progress({ phase: 'validating' });
+  const output = outputLocation(ctx, version, project.name);
+  try {
+    await mkdir(output.folder, { recursive: true });
+  } catch {
+    throw new ServiceError('InvalidParameterException', STATUS_MESSAGES.outputNotWritable);
+  }
+  const plan = planTraining(trainEntries, testEntries, version.arn);
+  await writeValidationResults(output, plan);
+  q.updateVersion(ctx.db, version.id, {
+    manifestSummaryJson: JSON.stringify(plan.summary),
+    snapshotJson: JSON.stringify(snapshotOf(plan)),
+  });
+  const problem = firstError(plan.summary);
+  if (plan.failed || plan.useCase === 'NOT_DETERMINED') {
+    throw new ServiceError('InvalidParameterException', problem?.message ?? 'The datasets hold nothing to train on.');
+  }
+  if (!ctx.engine) throw new ServiceError('InternalServerError', STATUS_MESSAGES.noEngine);
+
+  const trained = await ctx.engine.train({
+    useCase: plan.useCase,
+    multiLabel: plan.multiLabel,
+    labels: plan.labels,
+    train: plan.train,
+    test: plan.test,
+    outputDir: output.folder,
+    cacheDir: homePaths(ctx.home).cache,
+    job,
+  });
+  job.throwIfCancelled();
+  job.progress({ phase: 'evaluating' });
+  const evaluation = evaluate({
+    useCase: plan.useCase,
+    labels: plan.labels,
+    train: plan.train,
+    test: plan.test,
+    predictions: trained.predictions,
+    versionArn: version.arn,
+    nowMs: ctx.now(),
+  });
+  await trained.finalize({ thresholds: evaluation.thresholds });
+  const summaryName = `EvaluationSummary-${project.name}-${version.name}.json`;
+  await writeAtomically(join(output.folder, summaryName), JSON.stringify(evaluation.summary, null, 2));
+  await writeAtomically(join(output.folder, 'evaluation_curves.json'), JSON.stringify(evaluation.curves));
+  await writeJsonLines(join(output.folder, 'testing_manifest_snapshot.json'), evaluation.manifestLines);
+
+  const endMs = ctx.now();
+  transaction(ctx.db, () => {
+    q.putEvaluation(ctx.db, {
+      versionId: version.id,
+      f1Score: evaluation.summary.AggregatedEvaluationResults.F1Score,
+      summaryPath: join(output.folder, summaryName),
+      manifestPath: join(output.folder, 'testing_manifest_snapshot.json'),
+      summaryJson: JSON.stringify(evaluation.summary),
+      createdMs: endMs,
+    });
+    q.updateVersion(ctx.db, version.id, {
+      status: 'TRAINING_COMPLETED',
+      statusMessage: STATUS_MESSAGES.completed,
+      trainingEndMs: endMs,
+      billableTrainingMs: endMs - startedMs,
+      executionProvider: trained.provider,
+      modelPath: trained.modelPath,
+    });
+  });
+  ctx.events.resourcesChanged(version.arn, project.arn);
+  log.info('trained', { version: version.arn, f1: evaluation.summary.AggregatedEvaluationResults.F1Score, durationMs: endMs - startedMs });
+  return `F1 ${evaluation.summary.AggregatedEvaluationResults.F1Score.toFixed(3)} on ${plan.test.length} test images.`;
+}
+
+/** What the version was trained and tested on: image hashes and labels (explainable later). */
+function snapshotOf(plan: TrainingPlan) {
+  const pick = (s: TrainingPlan['train'][number]) => ({ hash: s.contentHash, sourceRef: s.sourceRef, labels: s.labels, boxes: s.boxes });
+  return { useCase: plan.useCase, labels: plan.labels, autoSplit: plan.autoSplit, train: plan.train.map(pick), test: plan.test.map(pick) };
+}
+
+async function writeValidationResults(output: OutputLocation, plan: TrainingPlan): Promise<void> {
+  await writeAtomically(join(output.folder, 'manifest_summary.json'), JSON.stringify(plan.summary, null, 2));
+  const lines = (all: Line[]) => all.map((line) => toJsonLine(line.entry.draft, { withErrors: true }));
+  await writeJsonLines(join(output.folder, 'training_manifest_with_validation.json'), lines(plan.trainLines));
+  await writeJsonLines(join(output.folder, 'testing_manifest_with_validation.json'), lines(plan.testLines));
+}
+
+async function writeJsonLines(path: string, lines: object[]): Promise<void> {
+  await writeAtomically(path, lines.map((line) => JSON.stringify(line)).join('\n') + (lines.length > 0 ? '\n' : ''));
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.tmp-${process.pid}`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
+
+/** At start-up: a version a previous run left training failed (the job failed with it). */
+export function recoverInterruptedTraining(ctx: Context): void {
+  for (const version of q.listVersionsWithStatus(ctx.db, ['TRAINING_IN_PROGRESS'])) {
+    q.updateVersion(ctx.db, version.id, { status: 'TRAINING_FAILED', statusMessage: STATUS_MESSAGES.interrupted, trainingEndMs: ctx.now() });
+  }
+  // A model is loaded by the process that started it: after a restart, nothing is running.
+  for (const version of q.listVersionsWithStatus(ctx.db, ['STARTING', 'RUNNING', 'STOPPING'])) {
+    q.updateVersion(ctx.db, version.id, { status: 'STOPPED', statusMessage: 'The model has stopped running.' });
+    q.closeUsageIntervals(ctx.db, version.id, ctx.now());
+  }
+}

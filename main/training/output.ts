@@ -1,0 +1,41 @@
+/**
+ * Where a version's files go. OutputConfig names a bucket and key prefix, as the service's does;
+ * the bucket resolves through bucket mappings like every other `s3://` location. Without one,
+ * Loupe uses its own bucket `loupe-output`, mapped to `<home>/output` at start-up.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from '../api/context';
+import * as q from '../db/queries';
+import { ServiceError } from '../errors';
+
+export const DEFAULT_OUTPUT_BUCKET = 'loupe-output';
+
+export interface OutputLocation {
+  bucket: string;
+  /** Key prefix of the version's files, ending with '/'. */
+  prefix: string;
+  folder: string;
+}
+
+export function ensureDefaultOutputBucket(ctx: Context): void {
+  if (q.findBucketMapping(ctx.db, DEFAULT_OUTPUT_BUCKET)) return;
+  const folder = join(ctx.home, 'output');
+  mkdirSync(folder, { recursive: true });
+  q.upsertBucketMapping(ctx.db, { bucket: DEFAULT_OUTPUT_BUCKET, folder, createdMs: ctx.now() });
+}
+
+export function outputLocation(ctx: Context, version: q.VersionRow, projectName: string): OutputLocation {
+  const bucket = version.outputBucket ?? DEFAULT_OUTPUT_BUCKET;
+  const mapping = q.findBucketMapping(ctx.db, bucket);
+  if (!mapping) throw new ServiceError('InvalidParameterException', 'Unable to write to output S3 bucket.');
+  const userPrefix = (version.outputPrefix ?? '').replace(/^\/+/, '');
+  const prefix = `${userPrefix}${userPrefix && !userPrefix.endsWith('/') ? '/' : ''}${projectName}/${version.name}/`;
+  if (prefix.split('/').some((part) => part === '..')) throw new ServiceError('InvalidParameterException', 'Unable to write to output S3 bucket.');
+  return { bucket, prefix, folder: join(mapping.folder, ...prefix.split('/').filter(Boolean)) };
+}
+
+/** The S3Object the API reports for a file of the version. */
+export function s3Object(location: OutputLocation, file: string): { S3Object: { Bucket: string; Name: string } } {
+  return { S3Object: { Bucket: location.bucket, Name: `${location.prefix}${file}` } };
+}
