@@ -1,0 +1,21 @@
+/**
+ * native/models — the backbone registry: each backbone's spec (input size, layout, colour order,
+ * normalisation, feature outputs, licence, source), the default backbones built at install, tensor
+ * preparation from decoded pixels, and the check that a user's ONNX file fits its spec.
+ */
+
+/** ModelSpec and its parts; parseModelSpec(json) checks untrusted specs (throws ModelSpecError); inputDims(spec, n). */
+export { inputDims, ModelSpecError, parseModelSpec } from './modelSpec';
+export type { FeatureOutput, ModelInputSpec, ModelSource, ModelSpec } from './modelSpec';
+
+/** DEFAULT_BACKBONES (default first), DEFAULT_BACKBONE_ID, defaultBackboneSpec(id), and the specs themselves. */
+export { DEFAULT_BACKBONE_ID, DEFAULT_BACKBONES, defaultBackboneSpec, NSFWJS_MOBILENET_V2_100, NSFWJS_MOBILENET_V2_140 } from './registry';
+
+/** toModelInput(rgb, spec): Float32Array [h, w, 3] or [3, h, w]; toModelBatch(rgbs, spec): { data, dims } — resized, normalised. */
+export { toModelBatch, toModelInput, type RgbPixels } from './modelInput';
+
+/** validateBackbone(bytes | path, spec) → { ok, problems, warnings }: inputs and outputs against the spec. */
+export { validateBackbone, type BackboneCheck } from './validateBackbone';
+
+/** readBuiltBackbone(folder, id) → { spec, sha256, converterVersion, modelPath } | undefined; builtBackbonePaths; sidecarJson. */
+export { builtBackbonePaths, readBuiltBackbone, sidecarJson, type BuiltBackbone } from './builtBackbone';

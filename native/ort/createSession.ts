@@ -1,0 +1,115 @@
+/**
+ * The execution-provider ladder. ONNX Runtime throws when a requested provider is unavailable even
+ * with 'cpu' listed after it (measured with onnxruntime-node 1.30: ['cuda', 'cpu'] on a machine
+ * without the CUDA libraries fails with "Failed to load shared library"), so each rung is tried on
+ * its own and the first that loads the model wins.
+ */
+import { basename } from 'node:path';
+import { env, InferenceSession } from 'onnxruntime-node';
+import { messageOf, OrtError } from './errors';
+import { OrtSession, type Provider } from './session';
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** Same shape as main/log's logger methods, so a caller passes `(level, msg, fields) => logger[level](msg, fields)`. */
+export type LogFn = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
+
+export interface CreateSessionOptions {
+  /** Rungs to try in order (default: defaultProviders() for this platform). */
+  providers?: readonly Provider[];
+  /** Intra-op threads (default: ONNX Runtime's, one per physical core). */
+  threads?: number;
+  /** Loupe's log level; ONNX Runtime's own logging follows it (see README). Default 'warn'. */
+  verbosity?: LogLevel;
+  /** Receives the fallback and load-time lines. */
+  log?: LogFn;
+  /** The model's name in errors and logs (a model version ARN, a backbone id); default: the file name. */
+  name?: string;
+}
+
+/** ONNX Runtime severities: 0 verbose, 1 info, 2 warning, 3 error. Its info is our debug detail. */
+const ORT_SEVERITY: Record<LogLevel, 1 | 2 | 3> = { debug: 1, info: 2, warn: 2, error: 3 };
+const ORT_ENV_LEVEL = { 1: 'info', 2: 'warning', 3: 'error' } as const;
+
+/** The ladder for a platform: DirectML on Windows, CoreML on macOS, CUDA on Linux, then CPU. */
+export function defaultProviders(platform: NodeJS.Platform = process.platform): Provider[] {
+  switch (platform) {
+    case 'win32':
+      return ['dml', 'cpu'];
+    case 'darwin':
+      return ['coreml', 'cpu'];
+    case 'linux':
+      return ['cuda', 'cpu'];
+    default:
+      return ['cpu'];
+  }
+}
+
+// A provider whose libraries are missing stays missing for the life of the process; trying it again
+// would only repeat ONNX Runtime's own error line on stderr for every model loaded.
+const MISSING_LIBRARY = /failed to load|backend not found|cannot open shared object|not (?:supported|available)|no available backend/i;
+const missing = new Map<Provider, string>();
+
+let environmentReady = false;
+
+/**
+ * Load a model (bytes or a file path) on the first provider of the ladder that accepts it.
+ * Returns the session and the provider it runs on; throws OrtError ('provider-unavailable' when no
+ * requested accelerator works and CPU was not requested, 'model-load' when the model itself fails).
+ */
+export async function createSession(
+  model: Uint8Array | string,
+  options: CreateSessionOptions = {},
+): Promise<{ session: OrtSession; provider: Provider }> {
+  const providers = options.providers ?? defaultProviders();
+  const name = options.name ?? (typeof model === 'string' ? basename(model) : 'model');
+  const severity = ORT_SEVERITY[options.verbosity ?? 'warn'];
+  if (providers.length === 0) throw new OrtError('provider-unavailable', 'no execution provider was requested', { model: name });
+  if (!environmentReady) {
+    // Read once, when ONNX Runtime creates its environment on the first session.
+    env.logLevel = ORT_ENV_LEVEL[severity];
+    environmentReady = true;
+  }
+  const failures: { provider: Provider; message: string; error: unknown }[] = [];
+  for (const provider of providers) {
+    const known = missing.get(provider);
+    if (known !== undefined) {
+      failures.push({ provider, message: known, error: undefined });
+      options.log?.('debug', `${provider} skipped: found unavailable earlier`, { model: name, provider, reason: known });
+      continue;
+    }
+    const started = performance.now();
+    try {
+      const sessionOptions: InferenceSession.SessionOptions = {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+        interOpNumThreads: 1,
+        logSeverityLevel: severity,
+        logId: name,
+      };
+      if (options.threads !== undefined) sessionOptions.intraOpNumThreads = options.threads;
+      const session =
+        typeof model === 'string' ? await InferenceSession.create(model, sessionOptions) : await InferenceSession.create(model, sessionOptions);
+      const loadMs = Math.round(performance.now() - started);
+      options.log?.('info', 'model loaded', { model: name, provider, loadMs, fellBackFrom: failures.map((failure) => failure.provider) });
+      return { session: new OrtSession(session, name, provider), provider };
+    } catch (error) {
+      const message = messageOf(error);
+      if (MISSING_LIBRARY.test(message)) missing.set(provider, message);
+      failures.push({ provider, message, error });
+      const next = providers[providers.indexOf(provider) + 1];
+      if (next) options.log?.('warn', `${provider} unavailable, trying ${next}`, { model: name, provider, reason: message });
+    }
+  }
+  const last = failures[failures.length - 1];
+  const tried = failures.map((failure) => `${failure.provider}: ${failure.message}`).join('; ');
+  if (last && last.provider === 'cpu') {
+    throw new OrtError('model-load', `cannot load the model (${tried})`, { model: name, provider: 'cpu', cause: last.error });
+  }
+  throw new OrtError('provider-unavailable', `no requested execution provider is available (${tried})`, {
+    model: name,
+    provider: providers.join(', '),
+    cause: last?.error,
+  });
+}
