@@ -1,9 +1,10 @@
 /**
  * The sandboxed preload, bundled to dist/app/preload.cjs: exposes `window.loupe` (LoupeBridge)
- * built from the contract's operation and event names. It refuses names the contract does not
- * list and holds no other logic; main/app checks the sender and main/api validates the input.
+ * built from the contract's operation and event names, plus the path of a dropped file. It refuses
+ * names the contract does not list and holds no other logic; main/app checks the sender and
+ * main/api validates the input.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { eventNames, operationNames, type LoupeBridge, type Result } from './contract';
 
 const operations = new Set<string>(operationNames);
@@ -31,6 +32,8 @@ const bridge: LoupeBridge = {
       ipcRenderer.removeListener(channel, wrapper);
     };
   },
+
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('loupe', bridge);

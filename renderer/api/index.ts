@@ -1,17 +1,41 @@
 export { ApiError, isApiError, toApiError, type ApiErrorCode } from './ApiError';
 export { call, invalidateQueries, subscribe, transportKind } from './client';
+export {
+  carriesFiles,
+  dropTargetPaths,
+  hasLocalPaths,
+  isImportableName,
+  readDrop,
+  readPicked,
+  resolveSelection,
+  selectionSize,
+  type DropSelection,
+  type DroppedPaths,
+  type PickedFile,
+  type PickedFolder,
+  type UploadProgress,
+} from './files';
+export { entryImageUrl, type ImageVariant } from './images';
 export { useEvent, useMutation, useQuery, useSession, type MutationState, type QueryOptions, type QueryState } from './hooks';
 export { signIn, signOut, type SessionState } from './session';
 export type {
   ApiCredentials,
   AppInfo,
   BucketMapping,
+  DatasetDescription,
+  DatasetLabelDescription,
   DatasetMetadata,
+  DatasetStats,
   DatasetStatus,
+  EntryView,
+  InputOf,
+  Job,
+  JobStatus,
   ProjectDescription,
   ProjectStatus,
   ProjectSummary,
   ProjectVersionStatus,
   Settings,
+  WatchedFolder,
 } from '../../preload/contract/api';
 export type { Language } from '../../preload/contract/schemas';

@@ -2,6 +2,7 @@ import { StrictMode, type ReactNode } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { HashRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { useSession } from '../api';
+import { CreateDatasetScreen, DatasetScreen } from '../features/dataset';
 import { ProjectScreen } from '../features/project';
 import { ProjectsScreen } from '../features/projects';
 import { SettingsScreen } from '../features/settings';
@@ -29,6 +30,8 @@ function SessionGate() {
           <Route element={<Shell />}>
             <Route index element={<ProjectsScreen />} />
             <Route path="projects/:name" element={<ProjectScreen />} />
+            <Route path="projects/:name/datasets/create" element={<CreateDatasetScreen />} />
+            <Route path="projects/:name/datasets/:type" element={<DatasetScreen />} />
             <Route path="settings" element={<SettingsScreen />} />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Route>

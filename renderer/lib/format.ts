@@ -17,3 +17,20 @@ export function formatScore(score: number, language: string): string {
 export function formatCount(count: number, language: string): string {
   return new Intl.NumberFormat(language).format(count);
 }
+
+/** A duration for "time left": "45 sec", "3 min", "1 hr 5 min" (in the UI language's units). */
+export function formatDuration(seconds: number, language: string): string {
+  const unit = (value: number, name: 'second' | 'minute' | 'hour') =>
+    new Intl.NumberFormat(language, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: 0 }).format(value);
+  const total = Math.max(0, Math.round(seconds));
+  if (total < 60) return unit(Math.max(1, total), 'second');
+  if (total < 3600) return unit(Math.round(total / 60), 'minute');
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.round((total % 3600) / 60);
+  return minutes > 0 ? `${unit(hours, 'hour')} ${unit(minutes, 'minute')}` : unit(hours, 'hour');
+}
+
+/** A rate with at most one decimal below 10 ("4.5", "120"). */
+export function formatRate(perSecond: number, language: string): string {
+  return new Intl.NumberFormat(language, { maximumFractionDigits: perSecond < 10 ? 1 : 0 }).format(perSecond);
+}

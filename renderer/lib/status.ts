@@ -1,4 +1,4 @@
-import type { DatasetStatus, ProjectStatus, ProjectVersionStatus } from '../api';
+import type { DatasetStatus, JobStatus, ProjectStatus, ProjectVersionStatus } from '../api';
 import type { StatusTone } from '../ui';
 
 /** How each status reads at a glance: in progress, good, failed, or at rest. */
@@ -53,6 +53,31 @@ export function projectTone(status: ProjectStatus): StatusTone {
     default:
       return assertNever(status);
   }
+}
+
+export function jobTone(status: JobStatus): StatusTone {
+  switch (status) {
+    case 'queued':
+    case 'running':
+      return 'progress';
+    case 'succeeded':
+      return 'success';
+    case 'failed':
+      return 'danger';
+    case 'cancelled':
+      return 'neutral';
+    default:
+      return assertNever(status);
+  }
+}
+
+/** A dataset that an import, a copy or a deletion is writing to. */
+export function isDatasetBusy(status: DatasetStatus): boolean {
+  return status === 'CREATE_IN_PROGRESS' || status === 'UPDATE_IN_PROGRESS' || status === 'DELETE_IN_PROGRESS';
+}
+
+export function isJobActive(status: JobStatus): boolean {
+  return status === 'queued' || status === 'running';
 }
 
 /** Statuses during which the console refuses to delete a project (guide L10131). */

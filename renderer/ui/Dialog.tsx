@@ -12,7 +12,8 @@ export interface DialogProps {
   onSubmit?: () => void;
   footer?: ReactNode;
   children?: ReactNode;
-  size?: 'sm' | 'md';
+  /** sm 28rem, md 34rem, lg 46rem (forms with several columns). */
+  size?: 'sm' | 'md' | 'lg';
   tone?: 'default' | 'danger';
   /** While true the dialog cannot be dismissed (an operation is running). */
   isBusy?: boolean;

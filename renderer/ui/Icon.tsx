@@ -112,6 +112,38 @@ const paths = {
     </>
   ),
   flask: <path d="M8 2.5h4M8.5 2.5v5L3.8 15a1.5 1.5 0 0 0 1.3 2.3h9.8a1.5 1.5 0 0 0 1.3-2.3l-4.7-7.5v-5M6 12.5h8" />,
+  upload: <path d="M10 13V3.5M6 7.5l4-4 4 4M3.5 13v2a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-2" />,
+  download: <path d="M10 3.5V13M6 9l4 4 4-4M3.5 13v2a2 2 0 0 0 2 2h9a2 2 0 0 0 2-2v-2" />,
+  more: (
+    <>
+      <circle cx="4.5" cy="10" r="1.1" fill="currentColor" stroke="none" />
+      <circle cx="10" cy="10" r="1.1" fill="currentColor" stroke="none" />
+      <circle cx="15.5" cy="10" r="1.1" fill="currentColor" stroke="none" />
+    </>
+  ),
+  tag: (
+    <>
+      <path d="M3 4.5v4.3a1.5 1.5 0 0 0 .44 1.06l6.7 6.7a1.5 1.5 0 0 0 2.12 0l4.3-4.3a1.5 1.5 0 0 0 0-2.12l-6.7-6.7A1.5 1.5 0 0 0 8.8 3H4.5A1.5 1.5 0 0 0 3 4.5z" />
+      <circle cx="6.5" cy="6.5" r="1" />
+    </>
+  ),
+  box: <path d="M3 6V4a1 1 0 0 1 1-1h2M14 3h2a1 1 0 0 1 1 1v2M17 14v2a1 1 0 0 1-1 1h-2M6 17H4a1 1 0 0 1-1-1v-2M9 3h2M9 17h2M3 9v2M17 9v2" />,
+  imageOff: (
+    <>
+      <path d="M3 3l14 14M17.5 13.5V5.5a2 2 0 0 0-2-2H7.5M2.5 6v8.5a2 2 0 0 0 2 2h10.5" />
+      <path d="M6.5 16.5l4.2-4.5" />
+    </>
+  ),
+  split: <path d="M2.5 10H7l6-5.5h4.5M7 10l6 5.5h4.5M15 2l2.5 2.5L15 7M15 13l2.5 2.5L15 18" />,
+  pencil: <path d="M13.5 3.5l3 3L7 16H4v-3zM11.5 5.5l3 3" />,
+  stop: <rect x="5" y="5" width="10" height="10" rx="1.5" />,
+  refresh: <path d="M16.5 10a6.5 6.5 0 1 1-1.9-4.6M16.5 3.5v3.5H13" />,
+  file: (
+    <>
+      <path d="M11.5 2.5H6a1.5 1.5 0 0 0-1.5 1.5v12A1.5 1.5 0 0 0 6 17.5h8a1.5 1.5 0 0 0 1.5-1.5V6.5z" />
+      <path d="M11.5 2.5v4h4" />
+    </>
+  ),
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -7,6 +7,7 @@ import { checkResourceName } from '../../lib/names';
 import { formatDateTime } from '../../lib/format';
 import { projectTone } from '../../lib/status';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { ProjectDropTarget } from '../dataset';
 import { DeleteProjectDialog } from '../projects';
 import { Button, buttonClass, CopyButton, EmptyState, ErrorAlert, Icon, PageHeader, StatusBadge, Tabs, useToast } from '../../ui';
 import { DatasetsPanel } from './DatasetsPanel';
@@ -90,75 +91,81 @@ export function ProjectScreen() {
   const versionCount = summary?.VersionCount ?? 0;
 
   return (
-    <div className="screen">
-      <PageHeader
-        breadcrumbs={breadcrumbs}
-        title={name}
-        badges={
-          project.Status !== 'CREATED' ? (
-            <StatusBadge tone={projectTone(project.Status)}>{t(`status.project.${project.Status}`)}</StatusBadge>
-          ) : null
-        }
-        actions={
-          <Button icon="trash" onClick={() => setDeleting(true)} disabled={project.Status === 'DELETING'}>
-            {t('project.delete')}
-          </Button>
-        }
-        meta={
-          <dl className="project-meta">
-            <div className="project-meta__item project-meta__item--arn">
-              <dt>{t('project.arn')}</dt>
-              <dd>
-                <code className="project-meta__arn">{project.ProjectArn}</code>
-                <CopyButton
-                  value={project.ProjectArn}
-                  label={t('project.copyArn')}
-                  copiedLabel={t('common.copied')}
-                  failedLabel={t('common.copyFailed')}
-                />
-              </dd>
-            </div>
-            <div className="project-meta__item">
-              <dt>{t('project.created')}</dt>
-              <dd className="tabular">{formatDateTime(project.CreationTimestamp, i18n.language)}</dd>
-            </div>
-          </dl>
-        }
-      />
-      {described.error ? (
-        <div className="project-stale">
-          <ErrorAlert {...describeError(described.error)} />
-        </div>
-      ) : null}
-      <Tabs
-        label={t('project.tabsLabel')}
-        selected={tab}
-        onSelect={(next) => setSearchParams(next === 'datasets' ? {} : { tab: next }, { replace: true })}
-        tabs={[
-          { key: 'datasets', label: t('project.tabs.datasets'), count: project.Datasets.length },
-          { key: 'models', label: t('project.tabs.models'), count: versionCount },
-        ]}
-      >
-        {tab === 'datasets' ? <DatasetsPanel datasets={project.Datasets} /> : <ModelsPanel summary={summary} />}
-      </Tabs>
-      {isDeleting ? (
-        <DeleteProjectDialog
-          project={
-            summary ?? {
-              ProjectArn: project.ProjectArn,
-              ProjectName: name,
-              Datasets: project.Datasets,
-              VersionCount: versionCount,
-            }
+    <ProjectDropTarget project={project} projectName={name}>
+      <div className="screen">
+        <PageHeader
+          breadcrumbs={breadcrumbs}
+          title={name}
+          badges={
+            project.Status !== 'CREATED' ? (
+              <StatusBadge tone={projectTone(project.Status)}>{t(`status.project.${project.Status}`)}</StatusBadge>
+            ) : null
           }
-          onClose={() => setDeleting(false)}
-          onDeleted={(deleted) => {
-            setDeleting(false);
-            toast.show(t('projects.deleted', { name: deleted }));
-            void navigate('/', { replace: true });
-          }}
+          actions={
+            <Button icon="trash" onClick={() => setDeleting(true)} disabled={project.Status === 'DELETING'}>
+              {t('project.delete')}
+            </Button>
+          }
+          meta={
+            <dl className="project-meta">
+              <div className="project-meta__item project-meta__item--arn">
+                <dt>{t('project.arn')}</dt>
+                <dd>
+                  <code className="project-meta__arn">{project.ProjectArn}</code>
+                  <CopyButton
+                    value={project.ProjectArn}
+                    label={t('project.copyArn')}
+                    copiedLabel={t('common.copied')}
+                    failedLabel={t('common.copyFailed')}
+                  />
+                </dd>
+              </div>
+              <div className="project-meta__item">
+                <dt>{t('project.created')}</dt>
+                <dd className="tabular">{formatDateTime(project.CreationTimestamp, i18n.language)}</dd>
+              </div>
+            </dl>
+          }
         />
-      ) : null}
-    </div>
+        {described.error ? (
+          <div className="project-stale">
+            <ErrorAlert {...describeError(described.error)} />
+          </div>
+        ) : null}
+        <Tabs
+          label={t('project.tabsLabel')}
+          selected={tab}
+          onSelect={(next) => setSearchParams(next === 'datasets' ? {} : { tab: next }, { replace: true })}
+          tabs={[
+            { key: 'datasets', label: t('project.tabs.datasets'), count: project.Datasets.length },
+            { key: 'models', label: t('project.tabs.models'), count: versionCount },
+          ]}
+        >
+          {tab === 'datasets' ? (
+            <DatasetsPanel projectName={name} datasets={project.Datasets} />
+          ) : (
+            <ModelsPanel summary={summary} />
+          )}
+        </Tabs>
+        {isDeleting ? (
+          <DeleteProjectDialog
+            project={
+              summary ?? {
+                ProjectArn: project.ProjectArn,
+                ProjectName: name,
+                Datasets: project.Datasets,
+                VersionCount: versionCount,
+              }
+            }
+            onClose={() => setDeleting(false)}
+            onDeleted={(deleted) => {
+              setDeleting(false);
+              toast.show(t('projects.deleted', { name: deleted }));
+              void navigate('/', { replace: true });
+            }}
+          />
+        ) : null}
+      </div>
+    </ProjectDropTarget>
   );
 }

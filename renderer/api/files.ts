@@ -1,0 +1,304 @@
+/**
+ * Files and folders the user drops or picks, turned into paths that ImportFolder and ImportFiles
+ * accept. Inside Electron every dropped item has a real path (the preload's `pathForFile`). A
+ * browser gives none: the files are uploaded one by one to `PUT /uploads/<batch>/<relative path>`,
+ * which keeps the folder structure, and the server's copy is imported instead, so folder names
+ * still become labels.
+ *
+ * A drop is read in two steps because the browser empties a DataTransfer once its event returns:
+ * `readDrop` captures the items at once (and walks folders afterwards); `resolveSelection` turns
+ * them into paths, uploading when it must.
+ */
+import { ApiError } from './ApiError';
+import { transportKind } from './client';
+import { errorFromBody, expireSession, getToken, readJson } from './session';
+
+export interface PickedFile {
+  file: File;
+  /** Where the file sits inside its dropped folder, `/`-separated (`ok/1.png`); its name when loose. */
+  relativePath: string;
+}
+
+export interface PickedFolder {
+  name: string;
+  /** Inside Electron: the folder's own path, and `files` stays empty. */
+  path?: string;
+  /** In a browser: every importable file below the folder. */
+  files: PickedFile[];
+}
+
+/** What the user dropped or picked: folders (their subfolders name labels) and loose files. */
+export interface DropSelection {
+  folders: PickedFolder[];
+  files: PickedFile[];
+}
+
+/** Paths on the machine that runs Loupe, ready for ImportFolder (each folder) and ImportFiles. */
+export interface DroppedPaths {
+  folders: string[];
+  files: string[];
+  /** Files that could not be uploaded. */
+  failed: number;
+}
+
+export interface UploadProgress {
+  done: number;
+  total: number;
+}
+
+export interface ResolveOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+/** The extensions ImportFolder looks at (others are skipped there too); the rest stay home. */
+const IMAGE_EXTENSIONS = new Set(['jpg', 'jpeg', 'png', 'gif', 'bmp', 'webp', 'tif', 'tiff', 'heic']);
+const UPLOAD_CONCURRENCY = 4;
+
+/** Files a folder import would consider: images, not hidden, temporary or partial files. */
+export function isImportableName(name: string): boolean {
+  if (name.startsWith('.') || name.startsWith('~')) return false;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && IMAGE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+}
+
+function isIgnoredFolderName(name: string): boolean {
+  return name.startsWith('.') || name === '__MACOSX' || name === 'node_modules';
+}
+
+/** True while a drag carries files (not text or a link). */
+export function carriesFiles(dataTransfer: DataTransfer | null): boolean {
+  return Boolean(dataTransfer && Array.from(dataTransfer.types).includes('Files'));
+}
+
+/** True when this window can see where dropped files live (inside Electron). */
+export function hasLocalPaths(): boolean {
+  return typeof window.loupe?.pathForFile === 'function';
+}
+
+function pathOf(file: File): string {
+  const path = window.loupe?.pathForFile?.(file);
+  if (!path) throw new ApiError('InvalidParameterException', `Loupe couldn't find where ${file.name} is stored.`);
+  return path;
+}
+
+/** Captures a drop's items during its event; folders are walked after it (browser only). */
+export function readDrop(dataTransfer: DataTransfer): Promise<DropSelection> {
+  const items = Array.from(dataTransfer.items).filter((item) => item.kind === 'file');
+  const captured =
+    items.length > 0
+      ? items.map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() }))
+      : Array.from(dataTransfer.files).map((file) => ({ entry: null, file }));
+
+  if (hasLocalPaths()) {
+    const selection: DropSelection = { folders: [], files: [] };
+    for (const { entry, file } of captured) {
+      if (!file) continue;
+      if (entry?.isDirectory) selection.folders.push({ name: entry.name, path: pathOf(file), files: [] });
+      else selection.files.push({ file, relativePath: file.name });
+    }
+    return Promise.resolve(selection);
+  }
+
+  return (async () => {
+    const selection: DropSelection = { folders: [], files: [] };
+    for (const { entry, file } of captured) {
+      if (entry?.isDirectory) {
+        if (isIgnoredFolderName(entry.name)) continue;
+        const files: PickedFile[] = [];
+        await walkFolder(entry as FileSystemDirectoryEntry, '', files);
+        selection.folders.push({ name: entry.name, files });
+      } else if (file && isImportableName(file.name)) {
+        selection.files.push({ file, relativePath: file.name });
+      }
+    }
+    return selection;
+  })();
+}
+
+async function walkFolder(folder: FileSystemDirectoryEntry, prefix: string, out: PickedFile[]): Promise<void> {
+  const reader = folder.createReader();
+  // readEntries answers in batches (100 at a time in Chromium) until it answers an empty one.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) return;
+    for (const entry of batch) {
+      if (entry.isDirectory) {
+        if (!isIgnoredFolderName(entry.name)) await walkFolder(entry as FileSystemDirectoryEntry, `${prefix}${entry.name}/`, out);
+      } else if (entry.isFile && isImportableName(entry.name)) {
+        const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+        out.push({ file, relativePath: `${prefix}${entry.name}` });
+      }
+    }
+  }
+}
+
+/**
+ * Files from an `<input type="file">`: with `webkitdirectory` each file carries its path inside
+ * the chosen folder (`tree/ok/1.png`), which makes the folder; otherwise they are loose files.
+ */
+export function readPicked(list: FileList | readonly File[]): DropSelection {
+  const selection: DropSelection = { folders: [], files: [] };
+  const folders = new Map<string, PickedFolder>();
+  for (const file of Array.from(list)) {
+    const relative = file.webkitRelativePath;
+    const slash = relative.indexOf('/');
+    if (!relative || slash < 0) {
+      if (isImportableName(file.name)) selection.files.push({ file, relativePath: file.name });
+      continue;
+    }
+    const name = relative.slice(0, slash);
+    const inside = relative.slice(slash + 1);
+    let folder = folders.get(name);
+    if (!folder) {
+      folder = { name, files: [] };
+      if (hasLocalPaths()) {
+        // The file's own path ends with its relative path; what comes before is the folder's parent.
+        const path = pathOf(file);
+        folder.path = path.slice(0, path.length - inside.length - 1);
+      }
+      folders.set(name, folder);
+      selection.folders.push(folder);
+    }
+    const parts = inside.split('/');
+    if (hasLocalPaths() || !isImportableName(parts.at(-1) ?? '') || parts.slice(0, -1).some(isIgnoredFolderName)) continue;
+    folder.files.push({ file, relativePath: inside });
+  }
+  return selection;
+}
+
+/** How many files a selection holds (browser), or how many items (Electron, where folders are not walked). */
+export function selectionSize(selection: DropSelection): number {
+  return selection.files.length + selection.folders.reduce((sum, folder) => sum + (folder.path ? 1 : folder.files.length), 0);
+}
+
+/** Paths for the selection: at once inside Electron, after uploading the files in a browser. */
+export async function resolveSelection(selection: DropSelection, options: ResolveOptions = {}): Promise<DroppedPaths> {
+  if (transportKind === 'bridge') {
+    return {
+      folders: selection.folders.flatMap((folder) => (folder.path ? [folder.path] : [])),
+      files: selection.files.map((picked) => pathOf(picked.file)),
+      failed: 0,
+    };
+  }
+  return uploadSelection(selection, options);
+}
+
+/** `readDrop` and `resolveSelection` in one: what a drop on a page imports. */
+export async function dropTargetPaths(dataTransfer: DataTransfer, options: ResolveOptions = {}): Promise<DroppedPaths> {
+  return resolveSelection(await readDrop(dataTransfer), options);
+}
+
+interface Upload {
+  segments: string[];
+  file: File;
+}
+
+async function uploadSelection(selection: DropSelection, options: ResolveOptions): Promise<DroppedPaths> {
+  const batch = newBatchId();
+  const taken = new Set<string>();
+  const uploads: Upload[] = [];
+  const folderNames: string[] = [];
+  for (const folder of selection.folders) {
+    if (folder.files.length === 0) continue;
+    const name = uniqueName(safeSegment(folder.name), taken);
+    folderNames.push(name);
+    for (const picked of folder.files) uploads.push({ segments: [name, ...picked.relativePath.split('/').map(safeSegment)], file: picked.file });
+  }
+  const fileNames: string[] = [];
+  for (const picked of selection.files) {
+    const name = uniqueName(safeSegment(picked.file.name), taken);
+    fileNames.push(name);
+    uploads.push({ segments: [name], file: picked.file });
+  }
+  if (uploads.length === 0) {
+    throw new ApiError('InvalidParameterException', 'There are no PNG or JPEG images to import.');
+  }
+
+  let root: string | undefined;
+  let done = 0;
+  let failed = 0;
+  let firstError: ApiError | undefined;
+  const failedTops = new Set<string>();
+  options.onProgress?.({ done, total: uploads.length });
+  let next = 0;
+  const worker = async () => {
+    while (next < uploads.length) {
+      options.signal?.throwIfAborted();
+      const upload = uploads[next++]!;
+      try {
+        root = await uploadOne(batch, upload, options.signal);
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        const apiError = error instanceof ApiError ? error : new ApiError('NetworkError', String(error));
+        if (apiError.code === 'AccessDeniedException' || apiError.code === 'NetworkError') throw apiError;
+        firstError ??= apiError;
+        failed++;
+        if (upload.segments.length === 1) failedTops.add(upload.segments[0]!);
+      }
+      done++;
+      options.onProgress?.({ done, total: uploads.length });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, uploads.length) }, worker));
+  if (!root) throw firstError ?? new ApiError('InvalidResponse', 'The upload did not say where the files went.');
+  const separator = root.includes('\\') && !root.includes('/') ? '\\' : '/';
+  const join = (name: string) => `${root}${separator}${name}`;
+  return {
+    folders: folderNames.map(join),
+    files: fileNames.filter((name) => !failedTops.has(name)).map(join),
+    failed,
+  };
+}
+
+async function uploadOne(batch: string, upload: Upload, signal: AbortSignal | undefined): Promise<string> {
+  const token = getToken();
+  if (!token) {
+    expireSession();
+    throw new ApiError('MissingAuthenticationTokenException', 'Sign in to continue.');
+  }
+  const path = [batch, ...upload.segments].map(encodeURIComponent).join('/');
+  let response: Response;
+  try {
+    response = await fetch(`/uploads/${path}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' },
+      body: upload.file,
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError('NetworkError', error instanceof Error ? error.message : String(error));
+  }
+  if (response.status === 403) {
+    expireSession();
+    throw new ApiError('AccessDeniedException', 'The session has ended. Sign in again.');
+  }
+  type UploadBody = { Folder?: unknown; __type?: unknown; Message?: unknown };
+  const body = await readJson<UploadBody>(response).catch((): UploadBody => ({}));
+  if (!response.ok) throw errorFromBody(response, body);
+  if (typeof body.Folder !== 'string') throw new ApiError('InvalidResponse', 'The upload did not say where the files went.');
+  return body.Folder;
+}
+
+function newBatchId(): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Folder and file names the upload path accepts: no separators, colons or dot-only names. */
+function safeSegment(name: string): string {
+  const cleaned = name.replace(/[\\/:\0]/g, '_').slice(0, 255);
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? '_' : cleaned;
+}
+
+function uniqueName(name: string, taken: Set<string>): string {
+  let candidate = name;
+  for (let n = 2; taken.has(candidate); n++) {
+    const dot = name.lastIndexOf('.');
+    candidate = dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
+  }
+  taken.add(candidate);
+  return candidate;
+}

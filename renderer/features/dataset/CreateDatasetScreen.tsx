@@ -1,0 +1,223 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { call, invalidateQueries, useQuery, type DatasetMetadata } from '../../api';
+import { useDescribeError } from '../../lib/errors';
+import { datasetPath, datasetSlug, projectPath } from '../../lib/routes';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { Alert, Button, buttonClass, EmptyState, ErrorAlert, Icon, OptionCards, PageHeader, Panel, useToast, type OptionCard } from '../../ui';
+import { splitWhenReady } from './imports';
+import { checkSource, datasetSourceOf, initialSource, SourceFields, startSource, type SourceKind, type SourceProblem, type SourceState } from './sources';
+import './dataset.css';
+
+type Configuration = 'single' | 'both';
+type DatasetType = DatasetMetadata['DatasetType'];
+
+/**
+ * The console's "Create dataset" page (guide §2.5): one dataset or a training and a test dataset,
+ * each with its own source. It creates the datasets, starts their imports and opens the dataset
+ * page, where the imports' progress shows.
+ */
+export function CreateDatasetScreen() {
+  const { t } = useTranslation();
+  const { name = '' } = useParams();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const describeError = useDescribeError();
+  const described = useQuery('DescribeProjects', { ProjectNames: [name] });
+  const project = described.data?.ProjectDescriptions[0];
+  const [configuration, setConfiguration] = useState<Configuration>('both');
+  const [train, setTrain] = useState<SourceState>(() => initialSource('folder'));
+  const [test, setTest] = useState<SourceState>(() => initialSource('split'));
+  const [submitted, setSubmitted] = useState(false);
+  const [isCreating, setCreating] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  useDocumentTitle(t('createDataset.title'));
+
+  const breadcrumbs = (
+    <nav aria-label={t('project.breadcrumbLabel')} className="dataset-crumbs">
+      <Link to="/">{t('project.breadcrumb')}</Link>
+      <Icon name="chevronRight" size={14} />
+      <Link to={projectPath(name)}>{name}</Link>
+      <Icon name="chevronRight" size={14} />
+      <span aria-current="page">{t('createDataset.title')}</span>
+    </nav>
+  );
+
+  if (!project) {
+    return (
+      <div className="screen screen--narrow">
+        <PageHeader breadcrumbs={breadcrumbs} title={t('createDataset.title')} />
+        {described.isLoading ? (
+          <div className="dataset-loading" aria-hidden="true">
+            <span className="skeleton" style={{ width: '40%' }} />
+          </div>
+        ) : described.error && described.error.code !== 'ResourceNotFoundException' ? (
+          <ErrorAlert {...describeError(described.error)} />
+        ) : (
+          <EmptyState icon="search" title={t('project.notFound.title')}>
+            <p>{t('project.notFound.body', { name })}</p>
+          </EmptyState>
+        )}
+      </div>
+    );
+  }
+
+  const hasTrain = project.Datasets.some((dataset) => dataset.DatasetType === 'TRAIN');
+  const hasTest = project.Datasets.some((dataset) => dataset.DatasetType === 'TEST');
+  // Only what is missing can be created; the starting configuration matters only when both are.
+  const types: DatasetType[] = hasTrain
+    ? hasTest
+      ? []
+      : ['TEST']
+    : hasTest || configuration === 'single'
+      ? ['TRAIN']
+      : ['TRAIN', 'TEST'];
+
+  if (types.length === 0) {
+    return (
+      <div className="screen screen--narrow">
+        <PageHeader breadcrumbs={breadcrumbs} title={t('createDataset.title')} />
+        <div className="dataset-shell">
+          <EmptyState
+            icon="database"
+            title={t('createDataset.complete.title')}
+            actions={
+              <Link className={buttonClass('primary')} to={datasetPath(name, 'train')}>
+                {t('createDataset.complete.open')}
+              </Link>
+            }
+          >
+            <p>{t('createDataset.complete.body')}</p>
+          </EmptyState>
+        </div>
+      </div>
+    );
+  }
+
+  const sourceOf = (type: DatasetType) => (type === 'TRAIN' ? train : test);
+  const problems: Record<DatasetType, SourceProblem> = {
+    TRAIN: types.includes('TRAIN') ? checkSource(train) : null,
+    TEST: types.includes('TEST') ? checkSource(test) : null,
+  };
+
+  const create = async () => {
+    setSubmitted(true);
+    setFailure(undefined);
+    if (types.some((type) => problems[type] !== null)) return;
+    setCreating(true);
+    const created: Partial<Record<DatasetType, string>> = {};
+    try {
+      for (const type of types) {
+        const source = sourceOf(type);
+        const datasetSource = datasetSourceOf(source);
+        const { DatasetArn } = await call('CreateDataset', {
+          ProjectArn: project.ProjectArn,
+          DatasetType: type,
+          ...(datasetSource ? { DatasetSource: datasetSource } : {}),
+        });
+        created[type] = DatasetArn;
+      }
+    } catch (error) {
+      setFailure(error);
+      setCreating(false);
+      invalidateQueries();
+      return;
+    }
+    invalidateQueries();
+    // The imports carry on in the background; the dataset page shows their progress.
+    const trainArn = created.TRAIN ?? project.Datasets.find((dataset) => dataset.DatasetType === 'TRAIN')?.DatasetArn;
+    const trainReady = created.TRAIN ? startSource(created.TRAIN, train) : Promise.resolve(true);
+    if (created.TEST) {
+      if (test.kind === 'split' && trainArn) void splitWhenReady(trainArn, created.TEST, trainReady);
+      else void startSource(created.TEST, test);
+    }
+    toast.show(types.length === 2 ? t('createDataset.createdBoth') : t('createDataset.created', { type: t(`status.datasetType.${types[0]!}`) }));
+    void navigate(datasetPath(name, datasetSlug(types[0]!)));
+  };
+
+  const sourceOptions = (type: DatasetType): OptionCard<SourceKind>[] => [
+    { value: 'folder', icon: 'folder', title: t('createDataset.sources.folder'), description: t('createDataset.sources.folderHint') },
+    { value: 'upload', icon: 'upload', title: t('createDataset.sources.upload'), description: t('createDataset.sources.uploadHint') },
+    { value: 'manifest', icon: 'file', title: t('createDataset.sources.manifest'), description: t('createDataset.sources.manifestHint') },
+    { value: 'copy', icon: 'copy', title: t('createDataset.sources.copy'), description: t('createDataset.sources.copyHint') },
+    { value: 'annotations', icon: 'tag', title: t('createDataset.sources.annotations'), description: t('createDataset.sources.annotationsHint') },
+    ...(type === 'TEST' && (hasTrain || types.includes('TRAIN'))
+      ? [{ value: 'split' as const, icon: 'split' as const, title: t('createDataset.sources.split'), description: t('createDataset.sources.splitHint') }]
+      : []),
+    { value: 'empty', icon: 'database', title: t('createDataset.sources.empty'), description: t('createDataset.sources.emptyHint') },
+  ];
+
+  const details = (type: DatasetType) => {
+    const source = sourceOf(type);
+    const setSource = type === 'TRAIN' ? setTrain : setTest;
+    return (
+      <Panel
+        key={type}
+        icon={type === 'TRAIN' ? 'image' : 'flask'}
+        title={type === 'TRAIN' ? t('createDataset.trainDetails') : t('createDataset.testDetails')}
+        description={type === 'TRAIN' ? t('createDataset.trainDetailsHint') : t('createDataset.testDetailsHint')}
+      >
+        <div className="wizard-source">
+          <OptionCards
+            legend={t('createDataset.sourceLegend')}
+            value={source.kind}
+            onChange={(kind) => setSource({ ...source, kind })}
+            options={sourceOptions(type)}
+          />
+          <SourceFields source={source} onChange={setSource} problem={submitted ? problems[type] : null} />
+        </div>
+      </Panel>
+    );
+  };
+
+  return (
+    <div className="screen screen--narrow">
+      <PageHeader breadcrumbs={breadcrumbs} title={t('createDataset.title')} description={t('createDataset.description')} />
+      <form
+        className="wizard"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void create();
+        }}
+      >
+        {hasTrain ? (
+          <Alert tone="info" title={t('createDataset.addTest.title')}>
+            {t('createDataset.addTest.body')}
+          </Alert>
+        ) : hasTest ? (
+          <Alert tone="info" title={t('createDataset.addTrain.title')}>
+            {t('createDataset.addTrain.body')}
+          </Alert>
+        ) : (
+          <Panel icon="database" title={t('createDataset.configuration')} description={t('createDataset.configurationHint')}>
+            <OptionCards
+              legend={t('createDataset.configuration')}
+              hideLegend
+              value={configuration}
+              onChange={(next) => {
+                setConfiguration(next);
+                if (next === 'single' && test.kind === 'split') setTest(initialSource('split'));
+              }}
+              options={[
+                { value: 'single', title: t('createDataset.single'), description: t('createDataset.singleHint') },
+                { value: 'both', title: t('createDataset.both'), description: t('createDataset.bothHint'), badge: t('createDataset.recommended') },
+              ]}
+            />
+          </Panel>
+        )}
+        {types.map(details)}
+        {failure ? <ErrorAlert {...describeError(failure)} /> : null}
+        <div className="wizard__footer">
+          <Link className={buttonClass()} to={projectPath(name)}>
+            {t('common.cancel')}
+          </Link>
+          <Button type="submit" variant="primary" isBusy={isCreating}>
+            {types.length === 2 ? t('createDataset.submitBoth') : t('createDataset.submit')}
+          </Button>
+        </div>
+      </form>
+    </div>
+  );
+}

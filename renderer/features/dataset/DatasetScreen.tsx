@@ -1,0 +1,138 @@
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, useNavigate, useParams } from 'react-router-dom';
+import { call, invalidateQueries, useQuery, type DatasetMetadata, type ProjectDescription } from '../../api';
+import { useDescribeError } from '../../lib/errors';
+import { createDatasetPath, datasetPath, projectPath, type DatasetSlug } from '../../lib/routes';
+import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { Button, buttonClass, EmptyState, ErrorAlert, Icon, PageHeader, Tabs } from '../../ui';
+import { DatasetView } from './DatasetView';
+import { DropImportTarget, useAutoLabelDrops, type DropTarget } from './DropImportTarget';
+import { MissingDataset } from './MissingDataset';
+import './dataset.css';
+
+const TYPES = { train: 'TRAIN', test: 'TEST' } as const;
+
+/** The project's datasets, a tab each (the console's Training / Test tabs). */
+export function DatasetScreen() {
+  const { t } = useTranslation();
+  const { name = '', type = '' } = useParams();
+  const navigate = useNavigate();
+  const describeError = useDescribeError();
+  const described = useQuery('DescribeProjects', { ProjectNames: [name] });
+  const autoLabel = useAutoLabelDrops();
+  useDocumentTitle(`${t('datasets.title')} · ${name}`);
+
+  if (type !== 'train' && type !== 'test') return <Navigate to={datasetPath(name, 'train')} replace />;
+  const slug: DatasetSlug = type;
+  const project = described.data?.ProjectDescriptions[0];
+  const dataset = project?.Datasets.find((candidate) => candidate.DatasetType === TYPES[slug]);
+
+  const breadcrumbs = (
+    <nav aria-label={t('project.breadcrumbLabel')} className="dataset-crumbs">
+      <Link to="/">{t('project.breadcrumb')}</Link>
+      <Icon name="chevronRight" size={14} />
+      <Link to={projectPath(name)}>{name}</Link>
+      <Icon name="chevronRight" size={14} />
+      <span aria-current="page">{t('datasets.title')}</span>
+    </nav>
+  );
+
+  if (!project) {
+    const notFound = !described.isLoading && (!described.error || described.error.code === 'ResourceNotFoundException');
+    return (
+      <div className="screen">
+        <PageHeader breadcrumbs={breadcrumbs} title={t('datasets.title')} />
+        {described.isLoading ? (
+          <div className="dataset-loading" aria-hidden="true">
+            <span className="skeleton" style={{ width: '40%' }} />
+            <span className="skeleton" style={{ width: '25%' }} />
+          </div>
+        ) : notFound ? (
+          <div className="dataset-shell">
+            <EmptyState
+              icon="search"
+              title={t('project.notFound.title')}
+              actions={
+                <Link className={buttonClass()} to="/">
+                  {t('errors.backToProjects')}
+                </Link>
+              }
+            >
+              <p>{t('project.notFound.body', { name })}</p>
+            </EmptyState>
+          </div>
+        ) : (
+          <ErrorAlert
+            {...describeError(described.error)}
+            actions={
+              <Button size="sm" onClick={described.refetch}>
+                {t('common.retry')}
+              </Button>
+            }
+          />
+        )}
+      </div>
+    );
+  }
+
+  const missing = (['TRAIN', 'TEST'] as const).filter((kind) => !project.Datasets.some((candidate) => candidate.DatasetType === kind));
+  // Drops go into the dataset in view, or create it when the tab has none yet.
+  const targets: DropTarget[] = [
+    {
+      key: dataset?.DatasetArn ?? `new-${slug}`,
+      title: dataset
+        ? t('drop.into', { target: t(`status.datasetType.${dataset.DatasetType}`) })
+        : slug === 'train'
+          ? t('drop.createTrain')
+          : t('drop.createTest'),
+      hint: autoLabel ? t('drop.hintLabels') : t('drop.hintNoLabels'),
+      datasetArn: dataset
+        ? () => Promise.resolve(dataset.DatasetArn)
+        : async () => {
+            const { DatasetArn } = await call('CreateDataset', { ProjectArn: project.ProjectArn, DatasetType: TYPES[slug] });
+            invalidateQueries();
+            return DatasetArn;
+          },
+    },
+  ];
+
+  return (
+    <DropImportTarget targets={targets}>
+      <div className="screen">
+        <PageHeader
+          breadcrumbs={breadcrumbs}
+          title={t('datasets.title')}
+          description={t('datasets.description', { name })}
+          actions={
+            missing.length > 0 ? (
+              <Link className={buttonClass('secondary')} to={createDatasetPath(name)}>
+                <Icon name="plus" size={18} />
+                {t('datasets.create')}
+              </Link>
+            ) : null
+          }
+        />
+        <Tabs
+          label={t('datasets.tabsLabel')}
+          selected={slug}
+          onSelect={(next) => void navigate(datasetPath(name, next), { replace: true })}
+          tabs={[
+            { key: 'train', label: t('datasets.tabs.train') },
+            { key: 'test', label: t('datasets.tabs.test') },
+          ]}
+        >
+          {dataset ? (
+            <DatasetView key={dataset.DatasetArn} project={project} projectName={name} dataset={dataset} slug={slug} />
+          ) : (
+            <MissingDataset project={project} projectName={name} type={TYPES[slug]} train={findType(project, 'TRAIN')} />
+          )}
+        </Tabs>
+      </div>
+    </DropImportTarget>
+  );
+}
+
+function findType(project: ProjectDescription, type: DatasetMetadata['DatasetType']): DatasetMetadata | undefined {
+  return project.Datasets.find((candidate) => candidate.DatasetType === type);
+}
+

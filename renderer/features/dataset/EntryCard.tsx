@@ -1,0 +1,117 @@
+import { memo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { entryImageUrl, type EntryView } from '../../api';
+import { Icon } from '../../ui';
+
+export interface EntryCardProps {
+  entry: EntryView;
+  /** 1-based place in the filtered list, for screen readers (the DOM holds only a window of it). */
+  position: number;
+  setSize: number;
+  thumbHeight: number;
+  onShowErrors: (entry: EntryView) => void;
+}
+
+const CHIPS_SHOWN = 2;
+
+export function isWarningCode(code: string): boolean {
+  return code.startsWith('WARNING_');
+}
+
+/** One image: its thumbnail, file name, labels, box count, and badges for errors and duplicates. */
+export const EntryCard = memo(function EntryCard({ entry, position, setSize, thumbHeight, onShowErrors }: EntryCardProps) {
+  const { t } = useTranslation();
+  const [hasNoPicture, setNoPicture] = useState(false);
+  const errorCount = entry.Errors.filter((error) => !isWarningCode(error.Code)).length;
+  const warningCount = entry.Errors.length - errorCount;
+  const shown = entry.Labels.slice(0, CHIPS_SHOWN);
+  const hidden = entry.Labels.slice(CHIPS_SHOWN);
+
+  return (
+    <div className="entry-card" role="listitem" aria-label={entry.FileName} aria-posinset={position} aria-setsize={setSize}>
+      <div className="entry-card__thumb" style={{ height: thumbHeight }}>
+        {hasNoPicture ? (
+          <span className="entry-card__no-picture" title={t('datasets.gallery.noPicture')}>
+            <Icon name="imageOff" size={26} />
+          </span>
+        ) : (
+          <img
+            src={entryImageUrl(entry.EntryId, 'thumb')}
+            alt=""
+            loading="lazy"
+            decoding="async"
+            draggable={false}
+            onError={() => setNoPicture(true)}
+          />
+        )}
+        {entry.DuplicateCount > 0 ? (
+          <span className="entry-badge entry-badge--duplicate entry-card__corner" title={t('datasets.gallery.duplicateTitle', { count: entry.DuplicateCount })}>
+            <Icon name="copy" size={12} />
+            {t('datasets.gallery.duplicate')}
+            <span className="visually-hidden">{t('datasets.gallery.duplicateTitle', { count: entry.DuplicateCount })}</span>
+          </span>
+        ) : null}
+      </div>
+      <div className="entry-card__body">
+        <p className="entry-card__name" title={entry.SourceRef}>
+          {entry.FileName}
+        </p>
+        <div className="entry-card__labels">
+          {entry.Labels.length === 0 ? (
+            <span className="entry-card__unlabeled">{t('datasets.gallery.unlabeled')}</span>
+          ) : (
+            <>
+              {shown.map((label) => (
+                <span key={label} className="label-chip" title={label}>
+                  {label}
+                </span>
+              ))}
+              {hidden.length > 0 ? (
+                <span className="label-chip label-chip--more" title={hidden.join(', ')}>
+                  {t('datasets.gallery.moreLabels', { count: hidden.length })}
+                </span>
+              ) : null}
+            </>
+          )}
+        </div>
+        <div className="entry-card__meta">
+          {entry.Boxes.length > 0 ? (
+            <span className="entry-card__boxes" title={t('datasets.gallery.boxes', { count: entry.Boxes.length })}>
+              <Icon name="box" size={14} />
+              <span aria-hidden="true">{entry.Boxes.length}</span>
+              <span className="visually-hidden">{t('datasets.gallery.boxes', { count: entry.Boxes.length })}</span>
+            </span>
+          ) : null}
+          {entry.Width && entry.Height ? (
+            <span className="entry-card__size tabular">
+              {entry.Width}×{entry.Height}
+            </span>
+          ) : null}
+          {errorCount > 0 || warningCount > 0 ? (
+            <button
+              type="button"
+              className={`entry-badge ${errorCount > 0 ? 'entry-badge--error' : 'entry-badge--warning'}`}
+              onClick={() => onShowErrors(entry)}
+              aria-label={t('datasets.gallery.showErrors', { name: entry.FileName })}
+            >
+              <Icon name="alert" size={12} />
+              {errorCount > 0 ? t('datasets.gallery.errors', { count: errorCount }) : t('datasets.gallery.warnings', { count: warningCount })}
+            </button>
+          ) : null}
+        </div>
+      </div>
+    </div>
+  );
+});
+
+export function EntryCardSkeleton({ thumbHeight }: { thumbHeight: number }) {
+  return (
+    <div className="entry-card entry-card--skeleton" aria-hidden="true">
+      <div className="entry-card__thumb" style={{ height: thumbHeight }} />
+      <div className="entry-card__body">
+        <span className="skeleton" style={{ width: '70%' }} />
+        <span className="skeleton" style={{ width: '40%' }} />
+      </div>
+    </div>
+  );
+}

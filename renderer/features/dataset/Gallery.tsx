@@ -1,0 +1,134 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EntryView } from '../../api';
+import { useDescribeError } from '../../lib/errors';
+import { useElementWidth } from '../../lib/useElementWidth';
+import { Button, ErrorAlert } from '../../ui';
+import { EntryCard, EntryCardSkeleton } from './EntryCard';
+import type { EntryPages } from './entryPages';
+
+/** Cards are at least this wide; the columns share what is left over. */
+const MIN_CARD_WIDTH = 172;
+const GAP = 12;
+const PADDING = 14;
+/** The card's text area under the picture (file name, labels, badges); EntryCard's CSS matches it. */
+export const CARD_INFO_HEIGHT = 88;
+
+export interface GalleryProps {
+  pages: EntryPages | undefined;
+  /** Re-renders the grid when pages arrive. */
+  version: number;
+  label: string;
+  onShowErrors: (entry: EntryView) => void;
+  /** Shown instead of the grid when nothing matches. */
+  empty: ReactNode;
+}
+
+/**
+ * Rows of thumbnail cards, as many columns as fit. Only the rows in view (and a few around them)
+ * are in the DOM, and only their pages are fetched, so 100,000 entries scroll like 100.
+ */
+export function Gallery({ pages, version, label, onShowErrors, empty }: GalleryProps) {
+  const { t } = useTranslation();
+  const describeError = useDescribeError();
+  const scroller = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(scroller);
+  const inner = Math.max(0, width - PADDING * 2);
+  const columns = Math.max(1, Math.floor((inner + GAP) / (MIN_CARD_WIDTH + GAP)));
+  const cardWidth = Math.max(0, (inner - GAP * (columns - 1)) / columns);
+  const thumbHeight = Math.round(cardWidth * 0.75);
+  const rowHeight = thumbHeight + CARD_INFO_HEIGHT + GAP;
+  const total = pages?.total ?? 0;
+  const rowCount = Math.ceil(total / columns);
+
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 2,
+    paddingStart: PADDING,
+    paddingEnd: PADDING,
+  });
+
+  useEffect(() => {
+    virtualizer.measure();
+  }, [virtualizer, rowHeight]);
+
+  // A new filter starts at the top.
+  useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
+  }, [pages]);
+
+  const rows = virtualizer.getVirtualItems();
+  const firstRow = rows[0]?.index ?? 0;
+  const lastRow = rows.at(-1)?.index ?? 0;
+  useEffect(() => {
+    pages?.want(firstRow * columns, (lastRow + 1) * columns - 1);
+  }, [pages, firstRow, lastRow, columns, version]);
+
+  const isLoading = !pages || pages.total === undefined;
+  return (
+    <div className="gallery">
+      {pages?.error ? (
+        <div className="gallery__error">
+          <ErrorAlert
+            {...describeError(pages.error)}
+            actions={
+              <Button size="sm" onClick={() => pages.retry()}>
+                {t('common.retry')}
+              </Button>
+            }
+          />
+        </div>
+      ) : null}
+      <div ref={scroller} className="gallery__scroller" role="list" aria-label={label} aria-busy={isLoading || undefined} tabIndex={0}>
+        {!isLoading && total === 0 ? <div className="gallery__empty">{empty}</div> : null}
+        {isLoading && !pages?.error ? (
+          <div className="gallery__row gallery__row--static" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, gap: GAP, padding: PADDING }}>
+            {Array.from({ length: columns * 2 }, (_, index) => (
+              <EntryCardSkeleton key={index} thumbHeight={thumbHeight} />
+            ))}
+          </div>
+        ) : null}
+        <div className="gallery__space" style={{ height: virtualizer.getTotalSize() }}>
+          {rows.map((row) => {
+            const start = row.index * columns;
+            const cells = Math.min(columns, total - start);
+            return (
+              <div
+                key={row.key}
+                className="gallery__row"
+                style={{
+                  transform: `translateY(${row.start}px)`,
+                  height: rowHeight - GAP,
+                  left: PADDING,
+                  right: PADDING,
+                  gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+                  gap: GAP,
+                }}
+              >
+                {Array.from({ length: cells }, (_, offset) => {
+                  const index = start + offset;
+                  const entry = pages?.entryAt(index);
+                  return entry ? (
+                    <EntryCard
+                      key={entry.EntryId}
+                      entry={entry}
+                      position={index + 1}
+                      setSize={total}
+                      thumbHeight={thumbHeight}
+                      onShowErrors={onShowErrors}
+                    />
+                  ) : (
+                    <EntryCardSkeleton key={`pending-${index}`} thumbHeight={thumbHeight} />
+                  );
+                })}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { useState } from 'react';
+import { getI18n, useTranslation } from 'react-i18next';
+import { call, type Job } from '../../api';
+import { useDescribeError } from '../../lib/errors';
+import { formatCount, formatDuration, formatRate } from '../../lib/format';
+import { isJobActive, jobTone } from '../../lib/status';
+import { Button, Icon, ProgressBar, StatusBadge, useToast } from '../../ui';
+import { dismissActivity, useActivities, type Activity, type ClientTask } from './jobStore';
+
+/** The datasets' running imports, copies and exports, and how the last ones ended. */
+export function JobsPanel({ datasetArns }: { datasetArns: readonly string[] }) {
+  const { t } = useTranslation();
+  const activities = useActivities(datasetArns);
+  if (activities.length === 0) return null;
+  return (
+    <section className="jobs" aria-label={t('jobs.title')}>
+      <ul className="jobs__list">
+        {activities.map((activity) =>
+          activity.type === 'job' ? <JobItem key={activity.key} job={activity.job} activity={activity} /> : <TaskItem key={activity.key} task={activity.task} activity={activity} />,
+        )}
+      </ul>
+    </section>
+  );
+}
+
+function phaseText(phase: string | undefined): string | undefined {
+  if (!phase) return undefined;
+  const key = `jobs.phases.${phase.replace(/\s+(\w)/g, (_, letter: string) => letter.toUpperCase())}`;
+  return getI18n().exists(key) ? getI18n().t(key as 'jobs.phases.saving') : phase;
+}
+
+function kindText(kind: string): string {
+  const format = /^(Import|Export)(MANIFEST|COCO|VOC|YOLO|CSV)$/.exec(kind);
+  const i18n = getI18n();
+  if (format) return i18n.t(format[1] === 'Import' ? 'jobs.kinds.importFormat' : 'jobs.kinds.exportFormat', { format: format[2] });
+  const key = `jobs.kinds.${kind}`;
+  return i18n.exists(key) ? i18n.t(key as 'jobs.kinds.other') : i18n.t('jobs.kinds.other');
+}
+
+function JobItem({ job, activity }: { job: Job; activity: Activity }) {
+  const { t, i18n } = useTranslation();
+  const toast = useToast();
+  const describeError = useDescribeError();
+  const [isCancelling, setCancelling] = useState(false);
+  const language = i18n.language;
+  const active = isJobActive(job.Status);
+  const title = kindText(job.Kind);
+  const value = job.Total ? (job.Done ?? 0) / job.Total : job.Progress > 0 ? job.Progress : active ? undefined : 1;
+
+  const facts: string[] = [];
+  if (active) {
+    const phase = phaseText(job.Phase);
+    if (phase) facts.push(phase);
+    if (job.Total !== undefined) facts.push(t('jobs.count', { done: formatCount(job.Done ?? 0, language), total: formatCount(job.Total, language) }));
+    if (job.Rate !== undefined && job.Rate > 0) facts.push(t('jobs.rate', { rate: formatRate(job.Rate, language) }));
+    if (job.EtaSeconds !== undefined && job.EtaSeconds > 0) facts.push(t('jobs.eta', { time: formatDuration(job.EtaSeconds, language) }));
+  }
+
+  const cancel = async () => {
+    setCancelling(true);
+    try {
+      await call('CancelJob', { JobId: job.JobId });
+    } catch (error) {
+      setCancelling(false);
+      toast.show(describeError(error).title, 'danger');
+    }
+  };
+
+  return (
+    <li className={`job job--${job.Status}`} aria-label={title}>
+      <div className="job__head">
+        <span className="job__icon" aria-hidden="true">
+          <Icon name={job.Kind.startsWith('Export') ? 'download' : 'upload'} size={16} />
+        </span>
+        <span className="job__title">{title}</span>
+        <StatusBadge tone={jobTone(job.Status)}>{t(`jobs.status.${job.Status}`)}</StatusBadge>
+        <span className="job__spacer" />
+        {active ? (
+          <Button size="sm" icon="stop" onClick={() => void cancel()} isBusy={isCancelling}>
+            {t('jobs.cancel')}
+          </Button>
+        ) : (
+          <Button
+            size="sm"
+            variant="ghost"
+            icon="close"
+            aria-label={t('jobs.dismiss', { title })}
+            title={t('jobs.dismiss', { title })}
+            onClick={() => dismissActivity(activity.key)}
+          />
+        )}
+      </div>
+      {active ? (
+        <>
+          <ProgressBar value={value} label={t('jobs.progressLabel', { title })} />
+          {facts.length > 0 ? <p className="job__facts tabular">{facts.join(' · ')}</p> : null}
+        </>
+      ) : (
+        <p className={`job__message ${job.Status === 'failed' ? 'is-danger' : ''}`} role="status">
+          {job.Status === 'failed' ? <strong>{t('jobs.failed')} </strong> : null}
+          {job.Status === 'cancelled' ? t('jobs.cancelled') : job.Message || t('jobs.finished')}
+        </p>
+      )}
+    </li>
+  );
+}
+
+function TaskItem({ task, activity }: { task: ClientTask; activity: Activity }) {
+  const { t, i18n } = useTranslation();
+  const describeError = useDescribeError();
+  const active = isJobActive(task.status);
+  const title = t(`jobs.tasks.${task.kind}.title`);
+  const error = task.error ? describeError(task.error) : undefined;
+
+  let message: string;
+  if (task.status === 'failed') message = error?.detail ? `${error.title} ${error.detail}` : (error?.title ?? t('jobs.failed'));
+  else if (task.status === 'cancelled') message = t('jobs.cancelled');
+  else if (task.failed) message = t('jobs.tasks.upload.someFailed', { count: task.failed });
+  else message = t(`jobs.tasks.${task.kind}.done`);
+
+  return (
+    <li className={`job job--${task.status}`} aria-label={title}>
+      <div className="job__head">
+        <span className="job__icon" aria-hidden="true">
+          <Icon name={task.kind === 'split' ? 'split' : 'upload'} size={16} />
+        </span>
+        <span className="job__title">{title}</span>
+        <StatusBadge tone={jobTone(task.status)}>{t(`jobs.status.${task.status}`)}</StatusBadge>
+        <span className="job__spacer" />
+        {active && task.cancel ? (
+          <Button size="sm" icon="stop" onClick={task.cancel}>
+            {t('jobs.cancel')}
+          </Button>
+        ) : null}
+        {!active ? (
+          <Button
+            size="sm"
+            variant="ghost"
+            icon="close"
+            aria-label={t('jobs.dismiss', { title })}
+            title={t('jobs.dismiss', { title })}
+            onClick={() => dismissActivity(activity.key)}
+          />
+        ) : null}
+      </div>
+      {active ? (
+        <>
+          <ProgressBar value={task.total ? (task.done ?? 0) / task.total : undefined} label={t('jobs.progressLabel', { title })} />
+          <p className="job__facts tabular">
+            {task.total !== undefined
+              ? t('jobs.tasks.upload.count', { done: formatCount(task.done ?? 0, i18n.language), total: formatCount(task.total, i18n.language) })
+              : t(`jobs.tasks.${task.kind}.waiting`)}
+          </p>
+        </>
+      ) : (
+        <p className={`job__message ${task.status === 'failed' ? 'is-danger' : ''}`} role="status">
+          {message}
+          {error ? <code className="job__code">{error.code}</code> : null}
+        </p>
+      )}
+    </li>
+  );
+}

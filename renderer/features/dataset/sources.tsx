@@ -1,0 +1,438 @@
+/**
+ * Where a dataset's images come from, as the console's "dataset details" offer it (guide §2.5):
+ * the fields of each source, their checks, and how each one starts once the dataset exists.
+ * The create-dataset page and the "Add images" dialog share them.
+ */
+import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import {
+  call,
+  hasLocalPaths,
+  readDrop,
+  readPicked,
+  selectionSize,
+  useQuery,
+  type DropSelection,
+  type InputOf,
+} from '../../api';
+import { formatCount } from '../../lib/format';
+import { Button, Checkbox, DropZone, Icon, SelectField, TextField } from '../../ui';
+import { importIntoDataset } from './imports';
+import { followJob, startTask, waitForJob } from './jobStore';
+
+export type SourceKind = 'folder' | 'upload' | 'manifest' | 'copy' | 'annotations' | 'empty' | 'split';
+export type AnnotationFormat = InputOf<'ImportAnnotations'>['Format'];
+
+export interface SourceState {
+  kind: SourceKind;
+  /** folder: a path typed (or, inside the app, dropped). */
+  folderPath: string;
+  /** folder and upload: what was dropped or picked in a browser (uploaded when the import starts). */
+  selection: DropSelection | undefined;
+  autoLabel: boolean;
+  bucket: string;
+  manifestKey: string;
+  copyFrom: string;
+  format: AnnotationFormat;
+  annotationsPath: string;
+  imagesFolder: string;
+}
+
+export function initialSource(kind: SourceKind): SourceState {
+  return {
+    kind,
+    folderPath: '',
+    selection: undefined,
+    autoLabel: true,
+    bucket: '',
+    manifestKey: '',
+    copyFrom: '',
+    format: 'COCO',
+    annotationsPath: '',
+    imagesFolder: '',
+  };
+}
+
+/** Which field is missing, or null when the source can start. */
+export type SourceProblem = 'folder' | 'files' | 'bucket' | 'manifestKey' | 'copyFrom' | 'annotationsPath' | null;
+
+export function checkSource(source: SourceState): SourceProblem {
+  switch (source.kind) {
+    case 'folder':
+      return source.selection || source.folderPath.trim() ? null : 'folder';
+    case 'upload':
+      return source.selection && selectionSize(source.selection) > 0 ? null : 'files';
+    case 'manifest':
+      if (!source.bucket.trim()) return 'bucket';
+      return source.manifestKey.trim() ? null : 'manifestKey';
+    case 'copy':
+      return source.copyFrom ? null : 'copyFrom';
+    case 'annotations':
+      return source.annotationsPath.trim() ? null : 'annotationsPath';
+    case 'empty':
+    case 'split':
+      return null;
+  }
+}
+
+/** CreateDataset's DatasetSource for the sources the service itself imports. */
+export function datasetSourceOf(source: SourceState): InputOf<'CreateDataset'>['DatasetSource'] {
+  if (source.kind === 'manifest') {
+    return { GroundTruthManifest: { S3Object: { Bucket: source.bucket.trim(), Name: source.manifestKey.trim().replace(/^\/+/, '') } } };
+  }
+  if (source.kind === 'copy') return { DatasetArn: source.copyFrom };
+  return undefined;
+}
+
+/**
+ * Starts what the source imports into an existing dataset, in the background. Resolves (never
+ * rejects) when it has finished, with whether it succeeded.
+ */
+export function startSource(datasetArn: string, source: SourceState): Promise<boolean> {
+  switch (source.kind) {
+    case 'folder':
+      return importIntoDataset({
+        datasetArn,
+        ...(source.selection ? { selection: source.selection } : { folders: [source.folderPath.trim()] }),
+        autoLabel: source.autoLabel,
+      });
+    case 'upload':
+      return source.selection ? importIntoDataset({ datasetArn, selection: source.selection, autoLabel: false }) : Promise.resolve(true);
+    case 'annotations':
+      return (async () => {
+        try {
+          const { JobId } = await call('ImportAnnotations', {
+            DatasetArn: datasetArn,
+            Format: source.format,
+            Path: source.annotationsPath.trim(),
+            ...(source.imagesFolder.trim() ? { ImagesFolder: source.imagesFolder.trim() } : {}),
+          });
+          followJob(JobId);
+          return (await waitForJob(JobId, datasetArn)).Status === 'succeeded';
+        } catch (error) {
+          startTask('import', datasetArn).finish('failed', { error });
+          return false;
+        }
+      })();
+    case 'manifest':
+    case 'copy':
+    case 'empty':
+    case 'split':
+      return Promise.resolve(true);
+  }
+}
+
+export interface SourceFieldsProps {
+  source: SourceState;
+  onChange: (source: SourceState) => void;
+  /** Shows the missing field's message (after a try to submit). */
+  problem: SourceProblem;
+}
+
+/** The fields of the chosen source. */
+export function SourceFields(props: SourceFieldsProps) {
+  switch (props.source.kind) {
+    case 'folder':
+      return <FolderFields {...props} />;
+    case 'upload':
+      return <UploadFields {...props} />;
+    case 'manifest':
+      return <ManifestFields {...props} />;
+    case 'copy':
+      return <CopyFields {...props} />;
+    case 'annotations':
+      return <AnnotationsFields {...props} />;
+    case 'empty':
+    case 'split':
+      return null;
+  }
+}
+
+/** A hidden file input; `directory` picks a whole folder (its files carry their relative paths). */
+function useFilePicker(directory: boolean, onPick: (files: FileList) => void) {
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // React has no prop for it; Chromium, Firefox and Safari all read the attribute.
+    if (directory) input.current?.setAttribute('webkitdirectory', '');
+  }, [directory]);
+  const element = (
+    <input
+      ref={input}
+      type="file"
+      multiple
+      hidden
+      accept={directory ? undefined : 'image/png,image/jpeg,.png,.jpg,.jpeg'}
+      data-picker={directory ? 'folder' : 'files'}
+      onChange={(event: ChangeEvent<HTMLInputElement>) => {
+        if (event.target.files && event.target.files.length > 0) onPick(event.target.files);
+        event.target.value = '';
+      }}
+    />
+  );
+  return { element, open: () => input.current?.click() };
+}
+
+function SelectionSummary({ selection, onClear }: { selection: DropSelection; onClear: () => void }) {
+  const { t, i18n } = useTranslation();
+  const size = selectionSize(selection);
+  const names = [...selection.folders.map((folder) => folder.name), ...selection.files.slice(0, 3).map((picked) => picked.file.name)];
+  const more = selection.files.length > 3 ? selection.files.length - 3 : 0;
+  return (
+    <div className="selection">
+      <Icon name={selection.folders.length > 0 ? 'folder' : 'image'} size={18} />
+      <div className="selection__text">
+        <span className="selection__names">
+          {names.join(', ')}
+          {more > 0 ? ` ${t('sources.andMore', { count: more })}` : ''}
+        </span>
+        <span className="selection__count">{t('sources.imageCount', { count: size, formatted: formatCount(size, i18n.language) })}</span>
+      </div>
+      <Button size="sm" variant="ghost" icon="close" aria-label={t('sources.clear')} title={t('sources.clear')} onClick={onClear} />
+    </div>
+  );
+}
+
+function FolderFields({ source, onChange, problem }: SourceFieldsProps) {
+  const { t } = useTranslation();
+  const local = hasLocalPaths();
+  const [emptyDrop, setEmptyDrop] = useState(false);
+  const take = (selection: DropSelection) => {
+    if (local) {
+      const path = selection.folders[0]?.path;
+      if (path) onChange({ ...source, folderPath: path, selection: undefined });
+      setEmptyDrop(!path);
+      return;
+    }
+    const isEmpty = selectionSize(selection) === 0;
+    setEmptyDrop(isEmpty);
+    if (!isEmpty) onChange({ ...source, selection });
+  };
+  const picker = useFilePicker(true, (files) => take(readPicked(files)));
+
+  return (
+    <div className="source-fields">
+      <TextField
+        label={local ? t('sources.folder.pathLabel') : t('sources.folder.serverPathLabel')}
+        placeholder={t('sources.folder.pathPlaceholder')}
+        hint={local ? t('sources.folder.pathHint') : t('sources.folder.serverPathHint')}
+        error={problem === 'folder' ? t('sources.folder.required') : undefined}
+        value={source.folderPath}
+        disabled={Boolean(source.selection)}
+        mono
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(event) => onChange({ ...source, folderPath: event.target.value })}
+      />
+      <DropZone
+        icon="folder"
+        title={local ? t('sources.folder.dropLocal') : t('sources.folder.dropUpload')}
+        hint={local ? t('sources.folder.dropLocalHint') : t('sources.folder.dropUploadHint')}
+        onDrop={(dataTransfer) => void readDrop(dataTransfer).then(take)}
+        actions={
+          <Button size="sm" icon="folder" onClick={picker.open}>
+            {t('sources.folder.choose')}
+          </Button>
+        }
+      >
+        {source.selection ? <SelectionSummary selection={source.selection} onClear={() => onChange({ ...source, selection: undefined })} /> : null}
+        {emptyDrop ? <p className="source-fields__problem">{t('sources.noImages')}</p> : null}
+      </DropZone>
+      {picker.element}
+      <Checkbox
+        label={t('sources.autoLabel')}
+        hint={t('sources.autoLabelHint')}
+        checked={source.autoLabel}
+        onChange={(event) => onChange({ ...source, autoLabel: event.target.checked })}
+      />
+      <FolderRuleExample />
+    </div>
+  );
+}
+
+/** The guide's folder-to-label rule, drawn as a tiny tree. */
+function FolderRuleExample() {
+  const { t } = useTranslation();
+  return (
+    <details className="folder-rule">
+      <summary>{t('sources.folder.ruleSummary')}</summary>
+      <pre className="folder-rule__tree" aria-label={t('sources.folder.ruleTreeLabel')}>
+        {`alexa-devices/          ← ${t('sources.folder.ruleLocation')}
+├── echo/               → echo
+├── echo-dot/           → echo-dot
+│   └── white-echo-dot/ → echo-dot
+└── image.png           → ${t('sources.folder.ruleUnlabeled')}`}
+      </pre>
+    </details>
+  );
+}
+
+function UploadFields({ source, onChange, problem }: SourceFieldsProps) {
+  const { t } = useTranslation();
+  const [emptyDrop, setEmptyDrop] = useState(false);
+  const take = (selection: DropSelection) => {
+    const isEmpty = selectionSize(selection) === 0;
+    setEmptyDrop(isEmpty);
+    if (!isEmpty) onChange({ ...source, selection });
+  };
+  const picker = useFilePicker(false, (files) => take(readPicked(files)));
+  return (
+    <div className="source-fields">
+      <DropZone
+        icon="upload"
+        title={t('sources.upload.drop')}
+        hint={t('sources.upload.hint')}
+        onDrop={(dataTransfer) => void readDrop(dataTransfer).then(take)}
+        actions={
+          <Button size="sm" icon="image" onClick={picker.open}>
+            {t('sources.upload.choose')}
+          </Button>
+        }
+      >
+        {source.selection ? <SelectionSummary selection={source.selection} onClear={() => onChange({ ...source, selection: undefined })} /> : null}
+        {emptyDrop ? <p className="source-fields__problem">{t('sources.noImages')}</p> : null}
+        {problem === 'files' && !source.selection ? (
+          <p className="source-fields__problem" role="alert">
+            {t('sources.upload.required')}
+          </p>
+        ) : null}
+      </DropZone>
+      {picker.element}
+    </div>
+  );
+}
+
+function ManifestFields({ source, onChange, problem }: SourceFieldsProps) {
+  const { t } = useTranslation();
+  const listId = useId();
+  const mappings = useQuery('ListBucketMappings', {});
+  const bucket = source.bucket.trim();
+  const mapping = mappings.data?.BucketMappings.find((candidate) => candidate.Bucket === bucket);
+  return (
+    <div className="source-fields">
+      <div className="source-fields__row">
+        <TextField
+          label={t('sources.manifest.bucketLabel')}
+          placeholder="my-bucket"
+          hint={
+            bucket && mappings.data ? (
+              mapping ? (
+                <>
+                  {t('sources.manifest.mappedTo')} <code>{mapping.Folder}</code>
+                </>
+              ) : (
+                t('sources.manifest.notMapped')
+              )
+            ) : (
+              t('sources.manifest.bucketHint')
+            )
+          }
+          error={problem === 'bucket' ? t('sources.manifest.bucketRequired') : undefined}
+          value={source.bucket}
+          list={listId}
+          mono
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(event) => onChange({ ...source, bucket: event.target.value })}
+        />
+        <datalist id={listId}>
+          {mappings.data?.BucketMappings.map((candidate) => <option key={candidate.Bucket} value={candidate.Bucket} />)}
+        </datalist>
+        <TextField
+          label={t('sources.manifest.keyLabel')}
+          placeholder="labels/output.manifest"
+          hint={t('sources.manifest.keyHint')}
+          error={problem === 'manifestKey' ? t('sources.manifest.keyRequired') : undefined}
+          value={source.manifestKey}
+          mono
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(event) => onChange({ ...source, manifestKey: event.target.value })}
+        />
+      </div>
+      <p className="source-fields__note">
+        <Icon name="bucket" size={15} />
+        <span>
+          {t('sources.manifest.mappingsNote')} <Link to="/settings">{t('sources.manifest.mappingsLink')}</Link>
+        </span>
+      </p>
+    </div>
+  );
+}
+
+/** A project's name is the part of its ARN after `project/`. */
+function projectNameOf(projectArn: string): string {
+  return /:project\/([^/]+)\//.exec(projectArn)?.[1] ?? projectArn;
+}
+
+function CopyFields({ source, onChange, problem }: SourceFieldsProps) {
+  const { t } = useTranslation();
+  const projects = useQuery('DescribeProjects', { MaxResults: 100 });
+  const groups = (projects.data?.ProjectDescriptions ?? [])
+    .filter((project) => project.Datasets.length > 0)
+    .map((project) => ({ name: projectNameOf(project.ProjectArn), datasets: [...project.Datasets].sort((a, b) => a.DatasetType.localeCompare(b.DatasetType)).reverse() }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <div className="source-fields">
+      <SelectField
+        label={t('sources.copy.label')}
+        hint={groups.length === 0 && projects.data ? t('sources.copy.none') : t('sources.copy.hint')}
+        error={problem === 'copyFrom' ? t('sources.copy.required') : undefined}
+        value={source.copyFrom}
+        disabled={groups.length === 0}
+        onChange={(event) => onChange({ ...source, copyFrom: event.target.value })}
+      >
+        <option value="">{projects.isLoading ? t('common.loading') : t('sources.copy.placeholder')}</option>
+        {groups.map((group) => (
+          <optgroup key={group.name} label={group.name}>
+            {group.datasets.map((dataset) => (
+              <option key={dataset.DatasetArn} value={dataset.DatasetArn}>
+                {group.name} · {t(`status.datasetType.${dataset.DatasetType}`)}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </SelectField>
+    </div>
+  );
+}
+
+const FORMATS: readonly AnnotationFormat[] = ['COCO', 'VOC', 'YOLO', 'CSV'];
+
+function AnnotationsFields({ source, onChange, problem }: SourceFieldsProps) {
+  const { t } = useTranslation();
+  return (
+    <div className="source-fields">
+      <div className="source-fields__row">
+        <SelectField label={t('sources.annotations.formatLabel')} value={source.format} onChange={(event) => onChange({ ...source, format: event.target.value as AnnotationFormat })}>
+          {FORMATS.map((format) => (
+            <option key={format} value={format}>
+              {t(`sources.annotations.formats.${format}`)}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          label={t(`sources.annotations.pathLabel.${source.format}`)}
+          placeholder={t(`sources.annotations.pathPlaceholder.${source.format}`)}
+          hint={t('sources.annotations.pathHint')}
+          error={problem === 'annotationsPath' ? t('sources.annotations.pathRequired') : undefined}
+          value={source.annotationsPath}
+          mono
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(event) => onChange({ ...source, annotationsPath: event.target.value })}
+        />
+      </div>
+      <TextField
+        label={t('sources.annotations.imagesLabel')}
+        placeholder={t('sources.annotations.imagesPlaceholder')}
+        hint={source.format === 'VOC' || source.format === 'YOLO' ? t('sources.annotations.imagesHintFolder') : t('sources.annotations.imagesHintFile')}
+        value={source.imagesFolder}
+        mono
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(event) => onChange({ ...source, imagesFolder: event.target.value })}
+      />
+    </div>
+  );
+}
