@@ -3,6 +3,7 @@ import { I18nextProvider, useTranslation } from 'react-i18next';
 import { HashRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { useSession } from '../api';
 import { CreateDatasetScreen, DatasetScreen } from '../features/dataset';
+import { LabelingScreen } from '../features/labeling';
 import { ProjectScreen } from '../features/project';
 import { ProjectsScreen } from '../features/projects';
 import { SettingsScreen } from '../features/settings';
@@ -27,6 +28,7 @@ function SessionGate() {
     <SettingsGate>
       <HashRouter>
         <Routes>
+          <Route path="projects/:name/datasets/:type/label" element={<LabelingScreen />} />
           <Route element={<Shell />}>
             <Route index element={<ProjectsScreen />} />
             <Route path="projects/:name" element={<ProjectScreen />} />

@@ -13,8 +13,8 @@ const benches: Record<string, () => Promise<Record<string, string | number>[]>> 
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const watch = await import('./watch').catch(() => undefined);
-  if (watch && 'benchWatcher' in watch) benches.watch = watch.benchWatcher as () => Promise<Record<string, string | number>[]>;
+  benches.watch = (await import('./watch')).benchWatcher;
+  benches.labeling = (await import('./labeling')).benchLabeling;
   for (const [name, run] of Object.entries(benches)) {
     if (wanted.length > 0 && !wanted.includes(name)) continue;
     process.stdout.write(`\n## ${name}\n\n`);
