@@ -1,15 +1,157 @@
-// Placeholder signatures; the watcher replaces this file.
-import type { OutputOf } from '../../preload/contract';
+/**
+ * WatchFolder, UnwatchFolder and ListWatchedFolders, and the live watchers of one open Loupe.
+ * A watched folder is a row in `watched_folders` (the wish) plus, while Loupe runs, a FolderWatcher
+ * (the work). WatchFolder starts its watcher at once; `startWatchers` starts one for every row when
+ * Loupe opens (openLoupe's `watch` option), and each first compares its folder with the dataset.
+ */
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { OutputOf, WatchedFolder } from '../../preload/contract';
 import type { ListWatchedFoldersInput, UnwatchFolderInput, WatchFolderInput } from '../../preload/contract/schemas';
 import type { Context } from '../api/context';
-import { ServiceError } from '../errors';
+import { transaction } from '../db';
+import * as q from '../db/queries';
+import { isInside } from '../datasets/sources';
+import { notFound, ServiceError } from '../errors';
+import { createLogger } from '../log';
+import { epochSeconds } from '../paging';
+import { FolderWatcher } from './folderWatcher';
 
-export function watchFolder(_ctx: Context, _input: WatchFolderInput): OutputOf<'WatchFolder'> {
-  throw new ServiceError('InvalidParameterException', 'Watching folders is not available yet.');
+export { WATCH_TIMING } from './folderWatcher';
+
+const log = createLogger('watch');
+
+const live = new WeakMap<Context, Map<number, FolderWatcher>>();
+function liveWatchers(ctx: Context): Map<number, FolderWatcher> {
+  let watchers = live.get(ctx);
+  if (!watchers) {
+    watchers = new Map();
+    live.set(ctx, watchers);
+  }
+  return watchers;
 }
-export function unwatchFolder(_ctx: Context, _input: UnwatchFolderInput): OutputOf<'UnwatchFolder'> {
-  throw new ServiceError('InvalidParameterException', 'Watching folders is not available yet.');
+
+export async function watchFolder(ctx: Context, input: WatchFolderInput): Promise<OutputOf<'WatchFolder'>> {
+  requireDataset(ctx, input.DatasetArn);
+  const folder = absoluteFolder(input.Folder);
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory()) throw new ServiceError('InvalidParameterException', `${folder} is not a folder.`);
+  const row = transaction(ctx.db, () => {
+    const dataset = requireDataset(ctx, input.DatasetArn);
+    if (q.findWatchedFolder(ctx.db, dataset.id, folder)) {
+      throw new ServiceError('ResourceAlreadyExistsException', `The dataset ${dataset.arn} already watches ${folder}.`);
+    }
+    // Two watchers over the same files would each claim them with different labels.
+    const overlapping = q
+      .listWatchedFolders(ctx.db, { datasetId: dataset.id })
+      .find((other) => isInside(other.folder, folder) || isInside(folder, other.folder));
+    if (overlapping) {
+      throw new ServiceError(
+        'InvalidParameterException',
+        `${folder} overlaps ${overlapping.folder}, which the dataset already watches. Unwatch it first.`,
+      );
+    }
+    const id = q.insertWatchedFolder(ctx.db, { datasetId: dataset.id, folder, autoLabel: input.AutoLabel ?? true, createdMs: ctx.now() });
+    return q.findWatchedFolderById(ctx.db, id)!;
+  });
+  launch(ctx, row);
+  log.info('watching', { dataset: row.datasetArn, autoLabel: row.autoLabel });
+  ctx.events.resourcesChanged(row.datasetArn, row.projectArn);
+  return { WatchedFolder: describe(ctx, row) };
 }
-export function listWatchedFolders(_ctx: Context, _input: ListWatchedFoldersInput): OutputOf<'ListWatchedFolders'> {
-  return { WatchedFolders: [] };
+
+export async function unwatchFolder(ctx: Context, input: UnwatchFolderInput): Promise<OutputOf<'UnwatchFolder'>> {
+  const dataset = requireDataset(ctx, input.DatasetArn);
+  const folder = absoluteFolder(input.Folder);
+  const row = q.findWatchedFolder(ctx.db, dataset.id, folder);
+  if (!row) throw new ServiceError('ResourceNotFoundException', `The dataset ${dataset.arn} does not watch ${folder}.`);
+  q.deleteWatchedFolder(ctx.db, row.id);
+  const watcher = liveWatchers(ctx).get(row.id);
+  liveWatchers(ctx).delete(row.id);
+  log.info('unwatched', { dataset: row.datasetArn });
+  ctx.events.resourcesChanged(row.datasetArn, row.projectArn);
+  await watcher?.stop();
+  return {};
+}
+
+export function listWatchedFolders(ctx: Context, input: ListWatchedFoldersInput): OutputOf<'ListWatchedFolders'> {
+  let projectId: number | undefined;
+  if (input.ProjectArn !== undefined) {
+    const project = q.findProjectByArn(ctx.db, input.ProjectArn);
+    if (!project) throw notFound('project', input.ProjectArn);
+    projectId = project.id;
+  }
+  const rows = q.listWatchedFolders(ctx.db, projectId === undefined ? {} : { projectId });
+  return { WatchedFolders: rows.map((row) => describe(ctx, row)) };
+}
+
+/** Start a watcher for every persisted watched folder (each compares its folder with the dataset first). */
+export function startWatchers(ctx: Context): void {
+  const rows = q.listWatchedFolders(ctx.db);
+  for (const row of rows) launch(ctx, row);
+  if (rows.length > 0) log.info('watchers started', { count: rows.length });
+}
+
+/** Settles when every live watcher of this Loupe watches its folder and has queued its comparison. */
+export async function watchersStarted(ctx: Context): Promise<void> {
+  await Promise.all([...liveWatchers(ctx).values()].map((watcher) => watcher.started));
+}
+
+/**
+ * Stop every watcher of this Loupe. Everything but closing the operating system's watches happens
+ * before this returns its promise, so a caller that cannot wait (a synchronous close) may ignore it.
+ */
+export async function stopWatchers(ctx: Context): Promise<void> {
+  const watchers = [...liveWatchers(ctx).values()];
+  liveWatchers(ctx).clear();
+  await Promise.all(watchers.map((watcher) => watcher.stop()));
+}
+
+/** Stop the watchers of one dataset (it is being deleted; its rows go with it by cascade). */
+export async function stopWatchingDataset(ctx: Context, datasetId: number): Promise<void> {
+  const watchers = [...liveWatchers(ctx).values()].filter((watcher) => watcher.row.datasetId === datasetId);
+  for (const watcher of watchers) liveWatchers(ctx).delete(watcher.row.id);
+  await Promise.all(watchers.map((watcher) => watcher.stop()));
+}
+
+function launch(ctx: Context, row: q.WatchedFolderRow): void {
+  const watchers = liveWatchers(ctx);
+  if (watchers.has(row.id)) return;
+  const watcher = new FolderWatcher(ctx, row, () => {
+    if (watchers.get(row.id) === watcher) watchers.delete(row.id);
+    void watcher.stop();
+  });
+  watchers.set(row.id, watcher);
+  watcher.start().catch((error: unknown) => watcher.failed(error));
+}
+
+function describe(ctx: Context, row: q.WatchedFolderRow): WatchedFolder {
+  const watcher = liveWatchers(ctx).get(row.id);
+  // Without a live watcher (Loupe opened without watching), say what can be known: is the folder there?
+  const state =
+    watcher?.state ??
+    (existsSync(row.folder)
+      ? ({ status: 'WATCHING' } as const)
+      : ({ status: 'ERROR', message: `The folder ${row.folder} is missing; its entries are kept until it is back.` } as const));
+  return {
+    DatasetArn: row.datasetArn,
+    Folder: row.folder,
+    AutoLabel: row.autoLabel,
+    CreationTimestamp: epochSeconds(row.createdMs),
+    Status: state.status,
+    ...(state.status === 'ERROR' ? { Message: state.message } : {}),
+    EntryCount: q.countEntriesInFolder(ctx.db, row.datasetId, row.folder),
+  };
+}
+
+function requireDataset(ctx: Context, arn: string): q.DatasetRow {
+  const dataset = q.findDatasetByArn(ctx.db, arn);
+  if (!dataset) throw notFound('dataset', arn);
+  return dataset;
+}
+
+function absoluteFolder(path: string): string {
+  if (!isAbsolute(path)) throw new ServiceError('InvalidParameterException', `Folder must be an absolute path: ${path}`);
+  return resolve(path);
 }

@@ -6,3 +6,4 @@ export * from './tags';
 export * from './versions';
 export * from './entries';
 export * from './jobs';
+export * from './watched';
