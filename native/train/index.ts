@@ -1,0 +1,52 @@
+/**
+ * native/train — classification heads trained by training-step ONNX graphs (forward, hand-derived
+ * backward, Adam) run by ONNX Runtime on frozen backbone features.
+ */
+
+/** autoTrainHead(options): settings chosen by a validation split inside the data, then a head trained on all of it. */
+export {
+  autoTrainHead,
+  DEFAULT_SEARCH,
+  FALLBACK_STEPS,
+  MIN_PER_CLASS_TO_SEARCH,
+  MIN_ROWS_TO_SEARCH,
+  STAGE_TWO_STEPS,
+  type AutoTrainHeadOptions,
+  type AutoTrainHeadResult,
+  type ChosenSettings,
+  type SearchSpace,
+  type TrainingPhase,
+  type TrainingProgress,
+  type TrialResult,
+} from './autoTrainHead';
+
+/** trainHead(options): one head with given settings → HeadModel. */
+export { DEFAULT_HEAD_SETTINGS, trainHead, type TrainHeadOptions } from './trainHead';
+
+/** HeadModel: predict(features), toInferenceGraph(builder, features), headSpec(), toModel(), toData()/fromData(). */
+export {
+  HeadModel,
+  parameterDims,
+  type HeadModelData,
+  type HeadParameters,
+  type HeadSpec,
+  type InferenceGraphOptions,
+  type PredictOptions,
+  type Standardisation,
+} from './headModel';
+
+/** The graphs themselves (the training step and the parameters-as-inputs forward pass), for tests and tools. */
+export {
+  ADAM,
+  buildHeadForwardGraph,
+  buildHeadStepGraph,
+  FORWARD_OUTPUT,
+  headForwardModel,
+  headParameterNames,
+  headStepModel,
+  STEP_NAMES,
+  type HeadKind,
+} from './headGraphs';
+
+export type { ValidationScore } from './fitHead';
+export { classBalanceWeights, MAX_POSITIVE_WEIGHT, type HeadData } from './prepare';

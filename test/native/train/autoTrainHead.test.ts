@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { autoTrainHead, DEFAULT_SEARCH, type TrainingProgress } from '../../../native/train';
+import { prepareData } from '../../../native/train/prepare';
+import { classCounts, stratifiedSplit } from '../../../native/train/split';
+import { accuracy, argmaxRows, gaussianBlobs, microF1, multiLabelData } from './helpers';
+
+describe('the validation split', () => {
+  it('holds out about a fifth of every class, the same rows for the same seed', () => {
+    const data = prepareData({ ...gaussianBlobs({ classes: 3, dims: 4, perClass: [50, 20, 6], separation: 1, seed: 1 }), dims: 4, kind: 'softmax', classes: 3 });
+    const split = stratifiedSplit(data, 0.2, 7);
+    assert.deepEqual(classCounts(data, split.validation), [10, 4, 1]);
+    assert.deepEqual(classCounts(data, split.train), [40, 16, 5]);
+    assert.deepEqual(stratifiedSplit(data, 0.2, 7), split);
+    assert.notDeepEqual(stratifiedSplit(data, 0.2, 8).validation, split.validation);
+    const all = [...split.train, ...split.validation].sort((a, b) => a - b);
+    assert.deepEqual(all, Array.from({ length: 76 }, (_, i) => i));
+  });
+
+  it('puts rows of a rare label on both sides in multi-label data', () => {
+    // Label 2 is on 4 rows only; each also carries the common label 0.
+    const targets = new Uint8Array(40 * 3);
+    for (let i = 0; i < 40; i++) {
+      targets[i * 3] = 1;
+      targets[i * 3 + 1] = i % 2;
+      targets[i * 3 + 2] = i < 4 ? 1 : 0;
+    }
+    const data = prepareData({ features: new Float32Array(40 * 2).map((_, k) => k % 7), dims: 2, targets, kind: 'sigmoid', classes: 3 });
+    const split = stratifiedSplit(data, 0.25, 1);
+    assert.equal(classCounts(data, split.validation)[2], 1);
+    assert.equal(classCounts(data, split.train)[2], 3);
+  });
+});
+
+describe('autoTrainHead', () => {
+  it('searches the settings, reports every trial and retrains on all the data', async (t) => {
+    const train = gaussianBlobs({ classes: 3, dims: 64, perClass: 60, separation: 0.5, seed: 1 });
+    const test = gaussianBlobs({ classes: 3, dims: 64, perClass: 100, separation: 0.5, seed: 2 });
+    const progress: TrainingProgress[] = [];
+    const result = await autoTrainHead({ ...train, dims: 64, kind: 'softmax', classes: 3, seed: 5, threads: 2, onProgress: (event) => progress.push(event) });
+    const trials = DEFAULT_SEARCH.learningRate.length * DEFAULT_SEARCH.weightDecay.length + DEFAULT_SEARCH.hidden.length - 1;
+    assert.equal(result.trials.length, trials);
+    assert.ok(result.validation);
+    assert.equal(result.validation.metric, 'macro-f1');
+    assert.equal(result.validation.trainRows + result.validation.validationRows, 180);
+    assert.equal(result.validation.validationRows, 36);
+    assert.ok(DEFAULT_SEARCH.hidden.includes(result.settings.hidden as 0));
+    assert.ok(DEFAULT_SEARCH.learningRate.includes(result.settings.learningRate as 1e-3));
+    assert.ok(DEFAULT_SEARCH.weightDecay.includes(result.settings.weightDecay as 1e-3));
+    const winner = result.trials.find((trial) => trial.validation.loss === result.validation?.loss);
+    assert.ok(winner, 'the chosen settings are a trial’s');
+    assert.equal(result.settings.epochs, winner.bestEpoch);
+    assert.ok(result.trials.every((trial) => trial.validation.loss >= winner.validation.loss));
+    assert.equal(result.provider, 'cpu');
+    // Stage 2 tries the hidden width with stage 1's learning rate and decay.
+    const stageOne = result.trials.slice(0, -1);
+    const bestLinear = stageOne.reduce((best, trial) => (trial.validation.loss < best.validation.loss ? trial : best));
+    const hiddenTrial = result.trials.at(-1);
+    assert.equal(hiddenTrial?.settings.hidden, 256);
+    assert.equal(hiddenTrial?.settings.learningRate, bestLinear.settings.learningRate);
+    assert.equal(hiddenTrial?.settings.weightDecay, bestLinear.settings.weightDecay);
+
+    const search = progress.filter((event) => event.phase === 'search');
+    const final = progress.filter((event) => event.phase === 'final');
+    assert.deepEqual([...new Set(search.map((event) => event.trial))], Array.from({ length: trials }, (_, i) => i + 1));
+    assert.ok(search.every((event) => event.trials === trials && event.validation !== undefined));
+    assert.equal(final.length, result.settings.epochs);
+    assert.ok(final.every((event) => event.trial === trials + 1 && event.epochs === result.settings.epochs));
+
+    const score = accuracy(argmaxRows(await result.model.predict(test.features), 3), test.targets);
+    t.diagnostic(`chose ${JSON.stringify(result.settings)}; held-out F1 ${result.validation.f1.toFixed(3)}; test accuracy ${score.toFixed(3)}`);
+    assert.ok(score >= 0.95, `accuracy ${score}`);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const train = gaussianBlobs({ classes: 2, dims: 8, perClass: 30, separation: 0.5, seed: 3 });
+    const options = { ...train, dims: 8, kind: 'softmax' as const, classes: 2, seed: 2, search: { hidden: [0, 4], learningRate: [1e-2], weightDecay: [1e-3] } };
+    const first = await autoTrainHead(options);
+    const second = await autoTrainHead(options);
+    assert.deepEqual(first.settings, second.settings);
+    assert.deepEqual(first.model.parameters, second.model.parameters);
+  });
+
+  it('searches a multi-label head by micro-F1 and loss', async (t) => {
+    const train = multiLabelData({ labels: 4, dims: 48, rows: 300, strength: 0.6, seed: 5 });
+    const test = multiLabelData({ labels: 4, dims: 48, rows: 300, strength: 0.6, seed: 6 });
+    const result = await autoTrainHead({ ...train, dims: 48, kind: 'sigmoid', classes: 4, seed: 1 });
+    assert.equal(result.validation?.metric, 'micro-f1');
+    const f1 = microF1(await result.model.predict(test.features), test.targets);
+    t.diagnostic(`chose ${JSON.stringify(result.settings)}; test micro-F1 ${f1.toFixed(3)}`);
+    assert.ok(f1 >= 0.9, `micro-F1 ${f1}`);
+  });
+
+  it('falls back to default settings when a class has too few examples to hold any out', async () => {
+    const train = gaussianBlobs({ classes: 3, dims: 128, perClass: [3, 3, 30], separation: 0.6, seed: 7 });
+    const progress: TrainingProgress[] = [];
+    const result = await autoTrainHead({ ...train, dims: 128, kind: 'softmax', classes: 3, onProgress: (event) => progress.push(event) });
+    assert.equal(result.validation, null);
+    assert.deepEqual(result.trials, []);
+    assert.match(result.fallback ?? '', /a class has 3 examples/);
+    assert.equal(result.settings.hidden, 0);
+    assert.ok(result.settings.epochs >= 20);
+    assert.ok(progress.every((event) => event.phase === 'final' && event.trials === 0));
+    const predicted = argmaxRows(await result.model.predict(train.features), 3);
+    assert.ok(accuracy(predicted, train.targets) >= 0.9);
+  });
+
+  it('stops promptly when aborted during the search', async () => {
+    const train = gaussianBlobs({ classes: 3, dims: 64, perClass: 60, separation: 0.3, seed: 1 });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    let after = 0;
+    const started = performance.now();
+    await assert.rejects(
+      autoTrainHead({
+        ...train,
+        dims: 64,
+        kind: 'softmax',
+        classes: 3,
+        signal: controller.signal,
+        onProgress: (event) => {
+          if (abortedAt) after++;
+          if (event.trial === 2 && event.epoch === 1) {
+            abortedAt = performance.now();
+            controller.abort();
+          }
+        },
+      }),
+      { name: 'AbortError' },
+    );
+    assert.ok(abortedAt > 0, 'reached trial 2');
+    assert.equal(after, 0, 'no epoch reported after the abort');
+    assert.ok(performance.now() - abortedAt < 500, `took ${performance.now() - abortedAt} ms to stop (${abortedAt - started} ms to get there)`);
+  });
+
+  it('searches 1,000 samples × 1,792 features in a few seconds on two threads (timing printed, not asserted)', async (t) => {
+    const train = gaussianBlobs({ classes: 10, dims: 1792, perClass: 100, separation: 0.1, seed: 31 });
+    const test = gaussianBlobs({ classes: 10, dims: 1792, perClass: 50, separation: 0.1, seed: 32 });
+    const started = performance.now();
+    const result = await autoTrainHead({ ...train, dims: 1792, kind: 'softmax', classes: 10, seed: 1, threads: 2 });
+    const seconds = (performance.now() - started) / 1000;
+    const score = accuracy(argmaxRows(await result.model.predict(test.features, { threads: 2 }), 10), test.targets);
+    const { searchMs, finalMs } = result.timings;
+    t.diagnostic(
+      `autoTrainHead, 1000 × 1792, 10 classes, 2 threads: ${seconds.toFixed(2)} s (search ${(searchMs / 1000).toFixed(2)} s, final ${(finalMs / 1000).toFixed(2)} s); chose ${JSON.stringify(result.settings)}; test accuracy ${score.toFixed(3)}`,
+    );
+    for (const trial of result.trials) {
+      const { hidden, learningRate, weightDecay } = trial.settings;
+      t.diagnostic(
+        `  stage ${trial.stage}, hidden ${hidden} lr ${learningRate} wd ${weightDecay}: ${trial.epochsRun} epochs (best ${trial.bestEpoch}), held-out loss ${trial.validation.loss.toFixed(4)}, F1 ${trial.validation.f1.toFixed(3)}`,
+      );
+    }
+    assert.ok(score > 0.8, `accuracy ${score}`);
+  });
+});
