@@ -42,6 +42,7 @@ import {
   stopProjectVersion,
 } from '../models';
 import { copyProjectVersion } from '../models/copy';
+import { describeEvaluation } from '../evaluation/describe';
 import { createProjectVersion } from '../training';
 import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
 import type { Context } from './context';
@@ -84,6 +85,7 @@ export const handlers: Handlers = {
   StopProjectVersion: stopProjectVersion,
   DeleteProjectVersion: deleteProjectVersion,
   DetectCustomLabels: detectCustomLabels,
+  DescribeEvaluation: describeEvaluation,
   CopyProjectVersion: copyProjectVersion,
   PutProjectPolicy: putProjectPolicy,
   ListProjectPolicies: listProjectPolicies,

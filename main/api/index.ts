@@ -4,12 +4,20 @@
  * the CLI each start from here.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LOCAL_ACCOUNT } from '../arn';
 import { openDatabase } from '../db';
 import { homePaths, loadOrCreateCredentials, resolveHome } from '../home';
 import { configureLogFile, releaseLogFile } from '../log';
 import { abortAllJobs, recoverJobs } from '../jobs';
 import { recoverInterruptedDatasets } from '../datasets';
+import { recoverInterruptedTraining } from '../training';
+import { ensureDefaultOutputBucket } from '../training/output';
+import { closeRunningModels } from '../models/runtime';
+import { startWatchers, stopWatchers } from '../watch';
+import type { Engine } from '../training/engine';
+import { createOnnxEngine } from '../training/onnxEngine';
 import type { Context } from './context';
 import { invoke } from './dispatcher';
 import { EventBus } from './events';
@@ -17,6 +25,7 @@ import { EventBus } from './events';
 export type { Context } from './context';
 export { EventBus } from './events';
 export { invoke, call, describeIssues } from './dispatcher';
+export { stopWatchers } from '../watch';
 
 export interface Loupe {
   ctx: Context;
@@ -30,6 +39,21 @@ export interface OpenLoupeOptions {
   /** Extra runtime versions for About (Electron adds electron/chrome). */
   versions?: Record<string, string>;
   now?: () => number;
+  /**
+   * Watch every persisted watched folder, each compared with its dataset first (the app and
+   * `loupe serve`; one-shot commands leave it off). WatchFolder starts its own watcher either way.
+   */
+  watch?: boolean;
+  /** The compute engine for training and analysis (default: ONNX Runtime with the built backbones). */
+  engine?: Engine;
+  /** Where the built backbones are; dist/models of this checkout by default (the app passes its own). */
+  modelsDir?: string;
+}
+
+function defaultModelsDir(): string {
+  // A CommonJS bundle (the Electron app) has an empty import.meta: it passes modelsDir instead.
+  const here = (import.meta as { url?: string }).url;
+  return here ? fileURLToPath(new URL('../../dist/models', here)) : join(process.cwd(), 'dist', 'models');
 }
 
 export function loupeVersion(): string {
@@ -50,15 +74,23 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
     credentials,
     events: new EventBus(),
     now: options.now ?? Date.now,
+    engine: options.engine ?? createOnnxEngine({ modelsDir: options.modelsDir ?? defaultModelsDir() }),
     // The Electron bundle is CommonJS, where import.meta is empty: it passes its version in.
     versions: { loupe: options.versions?.loupe ?? loupeVersion(), node: process.versions.node, ...options.versions },
   };
   recoverJobs(ctx, () => undefined);
   recoverInterruptedDatasets(ctx);
+  recoverInterruptedTraining(ctx);
+  ensureDefaultOutputBucket(ctx);
+  if (options.watch) startWatchers(ctx);
   return {
     ctx,
     invoke: (name, input) => invoke(ctx, name, input),
     close: () => {
+      // Watchers stop at once; their operating-system watches close a moment later. A transport
+      // that must know they are closed awaits stopWatchers(ctx) before close().
+      void stopWatchers(ctx);
+      void closeRunningModels(ctx);
       abortAllJobs(ctx);
       db.close();
       releaseLogFile(paths.log);

@@ -84,6 +84,8 @@ function start(): void {
 
       loupe = openLoupe({
         home,
+        watch: true,
+        modelsDir: join(appRoot, 'dist', 'models'),
         versions: {
           loupe: app.getVersion(),
           electron: process.versions.electron,

@@ -80,7 +80,7 @@ async function serve(words: string[], out: NodeJS.WritableStream): Promise<numbe
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${values.port}`);
-  const loupe = openLoupe({ home: values.home });
+  const loupe = openLoupe({ home: values.home, watch: true });
   const server = await startServer({ loupe, host: values.host, port });
   const { AccessKeyId, SecretAccessKey, Region } = loupe.ctx.credentials;
   out.write(

@@ -111,6 +111,38 @@ export interface CustomLabel {
   Geometry?: { BoundingBox: { Width: number; Height: number; Left: number; Top: number } };
 }
 
+/** One test image's result: what it carries and what the model said, each marked TP/FP/FN. */
+export interface TestImageResult {
+  SourceRef: string;
+  FileName: string;
+  /** The entry in the test dataset, when it still exists (for pictures and relabeling). */
+  EntryId?: number;
+  Width: number;
+  Height: number;
+  Labels: { Name: string; Confidence: number; Result: 'TRUE_POSITIVE' | 'FALSE_POSITIVE' | 'FALSE_NEGATIVE' | 'TRUE_NEGATIVE' }[];
+  /** Detection: boxes in image pixels; ground truth has Result GROUND_TRUTH. */
+  Boxes?: {
+    Name: string;
+    Confidence?: number;
+    Result: 'TRUE_POSITIVE' | 'FALSE_POSITIVE' | 'FALSE_NEGATIVE' | 'GROUND_TRUTH';
+    Left: number;
+    Top: number;
+    Width: number;
+    Height: number;
+  }[];
+}
+
+export interface EvaluationDescription {
+  /** The summary file, as written (EvaluationSummary-<project>-<version>.json). */
+  Summary: Record<string, unknown>;
+  /** Precision and recall against threshold per label. */
+  Curves: Record<string, { threshold: number; precision: number; recall: number }[]>;
+  ManifestSummary?: Record<string, unknown>;
+  TestResults: TestImageResult[];
+  TrainingImages: number;
+  TrainingLabels: number;
+}
+
 export interface ProjectPolicy {
   ProjectArn: string;
   PolicyName: string;
@@ -290,6 +322,7 @@ export const operations = {
   DetectCustomLabels: rekognition<typeof s.DetectCustomLabelsInput, { CustomLabels: CustomLabel[] }>(
     s.DetectCustomLabelsInput,
   ),
+  DescribeEvaluation: loupe<typeof s.DescribeEvaluationInput, EvaluationDescription>(s.DescribeEvaluationInput),
   CopyProjectVersion: rekognition<typeof s.CopyProjectVersionInput, { ProjectVersionArn: string }>(
     s.CopyProjectVersionInput,
   ),

@@ -206,6 +206,9 @@ export const DetectCustomLabelsInput = z.object({
   MaxResults: z.number().int().min(0, 'Member must have value greater than or equal to 0').optional(),
 });
 
+/** App operation: everything the Evaluate tab shows, from the version's result files. */
+export const DescribeEvaluationInput = z.object({ ProjectVersionArn });
+
 export const CopyProjectVersionInput = z.object({
   SourceProjectArn: ProjectArn,
   SourceProjectVersionArn: ProjectVersionArn,
@@ -358,6 +361,7 @@ export type StartProjectVersionInput = z.infer<typeof StartProjectVersionInput>;
 export type StopProjectVersionInput = z.infer<typeof StopProjectVersionInput>;
 export type DeleteProjectVersionInput = z.infer<typeof DeleteProjectVersionInput>;
 export type DetectCustomLabelsInput = z.infer<typeof DetectCustomLabelsInput>;
+export type DescribeEvaluationInput = z.infer<typeof DescribeEvaluationInput>;
 export type CopyProjectVersionInput = z.infer<typeof CopyProjectVersionInput>;
 export type PutProjectPolicyInput = z.infer<typeof PutProjectPolicyInput>;
 export type ListProjectPoliciesInput = z.infer<typeof ListProjectPoliciesInput>;

@@ -1,0 +1,311 @@
+/**
+ * The engine behind CreateProjectVersion and DetectCustomLabels: a frozen backbone (MobileNetV2
+ * built from npm-shipped weights, or a registered one) embeds every image — features cached by
+ * content hash and view, so retraining only embeds what is new — a head is trained on those
+ * features by training-step ONNX graphs, and backbone + head are written as ONE ONNX model with
+ * the labels and assumed thresholds in its metadata. Evaluation and analysis both run that file.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeModel, encodeModel, buildModel, GraphBuilder, describeModel, type OnnxModel } from '../../native/onnx';
+import { createSession, type OrtSession } from '../../native/ort';
+import { decodeRgb } from '../../native/preprocess';
+import { DEFAULT_BACKBONE_ID, readBuiltBackbone, toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
+import { autoTrainHead } from '../../native/train';
+import { ServiceError } from '../errors';
+import { createLogger } from '../log';
+import type { Analysis, Engine, LoadedModel, TrainedModel, TrainOptions } from './engine';
+import type { Sample } from './validation';
+
+const log = createLogger('engine');
+const EMBED_BATCH = 16;
+/** Decode at about the model's input size: sharp shrinks on load, the rest is cheap. */
+const DECODE_SIDE = 256;
+const METADATA_KEY = 'loupe';
+
+export interface OnnxEngineOptions {
+  /** Where the built backbones are (dist/models). */
+  modelsDir: string;
+  backboneId?: string;
+  threads?: number;
+}
+
+interface ModelMetadata {
+  format: 1;
+  useCase: 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION';
+  multiLabel: boolean;
+  labels: string[];
+  thresholds: Record<string, number>;
+  backbone: string;
+  input: ModelSpec['input'];
+  output: string;
+}
+
+export function createOnnxEngine(options: OnnxEngineOptions): Engine {
+  const backboneId = options.backboneId ?? DEFAULT_BACKBONE_ID;
+  const threads = options.threads;
+
+  const backbone = async () => {
+    const built = await readBuiltBackbone(options.modelsDir, backboneId);
+    if (!built) {
+      throw new ServiceError(
+        'InternalServerError',
+        `The backbone ${backboneId} is not built in ${options.modelsDir}. Run "npm run build:models".`,
+      );
+    }
+    return built;
+  };
+
+  return {
+    async train(train: TrainOptions): Promise<TrainedModel> {
+      if (train.useCase !== 'IMAGE_LEVEL_LABELS') {
+        throw new ServiceError('InvalidParameterException', 'Training object detection models is not available in this Loupe build yet.');
+      }
+      const { spec, modelPath: backbonePath } = await backbone();
+      const { session, provider } = await createSession(backbonePath, { ...(threads ? { threads } : {}), name: backboneId });
+      const featureNames = spec.outputs.map((o) => o.name);
+      const dims = spec.outputs.reduce((sum, o) => sum + o.size, 0);
+      const cacheDir = join(train.cacheDir, 'features', backboneId);
+      await mkdir(cacheDir, { recursive: true });
+      const job = train.job;
+      try {
+        // Each training image twice (as it is, and mirrored); test images as they are.
+        const views = [
+          ...train.train.flatMap((sample) => [
+            { sample, flip: false },
+            { sample, flip: true },
+          ]),
+        ];
+        const total = views.length;
+        let done = 0;
+        const features = new Float32Array(total * dims);
+        for (let start = 0; start < views.length; start += EMBED_BATCH) {
+          job.throwIfCancelled();
+          const batch = views.slice(start, start + EMBED_BATCH);
+          const embedded = await embedViews(session, spec, featureNames, dims, cacheDir, batch);
+          features.set(embedded, start * dims);
+          done += batch.length;
+          job.progress({ phase: 'embedding images', done, total });
+        }
+        const labels = train.labels;
+        const kind = train.multiLabel ? 'sigmoid' : 'softmax';
+        const targets = train.multiLabel
+          ? Uint8Array.from(views.flatMap(({ sample }) => labels.map((label) => (sample.labels.includes(label) ? 1 : 0))))
+          : Int32Array.from(views.map(({ sample }) => labels.indexOf(sample.labels[0]!)));
+        job.progress({ phase: 'training', done: 0, total: 1 });
+        const result = await autoTrainHead({
+          features,
+          dims,
+          targets,
+          kind,
+          classes: labels.length,
+          seed: 1,
+          signal: job.signal,
+          ...(threads ? { threads } : {}),
+          onProgress: (p) => job.progress({ phase: 'training', message: `${p.phase}${p.epoch !== undefined ? `, epoch ${p.epoch}` : ''}${p.loss !== undefined ? `, loss ${p.loss.toFixed(4)}` : ''}` }),
+        });
+        log.info('head trained', { settings: result.settings, validation: result.validation, durationMs: result.durationMs });
+
+        // Backbone + head: one model, whose only output is the label scores.
+        const base = decodeModel(await readFile(backbonePath));
+        const builder = new GraphBuilder('loupe', { ...base.graph, outputs: [] });
+        const joined =
+          featureNames.length === 1
+            ? builder.value(featureNames[0]!)
+            : builder.op('Concat', featureNames.map((name) => builder.value(name)), { axis: 1 });
+        const scores = result.model.toInferenceGraph(builder, joined);
+        builder.output(scores, 'float32', ['batch', labels.length], 'scores');
+        const metadata: ModelMetadata = {
+          format: 1,
+          useCase: 'IMAGE_LEVEL_LABELS',
+          multiLabel: train.multiLabel,
+          labels,
+          thresholds: {},
+          backbone: backboneId,
+          input: spec.input,
+          output: 'scores',
+        };
+        const model = buildModel(builder, { metadata: { [METADATA_KEY]: JSON.stringify(metadata) } });
+        await mkdir(train.outputDir, { recursive: true });
+        const modelPath = join(train.outputDir, 'model.onnx');
+        await writeAtomically(modelPath, encodeModel(model));
+
+        // What you evaluate is what you ship: the test set goes through the written file.
+        job.progress({ phase: 'testing', done: 0, total: train.test.length });
+        const predictions = new Map<number, Analysis>();
+        const { session: merged } = await createSession(modelPath, { ...(threads ? { threads } : {}), name: 'model' });
+        try {
+          for (let start = 0; start < train.test.length; start += EMBED_BATCH) {
+            job.throwIfCancelled();
+            const batch = train.test.slice(start, start + EMBED_BATCH);
+            const images = await Promise.all(batch.map((sample) => decodeRgb(sample.path, { maxSide: DECODE_SIDE })));
+            const out = await merged.run({ [spec.input.name]: toModelBatch(images, spec) });
+            const data = out.scores!.data as Float32Array;
+            batch.forEach((sample, i) => {
+              predictions.set(sample.entryId, {
+                scores: Object.fromEntries(labels.map((label, j) => [label, data[i * labels.length + j]!])),
+                width: sample.width,
+                height: sample.height,
+              });
+            });
+            job.progress({ phase: 'testing', done: start + batch.length, total: train.test.length });
+          }
+        } finally {
+          await merged.release();
+        }
+        return {
+          modelPath,
+          provider: result.provider ?? provider,
+          predictions,
+          finalize: async ({ thresholds }) => {
+            const final: ModelMetadata = { ...metadata, thresholds };
+            const finished: OnnxModel = { ...model, metadata: { ...model.metadata, [METADATA_KEY]: JSON.stringify(final) } };
+            await writeAtomically(modelPath, encodeModel(finished));
+            await writeAtomically(join(train.outputDir, 'signature.json'), `${JSON.stringify(signature(final), null, 2)}\n`);
+          },
+        };
+      } finally {
+        await session.release();
+      }
+    },
+
+    async load(modelPath: string, { workers }): Promise<LoadedModel> {
+      const description = await describeModel(modelPath);
+      const raw = description.metadata[METADATA_KEY];
+      if (!raw) throw new ServiceError('InvalidParameterException', `${modelPath} is not a Loupe model.`);
+      const metadata = JSON.parse(raw) as ModelMetadata;
+      const sessions: OrtSession[] = [];
+      let provider = 'cpu';
+      try {
+        for (let i = 0; i < workers; i++) {
+          const created = await createSession(modelPath, { threads: threads ?? 1, name: 'model' });
+          sessions.push(created.session);
+          provider = created.provider;
+        }
+      } catch (error) {
+        await Promise.allSettled(sessions.map((s) => s.release()));
+        throw error;
+      }
+      const free = [...sessions];
+      const waiting: ((session: OrtSession) => void)[] = [];
+      const acquire = () => new Promise<OrtSession>((resolve) => (free.length > 0 ? resolve(free.pop()!) : waiting.push(resolve)));
+      const release = (session: OrtSession) => {
+        const next = waiting.shift();
+        if (next) next(session);
+        else free.push(session);
+      };
+      const spec = { input: metadata.input } as ModelSpec;
+      return {
+        provider,
+        labels: metadata.labels,
+        thresholds: metadata.thresholds,
+        useCase: metadata.useCase,
+        async analyze(image: Buffer): Promise<Analysis> {
+          const rgb = await decodeRgb(image, { maxSide: DECODE_SIDE });
+          const session = await acquire();
+          try {
+            const out = await session.run({ [metadata.input.name]: toModelBatch([rgb], spec) });
+            const data = out[metadata.output]!.data as Float32Array;
+            return {
+              scores: Object.fromEntries(metadata.labels.map((label, j) => [label, data[j]!])),
+              width: rgb.width,
+              height: rgb.height,
+            };
+          } finally {
+            release(session);
+          }
+        },
+        async close() {
+          await Promise.allSettled(sessions.map((s) => s.release()));
+        },
+      };
+    },
+  };
+}
+
+/** The JSON signature beside a model file: what goes in, what comes out, with which thresholds. */
+function signature(metadata: ModelMetadata) {
+  return {
+    format: metadata.format,
+    useCase: metadata.useCase,
+    multiLabel: metadata.multiLabel,
+    inputs: [{ name: metadata.input.name, layout: metadata.input.layout, width: metadata.input.width, height: metadata.input.height, colourOrder: metadata.input.colourOrder, scale: metadata.input.scale, mean: metadata.input.mean, std: metadata.input.std }],
+    outputs: [{ name: metadata.output, labels: metadata.labels, activation: metadata.multiLabel ? 'sigmoid' : 'softmax' }],
+    thresholds: metadata.thresholds,
+    backbone: metadata.backbone,
+  };
+}
+
+/** Features of a batch of views, from the cache where possible; new ones are computed and stored. */
+async function embedViews(
+  session: OrtSession,
+  spec: ModelSpec,
+  featureNames: string[],
+  dims: number,
+  cacheDir: string,
+  views: { sample: Sample; flip: boolean }[],
+): Promise<Float32Array> {
+  const out = new Float32Array(views.length * dims);
+  const missing: number[] = [];
+  await Promise.all(
+    views.map(async (view, i) => {
+      const cached = await readFile(cacheFile(cacheDir, view.sample, view.flip)).catch(() => undefined);
+      if (cached && cached.byteLength === dims * 4) out.set(new Float32Array(cached.buffer, cached.byteOffset, dims), i * dims);
+      else missing.push(i);
+    }),
+  );
+  if (missing.length === 0) return out;
+  const images = await Promise.all(
+    missing.map(async (i) => {
+      const view = views[i]!;
+      const rgb = await decodeRgb(view.sample.path, { maxSide: DECODE_SIDE });
+      return view.flip ? mirror(rgb) : rgb;
+    }),
+  );
+  const result = await session.run(Object.fromEntries([[spec.input.name, toModelBatch(images, spec)]]));
+  let offset = 0;
+  const parts = featureNames.map((name) => {
+    const size = spec.outputs.find((o) => o.name === name)!.size;
+    const part = { data: result[name]!.data as Float32Array, size, offset };
+    offset += size;
+    return part;
+  });
+  await Promise.all(
+    missing.map(async (index, row) => {
+      const vector = new Float32Array(dims);
+      for (const part of parts) vector.set(part.data.subarray(row * part.size, (row + 1) * part.size), part.offset);
+      out.set(vector, index * dims);
+      const view = views[index]!;
+      await writeAtomically(cacheFile(cacheDir, view.sample, view.flip), Buffer.from(vector.buffer));
+    }),
+  );
+  return out;
+}
+
+function cacheFile(cacheDir: string, sample: Sample, flip: boolean): string {
+  return join(cacheDir, sample.contentHash.slice(0, 2), `${sample.contentHash}${flip ? '-flip' : ''}.f32`);
+}
+
+/** The image mirrored left to right (HWC RGB). */
+function mirror(image: RgbPixels): RgbPixels {
+  const { width, height, data } = image;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + x) * 3;
+      const to = (y * width + (width - 1 - x)) * 3;
+      out[to] = data[from]!;
+      out[to + 1] = data[from + 1]!;
+      out[to + 2] = data[from + 2]!;
+    }
+  }
+  return { width, height, data: out };
+}
+
+async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  const temporary = `${path}.tmp-${randomBytes(4).toString('hex')}`;
+  await writeFile(temporary, bytes);
+  await rename(temporary, path);
+}

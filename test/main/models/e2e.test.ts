@@ -1,0 +1,107 @@
+/**
+ * The whole path on generated images: datasets from folders → CreateProjectVersion → the SDK's
+ * waiter → evaluation above a floor → StartProjectVersion → DetectCustomLabels through the real
+ * AWS SDK → StopProjectVersion. Needs the built backbones (npm run build:models, part of npm install).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  DescribeProjectVersionsCommand,
+  DetectCustomLabelsCommand,
+  StartProjectVersionCommand,
+  StopProjectVersionCommand,
+  waitUntilProjectVersionRunning,
+  waitUntilProjectVersionTrainingCompleted,
+} from '@aws-sdk/client-rekognition';
+import { waitForJob } from '../../../main/jobs';
+import { classFolder, classImage } from '../../support/classes';
+import { tempDir } from '../../support/loupe';
+import { rekognitionClient, startHarness, type Harness } from '../server/harness';
+
+const modelsBuilt = existsSync(join(import.meta.dirname, '../../../dist/models/nsfwjs-mobilenet-v2-140.onnx'));
+
+describe('training, evaluating and running a classifier end to end', { skip: modelsBuilt ? false : 'dist/models is not built: run npm run build:models' }, () => {
+  let harness: Harness;
+  let projectArn: string;
+  let versionArn: string;
+  const ok = async (name: string, input: unknown) => {
+    const result = await harness.loupe.invoke(name, input);
+    if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
+    return result.value as any;
+  };
+
+  before(async () => {
+    harness = await startHarness();
+    const root = tempDir();
+    await classFolder(join(root, 'train'), 14, 0);
+    await classFolder(join(root, 'test'), 6, 100);
+    projectArn = (await ok('CreateProject', { ProjectName: 'patterns' })).ProjectArn;
+    for (const [type, folder] of [['TRAIN', 'train'], ['TEST', 'test']] as const) {
+      const { DatasetArn } = await ok('CreateDataset', { ProjectArn: projectArn, DatasetType: type });
+      await waitForJob(harness.loupe.ctx, (await ok('ImportFolder', { DatasetArn, Folder: join(root, folder) })).JobId);
+    }
+  });
+  after(() => harness.close());
+
+  it('trains a version that the SDK waiter sees complete, with the guide’s files', async () => {
+    versionArn = (await ok('CreateProjectVersion', { ProjectArn: projectArn, VersionName: 'v1' })).ProjectVersionArn;
+    const client = rekognitionClient(harness, 'us-east-1');
+    await waitUntilProjectVersionTrainingCompleted(
+      { client, maxWaitTime: 240, minDelay: 1, maxDelay: 2 },
+      { ProjectArn: projectArn, VersionNames: ['v1'] },
+    );
+    const { ProjectVersionDescriptions } = await client.send(new DescribeProjectVersionsCommand({ ProjectArn: projectArn }));
+    const version = ProjectVersionDescriptions![0]!;
+    assert.equal(version.Status, 'TRAINING_COMPLETED', version.StatusMessage);
+    assert.equal(version.StatusMessage, 'The model is ready to run.');
+    assert.ok(version.EvaluationResult!.F1Score! >= 0.9, `F1 ${version.EvaluationResult!.F1Score}`);
+    assert.ok(version.BillableTrainingTimeInSeconds! >= 0);
+    assert.ok(version.ManifestSummary?.S3Object?.Name?.endsWith('manifest_summary.json'));
+    const mapping = (await ok('ListBucketMappings', {})).BucketMappings.find((m: any) => m.Bucket === version.EvaluationResult!.Summary!.S3Object!.Bucket);
+    const summary = JSON.parse(readFileSync(join(mapping.Folder, version.EvaluationResult!.Summary!.S3Object!.Name!), 'utf8'));
+    assert.deepEqual(summary.EvaluationDetails.Labels, ['blobs', 'stripes']);
+    assert.equal(summary.EvaluationDetails.NumberOfTestingImages, 12);
+    assert.equal(summary.LabelEvaluationResults.length, 2);
+    assert.equal(summary.AggregatedEvaluationResults.ConfusionMatrix.length, 4);
+    const manifestSummary = JSON.parse(readFileSync(join(mapping.Folder, version.ManifestSummary!.S3Object!.Name!), 'utf8'));
+    assert.equal(manifestSummary.statistics.training.use_case, 'IMAGE_LEVEL_LABELS');
+    assert.equal(manifestSummary.statistics.training.valid_json_lines, 28);
+
+    const evaluation = await ok('DescribeEvaluation', { ProjectVersionArn: versionArn });
+    assert.deepEqual(evaluation.Summary, summary);
+    assert.equal(evaluation.TestResults.length, 12);
+    assert.ok(evaluation.TestResults.every((r: any) => r.EntryId > 0 && r.Width === 128 && r.Labels.length === 2));
+    assert.deepEqual(Object.keys(evaluation.Curves).sort(), ['blobs', 'stripes']);
+    assert.equal(evaluation.TrainingImages, 28);
+  });
+
+  it('refuses to analyse before the model runs, then starts, detects through the SDK and stops', async () => {
+    const client = rekognitionClient(harness, 'eu-west-1');
+    const image = readFileSync(await classImage(join(tempDir(), 'probe.jpg'), 'stripes', 999));
+    await assert.rejects(
+      client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image } })),
+      (error: Error) => error.name === 'ResourceNotReadyException',
+    );
+    await client.send(new StartProjectVersionCommand({ ProjectVersionArn: versionArn, MinInferenceUnits: 1 }));
+    await waitUntilProjectVersionRunning({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { ProjectArn: projectArn, VersionNames: ['v1'] });
+    const { CustomLabels } = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image } }));
+    assert.equal(CustomLabels![0]!.Name, 'stripes');
+    const all = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image }, MinConfidence: 0 }));
+    assert.deepEqual(all.CustomLabels!.map((l) => l.Name).sort(), ['blobs', 'stripes']);
+    assert.ok(all.CustomLabels![0]!.Confidence! >= all.CustomLabels![1]!.Confidence!);
+    const one = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image }, MinConfidence: 0, MaxResults: 1 }));
+    assert.equal(one.CustomLabels!.length, 1);
+    await assert.rejects(
+      client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: Buffer.from('not an image') } })),
+      (error: Error) => error.name === 'InvalidImageFormatException',
+    );
+    await assert.rejects(
+      client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: Buffer.alloc(4 * 1024 * 1024 + 10) } })),
+      (error: Error) => error.name === 'ImageTooLargeException',
+    );
+    const stopped = await client.send(new StopProjectVersionCommand({ ProjectVersionArn: versionArn }));
+    assert.equal(stopped.Status, 'STOPPING');
+  });
+});
