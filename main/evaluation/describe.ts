@@ -13,6 +13,8 @@ import { ServiceError } from '../errors';
 import { requireVersion } from '../models';
 import { outputLocation } from '../training/output';
 
+// The files are Loupe's own, written by main/evaluation; their shape is known, not re-validated.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 export async function describeEvaluation(ctx: Context, input: DescribeEvaluationInput): Promise<OutputOf<'DescribeEvaluation'>> {

@@ -66,7 +66,7 @@ export function createProjectVersion(ctx: Context, input: CreateProjectVersionIn
       throw new ServiceError('ResourceInUseException', `The project ${project.name} already has a version named ${name}.`);
     }
     const arn = versionArn(project.arn, name, createdMs);
-    const id = q.insertVersion(ctx.db, {
+    q.insertVersion(ctx.db, {
       projectId: project.id,
       name,
       arn,
