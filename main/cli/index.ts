@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { operationNames, operations, toKebabCase, type OperationName } from '../../preload/contract';
 import { openLoupe } from '../api';
+import { waitForIdle } from '../jobs';
 import { startServer } from '../server';
 import { parseOperationArgs, UsageError } from './args';
 import { detectCommand, importCommand } from './conveniences';
@@ -56,6 +57,11 @@ async function runOperation(
   io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
 ): Promise<number> {
   const { input, options } = parseOperationArgs(operations[name].input, words);
+  if (!options.endpointUrl && NEEDS_RUNNING_LOUPE.has(name)) {
+    throw new UsageError(
+      `${toKebabCase(name)} works on a model loaded by a running Loupe: add --endpoint-url http://127.0.0.1:${DEFAULT_PORT} (the app or loupe serve).`,
+    );
+  }
   const loupe = openLoupe({ home: options.home });
   try {
     const result = options.endpointUrl
@@ -66,11 +72,19 @@ async function runOperation(
       return EXIT_SERVICE;
     }
     io.out.write(`${JSON.stringify(result.value, null, 4)}\n`);
+    // Work the operation started in this process (an import, a training run) finishes before exit.
+    await waitForIdle(loupe.ctx, (job) => {
+      if (job.Status === 'running') io.err.write(`\r${job.Kind}: ${[job.Phase, job.Total ? `${job.Done ?? 0}/${job.Total}` : ''].filter(Boolean).join(' ')}   `);
+      else io.err.write(`\r${job.Kind}: ${job.Status}${job.Message ? ` — ${job.Message}` : ''}\n`);
+    });
     return 0;
   } finally {
     loupe.close();
   }
 }
+
+/** Operations on a loaded model: only the process that loaded it can serve them. */
+const NEEDS_RUNNING_LOUPE = new Set<OperationName>(['StartProjectVersion', 'StopProjectVersion', 'DetectCustomLabels']);
 
 async function serve(words: string[], out: NodeJS.WritableStream): Promise<number> {
   const { values } = parseCommandArgs(words, {

@@ -208,3 +208,15 @@ export function recoverJobs(ctx: Context, onInterrupted: (row: q.JobRow) => void
   if (rows.length > 0) log.warn('failed interrupted jobs', { count: rows.length });
   return rows.length;
 }
+
+/** Resolve when no job of this Loupe is running (a one-shot CLI command waits for what it started). */
+export async function waitForIdle(ctx: Context, onProgress?: (job: Job) => void): Promise<void> {
+  const off = onProgress ? ctx.events.on('JobProgressed', onProgress) : undefined;
+  try {
+    while (liveJobs(ctx).size > 0) {
+      await Promise.all([...liveJobs(ctx).keys()].map((id) => waitForJob(ctx, id)));
+    }
+  } finally {
+    off?.();
+  }
+}

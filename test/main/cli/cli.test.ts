@@ -106,3 +106,22 @@ describe('the loupe command line against a running Loupe', () => {
     assert.deepEqual(JSON.parse(result.out).DatasetDescription.DatasetStats, { LabeledEntries: 2, TotalEntries: 2, TotalLabels: 2, ErrorEntries: 0 });
   });
 });
+
+describe('operations that start work in the command’s own process', () => {
+  it('waits for an import started by update-dataset-entries before exiting', async () => {
+    const project = JSON.parse((await loupe('create-project', '--project-name', 'cli-wait')).out) as { ProjectArn: string };
+    const dataset = JSON.parse((await loupe('create-dataset', '--project-arn', project.ProjectArn, '--dataset-type', 'TRAIN')).out) as { DatasetArn: string };
+    const line = JSON.stringify({ 'source-ref': join(tempDir(), 'missing.jpg') });
+    const result = await loupe('update-dataset-entries', '--dataset-arn', dataset.DatasetArn, '--changes', JSON.stringify({ GroundTruth: line }));
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.err, /UpdateDatasetEntries: (succeeded|failed)/);
+    const described = JSON.parse((await loupe('describe-dataset', '--dataset-arn', dataset.DatasetArn)).out);
+    assert.match(described.DatasetDescription.Status, /^UPDATE_(COMPLETE|FAILED)$/);
+  });
+
+  it('sends model operations to a running Loupe only', async () => {
+    const result = await loupe('start-project-version', '--project-version-arn', 'arn:aws:rekognition:us-east-1:000000000000:project/p/version/v/1', '--min-inference-units', '1');
+    assert.equal(result.code, 252);
+    assert.match(result.err, /--endpoint-url/);
+  });
+});
