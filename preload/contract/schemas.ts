@@ -339,11 +339,12 @@ export const UpdateSettingsInput = z.object({
 });
 
 
+/** S3 bucket names, legacy ones (capitals, underscores) included: old manifests use them. */
 const BucketName = z
   .string()
   .min(3, 'Member must have length greater than or equal to 3')
-  .max(63, 'Member must have length less than or equal to 63')
-  .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'Member must be a valid S3 bucket name');
+  .max(255, 'Member must have length less than or equal to 255')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$/, 'Member must be a valid S3 bucket name');
 const FolderPath = z.string().min(1, 'Member must not be empty').max(4096);
 
 export const CreateBucketMappingInput = z.object({ Bucket: BucketName, Folder: FolderPath });

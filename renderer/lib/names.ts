@@ -12,14 +12,15 @@ export function checkResourceName(name: string): NameProblem | null {
   return null;
 }
 
-const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
+// Legacy bucket names (capitals, underscores) are allowed: old manifests use them.
+const BUCKET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$/;
 
 export type BucketProblem = 'required' | 'length' | 'pattern';
 
 /** The S3 bucket-name rule that CreateBucketMapping enforces. */
 export function checkBucketName(bucket: string): BucketProblem | null {
   if (bucket.length === 0) return 'required';
-  if (bucket.length < 3 || bucket.length > 63) return 'length';
+  if (bucket.length < 3 || bucket.length > 255) return 'length';
   if (!BUCKET_PATTERN.test(bucket)) return 'pattern';
   return null;
 }

@@ -57,7 +57,7 @@ describe('bucket mappings', () => {
         (await loupe.fails('CreateBucketMapping', { Bucket: 'b-1', Folder: join(loupe.home, 'missing') })).code,
         'InvalidParameterException',
       );
-      assert.equal((await loupe.fails('CreateBucketMapping', { Bucket: 'Bad_Bucket', Folder: loupe.home })).code, 'ValidationException');
+      assert.equal((await loupe.fails('CreateBucketMapping', { Bucket: '-bad-bucket', Folder: loupe.home })).code, 'ValidationException');
     } finally {
       loupe.dispose();
     }

@@ -131,7 +131,9 @@ function parseAttribute(
   if (type === CLASSIFICATION_TYPE) {
     known.add('class-name');
     const className = metadata['class-name'];
-    if (typeof className !== 'string' || className.trim() === '' || typeof metadata.confidence !== 'number') {
+    // confidence is "required, not used" (L3007–3044), and real Ground Truth output omits it: a missing
+    // one is accepted; one outside 0–1 is not (readMeta checks it).
+    if (typeof className !== 'string' || className.trim() === '') {
       error('ERROR_INVALID_LABEL_ATTRIBUTE_METADATA_FORMAT', 'metadata');
       return 'invalid';
     }

@@ -71,7 +71,7 @@ export function toJsonLine(entry: EntryDraft, options: SerializeOptions): Json {
 
 function classificationAttribute(label: ImageLabel, extra: AttributeExtra): [unknown, Json] {
   const metadata: Json = {
-    confidence: label.confidence ?? 1,
+    ...(label.confidence === undefined ? {} : { confidence: label.confidence }),
     ...(label.jobName === undefined ? {} : { 'job-name': label.jobName }),
     'class-name': label.name,
     'human-annotated': label.humanAnnotated ?? 'yes',
