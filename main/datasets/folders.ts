@@ -21,7 +21,7 @@ export function isIgnoredFile(path: string): boolean {
 }
 
 /** True when a folder on the way (below the root) is hidden: `.git`, `.thumbnails`, `__MACOSX`. */
-function isIgnoredFolder(name: string): boolean {
+export function isIgnoredFolder(name: string): boolean {
   return name.startsWith('.') || name === '__MACOSX' || name === 'node_modules';
 }
 

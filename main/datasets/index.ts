@@ -11,6 +11,7 @@ import * as q from '../db/queries';
 import { notFound, ServiceError } from '../errors';
 import { epochSeconds } from '../paging';
 import { startDatasetCopy, startManifestImport } from './create';
+import { stopWatchingDataset } from '../watch';
 
 export function createDataset(ctx: Context, input: CreateDatasetInput): OutputOf<'CreateDataset'> {
   const source = input.DatasetSource;
@@ -98,6 +99,8 @@ export function deleteDatasetCascade(ctx: Context, dataset: q.DatasetRow): void 
   }
   q.deleteTags(ctx.db, dataset.arn);
   q.deleteDatasetRow(ctx.db, dataset.id);
+  // Its watched folders went with the row (ON DELETE CASCADE); their watchers stop now.
+  void stopWatchingDataset(ctx, dataset.id);
 }
 
 /**

@@ -24,7 +24,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Context } from '../api/context';
 import * as q from '../db/queries';
-import { draftForFile, isIgnoredFile, labelFromFolder, listImageFiles } from '../datasets/folders';
+import { draftForFile, isIgnoredFile, isIgnoredFolder, labelFromFolder, listImageFiles } from '../datasets/folders';
 import { probeDraft } from '../datasets/ingest';
 import { createResolver, isInside } from '../datasets/sources';
 import { createLogger } from '../log';
@@ -77,9 +77,6 @@ const MTIME_MARGIN_MS = 100;
 const BUSY_STATUSES = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS']);
 
 /** The folders listImageFiles skips: hidden ones, macOS resource forks, node_modules. */
-function isIgnoredFolderName(name: string): boolean {
-  return name.startsWith('.') || name === '__MACOSX' || name === 'node_modules';
-}
 
 export type WatchState = { status: 'WATCHING' } | { status: 'ERROR'; message: string };
 
@@ -250,7 +247,7 @@ export class FolderWatcher {
 
   private isIgnored(path: string, stats?: Stats): boolean {
     if (path === this.folder) return false;
-    if (isIgnoredFolderName(basename(path))) return true;
+    if (isIgnoredFolder(basename(path))) return true;
     return stats?.isFile() === true && isIgnoredFile(path);
   }
 
@@ -499,7 +496,7 @@ export class FolderWatcher {
   private isImportable(path: string): boolean {
     if (isIgnoredFile(path)) return false;
     const folders = relative(this.folder, dirname(path));
-    return folders === '' || !folders.split(sep).some(isIgnoredFolderName);
+    return folders === '' || !folders.split(sep).some(isIgnoredFolder);
   }
 
   private async write(files: ProbedFile[], gone: string[]): Promise<void> {
