@@ -5,10 +5,11 @@
  * main/api validates the input.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { eventNames, operationNames, type LoupeBridge, type Result } from './contract';
+import type { LoupeBridge, Result } from './contract';
+import { EVENT_NAMES, OPERATION_NAMES } from './contract/names';
 
-const operations = new Set<string>(operationNames);
-const events = new Set<string>(eventNames);
+const operations = new Set<string>(OPERATION_NAMES);
+const events = new Set<string>(EVENT_NAMES);
 
 const bridge: LoupeBridge = {
   call(name: string, input: unknown): Promise<Result<unknown>> {

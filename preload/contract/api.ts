@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { Result } from './errors';
+import { EVENT_NAMES, OPERATION_NAMES } from './names';
 import * as s from './schemas';
 
 /** Seconds since the epoch, fractional: how JSON 1.1 carries timestamps. */
@@ -385,6 +386,13 @@ export type OutputOf<N extends OperationName> = NonNullable<Operations[N]['outpu
 
 export const operationNames = Object.keys(operations) as OperationName[];
 
+// names.ts must list exactly the operations and events above (the preload imports only it).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesAgree: Same<(typeof OPERATION_NAMES)[number], OperationName> = true;
+const eventsAgree: Same<(typeof EVENT_NAMES)[number], EventName> = true;
+void namesAgree;
+void eventsAgree;
+
 export function isOperationName(name: string): name is OperationName {
   return Object.prototype.hasOwnProperty.call(operations, name);
 }
@@ -398,7 +406,7 @@ export interface Events {
   JobProgressed: Job;
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = ['ResourcesChanged', 'SettingsChanged', 'JobProgressed'];
+export const eventNames: EventName[] = [...EVENT_NAMES];
 
 /** `CreateProject` → `create-project`: the CLI command and the AWS CLI's spelling. */
 export function toKebabCase(name: string): string {
