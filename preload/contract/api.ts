@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import type { Result } from './errors';
-import { EVENT_NAMES, OPERATION_NAMES } from './names';
+import { EVENT_NAMES, type OPERATION_NAMES } from './names';
 import * as s from './schemas';
 
 /** Seconds since the epoch, fractional: how JSON 1.1 carries timestamps. */
