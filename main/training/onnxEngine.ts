@@ -15,6 +15,7 @@ import { DEFAULT_BACKBONE_ID, readBuiltBackbone, toModelBatch, type ModelSpec, t
 import { autoTrainHead } from '../../native/train';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
+import { loadDetector, trainDetector, type DetectorMetadata } from './detectionEngine';
 import type { Analysis, Engine, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import type { Sample } from './validation';
 
@@ -59,8 +60,9 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
 
   return {
     async train(train: TrainOptions): Promise<TrainedModel> {
-      if (train.useCase !== 'IMAGE_LEVEL_LABELS') {
-        throw new ServiceError('InvalidParameterException', 'Training object detection models is not available in this Loupe build yet.');
+      if (train.useCase === 'OBJECT_LOCALIZATION') {
+        const built = await backbone();
+        return trainDetector(train, { id: backboneId, spec: built.spec, modelPath: built.modelPath }, threads ? { threads } : {});
       }
       const { spec, modelPath: backbonePath } = await backbone();
       const { session, provider } = await createSession(backbonePath, { ...(threads ? { threads } : {}), name: backboneId });
@@ -175,6 +177,9 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
       const raw = description.metadata[METADATA_KEY];
       if (!raw) throw new ServiceError('InvalidParameterException', `${modelPath} is not a Loupe model.`);
       const metadata = JSON.parse(raw) as ModelMetadata;
+      if (metadata.useCase === 'OBJECT_LOCALIZATION') {
+        return loadDetector(modelPath, metadata as unknown as DetectorMetadata, { workers, ...(threads ? { threads } : {}) });
+      }
       const sessions: OrtSession[] = [];
       let provider = 'cpu';
       try {

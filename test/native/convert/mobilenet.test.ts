@@ -4,13 +4,15 @@
  * ONNX Runtime's CPU provider (printed, not asserted).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { buildDefaultBackbones, loadNsfwjsModel, type BuiltModel } from '../../../native/convert';
+import { spatialFeatureModel, withInputSize } from '../../../native/detect';
 import { DEFAULT_BACKBONES, toModelBatch, type ModelSpec, type RgbPixels } from '../../../native/models';
+import { decodeModel, encodeModel } from '../../../native/onnx';
 import { createSession, type TensorOutput } from '../../../native/ort';
 import { decodeRgb } from '../../../native/preprocess';
 import { difference, ioArtifacts, seeded, tf, tfReady } from './tfjsHelpers';
@@ -48,6 +50,12 @@ function noise(): RgbPixels {
 
 /** The source model's values at each feature output's layer, pooled as the spec says, from TF.js. */
 async function referenceFeatures(spec: ModelSpec, input: tf.Tensor4D): Promise<Record<string, Float32Array>> {
+  const maps = await referenceMaps(spec, input);
+  return Object.fromEntries(spec.outputs.map((output, i) => [output.name, (maps[i] as tf.Tensor).mean([1, 2]).dataSync() as Float32Array]));
+}
+
+/** The source model's un-pooled maps (NHWC) at each feature output's layer, from TF.js. */
+async function referenceMaps(spec: ModelSpec, input: tf.Tensor4D): Promise<tf.Tensor[]> {
   if (spec.source.kind !== 'npm') throw new Error('not an npm backbone');
   const artifacts = await loadNsfwjsModel(spec.source.model as 'mobilenet_v2' | 'mobilenet_v2_mid');
   let maps: tf.Tensor[];
@@ -61,7 +69,7 @@ async function referenceFeatures(spec: ModelSpec, input: tf.Tensor4D): Promise<R
     const full = spec.outputs.map((output) => nodes.find((name) => name.endsWith(`/${output.sourceLayer}`)) as string);
     maps = [model.execute(input, full)].flat();
   }
-  return Object.fromEntries(spec.outputs.map((output, i) => [output.name, (maps[i] as tf.Tensor).mean([1, 2]).dataSync() as Float32Array]));
+  return maps;
 }
 
 before(async () => {
@@ -93,6 +101,65 @@ describe('the default backbones', () => {
       }
     });
   }
+
+  for (const spec of DEFAULT_BACKBONES) {
+    const middle = spec.outputs.find((output) => output.role === 'middle');
+    if (!middle) continue;
+    it(`${spec.id} gives TF.js's un-pooled ${middle.name} map (the detector's features) within 1e-4 at every location`, async () => {
+      const path = built.find((model) => model.id === spec.id)?.path as string;
+      const features = spatialFeatureModel(decodeModel(readFileSync(path)), [middle.name], 'feature_map');
+      assert.ok(features, `no spatial map behind ${middle.name}`);
+      const batch = toModelBatch(images, spec);
+      const { session } = await createSession(encodeModel(features.model), { providers: ['cpu'], threads: 2, name: `${spec.id}-map` });
+      let got: TensorOutput;
+      try {
+        got = (await session.run({ [spec.input.name]: batch })).feature_map as TensorOutput;
+      } finally {
+        await session.release();
+      }
+      const index = spec.outputs.indexOf(middle);
+      const reference = (await referenceMaps(spec, tf.tensor4d(batch.data, batch.dims as [number, number, number, number])))[index] as tf.Tensor;
+      assert.deepEqual(got.dims, [images.length, middle.size, 14, 14]);
+      const nhwc = tf.transpose(tf.tensor4d(got.data as Float32Array, got.dims as [number, number, number, number]), [0, 2, 3, 1]).dataSync() as Float32Array;
+      const { maxAbs, scale } = difference(nhwc, reference.dataSync() as Float32Array);
+      console.log(`${spec.id} ${middle.name} map [${middle.size}, 14, 14]: max |ONNX − TF.js| = ${maxAbs.toExponential(2)}, largest value ${scale.toFixed(3)}`);
+      assert.ok(maxAbs <= 1e-4, `${middle.name} map: max abs difference ${maxAbs}`);
+    });
+  }
+
+  it("give TF.js's un-pooled map at a 320 × 320 input too, with only the declared input size changed", async () => {
+    const spec = DEFAULT_BACKBONES.find((candidate) => candidate.source.kind === 'npm' && candidate.source.format === 'graph-model');
+    const middle = spec?.outputs.find((output) => output.role === 'middle');
+    assert.ok(spec && middle && spec.source.kind === 'npm');
+    const path = built.find((model) => model.id === spec.id)?.path as string;
+    const features = spatialFeatureModel(withInputSize(decodeModel(readFileSync(path)), spec.input.name, spec.input.layout, 320, 320), [middle.name], 'feature_map');
+    assert.ok(features);
+    const batch = toModelBatch(images, { ...spec, input: { ...spec.input, width: 320, height: 320 } });
+    const { session } = await createSession(encodeModel(features.model), { providers: ['cpu'], threads: 2, name: `${spec.id}-320` });
+    let got: TensorOutput;
+    try {
+      got = (await session.run({ [spec.input.name]: batch })).feature_map as TensorOutput;
+    } finally {
+      await session.release();
+    }
+    assert.deepEqual(got.dims, [images.length, middle.size, 20, 20]);
+    // TF.js checks the input against the placeholder's declared shape: declare 320 there too.
+    const artifacts = await loadNsfwjsModel(spec.source.model as 'mobilenet_v2_mid');
+    for (const node of artifacts.modelTopology.node as { op: string; attr?: { shape?: { shape?: { dim?: { size: string }[] } } } }[]) {
+      const dims = node.op === 'Placeholder' ? node.attr?.shape?.shape?.dim : undefined;
+      if (dims && dims.length === 4) {
+        dims[1]!.size = '320';
+        dims[2]!.size = '320';
+      }
+    }
+    const model = await tf.loadGraphModel(tf.io.fromMemory(ioArtifacts(artifacts)));
+    const name = (artifacts.modelTopology.node as { name: string }[]).map((node) => node.name).find((node) => node.endsWith(`/${middle.sourceLayer}`)) as string;
+    const reference = model.execute(tf.tensor4d(batch.data, batch.dims as [number, number, number, number]), name) as tf.Tensor;
+    const nhwc = tf.transpose(tf.tensor4d(got.data as Float32Array, got.dims as [number, number, number, number]), [0, 2, 3, 1]).dataSync() as Float32Array;
+    const { maxAbs } = difference(nhwc, reference.dataSync() as Float32Array);
+    console.log(`${spec.id} ${middle.name} map at 320 × 320 [${middle.size}, 20, 20]: max |ONNX − TF.js| = ${maxAbs.toExponential(2)}`);
+    assert.ok(maxAbs <= 1e-4, `max abs difference ${maxAbs}`);
+  });
 
   it('run at a measured speed on the CPU provider with 2 threads (printed)', async () => {
     for (const spec of DEFAULT_BACKBONES) {

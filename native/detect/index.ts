@@ -1,0 +1,413 @@
+/**
+ * CenterNet-style object detection on a frozen backbone's feature map: target encoding from boxes,
+ * training of a 1×1-convolution head by the step graph in graphs.ts, the head as ONNX nodes for
+ * export, and decoding (peaks, top-K, per-class NMS, boxes back in image pixels). See README.md.
+ */
+import { buildModel, GraphBuilder, type OnnxModel, type ValueRef } from '../onnx';
+import { createSession, type Provider } from '../ort';
+import { DETECT_PARAMETERS, DETECT_STEP_NAMES, detectionStepModel } from './graphs';
+
+export { buildDetectionStepGraph, detectionStepModel, DETECT_ADAM, DETECT_PARAMETERS, DETECT_STEP_NAMES } from './graphs';
+
+/** A box in image pixels (or any unit consistent with the image's width and height). */
+export interface DetectBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export interface LabelledBox extends DetectBox {
+  /** Index into the labels. */
+  classIndex: number;
+}
+
+export interface MapSize {
+  /** Feature map columns and rows. */
+  width: number;
+  height: number;
+}
+
+export interface DetectionTargets {
+  /** [H·W, C]: Gaussian heatmap per class, 1 at each object's centre cell. */
+  heatmap: Float32Array;
+  /** [H·W, 4]: offset x, offset y, width, height (feature cells) at centre cells. */
+  regression: Float32Array;
+  /** [H·W]: 1 at centre cells. */
+  mask: Float32Array;
+  objects: number;
+}
+
+/**
+ * Encode boxes of one image (image pixels; the image is stretched to the backbone's input, so the
+ * map covers the whole image): a box's centre in map coordinates is (cx · W / imageWidth,
+ * cy · H / imageHeight); its cell is the floor of that, its offset the fraction, its size the box's
+ * size in the same units. Each object adds a Gaussian of σ = max(0.5, diagonal/6 in cells) around
+ * its cell to its class's heatmap (the maximum where objects overlap).
+ */
+export function encodeTargets(boxes: readonly LabelledBox[], image: { width: number; height: number }, map: MapSize, classes: number): DetectionTargets {
+  const cells = map.width * map.height;
+  const heatmap = new Float32Array(cells * classes);
+  const regression = new Float32Array(cells * 4);
+  const mask = new Float32Array(cells);
+  let objects = 0;
+  const sx = map.width / image.width;
+  const sy = map.height / image.height;
+  for (const box of boxes) {
+    const w = box.width * sx;
+    const h = box.height * sy;
+    if (!(w > 0 && h > 0)) continue;
+    const cx = Math.min(map.width - 1e-3, Math.max(0, (box.left + box.width / 2) * sx));
+    const cy = Math.min(map.height - 1e-3, Math.max(0, (box.top + box.height / 2) * sy));
+    const i = Math.floor(cx);
+    const j = Math.floor(cy);
+    const sigma = Math.max(0.5, Math.hypot(w, h) / 6);
+    for (let y = 0; y < map.height; y++) {
+      for (let x = 0; x < map.width; x++) {
+        const value = x === i && y === j ? 1 : Math.exp(-((x - i) ** 2 + (y - j) ** 2) / (2 * sigma * sigma));
+        const at = (y * map.width + x) * classes + box.classIndex;
+        if (value > heatmap[at]!) heatmap[at] = value;
+      }
+    }
+    const cell = j * map.width + i;
+    regression.set([cx - i, cy - j, w, h], cell * 4);
+    mask[cell] = 1;
+    objects++;
+  }
+  return { heatmap, regression, mask, objects };
+}
+
+export interface Detection extends DetectBox {
+  classIndex: number;
+  confidence: number;
+}
+
+export interface DecodeOptions {
+  /** Peaks below this are dropped (default 0.05). */
+  minScore?: number;
+  /** At most this many peaks over all classes (default 100). */
+  topK?: number;
+  /** Per-class NMS IoU (default 0.5). */
+  nmsIou?: number;
+}
+
+function boxIou(a: DetectBox, b: DetectBox): number {
+  const x1 = Math.max(a.left, b.left);
+  const y1 = Math.max(a.top, b.top);
+  const x2 = Math.min(a.left + a.width, b.left + b.width);
+  const y2 = Math.min(a.top + a.height, b.top + b.height);
+  const intersection = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const union = a.width * a.height + b.width * b.height - intersection;
+  return union <= 0 ? 0 : intersection / union;
+}
+
+/**
+ * Decode one image's head output, channel-major [C + 4, H, W] (heat probabilities, then offset x,
+ * offset y, width, height in cells), into boxes in image pixels: peaks are cells that equal the
+ * maximum of their 3×3 neighbourhood, the best topK are kept, boxes are clipped to the image, then
+ * per-class NMS.
+ */
+export function decodeDetections(output: Float32Array, classes: number, map: MapSize, image: { width: number; height: number }, options: DecodeOptions = {}): Detection[] {
+  const minScore = options.minScore ?? 0.05;
+  const topK = options.topK ?? 100;
+  const nmsIou = options.nmsIou ?? 0.5;
+  const { width: W, height: H } = map;
+  const plane = W * H;
+  const peaks: { c: number; x: number; y: number; score: number }[] = [];
+  for (let c = 0; c < classes; c++) {
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const score = output[c * plane + y * W + x]!;
+        if (score < minScore) continue;
+        let peak = true;
+        for (let dy = -1; dy <= 1 && peak; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const yy = y + dy;
+            const xx = x + dx;
+            if (yy < 0 || yy >= H || xx < 0 || xx >= W) continue;
+            if (output[c * plane + yy * W + xx]! > score) {
+              peak = false;
+              break;
+            }
+          }
+        }
+        if (peak) peaks.push({ c, x, y, score });
+      }
+    }
+  }
+  peaks.sort((a, b) => b.score - a.score);
+  const sx = image.width / W;
+  const sy = image.height / H;
+  const candidates: Detection[] = peaks.slice(0, topK).map(({ c, x, y, score }) => {
+    const cell = y * W + x;
+    const cx = (x + output[classes * plane + cell]!) * sx;
+    const cy = (y + output[(classes + 1) * plane + cell]!) * sy;
+    const w = Math.max(0, output[(classes + 2) * plane + cell]!) * sx;
+    const h = Math.max(0, output[(classes + 3) * plane + cell]!) * sy;
+    const left = Math.max(0, cx - w / 2);
+    const top = Math.max(0, cy - h / 2);
+    const right = Math.min(image.width, cx + w / 2);
+    const bottom = Math.min(image.height, cy + h / 2);
+    return { classIndex: c, confidence: score, left, top, width: Math.max(0, right - left), height: Math.max(0, bottom - top) };
+  });
+  const kept: Detection[] = [];
+  for (const candidate of candidates) {
+    if (candidate.width <= 0 || candidate.height <= 0) continue;
+    if (kept.some((other) => other.classIndex === candidate.classIndex && boxIou(other, candidate) > nmsIou)) continue;
+    kept.push(candidate);
+  }
+  return kept;
+}
+
+/** A trained head: W [D, C + 4] (row-major), b [C + 4], on raw (not standardised) features. */
+export interface DetectionHead {
+  features: number;
+  classes: number;
+  W: Float32Array;
+  b: Float32Array;
+}
+
+/**
+ * The head as nodes on a feature map [B, D, H, W] (NCHW): a 1×1 Conv, Sigmoid on the heat
+ * channels; returns [B, C + 4, H, W] in decodeDetections's channel order.
+ */
+export function detectionHeadGraph(g: GraphBuilder, featureMap: ValueRef, head: DetectionHead, prefix = 'detect'): ValueRef {
+  const outputs = head.classes + 4;
+  const kernel = new Float32Array(outputs * head.features);
+  for (let d = 0; d < head.features; d++) for (let o = 0; o < outputs; o++) kernel[o * head.features + d] = head.W[d * outputs + o]!;
+  const conv = g.op('Conv', [featureMap, g.initializer(`${prefix}/W`, kernel, [outputs, head.features, 1, 1]), g.initializer(`${prefix}/b`, head.b, [outputs])], { kernel_shape: [1, 1] });
+  const axis = g.int64(`${prefix}/axis1`, [1]);
+  const heat = g.op('Sigmoid', [g.op('Slice', [conv, g.int64(`${prefix}/start`, [0]), g.int64(`${prefix}/classes`, [head.classes]), axis])]);
+  const regression = g.op('Slice', [conv, g.int64(`${prefix}/classes2`, [head.classes]), g.int64(`${prefix}/end`, [outputs]), axis]);
+  return g.op('Concat', [heat, regression], { axis: 1 });
+}
+
+export interface TrainDetectionHeadOptions {
+  /** Per image, feature map in location-major rows: [H·W, D]. */
+  features: readonly Float32Array[];
+  targets: readonly DetectionTargets[];
+  dims: number;
+  classes: number;
+  epochs?: number;
+  /** Images per step. */
+  batchImages?: number;
+  learningRate?: number;
+  weightDecay?: number;
+  /** λ for offset x, offset y, width, height (default [1, 1, 0.1, 0.1]). */
+  regressionWeight?: readonly number[];
+  seed?: number;
+  signal?: AbortSignal;
+  providers?: readonly Provider[];
+  threads?: number;
+  onEpoch?: (epoch: number, loss: number) => void;
+}
+
+/**
+ * Trains the head with Adam on standardised features (mean and std per channel over all training
+ * locations); the standardisation is folded into the returned W and b, so the head applies to raw
+ * features. The heat bias starts at −log((1 − 0.01)/0.01) as in CenterNet (prior 0.01).
+ */
+export async function trainDetectionHead(options: TrainDetectionHeadOptions): Promise<{ head: DetectionHead; loss: number; provider: Provider }> {
+  const { dims: D, classes: C } = options;
+  const O = C + 4;
+  const epochs = options.epochs ?? 60;
+  const batchImages = options.batchImages ?? 8;
+  const lr = options.learningRate ?? 2e-3;
+  const wd = options.weightDecay ?? 1e-4;
+  const lambda = Float32Array.from(options.regressionWeight ?? [1, 1, 0.1, 0.1]);
+  const images = options.features.length;
+  if (images === 0) throw new Error('no training images');
+  const cells = options.features[0]!.length / D;
+  // Standardise each channel over every location of every image.
+  const mean = new Float64Array(D);
+  const square = new Float64Array(D);
+  for (const map of options.features) {
+    for (let r = 0; r < cells; r++) {
+      for (let d = 0; d < D; d++) {
+        const value = map[r * D + d]!;
+        mean[d] = mean[d]! + value;
+        square[d] = square[d]! + value * value;
+      }
+    }
+  }
+  const count = images * cells;
+  const std = new Float64Array(D);
+  for (let d = 0; d < D; d++) {
+    mean[d] = mean[d]! / count;
+    std[d] = Math.sqrt(Math.max(square[d]! / count - mean[d]! ** 2, 0)) + 1e-3;
+  }
+  const standardised = options.features.map((map) => {
+    const out = new Float32Array(map.length);
+    for (let r = 0; r < cells; r++) for (let d = 0; d < D; d++) out[r * D + d] = (map[r * D + d]! - mean[d]!) / std[d]!;
+    return out;
+  });
+  let state = ((options.seed ?? 1) * 2654435761 + 1) >>> 0;
+  const random = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state + 0.5) / 4294967296;
+  };
+  const W = Float32Array.from({ length: D * O }, () => (random() - 0.5) * 2 * Math.sqrt(1 / D) * 0.1);
+  const b = new Float32Array(O);
+  for (let c = 0; c < C; c++) b[c] = -Math.log(99);
+  b[C + 2] = 1;
+  b[C + 3] = 1;
+  let params: Record<string, Float32Array> = { W, b };
+  let m: Record<string, Float32Array> = { W: new Float32Array(D * O), b: new Float32Array(O) };
+  let v: Record<string, Float32Array> = { W: new Float32Array(D * O), b: new Float32Array(O) };
+  const dimsOf = (name: string) => (name === 'W' ? [D, O] : [O]);
+  const { session, provider } = await createSession(detectionStepModel(), {
+    providers: options.providers ?? ['cpu'],
+    name: 'detection-step',
+    ...(options.threads ? { threads: options.threads } : {}),
+  });
+  const n = DETECT_STEP_NAMES;
+  let t = 0;
+  let lastLoss = Number.NaN;
+  try {
+    const order = Array.from({ length: images }, (_, i) => i);
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      let total = 0;
+      let steps = 0;
+      for (let start = 0; start < images; start += batchImages) {
+        options.signal?.throwIfAborted();
+        const batch = order.slice(start, start + batchImages);
+        const rows = batch.length * cells;
+        const x = new Float32Array(rows * D);
+        const heat = new Float32Array(rows * C);
+        const reg = new Float32Array(rows * 4);
+        const mask = new Float32Array(rows);
+        let objects = 0;
+        batch.forEach((image, k) => {
+          x.set(standardised[image]!, k * cells * D);
+          const target = options.targets[image]!;
+          heat.set(target.heatmap, k * cells * C);
+          reg.set(target.regression, k * cells * 4);
+          mask.set(target.mask, k * cells);
+          objects += target.objects;
+        });
+        t++;
+        const inputs: Record<string, { data: Float32Array; dims: number[] }> = {
+          [n.features]: { data: x, dims: [rows, D] },
+          [n.heatmap]: { data: heat, dims: [rows, C] },
+          [n.regression]: { data: reg, dims: [rows, 4] },
+          [n.mask]: { data: mask, dims: [rows] },
+          [n.regressionWeight]: { data: lambda, dims: [4] },
+          [n.objects]: { data: Float32Array.of(Math.max(1, objects)), dims: [] },
+          [n.step]: { data: Float32Array.of(t), dims: [] },
+          [n.learningRate]: { data: Float32Array.of(lr), dims: [] },
+          [n.weightDecay]: { data: Float32Array.of(wd), dims: [] },
+        };
+        for (const name of DETECT_PARAMETERS) {
+          inputs[name] = { data: params[name]!, dims: dimsOf(name) };
+          inputs[n.moment1(name)] = { data: m[name]!, dims: dimsOf(name) };
+          inputs[n.moment2(name)] = { data: v[name]!, dims: dimsOf(name) };
+        }
+        const out = await session.run(inputs);
+        const next = (name: string) => out[name]!.data as Float32Array;
+        params = { W: next(n.next('W')), b: next(n.next('b')) };
+        m = { W: next(n.next(n.moment1('W'))), b: next(n.next(n.moment1('b'))) };
+        v = { W: next(n.next(n.moment2('W'))), b: next(n.next(n.moment2('b'))) };
+        total += (out[n.loss]!.data as Float32Array)[0]!;
+        steps++;
+      }
+      lastLoss = total / steps;
+      options.onEpoch?.(epoch, lastLoss);
+    }
+  } finally {
+    await session.release();
+  }
+  // Fold the standardisation: z = ((x − μ)/σ)·W + b = x·(W/σ) + (b − Σ_d μ_d W_d/σ_d).
+  const folded = new Float32Array(D * O);
+  const bias = Float32Array.from(params.b!);
+  for (let d = 0; d < D; d++) {
+    for (let o = 0; o < O; o++) {
+      const w = params.W![d * O + o]! / std[d]!;
+      folded[d * O + o] = w;
+      bias[o] = bias[o]! - mean[d]! * w;
+    }
+  }
+  return { head: { features: D, classes: C, W: folded, b: bias }, loss: lastLoss, provider };
+}
+
+/** A feature map [D, H, W] (channel-major, one image) as location-major rows [H·W, D]. */
+export function toLocationRows(map: Float32Array, dims: number, cells: number): Float32Array {
+  const out = new Float32Array(map.length);
+  for (let d = 0; d < dims; d++) for (let c = 0; c < cells; c++) out[c * dims + d] = map[d * cells + c]!;
+  return out;
+}
+
+export interface SpatialFeatures {
+  /** The backbone with the feature map as its only output, named as asked. */
+  model: OnnxModel;
+  /** Which pooled output's map it is. */
+  source: string;
+  /** The map's value name inside the backbone graph ([B, D, H, W], NCHW). */
+  value: string;
+}
+
+/**
+ * The un-pooled map behind a backbone's pooled feature output: the converter writes a pooled output
+ * as GlobalAveragePool → Flatten over an NCHW map, so the map is the pool's input. The first of
+ * `pooledOutputs` found is used; undefined when none is.
+ */
+export function spatialFeatureModel(base: OnnxModel, pooledOutputs: readonly string[], outputName: string): SpatialFeatures | undefined {
+  for (const source of pooledOutputs) {
+    const flatten = base.graph.nodes.find((node) => node.outputs.includes(source));
+    const pool = flatten && base.graph.nodes.find((node) => node.opType === 'GlobalAveragePool' && node.outputs.includes(flatten.inputs[0]!));
+    if (!pool) continue;
+    const value = pool.inputs[0]!;
+    const builder = new GraphBuilder('feature_map', { ...base.graph, outputs: [] });
+    builder.output(builder.value(value), 'float32', undefined, outputName);
+    return { model: pruneModel(buildModel(builder, { metadata: base.metadata })), source, value };
+  }
+  return undefined;
+}
+
+/** The model without the nodes, initializers and inputs that none of its outputs needs. */
+export function pruneModel(model: OnnxModel): OnnxModel {
+  const { graph } = model;
+  const needed = new Set(graph.outputs.map((output) => output.name));
+  const kept: typeof graph.nodes = [];
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const node = graph.nodes[i]!;
+    if (!node.outputs.some((output) => needed.has(output))) continue;
+    kept.push(node);
+    for (const input of node.inputs) if (input) needed.add(input);
+  }
+  kept.reverse();
+  return {
+    ...model,
+    graph: {
+      ...graph,
+      nodes: kept,
+      initializers: graph.initializers.filter((tensor) => needed.has(tensor.name)),
+      inputs: graph.inputs.filter((input) => needed.has(input.name)),
+      valueInfo: graph.valueInfo.filter((info) => needed.has(info.name)),
+    },
+  };
+}
+
+/**
+ * The model with its image input declared at another spatial size (NHWC [batch, height, width, 3] or
+ * NCHW [batch, 3, height, width]). Only sound for a fully convolutional graph whose padding does not
+ * depend on the size: the converted backbones write TF's 'same' padding as explicit pads, which are
+ * the same for every size whose feature maps stay even at each stride-2 step — multiples of 32.
+ */
+export function withInputSize(model: OnnxModel, inputName: string, layout: 'NHWC' | 'NCHW', width: number, height: number): OnnxModel {
+  if (width % 32 !== 0 || height % 32 !== 0) throw new RangeError(`the input size must be a multiple of 32, not ${width} × ${height}`);
+  return {
+    ...model,
+    graph: {
+      ...model.graph,
+      inputs: model.graph.inputs.map((input) => {
+        if (input.name !== inputName) return input;
+        const shape = input.shape ?? [];
+        return { ...input, shape: layout === 'NHWC' ? [shape[0] ?? 'batch', height, width, shape[3] ?? 3] : [shape[0] ?? 'batch', shape[1] ?? 3, height, width] };
+      }),
+    },
+  };
+}
