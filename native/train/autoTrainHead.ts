@@ -35,9 +35,10 @@ export const DEFAULT_SEARCH = {
 /**
  * Stage 2 runs at most as many epochs as stage 1's winner ran, and at most this many steps: a wider
  * head that needs much longer than the linear one to pay off is not worth its cost here (a step of
- * a 256-wide head on 1,792 features costs about five times a linear one's).
+ * a 256-wide head on 1,792 features costs about five times a linear one's). On the real feature sets
+ * measured, the hidden heads' best epochs came within 310 steps.
  */
-export const STAGE_TWO_STEPS = 600;
+export const STAGE_TWO_STEPS = 400;
 
 export const MIN_ROWS_TO_SEARCH = 20;
 export const MIN_PER_CLASS_TO_SEARCH = 4;

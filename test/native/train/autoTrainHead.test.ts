@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { loadavg } from 'node:os';
 import { describe, it } from 'node:test';
 import { autoTrainHead, DEFAULT_SEARCH, type TrainingProgress } from '../../../native/train';
 import { prepareData } from '../../../native/train/prepare';
@@ -137,12 +138,14 @@ describe('autoTrainHead', () => {
     const train = gaussianBlobs({ classes: 10, dims: 1792, perClass: 100, separation: 0.1, seed: 31 });
     const test = gaussianBlobs({ classes: 10, dims: 1792, perClass: 50, separation: 0.1, seed: 32 });
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const result = await autoTrainHead({ ...train, dims: 1792, kind: 'softmax', classes: 10, seed: 1, threads: 2 });
     const seconds = (performance.now() - started) / 1000;
+    const { user, system } = process.cpuUsage(cpu);
     const score = accuracy(argmaxRows(await result.model.predict(test.features, { threads: 2 }), 10), test.targets);
     const { searchMs, finalMs } = result.timings;
     t.diagnostic(
-      `autoTrainHead, 1000 × 1792, 10 classes, 2 threads: ${seconds.toFixed(2)} s (search ${(searchMs / 1000).toFixed(2)} s, final ${(finalMs / 1000).toFixed(2)} s); chose ${JSON.stringify(result.settings)}; test accuracy ${score.toFixed(3)}`,
+      `autoTrainHead, 1000 × 1792, 10 classes, 2 threads: ${seconds.toFixed(2)} s (search ${(searchMs / 1000).toFixed(2)} s, final ${(finalMs / 1000).toFixed(2)} s; CPU ${((user + system) / 1e6).toFixed(2)} s; load average ${loadavg()[0]?.toFixed(1)}); chose ${JSON.stringify(result.settings)}; test accuracy ${score.toFixed(3)}`,
     );
     for (const trial of result.trials) {
       const { hidden, learningRate, weightDecay } = trial.settings;
