@@ -12,6 +12,7 @@ import type { OutputOf } from '../../preload/contract';
 import type { CreateProjectVersionInput } from '../../preload/contract/schemas';
 import type { Context } from '../api/context';
 import { versionArn } from '../arn';
+import { ENTRY_CODES } from '../datasets/codes';
 import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
 import * as q from '../db/queries';
@@ -204,7 +205,18 @@ function snapshotOf(plan: TrainingPlan) {
 
 async function writeValidationResults(output: OutputLocation, plan: TrainingPlan): Promise<void> {
   await writeAtomically(join(output.folder, 'manifest_summary.json'), JSON.stringify(plan.summary, null, 2));
-  const lines = (all: Line[]) => all.map((line) => toJsonLine(line.entry.draft, { withErrors: true }));
+  // An image nobody labeled is ignored for training and says so (L6826), as the guide's example does.
+  const unannotated = (line: Line) =>
+    line.state === 'ignored' && !line.hasBoxes && !line.hasImageLabels && !line.entry.draft.errors.some((e) => e.code.startsWith('WARNING_'));
+  const lines = (all: Line[]) =>
+    all.map((line) =>
+      toJsonLine(
+        unannotated(line)
+          ? { ...line.entry.draft, errors: [...line.entry.draft.errors, { level: 'image', code: 'WARNING_UNANNOTATED_RECORD', message: ENTRY_CODES.WARNING_UNANNOTATED_RECORD }] }
+          : line.entry.draft,
+        { withErrors: true },
+      ),
+    );
   await writeJsonLines(join(output.folder, 'training_manifest_with_validation.json'), lines(plan.trainLines));
   await writeJsonLines(join(output.folder, 'testing_manifest_with_validation.json'), lines(plan.testLines));
 }
