@@ -125,6 +125,13 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
   const totalLines = drafts.length + dropped.length;
   if (totalLines > DATASET_LIMITS.maxManifestLines) throw new DatasetFileError('ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM');
 
+  // Checked before any image is read: a manifest with too many labels fails at once.
+  const incoming = new Set([...(input.labels ?? []), ...drafts.flatMap((d) => [...d.labels, ...d.boxes].map((a) => a.name))]);
+  const labelCount = new Set([...q.listLabelNames(ctx.db, dataset.id), ...incoming]).size;
+  if (labelCount > DATASET_LIMITS.maxLabels) {
+    throw new DatasetFileError('ERROR_MANIFEST_TOO_MANY_LABELS', `The dataset would have ${labelCount} labels; the limit is 250.`);
+  }
+
   job?.progress({ phase: 'reading images', done: 0, total: drafts.length });
   const facts = await probeAll(drafts, input.resolver, input.knownPaths, job);
   const invalidImages = facts.filter((f) => f.invalid).length;
@@ -139,12 +146,6 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
   job?.progress({ phase: 'saving', done: drafts.length, total: drafts.length });
   const nowMs = ctx.now();
   transaction(ctx.db, () => {
-    const existing = new Set(q.listLabelNames(ctx.db, dataset.id));
-    const incoming = new Set([...(input.labels ?? []), ...drafts.flatMap((d) => [...d.labels, ...d.boxes].map((a) => a.name))]);
-    const total = new Set([...existing, ...incoming]).size;
-    if (total > DATASET_LIMITS.maxLabels) {
-      throw new DatasetFileError('ERROR_MANIFEST_TOO_MANY_LABELS', `The dataset would have ${total} labels; the limit is 250.`);
-    }
     if (input.labels) q.ensureLabels(ctx.db, dataset.id, input.labels, nowMs);
     drafts.forEach((draft, i) => q.putEntry(ctx.db, dataset.id, draft, facts[i]!.image, nowMs));
   });

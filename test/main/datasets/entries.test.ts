@@ -217,3 +217,65 @@ describe('dataset entries', () => {
     assert.equal(description.DatasetStats.TotalEntries, 3);
   });
 });
+
+describe('manifest file limits', () => {
+  it('fails a manifest over 1 GB with ERROR_MANIFEST_SIZE_TOO_LARGE without reading it', async () => {
+    const { openSync, closeSync, ftruncateSync } = await import('node:fs');
+    const loupe = aLoupe();
+    try {
+      const folder = join(loupe.home, 'manifests');
+      (await import('node:fs')).mkdirSync(folder);
+      const file = join(folder, 'huge.manifest');
+      const fd = openSync(file, 'w');
+      ftruncateSync(fd, 1024 * 1024 * 1024 + 1); // sparse: no disk is used
+      closeSync(fd);
+      await loupe.ok('CreateBucketMapping', { Bucket: 'big', Folder: folder });
+      const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'huge' });
+      const { DatasetArn } = await loupe.ok('CreateDataset', {
+        ProjectArn,
+        DatasetType: 'TRAIN',
+        DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'big', Name: 'huge.manifest' } } },
+      });
+      for (const job of (await loupe.ok('ListJobs', { ResourceArn: DatasetArn })).Jobs) await waitForJob(loupe.ctx, job.JobId);
+      const { DatasetDescription } = await loupe.ok('DescribeDataset', { DatasetArn });
+      assert.equal(DatasetDescription.Status, 'CREATE_FAILED');
+      assert.equal(DatasetDescription.StatusMessage, 'The manifest file size exceeds the maximum supported size.');
+    } finally {
+      loupe.dispose();
+    }
+  });
+
+  it('fails a manifest of too many lines, an empty one and one of too many labels, with the guide’s messages', async () => {
+    const loupe = aLoupe();
+    try {
+      const folder = join(loupe.home, 'manifests');
+      (await import('node:fs')).mkdirSync(folder);
+      writeFileSync(join(folder, 'rows.manifest'), Array.from({ length: 250_001 }, (_, i) => `{"source-ref":"s3://rows/${i}.jpg"}`).join('\n'));
+      writeFileSync(join(folder, 'empty.manifest'), '\n\n');
+      writeFileSync(
+        join(folder, 'labels.manifest'),
+        Array.from({ length: 251 }, (_, i) => JSON.stringify(classification(`s3://rows/${i}.jpg`, `label-${i}`))).join('\n'),
+      );
+      await loupe.ok('CreateBucketMapping', { Bucket: 'rows', Folder: folder });
+      for (const [name, expected] of [
+        ['rows.manifest', 'The manifest file has too many rows.'],
+        ['empty.manifest', 'The manifest file is empty.'],
+        ['labels.manifest', 'The manifest file has too many labels. The dataset would have 251 labels; the limit is 250.'],
+      ] as const) {
+        const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: name.replace('.', '-') });
+        const { DatasetArn } = await loupe.ok('CreateDataset', {
+          ProjectArn,
+          DatasetType: 'TRAIN',
+          DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'rows', Name: name } } },
+        });
+        for (const job of (await loupe.ok('ListJobs', { ResourceArn: DatasetArn })).Jobs) await waitForJob(loupe.ctx, job.JobId);
+        const { DatasetDescription } = await loupe.ok('DescribeDataset', { DatasetArn });
+        assert.equal(DatasetDescription.Status, 'CREATE_FAILED');
+        assert.equal(DatasetDescription.StatusMessage, expected);
+        assert.equal(DatasetDescription.DatasetStats.TotalEntries, 0);
+      }
+    } finally {
+      loupe.dispose();
+    }
+  });
+});
