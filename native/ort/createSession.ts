@@ -4,7 +4,9 @@
  * without the CUDA libraries fails with "Failed to load shared library"), so each rung is tried on
  * its own and the first that loads the model wins.
  */
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { env, InferenceSession } from 'onnxruntime-node';
 import { messageOf, OrtError } from './errors';
 import { OrtSession, type Provider } from './session';
@@ -39,9 +41,22 @@ export function defaultProviders(platform: NodeJS.Platform = process.platform): 
     case 'darwin':
       return ['coreml', 'cpu'];
     case 'linux':
-      return ['cuda', 'cpu'];
+      // CUDA only where its provider library was installed (onnxruntime-node's optional CUDA
+      // download); otherwise ONNX Runtime prints a load error for every model it opens.
+      return hasCudaProvider() ? ['cuda', 'cpu'] : ['cpu'];
     default:
       return ['cpu'];
+  }
+}
+
+function hasCudaProvider(): boolean {
+  try {
+    const binding = createRequire(import.meta.url).resolve('onnxruntime-node');
+    const bin = join(dirname(binding), '..', 'bin', 'napi-v6', 'linux', process.arch);
+    return existsSync(join(bin, 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    // Resolution can fail inside a bundle; then the ladder simply tries CUDA and falls back.
+    return true;
   }
 }
 
