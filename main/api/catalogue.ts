@@ -42,6 +42,7 @@ import {
   stopProjectVersion,
 } from '../models';
 import { copyProjectVersion } from '../models/copy';
+import { exportModelPackage, importModelPackage } from '../models/package';
 import { describeEvaluation } from '../evaluation/describe';
 import { createProjectVersion } from '../training';
 import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
@@ -85,6 +86,8 @@ export const handlers: Handlers = {
   StopProjectVersion: stopProjectVersion,
   DeleteProjectVersion: deleteProjectVersion,
   DetectCustomLabels: detectCustomLabels,
+  ExportModelPackage: exportModelPackage,
+  ImportModelPackage: importModelPackage,
   DescribeEvaluation: describeEvaluation,
   CopyProjectVersion: copyProjectVersion,
   PutProjectPolicy: putProjectPolicy,

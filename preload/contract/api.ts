@@ -323,6 +323,8 @@ export const operations = {
   DetectCustomLabels: rekognition<typeof s.DetectCustomLabelsInput, { CustomLabels: CustomLabel[] }>(
     s.DetectCustomLabelsInput,
   ),
+  ExportModelPackage: loupe<typeof s.ExportModelPackageInput, { Folder: string }>(s.ExportModelPackageInput),
+  ImportModelPackage: loupe<typeof s.ImportModelPackageInput, { ProjectVersionArn: string }>(s.ImportModelPackageInput),
   DescribeEvaluation: loupe<typeof s.DescribeEvaluationInput, EvaluationDescription>(s.DescribeEvaluationInput),
   CopyProjectVersion: rekognition<typeof s.CopyProjectVersionInput, { ProjectVersionArn: string }>(
     s.CopyProjectVersionInput,

@@ -20,6 +20,8 @@ export const OPERATION_NAMES = [
   'StopProjectVersion',
   'DeleteProjectVersion',
   'DetectCustomLabels',
+  'ExportModelPackage',
+  'ImportModelPackage',
   'DescribeEvaluation',
   'CopyProjectVersion',
   'PutProjectPolicy',

@@ -206,6 +206,17 @@ export const DetectCustomLabelsInput = z.object({
   MaxResults: z.number().int().min(0, 'Member must have value greater than or equal to 0').optional(),
 });
 
+/** App operations: a model package (model file, signature, evaluation) to carry to another machine. */
+export const ExportModelPackageInput = z.object({
+  ProjectVersionArn,
+  Folder: z.string().min(1, 'Member must not be empty').max(4096),
+});
+export const ImportModelPackageInput = z.object({
+  ProjectArn,
+  Folder: z.string().min(1, 'Member must not be empty').max(4096),
+  VersionName: ResourceName,
+});
+
 /** App operation: everything the Evaluate tab shows, from the version's result files. */
 export const DescribeEvaluationInput = z.object({ ProjectVersionArn });
 
@@ -362,6 +373,8 @@ export type StartProjectVersionInput = z.infer<typeof StartProjectVersionInput>;
 export type StopProjectVersionInput = z.infer<typeof StopProjectVersionInput>;
 export type DeleteProjectVersionInput = z.infer<typeof DeleteProjectVersionInput>;
 export type DetectCustomLabelsInput = z.infer<typeof DetectCustomLabelsInput>;
+export type ExportModelPackageInput = z.infer<typeof ExportModelPackageInput>;
+export type ImportModelPackageInput = z.infer<typeof ImportModelPackageInput>;
 export type DescribeEvaluationInput = z.infer<typeof DescribeEvaluationInput>;
 export type CopyProjectVersionInput = z.infer<typeof CopyProjectVersionInput>;
 export type PutProjectPolicyInput = z.infer<typeof PutProjectPolicyInput>;

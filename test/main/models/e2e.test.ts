@@ -104,4 +104,58 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
     const stopped = await client.send(new StopProjectVersionCommand({ ProjectVersionArn: versionArn }));
     assert.equal(stopped.Status, 'STOPPING');
   });
+
+  it('copies the version within Loupe unless a project policy denies it, and carries it to another machine as a package', async () => {
+    const { ProjectArn: destination } = await ok('CreateProject', { ProjectName: 'patterns-prod' });
+    await ok('PutProjectPolicy', {
+      ProjectArn: projectArn,
+      PolicyName: 'no-copies',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'rekognition:CopyProjectVersion', Resource: `${projectArn.replace(/\/\d+$/, '')}/version/*` }],
+      }),
+    });
+    const denied = await harness.loupe.invoke('CopyProjectVersion', {
+      SourceProjectArn: projectArn,
+      SourceProjectVersionArn: versionArn,
+      DestinationProjectArn: destination,
+      VersionName: 'copied',
+    });
+    assert.equal(denied.ok ? '' : denied.error.code, 'AccessDeniedException');
+    await ok('DeleteProjectPolicy', { ProjectArn: projectArn, PolicyName: 'no-copies' });
+    const copied = await ok('CopyProjectVersion', {
+      SourceProjectArn: projectArn,
+      SourceProjectVersionArn: versionArn,
+      DestinationProjectArn: destination,
+      VersionName: 'copied',
+    });
+    const [job] = (await ok('ListJobs', { ResourceArn: copied.ProjectVersionArn })).Jobs;
+    await waitForJob(harness.loupe.ctx, job.JobId);
+    const [copy] = (await ok('DescribeProjectVersions', { ProjectArn: destination })).ProjectVersionDescriptions;
+    assert.equal(copy.Status, 'COPYING_COMPLETED');
+    assert.equal(copy.SourceProjectVersionArn, versionArn);
+
+    // Export a package and import it into a Loupe on another home (a kiosk), then analyse there.
+    const { Folder } = await ok('ExportModelPackage', { ProjectVersionArn: versionArn, Folder: tempDir() });
+    const { aLoupe } = await import('../../support/loupe');
+    const kiosk = aLoupe();
+    try {
+      const { ProjectArn } = await kiosk.ok('CreateProject', { ProjectName: 'line-3' });
+      const { ProjectVersionArn } = await kiosk.ok('ImportModelPackage', { ProjectArn, Folder, VersionName: 'from-workstation' });
+      const [imported] = (await kiosk.ok('ListJobs', { ResourceArn: ProjectVersionArn })).Jobs;
+      await waitForJob(kiosk.ctx, imported!.JobId);
+      const [described] = (await kiosk.ok('DescribeProjectVersions', { ProjectArn })).ProjectVersionDescriptions;
+      assert.equal(described!.Status, 'COPYING_COMPLETED');
+      assert.ok(described!.EvaluationResult!.F1Score >= 0.9);
+      await kiosk.ok('StartProjectVersion', { ProjectVersionArn, MinInferenceUnits: 1 });
+      for (let i = 0; i < 100 && (await kiosk.ok('DescribeProjectVersions', { ProjectArn })).ProjectVersionDescriptions[0]!.Status !== 'RUNNING'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const image = readFileSync(await classImage(join(tempDir(), 'kiosk.jpg'), 'blobs', 4242));
+      const { CustomLabels } = await kiosk.ok('DetectCustomLabels', { ProjectVersionArn, Image: { Bytes: image.toString('base64') } });
+      assert.equal(CustomLabels[0]?.Name, 'blobs');
+    } finally {
+      kiosk.dispose();
+    }
+  });
 });

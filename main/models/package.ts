@@ -1,0 +1,158 @@
+/**
+ * Model packages: a trained version's model file, signature and evaluation in one folder, so a
+ * model trained on a workstation runs on a kiosk. ExportModelPackage writes
+ * `<Folder>/<project>.<version>/` (with `loupe-model.json` describing it); ImportModelPackage
+ * checks a package and adds it to a project as a new version (COPYING_IN_PROGRESS →
+ * COPYING_COMPLETED | COPYING_FAILED), exactly the weights that were evaluated, no datasets.
+ */
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { OutputOf } from '../../preload/contract';
+import type { ExportModelPackageInput, ImportModelPackageInput } from '../../preload/contract/schemas';
+import type { Context } from '../api/context';
+import { versionArn } from '../arn';
+import { transaction } from '../db';
+import * as q from '../db/queries';
+import { ServiceError } from '../errors';
+import { startJob } from '../jobs';
+import { requireProject } from '../projects';
+import { DEFAULT_OUTPUT_BUCKET, outputLocation } from '../training/output';
+import { requireVersion } from './index';
+
+const PACKAGE_FILE = 'loupe-model.json';
+
+const PackageManifest = z.object({
+  format: z.literal(1),
+  model: z.string().regex(/^[^/\\]+\.onnx$/),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sourceProjectVersionArn: z.string(),
+  f1Score: z.number().nullable(),
+  executionProvider: z.string().nullable(),
+  files: z.array(z.string().regex(/^[^/\\]+$/)),
+  evaluationSummary: z.string().nullable(),
+  manifestSummary: z.unknown().optional(),
+  snapshot: z.unknown().optional(),
+  trainingSeconds: z.number().nullable(),
+});
+type PackageManifest = z.infer<typeof PackageManifest>;
+
+const TRAINED = new Set(['TRAINING_COMPLETED', 'STOPPED', 'RUNNING', 'STARTING', 'STOPPING', 'FAILED', 'COPYING_COMPLETED']);
+
+function absolute(path: string): string {
+  if (!isAbsolute(path)) throw new ServiceError('InvalidParameterException', `Folder must be an absolute path: ${path}`);
+  return resolve(path);
+}
+
+async function sha256Of(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
+}
+
+export async function exportModelPackage(ctx: Context, input: ExportModelPackageInput): Promise<OutputOf<'ExportModelPackage'>> {
+  const version = requireVersion(ctx, input.ProjectVersionArn);
+  if (!TRAINED.has(version.status) || !version.modelPath) {
+    throw new ServiceError('InvalidParameterException', `The model is ${version.status}; only a trained model can be exported.`);
+  }
+  const project = q.findProjectById(ctx.db, version.projectId)!;
+  const from = outputLocation(ctx, version, project.name).folder;
+  const folder = join(absolute(input.Folder), `${project.name}.${version.name}`);
+  await mkdir(folder, { recursive: true });
+  const files = (await readdir(from)).filter((file) => !file.includes('.tmp-'));
+  for (const file of files) await copyFile(join(from, file), join(folder, file));
+  const evaluation = q.findEvaluation(ctx.db, version.id);
+  const manifest: PackageManifest = {
+    format: 1,
+    model: basename(version.modelPath),
+    sha256: await sha256Of(version.modelPath),
+    sourceProjectVersionArn: version.arn,
+    f1Score: evaluation?.f1Score ?? null,
+    executionProvider: version.executionProvider,
+    files,
+    evaluationSummary: evaluation?.summaryPath ? basename(evaluation.summaryPath) : null,
+    ...(version.manifestSummaryJson ? { manifestSummary: JSON.parse(version.manifestSummaryJson) as unknown } : {}),
+    ...(version.snapshotJson ? { snapshot: JSON.parse(version.snapshotJson) as unknown } : {}),
+    trainingSeconds: version.billableTrainingMs === null ? null : version.billableTrainingMs / 1000,
+  };
+  await writeFile(join(folder, PACKAGE_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { Folder: folder };
+}
+
+export async function importModelPackage(ctx: Context, input: ImportModelPackageInput): Promise<OutputOf<'ImportModelPackage'>> {
+  const folder = absolute(input.Folder);
+  let manifest: PackageManifest;
+  try {
+    manifest = PackageManifest.parse(JSON.parse(await readFile(join(folder, PACKAGE_FILE), 'utf8')));
+  } catch (error) {
+    throw new ServiceError('InvalidParameterException', `${folder} is not a Loupe model package (${PACKAGE_FILE}: ${(error as Error).message}).`);
+  }
+  const modelFile = join(folder, manifest.model);
+  if (!(await stat(modelFile).catch(() => undefined))?.isFile() || (await sha256Of(modelFile)) !== manifest.sha256) {
+    throw new ServiceError('InvalidParameterException', `The package's ${manifest.model} is missing or does not match its SHA-256.`);
+  }
+  const createdMs = ctx.now();
+  const { project, version } = transaction(ctx.db, () => {
+    const project = requireProject(ctx, input.ProjectArn);
+    if (q.findVersionByName(ctx.db, project.id, input.VersionName)) {
+      throw new ServiceError('ResourceInUseException', `The project ${project.name} already has a version named ${input.VersionName}.`);
+    }
+    const arn = versionArn(project.arn, input.VersionName, createdMs);
+    q.insertVersion(ctx.db, {
+      projectId: project.id,
+      name: input.VersionName,
+      arn,
+      createdMs,
+      status: 'COPYING_IN_PROGRESS',
+      statusMessage: 'The model is being imported.',
+      outputBucket: DEFAULT_OUTPUT_BUCKET,
+      outputPrefix: '',
+      sourceVersionArn: manifest.sourceProjectVersionArn,
+    });
+    return { project, version: q.findVersionByArn(ctx.db, arn)! };
+  });
+  const changed = () => ctx.events.resourcesChanged(version.arn, project.arn);
+  changed();
+  startJob(
+    ctx,
+    {
+      kind: 'ImportModelPackage',
+      resourceArn: version.arn,
+      onFailure: (error) => {
+        q.updateVersion(ctx.db, version.id, { status: 'COPYING_FAILED', statusMessage: error instanceof Error ? error.message : String(error) });
+        changed();
+      },
+    },
+    async () => {
+      const to = outputLocation(ctx, version, project.name).folder;
+      await mkdir(to, { recursive: true });
+      for (const file of manifest.files) await copyFile(join(folder, file), join(to, file));
+      const summaryPath = manifest.evaluationSummary ? join(to, manifest.evaluationSummary) : null;
+      const summaryJson = summaryPath ? await readFile(summaryPath, 'utf8').catch(() => null) : null;
+      const now = ctx.now();
+      transaction(ctx.db, () => {
+        if (summaryJson !== null) {
+          q.putEvaluation(ctx.db, {
+            versionId: version.id,
+            f1Score: manifest.f1Score,
+            summaryPath,
+            manifestPath: manifest.files.includes('testing_manifest_snapshot.json') ? join(to, 'testing_manifest_snapshot.json') : null,
+            summaryJson,
+            createdMs: now,
+          });
+        }
+        q.updateVersion(ctx.db, version.id, {
+          status: 'COPYING_COMPLETED',
+          statusMessage: 'The model was imported.',
+          modelPath: join(to, manifest.model),
+          executionProvider: manifest.executionProvider,
+          ...(manifest.manifestSummary ? { manifestSummaryJson: JSON.stringify(manifest.manifestSummary) } : {}),
+          ...(manifest.snapshot ? { snapshotJson: JSON.stringify(manifest.snapshot) } : {}),
+          ...(manifest.trainingSeconds === null ? {} : { billableTrainingMs: Math.round(manifest.trainingSeconds * 1000) }),
+          trainingEndMs: now,
+        });
+      });
+      changed();
+    },
+  );
+  return { ProjectVersionArn: version.arn };
+}
