@@ -45,6 +45,7 @@ import { copyProjectVersion } from '../models/copy';
 import { exportModelPackage, importModelPackage } from '../models/package';
 import { describeEvaluation } from '../evaluation/describe';
 import { createProjectVersion } from '../training';
+import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
 import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
 import type { Context } from './context';
 
@@ -86,6 +87,9 @@ export const handlers: Handlers = {
   StopProjectVersion: stopProjectVersion,
   DeleteProjectVersion: deleteProjectVersion,
   DetectCustomLabels: detectCustomLabels,
+  ListBackbones: listBackbones,
+  RegisterBackbone: registerBackbone,
+  SetDefaultBackbone: setDefaultBackbone,
   ExportModelPackage: exportModelPackage,
   ImportModelPackage: importModelPackage,
   DescribeEvaluation: describeEvaluation,

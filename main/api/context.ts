@@ -19,4 +19,6 @@ export interface Context {
   endpoint?: string;
   /** Training and analysis; absent where no compute engine is wired in. */
   engine?: Engine;
+  /** Where the built-in backbones are (dist/models). */
+  modelsDir: string;
 }

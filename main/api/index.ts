@@ -66,6 +66,7 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
   const paths = homePaths(home);
   configureLogFile(paths.log);
   const credentials = loadOrCreateCredentials(home);
+  const modelsDir = options.modelsDir ?? defaultModelsDir();
   const db = openDatabase(paths.database);
   const ctx: Context = {
     db,
@@ -74,7 +75,8 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
     credentials,
     events: new EventBus(),
     now: options.now ?? Date.now,
-    engine: options.engine ?? createOnnxEngine({ modelsDir: options.modelsDir ?? defaultModelsDir() }),
+    engine: options.engine ?? createOnnxEngine({ modelsDir, registeredDir: join(home, 'backbones') }),
+    modelsDir,
     // The Electron bundle is CommonJS, where import.meta is empty: it passes its version in.
     versions: { loupe: options.versions?.loupe ?? loupeVersion(), node: process.versions.node, ...options.versions },
   };

@@ -15,6 +15,8 @@ export interface TrainOptions {
   outputDir: string;
   /** Features and other per-image caches, shared between versions. */
   cacheDir: string;
+  /** The backbone to train on (the registry's default when absent). */
+  backboneId?: string;
   job: JobHandle;
 }
 

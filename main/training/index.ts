@@ -22,6 +22,7 @@ import { homePaths } from '../home';
 import { startJob, type JobHandle } from '../jobs';
 import { createLogger } from '../log';
 import { requireProject } from '../projects';
+import { defaultBackboneId } from './backbones';
 import { DEFAULT_OUTPUT_BUCKET, outputLocation, type OutputLocation } from './output';
 import { firstError, planTraining, type Line, type TrainingPlan } from './validation';
 
@@ -154,6 +155,7 @@ async function runTraining(
     test: plan.test,
     outputDir: output.folder,
     cacheDir: homePaths(ctx.home).cache,
+    backboneId: defaultBackboneId(ctx),
     job,
   });
   job.throwIfCancelled();

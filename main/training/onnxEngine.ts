@@ -28,7 +28,8 @@ const METADATA_KEY = 'loupe';
 export interface OnnxEngineOptions {
   /** Where the built backbones are (dist/models). */
   modelsDir: string;
-  backboneId?: string;
+  /** Where registered backbones are (`<home>/backbones`). */
+  registeredDir?: string;
   threads?: number;
 }
 
@@ -44,11 +45,12 @@ interface ModelMetadata {
 }
 
 export function createOnnxEngine(options: OnnxEngineOptions): Engine {
-  const backboneId = options.backboneId ?? DEFAULT_BACKBONE_ID;
   const threads = options.threads;
 
-  const backbone = async () => {
-    const built = await readBuiltBackbone(options.modelsDir, backboneId);
+  const backbone = async (backboneId: string) => {
+    const built =
+      (await readBuiltBackbone(options.modelsDir, backboneId)) ??
+      (options.registeredDir ? await readBuiltBackbone(options.registeredDir, backboneId) : undefined);
     if (!built) {
       throw new ServiceError(
         'InternalServerError',
@@ -60,11 +62,12 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
 
   return {
     async train(train: TrainOptions): Promise<TrainedModel> {
+      const backboneId = train.backboneId ?? DEFAULT_BACKBONE_ID;
       if (train.useCase === 'OBJECT_LOCALIZATION') {
-        const built = await backbone();
+        const built = await backbone(backboneId);
         return trainDetector(train, { id: backboneId, spec: built.spec, modelPath: built.modelPath }, threads ? { threads } : {});
       }
-      const { spec, modelPath: backbonePath } = await backbone();
+      const { spec, modelPath: backbonePath } = await backbone(backboneId);
       const { session, provider } = await createSession(backbonePath, { ...(threads ? { threads } : {}), name: backboneId });
       const featureNames = spec.outputs.map((o) => o.name);
       const dims = spec.outputs.reduce((sum, o) => sum + o.size, 0);

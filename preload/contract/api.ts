@@ -144,6 +144,19 @@ export interface EvaluationDescription {
   TrainingLabels: number;
 }
 
+export interface Backbone {
+  Id: string;
+  Title: string;
+  Licence: string;
+  /** BUILT_IN: built at install from npm-shipped weights; REGISTERED: a file a user added. */
+  Source: 'BUILT_IN' | 'REGISTERED';
+  InputWidth: number;
+  InputHeight: number;
+  Outputs: { Name: string; Size: number; Role: 'final' | 'middle' }[];
+  /** Training uses the default backbone. */
+  Default: boolean;
+}
+
 export interface ProjectPolicy {
   ProjectArn: string;
   PolicyName: string;
@@ -323,6 +336,9 @@ export const operations = {
   DetectCustomLabels: rekognition<typeof s.DetectCustomLabelsInput, { CustomLabels: CustomLabel[] }>(
     s.DetectCustomLabelsInput,
   ),
+  ListBackbones: loupe<typeof s.EmptyInput, { Backbones: Backbone[] }>(s.EmptyInput),
+  RegisterBackbone: loupe<typeof s.RegisterBackboneInput, { Backbone: Backbone }>(s.RegisterBackboneInput),
+  SetDefaultBackbone: loupe<typeof s.SetDefaultBackboneInput, Empty>(s.SetDefaultBackboneInput),
   ExportModelPackage: loupe<typeof s.ExportModelPackageInput, { Folder: string }>(s.ExportModelPackageInput),
   ImportModelPackage: loupe<typeof s.ImportModelPackageInput, { ProjectVersionArn: string }>(s.ImportModelPackageInput),
   DescribeEvaluation: loupe<typeof s.DescribeEvaluationInput, EvaluationDescription>(s.DescribeEvaluationInput),

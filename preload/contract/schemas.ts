@@ -206,6 +206,15 @@ export const DetectCustomLabelsInput = z.object({
   MaxResults: z.number().int().min(0, 'Member must have value greater than or equal to 0').optional(),
 });
 
+/** App operations: the backbone registry. */
+export const RegisterBackboneInput = z.object({
+  /** The ONNX file (absolute path); it is copied into the Loupe home. */
+  ModelFile: z.string().min(1).max(4096),
+  /** Its spec (id, title, fileName, input, outputs, licence, source) as native/models describes it. */
+  Spec: z.record(z.string(), z.unknown()),
+});
+export const SetDefaultBackboneInput = z.object({ Id: z.string().min(1).max(100) });
+
 /** App operations: a model package (model file, signature, evaluation) to carry to another machine. */
 export const ExportModelPackageInput = z.object({
   ProjectVersionArn,
@@ -373,6 +382,8 @@ export type StartProjectVersionInput = z.infer<typeof StartProjectVersionInput>;
 export type StopProjectVersionInput = z.infer<typeof StopProjectVersionInput>;
 export type DeleteProjectVersionInput = z.infer<typeof DeleteProjectVersionInput>;
 export type DetectCustomLabelsInput = z.infer<typeof DetectCustomLabelsInput>;
+export type RegisterBackboneInput = z.infer<typeof RegisterBackboneInput>;
+export type SetDefaultBackboneInput = z.infer<typeof SetDefaultBackboneInput>;
 export type ExportModelPackageInput = z.infer<typeof ExportModelPackageInput>;
 export type ImportModelPackageInput = z.infer<typeof ImportModelPackageInput>;
 export type DescribeEvaluationInput = z.infer<typeof DescribeEvaluationInput>;

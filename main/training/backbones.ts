@@ -1,0 +1,112 @@
+/**
+ * The backbone registry as the app sees it: the built-in backbones (built at install into
+ * dist/models) and the ones a user registered (an ONNX file and its spec, copied into
+ * `<home>/backbones` after native/models checks that the file fits the spec). The default one —
+ * a setting — is what training uses; a better backbone drops in here.
+ */
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import {
+  DEFAULT_BACKBONE_ID,
+  DEFAULT_BACKBONES,
+  ModelSpecError,
+  parseModelSpec,
+  readBuiltBackbone,
+  sidecarJson,
+  validateBackbone,
+  type BuiltBackbone,
+} from '../../native/models';
+import { createSession } from '../../native/ort';
+import type { Backbone, OutputOf } from '../../preload/contract';
+import type { RegisterBackboneInput, SetDefaultBackboneInput } from '../../preload/contract/schemas';
+import type { Context } from '../api/context';
+import * as q from '../db/queries';
+import { ServiceError } from '../errors';
+
+const SETTING = 'backbone';
+
+export function registeredBackboneDir(ctx: Context): string {
+  return join(ctx.home, 'backbones');
+}
+
+export function defaultBackboneId(ctx: Context): string {
+  const chosen = q.readSetting(ctx.db, SETTING);
+  return typeof chosen === 'string' ? chosen : DEFAULT_BACKBONE_ID;
+}
+
+/** A backbone by id, from the built-in folder or the registered ones. */
+export async function findBackbone(modelsDir: string, home: string, id: string): Promise<BuiltBackbone | undefined> {
+  return (await readBuiltBackbone(modelsDir, id)) ?? (await readBuiltBackbone(join(home, 'backbones'), id));
+}
+
+function toBackbone(built: BuiltBackbone, source: Backbone['Source'], defaultId: string): Backbone {
+  const { spec } = built;
+  return {
+    Id: spec.id,
+    Title: spec.title,
+    Licence: spec.licence,
+    Source: source,
+    InputWidth: spec.input.width,
+    InputHeight: spec.input.height,
+    Outputs: spec.outputs.map((o) => ({ Name: o.name, Size: o.size, Role: o.role })),
+    Default: spec.id === defaultId,
+  };
+}
+
+export async function listBackbones(ctx: Context): Promise<OutputOf<'ListBackbones'>> {
+  const { modelsDir } = ctx;
+  const defaultId = defaultBackboneId(ctx);
+  const builtIn = (await Promise.all(DEFAULT_BACKBONES.map((spec) => readBuiltBackbone(modelsDir, spec.id)))).filter(
+    (b): b is BuiltBackbone => b !== undefined,
+  );
+  const folder = registeredBackboneDir(ctx);
+  const ids = (await readdir(folder).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+  const registered = (await Promise.all(ids.map((id) => readBuiltBackbone(folder, id).catch(() => undefined)))).filter(
+    (b): b is BuiltBackbone => b !== undefined,
+  );
+  return {
+    Backbones: [...builtIn.map((b) => toBackbone(b, 'BUILT_IN', defaultId)), ...registered.map((b) => toBackbone(b, 'REGISTERED', defaultId))],
+  };
+}
+
+export async function registerBackbone(ctx: Context, input: RegisterBackboneInput): Promise<OutputOf<'RegisterBackbone'>> {
+  if (!isAbsolute(input.ModelFile)) throw new ServiceError('InvalidParameterException', `ModelFile must be an absolute path: ${input.ModelFile}`);
+  let spec;
+  try {
+    spec = parseModelSpec({ ...input.Spec, source: { kind: 'file', originalName: input.ModelFile.split(/[\\/]/).pop() } });
+  } catch (error) {
+    if (error instanceof ModelSpecError) throw new ServiceError('InvalidParameterException', `The spec is not valid: ${error.problems.join('; ')}.`);
+    throw error;
+  }
+  if (DEFAULT_BACKBONES.some((builtIn) => builtIn.id === spec.id)) {
+    throw new ServiceError('ResourceAlreadyExistsException', `${spec.id} is a built-in backbone; give yours another id.`);
+  }
+  const bytes = await readFile(input.ModelFile).catch(() => {
+    throw new ServiceError('InvalidParameterException', `${input.ModelFile} cannot be read.`);
+  });
+  const check = await validateBackbone(bytes, spec);
+  if (!check.ok) throw new ServiceError('InvalidParameterException', `The model does not fit its spec: ${check.problems.join('; ')}.`);
+  // Its inputs and outputs fit; ONNX Runtime must also accept the graph itself.
+  try {
+    const { session } = await createSession(bytes, { providers: ['cpu'], name: spec.id });
+    await session.release();
+  } catch (error) {
+    throw new ServiceError('InvalidParameterException', `ONNX Runtime cannot load the model: ${(error as Error).message}`);
+  }
+  const folder = registeredBackboneDir(ctx);
+  await mkdir(folder, { recursive: true });
+  const fileName = `${spec.id}.onnx`;
+  await copyFile(input.ModelFile, join(folder, fileName));
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await writeFile(join(folder, `${spec.id}.json`), sidecarJson({ ...spec, fileName }, sha256, 0));
+  return { Backbone: toBackbone({ spec: { ...spec, fileName }, sha256, converterVersion: 0, modelPath: join(folder, fileName) }, 'REGISTERED', defaultBackboneId(ctx)) };
+}
+
+export async function setDefaultBackbone(ctx: Context, input: SetDefaultBackboneInput): Promise<OutputOf<'SetDefaultBackbone'>> {
+  if (!(await findBackbone(ctx.modelsDir, ctx.home, input.Id))) {
+    throw new ServiceError('ResourceNotFoundException', `No backbone ${input.Id} is built or registered.`);
+  }
+  q.writeSetting(ctx.db, SETTING, input.Id);
+  return {};
+}
