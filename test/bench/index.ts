@@ -5,10 +5,12 @@
  */
 import { benchApi } from './api';
 import { benchImport } from './import';
+import { benchTraining } from './training';
 
 const benches: Record<string, () => Promise<Record<string, string | number>[]>> = {
   api: benchApi,
   import: benchImport,
+  training: benchTraining,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,241 @@
+/**
+ * Training and analysis on a 1,000-image classification project of generated photos-like images
+ * (warm blobs and cool stripes, 256×256 JPEGs; 800 in TRAIN, 200 in TEST), on a fresh home:
+ * - import plus CreateProjectVersion with a cold feature cache (target < 60 s on a 2-core machine);
+ * - a second version after importing 50 more TRAIN images, the cache warm (target < 10 s);
+ * - DetectCustomLabels in-process (base64, probe, decode, preprocess, run) against raw ONNX Runtime
+ *   running the version's own model.onnx on tensors prepared beforehand from the same images, with
+ *   the session settings of an inference unit (target ≥ 0.85× the raw throughput);
+ * - DetectCustomLabels over HTTP with the AWS SDK against the same call in-process (p50 and p95
+ *   ≤ 1.15×);
+ * - the peak resident memory of the process in each stage.
+ * Compared paths run in alternating blocks, so other work on the machine weighs on both alike;
+ * `load 1m` is the machine's one-minute load average when a row was measured.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { DetectCustomLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import * as q from '../../main/db/queries';
+import { startServer } from '../../main/server';
+import { describeModel } from '../../native/onnx';
+import { createSession, type OrtSession, type TensorInput } from '../../native/ort';
+import { decodeRgb } from '../../native/preprocess';
+import { toModelBatch, type ModelSpec } from '../../native/models';
+import { classImage } from '../support/classes';
+import { tempDir } from '../support/loupe';
+import { createDataset, createProject, importFolder, timedLoupe, trainVersion, type TimedLoupe, type TrainedVersion } from '../eval/train';
+import { percentile, withPeakRss } from './index';
+
+const SIZE = 256;
+const KINDS = ['blobs', 'stripes'] as const;
+const PROBES = 32;
+const WARMUP = 10;
+const CALLS = Number(process.env.LOUPE_BENCH_CALLS ?? 200);
+
+type Row = Record<string, string | number>;
+
+/** `<root>/<kind>/<seed>.jpg`, `count` per class, seeds from `firstSeed`. */
+async function generate(root: string, count: number, firstSeed: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    for (const kind of KINDS) await classImage(join(root, kind, `${firstSeed + i}.jpg`), kind, firstSeed + i, SIZE);
+  }
+}
+
+async function waitForStatus(loupe: TimedLoupe, projectArn: string, versionName: string, wanted: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { ProjectVersionDescriptions } = await loupe.ok('DescribeProjectVersions', { ProjectArn: projectArn, VersionNames: [versionName] });
+    const status = ProjectVersionDescriptions[0]?.Status;
+    if (status === wanted) return;
+    if (status === 'FAILED' || Date.now() > deadline) throw new Error(`${versionName} is ${status}, not ${wanted}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+type Call = (i: number, caller: number) => Promise<unknown>;
+
+interface Measured {
+  perSecond: number;
+  /** Per-call milliseconds. */
+  latencies: number[];
+}
+
+/**
+ * `a` and `b` in alternating blocks (`calls` each in all, `inFlight` callers at once), so that
+ * whatever else the machine is doing weighs on both alike: throughput and per-call latencies.
+ */
+async function alternate(a: Call, b: Call, calls: number, inFlight = 1, blocks = 4): Promise<[Measured, Measured]> {
+  const totals = [
+    { ms: 0, latencies: [] as number[] },
+    { ms: 0, latencies: [] as number[] },
+  ];
+  for (const call of [a, b]) for (let i = 0; i < WARMUP; i++) await call(i, i % inFlight);
+  for (let block = 0; block < blocks; block++) {
+    for (const [which, call] of [a, b].entries()) {
+      const count = Math.round(calls / blocks);
+      let next = 0;
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: inFlight }, async (_, caller) => {
+          while (next < count) {
+            const i = next++;
+            const t = performance.now();
+            await call(block * count + i, caller);
+            totals[which]!.latencies.push(performance.now() - t);
+          }
+        }),
+      );
+      totals[which]!.ms += performance.now() - start;
+    }
+  }
+  const measured = (t: { ms: number; latencies: number[] }) => ({ perSecond: t.latencies.length / (t.ms / 1000), latencies: t.latencies });
+  return [measured(totals[0]!), measured(totals[1]!)];
+}
+
+const load = () => loadavg()[0]!;
+
+const ratio = (value: number) => `${value.toFixed(2)}×`;
+
+function trainingRow(bench: string, importS: number, version: TrainedVersion, targetS: number, peakRssMiB: number): Row {
+  const total = importS + version.seconds;
+  return {
+    bench,
+    status: version.status,
+    'import s': importS,
+    'embed s': version.phases?.embedS ?? NaN,
+    'head s': version.phases?.headS ?? NaN,
+    'test s': version.phases?.testS ?? NaN,
+    seconds: total,
+    target: `< ${targetS} s`,
+    met: version.status === 'TRAINING_COMPLETED' && total < targetS ? 'yes' : 'NO',
+    'peak RSS MiB': peakRssMiB,
+    'load 1m': load(),
+  };
+}
+
+export async function benchTraining(): Promise<Row[]> {
+  const images = tempDir('loupe-bench-training-images-');
+  const loupe = timedLoupe();
+  const rows: Row[] = [];
+  try {
+    await generate(join(images, 'train'), 400, 0);
+    await generate(join(images, 'test'), 100, 10_000);
+    await generate(join(images, 'more'), 25, 20_000);
+    const probes = await Promise.all(
+      Array.from({ length: PROBES }, (_, i) => classImage(join(images, 'probes', `${i}.jpg`), KINDS[i % 2]!, 30_000 + i, SIZE)),
+    ).then((paths) => paths.map((path) => readFileSync(path)));
+
+    // Cold: import 1,000 images, then train with nothing in the feature cache.
+    const projectArn = await createProject(loupe, 'bench-training');
+    const train = await createDataset(loupe, projectArn, 'TRAIN');
+    const test = await createDataset(loupe, projectArn, 'TEST');
+    const cold = await withPeakRss(async () => {
+      const importS =
+        (await importFolder(loupe, { DatasetArn: train, Folder: join(images, 'train') })) +
+        (await importFolder(loupe, { DatasetArn: test, Folder: join(images, 'test') }));
+      return { importS, version: await trainVersion(loupe, projectArn, 'v1') };
+    });
+    rows.push(trainingRow('train 1,000 images (800 TRAIN + 200 TEST), cold cache', cold.result.importS, cold.result.version, 60, cold.peakRssMiB));
+
+    // Warm: 50 more TRAIN images, a new version; only the new images need the backbone for training.
+    const warm = await withPeakRss(async () => {
+      const importS = await importFolder(loupe, { DatasetArn: train, Folder: join(images, 'more') });
+      return { importS, version: await trainVersion(loupe, projectArn, 'v2') };
+    });
+    rows.push(trainingRow('retrain after adding 50 images, warm cache', warm.result.importS, warm.result.version, 10, warm.peakRssMiB));
+    if (warm.result.version.status !== 'TRAINING_COMPLETED') return rows;
+    const versionArn = warm.result.version.arn;
+
+    // The exported model, run raw on tensors prepared beforehand from the probe images.
+    const modelPath = q.findVersionByArn(loupe.ctx.db, versionArn)!.modelPath!;
+    const metadata = JSON.parse((await describeModel(modelPath)).metadata.loupe!) as { input: ModelSpec['input']; output: string };
+    const spec = { input: metadata.input } as ModelSpec;
+    const tensors: Record<string, TensorInput>[] = [];
+    for (const bytes of probes) tensors.push({ [metadata.input.name]: toModelBatch([await decodeRgb(bytes, { maxSide: SIZE })], spec) });
+    const base64 = probes.map((bytes) => bytes.toString('base64'));
+    const detect = (i: number) =>
+      loupe.ok('DetectCustomLabels', { ProjectVersionArn: versionArn, Image: { Bytes: base64[i % PROBES]! }, MinConfidence: 0 });
+    const rawRun = (session: OrtSession) => (i: number) => session.run(tensors[i % PROBES]!, { outputs: [metadata.output] });
+
+    const inference = await withPeakRss(async () => {
+      const out: Row[] = [];
+      const latency = (m: Measured) => ({ 'images/s': m.perSecond, 'p50 ms': percentile(m.latencies, 50), 'p95 ms': percentile(m.latencies, 95) });
+
+      // One inference unit is one session with one intra-op thread, as the app loads it.
+      const raw = await createSession(modelPath, { threads: 1, name: 'raw' });
+      await loupe.ok('StartProjectVersion', { ProjectVersionArn: versionArn, MinInferenceUnits: 1 });
+      await waitForStatus(loupe, projectArn, 'v2', 'RUNNING');
+      const [rawOne, appOne] = await alternate(rawRun(raw.session), detect, CALLS);
+      await raw.session.release();
+      out.push(
+        { bench: `raw onnxruntime, model.onnx, 1 session × 1 thread, prebuilt tensors (${raw.provider})`, ...latency(rawOne) },
+        {
+          bench: 'DetectCustomLabels in-process, 1 unit (base64, probe, decode, preprocess, run)',
+          ...latency(appOne),
+          ratio: ratio(appOne.perSecond / rawOne.perSecond),
+          target: '≥ 0.85× raw',
+          met: appOne.perSecond / rawOne.perSecond >= 0.85 ? 'yes' : 'NO',
+          'load 1m': load(),
+        },
+      );
+
+      // Over HTTP, signed by the AWS SDK, against the same call in-process.
+      const server = await startServer({ loupe, port: 0 });
+      const client = new RekognitionClient({
+        endpoint: server.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: loupe.ctx.credentials.AccessKeyId, secretAccessKey: loupe.ctx.credentials.SecretAccessKey },
+      });
+      try {
+        const overHttp = (i: number) =>
+          client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: probes[i % PROBES]! }, MinConfidence: 0 }));
+        const [local, remote] = await alternate(detect, overHttp, CALLS);
+        const p50 = percentile(remote.latencies, 50) / percentile(local.latencies, 50);
+        const p95 = percentile(remote.latencies, 95) / percentile(local.latencies, 95);
+        out.push(
+          { bench: 'DetectCustomLabels in-process, 1 unit, one call at a time', ...latency(local) },
+          {
+            bench: 'DetectCustomLabels over HTTP, AWS SDK v3 + SigV4, 1 unit',
+            ...latency(remote),
+            ratio: `p50 ${ratio(p50)}, p95 ${ratio(p95)}`,
+            target: '≤ 1.15× in-process',
+            met: p50 <= 1.15 && p95 <= 1.15 ? 'yes' : 'NO',
+            'load 1m': load(),
+          },
+        );
+      } finally {
+        client.destroy();
+        await server.close();
+      }
+
+      // Every core: two units (two sessions × one thread) with two requests in flight, both ways.
+      await loupe.ok('StopProjectVersion', { ProjectVersionArn: versionArn });
+      await waitForStatus(loupe, projectArn, 'v2', 'STOPPED');
+      await loupe.ok('StartProjectVersion', { ProjectVersionArn: versionArn, MinInferenceUnits: 2 });
+      await waitForStatus(loupe, projectArn, 'v2', 'RUNNING');
+      const sessions = [await createSession(modelPath, { threads: 1, name: 'raw' }), await createSession(modelPath, { threads: 1, name: 'raw' })];
+      const [rawTwo, appTwo] = await alternate((i, caller) => rawRun(sessions[caller]!.session)(i), detect, CALLS, 2);
+      await Promise.all(sessions.map((s) => s.session.release()));
+      out.push(
+        { bench: 'raw onnxruntime, 2 sessions × 1 thread, 2 in flight', ...latency(rawTwo) },
+        {
+          bench: 'DetectCustomLabels in-process, 2 units, 2 in flight',
+          ...latency(appTwo),
+          ratio: ratio(appTwo.perSecond / rawTwo.perSecond),
+          target: '≥ 0.85× raw',
+          met: appTwo.perSecond / rawTwo.perSecond >= 0.85 ? 'yes' : 'NO',
+          'load 1m': load(),
+        },
+      );
+      await loupe.ok('StopProjectVersion', { ProjectVersionArn: versionArn });
+      await waitForStatus(loupe, projectArn, 'v2', 'STOPPED');
+      return out;
+    });
+    rows.push(...inference.result.map((row, i) => (i === 0 ? { ...row, 'peak RSS MiB': inference.peakRssMiB } : row)));
+    return rows;
+  } finally {
+    loupe.dispose();
+    rmSync(images, { recursive: true, force: true });
+  }
+}
