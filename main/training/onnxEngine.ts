@@ -21,8 +21,16 @@ import type { Sample } from './validation';
 
 const log = createLogger('engine');
 const EMBED_BATCH = 16;
-/** Decode at about the model's input size: sharp shrinks on load, the rest is cheap. */
-const DECODE_SIDE = 256;
+/**
+ * Images are decoded with the longer side at most DECODE_SIDE (sharp shrinks JPEGs on load), then
+ * the central square of CROP × the shorter side is what the backbone sees — the usual ImageNet
+ * evaluation crop. Measured on hymenoptera: stretching whole photos decoded at 256 px gave 0.869
+ * accuracy; keeping more pixels and cropping gave about 0.90. Training and analysis share this
+ * (`prepare`), so what is evaluated is what runs. PREPARE_VERSION names the feature cache.
+ */
+const DECODE_SIDE = 512;
+const CROP = 0.875;
+const PREPARE_VERSION = 'crop875';
 const METADATA_KEY = 'loupe';
 
 export interface OnnxEngineOptions {
@@ -71,7 +79,7 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
       const { session, provider } = await createSession(backbonePath, { ...(threads ? { threads } : {}), name: backboneId });
       const featureNames = spec.outputs.map((o) => o.name);
       const dims = spec.outputs.reduce((sum, o) => sum + o.size, 0);
-      const cacheDir = join(train.cacheDir, 'features', backboneId);
+      const cacheDir = join(train.cacheDir, 'features', backboneId, PREPARE_VERSION);
       await mkdir(cacheDir, { recursive: true });
       const job = train.job;
       try {
@@ -112,14 +120,34 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
         });
         log.info('head trained', { settings: result.settings, validation: result.validation, durationMs: result.durationMs });
 
-        // Backbone + head: one model, whose only output is the label scores.
+        // Backbone + head: one model, whose only output is the label scores. Each image is scored
+        // as it is and mirrored, and the two averaged (hymenoptera: 0.895 → about 0.92 accuracy);
+        // it is inside the file, so evaluation and analysis run exactly the same thing.
         const base = decodeModel(await readFile(backbonePath));
-        const builder = new GraphBuilder('loupe', { ...base.graph, outputs: [] });
+        const inputName = spec.input.name;
+        const bothViews = `${inputName}_views`;
+        const builder = new GraphBuilder('loupe', {
+          ...base.graph,
+          outputs: [],
+          nodes: base.graph.nodes.map((node) => ({ ...node, inputs: node.inputs.map((i) => (i === inputName ? bothViews : i)) })),
+        });
+        const image = builder.value(inputName);
+        const widthAxis = spec.input.layout === 'NHWC' ? 2 : 3;
+        const mirrored = builder.op('Slice', [
+          image,
+          builder.int64('mirror_starts', [-1]),
+          builder.int64('mirror_ends', [-(2 ** 62)]),
+          builder.int64('mirror_axes', [widthAxis]),
+          builder.int64('mirror_steps', [-1]),
+        ]);
+        builder.op('Concat', [image, mirrored], { axis: 0 }, { outputs: [bothViews] });
         const joined =
           featureNames.length === 1
             ? builder.value(featureNames[0]!)
             : builder.op('Concat', featureNames.map((name) => builder.value(name)), { axis: 1 });
-        const scores = result.model.toInferenceGraph(builder, joined);
+        const perView = result.model.toInferenceGraph(builder, joined);
+        const paired = builder.op('Reshape', [perView, builder.int64('views_shape', [2, -1, labels.length])]);
+        const scores = builder.op('ReduceMean', [paired], { axes: [0], keepdims: 0 });
         builder.output(scores, 'float32', ['batch', labels.length], 'scores');
         const metadata: ModelMetadata = {
           format: 1,
@@ -144,7 +172,7 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
           for (let start = 0; start < train.test.length; start += EMBED_BATCH) {
             job.throwIfCancelled();
             const batch = train.test.slice(start, start + EMBED_BATCH);
-            const images = await Promise.all(batch.map((sample) => decodeRgb(sample.path, { maxSide: DECODE_SIDE })));
+            const images = await Promise.all(batch.map((sample) => prepare(sample.path)));
             const out = await merged.run({ [spec.input.name]: toModelBatch(images, spec) });
             const data = out.scores!.data as Float32Array;
             batch.forEach((sample, i) => {
@@ -210,7 +238,7 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
         thresholds: metadata.thresholds,
         useCase: metadata.useCase,
         async analyze(image: Buffer): Promise<Analysis> {
-          const rgb = await decodeRgb(image, { maxSide: DECODE_SIDE });
+          const rgb = await prepare(image);
           const session = await acquire();
           try {
             const out = await session.run({ [metadata.input.name]: toModelBatch([rgb], spec) });
@@ -267,7 +295,7 @@ async function embedViews(
   const images = await Promise.all(
     missing.map(async (i) => {
       const view = views[i]!;
-      const rgb = await decodeRgb(view.sample.path, { maxSide: DECODE_SIDE });
+      const rgb = await prepare(view.sample.path);
       return view.flip ? mirror(rgb) : rgb;
     }),
   );
@@ -293,6 +321,24 @@ async function embedViews(
 
 function cacheFile(cacheDir: string, sample: Sample, flip: boolean): string {
   return join(cacheDir, sample.contentHash.slice(0, 2), `${sample.contentHash}${flip ? '-flip' : ''}.f32`);
+}
+
+/** Decode (oriented, sRGB) and take the central crop the backbone sees. */
+async function prepare(source: string | Buffer): Promise<RgbPixels> {
+  return centreCrop(await decodeRgb(source, { maxSide: DECODE_SIDE }), CROP);
+}
+
+/** The central square whose side is `share` × the shorter side (HWC RGB). */
+function centreCrop(image: RgbPixels, share: number): RgbPixels {
+  const side = Math.max(1, Math.round(Math.min(image.width, image.height) * share));
+  const left = Math.floor((image.width - side) / 2);
+  const top = Math.floor((image.height - side) / 2);
+  const out = new Uint8Array(side * side * 3);
+  for (let y = 0; y < side; y++) {
+    const from = ((top + y) * image.width + left) * 3;
+    out.set(image.data.subarray(from, from + side * 3), y * side * 3);
+  }
+  return { width: side, height: side, data: out };
 }
 
 /** The image mirrored left to right (HWC RGB). */
