@@ -14,13 +14,25 @@ const log = createLogger('app');
 /** Schemes a page may request; everything else (http, https, ws, file, ftp…) is cancelled. */
 const allowedRequestSchemes = new Set(['app:', `${IMAGE_SCHEME}:`, 'data:', 'blob:', 'devtools:']);
 
-/** Lock a session down: no permissions, no devices, no network. */
+/**
+ * The only permissions Loupe's own pages get: full screen (the kiosk view) and the file-system
+ * access a user grants by picking a folder (the kiosk's watched folder). Nothing else, and
+ * nothing for any other origin.
+ */
+const GRANTED = new Set(['fullscreen', 'fileSystem']);
+
+function isOwnPage(url: string | undefined): boolean {
+  return url !== undefined && url !== '' && isAppUrl(url);
+}
+
+/** Lock a session down: no devices, no network, no permissions beyond GRANTED for app:// pages. */
 export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, permission, callback) => {
-    log.warn('permission request denied', { permission });
-    callback(false);
+  session.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const allowed = GRANTED.has(permission) && isOwnPage(details.requestingUrl ?? contents.getURL());
+    if (!allowed) log.warn('permission request denied', { permission });
+    callback(allowed);
   });
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => GRANTED.has(permission) && isOwnPage(requestingOrigin));
   session.setDevicePermissionHandler(() => false);
 
   session.webRequest.onBeforeRequest((details, callback) => {
