@@ -4,6 +4,7 @@ import { HashRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { useSession } from '../api';
 import { CreateDatasetScreen, DatasetScreen } from '../features/dataset';
 import { LabelingScreen } from '../features/labeling';
+import { KioskScreen, ModelScreen, TestResultsScreen, TrainScreen } from '../features/models';
 import { ProjectScreen } from '../features/project';
 import { ProjectsScreen } from '../features/projects';
 import { SettingsScreen } from '../features/settings';
@@ -29,11 +30,15 @@ function SessionGate() {
       <HashRouter>
         <Routes>
           <Route path="projects/:name/datasets/:type/label" element={<LabelingScreen />} />
+          <Route path="kiosk/:project/:version" element={<KioskScreen />} />
           <Route element={<Shell />}>
             <Route index element={<ProjectsScreen />} />
             <Route path="projects/:name" element={<ProjectScreen />} />
             <Route path="projects/:name/datasets/create" element={<CreateDatasetScreen />} />
             <Route path="projects/:name/datasets/:type" element={<DatasetScreen />} />
+            <Route path="projects/:name/train" element={<TrainScreen />} />
+            <Route path="projects/:name/models/:version" element={<ModelScreen />} />
+            <Route path="projects/:name/models/:version/results" element={<TestResultsScreen />} />
             <Route path="settings" element={<SettingsScreen />} />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Route>

@@ -24,3 +24,28 @@ export function createDatasetPath(projectName: string): string {
 export function labelDatasetPath(projectName: string, slug: DatasetSlug): string {
   return `${datasetPath(projectName, slug)}/label`;
 }
+
+/** Training a new model version of a project. */
+export function trainModelPath(projectName: string): string {
+  return `${projectPath(projectName)}/train`;
+}
+
+export type ModelTab = 'evaluate' | 'details' | 'use' | 'tags';
+
+/** A model version's page, on one of its tabs (Evaluate when none is given). */
+export function modelPath(projectName: string, versionName: string, tab?: ModelTab): string {
+  const base = `${projectPath(projectName)}/models/${encodeURIComponent(versionName)}`;
+  return tab && tab !== 'evaluate' ? `${base}?tab=${tab}` : base;
+}
+
+/** A model version's test results, optionally filtered (`label=a&result=FALSE_POSITIVE`). */
+export function testResultsPath(projectName: string, versionName: string, query?: URLSearchParams): string {
+  const base = `${projectPath(projectName)}/models/${encodeURIComponent(versionName)}/results`;
+  const search = query?.toString();
+  return search ? `${base}?${search}` : base;
+}
+
+/** The full-screen verdict view of one running model. */
+export function kioskPath(projectName: string, versionName: string): string {
+  return `/kiosk/${encodeURIComponent(projectName)}/${encodeURIComponent(versionName)}`;
+}

@@ -144,6 +144,22 @@ const paths = {
       <path d="M11.5 2.5v4h4" />
     </>
   ),
+  play: <path d="M6.5 4.5v11l9-5.5z" />,
+  expand: <path d="M3.5 7.5v-4h4M16.5 7.5v-4h-4M3.5 12.5v4h4M16.5 12.5v4h-4" />,
+  chart: <path d="M3.5 3.5v13h13M6.5 13l3-4 2.5 2.5 4-5.5" />,
+  code: <path d="M7 6l-4 4 4 4M13 6l4 4-4 4M11.2 4.5l-2.4 11" />,
+  lock: (
+    <>
+      <rect x="4" y="9" width="12" height="8.5" rx="1.8" />
+      <path d="M6.8 9V6.5a3.2 3.2 0 0 1 6.4 0V9" />
+    </>
+  ),
+  monitor: (
+    <>
+      <rect x="2.5" y="3.5" width="15" height="10" rx="1.5" />
+      <path d="M7 17h6M10 13.5V17" />
+    </>
+  ),
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -5,6 +5,7 @@ import { useDescribeError } from '../../lib/errors';
 import { createDatasetPath, datasetPath, projectPath, type DatasetSlug } from '../../lib/routes';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { Button, buttonClass, EmptyState, ErrorAlert, Icon, PageHeader, Tabs } from '../../ui';
+import { TrainModelLink } from '../models';
 import { DatasetView } from './DatasetView';
 import { DropImportTarget, useAutoLabelDrops, type DropTarget } from './DropImportTarget';
 import { MissingDataset } from './MissingDataset';
@@ -104,12 +105,15 @@ export function DatasetScreen() {
           title={t('datasets.title')}
           description={t('datasets.description', { name })}
           actions={
-            missing.length > 0 ? (
-              <Link className={buttonClass('secondary')} to={createDatasetPath(name)}>
-                <Icon name="plus" size={18} />
-                {t('datasets.create')}
-              </Link>
-            ) : null
+            <>
+              {missing.length > 0 ? (
+                <Link className={buttonClass('secondary')} to={createDatasetPath(name)}>
+                  <Icon name="plus" size={18} />
+                  {t('datasets.create')}
+                </Link>
+              ) : null}
+              {findType(project, 'TRAIN') ? <TrainModelLink projectName={name} /> : null}
+            </>
           }
         />
         <Tabs

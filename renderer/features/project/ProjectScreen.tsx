@@ -8,6 +8,7 @@ import { formatDateTime } from '../../lib/format';
 import { projectTone } from '../../lib/status';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { ProjectDropTarget } from '../dataset';
+import { TrainModelLink } from '../models';
 import { DeleteProjectDialog } from '../projects';
 import { Button, buttonClass, CopyButton, EmptyState, ErrorAlert, Icon, PageHeader, StatusBadge, Tabs, useToast } from '../../ui';
 import { DatasetsPanel } from './DatasetsPanel';
@@ -102,9 +103,12 @@ export function ProjectScreen() {
             ) : null
           }
           actions={
-            <Button icon="trash" onClick={() => setDeleting(true)} disabled={project.Status === 'DELETING'}>
-              {t('project.delete')}
-            </Button>
+            <>
+              {project.Datasets.some((dataset) => dataset.DatasetType === 'TRAIN') ? <TrainModelLink projectName={name} /> : null}
+              <Button icon="trash" onClick={() => setDeleting(true)} disabled={project.Status === 'DELETING'}>
+                {t('project.delete')}
+              </Button>
+            </>
           }
           meta={
             <dl className="project-meta">
@@ -144,7 +148,7 @@ export function ProjectScreen() {
           {tab === 'datasets' ? (
             <DatasetsPanel projectName={name} datasets={project.Datasets} />
           ) : (
-            <ModelsPanel summary={summary} />
+            <ModelsPanel projectName={name} project={project} />
           )}
         </Tabs>
         {isDeleting ? (

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { PageHeader } from '../../ui';
+import { KioskPinSection } from '../models';
 import { AboutSection } from './AboutSection';
 import { ApiCredentialsSection } from './ApiCredentialsSection';
 import { BucketMappingsSection } from './BucketMappingsSection';
@@ -17,6 +18,7 @@ export function SettingsScreen() {
         <LanguageSection />
         <ApiCredentialsSection />
         <BucketMappingsSection />
+        <KioskPinSection />
         <AboutSection />
       </div>
     </div>

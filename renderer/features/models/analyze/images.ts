@@ -1,0 +1,105 @@
+/**
+ * Images picked or dropped for analysis, read in the browser: folders are walked, each file is
+ * decoded once (for its size and a picture to show) and sent to DetectCustomLabels as base64.
+ * PNG and JPEG files up to 4 MB go as they are; anything else the browser can decode (WebP, GIF,
+ * BMP, a larger photo) is re-encoded as JPEG first, since the API takes only PNG and JPEG bytes.
+ */
+
+/** DetectCustomLabels' limit for raw bytes. */
+export const MAX_BYTES = 4 * 1024 * 1024;
+/** Sides the API accepts. */
+export const MIN_SIDE = 64;
+export const MAX_SIDE = 4096;
+
+const IMAGE_NAME = /\.(jpe?g|png|webp|gif|bmp)$/i;
+
+export function isImageFile(file: File): boolean {
+  if (file.name.startsWith('.') || file.name.startsWith('~')) return false;
+  return file.type.startsWith('image/') || IMAGE_NAME.test(file.name);
+}
+
+/** Every image file of a drop, folders included (read during the drop event, walked after it). */
+export function filesOfDrop(dataTransfer: DataTransfer): Promise<File[]> {
+  const items = Array.from(dataTransfer.items).filter((item) => item.kind === 'file');
+  const captured = items.length > 0 ? items.map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() })) : Array.from(dataTransfer.files, (file) => ({ entry: null, file }));
+  return (async () => {
+    const files: File[] = [];
+    for (const { entry, file } of captured) {
+      if (entry?.isDirectory) await walk(entry as FileSystemDirectoryEntry, files);
+      else if (file && isImageFile(file)) files.push(file);
+    }
+    return files;
+  })();
+}
+
+async function walk(folder: FileSystemDirectoryEntry, out: File[]): Promise<void> {
+  if (folder.name.startsWith('.') || folder.name === '__MACOSX') return;
+  const reader = folder.createReader();
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) return;
+    for (const entry of batch) {
+      if (entry.isDirectory) await walk(entry as FileSystemDirectoryEntry, out);
+      else if (entry.isFile) {
+        const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+        if (isImageFile(file)) out.push(file);
+      }
+    }
+  }
+}
+
+export interface PreparedImage {
+  /** Base64 of what is sent. */
+  bytes: string;
+  width: number;
+  height: number;
+  /** The bytes are a JPEG made here, not the file itself. */
+  reencoded: boolean;
+}
+
+function base64Of(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  const chunk = 0x8000;
+  for (let index = 0; index < bytes.length; index += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(index, index + chunk));
+  }
+  return btoa(binary);
+}
+
+function isPngOrJpeg(head: Uint8Array): boolean {
+  const png = head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47;
+  const jpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+  return png || jpeg;
+}
+
+async function toJpeg(bitmap: ImageBitmap): Promise<ArrayBuffer> {
+  let scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const width = Math.max(1, Math.round(bitmap.width * scale));
+    const height = Math.max(1, Math.round(bitmap.height * scale));
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('No 2D canvas');
+    context.drawImage(bitmap, 0, 0, width, height);
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+    if (blob.size <= MAX_BYTES) return blob.arrayBuffer();
+    scale *= 0.75;
+  }
+  throw new Error('The image stays over 4 MB even when made smaller.');
+}
+
+/** Reads a file into what DetectCustomLabels takes; the picture's size comes from decoding it (EXIF orientation applied). */
+export async function prepareImage(file: File): Promise<PreparedImage> {
+  const buffer = await file.arrayBuffer();
+  const bitmap = await createImageBitmap(new Blob([buffer], { type: file.type || 'application/octet-stream' }), { imageOrientation: 'from-image' });
+  try {
+    const { width, height } = bitmap;
+    if (isPngOrJpeg(new Uint8Array(buffer, 0, Math.min(4, buffer.byteLength))) && buffer.byteLength <= MAX_BYTES) {
+      return { bytes: base64Of(buffer), width, height, reencoded: false };
+    }
+    return { bytes: base64Of(await toJpeg(bitmap)), width, height, reencoded: true };
+  } finally {
+    bitmap.close();
+  }
+}

@@ -1,0 +1,61 @@
+import { useState } from 'react';
+import { Dialog, Icon } from '../../../ui';
+import { useModelsT } from '../i18n';
+import { verifyPin } from './pin';
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'back', '0', 'enter'] as const;
+
+/** An on-screen keypad for the kiosk PIN: no keyboard needed. */
+export function PinPad({ title, onClose, onVerified }: { title: string; onClose: () => void; onVerified: () => void }) {
+  const { t, app } = useModelsT();
+  const [digits, setDigits] = useState('');
+  const [isWrong, setWrong] = useState(false);
+  const [isChecking, setChecking] = useState(false);
+
+  const submit = async (pin: string) => {
+    setChecking(true);
+    const ok = await verifyPin(pin);
+    setChecking(false);
+    if (ok) onVerified();
+    else {
+      setWrong(true);
+      setDigits('');
+    }
+  };
+
+  const press = (key: (typeof KEYS)[number]) => {
+    setWrong(false);
+    if (key === 'back') setDigits((value) => value.slice(0, -1));
+    else if (key === 'enter') void submit(digits);
+    else if (digits.length < 8) setDigits((value) => value + key);
+  };
+
+  return (
+    <Dialog title={title} description={t('kiosk.pin.prompt')} closeLabel={app('common.close')} onClose={onClose} size="sm">
+      <div className={`pin-pad ${isWrong ? 'is-wrong' : ''}`}>
+        <p className="pin-pad__display" aria-live="polite" aria-label={t('kiosk.pin.entered', { count: digits.length })}>
+          {digits.length === 0 ? <span className="pin-pad__placeholder">{t('kiosk.pin.placeholder')}</span> : '●'.repeat(digits.length)}
+        </p>
+        {isWrong ? (
+          <p className="pin-pad__error" role="alert">
+            {t('kiosk.pin.wrong')}
+          </p>
+        ) : null}
+        <div className="pin-pad__keys">
+          {KEYS.map((key) => (
+            <button
+              key={key}
+              type="button"
+              className={`pin-pad__key ${key === 'enter' ? 'is-enter' : ''}`}
+              disabled={isChecking || (key === 'enter' && digits.length < 4)}
+              aria-label={key === 'back' ? t('kiosk.pin.back') : key === 'enter' ? t('kiosk.pin.enter') : key}
+              onClick={() => press(key)}
+            >
+              {key === 'back' ? <Icon name="chevronLeft" size={22} /> : key === 'enter' ? <Icon name="check" size={22} /> : key}
+            </button>
+          ))}
+        </div>
+      </div>
+    </Dialog>
+  );
+}
