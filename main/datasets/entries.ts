@@ -157,7 +157,7 @@ export function distributeDatasetEntries(
     throw new ServiceError('InvalidParameterException', `The test dataset ${test.arn} must be empty.`);
   }
   const nowMs = ctx.now();
-  const entries = allEntries(ctx, train.id);
+  const entries = splitItems(ctx, train.id);
   const chosen = chooseTestEntries(entries, train.arn);
   transaction(ctx.db, () => {
     if (!chosen) {
@@ -181,17 +181,11 @@ interface SplitItem {
   labels: string[];
 }
 
-function allEntries(ctx: Context, datasetId: number): SplitItem[] {
-  const items: SplitItem[] = [];
-  let afterId: number | undefined;
-  for (;;) {
-    const page = q.listEntries(ctx.db, datasetId, { ...(afterId === undefined ? {} : { afterId }), limit: 1000 });
-    for (const row of page) {
-      items.push({ id: row.id, labels: [...new Set([...row.draft.labels, ...row.draft.boxes].map((a) => a.name))] });
-    }
-    if (page.length < 1000) return items;
-    afterId = page.at(-1)!.id;
-  }
+function splitItems(ctx: Context, datasetId: number): SplitItem[] {
+  return q.allEntries(ctx.db, datasetId).map((row) => ({
+    id: row.id,
+    labels: [...new Set([...row.draft.labels, ...row.draft.boxes].map((a) => a.name))],
+  }));
 }
 
 /**

@@ -3,8 +3,7 @@
  * Truth manifest, COCO, VOC, YOLO or CSV, with the images referenced where they are or copied
  * beside the annotations). Both run as jobs; an export writes each file atomically.
  */
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { probeImage } from '../../native/preprocess';
 import type { OutputOf } from '../../preload/contract';
@@ -12,6 +11,7 @@ import type { ExportDatasetInput, ImportAnnotationsInput } from '../../preload/c
 import type { Context } from '../api/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
+import { writeAtomically } from '../files';
 import { startJob } from '../jobs';
 import type { EntryDraft } from './entry';
 import { listImageFiles } from './folders';
@@ -119,7 +119,7 @@ export function exportDataset(ctx: Context, input: ExportDatasetInput): OutputOf
   const folder = absolute(input.Folder, 'Folder');
   const jobId = startJob(ctx, { kind: `Export${input.Format}`, resourceArn: dataset.arn, input }, async (job) => {
     await mkdir(folder, { recursive: true });
-    const entries = allEntries(ctx, dataset.id);
+    const entries = q.allEntries(ctx.db, dataset.id);
     job.progress({ phase: 'writing', done: 0, total: entries.length });
     const imagePath = await placeImages(entries, folder, input.CopyImages ?? false, (done) => {
       job.throwIfCancelled();
@@ -180,16 +180,6 @@ function relativeLabelPath(imagePath: string): string {
   return imagePath.replace(/^images\//, '');
 }
 
-function allEntries(ctx: Context, datasetId: number): q.StoredEntry[] {
-  const all: q.StoredEntry[] = [];
-  let afterId: number | undefined;
-  for (;;) {
-    const page = q.listEntries(ctx.db, datasetId, { ...(afterId === undefined ? {} : { afterId }), limit: 1000 });
-    all.push(...page);
-    if (page.length < 1000) return all;
-    afterId = page.at(-1)!.id;
-  }
-}
 
 /** Where each entry's image is referenced from the export: copied to images/ (unique names) or left in place. */
 async function placeImages(
@@ -225,9 +215,3 @@ function uniqueName(name: string, taken: Set<string>): string {
   return candidate;
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${randomBytes(4).toString('hex')}`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
-}

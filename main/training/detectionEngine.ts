@@ -6,16 +6,17 @@
  * holds the class heatmaps and the box regression; decoding (peaks, top-K, per-class NMS, boxes in
  * image pixels) runs in TypeScript from what the model's metadata says.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeDetections, detectionHeadGraph, encodeTargets, pruneModel, spatialFeatureModel, toLocationRows, withInputSize, trainDetectionHead, type LabelledBox, type MapSize, type SpatialFeatures } from '../../native/detect';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../native/onnx';
-import { createSession, type OrtSession } from '../../native/ort';
+import { createSession } from '../../native/ort';
 import { decodeRgb, probeImageBuffer } from '../../native/preprocess';
 import { toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
 import { ServiceError } from '../errors';
+import { writeAtomically } from '../files';
 import { createLogger } from '../log';
+import { openSessionPool } from './sessionPool';
 import type { Analysis, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import type { Sample } from './validation';
 
@@ -77,12 +78,6 @@ function featureMapModel(base: OnnxModel): SpatialFeatures {
   return found;
 }
 
-async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
-  const temporary = `${path}.tmp-${randomBytes(4).toString('hex')}`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, path);
-}
 
 function mirror(image: RgbPixels): RgbPixels {
   const { width, height, data } = image;
@@ -274,29 +269,10 @@ function signature(metadata: DetectorMetadata) {
 
 /** Load a detector written by trainDetector, with `workers` parallel sessions. */
 export async function loadDetector(modelPath: string, metadata: DetectorMetadata, settings: { workers: number; threads?: number }): Promise<LoadedModel> {
-  const sessions: OrtSession[] = [];
-  let provider = 'cpu';
-  try {
-    for (let i = 0; i < settings.workers; i++) {
-      const created = await createSession(modelPath, { threads: settings.threads ?? 1, name: 'model' });
-      sessions.push(created.session);
-      provider = created.provider;
-    }
-  } catch (error) {
-    await Promise.allSettled(sessions.map((s) => s.release()));
-    throw error;
-  }
-  const free = [...sessions];
-  const waiting: ((session: OrtSession) => void)[] = [];
-  const acquire = () => new Promise<OrtSession>((resolve) => (free.length > 0 ? resolve(free.pop()!) : waiting.push(resolve)));
-  const release = (session: OrtSession) => {
-    const next = waiting.shift();
-    if (next) next(session);
-    else free.push(session);
-  };
+  const pool = await openSessionPool(modelPath, settings);
   const spec = { input: metadata.input } as ModelSpec;
   return {
-    provider,
+    provider: pool.provider,
     labels: metadata.labels,
     thresholds: metadata.thresholds,
     useCase: 'OBJECT_LOCALIZATION',
@@ -304,16 +280,9 @@ export async function loadDetector(modelPath: string, metadata: DetectorMetadata
       const probe = await probeImageBuffer(image);
       const rgb = await decodeRgb(image, { maxSide: DECODE_SIDE });
       const size = probe.ok ? { width: probe.width, height: probe.height } : { width: rgb.width, height: rgb.height };
-      const session = await acquire();
-      try {
-        const out = await session.run({ [metadata.input.name]: toModelBatch([rgb], spec) });
-        return analysisOf(out[metadata.output]!.data as Float32Array, 0, metadata, size);
-      } finally {
-        release(session);
-      }
+      const out = await pool.use((session) => session.run({ [metadata.input.name]: toModelBatch([rgb], spec) }));
+      return analysisOf(out[metadata.output]!.data as Float32Array, 0, metadata, size);
     },
-    async close() {
-      await Promise.allSettled(sessions.map((s) => s.release()));
-    },
+    close: () => pool.close(),
   };
 }

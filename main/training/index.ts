@@ -6,7 +6,7 @@
  * TRAINING_FAILED with the guide's StatusMessage; a version that a crash left in progress is
  * failed at the next start-up.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CreateProjectVersionInput } from '../../preload/contract/schemas';
@@ -18,6 +18,7 @@ import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { evaluate } from '../evaluation';
+import { writeAtomically } from '../files';
 import { homePaths } from '../home';
 import { startJob, type JobHandle } from '../jobs';
 import { createLogger } from '../log';
@@ -86,8 +87,8 @@ export function createProjectVersion(ctx: Context, input: CreateProjectVersionIn
   ctx.events.resourcesChanged(version.arn, project.arn);
 
   // What the version is trained and tested on is fixed now: later dataset edits do not reach it.
-  const trainEntries = allEntries(ctx, train.id);
-  const testEntries = test ? allEntries(ctx, test.id) : undefined;
+  const trainEntries = q.allEntries(ctx.db, train.id);
+  const testEntries = test ? q.allEntries(ctx.db, test.id) : undefined;
   startJob(
     ctx,
     {
@@ -108,16 +109,6 @@ export function createProjectVersion(ctx: Context, input: CreateProjectVersionIn
   return { ProjectVersionArn: version.arn };
 }
 
-function allEntries(ctx: Context, datasetId: number): q.StoredEntry[] {
-  const all: q.StoredEntry[] = [];
-  let afterId: number | undefined;
-  for (;;) {
-    const page = q.listEntries(ctx.db, datasetId, { ...(afterId === undefined ? {} : { afterId }), limit: 1000 });
-    all.push(...page);
-    if (page.length < 1000) return all;
-    afterId = page.at(-1)!.id;
-  }
-}
 
 async function runTraining(
   ctx: Context,
@@ -227,11 +218,6 @@ async function writeJsonLines(path: string, lines: object[]): Promise<void> {
   await writeAtomically(path, lines.map((line) => JSON.stringify(line)).join('\n') + (lines.length > 0 ? '\n' : ''));
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
-}
 
 /** At start-up: a version a previous run left training failed (the job failed with it). */
 export function recoverInterruptedTraining(ctx: Context): void {

@@ -5,8 +5,7 @@
  * features by training-step ONNX graphs, and backbone + head are written as ONE ONNX model with
  * the labels and assumed thresholds in its metadata. Evaluation and analysis both run that file.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeModel, encodeModel, buildModel, GraphBuilder, describeModel, type OnnxModel } from '../../native/onnx';
 import { createSession, type OrtSession } from '../../native/ort';
@@ -14,9 +13,11 @@ import { decodeRgb } from '../../native/preprocess';
 import { DEFAULT_BACKBONE_ID, readBuiltBackbone, toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
 import { autoTrainHead } from '../../native/train';
 import { ServiceError } from '../errors';
+import { writeAtomically } from '../files';
 import { createLogger } from '../log';
 import { loadDetector, trainDetector, type DetectorMetadata } from './detectionEngine';
 import type { Analysis, Engine, LoadedModel, TrainedModel, TrainOptions } from './engine';
+import { openSessionPool } from './sessionPool';
 import type { Sample } from './validation';
 
 const log = createLogger('engine');
@@ -211,50 +212,24 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
       if (metadata.useCase === 'OBJECT_LOCALIZATION') {
         return loadDetector(modelPath, metadata as unknown as DetectorMetadata, { workers, ...(threads ? { threads } : {}) });
       }
-      const sessions: OrtSession[] = [];
-      let provider = 'cpu';
-      try {
-        for (let i = 0; i < workers; i++) {
-          const created = await createSession(modelPath, { threads: threads ?? 1, name: 'model' });
-          sessions.push(created.session);
-          provider = created.provider;
-        }
-      } catch (error) {
-        await Promise.allSettled(sessions.map((s) => s.release()));
-        throw error;
-      }
-      const free = [...sessions];
-      const waiting: ((session: OrtSession) => void)[] = [];
-      const acquire = () => new Promise<OrtSession>((resolve) => (free.length > 0 ? resolve(free.pop()!) : waiting.push(resolve)));
-      const release = (session: OrtSession) => {
-        const next = waiting.shift();
-        if (next) next(session);
-        else free.push(session);
-      };
+      const pool = await openSessionPool(modelPath, { workers, ...(threads ? { threads } : {}) });
       const spec = { input: metadata.input } as ModelSpec;
       return {
-        provider,
+        provider: pool.provider,
         labels: metadata.labels,
         thresholds: metadata.thresholds,
         useCase: metadata.useCase,
         async analyze(image: Buffer): Promise<Analysis> {
           const rgb = await prepare(image);
-          const session = await acquire();
-          try {
-            const out = await session.run({ [metadata.input.name]: toModelBatch([rgb], spec) });
-            const data = out[metadata.output]!.data as Float32Array;
-            return {
-              scores: Object.fromEntries(metadata.labels.map((label, j) => [label, data[j]!])),
-              width: rgb.width,
-              height: rgb.height,
-            };
-          } finally {
-            release(session);
-          }
+          const out = await pool.use((session) => session.run({ [metadata.input.name]: toModelBatch([rgb], spec) }));
+          const data = out[metadata.output]!.data as Float32Array;
+          return {
+            scores: Object.fromEntries(metadata.labels.map((label, j) => [label, data[j]!])),
+            width: rgb.width,
+            height: rgb.height,
+          };
         },
-        async close() {
-          await Promise.allSettled(sessions.map((s) => s.release()));
-        },
+        close: () => pool.close(),
       };
     },
   };
@@ -357,9 +332,3 @@ function mirror(image: RgbPixels): RgbPixels {
   return { width, height, data: out };
 }
 
-async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
-  const temporary = `${path}.tmp-${randomBytes(4).toString('hex')}`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, path);
-}
