@@ -12,7 +12,7 @@ import { decodeDetections, detectionHeadGraph, encodeTargets, pruneModel, spatia
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../native/onnx';
 import { createSession } from '../../native/ort';
 import { decodeRgb, probeImageBuffer } from '../../native/preprocess';
-import { toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
+import { mirrorPixels, toModelBatch, type ModelSpec } from '../../native/models';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 import { createLogger } from '../log';
@@ -78,22 +78,6 @@ function featureMapModel(base: OnnxModel): SpatialFeatures {
   return found;
 }
 
-
-function mirror(image: RgbPixels): RgbPixels {
-  const { width, height, data } = image;
-  const out = new Uint8Array(data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const from = (y * width + x) * 3;
-      const to = (y * width + (width - 1 - x)) * 3;
-      out[to] = data[from]!;
-      out[to + 1] = data[from + 1]!;
-      out[to + 2] = data[from + 2]!;
-    }
-  }
-  return { width, height, data: out };
-}
-
 /** Train a detector for `options.labels` on the backbone's feature map and write it as one model. */
 export async function trainDetector(options: TrainOptions, backbone: DetectorBackbone, settings: { threads?: number } = {}): Promise<TrainedModel> {
   const spec: ModelSpec = { ...backbone.spec, input: detectorInput(backbone.spec) };
@@ -128,7 +112,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
           which.map(async (i) => {
             const view = batch[i]!;
             const rgb = await decodeRgb(view.sample.path, { maxSide: DECODE_SIDE });
-            return view.flip ? mirror(rgb) : rgb;
+            return view.flip ? mirrorPixels(rgb) : rgb;
           }),
         );
         const out = (await session.run({ [spec.input.name]: toModelBatch(images, spec) }))[FEATURE_MAP]!;

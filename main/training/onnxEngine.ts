@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { decodeModel, encodeModel, buildModel, GraphBuilder, describeModel, type OnnxModel } from '../../native/onnx';
 import { createSession, type OrtSession } from '../../native/ort';
 import { decodeRgb } from '../../native/preprocess';
-import { DEFAULT_BACKBONE_ID, readBuiltBackbone, toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
+import { DEFAULT_BACKBONE_ID, mirrorPixels, readBuiltBackbone, toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
 import { autoTrainHead } from '../../native/train';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
@@ -271,7 +271,7 @@ async function embedViews(
     missing.map(async (i) => {
       const view = views[i]!;
       const rgb = await prepare(view.sample.path);
-      return view.flip ? mirror(rgb) : rgb;
+      return view.flip ? mirrorPixels(rgb) : rgb;
     }),
   );
   const result = await session.run(Object.fromEntries([[spec.input.name, toModelBatch(images, spec)]]));
@@ -314,21 +314,5 @@ function centreCrop(image: RgbPixels, share: number): RgbPixels {
     out.set(image.data.subarray(from, from + side * 3), y * side * 3);
   }
   return { width: side, height: side, data: out };
-}
-
-/** The image mirrored left to right (HWC RGB). */
-function mirror(image: RgbPixels): RgbPixels {
-  const { width, height, data } = image;
-  const out = new Uint8Array(data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const from = (y * width + x) * 3;
-      const to = (y * width + (width - 1 - x)) * 3;
-      out[to] = data[from]!;
-      out[to + 1] = data[from + 1]!;
-      out[to + 2] = data[from + 2]!;
-    }
-  }
-  return { width, height, data: out };
 }
 

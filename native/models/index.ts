@@ -11,8 +11,8 @@ export type { FeatureOutput, ModelInputSpec, ModelSource, ModelSpec } from './mo
 /** DEFAULT_BACKBONES (default first), DEFAULT_BACKBONE_ID, defaultBackboneSpec(id), and the specs themselves. */
 export { DEFAULT_BACKBONE_ID, DEFAULT_BACKBONES, defaultBackboneSpec, NSFWJS_MOBILENET_V2_100, NSFWJS_MOBILENET_V2_140 } from './registry';
 
-/** toModelInput(rgb, spec): Float32Array [h, w, 3] or [3, h, w]; toModelBatch(rgbs, spec): { data, dims } — resized, normalised. */
-export { toModelBatch, toModelInput, type RgbPixels } from './modelInput';
+/** toModelInput(rgb, spec): Float32Array [h, w, 3] or [3, h, w]; toModelBatch(rgbs, spec): { data, dims } — resized, normalised; mirrorPixels(rgb). */
+export { mirrorPixels, toModelBatch, toModelInput, type RgbPixels } from './modelInput';
 
 /** validateBackbone(bytes | path, spec) → { ok, problems, warnings }: inputs and outputs against the spec. */
 export { validateBackbone, type BackboneCheck } from './validateBackbone';

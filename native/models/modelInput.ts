@@ -128,3 +128,19 @@ export function toModelBatch(images: readonly RgbPixels[], spec: ModelSpec): { d
   images.forEach((image, i) => writeInput(image, spec, data, i * size));
   return { data, dims: inputDims(spec, images.length) };
 }
+
+/** The image mirrored left to right (HWC RGB), for the mirrored view in training. */
+export function mirrorPixels(image: RgbPixels): RgbPixels {
+  const { width, height, data } = image;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + x) * 3;
+      const to = (y * width + (width - 1 - x)) * 3;
+      out[to] = data[from]!;
+      out[to + 1] = data[from + 1]!;
+      out[to + 2] = data[from + 2]!;
+    }
+  }
+  return { width, height, data: out };
+}
