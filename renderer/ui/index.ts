@@ -21,4 +21,5 @@ export { StatusBadge, type StatusTone } from './StatusBadge';
 export { Table, type Column, type TableProps } from './Table';
 export { Tabs, type TabItem, type TabsProps } from './Tabs';
 export { TextField, type TextFieldProps } from './TextField';
+export { TypedConfirmationField, useTypedConfirmation, type TypedConfirmationFieldProps } from './TypedConfirmation';
 export { ToastProvider, useToast, type ToastTone } from './Toast';

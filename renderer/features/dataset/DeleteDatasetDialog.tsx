@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useMutation, type DatasetMetadata, type DatasetStats } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
-import { Button, Dialog, ErrorAlert, TextField, useToast } from '../../ui';
+import { Button, Dialog, ErrorAlert, TypedConfirmationField, useToast, useTypedConfirmation } from '../../ui';
 
 /** The word the console asks for; the localized word is accepted too. */
 const CONFIRM_WORD = 'delete';
@@ -24,10 +23,8 @@ export function DeleteDatasetDialog({
   const toast = useToast();
   const describeError = useDescribeError();
   const remove = useMutation('DeleteDataset');
-  const [typed, setTyped] = useState('');
   const word = t('deleteProject.confirmWord');
-  const answer = typed.trim().toLowerCase();
-  const isConfirmed = answer === CONFIRM_WORD || answer === word.toLowerCase();
+  const { typed, setTyped, isConfirmed } = useTypedConfirmation(CONFIRM_WORD, word);
   const typeName = t(`status.datasetType.${dataset.DatasetType}`);
 
   const submit = async () => {
@@ -71,16 +68,12 @@ export function DeleteDatasetDialog({
           </p>
         ) : null}
         <p className="dataset-dialog__text">{t('deleteDataset.filesKept')}</p>
-        <TextField
+        <TypedConfirmationField
           label={t('deleteProject.confirmLabel', { word })}
-          placeholder={word}
+          word={word}
           value={typed}
-          autoComplete="off"
-          autoCapitalize="off"
-          spellCheck={false}
-          autoFocus
-          onChange={(event) => {
-            setTyped(event.target.value);
+          onChange={(value) => {
+            setTyped(value);
             remove.reset();
           }}
         />

@@ -1,10 +1,9 @@
-import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useMutation, type ProjectSummary } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { datasetTone, isVersionBusy } from '../../lib/status';
-import { Alert, Button, Dialog, ErrorAlert, Icon, StatusBadge, TextField } from '../../ui';
+import { Alert, Button, Dialog, ErrorAlert, Icon, StatusBadge, TypedConfirmationField, useTypedConfirmation } from '../../ui';
 import './dialogs.css';
 
 export interface DeleteProjectDialogProps {
@@ -24,11 +23,8 @@ export function DeleteProjectDialog({ project, onClose, onDeleted }: DeleteProje
   const { t, i18n } = useTranslation();
   const describeError = useDescribeError();
   const remove = useMutation('DeleteProjectCascade');
-  const [typed, setTyped] = useState('');
-
   const word = t('deleteProject.confirmWord');
-  const answer = typed.trim().toLowerCase();
-  const isConfirmed = answer === CONFIRM_WORD || answer === word.toLowerCase();
+  const { typed, setTyped, isConfirmed } = useTypedConfirmation(CONFIRM_WORD, word);
   const hasDatasets = project.Datasets.length > 0;
   const hasModels = project.VersionCount > 0;
   const isBusy = project.LatestVersion ? isVersionBusy(project.LatestVersion.Status) : false;
@@ -100,16 +96,12 @@ export function DeleteProjectDialog({ project, onClose, onDeleted }: DeleteProje
           <p className="dialog-text">{t('deleteProject.nothingElse')}</p>
         )}
         {isBusy ? <Alert tone="warning">{t('deleteProject.busyNote')}</Alert> : null}
-        <TextField
+        <TypedConfirmationField
           label={t('deleteProject.confirmLabel', { word })}
-          placeholder={word}
+          word={word}
           value={typed}
-          autoComplete="off"
-          autoCapitalize="off"
-          spellCheck={false}
-          autoFocus
-          onChange={(event) => {
-            setTyped(event.target.value);
+          onChange={(value) => {
+            setTyped(value);
             remove.reset();
           }}
         />
