@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import type { Result } from './errors';
-import { EVENT_NAMES, type OPERATION_NAMES } from './names';
+import { EVENT_NAMES, type OPERATION_NAMES, type REKOGNITION_OPERATIONS } from './names';
 import * as s from './schemas';
 
 /** Seconds since the epoch, fractional: how JSON 1.1 carries timestamps. */
@@ -407,6 +407,9 @@ export const operationNames = Object.keys(operations) as OperationName[];
 // names.ts must list exactly the operations and events above (the preload imports only it).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const namesAgree: Same<(typeof OPERATION_NAMES)[number], OperationName> = true;
+type ServiceOperation = { [N in OperationName]: Operations[N]['service'] extends 'RekognitionService' ? N : never }[OperationName];
+const servicesAgree: Same<(typeof REKOGNITION_OPERATIONS)[number], ServiceOperation> = true;
+void servicesAgree;
 const eventsAgree: Same<(typeof EVENT_NAMES)[number], EventName> = true;
 void namesAgree;
 void eventsAgree;

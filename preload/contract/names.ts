@@ -1,7 +1,7 @@
 /**
- * The operation and event names alone, without their schemas: the sandboxed preload needs only
- * these, and importing them from here keeps zod out of its bundle. api.ts checks at compile time
- * that this list and the operation map agree.
+ * The operation and event names alone, without their schemas: the sandboxed preload and the
+ * renderer need only these, and importing them from here keeps zod out of their bundles. api.ts
+ * checks at compile time that these lists and the operation map agree.
  */
 export const OPERATION_NAMES = [
   'CreateProject',
@@ -62,3 +62,30 @@ export const OPERATION_NAMES = [
 ] as const;
 
 export const EVENT_NAMES = ['ResourcesChanged', 'SettingsChanged', 'JobProgressed'] as const;
+
+/** The service's own operations, served as `RekognitionService.<Op>`; the rest are `LoupeService.<Op>`. */
+export const REKOGNITION_OPERATIONS = [
+  'CreateProject',
+  'DescribeProjects',
+  'DeleteProject',
+  'CreateDataset',
+  'DescribeDataset',
+  'DeleteDataset',
+  'ListDatasetEntries',
+  'ListDatasetLabels',
+  'UpdateDatasetEntries',
+  'DistributeDatasetEntries',
+  'CreateProjectVersion',
+  'DescribeProjectVersions',
+  'StartProjectVersion',
+  'StopProjectVersion',
+  'DeleteProjectVersion',
+  'CopyProjectVersion',
+  'PutProjectPolicy',
+  'ListProjectPolicies',
+  'DeleteProjectPolicy',
+  'DetectCustomLabels',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
+] as const;
