@@ -6,6 +6,7 @@ import { useDescribeError } from '../../lib/errors';
 import { datasetPath, datasetSlug, projectPath } from '../../lib/routes';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { Alert, Button, buttonClass, EmptyState, ErrorAlert, Icon, OptionCards, PageHeader, Panel, useToast, type OptionCard } from '../../ui';
+import { ProjectUnavailable } from '../project';
 import { splitWhenReady } from './imports';
 import { checkSource, datasetSourceOf, initialSource, SourceFields, startSource, type SourceKind, type SourceProblem, type SourceState } from './sources';
 import './dataset.css';
@@ -52,12 +53,8 @@ export function CreateDatasetScreen() {
           <div className="dataset-loading" aria-hidden="true">
             <span className="skeleton" style={{ width: '40%' }} />
           </div>
-        ) : described.error && described.error.code !== 'ResourceNotFoundException' ? (
-          <ErrorAlert {...describeError(described.error)} />
         ) : (
-          <EmptyState icon="search" title={t('project.notFound.title')}>
-            <p>{t('project.notFound.body', { name })}</p>
-          </EmptyState>
+          <ProjectUnavailable name={name} error={described.error} onRetry={described.refetch} />
         )}
       </div>
     );

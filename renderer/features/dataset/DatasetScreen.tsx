@@ -1,11 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useParams } from 'react-router-dom';
 import { call, invalidateQueries, useQuery, type DatasetMetadata, type ProjectDescription } from '../../api';
-import { useDescribeError } from '../../lib/errors';
 import { createDatasetPath, datasetPath, projectPath, type DatasetSlug } from '../../lib/routes';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { Button, buttonClass, EmptyState, ErrorAlert, Icon, PageHeader, Tabs } from '../../ui';
+import { buttonClass, Icon, PageHeader, Tabs } from '../../ui';
 import { TrainModelLink } from '../models';
+import { ProjectUnavailable } from '../project';
 import { DatasetView } from './DatasetView';
 import { DropImportTarget, useAutoLabelDrops, type DropTarget } from './DropImportTarget';
 import { MissingDataset } from './MissingDataset';
@@ -18,7 +18,6 @@ export function DatasetScreen() {
   const { t } = useTranslation();
   const { name = '', type = '' } = useParams();
   const navigate = useNavigate();
-  const describeError = useDescribeError();
   const described = useQuery('DescribeProjects', { ProjectNames: [name] });
   const autoLabel = useAutoLabelDrops();
   useDocumentTitle(`${t('datasets.title')} · ${name}`);
@@ -39,7 +38,6 @@ export function DatasetScreen() {
   );
 
   if (!project) {
-    const notFound = !described.isLoading && (!described.error || described.error.code === 'ResourceNotFoundException');
     return (
       <div className="screen">
         <PageHeader breadcrumbs={breadcrumbs} title={t('datasets.title')} />
@@ -48,29 +46,8 @@ export function DatasetScreen() {
             <span className="skeleton" style={{ width: '40%' }} />
             <span className="skeleton" style={{ width: '25%' }} />
           </div>
-        ) : notFound ? (
-          <div className="dataset-shell">
-            <EmptyState
-              icon="search"
-              title={t('project.notFound.title')}
-              actions={
-                <Link className={buttonClass()} to="/">
-                  {t('errors.backToProjects')}
-                </Link>
-              }
-            >
-              <p>{t('project.notFound.body', { name })}</p>
-            </EmptyState>
-          </div>
         ) : (
-          <ErrorAlert
-            {...describeError(described.error)}
-            actions={
-              <Button size="sm" onClick={described.refetch}>
-                {t('common.retry')}
-              </Button>
-            }
-          />
+          <ProjectUnavailable name={name} error={described.error} onRetry={described.refetch} />
         )}
       </div>
     );

@@ -10,8 +10,9 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { ProjectDropTarget } from '../dataset';
 import { TrainModelLink } from '../models';
 import { DeleteProjectDialog } from '../projects';
-import { Button, buttonClass, CopyButton, EmptyState, ErrorAlert, Icon, PageHeader, StatusBadge, Tabs, useToast } from '../../ui';
+import { Button, CopyButton, ErrorAlert, Icon, PageHeader, StatusBadge, Tabs, useToast } from '../../ui';
 import { DatasetsPanel } from './DatasetsPanel';
+import { ProjectUnavailable } from './ProjectUnavailable';
 import { ModelsPanel } from './ModelsPanel';
 import './project.css';
 
@@ -57,34 +58,10 @@ export function ProjectScreen() {
   }
 
   if (!project) {
-    const notFound = !described.error || described.error.code === 'ResourceNotFoundException';
     return (
       <div className="screen">
         <PageHeader breadcrumbs={breadcrumbs} title={name} />
-        {notFound ? (
-          <div className="project-card">
-            <EmptyState
-              icon="search"
-              title={t('project.notFound.title')}
-              actions={
-                <Link className={buttonClass()} to="/">
-                  {t('errors.backToProjects')}
-                </Link>
-              }
-            >
-              <p>{t('project.notFound.body', { name })}</p>
-            </EmptyState>
-          </div>
-        ) : (
-          <ErrorAlert
-            {...describeError(described.error)}
-            actions={
-              <Button size="sm" onClick={described.refetch}>
-                {t('common.retry')}
-              </Button>
-            }
-          />
-        )}
+        <ProjectUnavailable name={name} error={described.error} onRetry={described.refetch} />
       </div>
     );
   }

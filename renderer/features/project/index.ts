@@ -1,1 +1,2 @@
 export { ProjectScreen } from './ProjectScreen';
+export { ProjectUnavailable, type ProjectUnavailableProps } from './ProjectUnavailable';

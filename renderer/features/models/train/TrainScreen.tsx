@@ -6,7 +6,8 @@ import { formatCount } from '../../../lib/format';
 import { checkResourceName } from '../../../lib/names';
 import { createDatasetPath, datasetPath, modelPath, projectPath } from '../../../lib/routes';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { Alert, Button, buttonClass, Dialog, EmptyState, ErrorAlert, Icon, PageHeader, Panel, Spinner, TextField, useToast } from '../../../ui';
+import { Alert, Button, buttonClass, Dialog, ErrorAlert, Icon, PageHeader, Panel, Spinner, TextField, useToast } from '../../../ui';
+import { ProjectUnavailable } from '../../project';
 import { useModelsT, type ModelsKey, type ModelsT } from '../i18n';
 import { checkTags, tagMap, TagsEditor, type TagRow } from '../TagsEditor';
 import { suggestedVersionName, versionNameOf } from '../versions';
@@ -65,14 +66,8 @@ export function TrainScreen() {
         <PageHeader breadcrumbs={breadcrumbs} title={t('train.title')} />
         {described.isLoading ? (
           <Spinner size={22} label={app('common.loading')} />
-        ) : described.error && described.error.code !== 'ResourceNotFoundException' ? (
-          <ErrorAlert {...describeError(described.error)} />
         ) : (
-          <div className="project-card">
-            <EmptyState icon="search" title={app('project.notFound.title')}>
-              <p>{app('project.notFound.body', { name })}</p>
-            </EmptyState>
-          </div>
+          <ProjectUnavailable name={name} error={described.error} onRetry={described.refetch} />
         )}
       </div>
     );
