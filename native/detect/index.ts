@@ -4,6 +4,7 @@
  * export, and decoding (peaks, top-K, per-class NMS, boxes back in image pixels). See README.md.
  */
 import { buildModel, GraphBuilder, type OnnxModel, type ValueRef } from '../onnx';
+import { iou } from '../metrics';
 import { createSession, type Provider } from '../ort';
 import { DETECT_PARAMETERS, DETECT_STEP_NAMES, detectionStepModel } from './graphs';
 
@@ -91,16 +92,6 @@ export interface DecodeOptions {
   nmsIou?: number;
 }
 
-function boxIou(a: DetectBox, b: DetectBox): number {
-  const x1 = Math.max(a.left, b.left);
-  const y1 = Math.max(a.top, b.top);
-  const x2 = Math.min(a.left + a.width, b.left + b.width);
-  const y2 = Math.min(a.top + a.height, b.top + b.height);
-  const intersection = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = a.width * a.height + b.width * b.height - intersection;
-  return union <= 0 ? 0 : intersection / union;
-}
-
 /**
  * Decode one image's head output, channel-major [C + 4, H, W] (heat probabilities, then offset x,
  * offset y, width, height in cells), into boxes in image pixels: peaks are cells that equal the
@@ -153,7 +144,7 @@ export function decodeDetections(output: Float32Array, classes: number, map: Map
   const kept: Detection[] = [];
   for (const candidate of candidates) {
     if (candidate.width <= 0 || candidate.height <= 0) continue;
-    if (kept.some((other) => other.classIndex === candidate.classIndex && boxIou(other, candidate) > nmsIou)) continue;
+    if (kept.some((other) => other.classIndex === candidate.classIndex && iou(other, candidate) > nmsIou)) continue;
     kept.push(candidate);
   }
   return kept;
