@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CopyProjectVersionInput } from '../../preload/contract/schemas';
 import type { Context } from '../api/context';
-import { versionArn } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
 import { copyAllowed } from '../projects/policies';
-import { DEFAULT_OUTPUT_BUCKET, outputLocation } from '../training/output';
+import { outputLocation } from '../training/output';
 import { requireVersion } from './index';
+import { insertNewVersion } from './newVersion';
 
 const COPYABLE = new Set(['TRAINING_COMPLETED', 'STOPPED', 'RUNNING', 'STARTING', 'STOPPING', 'FAILED', 'COPYING_COMPLETED']);
 
@@ -40,24 +40,18 @@ export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput)
   const createdMs = ctx.now();
   const { destination, version } = transaction(ctx.db, () => {
     const destination = requireProject(ctx, input.DestinationProjectArn);
-    if (q.findVersionByName(ctx.db, destination.id, input.VersionName)) {
-      throw new ServiceError('ResourceInUseException', `The project ${destination.name} already has a version named ${input.VersionName}.`);
-    }
-    const arn = versionArn(destination.arn, input.VersionName, createdMs);
-    q.insertVersion(ctx.db, {
-      projectId: destination.id,
+    const version = insertNewVersion(ctx, {
+      project: destination,
       name: input.VersionName,
-      arn,
       createdMs,
       status: 'COPYING_IN_PROGRESS',
       statusMessage: 'The model is being copied.',
-      outputBucket: input.OutputConfig?.S3Bucket ?? DEFAULT_OUTPUT_BUCKET,
-      outputPrefix: input.OutputConfig?.S3KeyPrefix ?? '',
-      kmsKeyId: input.KmsKeyId ?? null,
+      outputConfig: input.OutputConfig,
+      kmsKeyId: input.KmsKeyId,
       sourceVersionArn: source.arn,
+      tags: input.Tags,
     });
-    if (input.Tags) q.upsertTags(ctx.db, arn, input.Tags);
-    return { destination, version: q.findVersionByArn(ctx.db, arn)! };
+    return { destination, version };
   });
   const changed = () => ctx.events.resourcesChanged(version.arn, destination.arn);
   changed();

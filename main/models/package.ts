@@ -12,14 +12,14 @@ import { z } from 'zod';
 import type { OutputOf } from '../../preload/contract';
 import type { ExportModelPackageInput, ImportModelPackageInput } from '../../preload/contract/schemas';
 import type { Context } from '../api/context';
-import { versionArn } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
-import { DEFAULT_OUTPUT_BUCKET, outputLocation } from '../training/output';
+import { outputLocation } from '../training/output';
 import { requireVersion } from './index';
+import { insertNewVersion } from './newVersion';
 
 const PACKAGE_FILE = 'loupe-model.json';
 
@@ -93,22 +93,15 @@ export async function importModelPackage(ctx: Context, input: ImportModelPackage
   const createdMs = ctx.now();
   const { project, version } = transaction(ctx.db, () => {
     const project = requireProject(ctx, input.ProjectArn);
-    if (q.findVersionByName(ctx.db, project.id, input.VersionName)) {
-      throw new ServiceError('ResourceInUseException', `The project ${project.name} already has a version named ${input.VersionName}.`);
-    }
-    const arn = versionArn(project.arn, input.VersionName, createdMs);
-    q.insertVersion(ctx.db, {
-      projectId: project.id,
+    const version = insertNewVersion(ctx, {
+      project,
       name: input.VersionName,
-      arn,
       createdMs,
       status: 'COPYING_IN_PROGRESS',
       statusMessage: 'The model is being imported.',
-      outputBucket: DEFAULT_OUTPUT_BUCKET,
-      outputPrefix: '',
       sourceVersionArn: manifest.sourceProjectVersionArn,
     });
-    return { project, version: q.findVersionByArn(ctx.db, arn)! };
+    return { project, version };
   });
   const changed = () => ctx.events.resourcesChanged(version.arn, project.arn);
   changed();

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CreateProjectVersionInput } from '../../preload/contract/schemas';
 import type { Context } from '../api/context';
-import { versionArn } from '../arn';
 import { ENTRY_CODES } from '../datasets/codes';
 import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
@@ -24,7 +23,8 @@ import { startJob, type JobHandle } from '../jobs';
 import { createLogger } from '../log';
 import { requireProject } from '../projects';
 import { defaultBackboneId } from './backbones';
-import { DEFAULT_OUTPUT_BUCKET, outputLocation, type OutputLocation } from './output';
+import { insertNewVersion } from '../models/newVersion';
+import { outputLocation, type OutputLocation } from './output';
 import { firstError, planTraining, type Line, type TrainingPlan } from './validation';
 
 const log = createLogger('training');
@@ -64,25 +64,18 @@ export function createProjectVersion(ctx: Context, input: CreateProjectVersionIn
         throw new ServiceError('ResourceInUseException', `The dataset ${dataset.arn} is ${dataset.status}. Wait for it to finish.`);
       }
     }
-    const name = input.VersionName ?? defaultVersionName(project.name, createdMs);
-    if (q.findVersionByName(ctx.db, project.id, name)) {
-      throw new ServiceError('ResourceInUseException', `The project ${project.name} already has a version named ${name}.`);
-    }
-    const arn = versionArn(project.arn, name, createdMs);
-    q.insertVersion(ctx.db, {
-      projectId: project.id,
-      name,
-      arn,
+    const version = insertNewVersion(ctx, {
+      project,
+      name: input.VersionName ?? defaultVersionName(project.name, createdMs),
       createdMs,
       status: 'TRAINING_IN_PROGRESS',
       statusMessage: STATUS_MESSAGES.inProgress,
-      description: input.VersionDescription ?? null,
-      outputBucket: input.OutputConfig?.S3Bucket ?? DEFAULT_OUTPUT_BUCKET,
-      outputPrefix: input.OutputConfig?.S3KeyPrefix ?? '',
-      kmsKeyId: input.KmsKeyId ?? null,
+      outputConfig: input.OutputConfig,
+      kmsKeyId: input.KmsKeyId,
+      description: input.VersionDescription,
+      tags: input.Tags,
     });
-    if (input.Tags) q.upsertTags(ctx.db, arn, input.Tags);
-    return { project, version: q.findVersionByArn(ctx.db, arn)!, train, test };
+    return { project, version, train, test };
   });
   ctx.events.resourcesChanged(version.arn, project.arn);
 
