@@ -17,7 +17,7 @@ import { ensureDefaultOutputBucket } from '../training/output';
 import { closeRunningModels } from '../models/runtime';
 import { startWatchers, stopWatchers } from '../watch';
 import type { Engine } from '../training/engine';
-import { createOnnxEngine } from '../training/onnxEngine';
+import { createProcessEngine } from '../training/processEngine';
 import type { Context } from './context';
 import { invoke } from './dispatcher';
 import { EventBus } from './events';
@@ -75,7 +75,7 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
     credentials,
     events: new EventBus(),
     now: options.now ?? Date.now,
-    engine: options.engine ?? createOnnxEngine({ modelsDir, registeredDir: join(home, 'backbones') }),
+    engine: options.engine ?? createProcessEngine({ modelsDir, registeredDir: join(home, 'backbones') }),
     modelsDir,
     // The Electron bundle is CommonJS, where import.meta is empty: it passes its version in.
     versions: { loupe: options.versions?.loupe ?? loupeVersion(), node: process.versions.node, ...options.versions },

@@ -13,6 +13,8 @@ import { entryImageFile, isImageVariant } from '../datasets/images';
 import { IMAGE_SCHEME, imageScheme, serveImage } from './imageProtocol';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
+import { createProcessEngine } from '../training/processEngine';
+import { utilityProcessTraining } from './trainingProcess';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
 
 const log = createLogger('app');
@@ -36,6 +38,7 @@ function start(): void {
   const appRoot = app.getAppPath();
   const rendererRoot = join(appRoot, 'dist', 'renderer');
   const preload = join(appRoot, 'dist', 'app', 'preload.cjs');
+  const modelsDir = join(appRoot, 'dist', 'models');
 
   let loupe: Loupe | undefined;
   let mainWindow: BrowserWindow | undefined;
@@ -85,7 +88,12 @@ function start(): void {
       loupe = openLoupe({
         home,
         watch: true,
-        modelsDir: join(appRoot, 'dist', 'models'),
+        modelsDir,
+        engine: createProcessEngine({
+          modelsDir,
+          registeredDir: join(home, 'backbones'),
+          spawn: utilityProcessTraining(join(appRoot, 'dist', 'app', 'training.cjs')),
+        }),
         versions: {
           loupe: app.getVersion(),
           electron: process.versions.electron,

@@ -44,6 +44,8 @@ export interface TrainedModel {
   predictions: Map<number, Analysis>;
   /** Write the assumed thresholds (and anything else known after evaluation) into the model file. */
   finalize(metadata: { thresholds: Record<string, number> }): Promise<void>;
+  /** Give up on the model without finalizing it (evaluation failed): frees what training still holds. */
+  discard?(): void;
 }
 
 export interface LoadedModel {

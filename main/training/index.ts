@@ -142,18 +142,24 @@ async function runTraining(
     backboneId: defaultBackboneId(ctx),
     job,
   });
-  job.throwIfCancelled();
-  job.progress({ phase: 'evaluating' });
-  const evaluation = evaluate({
-    useCase: plan.useCase,
-    labels: plan.labels,
-    train: plan.train,
-    test: plan.test,
-    predictions: trained.predictions,
-    versionArn: version.arn,
-    nowMs: ctx.now(),
-  });
-  await trained.finalize({ thresholds: evaluation.thresholds });
+  let evaluation;
+  try {
+    job.throwIfCancelled();
+    job.progress({ phase: 'evaluating' });
+    evaluation = evaluate({
+      useCase: plan.useCase,
+      labels: plan.labels,
+      train: plan.train,
+      test: plan.test,
+      predictions: trained.predictions,
+      versionArn: version.arn,
+      nowMs: ctx.now(),
+    });
+    await trained.finalize({ thresholds: evaluation.thresholds });
+  } catch (error) {
+    trained.discard?.();
+    throw error;
+  }
   const summaryName = `EvaluationSummary-${project.name}-${version.name}.json`;
   await writeAtomically(join(output.folder, summaryName), JSON.stringify(evaluation.summary, null, 2));
   await writeAtomically(join(output.folder, 'evaluation_curves.json'), JSON.stringify(evaluation.curves));

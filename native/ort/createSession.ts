@@ -51,7 +51,9 @@ export function defaultProviders(platform: NodeJS.Platform = process.platform): 
 
 function hasCudaProvider(): boolean {
   try {
-    const binding = createRequire(import.meta.url).resolve('onnxruntime-node');
+    // A CommonJS bundle (the app) has an empty import.meta and its own require.
+    const here = (import.meta as { url?: string }).url;
+    const binding = (here ? createRequire(here) : require).resolve('onnxruntime-node');
     const bin = join(dirname(binding), '..', 'bin', 'napi-v6', 'linux', process.arch);
     return existsSync(join(bin, 'libonnxruntime_providers_cuda.so'));
   } catch {
