@@ -5,7 +5,7 @@
  * omitted → each label's assumed threshold; given → one cut-off in 0–100; 0 → everything.
  */
 import { readFile, rm, stat } from 'node:fs/promises';
-import { checkImageLimits, IMAGE_LIMITS, probeImageBuffer } from '../../native/preprocess';
+import { checkImageLimits, IMAGE_LIMITS, ImageDecodeError, probeImageHeader } from '../../native/preprocess';
 import type { CustomLabel, OutputOf, ProjectVersionDescription } from '../../preload/contract';
 import type {
   DeleteProjectVersionInput,
@@ -204,16 +204,18 @@ export async function detectCustomLabels(ctx: Context, input: DetectCustomLabels
     throw new ServiceError('ResourceNotReadyException', `The model is ${version.status}. Start it before analysing images.`);
   }
   const image = await imageBytes(ctx, input.Image);
-  const probe = await probeImageBuffer(image);
-  if (!probe.ok) {
-    throw new ServiceError('InvalidImageFormatException', 'The image is not a valid PNG or JPEG file.');
-  }
-  const problem = checkImageLimits(probe, 'inference');
+  // The header is checked here; decoding, in the analysis, catches what a header hides.
+  const header = await probeImageHeader(image);
+  const invalid = () => new ServiceError('InvalidImageFormatException', 'The image is not a valid PNG or JPEG file.');
+  if (!header.ok) throw invalid();
+  const problem = checkImageLimits({ ...header, sizeBytes: image.length }, 'inference');
   if (problem) {
-    const tooBig = probe.width > IMAGE_LIMITS.maxSidePx || probe.height > IMAGE_LIMITS.maxSidePx;
+    const tooBig = header.width > IMAGE_LIMITS.maxSidePx || header.height > IMAGE_LIMITS.maxSidePx;
     throw new ServiceError(tooBig ? 'ImageTooLargeException' : 'InvalidParameterException', problem.message);
   }
-  const analysis = await model.analyze(image);
+  const analysis = await model.analyze(image, { width: header.width, height: header.height }).catch((error: unknown) => {
+    throw error instanceof ImageDecodeError ? invalid() : error;
+  });
   const thresholds = model.model.thresholds;
   const keep = (name: string, score: number) =>
     input.MinConfidence === undefined ? score >= (thresholds[name] ?? 0) : score * 100 >= input.MinConfidence;

@@ -32,7 +32,7 @@ export class RunningModel {
   }
 
   /** Analyse one image, waiting for a free unit; refused when the queue is full. */
-  async analyze(image: Buffer): Promise<Analysis> {
+  async analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis> {
     this.scale();
     if (this.active >= this.inService) {
       if (this.waiting.length >= this.inService * QUEUE_PER_UNIT) {
@@ -45,7 +45,7 @@ export class RunningModel {
     }
     this.active++;
     try {
-      return await this.model.analyze(image);
+      return await this.model.analyze(image, size);
     } finally {
       this.active--;
       this.waiting.shift()?.();

@@ -53,8 +53,11 @@ export interface LoadedModel {
   labels: string[];
   thresholds: Record<string, number>;
   useCase: Exclude<UseCase, 'NOT_DETERMINED'>;
-  /** Analyse encoded image bytes (PNG or JPEG). */
-  analyze(image: Buffer): Promise<Analysis>;
+  /**
+   * Analyse encoded image bytes (PNG or JPEG); `size` is the oriented image's size when the caller
+   * has already read it from the header. Throws ImageDecodeError for bytes that do not decode.
+   */
+  analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis>;
   close(): Promise<void>;
 }
 

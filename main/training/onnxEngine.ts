@@ -9,8 +9,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeModel, encodeModel, buildModel, GraphBuilder, describeModel, type OnnxModel } from '../../native/onnx';
 import { createSession, type OrtSession } from '../../native/ort';
-import { decodeRgb } from '../../native/preprocess';
-import { DEFAULT_BACKBONE_ID, mirrorPixels, readBuiltBackbone, toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
+import { decodeForModel } from '../../native/preprocess';
+import { DEFAULT_BACKBONE_ID, readBuiltBackbone, toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
 import { autoTrainHead } from '../../native/train';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
@@ -27,11 +27,12 @@ const EMBED_BATCH = 16;
  * the central square of CROP × the shorter side is what the backbone sees — the usual ImageNet
  * evaluation crop. Measured on hymenoptera: stretching whole photos decoded at 256 px gave 0.869
  * accuracy; keeping more pixels and cropping gave about 0.90. Training and analysis share this
- * (`prepare`), so what is evaluated is what runs. PREPARE_VERSION names the feature cache.
+ * (`prepare`, crop and resize in native code), so what is evaluated is what runs. PREPARE_VERSION
+ * names the feature cache.
  */
 const DECODE_SIDE = 512;
 const CROP = 0.875;
-const PREPARE_VERSION = 'crop875';
+const PREPARE_VERSION = 'crop875-v2';
 const METADATA_KEY = 'loupe';
 
 export interface OnnxEngineOptions {
@@ -173,7 +174,7 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
           for (let start = 0; start < train.test.length; start += EMBED_BATCH) {
             job.throwIfCancelled();
             const batch = train.test.slice(start, start + EMBED_BATCH);
-            const images = await Promise.all(batch.map((sample) => prepare(sample.path)));
+            const images = await Promise.all(batch.map((sample) => prepare(sample.path, spec.input)));
             const out = await merged.run({ [spec.input.name]: toModelBatch(images, spec) });
             const data = out.scores!.data as Float32Array;
             batch.forEach((sample, i) => {
@@ -219,14 +220,14 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
         labels: metadata.labels,
         thresholds: metadata.thresholds,
         useCase: metadata.useCase,
-        async analyze(image: Buffer): Promise<Analysis> {
-          const rgb = await prepare(image);
+        async analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis> {
+          const rgb = await prepare(image, metadata.input);
           const out = await pool.use((session) => session.run({ [metadata.input.name]: toModelBatch([rgb], spec) }));
           const data = out[metadata.output]!.data as Float32Array;
           return {
             scores: Object.fromEntries(metadata.labels.map((label, j) => [label, data[j]!])),
-            width: rgb.width,
-            height: rgb.height,
+            width: size?.width ?? rgb.width,
+            height: size?.height ?? rgb.height,
           };
         },
         close: () => pool.close(),
@@ -270,8 +271,7 @@ async function embedViews(
   const images = await Promise.all(
     missing.map(async (i) => {
       const view = views[i]!;
-      const rgb = await prepare(view.sample.path);
-      return view.flip ? mirrorPixels(rgb) : rgb;
+      return prepare(view.sample.path, spec.input, view.flip);
     }),
   );
   const result = await session.run(Object.fromEntries([[spec.input.name, toModelBatch(images, spec)]]));
@@ -298,21 +298,8 @@ function cacheFile(cacheDir: string, sample: Sample, flip: boolean): string {
   return join(cacheDir, sample.contentHash.slice(0, 2), `${sample.contentHash}${flip ? '-flip' : ''}.f32`);
 }
 
-/** Decode (oriented, sRGB) and take the central crop the backbone sees. */
-async function prepare(source: string | Buffer): Promise<RgbPixels> {
-  return centreCrop(await decodeRgb(source, { maxSide: DECODE_SIDE }), CROP);
-}
-
-/** The central square whose side is `share` × the shorter side (HWC RGB). */
-function centreCrop(image: RgbPixels, share: number): RgbPixels {
-  const side = Math.max(1, Math.round(Math.min(image.width, image.height) * share));
-  const left = Math.floor((image.width - side) / 2);
-  const top = Math.floor((image.height - side) / 2);
-  const out = new Uint8Array(side * side * 3);
-  for (let y = 0; y < side; y++) {
-    const from = ((top + y) * image.width + left) * 3;
-    out.set(image.data.subarray(from, from + side * 3), y * side * 3);
-  }
-  return { width: side, height: side, data: out };
+/** Decode (oriented, sRGB) and take the central crop the backbone sees, at its input size. */
+function prepare(source: string | Buffer, input: ModelSpec['input'], mirror = false): Promise<RgbPixels> {
+  return decodeForModel(source, { width: input.width, height: input.height, maxSide: DECODE_SIDE, crop: CROP, mirror });
 }
 

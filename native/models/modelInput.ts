@@ -100,16 +100,22 @@ function checkPixels(image: RgbPixels): void {
 function writeInput(image: RgbPixels, spec: ModelSpec, out: Float32Array, offset: number): void {
   checkPixels(image);
   const { width, height, layout, colourOrder, scale, mean, std } = spec.input;
-  const pixels = resize(image, width, height);
+  // Pixels already at the input size (native/preprocess decodeForModel) are read as they are.
+  const pixels: ArrayLike<number> = image.width === width && image.height === height ? image.data : resize(image, width, height);
   const order = colourOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
   const plane = width * height;
+  // value = (pixel × scale − mean) / std = pixel × gain + bias, per input channel.
+  const gain = order.map((_, c) => scale / (std[c] as number));
+  const bias = order.map((_, c) => -(mean[c] as number) / (std[c] as number));
   for (let c = 0; c < 3; c++) {
     const source = order[c] as number;
-    const shift = mean[c] as number;
-    const divide = std[c] as number;
-    for (let p = 0; p < plane; p++) {
-      const value = ((pixels[p * 3 + source] as number) * scale - shift) / divide;
-      out[offset + (layout === 'NHWC' ? p * 3 + c : c * plane + p)] = value;
+    const g = gain[c] as number;
+    const b = bias[c] as number;
+    if (layout === 'NHWC') {
+      for (let p = 0; p < plane; p++) out[offset + p * 3 + c] = (pixels[p * 3 + source] as number) * g + b;
+    } else {
+      const start = offset + c * plane;
+      for (let p = 0; p < plane; p++) out[start + p] = (pixels[p * 3 + source] as number) * g + b;
     }
   }
 }

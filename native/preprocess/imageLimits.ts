@@ -2,7 +2,10 @@
  * The service's image limits (guide quotas for training, testing and detection, L16459–16517) and
  * the entry error an image breaking them gets (ERROR_INVALID_IMAGE L6491, ERROR_INVALID_IMAGE_DIMENSION L6516).
  */
-import type { ImageProbe } from './probeImage';
+import type { ImageFailure } from './input';
+
+/** What the limits look at: a probe (ImageProbe) or a header with the byte size beside it. */
+export type LimitedImage = { ok: true; width: number; height: number; sizeBytes: number } | { ok: false; reason: ImageFailure; detail: string };
 
 export const IMAGE_LIMITS = {
   /** The only formats the service takes, for datasets and for DetectCustomLabels. */
@@ -31,7 +34,7 @@ const INVALID_DIMENSION = 'The image dimension(s) do not conform to allowed dime
  * ERROR_INVALID_IMAGE, sides out of range ERROR_INVALID_IMAGE_DIMENSION.
  */
 export function checkImageLimits(
-  probe: ImageProbe,
+  probe: LimitedImage,
   purpose: 'dataset' | 'inference',
 ): { code: ImageLimitCode; message: string } | undefined {
   if (!probe.ok) {

@@ -7,8 +7,14 @@
 /** probeImage(path) / probeImageBuffer(bytes): format, oriented and stored size (px), orientation, sizeBytes, sha256; never throws. */
 export { probeImage, probeImageBuffer, type ImageProbe } from './probeImage';
 
+/** probeImageHeader(bytes): format and oriented size from the header alone (analysis checks images with it before decoding). */
+export { probeImageHeader, type ImageHeader } from './probeImage';
+
 /** decodeRgb(pathOrBytes, { maxSide }): HWC uint8 sRGB pixels of the oriented image, longer side ≤ maxSide px. */
 export { decodeRgb, type DecodeRgbOptions, type RgbImage } from './decodeRgb';
+
+/** decodeForModel(pathOrBytes, { width, height, maxSide, crop?, mirror? }): pixels exactly the model's input size, cropped and resized natively. */
+export { decodeForModel, type ModelPixelsOptions } from './decodeForModel';
 
 /** makeThumbnail(source, target, { size }): oriented sRGB JPEG, longer side ≤ size px (default 256), written atomically. */
 export { makeThumbnail, type ThumbnailOptions } from './makeThumbnail';

@@ -55,18 +55,32 @@ export async function probeImage(path: string): Promise<ImageProbe> {
   return probeImageBuffer(read.bytes);
 }
 
-/** Probe image bytes already in memory (an upload, a DetectCustomLabels request); same result as probeImage. */
-export async function probeImageBuffer(bytes: Buffer): Promise<ImageProbe> {
-  const sizeBytes = bytes.length;
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const fail = (reason: ImageFailure, detail: string): ImageProbe => ({ ok: false, reason, detail, sha256, sizeBytes });
+export type ImageHeader =
+  | {
+      ok: true;
+      format: ImageFormat;
+      /** Pixels of the oriented image. */
+      width: number;
+      height: number;
+      /** EXIF orientation 1–8; 1 when there is none. */
+      orientation: number;
+      rawWidth: number;
+      rawHeight: number;
+    }
+  | { ok: false; reason: ImageFailure; detail: string };
 
-  if (sizeBytes === 0) return fail('corrupt', 'the file is empty');
+/**
+ * The format and oriented size from the header alone: what analysis needs to check an image before
+ * it decodes it (decoding then catches what a header hides). No hash, no pixel data read.
+ */
+export async function probeImageHeader(bytes: Buffer): Promise<ImageHeader> {
+  const fail = (reason: ImageFailure, detail: string): ImageHeader => ({ ok: false, reason, detail });
+  if (bytes.length === 0) return fail('corrupt', 'the file is empty');
   const sniffed = sniffFormat(bytes);
   if (sniffed.kind !== 'supported') return fail('unsupported-format', unsupportedDetail(sniffed.name));
   const format = sniffed.format;
 
-  // The header alone, without the pixel limit, so that an oversized image is named with its size.
+  // Without the pixel limit, so that an oversized image is named with its size.
   let header: Metadata;
   try {
     header = await sharp(bytes, decodeOptions({ limitInputPixels: false })).metadata();
@@ -80,28 +94,24 @@ export async function probeImageBuffer(bytes: Buffer): Promise<ImageProbe> {
   if (rawWidth * rawHeight > MAX_DECODE_PIXELS) {
     return fail('too-many-pixels', `${rawWidth}×${rawHeight} pixels is more than the ${MAX_DECODE_PIXELS} pixels Loupe decodes`);
   }
-
-  try {
-    await decodeToTheEnd(bytes, format, rawWidth, rawHeight);
-  } catch (error) {
-    const failure = decodeFailure(error);
-    return fail(failure.reason, failure.detail);
-  }
-
   const orientation = header.orientation !== undefined && header.orientation >= 1 && header.orientation <= 8 ? header.orientation : 1;
   const swapped = orientation >= 5;
-  return {
-    ok: true,
-    format,
-    width: swapped ? rawHeight : rawWidth,
-    height: swapped ? rawWidth : rawHeight,
-    depth: 3,
-    sizeBytes,
-    sha256,
-    orientation,
-    rawWidth,
-    rawHeight,
-  };
+  return { ok: true, format, width: swapped ? rawHeight : rawWidth, height: swapped ? rawWidth : rawHeight, orientation, rawWidth, rawHeight };
+}
+
+/** Probe image bytes already in memory (an upload, a dataset file); same result as probeImage. */
+export async function probeImageBuffer(bytes: Buffer): Promise<ImageProbe> {
+  const sizeBytes = bytes.length;
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const header = await probeImageHeader(bytes);
+  if (!header.ok) return { ...header, sha256, sizeBytes };
+  try {
+    await decodeToTheEnd(bytes, header.format, header.rawWidth, header.rawHeight);
+  } catch (error) {
+    const failure = decodeFailure(error);
+    return { ok: false, reason: failure.reason, detail: failure.detail, sha256, sizeBytes };
+  }
+  return { ...header, depth: 3, sizeBytes, sha256 };
 }
 
 /**

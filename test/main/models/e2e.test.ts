@@ -97,6 +97,11 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
       client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: Buffer.from('not an image') } })),
       (error: Error) => error.name === 'InvalidImageFormatException',
     );
+    // A sound header over pixel data cut short: caught when the image is decoded.
+    await assert.rejects(
+      client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image.subarray(0, Math.floor(image.length * 0.6)) } })),
+      (error: Error) => error.name === 'InvalidImageFormatException',
+    );
     await assert.rejects(
       client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: Buffer.alloc(4 * 1024 * 1024 + 10) } })),
       (error: Error) => error.name === 'ImageTooLargeException',

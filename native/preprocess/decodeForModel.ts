@@ -1,0 +1,39 @@
+/**
+ * Pixels exactly as a model takes them, in native code: decode (oriented, sRGB, shrunk on load to
+ * at most `maxSide`), optionally keep the central square of `crop` × the shorter side, and resize
+ * to width × height (each axis on its own, a triangle filter widened when shrinking). Training and
+ * analysis both go through here, so what a model was trained on is what it sees when it runs.
+ */
+import sharp from 'sharp';
+import { decodeRgb, type RgbImage } from './decodeRgb';
+
+export interface ModelPixelsOptions {
+  width: number;
+  height: number;
+  /** Decode so that the longer side is at most this many pixels (JPEGs shrink on load). */
+  maxSide: number;
+  /** Keep the central square whose side is this share (0–1] of the shorter side. */
+  crop?: number;
+  /** Mirror left to right (a training view). */
+  mirror?: boolean;
+}
+
+export async function decodeForModel(source: string | Buffer, options: ModelPixelsOptions): Promise<RgbImage> {
+  const { width, height, maxSide, crop, mirror = false } = options;
+  if (crop !== undefined && !(crop > 0 && crop <= 1)) throw new RangeError(`crop must be a share in (0, 1], not ${crop}`);
+  const decoded = await decodeRgb(source, { maxSide });
+  const region = crop === undefined ? { left: 0, top: 0, width: decoded.width, height: decoded.height } : centralSquare(decoded, crop);
+  const whole = region.width === decoded.width && region.height === decoded.height;
+  if (whole && region.width === width && region.height === height && !mirror) return decoded;
+  const image = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } });
+  if (!whole) image.extract(region);
+  if (region.width !== width || region.height !== height) image.resize(width, height, { fit: 'fill', kernel: 'linear' });
+  if (mirror) image.flop();
+  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+function centralSquare(image: { width: number; height: number }, share: number) {
+  const side = Math.max(1, Math.round(Math.min(image.width, image.height) * share));
+  return { left: Math.floor((image.width - side) / 2), top: Math.floor((image.height - side) / 2), width: side, height: side };
+}
