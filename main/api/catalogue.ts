@@ -46,6 +46,7 @@ import { exportModelPackage, importModelPackage } from '../models/package';
 import { describeEvaluation } from '../evaluation/describe';
 import { createProjectVersion } from '../training';
 import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
+import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
 import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
 import type { Context } from './context';
 
@@ -90,6 +91,8 @@ export const handlers: Handlers = {
   ListBackbones: listBackbones,
   RegisterBackbone: registerBackbone,
   SetDefaultBackbone: setDefaultBackbone,
+  ListDownloadableBackbones: listDownloadableBackbones,
+  DownloadBackbone: downloadBackbone,
   ExportModelPackage: exportModelPackage,
   ImportModelPackage: importModelPackage,
   DescribeEvaluation: describeEvaluation,

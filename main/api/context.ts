@@ -1,6 +1,7 @@
 import type { Identity } from '../arn';
 import type { Db } from '../db';
 import type { Credentials } from '../home';
+import type { BackboneDownloadOptions } from '../training/backboneDownload';
 import type { Engine } from '../training/engine';
 import type { EventBus } from './events';
 
@@ -21,4 +22,6 @@ export interface Context {
   engine?: Engine;
   /** Where the built-in backbones are (dist/models). */
   modelsDir: string;
+  /** Downloadable backbones: catalogue, mirror and timeout when not the defaults. */
+  backboneDownloads?: BackboneDownloadOptions;
 }

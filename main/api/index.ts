@@ -16,6 +16,7 @@ import { recoverInterruptedTraining } from '../training';
 import { ensureDefaultOutputBucket } from '../training/output';
 import { closeRunningModels } from '../models/runtime';
 import { startWatchers, stopWatchers } from '../watch';
+import type { BackboneDownloadOptions } from '../training/backboneDownload';
 import type { Engine } from '../training/engine';
 import { createProcessEngine } from '../training/processEngine';
 import type { Context } from './context';
@@ -48,6 +49,8 @@ export interface OpenLoupeOptions {
   engine?: Engine;
   /** Where the built backbones are; dist/models of this checkout by default (the app passes its own). */
   modelsDir?: string;
+  /** Downloadable backbones: another catalogue, a mirror, a timeout (default: the pinned ones, LOUPE_BACKBONE_MIRROR). */
+  backboneDownloads?: BackboneDownloadOptions;
 }
 
 function defaultModelsDir(): string {
@@ -77,6 +80,7 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
     now: options.now ?? Date.now,
     engine: options.engine ?? createProcessEngine({ modelsDir, registeredDir: join(home, 'backbones') }),
     modelsDir,
+    ...(options.backboneDownloads ? { backboneDownloads: options.backboneDownloads } : {}),
     // The Electron bundle is CommonJS, where import.meta is empty: it passes its version in.
     versions: { loupe: options.versions?.loupe ?? loupeVersion(), node: process.versions.node, ...options.versions },
   };

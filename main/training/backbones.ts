@@ -5,17 +5,20 @@
  * a setting — is what training uses; a better backbone drops in here.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import {
+  builtBackbonePaths,
   DEFAULT_BACKBONE_ID,
   DEFAULT_BACKBONES,
+  inputDims,
   ModelSpecError,
   parseModelSpec,
   readBuiltBackbone,
   sidecarJson,
   validateBackbone,
   type BuiltBackbone,
+  type ModelSpec,
 } from '../../native/models';
 import { createSession } from '../../native/ort';
 import type { Backbone, OutputOf } from '../../preload/contract';
@@ -40,13 +43,15 @@ export async function findBackbone(modelsDir: string, home: string, id: string):
   return (await readBuiltBackbone(modelsDir, id)) ?? (await readBuiltBackbone(join(home, 'backbones'), id));
 }
 
-function toBackbone(built: BuiltBackbone, source: Backbone['Source'], defaultId: string): Backbone {
+function toBackbone(built: BuiltBackbone, source: 'BUILT_IN' | 'REGISTERED', defaultId: string): Backbone {
   const { spec } = built;
+  const downloaded = source === 'REGISTERED' && spec.source.kind === 'download' ? spec.source : undefined;
   return {
     Id: spec.id,
     Title: spec.title,
     Licence: spec.licence,
-    Source: source,
+    Source: downloaded ? 'DOWNLOADED' : source,
+    ...(downloaded ? { SourceUrl: downloaded.url } : {}),
     InputWidth: spec.input.width,
     InputHeight: spec.input.height,
     Outputs: spec.outputs.map((o) => ({ Name: o.name, Size: o.size, Role: o.role })),
@@ -85,22 +90,56 @@ export async function registerBackbone(ctx: Context, input: RegisterBackboneInpu
   const bytes = await readFile(input.ModelFile).catch(() => {
     throw new ServiceError('InvalidParameterException', `${input.ModelFile} cannot be read.`);
   });
+  return { Backbone: await saveBackbone(ctx, spec, bytes) };
+}
+
+/**
+ * Check `bytes` against `spec` and ONNX Runtime, then write `<id>.onnx` and its sidecar (with the
+ * SHA-256 of what is saved) into `<home>/backbones`. With `runBatches`, the model also runs on
+ * zero images in batches of those sizes and must give every feature output as [batch, size].
+ */
+export async function saveBackbone(ctx: Context, spec: ModelSpec, bytes: Uint8Array, options: { runBatches?: number[] } = {}): Promise<Backbone> {
   const check = await validateBackbone(bytes, spec);
   if (!check.ok) throw new ServiceError('InvalidParameterException', `The model does not fit its spec: ${check.problems.join('; ')}.`);
   // Its inputs and outputs fit; ONNX Runtime must also accept the graph itself.
+  let session;
   try {
-    const { session } = await createSession(bytes, { providers: ['cpu'], name: spec.id });
-    await session.release();
+    ({ session } = await createSession(bytes, { providers: ['cpu'], name: spec.id }));
   } catch (error) {
     throw new ServiceError('InvalidParameterException', `ONNX Runtime cannot load the model: ${(error as Error).message}`);
+  }
+  try {
+    for (const batch of options.runBatches ?? []) {
+      const dims = inputDims(spec, batch);
+      const zeros = new Float32Array(dims.reduce((count, dim) => count * dim, 1));
+      let outputs;
+      try {
+        outputs = await session.run({ [spec.input.name]: { data: zeros, dims } });
+      } catch (error) {
+        throw new ServiceError('InvalidParameterException', `The model does not run on a batch of ${batch}: ${(error as Error).message}`);
+      }
+      for (const feature of spec.outputs) {
+        const got = outputs[feature.name]?.dims ?? [];
+        if (got.length !== 2 || got[0] !== batch || got[1] !== feature.size) {
+          throw new ServiceError('InvalidParameterException', `Output "${feature.name}" is [${got.join(', ')}] for a batch of ${batch}; the spec needs [${batch}, ${feature.size}].`);
+        }
+      }
+    }
+  } finally {
+    await session.release();
   }
   const folder = registeredBackboneDir(ctx);
   await mkdir(folder, { recursive: true });
   const fileName = `${spec.id}.onnx`;
-  await copyFile(input.ModelFile, join(folder, fileName));
+  const saved = { ...spec, fileName };
+  const paths = builtBackbonePaths(folder, spec.id);
+  // Written beside and renamed, so a backbone is never seen half-written.
+  await writeFile(`${paths.model}.partial`, bytes);
+  await rename(`${paths.model}.partial`, paths.model);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  await writeFile(join(folder, `${spec.id}.json`), sidecarJson({ ...spec, fileName }, sha256, 0));
-  return { Backbone: toBackbone({ spec: { ...spec, fileName }, sha256, converterVersion: 0, modelPath: join(folder, fileName) }, 'REGISTERED', defaultBackboneId(ctx)) };
+  await writeFile(`${paths.sidecar}.partial`, sidecarJson(saved, sha256, 0));
+  await rename(`${paths.sidecar}.partial`, paths.sidecar);
+  return toBackbone({ spec: saved, sha256, converterVersion: 0, modelPath: paths.model }, 'REGISTERED', defaultBackboneId(ctx));
 }
 
 export async function setDefaultBackbone(ctx: Context, input: SetDefaultBackboneInput): Promise<OutputOf<'SetDefaultBackbone'>> {

@@ -19,3 +19,12 @@ export { validateBackbone, type BackboneCheck } from './validateBackbone';
 
 /** readBuiltBackbone(folder, id) → { spec, sha256, converterVersion, modelPath } | undefined; builtBackbonePaths; sidecarJson. */
 export { builtBackbonePaths, readBuiltBackbone, sidecarJson, type BuiltBackbone } from './builtBackbone';
+
+/** DOWNLOADABLE_BACKBONES: pinned ImageNet backbones (URL, size, SHA-256, input spec, feature cut); downloadUrl(entry, mirror?). */
+export { DOWNLOADABLE_BACKBONES, downloadUrl, ONNX_ZOO_EFFICIENTNET_LITE4, ONNX_ZOO_MOBILENET_V2, type FeatureCut, type PinnedBackbone } from './catalogue';
+
+/** downloadPinned({ url, dest, sizeBytes, sha256, signal, idleTimeoutMs, onProgress }): streamed, hashed, checked; throws DownloadError. */
+export { DownloadError, downloadPinned, type DownloadFailure, type PinnedDownload } from './download';
+
+/** cutAtAveragePool(model, cut, inputName) → { model, poolNode, originalInput, prunedNodes }: a classifier's embedding as its only output. */
+export { cutAtAveragePool, FeatureCutError, type CutResult } from './featureCut';

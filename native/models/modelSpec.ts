@@ -35,7 +35,9 @@ export type ModelSource =
   /** Converted at install from TF.js weights inside an npm package. */
   | { kind: 'npm'; package: string; version: string; model: string; format: 'layers-model' | 'graph-model' }
   /** An ONNX file a user registered. */
-  | { kind: 'file'; originalName?: string };
+  | { kind: 'file'; originalName?: string }
+  /** A pinned file Loupe downloaded (native/models catalogue): where from, its SHA-256 before the feature cut, and the node cut at. */
+  | { kind: 'download'; url: string; sha256: string; cutAt?: string };
 
 export interface ModelSpec {
   /** Stable id (letters, digits, '.', '_', '-'); also the file stem of `<id>.onnx` and `<id>.json`. */
@@ -108,8 +110,12 @@ export function parseModelSpec(json: unknown): ModelSpec {
   } else if (source.kind === 'npm') {
     for (const key of ['package', 'version', 'model'] as const) need(typeof source[key] === 'string' && source[key] !== '', `source.${key} must be a string`);
     need(source.format === 'layers-model' || source.format === 'graph-model', 'source.format must be layers-model or graph-model');
+  } else if (source.kind === 'download') {
+    need(typeof source.url === 'string' && /^(https?|file):\/\//.test(source.url), 'source.url must be an http(s) or file URL');
+    need(typeof source.sha256 === 'string' && /^[0-9a-f]{64}$/.test(source.sha256), 'source.sha256 must be 64 hex digits');
+    need(source.cutAt === undefined || typeof source.cutAt === 'string', 'source.cutAt must be a string');
   } else {
-    need(source.kind === 'file', 'source.kind must be "npm" or "file"');
+    need(source.kind === 'file', 'source.kind must be "npm", "file" or "download"');
   }
   if (problems.length > 0) throw new ModelSpecError(problems);
   return json as unknown as ModelSpec;

@@ -148,13 +148,35 @@ export interface Backbone {
   Id: string;
   Title: string;
   Licence: string;
-  /** BUILT_IN: built at install from npm-shipped weights; REGISTERED: a file a user added. */
-  Source: 'BUILT_IN' | 'REGISTERED';
+  /** BUILT_IN: built at install from npm-shipped weights; REGISTERED: a file a user added; DOWNLOADED: a pinned file Loupe fetched. */
+  Source: 'BUILT_IN' | 'REGISTERED' | 'DOWNLOADED';
+  /** DOWNLOADED: where the file came from. */
+  SourceUrl?: string;
   InputWidth: number;
   InputHeight: number;
   Outputs: { Name: string; Size: number; Role: 'final' | 'middle' }[];
   /** Training uses the default backbone. */
   Default: boolean;
+}
+
+/** A pinned ImageNet backbone Loupe can download (native/models catalogue). */
+export interface DownloadableBackbone {
+  Id: string;
+  Title: string;
+  Licence: string;
+  /** Where it is fetched from (a mirror's URL when one is set). */
+  Url: string;
+  SizeBytes: number;
+  /** Hex SHA-256 the downloaded file must have. */
+  Sha256: string;
+  InputWidth: number;
+  InputHeight: number;
+  /** Size of the embedding it gives. */
+  EmbeddingSize: number;
+  /** Downloaded and registered already (ListBackbones lists it). */
+  Present: boolean;
+  /** Its download job, while one runs. */
+  JobId?: number;
 }
 
 export interface ProjectPolicy {
@@ -339,6 +361,8 @@ export const operations = {
   ListBackbones: loupe<typeof s.EmptyInput, { Backbones: Backbone[] }>(s.EmptyInput),
   RegisterBackbone: loupe<typeof s.RegisterBackboneInput, { Backbone: Backbone }>(s.RegisterBackboneInput),
   SetDefaultBackbone: loupe<typeof s.SetDefaultBackboneInput, Empty>(s.SetDefaultBackboneInput),
+  ListDownloadableBackbones: loupe<typeof s.EmptyInput, { Backbones: DownloadableBackbone[] }>(s.EmptyInput),
+  DownloadBackbone: loupe<typeof s.DownloadBackboneInput, { JobId: number }>(s.DownloadBackboneInput),
   ExportModelPackage: loupe<typeof s.ExportModelPackageInput, { Folder: string }>(s.ExportModelPackageInput),
   ImportModelPackage: loupe<typeof s.ImportModelPackageInput, { ProjectVersionArn: string }>(s.ImportModelPackageInput),
   DescribeEvaluation: loupe<typeof s.DescribeEvaluationInput, EvaluationDescription>(s.DescribeEvaluationInput),

@@ -23,6 +23,8 @@ export const OPERATION_NAMES = [
   'ListBackbones',
   'RegisterBackbone',
   'SetDefaultBackbone',
+  'ListDownloadableBackbones',
+  'DownloadBackbone',
   'ExportModelPackage',
   'ImportModelPackage',
   'DescribeEvaluation',

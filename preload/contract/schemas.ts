@@ -214,6 +214,8 @@ export const RegisterBackboneInput = z.object({
   Spec: z.record(z.string(), z.unknown()),
 });
 export const SetDefaultBackboneInput = z.object({ Id: z.string().min(1).max(100) });
+/** One of ListDownloadableBackbones' pinned backbones, by id. */
+export const DownloadBackboneInput = z.object({ Id: z.string().min(1).max(100) });
 
 /** App operations: a model package (model file, signature, evaluation) to carry to another machine. */
 export const ExportModelPackageInput = z.object({
@@ -384,6 +386,7 @@ export type DeleteProjectVersionInput = z.infer<typeof DeleteProjectVersionInput
 export type DetectCustomLabelsInput = z.infer<typeof DetectCustomLabelsInput>;
 export type RegisterBackboneInput = z.infer<typeof RegisterBackboneInput>;
 export type SetDefaultBackboneInput = z.infer<typeof SetDefaultBackboneInput>;
+export type DownloadBackboneInput = z.infer<typeof DownloadBackboneInput>;
 export type ExportModelPackageInput = z.infer<typeof ExportModelPackageInput>;
 export type ImportModelPackageInput = z.infer<typeof ImportModelPackageInput>;
 export type DescribeEvaluationInput = z.infer<typeof DescribeEvaluationInput>;

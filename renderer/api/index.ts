@@ -21,6 +21,7 @@ export { signIn, signOut, type SessionState } from './session';
 export type {
   ApiCredentials,
   AppInfo,
+  Backbone,
   BucketMapping,
   CustomLabel,
   DatasetDescription,
@@ -28,6 +29,7 @@ export type {
   DatasetMetadata,
   DatasetStats,
   DatasetStatus,
+  DownloadableBackbone,
   EntryView,
   EvaluationDescription,
   InputOf,

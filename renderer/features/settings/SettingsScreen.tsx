@@ -4,6 +4,7 @@ import { PageHeader } from '../../ui';
 import { KioskPinSection } from '../models';
 import { AboutSection } from './AboutSection';
 import { ApiCredentialsSection } from './ApiCredentialsSection';
+import { BackbonesSection } from './BackbonesSection';
 import { BucketMappingsSection } from './BucketMappingsSection';
 import { LanguageSection } from './LanguageSection';
 import './settings.css';
@@ -18,6 +19,7 @@ export function SettingsScreen() {
         <LanguageSection />
         <ApiCredentialsSection />
         <BucketMappingsSection />
+        <BackbonesSection />
         <KioskPinSection />
         <AboutSection />
       </div>

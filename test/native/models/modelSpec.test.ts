@@ -46,7 +46,7 @@ describe('parseModelSpec', () => {
           'outputs[1].size must be a whole number',
           'outputs[1].role must be "final" or "middle"',
           'outputs[1].pooling must be "global-average" or "none"',
-          'source.kind must be "npm" or "file"',
+          'source.kind must be "npm", "file" or "download"',
         ]);
         return true;
       },
