@@ -39,6 +39,10 @@ export const DETECT_STEP_NAMES = {
   step: 't',
   learningRate: 'learningRate',
   weightDecay: 'weightDecay',
+  /** Fine-tuning step only: the backbone tail's learning rate, and the head's standardisation of the tail's output. */
+  tailLearningRate: 'tailLearningRate',
+  featureMean: 'featureMean',
+  featureScale: 'featureScale',
   loss: 'loss',
   heatLoss: 'heatLoss',
   regressionLoss: 'regressionLoss',
@@ -59,11 +63,7 @@ export function buildDetectionStepGraph(): GraphBuilder {
   const n = DETECT_STEP_NAMES;
   const g = new GraphBuilder('detection_head_step');
   const x = g.input(n.features, 'float32', ['rows', 'features']);
-  const y = g.input(n.heatmap, 'float32', ['rows', 'classes']);
-  const target = g.input(n.regression, 'float32', ['rows', 4]);
-  const mask = g.input(n.mask, 'float32', ['rows']);
-  const lambda = g.input(n.regressionWeight, 'float32', [4]);
-  const objects = g.input(n.objects, 'float32', []);
+  const targets = detectionTargetInputs(g);
   const params: Record<string, ValueRef> = {};
   const m: Record<string, ValueRef> = {};
   const v: Record<string, ValueRef> = {};
@@ -74,11 +74,47 @@ export function buildDetectionStepGraph(): GraphBuilder {
   const lr = g.input(n.learningRate, 'float32', []);
   const wd = g.input(n.weightDecay, 'float32', []);
 
+  const z = g.op('Gemm', [x, params.W!, params.b!]); // [N, C + 4]
+  const dz = detectionLoss(g, z, targets);
+  const grads: Record<string, ValueRef> = {
+    W: g.op('Add', [g.op('Gemm', [x, dz], { transA: 1 }), g.op('Mul', [wd, params.W!])]),
+    b: g.op('ReduceSum', [dz, g.int64('axis0', [0])], { keepdims: 0 }),
+  };
+  const adam = adamCorrections(g, t);
+  for (const name of DETECT_PARAMETERS) adamUpdate(g, adam, name, params[name]!, grads[name]!, m[name]!, v[name]!, lr, SHAPES[name]);
+  return g;
+}
+
+/** The targets of a detection step: heatmap [rows, C], regression [rows, 4], mask [rows], λ [4], objects (scalar). */
+export interface DetectionTargetInputs {
+  heatmap: ValueRef;
+  regression: ValueRef;
+  mask: ValueRef;
+  regressionWeight: ValueRef;
+  objects: ValueRef;
+}
+
+export function detectionTargetInputs(g: GraphBuilder): DetectionTargetInputs {
+  const n = DETECT_STEP_NAMES;
+  return {
+    heatmap: g.input(n.heatmap, 'float32', ['rows', 'classes']),
+    regression: g.input(n.regression, 'float32', ['rows', 4]),
+    mask: g.input(n.mask, 'float32', ['rows']),
+    regressionWeight: g.input(n.regressionWeight, 'float32', [4]),
+    objects: g.input(n.objects, 'float32', []),
+  };
+}
+
+/**
+ * The focal + L1 loss on head outputs z [N, C + 4] (see the file header): declares the outputs loss,
+ * heatLoss and regressionLoss and returns dL/dz [N, C + 4].
+ */
+export function detectionLoss(g: GraphBuilder, z: ValueRef, targets: DetectionTargetInputs): ValueRef {
+  const n = DETECT_STEP_NAMES;
+  const { heatmap: y, regression: target, mask, regressionWeight: lambda, objects } = targets;
   const one = g.float('one', 1);
   const two = g.float('two', 2);
   const axis1 = g.int64('axis1', [1]);
-
-  const z = g.op('Gemm', [x, params.W!, params.b!]); // [N, C + 4]
   const classes = g.op('Shape', [y], { start: 1, end: 2 }); // [1]
   const zHeat = g.op('Slice', [z, g.int64('start0', [0]), classes, axis1]);
   const r = g.op('Slice', [z, classes, g.op('Add', [classes, g.int64('four', [4])]), axis1]);
@@ -116,31 +152,37 @@ export function buildDetectionStepGraph(): GraphBuilder {
   g.output(loss, 'float32', []);
   g.output(heatLoss, 'float32', []);
   g.output(regressionLoss, 'float32', []);
+  return g.op('Concat', [dHeat, dReg], { axis: 1 }); // [N, C + 4]
+}
 
-  const dz = g.op('Concat', [dHeat, dReg], { axis: 1 }); // [N, C + 4]
-  const grads: Record<string, ValueRef> = {
-    W: g.op('Add', [g.op('Gemm', [x, dz], { transA: 1 }), g.op('Mul', [wd, params.W!])]),
-    b: g.op('ReduceSum', [dz, g.int64('axis0', [0])], { keepdims: 0 }),
-  };
+export interface AdamCorrections {
+  beta1: ValueRef;
+  beta2: ValueRef;
+  correction1: ValueRef;
+  correction2: ValueRef;
+}
 
+/** The bias corrections 1 − β1ᵗ and 1 − β2ᵗ for step t (counted from 1). */
+export function adamCorrections(g: GraphBuilder, t: ValueRef): AdamCorrections {
+  const one = g.float('adam_one', 1);
   const beta1 = g.float('beta1', DETECT_ADAM.beta1);
   const beta2 = g.float('beta2', DETECT_ADAM.beta2);
-  const correction1 = g.op('Sub', [one, g.op('Pow', [beta1, t])]);
-  const correction2 = g.op('Sub', [one, g.op('Pow', [beta2, t])]);
-  for (const name of DETECT_PARAMETERS) {
-    const grad = grads[name]!;
-    const mNext = g.op('Add', [g.op('Mul', [beta1, m[name]!]), g.op('Mul', [g.float(`omb1_${name}`, 1 - DETECT_ADAM.beta1), grad])], {}, { outputs: [n.next(n.moment1(name))] });
-    const vNext = g.op('Add', [g.op('Mul', [beta2, v[name]!]), g.op('Mul', [g.float(`omb2_${name}`, 1 - DETECT_ADAM.beta2), g.op('Mul', [grad, grad])])], {}, {
-      outputs: [n.next(n.moment2(name))],
-    });
-    const mHat = g.op('Div', [mNext, correction1]);
-    const vHat = g.op('Div', [vNext, correction2]);
-    const update = g.op('Mul', [lr, g.op('Div', [mHat, g.op('Add', [g.op('Sqrt', [vHat]), g.float(`eps_${name}`, DETECT_ADAM.epsilon)])])]);
-    g.output(g.op('Sub', [params[name]!, update], {}, { outputs: [n.next(name)] }), 'float32', SHAPES[name]);
-    g.output(mNext, 'float32', SHAPES[name]);
-    g.output(vNext, 'float32', SHAPES[name]);
-  }
-  return g;
+  return { beta1, beta2, correction1: g.op('Sub', [one, g.op('Pow', [beta1, t])]), correction2: g.op('Sub', [one, g.op('Pow', [beta2, t])]) };
+}
+
+/** One Adam update of parameter `name`: declares the outputs name_next, m_name_next and v_name_next. */
+export function adamUpdate(g: GraphBuilder, adam: AdamCorrections, name: string, param: ValueRef, grad: ValueRef, m: ValueRef, v: ValueRef, lr: ValueRef, shape: readonly (number | string)[]): void {
+  const n = DETECT_STEP_NAMES;
+  const mNext = g.op('Add', [g.op('Mul', [adam.beta1, m]), g.op('Mul', [g.float(`omb1_${name}`, 1 - DETECT_ADAM.beta1), grad])], {}, { outputs: [n.next(n.moment1(name))] });
+  const vNext = g.op('Add', [g.op('Mul', [adam.beta2, v]), g.op('Mul', [g.float(`omb2_${name}`, 1 - DETECT_ADAM.beta2), g.op('Mul', [grad, grad])])], {}, {
+    outputs: [n.next(n.moment2(name))],
+  });
+  const mHat = g.op('Div', [mNext, adam.correction1]);
+  const vHat = g.op('Div', [vNext, adam.correction2]);
+  const update = g.op('Mul', [lr, g.op('Div', [mHat, g.op('Add', [g.op('Sqrt', [vHat]), g.float(`eps_${name}`, DETECT_ADAM.epsilon)])])]);
+  g.output(g.op('Sub', [param, update], {}, { outputs: [n.next(name)] }), 'float32', shape);
+  g.output(mNext, 'float32', shape);
+  g.output(vNext, 'float32', shape);
 }
 
 export function detectionStepModel(): Uint8Array {

@@ -7,7 +7,11 @@ import { buildModel, GraphBuilder, type OnnxModel, type ValueRef } from '../onnx
 import { iou } from '../metrics';
 import { createSession, type Provider } from '../ort';
 import { DETECT_PARAMETERS, DETECT_STEP_NAMES, detectionStepModel } from './graphs';
+import type { MapSize } from './tail';
 
+export type { MapSize } from './tail';
+export { findTail, tailBackward, tailForward, tailParameters, withTailWeights, type BackboneTail, type TailLayer, type TailParameter } from './tail';
+export { buildTunedStepGraph, tailFeatureModel, trainTunedDetector, type TrainTunedDetectorOptions, type TunedDetector } from './finetune';
 export { buildDetectionStepGraph, detectionStepModel, DETECT_ADAM, DETECT_PARAMETERS, DETECT_STEP_NAMES } from './graphs';
 
 /** A box in image pixels (or any unit consistent with the image's width and height). */
@@ -21,12 +25,6 @@ export interface DetectBox {
 export interface LabelledBox extends DetectBox {
   /** Index into the labels. */
   classIndex: number;
-}
-
-export interface MapSize {
-  /** Feature map columns and rows. */
-  width: number;
-  height: number;
 }
 
 export interface DetectionTargets {

@@ -1,0 +1,360 @@
+/**
+ * Fine-tuning the backbone's last blocks: the tail found in a MobileNetV2-shaped graph, its forward
+ * pass on location rows against the backbone itself, and each hand-derived backward pass (1 × 1
+ * convolution, 3 × 3 depthwise convolution, ReLU6, residual add, and the whole inverted-residual block
+ * with the head on top) against TF.js autograd: one step from zero Adam moments at t = 1 gives back
+ * the gradient (m' = (1 − β1)·g).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { buildTunedStepGraph, DETECT_ADAM, DETECT_STEP_NAMES as n, findTail, spatialFeatureModel, tailFeatureModel, tailParameters, toLocationRows, trainTunedDetector, withTailWeights, type BackboneTail, type TailLayer } from '../../../native/detect';
+import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../../native/onnx';
+import { createSession } from '../../../native/ort';
+import { assertRelativelyClose, normal, uniform } from '../train/helpers';
+
+before(async () => {
+  tf.env().set('PROD', true);
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
+
+const MAP = { width: 5, height: 4 };
+const CELLS = MAP.width * MAP.height;
+
+/**
+ * A small MobileNetV2-shaped graph on an NCHW input [B, 4, 4, 5]: a 1 × 1 Conv (the previous block's
+ * project), two inverted-residual blocks (expand 3 → 8, ReLU6, depthwise 3 × 3, ReLU6, project 8 → 3,
+ * add), then an expand 3 → 10 with ReLU6 — the feature map `features`.
+ */
+function aBackbone(seed: number): OnnxModel {
+  const gauss = normal(uniform(seed));
+  const g = new GraphBuilder('backbone');
+  const image = g.input('image', 'float32', ['batch', 4, MAP.height, MAP.width]);
+  const zero = g.float('const_0', 0);
+  const six = g.float('const_6', 6);
+  const weights = (name: string, dims: number[], scale: number) => g.initializer(name, Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => gauss() * scale), dims);
+  const pointwise = (x: ReturnType<typeof g.input>, name: string, ci: number, co: number) =>
+    g.op('Conv', [x, weights(`${name}/weights`, [co, ci, 1, 1], 0.8), weights(`${name}/bias`, [co], 0.5)], { kernel_shape: [1, 1], strides: [1, 1], dilations: [1, 1], group: 1, pads: [0, 0, 0, 0] }, { outputs: [name] });
+  const depthwise = (x: ReturnType<typeof g.input>, name: string, c: number) =>
+    g.op('Conv', [x, weights(`${name}/weights`, [c, 1, 3, 3], 0.5), weights(`${name}/bias`, [c], 0.5)], { kernel_shape: [3, 3], strides: [1, 1], dilations: [1, 1], group: c, pads: [1, 1, 1, 1] }, { outputs: [name] });
+  const relu6 = (x: ReturnType<typeof g.input>) => g.op('Clip', [x, zero, six], {}, { outputs: [`${x.name}/relu6`] });
+  const projected = pointwise(image, 'b10/project', 4, 3);
+  let x = projected;
+  for (const block of ['b11', 'b12']) {
+    const expanded = relu6(pointwise(x, `${block}/expand`, 3, 8));
+    const filtered = relu6(depthwise(expanded, `${block}/depthwise`, 8));
+    x = g.op('Add', [x, pointwise(filtered, `${block}/project`, 8, 3)], {}, { outputs: [`${block}/add`] });
+  }
+  const features = relu6(pointwise(x, 'b13/expand', 3, 10));
+  g.output(g.op('Identity', [features], {}, { outputs: ['features'] }), 'float32', ['batch', 10, MAP.height, MAP.width]);
+  return buildModel(g);
+}
+
+describe('finding the tail in a MobileNetV2-shaped graph', () => {
+  const model = aBackbone(3);
+  it('cuts at the last residual junction for one block, and one block further back for each more', () => {
+    const one = findTail(model, 'b13/expand/relu6', 1);
+    assert.equal(one.cut, 'b12/add');
+    assert.deepEqual(one.layers.map((layer) => layer.kind), ['pointwise', 'relu6']);
+    assert.equal(one.cutChannels, 3);
+    assert.equal(one.channels, 10);
+    const two = findTail(model, 'b13/expand/relu6', 2);
+    assert.equal(two.cut, 'b11/add');
+    assert.deepEqual(two.layers.map((layer) => layer.kind), ['pointwise', 'relu6', 'depthwise', 'relu6', 'pointwise', 'add', 'pointwise', 'relu6']);
+    const three = findTail(model, 'b13/expand/relu6', 3);
+    assert.equal(three.cut, 'b10/project');
+    assert.equal(three.layers.length, 14);
+    assert.equal(findTail(model, 'b13/expand/relu6', 0).layers.length, 0);
+    assert.equal(findTail(model, 'b13/expand/relu6', 0).cutChannels, 10);
+    assert.throws(() => findTail(model, 'b13/expand/relu6', 4), /fewer than 4 residual blocks/);
+  });
+
+  it('refuses a tail with an op it cannot differentiate', () => {
+    const g = new GraphBuilder('odd', model.graph);
+    const odd = g.op('Sigmoid', [g.value('b12/add')]);
+    const expanded = g.op('Conv', [odd, g.value('b13/expand/weights'), g.value('b13/expand/bias')], { kernel_shape: [1, 1] });
+    const features = g.op('Clip', [expanded, g.value('const_0'), g.value('const_6')]);
+    assert.throws(() => findTail(buildModel(g), features.name, 1), /Sigmoid/);
+  });
+
+  for (const blocks of [1, 2, 3]) {
+    it(`runs ${blocks} block(s) on location rows as the backbone does, before and after new weights are written in`, async () => {
+      const tail = findTail(model, 'b13/expand/relu6', blocks);
+      const batch = 2;
+      const gauss = normal(uniform(11));
+      const image = Float32Array.from({ length: batch * 4 * CELLS }, () => gauss());
+      const probe = new GraphBuilder('probe', { ...model.graph, outputs: [] });
+      probe.output(probe.value(tail.cut), 'float32', undefined, 'cut');
+      probe.output(probe.value(tail.output), 'float32', undefined, 'map');
+      const probed = buildModel(probe);
+      const run = async (bytes: Uint8Array, inputs: Parameters<Awaited<ReturnType<typeof createSession>>['session']['run']>[0]) => {
+        const { session } = await createSession(bytes, { providers: ['cpu'], name: 'probe' });
+        try {
+          return await session.run(inputs);
+        } finally {
+          await session.release();
+        }
+      };
+      const rowsOf = (data: Float32Array, channels: number) => {
+        const rows = new Float32Array(data.length);
+        for (let b = 0; b < batch; b++) rows.set(toLocationRows(data.subarray(b * channels * CELLS, (b + 1) * channels * CELLS), channels, CELLS), b * channels * CELLS);
+        return rows;
+      };
+      const check = async (backbone: OnnxModel, weights?: ReadonlyMap<string, Float32Array>) => {
+        const probeModel = { ...probed, graph: { ...probed.graph, initializers: backbone.graph.initializers } };
+        const out = await run(encodeModel(probeModel), { image: { data: image, dims: [batch, 4, MAP.height, MAP.width] } });
+        const cut = rowsOf(out.cut!.data as Float32Array, tail.cutChannels);
+        const expected = rowsOf(out.map!.data as Float32Array, tail.channels);
+        const features = (await run(tailFeatureModel(tail, MAP, weights), { x: { data: cut, dims: [batch * CELLS, tail.cutChannels] } })).features!.data as Float32Array;
+        let worst = 0;
+        for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(features[i]! - expected[i]!));
+        assert.ok(worst < 1e-5, `max |Δ| ${worst}`);
+        assert.ok(expected.some((value) => value > 0 && value < 6), 'some features are inside (0, 6)');
+      };
+      await check(model);
+      const changed = new Map([...tail.initial].map(([name, values]) => [name, Float32Array.from(values, (value, i) => value * (1 + 0.1 * Math.sin(i)))]));
+      await check(withTailWeights(model, changed), changed);
+    });
+  }
+});
+
+/** A tail given as data: layers over named values, with random weights of `scale`. */
+function aTail(layers: TailLayer[], cutChannels: number, channels: number, seed: number, scale = 0.6): BackboneTail {
+  const gauss = normal(uniform(seed));
+  const initial = new Map<string, Float32Array>();
+  for (const layer of layers) {
+    if (layer.kind === 'pointwise') {
+      initial.set(layer.weight, Float32Array.from({ length: layer.outChannels * layer.inChannels }, () => gauss() * scale));
+      initial.set(layer.bias, Float32Array.from({ length: layer.outChannels }, () => gauss() * scale));
+    } else if (layer.kind === 'depthwise') {
+      initial.set(layer.weight, Float32Array.from({ length: layer.channels * 9 }, () => gauss() * scale));
+      initial.set(layer.bias, Float32Array.from({ length: layer.channels }, () => gauss() * scale));
+    }
+  }
+  return { cut: 'cut', cutChannels, output: layers.at(-1)!.output, channels, layers, initial };
+}
+
+const pointwise = (input: string, output: string, inChannels: number, outChannels: number): TailLayer => ({ kind: 'pointwise', input, output, weight: `${output}/w`, bias: `${output}/b`, inChannels, outChannels });
+const depthwise = (input: string, output: string, channels: number): TailLayer => ({ kind: 'depthwise', input, output, weight: `${output}/w`, bias: `${output}/b`, channels });
+const relu6 = (input: string, output: string): TailLayer => ({ kind: 'relu6', input, output });
+const add = (a: string, b: string, output: string): TailLayer => ({ kind: 'add', inputs: [a, b], output });
+
+/** The tail, the head and the loss written with TF.js ops, on the same rows layout. */
+function tfObjective(tail: BackboneTail, c: ReturnType<typeof aCase>, params: Map<string, tf.Tensor>) {
+  const B = c.images;
+  const values = new Map<string, tf.Tensor>([['cut', tf.tensor2d(c.x, [B * CELLS, tail.cutChannels])]]);
+  for (const layer of tail.layers) {
+    let y: tf.Tensor;
+    if (layer.kind === 'pointwise') {
+      y = tf.add(tf.matMul(values.get(layer.input) as tf.Tensor2D, params.get(layer.weight) as tf.Tensor2D, false, true), params.get(layer.bias)!);
+    } else if (layer.kind === 'depthwise') {
+      const C = layer.channels;
+      const x = tf.reshape(values.get(layer.input)!, [B, MAP.height, MAP.width, C]) as tf.Tensor4D;
+      const filter = tf.reshape(tf.transpose(tf.reshape(params.get(layer.weight)!, [C, 9])), [3, 3, C, 1]) as tf.Tensor4D;
+      y = tf.reshape(tf.add(tf.depthwiseConv2d(x, filter, 1, 'same'), params.get(layer.bias)!), [B * CELLS, C]);
+    } else if (layer.kind === 'relu6') {
+      y = tf.relu6(values.get(layer.input)!);
+    } else {
+      y = tf.add(values.get(layer.inputs[0])!, values.get(layer.inputs[1])!);
+    }
+    values.set(layer.output, y);
+  }
+  const f = values.get(tail.output)!;
+  const fs = tf.mul(tf.sub(f, tf.tensor1d(c.mean)), tf.tensor1d(c.scale));
+  const z = tf.add(tf.matMul(fs as tf.Tensor2D, params.get('W') as tf.Tensor2D), params.get('b')!);
+  const N = B * CELLS;
+  const [zHeat, r] = tf.split(z, [c.classes, 4], 1);
+  const y = tf.tensor2d(c.heatmap, [N, c.classes]);
+  const p = tf.sigmoid(zHeat!);
+  const pos = tf.cast(tf.greaterEqual(y, 1), 'float32');
+  const posLoss = tf.neg(tf.mul(tf.square(tf.sub(1, p)), tf.log(p)));
+  const negLoss = tf.neg(tf.mul(tf.mul(tf.pow(tf.sub(1, y), 4), tf.square(p)), tf.log(tf.sub(1, p))));
+  const heat = tf.div(tf.sum(tf.add(tf.mul(pos, posLoss), tf.mul(tf.sub(1, pos), negLoss))), c.objects);
+  const weights = tf.mul(tf.tensor2d(c.mask, [N, 1]), tf.tensor1d(c.lambda));
+  const reg = tf.div(tf.sum(tf.mul(weights, tf.abs(tf.sub(r!, tf.tensor2d(c.regression, [N, 4]))))), c.objects);
+  return { loss: tf.add(heat, reg), objective: tf.add(tf.add(heat, reg), tf.mul(c.wd / 2, tf.sum(tf.square(params.get('W')!)))) };
+}
+
+function aCase(tail: BackboneTail, seed: number) {
+  const images = 2;
+  const classes = 2;
+  const N = images * CELLS;
+  const next = uniform(seed);
+  const gauss = normal(uniform(seed + 5));
+  const x = Float32Array.from({ length: N * tail.cutChannels }, () => gauss() * 2);
+  const heatmap = Float32Array.from({ length: N * classes }, () => next() * 0.95);
+  const mask = new Float32Array(N);
+  for (const [row, c] of [[3, 0], [11, 1], [27, 0]] as const) {
+    heatmap[row * classes + c] = 1;
+    mask[row] = 1;
+  }
+  return {
+    images,
+    classes,
+    x,
+    heatmap,
+    mask,
+    regression: Float32Array.from({ length: N * 4 }, () => next() * 3),
+    objects: 3,
+    lambda: Float32Array.of(1, 1, 0.1, 0.1),
+    mean: Float32Array.from({ length: tail.channels }, () => next()),
+    scale: Float32Array.from({ length: tail.channels }, () => 0.5 + next()),
+    W: Float32Array.from({ length: tail.channels * (classes + 4) }, () => gauss() * 0.5),
+    b: Float32Array.from({ length: classes + 4 }, () => gauss() * 0.5),
+    wd: 0.01,
+  };
+}
+
+async function checkGradients(tail: BackboneTail, seed: number) {
+  const c = aCase(tail, seed);
+  const O = c.classes + 4;
+  const N = c.images * CELLS;
+  const parameters = tailParameters(tail);
+  const { session } = await createSession(encodeModel(buildModel(buildTunedStepGraph(tail, MAP))), { providers: ['cpu'], name: 'tuned-step' });
+  let out;
+  try {
+    const inputs: Parameters<typeof session.run>[0] = {
+      [n.features]: { data: c.x, dims: [N, tail.cutChannels] },
+      [n.heatmap]: { data: c.heatmap, dims: [N, c.classes] },
+      [n.regression]: { data: c.regression, dims: [N, 4] },
+      [n.mask]: { data: c.mask, dims: [N] },
+      [n.regressionWeight]: { data: c.lambda, dims: [4] },
+      [n.objects]: { data: Float32Array.of(c.objects), dims: [] },
+      [n.featureMean]: { data: c.mean, dims: [tail.channels] },
+      [n.featureScale]: { data: c.scale, dims: [tail.channels] },
+      [n.step]: { data: Float32Array.of(1), dims: [] },
+      [n.learningRate]: { data: Float32Array.of(0.01), dims: [] },
+      [n.tailLearningRate]: { data: Float32Array.of(0.001), dims: [] },
+      [n.weightDecay]: { data: Float32Array.of(c.wd), dims: [] },
+    };
+    const dims = new Map<string, number[]>([
+      ['W', [tail.channels, O]],
+      ['b', [O]],
+    ]);
+    const values = new Map<string, Float32Array>([
+      ['W', c.W],
+      ['b', c.b],
+    ]);
+    for (const parameter of parameters) {
+      dims.set(parameter.name, parameter.dims);
+      values.set(parameter.name, tail.initial.get(parameter.initializer)!);
+    }
+    for (const [name, shape] of dims) {
+      const zeros = new Float32Array(values.get(name)!.length);
+      inputs[name] = { data: values.get(name)!, dims: shape };
+      inputs[n.moment1(name)] = { data: zeros, dims: shape };
+      inputs[n.moment2(name)] = { data: zeros, dims: shape };
+    }
+    out = await session.run(inputs);
+  } finally {
+    await session.release();
+  }
+  const names = ['W', 'b', ...parameters.map((parameter) => parameter.initializer)];
+  const tensors = [tf.tensor2d(c.W, [tail.channels, O]), tf.tensor1d(c.b), ...parameters.map((parameter) => tf.tensor(tail.initial.get(parameter.initializer)!, parameter.dims))];
+  const grads = tf.grads((...args: tf.Tensor[]) => tfObjective(tail, c, new Map(names.map((name, i) => [name, args[i]!]))).objective as tf.Scalar)(tensors);
+  const loss = tfObjective(tail, c, new Map(names.map((name, i) => [name, tensors[i]!]))).loss.dataSync() as Float32Array;
+  assertRelativelyClose(out[n.loss]!.data as Float32Array, loss, 1e-5, 'loss');
+  const stepNames = ['W', 'b', ...parameters.map((parameter) => parameter.name)];
+  stepNames.forEach((name, i) => {
+    const m1 = out[n.next(n.moment1(name))]!.data as Float32Array;
+    const gradient = Float32Array.from(m1, (value) => value / (1 - DETECT_ADAM.beta1));
+    const expected = grads[i]!.dataSync() as Float32Array;
+    let worst = 0;
+    let largest = 0;
+    for (let k = 0; k < expected.length; k++) {
+      worst = Math.max(worst, Math.abs(gradient[k]! - expected[k]!));
+      largest = Math.max(largest, Math.abs(expected[k]!));
+    }
+    assert.ok(largest > 0, `the gradient of ${name} is not all zero`);
+    assert.ok(worst <= 1e-4 * Math.max(1, largest), `gradient of ${name}: max |Δ| ${worst} (largest ${largest})`);
+  });
+}
+
+describe('the fine-tuning step graph against TF.js autograd', () => {
+  it('differentiates a 1 × 1 convolution and ReLU6 (the stride-16 expand)', async () => {
+    await checkGradients(aTail([pointwise('cut', 'e', 3, 7), relu6('e', 'f')], 3, 7, 1, 1.2), 1);
+  });
+
+  it('differentiates a 3 × 3 depthwise convolution: weights, bias and the gradient it passes on', async () => {
+    await checkGradients(aTail([pointwise('cut', 'e', 3, 5), depthwise('e', 'd', 5)], 3, 5, 2), 2);
+  });
+
+  it('differentiates a 1 × 1 convolution that passes its gradient on', async () => {
+    await checkGradients(aTail([pointwise('cut', 'a', 4, 6), pointwise('a', 'b', 6, 3)], 4, 3, 3), 3);
+  });
+
+  it('differentiates a residual add whose input is used twice', async () => {
+    await checkGradients(aTail([pointwise('cut', 'a', 3, 4), relu6('a', 'r'), pointwise('r', 'p', 4, 4), add('r', 'p', 's'), pointwise('s', 'f', 4, 5)], 3, 5, 4, 0.7), 4);
+  });
+
+  it('differentiates two inverted-residual blocks and the stride-16 expand, with the head on top', async () => {
+    const layers: TailLayer[] = [];
+    let x = 'cut';
+    for (const block of ['b11', 'b12']) {
+      layers.push(pointwise(x, `${block}/e`, 3, 8), relu6(`${block}/e`, `${block}/er`), depthwise(`${block}/er`, `${block}/d`, 8), relu6(`${block}/d`, `${block}/dr`), pointwise(`${block}/dr`, `${block}/p`, 8, 3), add(x, `${block}/p`, `${block}/add`));
+      x = `${block}/add`;
+    }
+    layers.push(pointwise(x, 'b13/e', 3, 10), relu6('b13/e', 'features'));
+    const tail = aTail(layers, 3, 10, 5, 0.8);
+    await checkGradients(tail, 5);
+  });
+
+  it('reduces to the head alone when nothing is fine-tuned', async () => {
+    const tail: BackboneTail = { cut: 'cut', cutChannels: 6, output: 'cut', channels: 6, layers: [], initial: new Map() };
+    await checkGradients(tail, 6);
+  });
+});
+
+const BACKBONE = join(import.meta.dirname, '../../../dist/models/nsfwjs-mobilenet-v2-140.onnx');
+
+describe('the default backbone', { skip: existsSync(BACKBONE) ? false : 'the backbones are not built' }, () => {
+  it('has block 12 and the stride-16 expand as 1 × 1 and depthwise convolutions with batch-norm folded, and ReLU6', () => {
+    const model = decodeModel(readFileSync(BACKBONE));
+    const map = spatialFeatureModel(model, ['expanded_conv_13_expand'], 'map')!;
+    const tail = findTail(model, map.value, 2);
+    assert.deepEqual(tail.layers.map((layer) => layer.kind), ['pointwise', 'relu6', 'depthwise', 'relu6', 'pointwise', 'add', 'pointwise', 'relu6']);
+    assert.equal(tail.cutChannels, 136);
+    assert.equal(tail.channels, 816);
+    assert.match(tail.cut, /expanded_conv_11\/add$/);
+    assert.ok(!model.graph.nodes.some((node) => node.opType === 'BatchNormalization'));
+  });
+});
+
+describe('training the head with the tail', () => {
+  const layers: TailLayer[] = [pointwise('cut', 'e', 3, 8), relu6('e', 'er'), depthwise('er', 'd', 8), relu6('d', 'dr'), pointwise('dr', 'p', 8, 3), add('cut', 'p', 's'), pointwise('s', 'f', 3, 6), relu6('f', 'features')];
+  const tail = aTail(layers, 3, 6, 7, 0.5);
+  const gauss = normal(uniform(8));
+  // Objects where the first input channel is high: a signal the tail and head can find.
+  const data = Array.from({ length: 6 }, (_, image) => {
+    const centre = (image * 7) % CELLS;
+    const rows = Float32Array.from({ length: CELLS * 3 }, () => gauss() * 0.3);
+    rows[centre * 3] = 3;
+    const heatmap = new Float32Array(CELLS);
+    const mask = new Float32Array(CELLS);
+    heatmap[centre] = 1;
+    mask[centre] = 1;
+    const regression = new Float32Array(CELLS * 4);
+    regression.set([0.5, 0.5, 1, 1], centre * 4);
+    return { rows, target: { heatmap, regression, mask, objects: 1 } };
+  });
+
+  it('lowers the loss and changes the tail, reporting each epoch', async () => {
+    const losses: number[] = [];
+    const trained = await trainTunedDetector({ maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, epochs: 15, batchImages: 3, learningRate: 0.01, tailLearningRate: 0.002, onEpoch: (_, loss) => losses.push(loss) });
+    assert.equal(losses.length, 15);
+    assert.ok(losses.at(-1)! < losses[0]! * 0.7, `loss ${losses[0]} → ${losses.at(-1)}`);
+    assert.equal(trained.head.W.length, 6 * 5);
+    for (const parameter of tailParameters(tail)) assert.ok(trained.tailWeights.get(parameter.initializer)!.some((value, i) => value !== tail.initial.get(parameter.initializer)![i]), `${parameter.name} moved`);
+  });
+
+  it('stops between steps when cancelled', async () => {
+    const controller = new AbortController();
+    await assert.rejects(
+      trainTunedDetector({ maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, epochs: 50, batchImages: 2, signal: controller.signal, onEpoch: (epoch) => epoch === 2 && controller.abort() }),
+      (error: Error) => error.name === 'AbortError',
+    );
+  });
+});
