@@ -23,12 +23,11 @@ import type { Sample } from './validation';
 const log = createLogger('engine');
 const EMBED_BATCH = 16;
 /**
- * Images are decoded with the longer side at most DECODE_SIDE (sharp shrinks JPEGs on load), then
- * the central square of CROP × the shorter side is what the backbone sees — the usual ImageNet
- * evaluation crop. Measured on hymenoptera: stretching whole photos decoded at 256 px gave 0.869
- * accuracy; keeping more pixels and cropping gave about 0.90. Training and analysis share this
- * (`prepare`, crop and resize in native code), so what is evaluated is what runs. PREPARE_VERSION
- * names the feature cache.
+ * Images are decoded with the longer side at most DECODE_SIDE (JPEGs shrink on load), then the
+ * central square of CROP × the shorter side, resized to the input, is what the backbone sees — the
+ * usual ImageNet evaluation crop. Measured on hymenoptera: stretching whole photos gave 0.869
+ * accuracy, the crop 0.922. Training and analysis share this (`prepare`, in native code), so what
+ * is evaluated is what runs. PREPARE_VERSION names the feature cache.
  */
 const DECODE_SIDE = 512;
 const CROP = 0.875;

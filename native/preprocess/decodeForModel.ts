@@ -1,8 +1,13 @@
 /**
  * Pixels exactly as a model takes them, in native code: decode (oriented, sRGB, shrunk on load to
- * at most `maxSide`), optionally keep the central square of `crop` × the shorter side, and resize
- * to width × height (each axis on its own, a triangle filter widened when shrinking). Training and
- * analysis both go through here, so what a model was trained on is what it sees when it runs.
+ * at most `maxSide`), optionally keep the central square of `crop` × the shorter side, resize to
+ * width × height (each axis on its own, a triangle filter widened when shrinking), optionally
+ * mirror. Training and analysis both go through here, so what a model was trained on is what it
+ * sees when it runs.
+ *
+ * Two passes (decode, then crop and resize the decoded pixels) rather than one resize straight from
+ * the file: on hymenoptera the one-pass pixels (mean difference 1.7 / 255) measured 0.889 accuracy
+ * against 0.922 for these, which are the ones the classifier's figures were measured with.
  */
 import sharp from 'sharp';
 import { decodeRgb, type RgbImage } from './decodeRgb';

@@ -43,6 +43,14 @@ describe('decodeForModel', () => {
     assert.ok(image.data.equals((await decodeRgb(bytes)).data));
   });
 
+  it('shrinks a large JPEG on load before it crops', async () => {
+    const bytes = await encode(quadrants(1600, 1200)).jpeg({ quality: 90 }).toBuffer();
+    const image = await decodeForModel(bytes, { width: 56, height: 56, maxSide: 256, crop: 0.875 });
+    assert.deepEqual([image.width, image.height], [56, 56]);
+    assert.ok(colourDistance(meanColour(image, 2, 2, 24, 24), TOP_LEFT) <= 12);
+    assert.ok(colourDistance(meanColour(image, 32, 32, 54, 54), BOTTOM_RIGHT) <= 12);
+  });
+
   it('refuses a crop share outside (0, 1] and fails on data that does not decode', async () => {
     const bytes = await encode(quadrants(64, 64)).jpeg().toBuffer();
     await assert.rejects(decodeForModel(bytes, { width: 8, height: 8, maxSide: 64, crop: 0 }), RangeError);
