@@ -6,7 +6,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { LoupeBridge, Result } from './contract';
-import { EVENT_NAMES, OPERATION_NAMES } from './contract/names';
+import { EVENT_NAMES, KIOSK_ROUTE, OPERATION_NAMES, SHELL_CHANNELS } from './contract/names';
 
 const operations = new Set<string>(OPERATION_NAMES);
 const events = new Set<string>(EVENT_NAMES);
@@ -35,6 +35,13 @@ const bridge: LoupeBridge = {
   },
 
   pathForFile: (file: File): string => webUtils.getPathForFile(file),
+
+  openKiosk(route: string): Promise<void> {
+    if (typeof route !== 'string' || !KIOSK_ROUTE.test(route)) return Promise.reject(new Error(`Not a kiosk route: ${String(route)}`));
+    return ipcRenderer.invoke(SHELL_CHANNELS.openKiosk, route) as Promise<void>;
+  },
+
+  closeKiosk: (): Promise<void> => ipcRenderer.invoke(SHELL_CHANNELS.closeKiosk) as Promise<void>,
 };
 
 contextBridge.exposeInMainWorld('loupe', bridge);

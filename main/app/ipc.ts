@@ -1,8 +1,8 @@
 /**
  * The IPC transport: one `ipcMain.handle` per operation of the contract (the channel is the
  * operation's name), each a thin adapter over `loupe.invoke`, plus every contract event pushed
- * to the window as `event:<Name>`. The one thing it adds is the sender check: only the main frame
- * of our window, showing our `app://` origin, may call.
+ * to the windows as `event:<Name>`. The one thing it adds is the sender check: only the main frame
+ * of one of our windows (the main window, a kiosk window), showing our `app://` origin, may call.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { eventNames, operationNames, type ApiErrorData, type Result } from '../../preload/contract';
@@ -13,10 +13,10 @@ import { isAppUrl } from './appProtocol';
 const log = createLogger('ipc');
 
 /** Register the handlers and event forwarding; the returned function undoes both. */
-export function registerIpc(loupe: Loupe, getWindow: () => BrowserWindow | undefined): () => void {
+export function registerIpc(loupe: Loupe, getWindows: () => BrowserWindow[]): () => void {
   for (const name of operationNames) {
     ipcMain.handle(name, async (event, input: unknown): Promise<Result<unknown>> => {
-      if (!isTrustedSender(event, getWindow())) {
+      if (!isTrustedSender(event, getWindows())) {
         log.warn('call refused: untrusted sender', { operation: name, url: event.senderFrame?.url.slice(0, 200) });
         return failure('AccessDeniedException', 'This caller may not use the Loupe API.');
       }
@@ -32,8 +32,9 @@ export function registerIpc(loupe: Loupe, getWindow: () => BrowserWindow | undef
 
   const unsubscribes = eventNames.map((name) =>
     loupe.ctx.events.on(name, (payload) => {
-      const window = getWindow();
-      if (window && !window.isDestroyed()) window.webContents.send(`event:${name}`, payload);
+      for (const window of getWindows()) {
+        if (!window.isDestroyed()) window.webContents.send(`event:${name}`, payload);
+      }
     }),
   );
 
@@ -43,8 +44,9 @@ export function registerIpc(loupe: Loupe, getWindow: () => BrowserWindow | undef
   };
 }
 
-function isTrustedSender(event: IpcMainInvokeEvent, window: BrowserWindow | undefined): boolean {
-  if (!window || window.isDestroyed() || event.sender.id !== window.webContents.id) return false;
+/** Only the main frame of one of our windows, showing our `app://` origin. */
+export function isTrustedSender(event: IpcMainInvokeEvent, windows: BrowserWindow[]): boolean {
+  if (!windows.some((window) => !window.isDestroyed() && event.sender.id === window.webContents.id)) return false;
   const frame = event.senderFrame;
   // A null frame has navigated away or been destroyed since it sent the message.
   return frame !== null && frame.parent === null && isAppUrl(frame.url);

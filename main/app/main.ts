@@ -12,6 +12,7 @@ import { APP_SCHEME, appScheme, serveRendererFile } from './appProtocol';
 import { entryImageFile, isImageVariant } from '../datasets/images';
 import { IMAGE_SCHEME, imageScheme, serveImage } from './imageProtocol';
 import { registerIpc } from './ipc';
+import { registerKioskWindows } from './kiosk';
 import { buildMenu } from './menu';
 import { createProcessEngine } from '../training/processEngine';
 import { utilityProcessTraining } from './trainingProcess';
@@ -104,7 +105,12 @@ function start(): void {
       log.info('started', { home, version: app.getVersion(), electron: process.versions.electron });
 
       const getWindow = (): BrowserWindow | undefined => mainWindow;
-      disposeIpc = registerIpc(loupe, getWindow);
+      const kiosks = registerKioskWindows({ preload, mainWindow: getWindow });
+      const disposeOperations = registerIpc(loupe, () => [...(mainWindow ? [mainWindow] : []), ...kiosks.windows()]);
+      disposeIpc = () => {
+        disposeOperations();
+        kiosks.dispose();
+      };
       Menu.setApplicationMenu(buildMenu({ loupe, getWindow, logFolder: dirname(homePaths(home).log) }));
       openWindow();
     })

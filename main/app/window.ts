@@ -3,7 +3,7 @@
  * no Node, only our own `app://` origin, no permissions, no remote content. The rules follow
  * Electron's security checklist (https://www.electronjs.org/docs/latest/tutorial/security).
  */
-import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { BrowserWindow, shell, type Session, type WebContents, type WebPreferences } from 'electron';
 import { createLogger } from '../log';
 import { APP_ENTRY_URL, isAppUrl } from './appProtocol';
 import { IMAGE_SCHEME } from './imageProtocol';
@@ -68,6 +68,25 @@ export function hardenWebContents(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
+/** What every window of the app runs under: sandboxed, isolated, no Node, our preload only. */
+function securePreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+    // A file dropped outside a drop zone must not replace the app with a file:// page.
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+  };
+}
+
 export interface MainWindowOptions {
   /** The bundled preload script (dist/app/preload.cjs). */
   preload: string;
@@ -83,21 +102,7 @@ export function createMainWindow({ preload, stateFile }: MainWindowOptions): Bro
     minHeight: minimumWindowSize.height,
     title: 'Loupe',
     show: false,
-    webPreferences: {
-      preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      // A file dropped outside a drop zone must not replace the app with a file:// page.
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-    },
+    webPreferences: securePreferences(preload),
   });
   trackWindowState(window, stateFile);
   window.once('ready-to-show', () => {
@@ -121,4 +126,39 @@ function openExternally(url: string): void {
 function schemeOf(url: string): string {
   const colon = url.indexOf(':');
   return colon < 0 ? '' : url.slice(0, colon + 1).toLowerCase();
+}
+
+/**
+ * The kiosk: one running model's verdict view for the factory floor, in a window of its own that
+ * covers the screen (Electron's kiosk mode: no window controls, no leaving full screen by key).
+ * It closes only when its page asks (after the PIN, when one is set: `allowClose`) or when the app
+ * quits. The page knows it is the kiosk window by `?window=kiosk`.
+ */
+export function createKioskWindow({ preload, route }: { preload: string; route: string }): { window: BrowserWindow; allowClose(): void } {
+  let closable = false;
+  const window = new BrowserWindow({
+    title: 'Loupe kiosk',
+    show: false,
+    kiosk: true,
+    fullscreen: true,
+    autoHideMenuBar: true,
+    backgroundColor: '#000000',
+    webPreferences: securePreferences(preload),
+  });
+  window.setMenuBarVisibility(false);
+  window.on('close', (event) => {
+    if (!closable) event.preventDefault();
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.on('render-process-gone', (_event, details) => {
+    log.error('kiosk renderer gone', { reason: details.reason, exitCode: details.exitCode });
+  });
+  const url = `${APP_ENTRY_URL}?window=kiosk#${route}`;
+  window.loadURL(url).catch((error: unknown) => log.error('kiosk window failed to load', { url, error }));
+  return {
+    window,
+    allowClose: () => {
+      closable = true;
+    },
+  };
 }

@@ -464,4 +464,8 @@ export interface LoupeBridge {
   on(event: string, listener: (payload: unknown) => void): () => void;
   /** The absolute path of a file or folder the user dropped or picked (Electron's `webUtils.getPathForFile`). */
   pathForFile?(file: File): string;
+  /** Desktop app only: open a route (`/kiosk/<project>/<version>`) in a full-screen kiosk window of its own. */
+  openKiosk?(route: string): Promise<void>;
+  /** Desktop app only, from the kiosk window: close it (the page has checked the PIN). */
+  closeKiosk?(): Promise<void>;
 }

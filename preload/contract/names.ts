@@ -91,3 +91,10 @@ export const REKOGNITION_OPERATIONS = [
   'UntagResource',
   'ListTagsForResource',
 ] as const;
+
+
+/** The IPC channels of the desktop shell's own actions (not operations: they act on windows). */
+export const SHELL_CHANNELS = { openKiosk: 'shell:openKiosk', closeKiosk: 'shell:closeKiosk' } as const;
+
+/** The routes a kiosk window may show. */
+export const KIOSK_ROUTE = /^\/kiosk\/[^/?#]{1,300}\/[^/?#]{1,300}$/;

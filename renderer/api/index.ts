@@ -16,6 +16,7 @@ export {
   type UploadProgress,
 } from './files';
 export { entryImageUrl, type ImageVariant } from './images';
+export { canOpenKioskWindow, closeKioskWindow, isKioskWindow, openKioskWindow } from './shell';
 export { useEvent, useMutation, useQuery, useSession, type MutationState, type QueryOptions, type QueryState } from './hooks';
 export { signIn, signOut, type SessionState } from './session';
 export type {

@@ -120,4 +120,26 @@ describe('the Electron app', { skip: binary ? false : SKIP_MESSAGE }, () => {
     const count = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length);
     assert.equal(count, 1);
   });
+
+  it('opens a kiosk route in a kiosk window of its own, which refuses other routes and closes only when its page asks', async () => {
+    const refused = await page.evaluate(() =>
+      (globalThis as PageGlobals).loupe!.openKiosk!('/settings').then(
+        () => 'opened',
+        (error: Error) => error.message,
+      ),
+    );
+    assert.match(refused, /Not a kiosk route/);
+    const kioskPage = app.waitForEvent('window');
+    await page.evaluate(() => (globalThis as PageGlobals).loupe!.openKiosk!('/kiosk/e2e/e2e.v1'));
+    const kiosk = await kioskPage;
+    assert.match(kiosk.url(), /\?window=kiosk#\/kiosk\/e2e\/e2e\.v1$/);
+    const state = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ kiosk: w.isKiosk(), title: w.getTitle() })));
+    assert.equal(state.filter((w) => w.kiosk).length, 1);
+    // Closing from outside is refused; the page's own request closes it.
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().find((w) => w.isKiosk())?.close());
+    assert.equal(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length), 2);
+    await kiosk.evaluate(() => (globalThis as PageGlobals).loupe!.closeKiosk!());
+    await new Promise((done) => setTimeout(done, 300));
+    assert.equal(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length), 1);
+  });
 });

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+import { closeKioskWindow, isKioskWindow } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
 import { formatCount, formatDateTime } from '../../../lib/format';
 import { modelPath } from '../../../lib/routes';
@@ -73,6 +74,7 @@ function Kiosk({ model }: { model: ModelContext }) {
   const [watching, setWatching] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const isFullscreen = useFullscreen();
+  const inKioskWindow = isKioskWindow();
   const pinSet = useSyncExternalStore(subscribePin, hasPin);
   const watcher = useRef<FolderWatcher | undefined>(undefined);
   const watchedFiles = useRef(new WeakSet<File>());
@@ -147,6 +149,11 @@ function Kiosk({ model }: { model: ModelContext }) {
   };
 
   const leave = () => {
+    // The desktop app's kiosk window closes; a kiosk tab leaves full screen and goes back.
+    if (inKioskWindow) {
+      closeKioskWindow().catch((error: unknown) => setNotice(describeError(error).title));
+      return;
+    }
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
     void navigate(modelPath(model.projectName, model.versionName, 'use'));
   };
@@ -212,7 +219,7 @@ function Kiosk({ model }: { model: ModelContext }) {
             <Icon name="image" size={22} />
             <span>{t('kiosk.chooseImages')}</span>
           </button>
-          {!isFullscreen ? (
+          {!isFullscreen && !inKioskWindow ? (
             <button type="button" className="kiosk__tool" onClick={enterFullscreen}>
               <Icon name="expand" size={22} />
               <span>{t('kiosk.fullscreen')}</span>

@@ -4,7 +4,7 @@ import { useQuery, type ProjectVersionDescription } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
 import { checkResourceName } from '../../../lib/names';
-import { kioskPath, projectPath, trainModelPath, type ModelTab } from '../../../lib/routes';
+import { projectPath, trainModelPath, type ModelTab } from '../../../lib/routes';
 import { versionTone } from '../../../lib/status';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { Alert, Button, buttonClass, CopyButton, EmptyState, ErrorAlert, Icon, PageHeader, Spinner, StatusBadge, Tabs } from '../../../ui';
@@ -13,6 +13,7 @@ import { useModelsT } from '../i18n';
 import { TrainingProgress } from '../train/TrainingProgress';
 import { UseModelTab } from '../use/UseModelTab';
 import { canDelete, isTransient } from '../versions';
+import { KioskLink } from '../kiosk/KioskLink';
 import { DeleteModelDialog } from './DeleteModelDialog';
 import { DetailsTab } from './DetailsTab';
 import { TagsTab } from './TagsTab';
@@ -152,10 +153,7 @@ export function ModelScreen() {
         actions={
           <>
             {version.Status === 'RUNNING' ? (
-              <Link className={buttonClass('secondary')} to={kioskPath(name, versionName)}>
-                <Icon name="monitor" size={18} />
-                {t('model.openKiosk')}
-              </Link>
+              <KioskLink projectName={name} versionName={versionName} />
             ) : null}
             <Button icon="trash" onClick={() => setDeleting(true)} disabled={!canDelete(version.Status)} title={canDelete(version.Status) ? undefined : t('model.deleteBusy')}>
               {t('model.delete')}

@@ -1,14 +1,13 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
 import { useMutation } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
-import { kioskPath } from '../../../lib/routes';
 import { versionTone } from '../../../lib/status';
-import { Button, buttonClass, EmptyState, ErrorAlert, Icon, Panel, Spinner, StatusBadge, TextField, useToast } from '../../../ui';
+import { Button, EmptyState, ErrorAlert, Panel, Spinner, StatusBadge, TextField, useToast } from '../../../ui';
 import { AnalyzePanel } from '../analyze/AnalyzePanel';
 import { useModelsT } from '../i18n';
 import type { ModelContext } from '../model/ModelScreen';
 import { canStart, canStop } from '../versions';
+import { KioskLink } from '../kiosk/KioskLink';
 import { ApiCodePanel } from './ApiCodePanel';
 import { StopDialog } from './StopDialog';
 
@@ -114,10 +113,7 @@ export function UseModelTab({ model }: { model: ModelContext }) {
                 {t('stop.open')}
               </Button>
               {status === 'RUNNING' ? (
-                <Link className={buttonClass('secondary')} to={kioskPath(model.projectName, model.versionName)}>
-                  <Icon name="monitor" size={18} />
-                  {t('model.openKiosk')}
-                </Link>
+                <KioskLink projectName={model.projectName} versionName={model.versionName} />
               ) : null}
             </div>
           ) : null}
