@@ -128,9 +128,10 @@ export function toModelInput(image: RgbPixels, spec: ModelSpec): Float32Array {
 }
 
 /** A batch of images as one input tensor: { data, dims } with dims [n, h, w, 3] or [n, 3, h, w]. */
-export function toModelBatch(images: readonly RgbPixels[], spec: ModelSpec): { data: Float32Array; dims: number[] } {
+export function toModelBatch(images: readonly RgbPixels[], spec: ModelSpec, reuse?: Float32Array): { data: Float32Array; dims: number[] } {
   const size = spec.input.width * spec.input.height * 3;
-  const data = new Float32Array(images.length * size);
+  // A caller that runs one batch at a time (an inference unit) may hand its buffer back in.
+  const data = reuse?.length === images.length * size ? reuse : new Float32Array(images.length * size);
   images.forEach((image, i) => writeInput(image, spec, data, i * size));
   return { data, dims: inputDims(spec, images.length) };
 }
