@@ -184,12 +184,12 @@ function TestResults({ model }: { model: ModelContext }) {
             </div>
           </div>
           {model.version.UseCase === 'OBJECT_LOCALIZATION' ? (
-            <p className="box-legend" aria-label={t('results.legend.title')}>
-              <span className="box-legend__key box-legend__key--truth">{t('results.legend.truth')}</span>
-              <span className="box-legend__key box-legend__key--tp">{t('results.types.TRUE_POSITIVE')}</span>
-              <span className="box-legend__key box-legend__key--fp">{t('results.types.FALSE_POSITIVE')}</span>
-              <span className="box-legend__key box-legend__key--fn">{t('results.types.FALSE_NEGATIVE')}</span>
-            </p>
+            <ul className="box-legend" aria-label={t('results.legend.title')}>
+              <li className="box-legend__key box-legend__key--truth">{t('results.legend.truth')}</li>
+              <li className="box-legend__key box-legend__key--tp">{t('results.types.TRUE_POSITIVE')}</li>
+              <li className="box-legend__key box-legend__key--fp">{t('results.types.FALSE_POSITIVE')}</li>
+              <li className="box-legend__key box-legend__key--fn">{t('results.types.FALSE_NEGATIVE')}</li>
+            </ul>
           ) : null}
           {hasCell ? (
             <p className="results-cell">
