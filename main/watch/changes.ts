@@ -93,6 +93,7 @@ export function writeChanges(ctx: Context, folder: q.WatchedFolderRow, files: Pr
         result.removed++;
       }
     }
+    if (result.added + result.updated + result.moved + result.removed > 0) q.touchDataset(db, folder.datasetId, nowMs);
     if (labels.refused.size > 0) {
       log.warn('labels left off: the dataset is at its label limit', { dataset: folder.datasetArn, count: labels.refused.size });
     }

@@ -53,6 +53,11 @@ export function setDatasetStatus(
   ).run(status, statusMessage, statusMessageCode, updatedMs, id);
 }
 
+/** The dataset changed without a status change (a watched folder wrote to it). */
+export function touchDataset(db: Db, id: number, updatedMs: number): void {
+  db.prepare('UPDATE datasets SET updated_ms = MAX(updated_ms, ?) WHERE id = ?').run(updatedMs, id);
+}
+
 export function deleteDatasetRow(db: Db, id: number): void {
   db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
 }

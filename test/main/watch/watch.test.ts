@@ -129,6 +129,7 @@ describe('a watched folder', () => {
   describe('when an image lands in a label folder', () => {
     it('becomes an entry with that label, queryable through ListDatasetEntries', async () => {
       const { datasetId, root, DatasetArn } = await aWatchedDataset();
+      const before = (await loupe.ok('DescribeDataset', { DatasetArn })).DatasetDescription.LastUpdatedTimestamp;
       const changes: string[][] = [];
       const off = loupe.ctx.events.on('ResourcesChanged', (event) => changes.push(event.ResourceArns));
       const path = write(join(root, 'dent', 'new-1.jpg'), variant(10));
@@ -143,6 +144,8 @@ describe('a watched folder', () => {
       assert.deepEqual(labelsOf(entry), ['dent']);
       assert.equal(entry.contentHash, sha256(variant(10)));
       assert.ok(changes.some((arns) => arns.includes(DatasetArn)), 'ResourcesChanged names the dataset');
+      const after = (await loupe.ok('DescribeDataset', { DatasetArn })).DatasetDescription.LastUpdatedTimestamp;
+      assert.ok(after > before, `LastUpdatedTimestamp moves on (${before} → ${after})`);
     });
 
     it('keeps it unlabelled when AutoLabel is off', async () => {
