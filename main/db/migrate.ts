@@ -5,10 +5,14 @@
  */
 import type Database from 'better-sqlite3';
 import { migrateTo0001 } from './migrations/0001-initial';
+import { migrateTo0002 } from './migrations/0002-entries-by-path';
 
 type Migration = { version: number; name: string; up: (db: Database.Database) => void };
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', up: migrateTo0001 }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', up: migrateTo0001 },
+  { version: 2, name: 'entries by path', up: migrateTo0002 },
+];
 
 /** Apply every migration newer than the database; returns the versions applied. */
 export function migrate(db: Database.Database, upTo = Number.POSITIVE_INFINITY): number[] {
