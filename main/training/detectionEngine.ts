@@ -42,10 +42,24 @@ const SMALL_OBJECT_CELLS = 4;
  * stay within 0.70–0.75.
  */
 const TAIL_BLOCKS = 2;
-/** Epochs and learning rates (cosine-decayed), chosen on held-out training images: longer runs overfit. */
+/**
+ * Epochs and learning rates (cosine-decayed), chosen on held-out training images (3 of 5 folds of
+ * the raccoon training split, 32 images each; mAP@0.5 means over the folds): with the crops below,
+ * 12 epochs 0.747, 8 epochs 0.727, 12 epochs with the tail at 1e-4 0.686, 8 epochs at 1e-4 0.728;
+ * with 2 crops the tail at 2e-5 0.634 against 0.703 at 5e-5.
+ */
 const EPOCHS = 12;
 const HEAD_LR = 5e-4;
 const TAIL_LR = 5e-5;
+/**
+ * Random crops added per image as extra cached views (each its own region, every other one
+ * mirrored), on top of the image and its mirror: a crop keeps `area` of the image at an aspect
+ * ratio within ×/÷ exp(`aspect`), and keeps a box (clipped) when at least `minVisible` of it is
+ * inside, else drops it. Held-out raccoon training images (as above, 12 epochs): no crops 0.629, 2
+ * crops 0.703, 4 crops 0.747 (6 crops at 8 epochs 0.729 against 4 crops' 0.727). The raccoon test
+ * split (40 images, ±0.03 noise and more) read 0.714, 0.636 and 0.708.
+ */
+const CROPS = { views: 4, area: [0.6, 0.9], aspect: 0.2, minVisible: 0.5 } as const;
 const DECODE_SIDE = 256;
 const BATCH = 16;
 const FEATURE_MAP = 'feature_map';
@@ -95,6 +109,59 @@ function detectorInput(spec: ModelSpec, samples: readonly Sample[], labels: read
   return { ...spec.input, width: side, height: side };
 }
 
+/** One cached training view of a sample: `id` names it in the cache (after the content hash). */
+export interface View {
+  sample: Sample;
+  id: string;
+  flip: boolean;
+  /** The rectangle of the oriented image this view shows (whole pixels); absent = all of it. */
+  region?: { left: number; top: number; width: number; height: number };
+}
+
+/**
+ * `count` random crops of `sample` (see CROPS), the same for the same image on every run: the
+ * random numbers are seeded by the content hash and the view's number, and the id spells out the
+ * region, so a cached map always matches its view.
+ */
+export function cropViews(sample: Sample, count: number): View[] {
+  const views: View[] = [];
+  for (let k = 0; k < count; k++) {
+    let state = (Number.parseInt(sample.contentHash.slice(0, 8), 16) ^ Math.imul(k + 1, 0x9e3779b1)) >>> 0;
+    const random = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return (state + 0.5) / 4294967296;
+    };
+    const area = CROPS.area[0] + (CROPS.area[1] - CROPS.area[0]) * random();
+    const aspect = Math.exp(CROPS.aspect * (2 * random() - 1));
+    const width = Math.max(1, Math.min(sample.width, Math.round(sample.width * Math.sqrt(area * aspect))));
+    const height = Math.max(1, Math.min(sample.height, Math.round(sample.height * Math.sqrt(area / aspect))));
+    const left = Math.floor(random() * (sample.width - width + 1));
+    const top = Math.floor(random() * (sample.height - height + 1));
+    const flip = k % 2 === 1;
+    views.push({ sample, id: `-crop${left}_${top}_${width}_${height}${flip ? '-flip' : ''}`, flip, region: { left, top, width, height } });
+  }
+  return views;
+}
+
+/** The view's boxes of `labels` in its own pixels (clipped to a crop; dropped when less than CROPS.minVisible is inside), and its size. */
+export function viewBoxes(view: View, labels: readonly string[]): { boxes: LabelledBox[]; image: { width: number; height: number } } {
+  const { sample, flip } = view;
+  const region = view.region ?? { left: 0, top: 0, width: sample.width, height: sample.height };
+  const boxes = sample.boxes.flatMap((box): LabelledBox[] => {
+    if (!labels.includes(box.label)) return [];
+    const left = Math.max(box.left, region.left);
+    const top = Math.max(box.top, region.top);
+    const right = Math.min(box.left + box.width, region.left + region.width);
+    const bottom = Math.min(box.top + box.height, region.top + region.height);
+    if (right <= left || bottom <= top) return [];
+    if (view.region && (right - left) * (bottom - top) < CROPS.minVisible * box.width * box.height) return [];
+    const width = right - left;
+    const x = left - region.left;
+    return [{ classIndex: labels.indexOf(box.label), left: flip ? region.width - x - width : x, top: top - region.top, width, height: bottom - top }];
+  });
+  return { boxes, image: { width: region.width, height: region.height } };
+}
+
 function featureMapModel(base: OnnxModel): SpatialFeatures {
   const found = spatialFeatureModel(base, FEATURE_SOURCES, FEATURE_MAP);
   if (!found) throw new ServiceError('InvalidParameterException', 'The backbone has no spatial feature map that a detector can use.');
@@ -118,9 +185,10 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   const cacheDir = join(options.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${TAIL_BLOCKS}-${spec.input.width}x${spec.input.height}`);
   let map: MapSize | undefined;
   let dims = 0;
-  const views = options.train.flatMap((sample) => [
-    { sample, flip: false },
-    { sample, flip: true },
+  const views = options.train.flatMap((sample): View[] => [
+    { sample, id: '', flip: false },
+    { sample, id: '-flip', flip: true },
+    ...cropViews(sample, CROPS.views),
   ]);
   const maps: Float32Array[] = [];
   try {
@@ -128,8 +196,8 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
       job.throwIfCancelled();
       const batch = views.slice(start, start + BATCH);
       const found: (Float32Array | undefined)[] = await Promise.all(
-        batch.map(async ({ sample, flip }) => {
-          const bytes = await readFile(join(cacheDir, sample.contentHash.slice(0, 2), `${sample.contentHash}${flip ? '-flip' : ''}.f32`)).catch(() => undefined);
+        batch.map(async ({ sample, id }) => {
+          const bytes = await readFile(join(cacheDir, sample.contentHash.slice(0, 2), `${sample.contentHash}${id}.f32`)).catch(() => undefined);
           return bytes ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : undefined;
         }),
       );
@@ -139,7 +207,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
         const images = await Promise.all(
           which.map(async (i) => {
             const view = batch[i]!;
-            const rgb = await decodeRgb(view.sample.path, { maxSide: DECODE_SIDE });
+            const rgb = await decodeRgb(view.sample.path, { maxSide: DECODE_SIDE, ...(view.region ? { region: view.region } : {}) });
             return view.flip ? mirrorPixels(rgb) : rgb;
           }),
         );
@@ -154,7 +222,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
             const rows = toLocationRows(data.slice(row * size, (row + 1) * size), D, H * W);
             found[i] = rows;
             const view = batch[i]!;
-            await writeAtomically(join(cacheDir, view.sample.contentHash.slice(0, 2), `${view.sample.contentHash}${view.flip ? '-flip' : ''}.f32`), new Uint8Array(rows.buffer));
+            await writeAtomically(join(cacheDir, view.sample.contentHash.slice(0, 2), `${view.sample.contentHash}${view.id}.f32`), new Uint8Array(rows.buffer));
           }),
         );
       }
@@ -167,11 +235,9 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   if (!map) throw new ServiceError('InvalidParameterException', 'There are no training images.');
   if (dims !== tail.cutChannels) throw new Error(`the cut map has ${dims} channels, the tail expects ${tail.cutChannels}`);
   const mapSize = map;
-  const targets = views.map(({ sample, flip }) => {
-    const boxes: LabelledBox[] = sample.boxes
-      .filter((box) => labels.includes(box.label))
-      .map((box) => ({ classIndex: labels.indexOf(box.label), top: box.top, height: box.height, width: box.width, left: flip ? sample.width - box.left - box.width : box.left }));
-    return encodeTargets(boxes, sample, mapSize, labels.length);
+  const targets = views.map((view) => {
+    const { boxes, image } = viewBoxes(view, labels);
+    return encodeTargets(boxes, image, mapSize, labels.length);
   });
   job.progress({ phase: 'training', done: 0, total: 1 });
   const started = performance.now();

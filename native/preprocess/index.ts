@@ -10,7 +10,7 @@ export { probeImage, probeImageBuffer, type ImageProbe } from './probeImage';
 /** probeImageHeader(bytes): format and oriented size from the header alone (analysis checks images with it before decoding). */
 export { probeImageHeader, type ImageHeader } from './probeImage';
 
-/** decodeRgb(pathOrBytes, { maxSide }): HWC uint8 sRGB pixels of the oriented image, longer side ≤ maxSide px. */
+/** decodeRgb(pathOrBytes, { maxSide, region? }): HWC uint8 sRGB pixels of the oriented image (or of `region` of it, in its pixels), longer side ≤ maxSide px. */
 export { decodeRgb, type DecodeRgbOptions, type RgbImage } from './decodeRgb';
 
 /** decodeForModel(pathOrBytes, { width, height, maxSide, crop?, mirror? }): pixels exactly the model's input size, cropped and resized natively. */

@@ -83,6 +83,32 @@ describe('decodeRgb', () => {
     assertQuadrants(image, 20);
   });
 
+  describe('when a region is asked for', () => {
+    it('keeps exactly that rectangle of the full-resolution pixels, then shrinks it to maxSide', async () => {
+      // The top-right quadrant of a 200 × 100 picture, at full size and then halved.
+      const bytes = await encode(quadrants(200, 100)).png().toBuffer();
+      const whole = await decodeRgb(bytes, { region: { left: 100, top: 0, width: 100, height: 50 } });
+      assert.deepEqual([whole.width, whole.height], [100, 50]);
+      assert.ok(colourDistance(meanColour(whole, 0, 0, 100, 50), TOP_RIGHT) <= 0.5, `${meanColour(whole, 0, 0, 100, 50).map(Math.round)}`);
+      const shrunk = await decodeRgb(bytes, { region: { left: 50, top: 25, width: 100, height: 50 }, maxSide: 80 });
+      assert.deepEqual([shrunk.width, shrunk.height], [80, 40]);
+      assertQuadrants(shrunk, 20);
+    });
+
+    it('takes the region in the oriented image, so an EXIF-rotated photo crops where it is seen', async () => {
+      const bytes = await encode(storedFor(quadrants(160, 96), 6)).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+      const image = await decodeRgb(bytes, { region: { left: 0, top: 48, width: 80, height: 48 } });
+      assert.deepEqual([image.width, image.height], [80, 48]);
+      assert.ok(colourDistance(meanColour(image, 8, 8, 72, 40), BOTTOM_LEFT) <= 20, `${meanColour(image, 8, 8, 72, 40).map(Math.round)}`);
+    });
+
+    it('refuses a region that is not whole pixels, and fails to decode one outside the image', async () => {
+      const bytes = await encode(quadrants(64, 64)).png().toBuffer();
+      await assert.rejects(decodeRgb(bytes, { region: { left: 0.5, top: 0, width: 10, height: 10 } }), RangeError);
+      await assert.rejects(decodeRgb(bytes, { region: { left: 40, top: 0, width: 40, height: 10 } }), ImageDecodeError);
+    });
+  });
+
   it('turns CMYK into sRGB (colours keep their hue)', async () => {
     const bytes = await encode(quadrants(128, 64)).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer();
     assert.equal((await sharp(bytes).metadata()).space, 'cmyk');
