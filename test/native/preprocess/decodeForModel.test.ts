@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import sharp from 'sharp';
 import { decodeForModel, decodeRgb, ImageDecodeError, probeImageHeader } from '../../../native/preprocess';
 import { BOTTOM_LEFT, BOTTOM_RIGHT, colourDistance, encode, meanColour, paint, quadrants, type Rgb, storedFor, TOP_LEFT, TOP_RIGHT } from './fixtures';
 
@@ -49,6 +50,18 @@ describe('decodeForModel', () => {
     assert.deepEqual([image.width, image.height], [56, 56]);
     assert.ok(colourDistance(meanColour(image, 2, 2, 24, 24), TOP_LEFT) <= 12);
     assert.ok(colourDistance(meanColour(image, 32, 32, 54, 54), BOTTOM_RIGHT) <= 12);
+  });
+
+  it('gives the same bytes when the crop needs no resampling, mirrored or not', async () => {
+    // 256 px → a 224 px central crop: copied in JavaScript, as libvips would extract it.
+    const bytes = await encode(quadrants(256, 256)).png().toBuffer();
+    const decoded = await decodeRgb(bytes);
+    for (const mirror of [false, true]) {
+      const fast = await decodeForModel(bytes, { width: 224, height: 224, maxSide: 512, crop: 0.875, mirror });
+      const native = sharp(decoded.data, { raw: { width: 256, height: 256, channels: 3 } }).extract({ left: 16, top: 16, width: 224, height: 224 });
+      if (mirror) native.flop();
+      assert.ok(fast.data.equals(await native.raw().toBuffer()), `mirror ${mirror}`);
+    }
   });
 
   it('refuses a crop share outside (0, 1] and fails on data that does not decode', async () => {
