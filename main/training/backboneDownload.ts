@@ -10,7 +10,7 @@
  * (`file:///media/models/`).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   cutAtAveragePool,
@@ -120,6 +120,7 @@ export async function downloadBackbone(ctx: Context, input: DownloadBackboneInpu
     try {
       job.progress({ phase: 'downloading', done: 0, total: entry.sizeBytes });
       await mkdir(folder, { recursive: true });
+      await removeLeftovers(folder, entry.id);
       log.info('backbone download started', { backbone: entry.id, url, job: job.id });
       try {
         await downloadPinned({
@@ -163,4 +164,13 @@ export async function downloadBackbone(ctx: Context, input: DownloadBackboneInpu
   });
   downloads.set(entry.id, jobId);
   return { JobId: jobId };
+}
+
+/** Partial files of `id` that a download cut short by a crash left behind (none of them is running: one per id). */
+async function removeLeftovers(folder: string, id: string): Promise<void> {
+  const prefix = `.${id}.`;
+  const isLeftover = (name: string) =>
+    name.startsWith(prefix) && name.endsWith('.download') && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(name.slice(prefix.length, -'.download'.length));
+  const names = await readdir(folder).catch(() => [] as string[]);
+  await Promise.all(names.filter(isLeftover).map((name) => rm(join(folder, name), { force: true })));
 }
