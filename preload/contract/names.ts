@@ -3,7 +3,9 @@
  * renderer need only these, and importing them from here keeps zod out of their bundles. api.ts
  * checks at compile time that these lists and the operation map agree.
  */
-export const OPERATION_NAMES = [
+
+/** The service's own operations, served as `RekognitionService.<Op>`. */
+export const REKOGNITION_OPERATIONS = [
   'CreateProject',
   'DescribeProjects',
   'DeleteProject',
@@ -19,7 +21,18 @@ export const OPERATION_NAMES = [
   'StartProjectVersion',
   'StopProjectVersion',
   'DeleteProjectVersion',
+  'CopyProjectVersion',
+  'PutProjectPolicy',
+  'ListProjectPolicies',
+  'DeleteProjectPolicy',
   'DetectCustomLabels',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
+] as const;
+
+/** Loupe's own operations (the app, labeling, imports, jobs, settings), served as `LoupeService.<Op>`. */
+export const LOUPE_OPERATIONS = [
   'ListBackbones',
   'RegisterBackbone',
   'SetDefaultBackbone',
@@ -28,13 +41,6 @@ export const OPERATION_NAMES = [
   'ExportModelPackage',
   'ImportModelPackage',
   'DescribeEvaluation',
-  'CopyProjectVersion',
-  'PutProjectPolicy',
-  'ListProjectPolicies',
-  'DeleteProjectPolicy',
-  'TagResource',
-  'UntagResource',
-  'ListTagsForResource',
   'ListProjectSummaries',
   'DeleteProjectCascade',
   'ListEntries',
@@ -63,35 +69,9 @@ export const OPERATION_NAMES = [
   'DeleteBucketMapping',
 ] as const;
 
+export const OPERATION_NAMES = [...REKOGNITION_OPERATIONS, ...LOUPE_OPERATIONS] as const;
+
 export const EVENT_NAMES = ['ResourcesChanged', 'SettingsChanged', 'JobProgressed'] as const;
-
-/** The service's own operations, served as `RekognitionService.<Op>`; the rest are `LoupeService.<Op>`. */
-export const REKOGNITION_OPERATIONS = [
-  'CreateProject',
-  'DescribeProjects',
-  'DeleteProject',
-  'CreateDataset',
-  'DescribeDataset',
-  'DeleteDataset',
-  'ListDatasetEntries',
-  'ListDatasetLabels',
-  'UpdateDatasetEntries',
-  'DistributeDatasetEntries',
-  'CreateProjectVersion',
-  'DescribeProjectVersions',
-  'StartProjectVersion',
-  'StopProjectVersion',
-  'DeleteProjectVersion',
-  'CopyProjectVersion',
-  'PutProjectPolicy',
-  'ListProjectPolicies',
-  'DeleteProjectPolicy',
-  'DetectCustomLabels',
-  'TagResource',
-  'UntagResource',
-  'ListTagsForResource',
-] as const;
-
 
 /** The IPC channels of the desktop shell's own actions (not operations: they act on windows). */
 export const SHELL_CHANNELS = { openKiosk: 'shell:openKiosk', closeKiosk: 'shell:closeKiosk' } as const;
