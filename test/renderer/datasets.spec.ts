@@ -6,28 +6,10 @@
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Locator, Page, TestInfo } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import sharp from 'sharp';
 import { expect, test, type LoupeServer } from './fixtures';
-
-const screenshotDir = path.resolve(import.meta.dirname, '../../test-results/screenshots');
-
-/**
- * The whole page: the window is made as tall as the page first (the side bar is sticky, and a
- * full-page capture would leave it behind), then put back.
- */
-async function saveScreenshot(page: Page, testInfo: TestInfo, name: string, options: { wholePage?: boolean } = {}): Promise<void> {
-  const file = path.join(screenshotDir, `${name}.png`);
-  const viewport = page.viewportSize();
-  const wholePage = options.wholePage ?? true;
-  if (viewport && wholePage) {
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    await page.setViewportSize({ width: viewport.width, height: Math.min(2400, Math.max(viewport.height, height)) });
-  }
-  await page.screenshot({ path: file, style: '.ui-toasts { display: none !important; }', animations: 'disabled' });
-  if (viewport && wholePage) await page.setViewportSize(viewport);
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
+import { shot } from './screens';
 
 /** A small picture of one colour; 96×72 is inside the guide's 64–4096 px. */
 function picture(format: 'png' | 'jpeg', hue: number, width = 96, height = 72): Promise<Buffer> {
@@ -98,7 +80,7 @@ test.describe('when a dataset is created from a folder tree', () => {
       await page.getByRole('button', { name: 'Create dataset' }).click();
       await expect(page.getByText('Enter a folder, or drop one.')).toBeVisible();
       await page.getByLabel('Folder on the computer running Loupe').fill(tree);
-      await saveScreenshot(page, testInfo, 'create-dataset-en');
+      await shot(page, testInfo, 'create-dataset-en');
       await page.getByRole('button', { name: 'Create dataset' }).click();
 
       await expect(page).toHaveURL(/#\/projects\/shelf\/datasets\/train$/);
@@ -124,7 +106,7 @@ test.describe('when a dataset is created from a folder tree', () => {
 
       const filters = page.getByRole('complementary', { name: 'Filters' });
       await expect(filters.getByRole('checkbox', { name: /^ok/ })).toBeVisible();
-      await saveScreenshot(page, testInfo, 'dataset-en');
+      await shot(page, testInfo, 'dataset-en');
 
       // The console's "Errors" filter, then the error under the image in words.
       await filters.getByRole('checkbox', { name: /Only images with errors/ }).check();
@@ -135,7 +117,7 @@ test.describe('when a dataset is created from a folder tree', () => {
       const errors = page.getByRole('dialog', { name: 'Errors in broken.jpg' });
       await expect(errors).toContainText('ERROR_INVALID_IMAGE');
       await expect(errors).toContainText("The image can't be read. It may be damaged, missing, or not a PNG or JPEG file.");
-      await saveScreenshot(page, testInfo, 'dataset-errors-en', { wholePage: false });
+      await shot(page, testInfo, 'dataset-errors-en', { wholePage: false });
       await errors.getByRole('button', { name: 'Close' }).first().click();
       await expect(errors).toBeHidden();
       await filters.getByRole('checkbox', { name: /Only images with errors/ }).uncheck();
@@ -163,10 +145,10 @@ test.describe('when a dataset is created from a folder tree', () => {
       await loupe.call('LoupeService.UpdateSettings', { Language: 'ko' });
       await expect(page.getByRole('heading', { level: 1, name: '데이터세트' })).toBeVisible();
       await expect(page.getByRole('link', { name: '레이블 지정 시작' })).toBeVisible();
-      await saveScreenshot(page, testInfo, 'dataset-ko');
+      await shot(page, testInfo, 'dataset-ko');
       await page.getByRole('link', { name: 'shelf' }).click();
       await expect(page.getByRole('listitem', { name: '훈련 데이터세트' })).toContainText('5');
-      await saveScreenshot(page, testInfo, 'project-datasets-ko');
+      await shot(page, testInfo, 'project-datasets-ko');
     });
   });
 

@@ -9,57 +9,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Locator, Page, TestInfo } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import type { EvaluationDescription, ProjectVersionDescription, TestImageResult } from '../../preload/contract/api';
 import { squaresImage, writeSquaresDataset, type Square, type SquaresImage } from '../support/squares';
+import { iou } from '../../native/metrics';
 import { expect, test, type LoupeServer } from './fixtures';
+import { dropFiles, LOUPE, REKOGNITION, score, shootBoth, tile, waitForDatasets } from './screens';
 
-const screenshotDir = path.resolve(import.meta.dirname, '../../test-results/screenshots');
-const REKOGNITION = 'RekognitionService';
-const LOUPE = 'LoupeService';
 const TRAINING_TIMEOUT_MS = 240_000;
-
-/** The whole page: the window is made as tall as the page (the side bar is sticky), then put back. */
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const file = path.join(screenshotDir, `${name}.png`);
-  const viewport = page.viewportSize();
-  if (viewport) {
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    await page.setViewportSize({ width: viewport.width, height: Math.min(3200, Math.max(viewport.height, height)) });
-  }
-  await page.screenshot({ path: file, style: '.ui-toasts { display: none !important; }', animations: 'disabled' });
-  if (viewport) await page.setViewportSize(viewport);
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
-
-/** The same screen in English, then in Korean (the app's language setting), then back. */
-async function shootBoth(page: Page, loupe: LoupeServer, testInfo: TestInfo, name: string, koreanText: string | RegExp): Promise<void> {
-  await shot(page, testInfo, `detection-${name}-en`);
-  await loupe.call(`${LOUPE}.UpdateSettings`, { Language: 'ko' });
-  await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
-  await expect(page.getByText(koreanText).first()).toBeVisible();
-  await shot(page, testInfo, `detection-${name}-ko`);
-  await loupe.call(`${LOUPE}.UpdateSettings`, { Language: 'en' });
-  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-}
-
-async function waitForDatasets(loupe: LoupeServer, arns: string[], counts: number[]): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    let ready = true;
-    for (const [index, DatasetArn] of arns.entries()) {
-      const described = (await loupe.call(`${REKOGNITION}.DescribeDataset`, { DatasetArn })) as {
-        DatasetDescription: { Status: string; DatasetStats: { TotalEntries: number; LabeledEntries: number } };
-      };
-      const { Status, DatasetStats } = described.DatasetDescription;
-      if (Status.endsWith('FAILED')) throw new Error(`Dataset failed: ${JSON.stringify(described)}`);
-      if (Status.endsWith('IN_PROGRESS') || DatasetStats.TotalEntries < counts[index]!) ready = false;
-    }
-    if (ready) return;
-    if (Date.now() > deadline) throw new Error('The datasets were not created in time');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function describeVersion(loupe: LoupeServer, projectArn: string): Promise<ProjectVersionDescription> {
   const { ProjectVersionDescriptions } = (await loupe.call(`${REKOGNITION}.DescribeProjectVersions`, {
@@ -83,7 +40,7 @@ async function trainedDetector(loupe: LoupeServer, folder: string): Promise<{ pr
     })) as { DatasetArn: string };
     arns.push(DatasetArn);
   }
-  await waitForDatasets(loupe, arns, [30, 10]);
+  await waitForDatasets(loupe, arns, [30, 10], 60_000);
   await loupe.call(`${REKOGNITION}.CreateProjectVersion`, { ProjectArn, VersionName: 'v1' });
   const deadline = Date.now() + TRAINING_TIMEOUT_MS;
   let version = await describeVersion(loupe, ProjectArn);
@@ -94,35 +51,6 @@ async function trainedDetector(loupe: LoupeServer, folder: string): Promise<{ pr
   }
   expect(version.Status, version.StatusMessage).toBe('TRAINING_COMPLETED');
   return { projectArn: ProjectArn, version };
-}
-
-function tile(page: Page, name: string): Locator {
-  return page.getByRole('group', { name, exact: true }).locator('.eval-tile__value');
-}
-
-const score = (value: number) => value.toFixed(3);
-
-/** Drops files on an element as a browser would (a DataTransfer with File objects). */
-async function dropFiles(page: Page, target: Locator, files: { name: string; bytes: Buffer; type: string }[]): Promise<void> {
-  const transfer = await page.evaluateHandle((list) => {
-    const data = new DataTransfer();
-    for (const file of list) {
-      const bytes = Uint8Array.from(atob(file.base64), (char) => char.charCodeAt(0));
-      data.items.add(new File([bytes], file.name, { type: file.type }));
-    }
-    return data;
-  }, files.map((file) => ({ name: file.name, type: file.type, base64: file.bytes.toString('base64') })));
-  await target.dispatchEvent('dragenter', { dataTransfer: transfer });
-  await target.dispatchEvent('dragover', { dataTransfer: transfer });
-  await target.dispatchEvent('drop', { dataTransfer: transfer });
-}
-
-/** Intersection over union of two boxes given in any one unit. */
-function overlap(a: { left: number; top: number; width: number; height: number }, b: { left: number; top: number; width: number; height: number }): number {
-  const width = Math.max(0, Math.min(a.left + a.width, b.left + b.width) - Math.max(a.left, b.left));
-  const height = Math.max(0, Math.min(a.top + a.height, b.top + b.height) - Math.max(a.top, b.top));
-  const inter = width * height;
-  return inter / (a.width * a.height + b.width * b.height - inter);
 }
 
 /** A probe image with exactly one square, beyond the training seeds. */
@@ -163,7 +91,7 @@ test.describe('an object detector', () => {
       for (const row of perLabel) await expect(table.getByRole('row', { name: row.Label }).getByRole('cell').nth(1)).toHaveText(score(row.Metrics.F1Score));
       // Detection has no confusion matrix.
       await expect(page.getByRole('table', { name: /Confusion matrix/ })).toHaveCount(0);
-      await shootBoth(page, loupe, testInfo, 'evaluate', '평균 정밀도 평균(mAP)');
+      await shootBoth(page, loupe, testInfo, 'detection-evaluate', '평균 정밀도 평균(mAP)');
 
       // --- Test results: every card draws its boxes, ground truth apart from predictions.
       await page.getByRole('link', { name: 'View test results' }).click();
@@ -236,7 +164,7 @@ test.describe('an object detector', () => {
         await expect(cards).toHaveCount(expected.length);
         for (const image of expected) await expect(cards.filter({ has: page.getByTitle(image.SourceRef, { exact: true }) })).toHaveCount(1);
         if (expected.length > 0) await expect(cards.locator(`.result-box--${{ TRUE_POSITIVE: 'tp', FALSE_POSITIVE: 'fp', FALSE_NEGATIVE: 'fn' }[result]}`).first()).toBeVisible();
-        if (result === 'FALSE_POSITIVE' && expected.length > 0) await shootBoth(page, loupe, testInfo, 'results-false-positives', '실제 레이블');
+        if (result === 'FALSE_POSITIVE' && expected.length > 0) await shootBoth(page, loupe, testInfo, 'detection-results-false-positives', '실제 레이블');
         await checkbox.uncheck();
         await expect(count).toHaveText(`Images (${results.length})`);
       }
@@ -248,7 +176,7 @@ test.describe('an object detector', () => {
       await expect(cards).toHaveCount(redHits.length);
       await filters.getByRole('button', { name: 'Clear filters' }).click();
       await expect(count).toHaveText(`Images (${results.length})`);
-      await shootBoth(page, loupe, testInfo, 'results', '실제 레이블');
+      await shootBoth(page, loupe, testInfo, 'detection-results', '실제 레이블');
 
       // --- Use: start from the tab, drop an image of one square, see the label and its box.
       await page.goto(`${loupe.origin}/#/projects/squares/models/v1?tab=use`);
@@ -272,8 +200,8 @@ test.describe('an object detector', () => {
       const drawn = (await box.boundingBox())!;
       const scale = picture.width / probe.image.width;
       const truth = { left: picture.x + probe.square.left * scale, top: picture.y + probe.square.top * scale, width: probe.square.width * scale, height: probe.square.height * scale };
-      expect(overlap({ left: drawn.x, top: drawn.y, width: drawn.width, height: drawn.height }, truth)).toBeGreaterThanOrEqual(0.5);
-      await shootBoth(page, loupe, testInfo, 'use', '이미지 분석');
+      expect(iou({ left: drawn.x, top: drawn.y, width: drawn.width, height: drawn.height }, truth)).toBeGreaterThanOrEqual(0.5);
+      await shootBoth(page, loupe, testInfo, 'detection-use', '이미지 분석');
 
       // --- Stop, typing `stop`.
       await startPanel.getByRole('button', { name: 'Stop' }).click();

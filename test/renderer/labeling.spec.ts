@@ -1,15 +1,7 @@
-import path from 'node:path';
-import type { Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { shot } from './screens';
 import { LOUPE, aLabelingDataset, dragImage, labelNames, listEntries, nextAnswer, screenPoint } from './labelingSetup';
-
-const screenshotDir = path.resolve(import.meta.dirname, '../../test-results/screenshots');
-
-async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const file = path.join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path: file, style: '.ui-toasts { display: none !important; }' });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
 
 type Box = { Left: number; Top: number; Width: number; Height: number };
 
@@ -67,7 +59,7 @@ test.describe('when boxes are drawn in single-image mode', () => {
     entries = await listEntries(loupe, dataset.datasetArn);
     expect(entries[0]!.Boxes).toHaveLength(2);
     expectBoxNear(entries[0]!.Boxes[1], { Left: 262, Top: 200, Width: 68, Height: 45 });
-    await saveScreenshot(page, testInfo, 'labeling-image-zoomed-en');
+    await shot(page, testInfo, 'labeling-image-zoomed-en', { wholePage: false });
 
     // Back to fit; move the first box by dragging its body, then resize it by its corner.
     await page.keyboard.press('Escape');
@@ -83,7 +75,7 @@ test.describe('when boxes are drawn in single-image mode', () => {
     entries = await listEntries(loupe, dataset.datasetArn);
     expectBoxNear(entries[0]!.Boxes[0], { Left: 80, Top: 60, Width: 220, Height: 180 });
     await expect(page.getByRole('list', { name: 'Bounding boxes' }).getByRole('listitem')).toHaveCount(2);
-    await saveScreenshot(page, testInfo, 'labeling-image-en');
+    await shot(page, testInfo, 'labeling-image-en', { wholePage: false });
 
     // A box too small for the guide is refused with a message and never sent.
     let sent = 0;
@@ -115,7 +107,7 @@ test.describe('when boxes are drawn in single-image mode', () => {
     await saved;
     entries = await listEntries(loupe, dataset.datasetArn);
     expectBoxNear(entries[1]!.Boxes[0], { Left: 20, Top: 30, Width: 100, Height: 200 });
-    await saveScreenshot(page, testInfo, 'labeling-image-rotated-en');
+    await shot(page, testInfo, 'labeling-image-rotated-en', { wholePage: false });
 
     // Every box is still there after a reload.
     await page.reload();
@@ -193,7 +185,7 @@ test.describe('when boxes are drawn in single-image mode', () => {
     await dragImage(page, picture(page), { width: 400, height: 300 }, [50, 50], [200, 200]);
     await expect(page.getByRole('status').filter({ hasText: 'Add a label before drawing a box' })).toBeVisible();
     expect((await listEntries(loupe, dataset.datasetArn))[0]!.Boxes).toEqual([]);
-    await saveScreenshot(page, testInfo, 'labeling-needs-label-en');
+    await shot(page, testInfo, 'labeling-needs-label-en', { wholePage: false });
   });
 
   test('an image changed elsewhere is reloaded with a notice, never overwritten', async ({ page, loupe }) => {
@@ -233,7 +225,7 @@ test.describe('when images are labelled in the grid', () => {
     const scratched = [[], ['scratch'], ['scratch'], ['scratch'], ['scratch'], ['scratch'], [], [], [], [], [], []];
     expect(await labelsOf()).toEqual(scratched);
     await expect(grid.getByRole('option', { name: 'img-04.png' })).toContainText('scratch');
-    await saveScreenshot(page, testInfo, 'labeling-grid-en');
+    await shot(page, testInfo, 'labeling-grid-en', { wholePage: false });
 
     saved = nextAnswer(page, 'PutEntryAnnotations');
     await page.keyboard.press('Control+z');
@@ -264,14 +256,14 @@ test.describe('when images are labelled in the grid', () => {
     await expect(manage.getByText('dent', { exact: true })).toBeVisible();
     expect(await labelNames(loupe, dataset.datasetArn)).toEqual(['dent', 'ok']);
     expect((await labelsOf())[1]).toEqual(['dent', 'ok']);
-    await saveScreenshot(page, testInfo, 'labeling-manage-en');
+    await shot(page, testInfo, 'labeling-manage-en', { wholePage: false });
 
     // Delete "ok": the confirmation counts what carries it and states the rule.
     await manage.getByRole('button', { name: 'Delete ok' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete “ok”?' });
     await expect(confirm).toContainText('“ok” is used on 6 images and 0 bounding boxes.');
     await expect(confirm).toContainText('Deleting a label also removes it from every image and every bounding box that carries it.');
-    await saveScreenshot(page, testInfo, 'labeling-delete-en');
+    await shot(page, testInfo, 'labeling-delete-en', { wholePage: false });
     saved = nextAnswer(page, 'DeleteLabel');
     await confirm.getByRole('button', { name: 'Delete label' }).click();
     await saved;
@@ -376,7 +368,7 @@ test.describe('when images are labelled in the grid', () => {
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect(help.getByText('Assign label 1')).toBeVisible();
     await expect(help.getByText('Nudge the box left 10 px')).toBeVisible();
-    await saveScreenshot(page, testInfo, 'labeling-help-en');
+    await shot(page, testInfo, 'labeling-help-en', { wholePage: false });
     // Remap "switch mode" to T; the new key works and survives a reload.
     await help.getByRole('button', { name: 'Change the keys for: Switch between grid and single image' }).click();
     await page.keyboard.press('t');
@@ -392,9 +384,9 @@ test.describe('when images are labelled in the grid', () => {
     await page.reload();
     await expect(page.getByRole('heading', { level: 1, name: '레이블 지정' })).toBeVisible();
     await expect(page.getByText('130개 중 1번째')).toBeVisible();
-    await saveScreenshot(page, testInfo, 'labeling-image-ko');
+    await shot(page, testInfo, 'labeling-image-ko', { wholePage: false });
     await page.keyboard.press('t');
     await expect(page.getByRole('listbox', { name: '이미지' }).getByRole('option', { name: 'p-001.jpg' })).toBeVisible();
-    await saveScreenshot(page, testInfo, 'labeling-grid-ko');
+    await shot(page, testInfo, 'labeling-grid-ko', { wholePage: false });
   });
 });

@@ -8,56 +8,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Locator, Page, TestInfo } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { EvaluationDescription, ProjectVersionDescription } from '../../preload/contract/api';
 import { classFolder, classImage } from '../support/classes';
 import { expect, test, type LoupeServer } from './fixtures';
-
-const screenshotDir = path.resolve(import.meta.dirname, '../../test-results/screenshots');
-const REKOGNITION = 'RekognitionService';
-const LOUPE = 'LoupeService';
-
-/** The whole page: the window is made as tall as the page (the side bar is sticky), then put back. */
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const file = path.join(screenshotDir, `${name}.png`);
-  const viewport = page.viewportSize();
-  if (viewport) {
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    await page.setViewportSize({ width: viewport.width, height: Math.min(3200, Math.max(viewport.height, height)) });
-  }
-  await page.screenshot({ path: file, style: '.ui-toasts { display: none !important; }', animations: 'disabled' });
-  if (viewport) await page.setViewportSize(viewport);
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
-
-/** The same screen in English, then in Korean (the app's language setting), then back. */
-async function shootBoth(page: Page, loupe: LoupeServer, testInfo: TestInfo, name: string, koreanText?: string | RegExp): Promise<void> {
-  await shot(page, testInfo, `models-${name}-en`);
-  await loupe.call(`${LOUPE}.UpdateSettings`, { Language: 'ko' });
-  await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
-  if (koreanText) await expect(page.getByText(koreanText).first()).toBeVisible();
-  await shot(page, testInfo, `models-${name}-ko`);
-  await loupe.call(`${LOUPE}.UpdateSettings`, { Language: 'en' });
-  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-}
-
-async function waitForImports(loupe: LoupeServer, arns: string[], counts: number[]): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    let ready = true;
-    for (const [index, DatasetArn] of arns.entries()) {
-      const described = (await loupe.call(`${REKOGNITION}.DescribeDataset`, { DatasetArn })) as {
-        DatasetDescription: { Status: string; DatasetStats: { TotalEntries: number } };
-      };
-      const { Status, DatasetStats } = described.DatasetDescription;
-      if (Status.endsWith('FAILED')) throw new Error(`Import failed: ${JSON.stringify(described)}`);
-      if (Status.endsWith('IN_PROGRESS') || DatasetStats.TotalEntries < counts[index]!) ready = false;
-    }
-    if (ready) return;
-    if (Date.now() > deadline) throw new Error('The imports did not finish');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+import { dropFiles, LOUPE, REKOGNITION, score, shootBoth, tile, waitForDatasets } from './screens';
 
 /** A project with TRAIN (14 per class) and TEST (6 per class) datasets of blobs and stripes. */
 async function shapesProject(loupe: LoupeServer, root: string, name: string): Promise<{ projectArn: string; testArn: string; testDir: string }> {
@@ -68,33 +23,12 @@ async function shapesProject(loupe: LoupeServer, root: string, name: string): Pr
   const testSet = (await loupe.call(`${REKOGNITION}.CreateDataset`, { ProjectArn, DatasetType: 'TEST' })) as { DatasetArn: string };
   await loupe.call(`${LOUPE}.ImportFolder`, { DatasetArn: train.DatasetArn, Folder: trainDir });
   await loupe.call(`${LOUPE}.ImportFolder`, { DatasetArn: testSet.DatasetArn, Folder: testDir });
-  await waitForImports(loupe, [train.DatasetArn, testSet.DatasetArn], [28, 12]);
+  await waitForDatasets(loupe, [train.DatasetArn, testSet.DatasetArn], [28, 12]);
   return { projectArn: ProjectArn, testArn: testSet.DatasetArn, testDir };
-}
-
-function tile(page: Page, name: string): Locator {
-  return page.getByRole('group', { name, exact: true }).locator('.eval-tile__value');
 }
 
 function fact(page: Page, name: string): Locator {
   return page.locator('.eval-facts > div').filter({ has: page.getByText(name, { exact: true }) }).locator('dd');
-}
-
-const score = (value: number) => value.toFixed(3);
-
-/** Drops files on an element as a browser would (a DataTransfer with File objects). */
-async function dropFiles(page: Page, target: Locator, files: { name: string; bytes: Buffer; type: string }[]): Promise<void> {
-  const transfer = await page.evaluateHandle((list) => {
-    const data = new DataTransfer();
-    for (const file of list) {
-      const bytes = Uint8Array.from(atob(file.base64), (char) => char.charCodeAt(0));
-      data.items.add(new File([bytes], file.name, { type: file.type }));
-    }
-    return data;
-  }, files.map((file) => ({ name: file.name, type: file.type, base64: file.bytes.toString('base64') })));
-  await target.dispatchEvent('dragenter', { dataTransfer: transfer });
-  await target.dispatchEvent('dragover', { dataTransfer: transfer });
-  await target.dispatchEvent('drop', { dataTransfer: transfer });
 }
 
 test.describe('a model trained from the UI', () => {
@@ -122,7 +56,7 @@ test.describe('a model trained from the UI', () => {
       await expect(page.getByRole('row', { name: 'blobs' })).toContainText('14');
       await expect(page.getByRole('row', { name: 'stripes' })).toContainText('6');
       await page.getByLabel('Version name').fill('v1');
-      await shootBoth(page, loupe, testInfo, 'train', '훈련할 내용');
+      await shootBoth(page, loupe, testInfo, 'models-train', '훈련할 내용');
       await page.getByRole('button', { name: 'Train model' }).click();
       const confirm = page.getByRole('dialog', { name: 'Do you want to train the model?' });
       await expect(confirm).toContainText('28 for training, 12 for testing');
@@ -134,7 +68,7 @@ test.describe('a model trained from the UI', () => {
       await expect(progress.getByRole('list', { name: 'Training phases' })).toBeVisible();
       // The loss curve appears once epochs are reported (the phase may pass before the screenshot).
       await progress.locator('.loss-sparkline').waitFor({ timeout: 60_000 }).catch(() => undefined);
-      await shootBoth(page, loupe, testInfo, 'training', '모델 세부 정보');
+      await shootBoth(page, loupe, testInfo, 'models-training', '모델 세부 정보');
       await expect(page.locator('.model-screen__badges')).toContainText('Training completed', { timeout: 90_000 });
       await expect(progress).toBeHidden();
 
@@ -181,7 +115,7 @@ test.describe('a model trained from the UI', () => {
       await expect(table.getByRole('row').nth(1)).toHaveAccessibleName('stripes');
       await expect(page.getByRole('table', { name: /Confusion matrix/ })).toBeVisible();
       await expect(page.getByRole('img', { name: /Precision and recall against threshold for/ })).toBeVisible();
-      await shootBoth(page, loupe, testInfo, 'evaluate', 'F1 점수');
+      await shootBoth(page, loupe, testInfo, 'models-evaluate', 'F1 점수');
 
       // The summary file downloads as the API returns it.
       const download = page.waitForEvent('download');
@@ -223,7 +157,7 @@ test.describe('a model trained from the UI', () => {
       await expect(count).toHaveText(`Images (${inCell.length})`);
       await expect(cards).toHaveCount(inCell.length);
       for (const image of inCell.slice(0, 3)) await expect(cards.filter({ hasText: image.FileName }).first()).toContainText('True positive');
-      await shootBoth(page, loupe, testInfo, 'results', '테스트 결과');
+      await shootBoth(page, loupe, testInfo, 'models-results', '테스트 결과');
       await page.getByRole('button', { name: 'Clear the confusion matrix filter' }).click();
       await expect(count).toHaveText(`Images (${evaluation.TestResults.length})`);
 
@@ -251,7 +185,7 @@ test.describe('a model trained from the UI', () => {
       // --- Model details.
       await page.goto(`${loupe.origin}/#/projects/shapes/models/v1?tab=details`);
       await expect(page.getByRole('region', { name: 'Model details' })).toContainText('Image classification');
-      await shootBoth(page, loupe, testInfo, 'details', '모델 세부 정보');
+      await shootBoth(page, loupe, testInfo, 'models-details', '모델 세부 정보');
 
       // --- Tags: added on the Tags tab, kept by the API.
       await page.goto(`${loupe.origin}/#/projects/shapes/models/v1?tab=tags`);
@@ -262,7 +196,7 @@ test.describe('a model trained from the UI', () => {
       await tags.getByRole('button', { name: 'Save changes' }).click();
       await expect(tags.getByRole('button', { name: 'Save changes' })).toBeDisabled();
       expect(await loupe.call(`${REKOGNITION}.ListTagsForResource`, { ResourceArn: version.ProjectVersionArn })).toEqual({ Tags: { line: 'press-4' } });
-      await shootBoth(page, loupe, testInfo, 'tags', '새 태그 추가');
+      await shootBoth(page, loupe, testInfo, 'models-tags', '새 태그 추가');
 
       // --- The kiosk PIN, set in Settings.
       await page.goto(`${loupe.origin}/#/settings`);
@@ -273,7 +207,7 @@ test.describe('a model trained from the UI', () => {
       await kioskSettings.getByRole('button', { name: 'Save PIN' }).click();
       await expect(kioskSettings).toContainText('A PIN is set.');
       await kioskSettings.scrollIntoViewIfNeeded();
-      await shootBoth(page, loupe, testInfo, 'settings-kiosk', 'PIN이 설정되어 있습니다.');
+      await shootBoth(page, loupe, testInfo, 'models-settings-kiosk', 'PIN이 설정되어 있습니다.');
 
       // --- Use model: start, analyse a picked image, the API code.
       await page.goto(`${loupe.origin}/#/projects/shapes/models/v1?tab=use`);
@@ -317,7 +251,7 @@ test.describe('a model trained from the UI', () => {
       expect(added.Entries.map((entry) => [entry.FileName, entry.Labels])).toEqual([['101.jpg', ['stripes']]]);
       await expect(page.getByRole('region', { name: 'API code' })).toContainText('aws rekognition start-project-version');
       await expect(page.getByRole('region', { name: 'API code' })).toContainText(version.ProjectVersionArn);
-      await shootBoth(page, loupe, testInfo, 'use', '이미지 분석');
+      await shootBoth(page, loupe, testInfo, 'models-use', '이미지 분석');
       await page.getByRole('region', { name: 'API code' }).getByRole('radio', { name: 'Python' }).check();
       await expect(page.getByRole('region', { name: 'API code' })).toContainText(`endpoint_url="${loupe.origin}"`);
 
@@ -345,7 +279,7 @@ test.describe('a model trained from the UI', () => {
       await expect(page.getByTestId('kiosk-verdict')).toHaveText('blobs', { timeout: 20_000 });
       await expect(kiosk.locator('.kiosk__verdict-file')).toHaveText('camera-0001.jpg');
       await expect(page.getByTestId('tally-blobs')).toHaveText('1');
-      await shootBoth(page, loupe, testInfo, 'kiosk', '집계 초기화');
+      await shootBoth(page, loupe, testInfo, 'models-kiosk', '집계 초기화');
 
       // Leaving takes the PIN: a wrong one is refused.
       await kiosk.getByRole('button', { name: 'Exit' }).click();
@@ -364,7 +298,7 @@ test.describe('a model trained from the UI', () => {
       await stop.getByLabel('To confirm, type stop in the field').fill('sto');
       await expect(stop.getByRole('button', { name: 'Stop' })).toBeDisabled();
       await stop.getByLabel('To confirm, type stop in the field').fill('stop');
-      await shootBoth(page, loupe, testInfo, 'stop', '모델 중지');
+      await shootBoth(page, loupe, testInfo, 'models-stop', '모델 중지');
       await stop.getByRole('button', { name: 'Stop' }).click();
       await expect(stop).toBeHidden();
       await expect(page.getByRole('region', { name: 'Start or stop model' }).locator('.start-stop__status')).toContainText('Stopped', { timeout: 30_000 });
@@ -379,7 +313,7 @@ test.describe('a model trained from the UI', () => {
         'Stopped',
         'The model has stopped running.',
       ]);
-      await shootBoth(page, loupe, testInfo, 'list', '모델 성능');
+      await shootBoth(page, loupe, testInfo, 'models-list', '모델 성능');
     } finally {
       await rm(root, { recursive: true, force: true });
     }
@@ -396,11 +330,11 @@ test.describe('the train page', () => {
       const { ProjectArn } = (await loupe.call(`${REKOGNITION}.CreateProject`, { ProjectName: 'lonely' })) as { ProjectArn: string };
       const { DatasetArn } = (await loupe.call(`${REKOGNITION}.CreateDataset`, { ProjectArn, DatasetType: 'TRAIN' })) as { DatasetArn: string };
       await loupe.call(`${LOUPE}.ImportFolder`, { DatasetArn, Folder: folder });
-      await waitForImports(loupe, [DatasetArn], [3]);
+      await waitForDatasets(loupe, [DatasetArn], [3]);
       // An image outside any label folder carries no label.
       const loose = await classImage(path.join(root, 'loose', 'unlabeled.jpg'), 'stripes', 99);
       await loupe.call(`${LOUPE}.ImportFiles`, { DatasetArn, Files: [loose] });
-      await waitForImports(loupe, [DatasetArn], [4]);
+      await waitForDatasets(loupe, [DatasetArn], [4]);
 
       await page.goto(loupe.url);
       await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
@@ -410,7 +344,7 @@ test.describe('the train page', () => {
       await expect(checks).toContainText('1 image of the training dataset has no labels and will be ignored.');
       await expect(page.getByText('The test set will be split off the training dataset')).toBeVisible();
       await expect(page.getByRole('button', { name: 'Train model' })).toBeDisabled();
-      await shootBoth(page, loupe, testInfo, 'train-problems', '수정 필요');
+      await shootBoth(page, loupe, testInfo, 'models-train-problems', '수정 필요');
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -1,15 +1,6 @@
-import path from 'node:path';
-import type { Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { cellOf, expect, test } from './fixtures';
-
-const screenshotDir = path.resolve(import.meta.dirname, '../../test-results/screenshots');
-
-async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const file = path.join(screenshotDir, `${name}.png`);
-  // Toasts come and go; the screen itself is what the picture is for.
-  await page.screenshot({ path: file, fullPage: true, style: '.ui-toasts { display: none !important; }' });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-}
+import { shot } from './screens';
 
 async function createProject(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: 'Create project' }).first().click();
@@ -34,7 +25,7 @@ test.describe('when the workspace is new', () => {
     await expect(await cellOf(page, row, 'Model performance')).toHaveText('N/A');
     await expect(page.getByRole('columnheader', { name: 'Date created' })).toBeVisible();
     await expect(page.getByRole('status').filter({ hasText: 'Project shelf-detector created.' })).toBeVisible();
-    await saveScreenshot(page, testInfo, 'projects-en');
+    await shot(page, testInfo, 'projects-en');
 
     await row.getByRole('link', { name: 'shelf-detector' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'shelf-detector' })).toBeVisible();
@@ -45,7 +36,7 @@ test.describe('when the workspace is new', () => {
     await expect(page.getByRole('listitem', { name: 'Test dataset' })).toContainText('Not created yet');
     await page.getByRole('tab', { name: /Models/ }).click();
     await expect(page.getByRole('heading', { name: 'No models yet' })).toBeVisible();
-    await saveScreenshot(page, testInfo, 'project-en');
+    await shot(page, testInfo, 'project-en');
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('radio', { name: /한국어/ }).check();
@@ -55,7 +46,7 @@ test.describe('when the workspace is new', () => {
     await expect(page.getByRole('columnheader', { name: '모델 성능' })).toBeVisible();
     await expect(page.getByRole('columnheader', { name: '생성 날짜' })).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
-    await saveScreenshot(page, testInfo, 'projects-ko');
+    await shot(page, testInfo, 'projects-ko');
 
     // The choice is saved by the backend, not the page: it survives a reload.
     await page.reload();
