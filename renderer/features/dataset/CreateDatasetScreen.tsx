@@ -5,8 +5,8 @@ import { call, invalidateQueries, useQuery, type DatasetMetadata } from '../../a
 import { useDescribeError } from '../../lib/errors';
 import { datasetPath, datasetSlug, projectPath } from '../../lib/routes';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { Alert, Button, buttonClass, EmptyState, ErrorAlert, Icon, OptionCards, PageHeader, Panel, useToast, type OptionCard } from '../../ui';
-import { ProjectUnavailable } from '../project';
+import { Alert, Button, buttonClass, EmptyState, ErrorAlert, OptionCards, PageHeader, Panel, useToast, type OptionCard } from '../../ui';
+import { ProjectBreadcrumbs, ProjectUnavailable } from '../project';
 import { splitWhenReady } from './imports';
 import { checkSource, datasetSourceOf, initialSource, SourceFields, startSource, type SourceKind, type SourceProblem, type SourceState } from './sources';
 import './dataset.css';
@@ -35,15 +35,7 @@ export function CreateDatasetScreen() {
   const [failure, setFailure] = useState<unknown>();
   useDocumentTitle(t('createDataset.title'));
 
-  const breadcrumbs = (
-    <nav aria-label={t('project.breadcrumbLabel')} className="dataset-crumbs">
-      <Link to="/">{t('project.breadcrumb')}</Link>
-      <Icon name="chevronRight" size={14} />
-      <Link to={projectPath(name)}>{name}</Link>
-      <Icon name="chevronRight" size={14} />
-      <span aria-current="page">{t('createDataset.title')}</span>
-    </nav>
-  );
+  const breadcrumbs = <ProjectBreadcrumbs projectName={name} current={t('createDataset.title')} />;
 
   if (!project) {
     return (

@@ -1,11 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useParams } from 'react-router-dom';
 import { call, invalidateQueries, useQuery, type DatasetMetadata, type ProjectDescription } from '../../api';
-import { createDatasetPath, datasetPath, projectPath, type DatasetSlug } from '../../lib/routes';
+import { createDatasetPath, datasetPath, type DatasetSlug } from '../../lib/routes';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { buttonClass, Icon, PageHeader, Tabs } from '../../ui';
 import { TrainModelLink } from '../models';
-import { ProjectUnavailable } from '../project';
+import { ProjectBreadcrumbs, ProjectUnavailable } from '../project';
 import { DatasetView } from './DatasetView';
 import { DropImportTarget, useAutoLabelDrops, type DropTarget } from './DropImportTarget';
 import { MissingDataset } from './MissingDataset';
@@ -27,15 +27,7 @@ export function DatasetScreen() {
   const project = described.data?.ProjectDescriptions[0];
   const dataset = project?.Datasets.find((candidate) => candidate.DatasetType === TYPES[slug]);
 
-  const breadcrumbs = (
-    <nav aria-label={t('project.breadcrumbLabel')} className="dataset-crumbs">
-      <Link to="/">{t('project.breadcrumb')}</Link>
-      <Icon name="chevronRight" size={14} />
-      <Link to={projectPath(name)}>{name}</Link>
-      <Icon name="chevronRight" size={14} />
-      <span aria-current="page">{t('datasets.title')}</span>
-    </nav>
-  );
+  const breadcrumbs = <ProjectBreadcrumbs projectName={name} current={t('datasets.title')} />;
 
   if (!project) {
     return (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useQuery } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { checkResourceName } from '../../lib/names';
@@ -10,10 +10,11 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { ProjectDropTarget } from '../dataset';
 import { TrainModelLink } from '../models';
 import { DeleteProjectDialog } from '../projects';
-import { Button, CopyButton, ErrorAlert, Icon, PageHeader, StatusBadge, Tabs, useToast } from '../../ui';
+import { Button, CopyButton, ErrorAlert, PageHeader, StatusBadge, Tabs, useToast } from '../../ui';
 import { DatasetsPanel } from './DatasetsPanel';
 import { ProjectUnavailable } from './ProjectUnavailable';
 import { ModelsPanel } from './ModelsPanel';
+import { ProjectBreadcrumbs } from './ProjectBreadcrumbs';
 import './project.css';
 
 type Tab = 'datasets' | 'models';
@@ -37,13 +38,7 @@ export function ProjectScreen() {
   const summary = summaries.data?.Projects.find((candidate) => candidate.ProjectName === name);
   const tab: Tab = searchParams.get('tab') === 'models' ? 'models' : 'datasets';
 
-  const breadcrumbs = (
-    <nav aria-label={t('project.breadcrumbLabel')} className="breadcrumbs">
-      <Link to="/">{t('project.breadcrumb')}</Link>
-      <Icon name="chevronRight" size={14} />
-      <span aria-current="page">{name}</span>
-    </nav>
-  );
+  const breadcrumbs = <ProjectBreadcrumbs current={name} />;
 
   if (described.isLoading) {
     return (

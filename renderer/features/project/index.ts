@@ -1,2 +1,3 @@
 export { ProjectScreen } from './ProjectScreen';
 export { ProjectUnavailable, type ProjectUnavailableProps } from './ProjectUnavailable';
+export { ProjectBreadcrumbs, type Crumb } from './ProjectBreadcrumbs';

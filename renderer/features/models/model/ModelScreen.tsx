@@ -7,12 +7,13 @@ import { checkResourceName } from '../../../lib/names';
 import { projectPath, trainModelPath, type ModelTab } from '../../../lib/routes';
 import { versionTone } from '../../../lib/status';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { Alert, Button, buttonClass, CopyButton, EmptyState, ErrorAlert, Icon, PageHeader, Spinner, StatusBadge, Tabs } from '../../../ui';
+import { Alert, Button, buttonClass, CopyButton, EmptyState, ErrorAlert, PageHeader, Spinner, StatusBadge, Tabs } from '../../../ui';
 import { EvaluateTab } from '../evaluate/EvaluateTab';
 import { useModelsT } from '../i18n';
 import { TrainingProgress } from '../train/TrainingProgress';
 import { UseModelTab } from '../use/UseModelTab';
 import { canDelete, isTransient } from '../versions';
+import { ProjectBreadcrumbs } from '../../project';
 import { KioskLink } from '../kiosk/KioskLink';
 import { DeleteModelDialog } from './DeleteModelDialog';
 import { DetailsTab } from './DetailsTab';
@@ -62,25 +63,16 @@ export function useModelContext(projectName: string, versionName: string) {
 }
 
 export function ModelBreadcrumbs({ projectName, versionName, current }: { projectName: string; versionName: string; current?: ReactNode }) {
-  const { t, app } = useModelsT();
-  return (
-    <nav aria-label={app('project.breadcrumbLabel')} className="breadcrumbs">
-      <Link to="/">{app('project.breadcrumb')}</Link>
-      <Icon name="chevronRight" size={14} />
-      <Link to={projectPath(projectName)}>{projectName}</Link>
-      <Icon name="chevronRight" size={14} />
-      <Link to={`${projectPath(projectName)}?tab=models`}>{t('model.models')}</Link>
-      <Icon name="chevronRight" size={14} />
-      {current ? (
-        <>
-          <Link to={`${projectPath(projectName)}/models/${encodeURIComponent(versionName)}`}>{versionName}</Link>
-          <Icon name="chevronRight" size={14} />
-          <span aria-current="page">{current}</span>
-        </>
-      ) : (
-        <span aria-current="page">{versionName}</span>
-      )}
-    </nav>
+  const { t } = useModelsT();
+  const models = { to: `${projectPath(projectName)}?tab=models`, label: t('model.models') };
+  return current ? (
+    <ProjectBreadcrumbs
+      projectName={projectName}
+      trail={[models, { to: `${projectPath(projectName)}/models/${encodeURIComponent(versionName)}`, label: versionName }]}
+      current={current}
+    />
+  ) : (
+    <ProjectBreadcrumbs projectName={projectName} trail={[models]} current={versionName} />
   );
 }
 

@@ -7,7 +7,7 @@ import { checkResourceName } from '../../../lib/names';
 import { createDatasetPath, datasetPath, modelPath, projectPath } from '../../../lib/routes';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { Alert, Button, buttonClass, Dialog, ErrorAlert, Icon, PageHeader, Panel, Spinner, TextField, useToast } from '../../../ui';
-import { ProjectUnavailable } from '../../project';
+import { ProjectBreadcrumbs, ProjectUnavailable } from '../../project';
 import { useModelsT, type ModelsKey, type ModelsT } from '../i18n';
 import { checkTags, tagMap, TagsEditor, type TagRow } from '../TagsEditor';
 import { suggestedVersionName, versionNameOf } from '../versions';
@@ -50,15 +50,7 @@ export function TrainScreen() {
   const tagProblems = checkTags(tags);
   const formValid = !nameError && tagProblems.size === 0 && description.length <= 255;
 
-  const breadcrumbs = (
-    <nav aria-label={app('project.breadcrumbLabel')} className="breadcrumbs">
-      <Link to="/">{app('project.breadcrumb')}</Link>
-      <Icon name="chevronRight" size={14} />
-      <Link to={projectPath(name)}>{name}</Link>
-      <Icon name="chevronRight" size={14} />
-      <span aria-current="page">{t('train.title')}</span>
-    </nav>
-  );
+  const breadcrumbs = <ProjectBreadcrumbs projectName={name} current={t('train.title')} />;
 
   if (!project) {
     return (
