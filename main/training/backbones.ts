@@ -5,7 +5,7 @@
  * a setting — is what training uses; a better backbone drops in here.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import {
   builtBackbonePaths,
@@ -26,6 +26,7 @@ import type { RegisterBackboneInput, SetDefaultBackboneInput } from '../../prelo
 import type { Context } from '../api/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
+import { writeAtomically } from '../files';
 
 const SETTING = 'backbone';
 
@@ -128,17 +129,11 @@ export async function saveBackbone(ctx: Context, spec: ModelSpec, bytes: Uint8Ar
   } finally {
     await session.release();
   }
-  const folder = registeredBackboneDir(ctx);
-  await mkdir(folder, { recursive: true });
-  const fileName = `${spec.id}.onnx`;
-  const saved = { ...spec, fileName };
-  const paths = builtBackbonePaths(folder, spec.id);
-  // Written beside and renamed, so a backbone is never seen half-written.
-  await writeFile(`${paths.model}.partial`, bytes);
-  await rename(`${paths.model}.partial`, paths.model);
+  const saved = { ...spec, fileName: `${spec.id}.onnx` };
+  const paths = builtBackbonePaths(registeredBackboneDir(ctx), spec.id);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  await writeFile(`${paths.sidecar}.partial`, sidecarJson(saved, sha256, 0));
-  await rename(`${paths.sidecar}.partial`, paths.sidecar);
+  await writeAtomically(paths.model, bytes);
+  await writeAtomically(paths.sidecar, sidecarJson(saved, sha256, 0));
   return toBackbone({ spec: saved, sha256, converterVersion: 0, modelPath: paths.model }, 'REGISTERED', defaultBackboneId(ctx));
 }
 
