@@ -18,6 +18,7 @@ import { mirrorPixels, toModelBatch, type ModelSpec } from '../../native/models'
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 import { createLogger } from '../log';
+import { featureFile } from './featureCache';
 import { openSessionPool } from './sessionPool';
 import type { Analysis, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import type { Sample } from './validation';
@@ -197,7 +198,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
       const batch = views.slice(start, start + BATCH);
       const found: (Float32Array | undefined)[] = await Promise.all(
         batch.map(async ({ sample, id }) => {
-          const bytes = await readFile(join(cacheDir, sample.contentHash.slice(0, 2), `${sample.contentHash}${id}.f32`)).catch(() => undefined);
+          const bytes = await readFile(featureFile(cacheDir, sample.contentHash, id)).catch(() => undefined);
           return bytes ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : undefined;
         }),
       );
@@ -222,7 +223,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
             const rows = toLocationRows(data.slice(row * size, (row + 1) * size), D, H * W);
             found[i] = rows;
             const view = batch[i]!;
-            await writeAtomically(join(cacheDir, view.sample.contentHash.slice(0, 2), `${view.sample.contentHash}${view.id}.f32`), new Uint8Array(rows.buffer));
+            await writeAtomically(featureFile(cacheDir, view.sample.contentHash, view.id), new Uint8Array(rows.buffer));
           }),
         );
       }

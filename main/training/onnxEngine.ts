@@ -17,6 +17,7 @@ import { writeAtomically } from '../files';
 import { createLogger } from '../log';
 import { loadDetector, trainDetector, type DetectorMetadata } from './detectionEngine';
 import type { Analysis, Engine, LoadedModel, TrainedModel, TrainOptions } from './engine';
+import { featureFile } from './featureCache';
 import { openSessionPool } from './sessionPool';
 import type { Sample } from './validation';
 
@@ -300,7 +301,7 @@ async function embedViews(
 }
 
 function cacheFile(cacheDir: string, sample: Sample, flip: boolean): string {
-  return join(cacheDir, sample.contentHash.slice(0, 2), `${sample.contentHash}${flip ? '-flip' : ''}.f32`);
+  return featureFile(cacheDir, sample.contentHash, flip ? '-flip' : '');
 }
 
 /** Decode (oriented, sRGB) and take the central crop the backbone sees, at its input size. */
