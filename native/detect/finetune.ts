@@ -9,7 +9,7 @@
  *   gW = fsᵀ·dz + wd·W,  gb = Σ dz,  df = (dz·Wᵀ) · s  → tailBackward
  *
  * The tail starts from the backbone's weights and gets its own (smaller) learning rate and no weight
- * decay; the head's standardisation is folded into W and b on return, as trainDetectionHead does.
+ * decay; the head's standardisation is folded into W and b on return, so the head takes raw features.
  */
 import { buildModel, encodeModel, GraphBuilder, type Dim, type ValueRef } from '../onnx';
 import { createSession, type Provider, type TensorInput } from '../ort';
@@ -111,7 +111,7 @@ export interface TunedDetector {
 /**
  * Trains the head and the tail together with Adam. The head's standardisation (mean and std per
  * channel) is measured once on the backbone's own features and kept fixed; the heat bias starts at
- * −log 99 (prior 0.01) as in trainDetectionHead.
+ * −log 99 (prior 0.01), as in CenterNet.
  */
 export async function trainTunedDetector(options: TrainTunedDetectorOptions): Promise<TunedDetector> {
   const { tail, map, classes: C } = options;

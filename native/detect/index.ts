@@ -1,12 +1,10 @@
 /**
- * CenterNet-style object detection on a frozen backbone's feature map: target encoding from boxes,
- * training of a 1×1-convolution head by the step graph in graphs.ts, the head as ONNX nodes for
+ * CenterNet-style object detection on a backbone's feature map: target encoding from boxes, training
+ * of a 1×1-convolution head with the backbone's last blocks (finetune.ts), the head as ONNX nodes for
  * export, and decoding (peaks, top-K, per-class NMS, boxes back in image pixels). See README.md.
  */
 import { buildModel, GraphBuilder, type OnnxModel, type ValueRef } from '../onnx';
 import { iou } from '../metrics';
-import { createSession, type Provider } from '../ort';
-import { DETECT_PARAMETERS, DETECT_STEP_NAMES, detectionStepModel } from './graphs';
 import type { MapSize } from './tail';
 
 export type { MapSize } from './tail';
@@ -169,157 +167,6 @@ export function detectionHeadGraph(g: GraphBuilder, featureMap: ValueRef, head: 
   const heat = g.op('Sigmoid', [g.op('Slice', [conv, g.int64(`${prefix}/start`, [0]), g.int64(`${prefix}/classes`, [head.classes]), axis])]);
   const regression = g.op('Slice', [conv, g.int64(`${prefix}/classes2`, [head.classes]), g.int64(`${prefix}/end`, [outputs]), axis]);
   return g.op('Concat', [heat, regression], { axis: 1 });
-}
-
-export interface TrainDetectionHeadOptions {
-  /** Per image, feature map in location-major rows: [H·W, D]. */
-  features: readonly Float32Array[];
-  targets: readonly DetectionTargets[];
-  dims: number;
-  classes: number;
-  epochs?: number;
-  /** Images per step. */
-  batchImages?: number;
-  learningRate?: number;
-  weightDecay?: number;
-  /** λ for offset x, offset y, width, height (default [1, 1, 0.1, 0.1]). */
-  regressionWeight?: readonly number[];
-  seed?: number;
-  signal?: AbortSignal;
-  providers?: readonly Provider[];
-  threads?: number;
-  onEpoch?: (epoch: number, loss: number) => void;
-}
-
-/**
- * Trains the head with Adam on standardised features (mean and std per channel over all training
- * locations); the standardisation is folded into the returned W and b, so the head applies to raw
- * features. The heat bias starts at −log((1 − 0.01)/0.01) as in CenterNet (prior 0.01).
- */
-export async function trainDetectionHead(options: TrainDetectionHeadOptions): Promise<{ head: DetectionHead; loss: number; provider: Provider }> {
-  const { dims: D, classes: C } = options;
-  const O = C + 4;
-  const epochs = options.epochs ?? 60;
-  const batchImages = options.batchImages ?? 8;
-  const lr = options.learningRate ?? 2e-3;
-  const wd = options.weightDecay ?? 1e-4;
-  const lambda = Float32Array.from(options.regressionWeight ?? [1, 1, 0.1, 0.1]);
-  const images = options.features.length;
-  if (images === 0) throw new Error('no training images');
-  const cells = options.features[0]!.length / D;
-  // Standardise each channel over every location of every image.
-  const mean = new Float64Array(D);
-  const square = new Float64Array(D);
-  for (const map of options.features) {
-    for (let r = 0; r < cells; r++) {
-      for (let d = 0; d < D; d++) {
-        const value = map[r * D + d]!;
-        mean[d] = mean[d]! + value;
-        square[d] = square[d]! + value * value;
-      }
-    }
-  }
-  const count = images * cells;
-  const std = new Float64Array(D);
-  for (let d = 0; d < D; d++) {
-    mean[d] = mean[d]! / count;
-    std[d] = Math.sqrt(Math.max(square[d]! / count - mean[d]! ** 2, 0)) + 1e-3;
-  }
-  const standardised = options.features.map((map) => {
-    const out = new Float32Array(map.length);
-    for (let r = 0; r < cells; r++) for (let d = 0; d < D; d++) out[r * D + d] = (map[r * D + d]! - mean[d]!) / std[d]!;
-    return out;
-  });
-  let state = ((options.seed ?? 1) * 2654435761 + 1) >>> 0;
-  const random = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state + 0.5) / 4294967296;
-  };
-  const W = Float32Array.from({ length: D * O }, () => (random() - 0.5) * 2 * Math.sqrt(1 / D) * 0.1);
-  const b = new Float32Array(O);
-  for (let c = 0; c < C; c++) b[c] = -Math.log(99);
-  b[C + 2] = 1;
-  b[C + 3] = 1;
-  let params: Record<string, Float32Array> = { W, b };
-  let m: Record<string, Float32Array> = { W: new Float32Array(D * O), b: new Float32Array(O) };
-  let v: Record<string, Float32Array> = { W: new Float32Array(D * O), b: new Float32Array(O) };
-  const dimsOf = (name: string) => (name === 'W' ? [D, O] : [O]);
-  const { session, provider } = await createSession(detectionStepModel(), {
-    providers: options.providers ?? ['cpu'],
-    name: 'detection-step',
-    ...(options.threads ? { threads: options.threads } : {}),
-  });
-  const n = DETECT_STEP_NAMES;
-  let t = 0;
-  let lastLoss = Number.NaN;
-  try {
-    const order = Array.from({ length: images }, (_, i) => i);
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-      let total = 0;
-      let steps = 0;
-      for (let start = 0; start < images; start += batchImages) {
-        options.signal?.throwIfAborted();
-        const batch = order.slice(start, start + batchImages);
-        const rows = batch.length * cells;
-        const x = new Float32Array(rows * D);
-        const heat = new Float32Array(rows * C);
-        const reg = new Float32Array(rows * 4);
-        const mask = new Float32Array(rows);
-        let objects = 0;
-        batch.forEach((image, k) => {
-          x.set(standardised[image]!, k * cells * D);
-          const target = options.targets[image]!;
-          heat.set(target.heatmap, k * cells * C);
-          reg.set(target.regression, k * cells * 4);
-          mask.set(target.mask, k * cells);
-          objects += target.objects;
-        });
-        t++;
-        const inputs: Record<string, { data: Float32Array; dims: number[] }> = {
-          [n.features]: { data: x, dims: [rows, D] },
-          [n.heatmap]: { data: heat, dims: [rows, C] },
-          [n.regression]: { data: reg, dims: [rows, 4] },
-          [n.mask]: { data: mask, dims: [rows] },
-          [n.regressionWeight]: { data: lambda, dims: [4] },
-          [n.objects]: { data: Float32Array.of(Math.max(1, objects)), dims: [] },
-          [n.step]: { data: Float32Array.of(t), dims: [] },
-          [n.learningRate]: { data: Float32Array.of(lr), dims: [] },
-          [n.weightDecay]: { data: Float32Array.of(wd), dims: [] },
-        };
-        for (const name of DETECT_PARAMETERS) {
-          inputs[name] = { data: params[name]!, dims: dimsOf(name) };
-          inputs[n.moment1(name)] = { data: m[name]!, dims: dimsOf(name) };
-          inputs[n.moment2(name)] = { data: v[name]!, dims: dimsOf(name) };
-        }
-        const out = await session.run(inputs);
-        const next = (name: string) => out[name]!.data as Float32Array;
-        params = { W: next(n.next('W')), b: next(n.next('b')) };
-        m = { W: next(n.next(n.moment1('W'))), b: next(n.next(n.moment1('b'))) };
-        v = { W: next(n.next(n.moment2('W'))), b: next(n.next(n.moment2('b'))) };
-        total += (out[n.loss]!.data as Float32Array)[0]!;
-        steps++;
-      }
-      lastLoss = total / steps;
-      options.onEpoch?.(epoch, lastLoss);
-    }
-  } finally {
-    await session.release();
-  }
-  // Fold the standardisation: z = ((x − μ)/σ)·W + b = x·(W/σ) + (b − Σ_d μ_d W_d/σ_d).
-  const folded = new Float32Array(D * O);
-  const bias = Float32Array.from(params.b!);
-  for (let d = 0; d < D; d++) {
-    for (let o = 0; o < O; o++) {
-      const w = params.W![d * O + o]! / std[d]!;
-      folded[d * O + o] = w;
-      bias[o] = bias[o]! - mean[d]! * w;
-    }
-  }
-  return { head: { features: D, classes: C, W: folded, b: bias }, loss: lastLoss, provider };
 }
 
 /** A feature map [D, H, W] (channel-major, one image) as location-major rows [H·W, D]. */
