@@ -15,6 +15,7 @@ import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } fr
 import { createSession } from '../../native/ort';
 import { decodeRgb, probeImageBuffer } from '../../native/preprocess';
 import { mirrorPixels, toModelBatch, type ModelSpec } from '../../native/models';
+import { createRandom, deriveSeed } from '../../native/train';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 import { createLogger } from '../log';
@@ -127,17 +128,13 @@ export interface View {
 export function cropViews(sample: Sample, count: number): View[] {
   const views: View[] = [];
   for (let k = 0; k < count; k++) {
-    let state = (Number.parseInt(sample.contentHash.slice(0, 8), 16) ^ Math.imul(k + 1, 0x9e3779b1)) >>> 0;
-    const random = () => {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      return (state + 0.5) / 4294967296;
-    };
-    const area = CROPS.area[0] + (CROPS.area[1] - CROPS.area[0]) * random();
-    const aspect = Math.exp(CROPS.aspect * (2 * random() - 1));
+    const random = createRandom(deriveSeed(Number.parseInt(sample.contentHash.slice(0, 8), 16), k));
+    const area = CROPS.area[0] + (CROPS.area[1] - CROPS.area[0]) * random.next();
+    const aspect = Math.exp(random.uniform(CROPS.aspect));
     const width = Math.max(1, Math.min(sample.width, Math.round(sample.width * Math.sqrt(area * aspect))));
     const height = Math.max(1, Math.min(sample.height, Math.round(sample.height * Math.sqrt(area / aspect))));
-    const left = Math.floor(random() * (sample.width - width + 1));
-    const top = Math.floor(random() * (sample.height - height + 1));
+    const left = random.int(sample.width - width + 1);
+    const top = random.int(sample.height - height + 1);
     const flip = k % 2 === 1;
     views.push({ sample, id: `-crop${left}_${top}_${width}_${height}${flip ? '-flip' : ''}`, flip, region: { left, top, width, height } });
   }

@@ -13,6 +13,7 @@
  */
 import { buildModel, encodeModel, GraphBuilder, type Dim, type ValueRef } from '../onnx';
 import { createSession, type Provider, type TensorInput } from '../ort';
+import { createRandom } from '../train';
 import { adamCorrections, adamUpdate, DETECT_STEP_NAMES, detectionLoss, detectionTargetInputs } from './graphs';
 import type { DetectionHead, DetectionTargets } from './index';
 import { tailBackward, tailForward, tailParameters, type BackboneTail, type MapSize } from './tail';
@@ -159,11 +160,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   const featureMean = Float32Array.from(mean);
   const featureScale = Float32Array.from(std, (value) => 1 / value);
 
-  let state = ((options.seed ?? 1) * 2654435761 + 1) >>> 0;
-  const random = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state + 0.5) / 4294967296;
-  };
+  const random = createRandom(options.seed ?? 1);
   const parameters = tailParameters(tail);
   const dims = new Map<string, number[]>([
     ['W', [D, O]],
@@ -173,7 +170,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   const params = new Map<string, Float32Array>();
   params.set(
     'W',
-    Float32Array.from({ length: D * O }, () => (random() - 0.5) * 2 * Math.sqrt(1 / D) * 0.1),
+    Float32Array.from({ length: D * O }, () => random.uniform(Math.sqrt(1 / D) * 0.1)),
   );
   const b = new Float32Array(O);
   for (let c = 0; c < C; c++) b[c] = -Math.log(99);
@@ -211,10 +208,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
     const order = Array.from({ length: images }, (_, i) => i);
     const totalSteps = epochs * Math.ceil(images / batchImages);
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
+      random.shuffle(order);
       let total = 0;
       let steps = 0;
       for (let start = 0; start < images; start += batchImages) {

@@ -50,3 +50,6 @@ export {
 
 export type { ValidationScore } from './fitHead';
 export { classBalanceWeights, MAX_POSITIVE_WEIGHT, type HeadData } from './prepare';
+
+/** createRandom(seed): seeded uniform numbers, integers and shuffles; deriveSeed(seed, purpose): independent streams. */
+export { createRandom, deriveSeed, type Random } from './random';
