@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { decodeDetections, detectionHeadGraph, encodeTargets, findTail, pruneModel, spatialFeatureModel, toLocationRows, trainTunedDetector, withInputSize, withTailWeights, type LabelledBox, type MapSize, type SpatialFeatures } from '../../native/detect';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../native/onnx';
 import { createSession } from '../../native/ort';
-import { decodeRgb, probeImageBuffer } from '../../native/preprocess';
+import { decodeRgb, probeImageHeader } from '../../native/preprocess';
 import { mirrorPixels, toModelBatch, type ModelSpec } from '../../native/models';
 import { createRandom, deriveSeed } from '../../native/train';
 import { ServiceError } from '../errors';
@@ -356,10 +356,11 @@ export async function loadDetector(modelPath: string, metadata: DetectorMetadata
     labels: metadata.labels,
     thresholds: metadata.thresholds,
     useCase: 'OBJECT_LOCALIZATION',
-    async analyze(image: Buffer): Promise<Analysis> {
-      const probe = await probeImageBuffer(image);
+    async analyze(image: Buffer, known?: { width: number; height: number }): Promise<Analysis> {
+      // Boxes come back in the original image's pixels: its size from the caller, else from the header.
+      const header = known ? undefined : await probeImageHeader(image);
       const rgb = await decodeRgb(image, { maxSide: DECODE_SIDE });
-      const size = probe.ok ? { width: probe.width, height: probe.height } : { width: rgb.width, height: rgb.height };
+      const size = known ?? (header?.ok ? { width: header.width, height: header.height } : { width: rgb.width, height: rgb.height });
       const out = await pool.use((session) => session.run({ [metadata.input.name]: toModelBatch([rgb], spec) }));
       return analysisOf(out[metadata.output]!.data as Float32Array, 0, metadata, size);
     },
