@@ -28,3 +28,8 @@ export function invariant(condition: unknown, message: string): asserts conditio
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
 }
+
+/** What a cancelled job's work throws (and how its end is recognised). */
+export function cancelledError(): ServiceError {
+  return new ServiceError('CancelledException', 'The job was cancelled.');
+}

@@ -8,7 +8,7 @@ import type { Job, OutputOf } from '../../preload/contract';
 import type { CancelJobInput, ListJobsInput } from '../../preload/contract/schemas';
 import type { Context } from '../api/context';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { cancelledError, ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { epochSeconds } from '../paging';
 
@@ -80,7 +80,7 @@ export function startJob(ctx: Context, spec: JobSpec, run: (job: JobHandle) => P
       emit(ctx, id);
     },
     throwIfCancelled() {
-      if (state.controller.signal.aborted) throw new ServiceError('CancelledException', 'The job was cancelled.');
+      if (state.controller.signal.aborted) throw cancelledError();
     },
   };
   log.info('job started', { job: id, kind: spec.kind, resource: spec.resourceArn });

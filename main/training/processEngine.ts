@@ -6,7 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ServiceError } from '../errors';
+import { cancelledError, ServiceError } from '../errors';
 import { logFilePath } from '../log';
 import type { Engine, TrainedModel, TrainOptions } from './engine';
 import { createOnnxEngine, type OnnxEngineOptions } from './onnxEngine';
@@ -98,7 +98,7 @@ function trainInProcess(spawn: SpawnTraining, engine: OnnxEngineOptions, train: 
     });
     channel.onExit((how) => {
       exited = how;
-      if (job.signal.aborted) fail(new ServiceError('CancelledException', 'The job was cancelled.'));
+      if (job.signal.aborted) fail(cancelledError());
       else fail(new ServiceError('InternalServerError', `The training process stopped unexpectedly (${how}). Train the version again.`));
     });
     const logFile = logFilePath();

@@ -8,7 +8,7 @@
  * Started by Node's fork (messages over process.send) or as an Electron utility process (messages
  * over process.parentPort); nothing here depends on which.
  */
-import { ServiceError } from '../errors';
+import { cancelledError, ServiceError } from '../errors';
 import type { JobHandle } from '../jobs';
 import { configureLogFile, createLogger } from '../log';
 import type { TrainedModel } from './engine';
@@ -44,7 +44,7 @@ async function train(request: Extract<ToTraining, { type: 'train' }>): Promise<v
     signal: controller.signal,
     progress: (update) => post({ type: 'progress', update }),
     throwIfCancelled: () => {
-      if (controller.signal.aborted) throw new ServiceError('CancelledException', 'The job was cancelled.');
+      if (controller.signal.aborted) throw cancelledError();
     },
   };
   trained = await createOnnxEngine(request.engine).train({ ...request.options, job });
