@@ -4,13 +4,14 @@
  * with the backbone's last blocks. The map where those blocks start (the cut) is cached per image and
  * view by content hash; the blocks' forward and hand-derived backward passes run in the training step.
  * The exported model is ONE ONNX file: backbone (with the fine-tuned blocks' new weights) + head,
- * whose output `detections` [1, C + 4, H, W] holds the class heatmaps and the box regression;
+ * run on each image and its mirror and averaged, whose output `detections` [B, C + 4, H, W] holds
+ * the class heatmaps and the box regression;
  * decoding (peaks, top-K, per-class NMS, boxes in image pixels) runs in TypeScript from what the
  * model's metadata says.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeDetections, detectionHeadGraph, encodeTargets, findTail, pruneModel, spatialFeatureModel, toLocationRows, trainTunedDetector, withInputSize, withTailWeights, type LabelledBox, type MapSize, type SpatialFeatures } from '../../native/detect';
+import { decodeDetections, detectionHeadGraph, encodeTargets, findTail, mirrorAveraged, pruneModel, spatialFeatureModel, toLocationRows, trainTunedDetector, withInputSize, withMirroredBatch, withTailWeights, type LabelledBox, type MapSize, type SpatialFeatures } from '../../native/detect';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../native/onnx';
 import { createSession } from '../../native/ort';
 import { decodeRgb, probeImageHeader } from '../../native/preprocess';
@@ -62,6 +63,14 @@ const TAIL_LR = 5e-5;
  * split (40 images, ±0.03 noise and more) read 0.714, 0.636 and 0.708.
  */
 const CROPS = { views: 4, area: [0.6, 0.9], aspect: 0.2, minVisible: 0.5 } as const;
+/**
+ * The exported model runs every image together with its left–right mirror and averages the two
+ * outputs (native/detect mirror.ts), at twice the backbone work per image. Raccoon, the same
+ * training: mAP@0.5 0.705 → 0.786 averaged over three held-out folds of the training split (each
+ * fold +0.06 to +0.09), test split 0.766 → 0.830; averaging the heat alone (boxes from the image
+ * only) reached 0.800 on the test split.
+ */
+const MIRROR_AVERAGED = true;
 const DECODE_SIDE = 256;
 const BATCH = 16;
 const FEATURE_MAP = 'feature_map';
@@ -97,6 +106,8 @@ export interface DetectorMetadata {
     nmsIou: number;
     /** How an image reaches the input: stretched to it, so the map covers the whole image. */
     resize: 'stretch';
+    /** Whether the model averages each image's output with its mirror's (absent in older models: no). */
+    mirrorAveraged?: boolean;
   };
 }
 
@@ -255,10 +266,11 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   });
   log.info('detector trained', { loss: trained.loss, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, cutChannels: dims, tailLayers: tail.layers.length });
 
-  // Backbone + head: one model.
+  // Backbone + head: one model, which runs each image with its mirror and averages the two (see MIRROR_AVERAGED).
   const tuned = withTailWeights(base, trained.tailWeights);
-  const builder = new GraphBuilder('loupe', { ...tuned.graph, outputs: [] });
-  const output = detectionHeadGraph(builder, builder.value(featureModel.value), trained.head);
+  const builder = new GraphBuilder('loupe', { ...(MIRROR_AVERAGED ? withMirroredBatch(tuned, spec.input.name, spec.input.layout) : tuned).graph, outputs: [] });
+  const heads = detectionHeadGraph(builder, builder.value(featureModel.value), trained.head);
+  const output = MIRROR_AVERAGED ? mirrorAveraged(builder, heads, labels.length) : heads;
   builder.output(output, 'float32', ['batch', labels.length + 4, mapSize.height, mapSize.width], OUTPUT);
   const metadata: DetectorMetadata = {
     format: 1,
@@ -279,6 +291,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
       topK: 100,
       nmsIou: 0.5,
       resize: 'stretch',
+      mirrorAveraged: MIRROR_AVERAGED,
     },
   };
   const model = pruneModel(buildModel(builder, { metadata: { [METADATA_KEY]: JSON.stringify(metadata) } }));
