@@ -104,18 +104,22 @@ function writeInput(image: RgbPixels, spec: ModelSpec, out: Float32Array, offset
   const pixels: ArrayLike<number> = image.width === width && image.height === height ? image.data : resize(image, width, height);
   const order = colourOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
   const plane = width * height;
-  // value = (pixel × scale − mean) / std = pixel × gain + bias, per input channel.
-  const gain = order.map((_, c) => scale / (std[c] as number));
-  const bias = order.map((_, c) => -(mean[c] as number) / (std[c] as number));
-  for (let c = 0; c < 3; c++) {
-    const source = order[c] as number;
-    const g = gain[c] as number;
-    const b = bias[c] as number;
-    if (layout === 'NHWC') {
-      for (let p = 0; p < plane; p++) out[offset + p * 3 + c] = (pixels[p * 3 + source] as number) * g + b;
-    } else {
-      const start = offset + c * plane;
-      for (let p = 0; p < plane; p++) out[start + p] = (pixels[p * 3 + source] as number) * g + b;
+  // value = (pixel × scale − mean) / std = pixel × gain + bias, per input channel (c reads pixel channel order[c]).
+  const [g0, g1, g2] = order.map((_, c) => scale / (std[c] as number)) as [number, number, number];
+  const [b0, b1, b2] = order.map((_, c) => -(mean[c] as number) / (std[c] as number)) as [number, number, number];
+  const [s0, s1, s2] = order as [number, number, number];
+  // One pass over the pixels (this runs for every analysed image).
+  if (layout === 'NHWC') {
+    for (let p = 0, at = 0; p < plane; p++, at += 3) {
+      out[offset + at] = (pixels[at + s0] as number) * g0 + b0;
+      out[offset + at + 1] = (pixels[at + s1] as number) * g1 + b1;
+      out[offset + at + 2] = (pixels[at + s2] as number) * g2 + b2;
+    }
+  } else {
+    for (let p = 0, at = 0; p < plane; p++, at += 3) {
+      out[offset + p] = (pixels[at + s0] as number) * g0 + b0;
+      out[offset + plane + p] = (pixels[at + s1] as number) * g1 + b1;
+      out[offset + 2 * plane + p] = (pixels[at + s2] as number) * g2 + b2;
     }
   }
 }
