@@ -94,6 +94,8 @@ function start(): void {
           modelsDir,
           registeredDir: join(home, 'backbones'),
           spawn: utilityProcessTraining(join(appRoot, 'dist', 'app', 'training.cjs')),
+          // Inference units are worker threads, whose script cannot be read from inside app.asar.
+          inferenceEntry: join(appRoot, 'dist', 'app', 'inference.cjs').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'),
         }),
         versions: {
           loupe: app.getVersion(),

@@ -21,7 +21,7 @@ import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 import { createLogger } from '../log';
 import { featureFile } from './featureCache';
-import { openSessionPool } from './sessionPool';
+import { openInferenceUnits, type InferenceUnitsOptions } from './inferenceUnits';
 import type { Analysis, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import type { Sample } from './validation';
 
@@ -360,12 +360,13 @@ function signature(metadata: DetectorMetadata) {
   };
 }
 
-/** Load a detector written by trainDetector, with `workers` parallel sessions. */
-export async function loadDetector(modelPath: string, metadata: DetectorMetadata, settings: { workers: number; threads?: number }): Promise<LoadedModel> {
-  const pool = await openSessionPool(modelPath, settings);
-  const spec = { input: metadata.input } as ModelSpec;
+/** Load a detector written by trainDetector, as `units` parallel inference units. */
+export async function loadDetector(modelPath: string, metadata: DetectorMetadata, settings: Omit<InferenceUnitsOptions, 'input' | 'output'>): Promise<LoadedModel> {
+  const units = await openInferenceUnits(modelPath, { ...settings, input: metadata.input, output: metadata.output });
   return {
-    provider: pool.provider,
+    get provider() {
+      return units.provider;
+    },
     labels: metadata.labels,
     thresholds: metadata.thresholds,
     useCase: 'OBJECT_LOCALIZATION',
@@ -374,9 +375,10 @@ export async function loadDetector(modelPath: string, metadata: DetectorMetadata
       const header = known ? undefined : await probeImageHeader(image);
       const rgb = await decodeRgb(image, { maxSide: DECODE_SIDE });
       const size = known ?? (header?.ok ? { width: header.width, height: header.height } : { width: rgb.width, height: rgb.height });
-      const out = await pool.use((session) => session.run({ [metadata.input.name]: toModelBatch([rgb], spec) }));
-      return analysisOf(out[metadata.output]!.data as Float32Array, 0, metadata, size);
+      const { data } = await units.run(rgb);
+      return analysisOf(data, 0, metadata, size);
     },
-    close: () => pool.close(),
+    setUnits: (count: number) => units.setInService(count),
+    close: () => units.close(),
   };
 }

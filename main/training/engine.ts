@@ -58,6 +58,8 @@ export interface LoadedModel {
    * has already read it from the header. Throws ImageDecodeError for bytes that do not decode.
    */
   analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis>;
+  /** How many of its inference units (loaded: `workers`) may run at once. */
+  setUnits(count: number): void;
   close(): Promise<void>;
 }
 

@@ -18,7 +18,7 @@ import { createLogger } from '../log';
 import { loadDetector, trainDetector, type DetectorMetadata } from './detectionEngine';
 import type { Analysis, Engine, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import { featureFile } from './featureCache';
-import { openSessionPool } from './sessionPool';
+import { openInferenceUnits } from './inferenceUnits';
 import type { Sample } from './validation';
 
 const log = createLogger('engine');
@@ -41,6 +41,8 @@ export interface OnnxEngineOptions {
   /** Where registered backbones are (`<home>/backbones`). */
   registeredDir?: string;
   threads?: number;
+  /** The inference unit's script in a bundled Loupe (dist/app/inference.cjs); see inferenceUnits.ts. */
+  inferenceEntry?: string;
 }
 
 interface ModelMetadata {
@@ -210,33 +212,27 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
       const raw = description.metadata[METADATA_KEY];
       if (!raw) throw new ServiceError('InvalidParameterException', `${modelPath} is not a Loupe model.`);
       const metadata = JSON.parse(raw) as ModelMetadata;
+      const unitOptions = { units: workers, ...(threads ? { threads } : {}), ...(options.inferenceEntry ? { entry: options.inferenceEntry } : {}) };
       if (metadata.useCase === 'OBJECT_LOCALIZATION') {
-        return loadDetector(modelPath, metadata as unknown as DetectorMetadata, { workers, ...(threads ? { threads } : {}) });
+        return loadDetector(modelPath, metadata as unknown as DetectorMetadata, unitOptions);
       }
-      const pool = await openSessionPool(modelPath, { workers, ...(threads ? { threads } : {}) });
-      const spec = { input: metadata.input } as ModelSpec;
-      const inputs = new WeakMap<OrtSession, Float32Array>();
+      const units = await openInferenceUnits(modelPath, { ...unitOptions, input: metadata.input, output: metadata.output });
       return {
-        provider: pool.provider,
+        provider: units.provider,
         labels: metadata.labels,
         thresholds: metadata.thresholds,
         useCase: metadata.useCase,
         async analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis> {
           const rgb = await prepare(image, metadata.input);
-          // Each unit runs one image at a time, so it keeps one input buffer (no 600 KB allocation per call).
-          const out = await pool.use((session) => {
-            const batch = toModelBatch([rgb], spec, inputs.get(session));
-            inputs.set(session, batch.data);
-            return session.run({ [metadata.input.name]: batch });
-          });
-          const data = out[metadata.output]!.data as Float32Array;
+          const { data } = await units.run(rgb);
           return {
             scores: Object.fromEntries(metadata.labels.map((label, j) => [label, data[j]!])),
             width: size?.width ?? rgb.width,
             height: size?.height ?? rgb.height,
           };
         },
-        close: () => pool.close(),
+        setUnits: (count: number) => units.setInService(count),
+        close: () => units.close(),
       };
     },
   };

@@ -110,6 +110,28 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
     assert.equal(stopped.Status, 'STOPPING');
   });
 
+  it('answers every request it admits and refuses a burst beyond its queue with ProvisionedThroughputExceededException', async () => {
+    const describe = async () => (await ok('DescribeProjectVersions', { ProjectArn: projectArn, VersionNames: ['v1'] })).ProjectVersionDescriptions[0];
+    for (let i = 0; i < 200 && (await describe()).Status !== 'STOPPED'; i++) await new Promise((r) => setTimeout(r, 25));
+    await ok('StartProjectVersion', { ProjectVersionArn: versionArn, MinInferenceUnits: 1 });
+    for (let i = 0; i < 200 && (await describe()).Status !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 25));
+    const images = await Promise.all(['blobs', 'stripes'].map(async (kind, i) => readFileSync(await classImage(join(tempDir(), `${kind}.jpg`), kind as 'blobs' | 'stripes', 500 + i)).toString('base64')));
+    // One unit takes 2 requests in progress and 16 waiting; 80 at once is far more than it holds.
+    const results = await Promise.all(
+      Array.from({ length: 80 }, (_, i) => harness.loupe.invoke('DetectCustomLabels', { ProjectVersionArn: versionArn, Image: { Bytes: images[i % 2]! } })),
+    );
+    const answered = results.flatMap((result, i) => (result.ok ? [{ i, value: result.value as { CustomLabels: { Name: string }[] } }] : []));
+    const refused = results.flatMap((result) => (result.ok ? [] : [result.error.code]));
+    assert.ok(answered.length >= 18, `${answered.length} answered`);
+    assert.ok(refused.length > 0, 'nothing was refused');
+    assert.deepEqual([...new Set(refused)], ['ProvisionedThroughputExceededException']);
+    for (const { i, value } of answered) assert.equal(value.CustomLabels[0]?.Name, i % 2 === 0 ? 'blobs' : 'stripes');
+    // The queue drains: the next request is answered.
+    const after = await ok('DetectCustomLabels', { ProjectVersionArn: versionArn, Image: { Bytes: images[1]! } });
+    assert.equal(after.CustomLabels[0].Name, 'stripes');
+    await ok('StopProjectVersion', { ProjectVersionArn: versionArn });
+  });
+
   it('copies the version within Loupe unless a project policy denies it, and carries it to another machine as a package', async () => {
     const { ProjectArn: destination } = await ok('CreateProject', { ProjectName: 'patterns-prod' });
     await ok('PutProjectPolicy', {
