@@ -1,7 +1,8 @@
 /**
  * The only importer of better-sqlite3. Opens the Loupe database (WAL, foreign keys, a busy
  * timeout so the watcher and the API never fail on a momentary lock), runs the numbered
- * migrations, and logs slow statements.
+ * migrations, and logs slow statements. Prepared statements are kept and reused by their SQL text
+ * (see keepStatements).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -21,9 +22,35 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
+  keepStatements(db);
   const applied = migrate(db);
   if (applied.length > 0) log.info('migrated', { file, applied });
   return db;
+}
+
+/** How many distinct SQL texts keep their prepared statement (the queries have far fewer; SQL built per call may not). */
+const KEPT_STATEMENTS = 500;
+
+/**
+ * Make `db.prepare(sql)` return the statement it prepared before for the same text, rather than
+ * compiling it again on every call (each API operation prepares its queries where it runs them).
+ * Sound because nothing here changes a statement's mode (pluck, raw, expand) or iterates one
+ * statement inside another; the least recently used statement goes once KEPT_STATEMENTS are kept.
+ */
+function keepStatements(db: Db): void {
+  const prepare = db.prepare.bind(db);
+  const kept = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = kept.get(sql);
+    if (statement) {
+      kept.delete(sql);
+    } else {
+      statement = prepare(sql);
+      if (kept.size >= KEPT_STATEMENTS) kept.delete(kept.keys().next().value!);
+    }
+    kept.set(sql, statement);
+    return statement;
+  }) as Db['prepare'];
 }
 
 /** Run `fn` in one transaction: all of its writes land, or none do. */
