@@ -35,7 +35,10 @@ export type FromUnit =
 
 export interface InferenceUnits {
   provider: string;
-  /** Run the model on one image (at any size: the unit resizes like toModelBatch); its output tensor. */
+  /**
+   * Run the model on one image (at any size: the unit resizes like toModelBatch); its output
+   * tensor. The pixels' buffer may be moved to the unit: do not read `image.data` afterwards.
+   */
   run(image: RgbPixels): Promise<{ data: Float32Array; dims: number[] }>;
   /** How many of the units may run at once (1 to all of them; all at the start). */
   setInService(count: number): void;
@@ -162,7 +165,14 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
           if (!unit) return reject(stopped());
           unit.busy = { resolve, reject };
           const data = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-          unit.worker.postMessage({ type: 'run', id: nextId++, width: image.width, height: image.height, data } satisfies ToUnit);
+          const message: ToUnit = { type: 'run', id: nextId++, width: image.width, height: image.height, data };
+          // Pixels that own their whole buffer move to the unit instead of being copied; the rest (or a buffer that cannot move) are copied.
+          const movable = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+          try {
+            unit.worker.postMessage(message, movable ? [data.buffer as ArrayBuffer] : []);
+          } catch {
+            unit.worker.postMessage(message);
+          }
         });
         dispatch();
       });

@@ -43,14 +43,18 @@ describe('inference units', () => {
     try {
       assert.equal(units.provider, 'cpu');
       const batch = images(7);
-      const got = await Promise.all(batch.map((image) => units.run(image)));
+      // The pixels move to a unit (not copied): each call gets its own copy here.
+      const copy = (image: RgbPixels): RgbPixels => ({ ...image, data: image.data.slice() });
+      const sent = batch.map(copy);
+      const got = await Promise.all(sent.map((image) => units.run(image)));
+      assert.ok(sent.every((image) => image.data.byteLength === 0), 'the pixels were moved, not copied');
       for (const [i, image] of batch.entries()) {
         const expected = (await session.run({ image: toModelBatch([image], { input } as ModelSpec) })).scores!.data as Float32Array;
         assert.deepEqual(got[i]!.dims, [1, 3]);
         assert.deepEqual([...got[i]!.data], [...expected]);
       }
       units.setInService(1);
-      const one = await Promise.all(batch.slice(0, 3).map((image) => units.run(image)));
+      const one = await Promise.all(batch.slice(0, 3).map((image) => units.run(copy(image))));
       assert.deepEqual(one.map((r) => [...r.data]), got.slice(0, 3).map((r) => [...r.data]));
     } finally {
       await session.release();
@@ -66,7 +70,7 @@ describe('inference units', () => {
     try {
       const [image] = images(1);
       const expected = (await session.run({ image: toModelBatch([image!], { input } as ModelSpec) })).scores!.data as Float32Array;
-      assert.deepEqual([...(await units.run(image!)).data], [...expected]);
+      assert.deepEqual([...(await units.run({ ...image!, data: image!.data.slice() })).data], [...expected]);
     } finally {
       await session.release();
       await units.close();
