@@ -106,6 +106,26 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
       client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: Buffer.alloc(4 * 1024 * 1024 + 10) } })),
       (error: Error) => error.name === 'ImageTooLargeException',
     );
+    // Below the service's 64 × 64 minimum.
+    const tiny = readFileSync(await classImage(join(tempDir(), 'tiny.jpg'), 'stripes', 7, 32));
+    await assert.rejects(
+      client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: tiny } })),
+      (error: Error) => error.name === 'InvalidParameterException',
+    );
+    // Image.S3Object through a bucket mapping: a file there is analysed; a missing one is the service's error.
+    const folder = tempDir();
+    await classImage(join(folder, 'line-1', 'part.jpg'), 'blobs', 4343);
+    await ok('CreateBucketMapping', { Bucket: 'inspection', Folder: folder });
+    const fromS3 = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { S3Object: { Bucket: 'inspection', Name: 'line-1/part.jpg' } } }));
+    assert.equal(fromS3.CustomLabels![0]!.Name, 'blobs');
+    await assert.rejects(
+      client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { S3Object: { Bucket: 'inspection', Name: 'line-1/missing.jpg' } } })),
+      (error: Error) => error.name === 'InvalidS3ObjectException',
+    );
+    await assert.rejects(
+      client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: `${versionArn.replace(/\/version\/.*$/, '')}/version/nope/1`, Image: { Bytes: image } })),
+      (error: Error) => error.name === 'ResourceNotFoundException',
+    );
     const stopped = await client.send(new StopProjectVersionCommand({ ProjectVersionArn: versionArn }));
     assert.equal(stopped.Status, 'STOPPING');
   });
