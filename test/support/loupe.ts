@@ -5,8 +5,18 @@ import { join } from 'node:path';
 import type { ErrorName, InputOf, OperationName, OutputOf } from '../../preload/contract';
 import { openLoupe, type Loupe, type OpenLoupeOptions } from '../../main/api';
 
+const made: string[] = [];
+
+/** A new empty folder under the system's temporary folder, removed when the process exits. */
 export function tempDir(prefix = 'loupe-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (made.length === 0) {
+    process.once('exit', () => {
+      for (const path of made) rmSync(path, { recursive: true, force: true, maxRetries: 2 });
+    });
+  }
+  made.push(dir);
+  return dir;
 }
 
 export interface TestLoupe extends Loupe {
