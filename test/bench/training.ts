@@ -16,6 +16,8 @@
  * `load 1m` is the machine's one-minute load average when a row was measured.
  */
 import { fork } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +102,35 @@ async function alternate(a: Call, b: Call, calls: number, inFlight = 1, blocks =
 }
 
 const load = () => loadavg()[0]!;
+
+/** An HTTP server that reads and parses a JSON request and answers `{ CustomLabels: [] }` after `waitMs`, timing each request it handles. */
+async function startBareServer(waitMs: number): Promise<{ url: string; handled: number[]; close(): Promise<void> }> {
+  const handled: number[] = [];
+  const server = createServer((req, res) => {
+    const start = performance.now();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      setTimeout(() => {
+        const body = Buffer.from(JSON.stringify({ CustomLabels: [] }));
+        res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': body.length });
+        res.end(body, () => handled.push(performance.now() - start));
+      }, waitMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    handled,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
 
 /** A raw baseline unit (rawUnit.ts) in a worker thread of its own, as the app's inference units are. */
 async function startRawUnit(setup: RawUnitSetup): Promise<{ run(i: number): Promise<void>; close(): Promise<void> }> {
@@ -281,6 +312,30 @@ export async function benchTraining(): Promise<Row[]> {
             'load 1m': load(),
           },
         );
+
+        // The floor under that ratio: the same client against a bare Node HTTP server that reads and
+        // parses the request and answers after the in-process call's median, with no signature check
+        // or model. Its client side (the client's latency less the server's own time) is what any
+        // server pays for this client here; Loupe's own HTTP work is the rest.
+        const wait = percentile(local.latencies, 50);
+        const bare = await startBareServer(wait);
+        try {
+          await ask({ type: 'setup', setup: { endpoint: bare.url, accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'bare', versionArn, probes: probePaths } });
+          await ask({ type: 'block', first: 0, count: WARMUP });
+          bare.handled.length = 0;
+          const answer = await ask({ type: 'block', first: 0, count: Math.round(CALLS / 2) });
+          if (answer.type === 'block') {
+            const clientSide = percentile(answer.latencies, 50) - percentile(bare.handled, 50);
+            const loupeSide = percentile(remote.latencies, 50) - percentile(local.latencies, 50) - clientSide;
+            out.push({
+              bench: `floor: the same client against a bare HTTP server that answers after ${wait.toFixed(1)} ms (p50 client side ${clientSide.toFixed(2)} ms = ${ratio(1 + clientSide / wait)}; Loupe's server-side HTTP work ${loupeSide.toFixed(2)} ms)`,
+              'p50 ms': percentile(answer.latencies, 50),
+              'p95 ms': percentile(answer.latencies, 95),
+            });
+          }
+        } finally {
+          await bare.close();
+        }
       } finally {
         caller.disconnect();
         await server.close();
