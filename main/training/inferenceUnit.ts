@@ -19,21 +19,21 @@ const send = (message: FromUnit) => port.postMessage(message);
 let session: OrtSession | undefined;
 let input: Float32Array | undefined;
 
-async function run({ id, width, height, data }: Extract<ToUnit, { type: 'run' }>): Promise<void> {
+async function run({ width, height, data }: Extract<ToUnit, { type: 'run' }>): Promise<void> {
   try {
     if (!session) throw new Error('the unit has no session');
     const batch = toModelBatch([{ width, height, data }], spec, input);
     input = batch.data;
     const out = (await session.run({ [setup.input.name]: batch }, { outputs: [setup.output] }))[setup.output]!;
-    send({ type: 'result', id, data: out.data as Float32Array, dims: out.dims });
+    send({ type: 'result', data: out.data as Float32Array, dims: out.dims });
   } catch (error) {
-    send({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });
+    send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
 }
 
 port.on('message', (message: ToUnit) => {
   if (message.type === 'run') void run(message);
-  else void session?.release().then(() => port.close());
+  else void Promise.resolve(session?.release()).then(() => port.close());
 });
 
 createSession(setup.modelPath, { threads: setup.threads, name: 'unit' }).then(

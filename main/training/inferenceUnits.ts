@@ -25,13 +25,14 @@ export interface UnitSetup {
   output: string;
 }
 
-export type ToUnit = { type: 'run'; id: number; width: number; height: number; data: Uint8Array } | { type: 'close' };
+/** A unit runs one image at a time, so replies need no request ids. */
+export type ToUnit = { type: 'run'; width: number; height: number; data: Uint8Array } | { type: 'close' };
 
 export type FromUnit =
   | { type: 'ready'; provider: string }
   | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; data: Float32Array; dims: number[] }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'result'; data: Float32Array; dims: number[] }
+  | { type: 'error'; message: string };
 
 export interface InferenceUnits {
   provider: string;
@@ -68,7 +69,6 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
   const waiting: ((unit: Unit | undefined) => void)[] = [];
   const stopped = () => new ServiceError('ResourceNotReadyException', 'The model has stopped.');
   let closed = false;
-  let nextId = 1;
   let provider = 'cpu';
   /** Units that may run at once (setInService), and units running now. */
   let limit = options.units;
@@ -165,7 +165,7 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
           if (!unit) return reject(stopped());
           unit.busy = { resolve, reject };
           const data = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-          const message: ToUnit = { type: 'run', id: nextId++, width: image.width, height: image.height, data };
+          const message: ToUnit = { type: 'run', width: image.width, height: image.height, data };
           // Pixels that own their whole buffer move to the unit instead of being copied; the rest (or a buffer that cannot move) are copied.
           const movable = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
           try {
