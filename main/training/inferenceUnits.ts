@@ -114,10 +114,15 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
           }
         }
       });
-      worker.on('error', (error) => log.error('inference unit failed', { error }));
+      let failure: Error | undefined;
+      worker.on('error', (error) => {
+        failure = error;
+        log.error('inference unit failed', { error });
+      });
       worker.on('exit', (code) => {
         if (!ready) {
-          reject(new ServiceError('InternalServerError', `The inference unit stopped while loading the model (exit code ${code}).`));
+          const why = failure ? `: ${failure.message}` : ` (exit code ${code})`;
+          reject(new ServiceError('InternalServerError', `The inference unit stopped while loading the model${why}`));
           return;
         }
         if (closed) return;

@@ -87,6 +87,16 @@ describe('inference units', () => {
     });
   });
 
+  it('says why a unit could not start', async () => {
+    const entry = join(tempDir(), 'unit.cjs');
+    writeFileSync(entry, "throw new Error('no runtime here');\n");
+    await assert.rejects(openInferenceUnits(meanModel(), { units: 1, input, output: 'scores', entry }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'InternalServerError');
+      assert.match(error.message, /stopped while loading the model: no runtime here/);
+      return true;
+    });
+  });
+
   it('says the model has stopped once closed', async () => {
     const units = await openInferenceUnits(meanModel(), { units: 1, input, output: 'scores' });
     const pending = units.run(images(1)[0]!);
