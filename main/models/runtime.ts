@@ -1,8 +1,8 @@
 /**
  * Running models: the loaded model of each RUNNING version, a bounded queue in front of it, and
- * inference units as parallel worker threads (main/training/inferenceUnits.ts) — MinInferenceUnits at start, scaled up to
- * MaxInferenceUnits while requests queue, and back down when idle (guide-notes-2 §3.1–3.2). A full
- * queue is the service's ProvisionedThroughputExceededException.
+ * inference units as parallel worker threads (main/training/inferenceUnits.ts) — MinInferenceUnits
+ * at start, scaled up to MaxInferenceUnits while requests queue, and back down when idle
+ * (guide-notes-2 §3.1–3.2). A full queue is the service's ProvisionedThroughputExceededException.
  */
 import type { Context } from '../api/context';
 import { ServiceError } from '../errors';
