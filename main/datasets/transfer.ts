@@ -180,7 +180,6 @@ function relativeLabelPath(imagePath: string): string {
   return imagePath.replace(/^images\//, '');
 }
 
-
 /** Where each entry's image is referenced from the export: copied to images/ (unique names) or left in place. */
 async function placeImages(
   entries: q.StoredEntry[],
@@ -214,4 +213,3 @@ function uniqueName(name: string, taken: Set<string>): string {
   taken.add(candidate.toLowerCase());
   return candidate;
 }
-

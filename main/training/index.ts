@@ -102,7 +102,6 @@ export function createProjectVersion(ctx: Context, input: CreateProjectVersionIn
   return { ProjectVersionArn: version.arn };
 }
 
-
 async function runTraining(
   ctx: Context,
   project: q.ProjectRow,
@@ -216,7 +215,6 @@ async function writeValidationResults(output: OutputLocation, plan: TrainingPlan
 async function writeJsonLines(path: string, lines: object[]): Promise<void> {
   await writeAtomically(path, lines.map((line) => JSON.stringify(line)).join('\n') + (lines.length > 0 ? '\n' : ''));
 }
-
 
 /** At start-up: a version a previous run left training failed (the job failed with it). */
 export function recoverInterruptedTraining(ctx: Context): void {

@@ -304,4 +304,3 @@ function cacheFile(cacheDir: string, sample: Sample, flip: boolean): string {
 function prepare(source: string | Buffer, input: ModelSpec['input'], mirror = false): Promise<RgbPixels> {
   return decodeForModel(source, { width: input.width, height: input.height, maxSide: DECODE_SIDE, crop: CROP, mirror });
 }
-
