@@ -25,3 +25,19 @@ export interface Context {
   /** Downloadable backbones: catalogue, mirror and timeout when not the defaults. */
   backboneDownloads?: BackboneDownloadOptions;
 }
+
+/**
+ * State a module keeps for each open Loupe (running jobs, watchers, models, downloads): made on
+ * first use, and gone with the context.
+ */
+export function perContext<T>(create: () => T): (ctx: Context) => T {
+  const states = new WeakMap<Context, T>();
+  return (ctx) => {
+    let state = states.get(ctx);
+    if (state === undefined) {
+      state = create();
+      states.set(ctx, state);
+    }
+    return state;
+  };
+}

@@ -6,7 +6,7 @@
  */
 import type { Job, OutputOf } from '../../preload/contract';
 import type { CancelJobInput, ListJobsInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import { perContext, type Context } from '../api/context';
 import * as q from '../db/queries';
 import { cancelledError, ServiceError } from '../errors';
 import { createLogger } from '../log';
@@ -34,15 +34,7 @@ interface Live {
   lastEmitMs: number;
 }
 
-const live = new WeakMap<Context, Map<number, Live>>();
-function liveJobs(ctx: Context): Map<number, Live> {
-  let jobs = live.get(ctx);
-  if (!jobs) {
-    jobs = new Map();
-    live.set(ctx, jobs);
-  }
-  return jobs;
-}
+const liveJobs = perContext(() => new Map<number, Live>());
 
 export interface JobSpec {
   kind: string;

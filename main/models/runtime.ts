@@ -4,7 +4,7 @@
  * at start, scaled up to MaxInferenceUnits while requests queue, and back down when idle
  * (guide-notes-2 §3.1–3.2). A full queue is the service's ProvisionedThroughputExceededException.
  */
-import type { Context } from '../api/context';
+import { perContext, type Context } from '../api/context';
 import { ServiceError } from '../errors';
 import type { Analysis, LoadedModel } from '../training/engine';
 
@@ -76,16 +76,8 @@ export class RunningModel {
   }
 }
 
-const running = new WeakMap<Context, Map<number, RunningModel>>();
-
-export function runningModels(ctx: Context): Map<number, RunningModel> {
-  let models = running.get(ctx);
-  if (!models) {
-    models = new Map();
-    running.set(ctx, models);
-  }
-  return models;
-}
+/** The running models of a Loupe, by version id. */
+export const runningModels = perContext(() => new Map<number, RunningModel>());
 
 /** Stop every model (Loupe is closing). */
 export async function closeRunningModels(ctx: Context): Promise<void> {

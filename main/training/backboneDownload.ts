@@ -27,7 +27,7 @@ import {
 import { decodeModel, encodeModel, OnnxDecodeError } from '../../native/onnx';
 import type { DownloadableBackbone, OutputOf } from '../../preload/contract';
 import type { DownloadBackboneInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import { perContext, type Context } from '../api/context';
 import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { createLogger } from '../log';
@@ -54,15 +54,7 @@ function urlOf(ctx: Context, entry: PinnedBackbone): string {
 }
 
 /** Downloads running now, by backbone id → job id. */
-const running = new WeakMap<Context, Map<string, number>>();
-function runningDownloads(ctx: Context): Map<string, number> {
-  let downloads = running.get(ctx);
-  if (!downloads) {
-    downloads = new Map();
-    running.set(ctx, downloads);
-  }
-  return downloads;
-}
+const runningDownloads = perContext(() => new Map<string, number>());
 
 async function isPresent(ctx: Context, id: string): Promise<boolean> {
   return (await readBuiltBackbone(registeredBackboneDir(ctx), id).catch(() => undefined)) !== undefined;

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { OutputOf, WatchedFolder } from '../../preload/contract';
 import type { ListWatchedFoldersInput, UnwatchFolderInput, WatchFolderInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import { perContext, type Context } from '../api/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { isInside } from '../datasets/sources';
@@ -22,15 +22,7 @@ export { WATCH_TIMING } from './folderWatcher';
 
 const log = createLogger('watch');
 
-const live = new WeakMap<Context, Map<number, FolderWatcher>>();
-function liveWatchers(ctx: Context): Map<number, FolderWatcher> {
-  let watchers = live.get(ctx);
-  if (!watchers) {
-    watchers = new Map();
-    live.set(ctx, watchers);
-  }
-  return watchers;
-}
+const liveWatchers = perContext(() => new Map<number, FolderWatcher>());
 
 export async function watchFolder(ctx: Context, input: WatchFolderInput): Promise<OutputOf<'WatchFolder'>> {
   requireDataset(ctx, input.DatasetArn);
