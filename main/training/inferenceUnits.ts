@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { ModelSpec, RgbPixels } from '../../native/models';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
+import { sourceWorker } from './sourceWorker';
 
 const log = createLogger('inference');
 /** How long a closing unit may take to finish its image and free its session. */
@@ -213,8 +214,5 @@ function startWorker(setup: UnitSetup, entry: string | undefined): Worker {
   if (entry) return new Worker(entry, { workerData: setup });
   const here = import.meta.url;
   if (!here) throw new Error('A bundled Loupe must say where its inference unit script is.');
-  // A worker does not inherit the loader that compiles TypeScript, so it registers tsx first.
-  const source = new URL('./inferenceUnit.ts', here).href;
-  const code = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(code, { eval: true, workerData: setup });
+  return sourceWorker(new URL('./inferenceUnit.ts', here), { workerData: setup });
 }

@@ -21,9 +21,9 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as q from '../../main/db/queries';
 import { startServer } from '../../main/server';
+import { sourceWorker } from '../../main/training/sourceWorker';
 import { describeModel } from '../../native/onnx';
 import { createSession, type OrtSession, type TensorInput } from '../../native/ort';
 import { decodeRgb } from '../../native/preprocess';
@@ -134,9 +134,7 @@ async function startBareServer(waitMs: number): Promise<{ url: string; handled: 
 
 /** A raw baseline unit (rawUnit.ts) in a worker thread of its own, as the app's inference units are. */
 async function startRawUnit(setup: RawUnitSetup): Promise<{ run(i: number): Promise<void>; close(): Promise<void> }> {
-  const source = new URL('./rawUnit.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
-  const worker = new Worker(code, { eval: true, workerData: setup });
+  const worker = sourceWorker(new URL('./rawUnit.ts', import.meta.url), { workerData: setup });
   await new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('error', reject);
