@@ -15,22 +15,27 @@ import { epochSeconds } from '../paging';
 const log = createLogger('jobs');
 const PROGRESS_INTERVAL_MS = 250;
 
-export interface JobHandle {
-  id: number;
-  signal: AbortSignal;
-  /** Report progress; cheap to call per item (throttled). */
-  progress(update: { phase?: string; done?: number; total?: number; message?: string }): void;
-  /** Throw a CancelledException if the user cancelled. */
-  throwIfCancelled(): void;
-}
-
-interface Live {
-  controller: AbortController;
-  startedMs: number;
+/** What a job says of how far it got; each field left out keeps its last value. */
+export interface ProgressUpdate {
   phase?: string;
   done?: number;
   total?: number;
   message?: string;
+}
+
+export interface JobHandle {
+  id: number;
+  signal: AbortSignal;
+  /** Report progress; cheap to call per item (throttled). */
+  progress(update: ProgressUpdate): void;
+  /** Throw a CancelledException if the user cancelled. */
+  throwIfCancelled(): void;
+}
+
+/** A running job: its cancel switch and the progress it last reported. */
+interface Live extends ProgressUpdate {
+  controller: AbortController;
+  startedMs: number;
   lastEmitMs: number;
 }
 

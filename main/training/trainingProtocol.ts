@@ -6,6 +6,7 @@
  * process ports), so Maps and typed arrays travel as they are.
  */
 import type { ErrorName } from '../../preload/contract/errors';
+import type { ProgressUpdate } from '../jobs';
 import type { Analysis, TrainOptions } from './engine';
 import type { OnnxEngineOptions } from './onnxEngine';
 
@@ -15,13 +16,6 @@ export type ToTraining =
   | { type: 'train'; engine: OnnxEngineOptions; options: TrainRequest; logFile?: string }
   | { type: 'cancel' }
   | { type: 'finalize'; thresholds: Record<string, number> };
-
-export interface ProgressUpdate {
-  phase?: string;
-  done?: number;
-  total?: number;
-  message?: string;
-}
 
 export type FromTraining =
   | { type: 'progress'; update: ProgressUpdate }
