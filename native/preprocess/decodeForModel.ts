@@ -30,9 +30,9 @@ export async function decodeForModel(source: string | Buffer, options: ModelPixe
   const region = crop === undefined ? { left: 0, top: 0, width: decoded.width, height: decoded.height } : centralSquare(decoded, crop);
   const whole = region.width === decoded.width && region.height === decoded.height;
   if (whole && region.width === width && region.height === height && !mirror) return decoded;
-  // Nothing to resample (e.g. a 256 px image's 224 px crop): copying rows here costs less than a
-  // round trip through libvips, and gives the same bytes.
-  if (region.width === width && region.height === height) return copyRegion(decoded, region, mirror);
+  // Nothing to resample or mirror (e.g. analysing a 256 px image's 224 px crop): copying rows here
+  // costs less than a round trip through libvips, and gives the same bytes.
+  if (region.width === width && region.height === height && !mirror) return copyRegion(decoded, region);
   const image = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } });
   if (!whole) image.extract(region);
   if (region.width !== width || region.height !== height) image.resize(width, height, { fit: 'fill', kernel: 'linear' });
@@ -46,23 +46,13 @@ function centralSquare(image: { width: number; height: number }, share: number) 
   return { left: Math.floor((image.width - side) / 2), top: Math.floor((image.height - side) / 2), width: side, height: side };
 }
 
-/** The pixels of `region`, mirrored left to right when asked (HWC RGB). */
-function copyRegion(image: RgbImage, region: { left: number; top: number; width: number; height: number }, mirror: boolean): RgbImage {
+/** The pixels of `region` (HWC RGB), row by row. */
+function copyRegion(image: RgbImage, region: { left: number; top: number; width: number; height: number }): RgbImage {
   const { width, height } = region;
   const out = Buffer.allocUnsafe(width * height * 3);
   for (let y = 0; y < height; y++) {
     const from = ((region.top + y) * image.width + region.left) * 3;
-    if (!mirror) {
-      image.data.copy(out, y * width * 3, from, from + width * 3);
-      continue;
-    }
-    for (let x = 0; x < width; x++) {
-      const source = from + x * 3;
-      const target = (y * width + (width - 1 - x)) * 3;
-      out[target] = image.data[source]!;
-      out[target + 1] = image.data[source + 1]!;
-      out[target + 2] = image.data[source + 2]!;
-    }
+    image.data.copy(out, y * width * 3, from, from + width * 3);
   }
   return { data: out, width, height };
 }
