@@ -5,19 +5,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { xorshift } from './random';
 
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x1_0000_0000;
-  };
-}
 
 export async function classImage(path: string, kind: 'blobs' | 'stripes', seed: number, size = 128): Promise<string> {
-  const next = random(seed * 7919 + (kind === 'blobs' ? 1 : 2));
+  const next = xorshift(seed * 7919 + (kind === 'blobs' ? 1 : 2));
   const data = Buffer.alloc(size * size * 3);
   const phase = next() * 10;
   const blobs = Array.from({ length: 3 }, () => ({ x: next() * size, y: next() * size, r: 12 + next() * 20 }));

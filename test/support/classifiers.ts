@@ -6,19 +6,16 @@
  * pin the file's SHA-256 it computes.
  */
 import { buildModel, encodeModel, GraphBuilder, type ValueRef } from '../../native/onnx';
+import { xorshift } from './random';
 
 export const TINY_SIDE = 16;
 export const TINY_CHANNELS = 4;
 export const TINY_CLASSES = 5;
 
+/** Seeded values in [−0.5, 0.5). */
 function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x1_0000_0000 - 0.5;
-  };
+  const next = xorshift(seed);
+  return () => next() - 0.5;
 }
 
 const values = (count: number, next: () => number) => Float32Array.from({ length: count }, next);

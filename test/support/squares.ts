@@ -7,16 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { iou } from '../../native/metrics';
+import { xorshift } from './random';
 
-function random(seed: number): () => number {
-  let state = (seed * 2654435761 + 12345) >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x1_0000_0000;
-  };
-}
 
 export type SquareLabel = 'red' | 'blue';
 export type Square = { label: SquareLabel; left: number; top: number; width: number; height: number };
@@ -29,7 +21,7 @@ export interface SquaresImage {
 
 /** A noisy grey-brown PNG (128–256 px a side) with one or two squares that do not overlap. */
 export async function squaresImage(path: string, seed: number): Promise<SquaresImage> {
-  const next = random(seed);
+  const next = xorshift(seed * 2654435761 + 12345);
   const width = 128 + Math.floor(next() * 129);
   const height = 128 + Math.floor(next() * 129);
   const count = next() < 0.5 ? 1 : 2;
