@@ -2,23 +2,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import { main } from '../../../main/cli';
+import { runCli } from '../../support/cli';
 import { tempDir } from '../../support/loupe';
 
 const home = tempDir();
 after(() => rmSync(home, { recursive: true, force: true }));
 
-async function loupe(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: '', err: '' };
-  out.on('data', (c: Buffer) => (chunks.out += c.toString()));
-  err.on('data', (c: Buffer) => (chunks.err += c.toString()));
-  const code = await main([...args, ...(args[0] === 'help' ? [] : ['--home', home])], { out, err });
-  return { code, ...chunks };
-}
+const loupe = (...args: string[]) => runCli(home, ...args);
 
 describe('the loupe command line', () => {
   it('creates a project from flags, with shorthand tags, and prints JSON', async () => {

@@ -11,9 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../../main/cli';
 import { waitForJob } from '../../../main/jobs';
 import { downloadedSpec } from '../../../main/training/backboneDownload';
 import { DOWNLOADABLE_BACKBONES, downloadUrl, type PinnedBackbone } from '../../../native/models';
@@ -21,6 +19,7 @@ import { createSession } from '../../../native/ort';
 import type { Job } from '../../../preload/contract';
 import { TINY_CHANNELS, TINY_SIDE, tinyClassifier, tinyImages } from '../../support/classifiers';
 import { classFolder } from '../../support/classes';
+import { runCli } from '../../support/cli';
 import { aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
 
 const FILE = tinyClassifier();
@@ -347,15 +346,8 @@ describe('on the command line, with LOUPE_BACKBONE_MIRROR set', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    const chunks = { out: '', err: '' };
-    out.on('data', (chunk: Buffer) => (chunks.out += chunk.toString()));
-    err.on('data', (chunk: Buffer) => (chunks.err += chunk.toString()));
-    const code = await main([...args, '--home', home], { out, err });
-    return { code, ...chunks };
-  }
+  const cli = (...args: string[]) => runCli(home, ...args);
+
 
   it('lists the pinned backbones with the mirror\'s URLs', async () => {
     const result = await cli('list-downloadable-backbones');
