@@ -18,8 +18,8 @@ import { DOWNLOADABLE_BACKBONES, downloadUrl, type PinnedBackbone } from '../../
 import { createSession } from '../../../native/ort';
 import type { Job } from '../../../preload/contract';
 import { TINY_CHANNELS, TINY_SIDE, tinyClassifier, tinyImages } from '../../support/classifiers';
-import { classFolder } from '../../support/classes';
 import { runCli } from '../../support/cli';
+import { trainOnClassFolders } from '../../support/training';
 import { aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
 
 const FILE = tinyClassifier();
@@ -210,19 +210,8 @@ describe('downloading a pinned backbone', () => {
     });
 
     it('trains a model on it', async () => {
-      const root = tempDir();
-      await classFolder(join(root, 'train'), 6, 0);
-      await classFolder(join(root, 'test'), 3, 50);
-      const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'on-a-download' });
-      for (const [type, folder] of [['TRAIN', 'train'], ['TEST', 'test']] as const) {
-        const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: type });
-        await waitForJob(loupe.ctx, (await loupe.ok('ImportFolder', { DatasetArn, Folder: join(root, folder) })).JobId);
-      }
-      const { ProjectVersionArn } = await loupe.ok('CreateProjectVersion', { ProjectArn, VersionName: 'v1' });
-      await waitForJob(loupe.ctx, (await loupe.ok('ListJobs', { ResourceArn: ProjectVersionArn })).Jobs[0]!.JobId);
-      const [version] = (await loupe.ok('DescribeProjectVersions', { ProjectArn })).ProjectVersionDescriptions;
-      assert.equal(version!.Status, 'TRAINING_COMPLETED', version!.StatusMessage);
-      rmSync(root, { recursive: true, force: true });
+      const version = await trainOnClassFolders(loupe, 'on-a-download', { train: 6, test: 3 });
+      assert.equal(version.Status, 'TRAINING_COMPLETED', version.StatusMessage);
     });
 
     it('refuses to download it again', async () => {

@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { waitForJob } from '../../../main/jobs';
 import { buildModel, encodeModel, GraphBuilder } from '../../../native/onnx';
-import { classFolder } from '../../support/classes';
+import { trainOnClassFolders } from '../../support/training';
 import { aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
 
 const spec = {
@@ -69,18 +68,8 @@ describe('the backbone registry', () => {
     assert.equal((await loupe.ok('ListBackbones', {})).Backbones.find((b) => b.Default)?.Id, 'mean-colour');
     assert.equal((await loupe.fails('SetDefaultBackbone', { Id: 'nope' })).code, 'ResourceNotFoundException');
 
-    const root = tempDir();
-    await classFolder(join(root, 'train'), 10, 0);
-    await classFolder(join(root, 'test'), 4, 50);
-    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'colours' });
-    for (const [type, folder] of [['TRAIN', 'train'], ['TEST', 'test']] as const) {
-      const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: type });
-      await waitForJob(loupe.ctx, (await loupe.ok('ImportFolder', { DatasetArn, Folder: join(root, folder) })).JobId);
-    }
-    const { ProjectVersionArn } = await loupe.ok('CreateProjectVersion', { ProjectArn, VersionName: 'v1' });
-    await waitForJob(loupe.ctx, (await loupe.ok('ListJobs', { ResourceArn: ProjectVersionArn })).Jobs[0]!.JobId);
-    const [version] = (await loupe.ok('DescribeProjectVersions', { ProjectArn })).ProjectVersionDescriptions;
-    assert.equal(version!.Status, 'TRAINING_COMPLETED', version!.StatusMessage);
-    assert.ok(version!.EvaluationResult!.F1Score >= 0.9, String(version!.EvaluationResult!.F1Score));
+    const version = await trainOnClassFolders(loupe, 'colours', { train: 10, test: 4 });
+    assert.equal(version.Status, 'TRAINING_COMPLETED', version.StatusMessage);
+    assert.ok(version.EvaluationResult!.F1Score >= 0.9, String(version.EvaluationResult!.F1Score));
   });
 });
