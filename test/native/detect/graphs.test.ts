@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DETECT_ADAM, DETECT_STEP_NAMES as n, detectionStepModel } from '../../../native/detect';
 import { createSession, type OrtSession } from '../../../native/ort';
 import { assertRelativelyClose, normal, uniform } from '../train/helpers';
+import { tfDetectionLoss } from './helpers';
 
 const N = 12;
 const D = 5;
@@ -42,15 +43,7 @@ function aCase(seed: number, scale: number) {
 
 function tfLoss(c: ReturnType<typeof aCase>, W: tf.Tensor, b: tf.Tensor) {
   const z = tf.add(tf.matMul(tf.tensor2d(c.x, [N, D]), W), b);
-  const [zHeat, r] = tf.split(z, [C, 4], 1);
-  const y = tf.tensor2d(c.heatmap, [N, C]);
-  const p = tf.sigmoid(zHeat!);
-  const pos = tf.cast(tf.greaterEqual(y, 1), 'float32');
-  const posLoss = tf.neg(tf.mul(tf.square(tf.sub(1, p)), tf.log(p)));
-  const negLoss = tf.neg(tf.mul(tf.mul(tf.pow(tf.sub(1, y), 4), tf.square(p)), tf.log(tf.sub(1, p))));
-  const heat = tf.div(tf.sum(tf.add(tf.mul(pos, posLoss), tf.mul(tf.sub(1, pos), negLoss))), c.objects);
-  const weights = tf.mul(tf.tensor2d(c.mask, [N, 1]), tf.tensor1d(c.lambda));
-  const reg = tf.div(tf.sum(tf.mul(weights, tf.abs(tf.sub(r!, tf.tensor2d(c.regression, [N, 4]))))), c.objects);
+  const { heat, reg } = tfDetectionLoss(z, c, C);
   return { heat, reg, objective: tf.add(tf.add(heat, reg), tf.mul(c.wd / 2, tf.sum(tf.square(W)))) };
 }
 

@@ -14,6 +14,7 @@ import { buildTunedStepGraph, DETECT_ADAM, DETECT_STEP_NAMES as n, findTail, spa
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
 import { assertRelativelyClose, normal, uniform } from '../train/helpers';
+import { tfDetectionLoss } from './helpers';
 
 before(async () => {
   tf.env().set('PROD', true);
@@ -165,16 +166,7 @@ function tfObjective(tail: BackboneTail, c: ReturnType<typeof aCase>, params: Ma
   const f = values.get(tail.output)!;
   const fs = tf.mul(tf.sub(f, tf.tensor1d(c.mean)), tf.tensor1d(c.scale));
   const z = tf.add(tf.matMul(fs as tf.Tensor2D, params.get('W') as tf.Tensor2D), params.get('b')!);
-  const N = B * CELLS;
-  const [zHeat, r] = tf.split(z, [c.classes, 4], 1);
-  const y = tf.tensor2d(c.heatmap, [N, c.classes]);
-  const p = tf.sigmoid(zHeat!);
-  const pos = tf.cast(tf.greaterEqual(y, 1), 'float32');
-  const posLoss = tf.neg(tf.mul(tf.square(tf.sub(1, p)), tf.log(p)));
-  const negLoss = tf.neg(tf.mul(tf.mul(tf.pow(tf.sub(1, y), 4), tf.square(p)), tf.log(tf.sub(1, p))));
-  const heat = tf.div(tf.sum(tf.add(tf.mul(pos, posLoss), tf.mul(tf.sub(1, pos), negLoss))), c.objects);
-  const weights = tf.mul(tf.tensor2d(c.mask, [N, 1]), tf.tensor1d(c.lambda));
-  const reg = tf.div(tf.sum(tf.mul(weights, tf.abs(tf.sub(r!, tf.tensor2d(c.regression, [N, 4]))))), c.objects);
+  const { heat, reg } = tfDetectionLoss(z, c, c.classes);
   return { loss: tf.add(heat, reg), objective: tf.add(tf.add(heat, reg), tf.mul(c.wd / 2, tf.sum(tf.square(params.get('W')!)))) };
 }
 
