@@ -14,7 +14,7 @@ import type { EvaluationDescription, ProjectVersionDescription, TestImageResult 
 import { squaresImage, writeSquaresDataset, type Square, type SquaresImage } from '../support/squares';
 import { iou } from '../../native/metrics';
 import { expect, test, type LoupeServer } from './fixtures';
-import { dropFiles, LOUPE, REKOGNITION, score, shootBoth, tile, waitForDatasets } from './screens';
+import { dropFiles, LOUPE, REKOGNITION, score, shootBoth, startFromUseTab, tile, waitForDatasets } from './screens';
 
 const TRAINING_TIMEOUT_MS = 240_000;
 
@@ -179,11 +179,7 @@ test.describe('an object detector', () => {
       await shootBoth(page, loupe, testInfo, 'detection-results', '실제 레이블');
 
       // --- Use: start from the tab, drop an image of one square, see the label and its box.
-      await page.goto(`${loupe.origin}/#/projects/squares/models/v1?tab=use`);
-      const startPanel = page.getByRole('region', { name: 'Start or stop model' });
-      await startPanel.getByLabel('Inference units', { exact: true }).fill('1');
-      await startPanel.getByRole('button', { name: 'Start' }).click();
-      await expect(startPanel.locator('.start-stop__status')).toContainText('Running', { timeout: 60_000 });
+      const startPanel = await startFromUseTab(page, loupe, 'squares', 'v1', 60_000);
       expect((await describeVersion(loupe, projectArn)).Status).toBe('RUNNING');
 
       const probe = await probeImage(root);

@@ -12,7 +12,7 @@ import type { Locator, Page } from '@playwright/test';
 import type { EvaluationDescription, ProjectVersionDescription } from '../../preload/contract/api';
 import { classFolder, classImage } from '../support/classes';
 import { expect, test, type LoupeServer } from './fixtures';
-import { dropFiles, LOUPE, REKOGNITION, score, shootBoth, tile, waitForDatasets } from './screens';
+import { dropFiles, LOUPE, REKOGNITION, score, shootBoth, startFromUseTab, tile, waitForDatasets } from './screens';
 
 /** A project with TRAIN (14 per class) and TEST (6 per class) datasets of blobs and stripes. */
 async function shapesProject(loupe: LoupeServer, root: string, name: string): Promise<{ projectArn: string; testArn: string; testDir: string }> {
@@ -210,11 +210,7 @@ test.describe('a model trained from the UI', () => {
       await shootBoth(page, loupe, testInfo, 'models-settings-kiosk', 'PIN이 설정되어 있습니다.');
 
       // --- Use model: start, analyse a picked image, the API code.
-      await page.goto(`${loupe.origin}/#/projects/shapes/models/v1?tab=use`);
-      const startPanel = page.getByRole('region', { name: 'Start or stop model' });
-      await startPanel.getByLabel('Inference units', { exact: true }).fill('1');
-      await startPanel.getByRole('button', { name: 'Start' }).click();
-      await expect(startPanel.locator('.start-stop__status')).toContainText('Running', { timeout: 30_000 });
+      await startFromUseTab(page, loupe, 'shapes', 'v1', 30_000);
       const analyze = page.getByRole('region', { name: 'Analyze images' });
       const chooser = page.waitForEvent('filechooser');
       await analyze.getByRole('button', { name: 'Choose images' }).click();

@@ -1,4 +1,4 @@
-/** What the browser specs share: screenshots in both languages, waiting for datasets, dropping files, the Evaluate tiles. */
+/** What the browser specs share: screenshots in both languages, waiting for datasets, dropping files, the Evaluate tiles, starting a model. */
 import path from 'node:path';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { expect, type LoupeServer } from './fixtures';
@@ -77,3 +77,13 @@ export function tile(page: Page, name: string): Locator {
 
 /** A score as the screens print it. */
 export const score = (value: number) => value.toFixed(3);
+
+/** Open a version's Use tab and start it with one inference unit; returns the start/stop panel once it says Running. */
+export async function startFromUseTab(page: Page, loupe: LoupeServer, project: string, version: string, timeoutMs: number): Promise<Locator> {
+  await page.goto(`${loupe.origin}/#/projects/${project}/models/${version}?tab=use`);
+  const startPanel = page.getByRole('region', { name: 'Start or stop model' });
+  await startPanel.getByLabel('Inference units', { exact: true }).fill('1');
+  await startPanel.getByRole('button', { name: 'Start' }).click();
+  await expect(startPanel.locator('.start-stop__status')).toContainText('Running', { timeout: timeoutMs });
+  return startPanel;
+}
