@@ -20,7 +20,7 @@ import { createRandom, deriveSeed } from '../../native/train';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 import { createLogger } from '../log';
-import { featureFile } from './featureCache';
+import { cachedFeatures } from './featureCache';
 import { openInferenceUnits, type InferenceUnitsOptions } from './inferenceUnits';
 import type { Analysis, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import type { Sample } from './validation';
@@ -184,58 +184,45 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   const cutModel = pruneModel(buildModel(cutBuilder, { metadata: base.metadata }));
   const { session, provider } = await createSession(encodeModel(cutModel), { ...(threads ? { threads } : {}), name: `${backbone.id}-map` });
   const cacheDir = join(options.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${TAIL_BLOCKS}-${spec.input.width}x${spec.input.height}`);
-  let map: MapSize | undefined;
-  let dims = 0;
+  // What the cut model gives, known after its first run: the map's size and its channels.
+  const cutShape: { map?: MapSize; channels?: number } = {};
   const views = options.train.flatMap((sample): View[] => [
     { sample, id: '', flip: false },
     { sample, id: '-flip', flip: true },
     ...cropViews(sample, CROPS.views),
   ]);
+  // The cut map of views not cached yet, in location-major rows; the first run tells the map's size.
+  const computeMaps = async (batch: View[]): Promise<Float32Array[]> => {
+    const images = await Promise.all(
+      batch.map(async (view) => {
+        const rgb = await decodeRgb(view.sample.path, { maxSide: DECODE_SIDE, ...(view.region ? { region: view.region } : {}) });
+        return view.flip ? mirrorPixels(rgb) : rgb;
+      }),
+    );
+    const out = (await session.run({ [spec.input.name]: toModelBatch(images, spec) }))[FEATURE_MAP]!;
+    const [, D, H, W] = out.dims as [number, number, number, number];
+    cutShape.map = { width: W, height: H };
+    cutShape.channels = D;
+    const size = D * H * W;
+    const data = out.data as Float32Array;
+    return batch.map((_, row) => toLocationRows(data.slice(row * size, (row + 1) * size), D, H * W));
+  };
   const maps: Float32Array[] = [];
   try {
     for (let start = 0; start < views.length; start += BATCH) {
       job.throwIfCancelled();
       const batch = views.slice(start, start + BATCH);
-      const found: (Float32Array | undefined)[] = await Promise.all(
-        batch.map(async ({ sample, id }) => {
-          const bytes = await readFile(featureFile(cacheDir, sample.contentHash, id)).catch(() => undefined);
-          return bytes ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : undefined;
-        }),
-      );
-      const missing = batch.flatMap((view, i) => (found[i] ? [] : [i]));
-      if (missing.length > 0 || !map) {
-        const which = missing.length > 0 ? missing : [0];
-        const images = await Promise.all(
-          which.map(async (i) => {
-            const view = batch[i]!;
-            const rgb = await decodeRgb(view.sample.path, { maxSide: DECODE_SIDE, ...(view.region ? { region: view.region } : {}) });
-            return view.flip ? mirrorPixels(rgb) : rgb;
-          }),
-        );
-        const out = (await session.run({ [spec.input.name]: toModelBatch(images, spec) }))[FEATURE_MAP]!;
-        const [, D, H, W] = out.dims as [number, number, number, number];
-        map = { width: W, height: H };
-        dims = D;
-        const size = D * H * W;
-        const data = out.data as Float32Array;
-        await Promise.all(
-          which.map(async (i, row) => {
-            const rows = toLocationRows(data.slice(row * size, (row + 1) * size), D, H * W);
-            found[i] = rows;
-            const view = batch[i]!;
-            await writeAtomically(featureFile(cacheDir, view.sample.contentHash, view.id), new Uint8Array(rows.buffer));
-          }),
-        );
-      }
-      maps.push(...(found as Float32Array[]));
+      maps.push(...(await cachedFeatures({ cacheDir, views: batch, key: (view) => ({ contentHash: view.sample.contentHash, view: view.id }), compute: computeMaps })));
       job.progress({ phase: 'embedding images', done: Math.min(start + BATCH, views.length), total: views.length });
     }
+    // Every view came from the cache: one run still says how large the map is.
+    if (!cutShape.map && views.length > 0) await computeMaps([views[0]!]);
   } finally {
     await session.release();
   }
-  if (!map) throw new ServiceError('InvalidParameterException', 'There are no training images.');
-  if (dims !== tail.cutChannels) throw new Error(`the cut map has ${dims} channels, the tail expects ${tail.cutChannels}`);
-  const mapSize = map;
+  if (!cutShape.map) throw new ServiceError('InvalidParameterException', 'There are no training images.');
+  if (cutShape.channels !== tail.cutChannels) throw new Error(`the cut map has ${cutShape.channels} channels, the tail expects ${tail.cutChannels}`);
+  const mapSize = cutShape.map;
   const targets = views.map((view) => {
     const { boxes, image } = viewBoxes(view, labels);
     return encodeTargets(boxes, image, mapSize, labels.length);
@@ -256,7 +243,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
     ...(threads ? { threads } : {}),
     onEpoch: (epoch, loss) => job.progress({ phase: 'training', done: epoch, total: EPOCHS, message: `epoch ${epoch}, loss ${loss.toFixed(4)}` }),
   });
-  log.info('detector trained', { loss: trained.loss, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, cutChannels: dims, tailLayers: tail.layers.length });
+  log.info('detector trained', { loss: trained.loss, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, cutChannels: cutShape.channels, tailLayers: tail.layers.length });
 
   // Backbone + head: one model, which runs every image together with its left–right mirror and
   // averages the two outputs (native/detect mirror.ts), at twice the backbone work per image.

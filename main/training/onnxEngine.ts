@@ -17,7 +17,7 @@ import { writeAtomically } from '../files';
 import { createLogger } from '../log';
 import { loadDetector, trainDetector, type DetectorMetadata } from './detectionEngine';
 import type { Analysis, Engine, LoadedModel, TrainedModel, TrainOptions } from './engine';
-import { featureFile } from './featureCache';
+import { cachedFeatures } from './featureCache';
 import { openInferenceUnits } from './inferenceUnits';
 import type { Sample } from './validation';
 
@@ -260,44 +260,32 @@ async function embedViews(
   cacheDir: string,
   views: { sample: Sample; flip: boolean }[],
 ): Promise<Float32Array> {
-  const out = new Float32Array(views.length * dims);
-  const missing: number[] = [];
-  await Promise.all(
-    views.map(async (view, i) => {
-      const cached = await readFile(cacheFile(cacheDir, view.sample, view.flip)).catch(() => undefined);
-      if (cached && cached.byteLength === dims * 4) out.set(new Float32Array(cached.buffer, cached.byteOffset, dims), i * dims);
-      else missing.push(i);
-    }),
-  );
-  if (missing.length === 0) return out;
-  const images = await Promise.all(
-    missing.map(async (i) => {
-      const view = views[i]!;
-      return prepare(view.sample.path, spec.input, view.flip);
-    }),
-  );
-  const result = await session.run(Object.fromEntries([[spec.input.name, toModelBatch(images, spec)]]));
-  let offset = 0;
-  const parts = featureNames.map((name) => {
-    const size = spec.outputs.find((o) => o.name === name)!.size;
-    const part = { data: result[name]!.data as Float32Array, size, offset };
-    offset += size;
-    return part;
+  const vectors = await cachedFeatures({
+    cacheDir,
+    views,
+    key: (view) => ({ contentHash: view.sample.contentHash, view: view.flip ? '-flip' : '' }),
+    length: dims,
+    compute: async (missing) => {
+      const images = await Promise.all(missing.map((view) => prepare(view.sample.path, spec.input, view.flip)));
+      const result = await session.run(Object.fromEntries([[spec.input.name, toModelBatch(images, spec)]]));
+      let offset = 0;
+      const parts = featureNames.map((name) => {
+        const size = spec.outputs.find((o) => o.name === name)!.size;
+        const part = { data: result[name]!.data as Float32Array, size, offset };
+        offset += size;
+        return part;
+      });
+      // The feature outputs side by side, one vector per view.
+      return missing.map((_, row) => {
+        const vector = new Float32Array(dims);
+        for (const part of parts) vector.set(part.data.subarray(row * part.size, (row + 1) * part.size), part.offset);
+        return vector;
+      });
+    },
   });
-  await Promise.all(
-    missing.map(async (index, row) => {
-      const vector = new Float32Array(dims);
-      for (const part of parts) vector.set(part.data.subarray(row * part.size, (row + 1) * part.size), part.offset);
-      out.set(vector, index * dims);
-      const view = views[index]!;
-      await writeAtomically(cacheFile(cacheDir, view.sample, view.flip), Buffer.from(vector.buffer));
-    }),
-  );
+  const out = new Float32Array(views.length * dims);
+  vectors.forEach((vector, i) => out.set(vector, i * dims));
   return out;
-}
-
-function cacheFile(cacheDir: string, sample: Sample, flip: boolean): string {
-  return featureFile(cacheDir, sample.contentHash, flip ? '-flip' : '');
 }
 
 /** Decode (oriented, sRGB) and take the central crop the backbone sees, at its input size. */
