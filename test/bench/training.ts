@@ -300,7 +300,7 @@ export async function benchTraining(): Promise<Row[]> {
         const p50 = percentile(remote.latencies, 50) / percentile(local.latencies, 50);
         const p95 = percentile(remote.latencies, 95) / percentile(local.latencies, 95);
         out.push(
-          { bench: 'DetectCustomLabels in-process, 1 unit, one call at a time', ...latency(local) },
+          { bench: 'DetectCustomLabels in-process, 1 unit, one call at a time, in blocks alternating with the HTTP calls below', ...latency(local) },
           {
             bench: 'DetectCustomLabels over HTTP from another process, AWS SDK v3 + SigV4, 1 unit',
             ...latency(remote),
