@@ -9,7 +9,7 @@
  * decoding (peaks, top-K, per-class NMS, boxes in image pixels) runs in TypeScript from what the
  * model's metadata says.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeDetections, detectionHeadGraph, encodeTargets, findTail, mirrorAveraged, pruneModel, spatialFeatureModel, toLocationRows, trainTunedDetector, withInputSize, withMirroredBatch, withTailWeights, type LabelledBox, type MapSize, type SpatialFeatures } from '../../native/detect';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../native/onnx';
@@ -18,15 +18,14 @@ import { decodeRgb, probeImageHeader } from '../../native/preprocess';
 import { mirrorPixels, toModelBatch, type ModelSpec } from '../../native/models';
 import { createRandom, deriveSeed } from '../../native/train';
 import { ServiceError } from '../errors';
-import { writeAtomically } from '../files';
 import { createLogger } from '../log';
 import { cachedFeatures } from './featureCache';
 import { openInferenceUnits, type InferenceUnitsOptions } from './inferenceUnits';
+import { writeModelFile, type DetectorMetadata } from './modelFile';
 import type { Analysis, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import type { Sample } from './validation';
 
 const log = createLogger('detection');
-const METADATA_KEY = 'loupe';
 /**
  * The detector's input side, chosen from the training boxes: the backbone's own 224 (a 14 × 14
  * map), or 320 (20 × 20) when the median object spans fewer than SMALL_OBJECT_CELLS cells at 224.
@@ -74,33 +73,6 @@ export interface DetectorBackbone {
   id: string;
   spec: ModelSpec;
   modelPath: string;
-}
-
-export interface DetectorMetadata {
-  format: 1;
-  useCase: 'OBJECT_LOCALIZATION';
-  multiLabel: false;
-  labels: string[];
-  thresholds: Record<string, number>;
-  backbone: string;
-  input: ModelSpec['input'];
-  output: string;
-  detection: {
-    /** The feature map's columns and rows; each cell covers imageWidth / mapWidth pixels. */
-    mapWidth: number;
-    mapHeight: number;
-    featureStride: number;
-    featureLayer: string;
-    /** [C + 4, H, W]: sigmoid heat per label, then offset x, offset y, width, height in cells. */
-    layout: 'heat-offset-size';
-    minScore: number;
-    topK: number;
-    nmsIou: number;
-    /** How an image reaches the input: stretched to it, so the map covers the whole image. */
-    resize: 'stretch';
-    /** Whether the model averages each image's output with its mirror's (absent in older models: no). */
-    mirrorAveraged?: boolean;
-  };
 }
 
 /** The backbone's input spec at the detector's input size for these training samples (see INPUT_SIDES). */
@@ -276,10 +248,8 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
       mirrorAveraged: true,
     },
   };
-  const model = pruneModel(buildModel(builder, { metadata: { [METADATA_KEY]: JSON.stringify(metadata) } }));
-  await mkdir(options.outputDir, { recursive: true });
-  const modelPath = join(options.outputDir, 'model.onnx');
-  await writeAtomically(modelPath, encodeModel(model));
+  const written = await writeModelFile(options.outputDir, pruneModel(buildModel(builder)), metadata);
+  const modelPath = written.path;
 
   // What you evaluate is what you ship: the test set goes through the written file.
   job.progress({ phase: 'testing', done: 0, total: options.test.length });
@@ -303,12 +273,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
     modelPath,
     provider: trained.provider === 'cpu' ? provider : trained.provider,
     predictions,
-    finalize: async ({ thresholds }) => {
-      const final: DetectorMetadata = { ...metadata, thresholds };
-      const finished: OnnxModel = { ...model, metadata: { ...model.metadata, [METADATA_KEY]: JSON.stringify(final) } };
-      await writeAtomically(modelPath, encodeModel(finished));
-      await writeAtomically(join(options.outputDir, 'signature.json'), `${JSON.stringify(signature(final), null, 2)}\n`);
-    },
+    finalize: ({ thresholds }) => written.finalize(thresholds),
   };
 }
 
@@ -325,20 +290,6 @@ function analysisOf(data: Float32Array, index: number, metadata: DetectorMetadat
     boxes: found.map(({ classIndex, confidence, left, top, width, height }) => ({ label: labels[classIndex]!, confidence, left, top, width, height })),
     width: image.width,
     height: image.height,
-  };
-}
-
-function signature(metadata: DetectorMetadata) {
-  const { input } = metadata;
-  return {
-    format: metadata.format,
-    useCase: metadata.useCase,
-    multiLabel: false,
-    inputs: [{ name: input.name, layout: input.layout, width: input.width, height: input.height, colourOrder: input.colourOrder, scale: input.scale, mean: input.mean, std: input.std }],
-    outputs: [{ name: metadata.output, labels: metadata.labels, layout: metadata.detection.layout, mapWidth: metadata.detection.mapWidth, mapHeight: metadata.detection.mapHeight }],
-    detection: metadata.detection,
-    thresholds: metadata.thresholds,
-    backbone: metadata.backbone,
   };
 }
 

@@ -7,18 +7,18 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeModel, encodeModel, buildModel, GraphBuilder, describeModel, type OnnxModel } from '../../native/onnx';
+import { decodeModel, buildModel, GraphBuilder } from '../../native/onnx';
 import { createSession, type OrtSession } from '../../native/ort';
 import { decodeForModel } from '../../native/preprocess';
 import { DEFAULT_BACKBONE_ID, readBuiltBackbone, toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
 import { autoTrainHead } from '../../native/train';
 import { ServiceError } from '../errors';
-import { writeAtomically } from '../files';
 import { createLogger } from '../log';
-import { loadDetector, trainDetector, type DetectorMetadata } from './detectionEngine';
+import { loadDetector, trainDetector } from './detectionEngine';
 import type { Analysis, Engine, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import { cachedFeatures } from './featureCache';
 import { openInferenceUnits } from './inferenceUnits';
+import { readModelMetadata, writeModelFile, type ClassifierMetadata } from './modelFile';
 import type { Sample } from './validation';
 
 const log = createLogger('engine');
@@ -33,7 +33,6 @@ const EMBED_BATCH = 16;
 const DECODE_SIDE = 512;
 const CROP = 0.875;
 const PREPARE_VERSION = 'crop875-v2';
-const METADATA_KEY = 'loupe';
 
 export interface OnnxEngineOptions {
   /** Where the built backbones are (dist/models). */
@@ -43,17 +42,6 @@ export interface OnnxEngineOptions {
   threads?: number;
   /** The inference unit's script in a bundled Loupe (dist/app/inference.cjs); see inferenceUnits.ts. */
   inferenceEntry?: string;
-}
-
-interface ModelMetadata {
-  format: 1;
-  useCase: 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION';
-  multiLabel: boolean;
-  labels: string[];
-  thresholds: Record<string, number>;
-  backbone: string;
-  input: ModelSpec['input'];
-  output: string;
 }
 
 export function createOnnxEngine(options: OnnxEngineOptions): Engine {
@@ -153,7 +141,7 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
         const paired = builder.op('Reshape', [perView, builder.int64('views_shape', [2, -1, labels.length])]);
         const scores = builder.op('ReduceMean', [paired], { axes: [0], keepdims: 0 });
         builder.output(scores, 'float32', ['batch', labels.length], 'scores');
-        const metadata: ModelMetadata = {
+        const metadata: ClassifierMetadata = {
           format: 1,
           useCase: 'IMAGE_LEVEL_LABELS',
           multiLabel: train.multiLabel,
@@ -163,10 +151,8 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
           input: spec.input,
           output: 'scores',
         };
-        const model = buildModel(builder, { metadata: { [METADATA_KEY]: JSON.stringify(metadata) } });
-        await mkdir(train.outputDir, { recursive: true });
-        const modelPath = join(train.outputDir, 'model.onnx');
-        await writeAtomically(modelPath, encodeModel(model));
+        const written = await writeModelFile(train.outputDir, buildModel(builder), metadata);
+        const modelPath = written.path;
 
         // What you evaluate is what you ship: the test set goes through the written file.
         job.progress({ phase: 'testing', done: 0, total: train.test.length });
@@ -195,12 +181,7 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
           modelPath,
           provider: result.provider ?? provider,
           predictions,
-          finalize: async ({ thresholds }) => {
-            const final: ModelMetadata = { ...metadata, thresholds };
-            const finished: OnnxModel = { ...model, metadata: { ...model.metadata, [METADATA_KEY]: JSON.stringify(final) } };
-            await writeAtomically(modelPath, encodeModel(finished));
-            await writeAtomically(join(train.outputDir, 'signature.json'), `${JSON.stringify(signature(final), null, 2)}\n`);
-          },
+          finalize: ({ thresholds }) => written.finalize(thresholds),
         };
       } finally {
         await session.release();
@@ -208,13 +189,10 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
     },
 
     async load(modelPath: string, { workers }): Promise<LoadedModel> {
-      const description = await describeModel(modelPath);
-      const raw = description.metadata[METADATA_KEY];
-      if (!raw) throw new ServiceError('InvalidParameterException', `${modelPath} is not a Loupe model.`);
-      const metadata = JSON.parse(raw) as ModelMetadata;
+      const metadata = await readModelMetadata(modelPath);
       const unitOptions = { units: workers, ...(threads ? { threads } : {}), ...(options.inferenceEntry ? { entry: options.inferenceEntry } : {}) };
       if (metadata.useCase === 'OBJECT_LOCALIZATION') {
-        return loadDetector(modelPath, metadata as unknown as DetectorMetadata, unitOptions);
+        return loadDetector(modelPath, metadata, unitOptions);
       }
       const units = await openInferenceUnits(modelPath, { ...unitOptions, input: metadata.input, output: metadata.output });
       return {
@@ -235,19 +213,6 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
         close: () => units.close(),
       };
     },
-  };
-}
-
-/** The JSON signature beside a model file: what goes in, what comes out, with which thresholds. */
-function signature(metadata: ModelMetadata) {
-  return {
-    format: metadata.format,
-    useCase: metadata.useCase,
-    multiLabel: metadata.multiLabel,
-    inputs: [{ name: metadata.input.name, layout: metadata.input.layout, width: metadata.input.width, height: metadata.input.height, colourOrder: metadata.input.colourOrder, scale: metadata.input.scale, mean: metadata.input.mean, std: metadata.input.std }],
-    outputs: [{ name: metadata.output, labels: metadata.labels, activation: metadata.multiLabel ? 'sigmoid' : 'softmax' }],
-    thresholds: metadata.thresholds,
-    backbone: metadata.backbone,
   };
 }
 
