@@ -39,11 +39,14 @@ export function operationOfTarget(target: string | undefined): OperationName {
   return name;
 }
 
+/** Refuses malformed UTF-8 rather than replacing it; holds no state between whole-buffer decodes. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The request body as a JSON object; an empty body is `{}`, as the service treats it. */
 export function parseJsonBody(body: Buffer): Record<string, unknown> {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    text = utf8.decode(body);
   } catch {
     throw new ServiceError('SerializationException', 'The request body is not valid UTF-8.');
   }
