@@ -160,6 +160,30 @@ const paths = {
       <path d="M7 17h6M10 13.5V17" />
     </>
   ),
+  undo: <path d="M7.5 5L4 8.5 7.5 12M4.5 8.5h7a4.5 4.5 0 0 1 0 9H9" />,
+  redo: <path d="M12.5 5L16 8.5 12.5 12M15.5 8.5h-7a4.5 4.5 0 0 0 0 9H11" />,
+  grid: (
+    <>
+      <rect x="3" y="3" width="5.5" height="5.5" rx="1" />
+      <rect x="11.5" y="3" width="5.5" height="5.5" rx="1" />
+      <rect x="3" y="11.5" width="5.5" height="5.5" rx="1" />
+      <rect x="11.5" y="11.5" width="5.5" height="5.5" rx="1" />
+    </>
+  ),
+  drawBox: (
+    <>
+      <rect x="4" y="4" width="12" height="12" rx="1" strokeDasharray="2.5 2" />
+      <path d="M2.5 4h3M4 2.5v3M14.5 16h3M16 14.5v3" />
+    </>
+  ),
+  keyboard: (
+    <>
+      <rect x="2" y="5" width="16" height="10" rx="2" />
+      <path d="M5 8h.01M8 8h.01M11 8h.01M14 8h.01M5 11h.01M14 11h.01M7.5 11h5" />
+    </>
+  ),
+  minus: <path d="M5 10h10" />,
+  repeat: <path d="M4 8.5V7a2.5 2.5 0 0 1 2.5-2.5h9M13 2l2.5 2.5L13 7M16 11.5V13a2.5 2.5 0 0 1-2.5 2.5h-9M7 18l-2.5-2.5L7 13" />,
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,11 +1,10 @@
 import { useEffect, useMemo } from 'react';
 import { entryImageUrl, type EntryView } from '../../api';
 import { useCommand, type CommandId } from '../../commands';
-import { Button, Spinner } from '../../ui';
+import { Button, Icon, Spinner } from '../../ui';
 import { BoxCanvas, type BoxCanvasText } from './canvas/BoxCanvas';
 import { toBoxPx } from './boxes';
 import type { LabelingT } from './i18n';
-import { LabelingIcon } from './icons';
 import { runBoxCommand, type BoxTool } from './tools/box';
 
 export interface ImageViewProps {
@@ -132,7 +131,7 @@ export function ImageView(props: ImageViewProps) {
         </label>
         <Button size="sm" variant="ghost" onClick={onClose}>
           <span className="lab-inline-icon">
-            <LabelingIcon name="grid" size={16} />
+            <Icon name="grid" size={16} />
             {t('image.backToGrid')}
           </span>
         </Button>

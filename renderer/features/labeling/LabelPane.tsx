@@ -1,7 +1,6 @@
 import type { DatasetLabelDescription, EntryView } from '../../api';
 import { Button, Icon, Spinner } from '../../ui';
 import type { LabelingT } from './i18n';
-import { LabelingIcon } from './icons';
 import type { BoxTool } from './tools/box';
 import { useVersion } from './useLabelingData';
 
@@ -19,7 +18,7 @@ function PaneHeader({ title, onManage, t }: { title: string; onManage: () => voi
       <h2 className="lab-pane__title">{title}</h2>
       <Button size="sm" variant="ghost" onClick={onManage}>
         <span className="lab-inline-icon">
-          <LabelingIcon name="tag" size={15} />
+          <Icon name="tag" size={15} />
           {t('labels.manage')}
         </span>
       </Button>
@@ -90,7 +89,7 @@ export function GridLabelPane({ labels, isLoading, selectionCount, coverage, onA
                     aria-label={t('labels.removeFromSelection', { label: label.LabelName })}
                     title={t('labels.removeFromSelection', { label: label.LabelName })}
                   >
-                    <LabelingIcon name="minus" size={16} />
+                    <Icon name="minus" size={16} />
                   </button>
                   <button
                     type="button"
@@ -222,7 +221,7 @@ export function ImagePane({ labels, isLoading, entry, tool, drawLabel, onDrawLab
         )}
         <Button size="sm" onClick={onRepeat} disabled={!canRepeat} title={t('boxes.repeatHint')} className="lab-pane__wide-button">
           <span className="lab-inline-icon">
-            <LabelingIcon name="repeat" size={15} />
+            <Icon name="repeat" size={15} />
             {t('boxes.repeat')}
             <kbd className="lab-key">R</kbd>
           </span>

@@ -10,7 +10,6 @@ import type { EntryFilter } from './entryList';
 import { GridView } from './GridView';
 import { HelpDialog } from './HelpDialog';
 import { useLabelingT, type LabelingKey } from './i18n';
-import { LabelingIcon } from './icons';
 import { ImageView } from './ImageView';
 import { GridLabelPane, ImagePane } from './LabelPane';
 import { ManageLabelsDialog } from './ManageLabelsDialog';
@@ -381,7 +380,7 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
         </div>
         <div className="lab-modes" role="tablist" aria-label={t('screen.modes')}>
           <button type="button" role="tab" aria-selected={mode === 'grid'} className="lab-modes__tab" onClick={() => (mode === 'grid' ? undefined : closeImage())}>
-            <LabelingIcon name="grid" size={16} />
+            <Icon name="grid" size={16} />
             {t('screen.gridMode')}
           </button>
           <button
@@ -392,7 +391,7 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
             disabled={total === 0}
             onClick={() => (mode === 'image' ? undefined : openImage(selection.cursor ?? 0))}
           >
-            <LabelingIcon name="box" size={16} />
+            <Icon name="drawBox" size={16} />
             {t('screen.imageMode')}
           </button>
         </div>
@@ -401,19 +400,19 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
           <UndoRedo session={session} t={t} summaryText={summaryText} />
           <Button size="sm" onClick={() => setDialog('manage')}>
             <span className="lab-inline-icon">
-              <LabelingIcon name="tag" size={15} />
+              <Icon name="tag" size={15} />
               {t('labels.manage')}
             </span>
           </Button>
           <Button size="sm" variant="ghost" onClick={() => setDialog('help')} aria-label={t('help.open')} title={t('help.open')}>
             <span className="lab-inline-icon">
-              <LabelingIcon name="keyboard" size={16} />
+              <Icon name="keyboard" size={16} />
               <kbd className="lab-key">?</kbd>
             </span>
           </Button>
           <Button size="sm" variant="primary" onClick={() => void navigate(projectPath(projectName))}>
             <span className="lab-inline-icon">
-              <LabelingIcon name="exit" size={15} />
+              <Icon name="logOut" size={15} />
               {t('screen.exit')}
             </span>
           </Button>
@@ -577,10 +576,10 @@ function UndoRedo({
   return (
     <div className="lab-undo" role="group" aria-label={t('edit.history')}>
       <button type="button" className="lab-icon-button" onClick={() => commands.run('edit:undo')} disabled={!undo} aria-label={t('edit.undo')} title={undoLabel}>
-        <LabelingIcon name="undo" size={17} />
+        <Icon name="undo" size={17} />
       </button>
       <button type="button" className="lab-icon-button" onClick={() => commands.run('edit:redo')} disabled={!redo} aria-label={t('edit.redo')} title={redoLabel}>
-        <LabelingIcon name="redo" size={17} />
+        <Icon name="redo" size={17} />
       </button>
     </div>
   );

@@ -3,7 +3,6 @@ import { call, type DatasetLabelDescription } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { Alert, Button, Dialog, ErrorAlert, Icon, Spinner, TextField } from '../../ui';
 import type { LabelingT } from './i18n';
-import { LabelingIcon } from './icons';
 import type { LabelingSession } from './session';
 
 export interface ManageLabelsDialogProps {
@@ -214,7 +213,7 @@ export function ManageLabelsDialog({ labels, session, otherDataset, onClose, col
                     aria-label={t('manage.rename', { label: label.LabelName })}
                     title={t('manage.rename', { label: label.LabelName })}
                   >
-                    <LabelingIcon name="pencil" size={16} />
+                    <Icon name="pencil" size={16} />
                   </button>
                   <button
                     type="button"
