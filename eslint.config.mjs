@@ -87,9 +87,9 @@ export default tseslint.config(
         nodeBuiltins,
         { group: ['**/main/**', '**/native/**'], message: 'The renderer reaches main only through renderer/api.' },
         {
-          regex: '(^|/)preload/contract(/(?!names$)[^/]+)?$',
+          regex: '(^|/)preload/contract(/(?!(?:names|lines)$)[^/]+)?$',
           allowTypeImports: true,
-          message: 'The renderer imports the contract for types only (and the plain name lists in names.ts).',
+          message: 'The renderer imports the contract for types only (and the plain modules names.ts and lines.ts, which import nothing).',
         },
       ]),
     },

@@ -13,6 +13,7 @@ import { DATASET_LIMITS } from '../datasets/limits';
 import type { EntryDraft } from '../datasets/entry';
 import { chooseTestEntries } from '../datasets/entries';
 import type { StoredEntry } from '../db/queries';
+import { lineState, type LineState } from '../../preload/contract/lines';
 
 export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION' | 'NOT_DETERMINED';
 
@@ -35,18 +36,6 @@ export const CONTENT_ERRORS = {
 type ContentCode = keyof typeof CONTENT_ERRORS;
 const contentError = (code: ContentCode): ContentError => ({ code, message: CONTENT_ERRORS[code] });
 
-/** Errors that make a whole line unusable; box-level ones only drop the box. */
-const LINE_ERRORS = new Set([
-  'ERROR_INVALID_IMAGE',
-  'ERROR_NO_LABEL_ATTRIBUTES',
-  'ERROR_NO_VALID_LABEL_ATTRIBUTES',
-  'ERROR_INVALID_SOURCE_REF_FORMAT',
-  'ERROR_MISSING_SOURCE_REF',
-  'ERROR_INVALID_JSON_LINE',
-]);
-
-export type LineState = 'valid' | 'invalid' | 'ignored';
-
 export interface Line {
   entry: StoredEntry;
   /** 1-based position in the dataset's manifest (entry order). */
@@ -57,14 +46,13 @@ export interface Line {
 }
 
 export function classifyLine(entry: StoredEntry, index: number): Line {
-  const draft = entry.draft;
-  const lineError = draft.errors.some(
-    (e) => LINE_ERRORS.has(e.code) || (e.code === 'ERROR_INVALID_IMAGE_DIMENSION' && draft.boxes.length > 0),
+  const { errors, boxes, labels } = entry.draft;
+  const state = lineState(
+    errors.map((error) => error.code),
+    boxes.length,
+    labels.length,
   );
-  const hasBoxes = draft.boxes.length > 0;
-  const hasImageLabels = draft.labels.length > 0;
-  const state: LineState = lineError ? 'invalid' : hasBoxes || hasImageLabels ? 'valid' : 'ignored';
-  return { entry, index, state, hasBoxes, hasImageLabels };
+  return { entry, index, state, hasBoxes: boxes.length > 0, hasImageLabels: labels.length > 0 };
 }
 
 export interface DatasetStatistics {

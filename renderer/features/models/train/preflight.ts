@@ -4,6 +4,7 @@
  * problems the service's validation would report (guide-notes-1 §5.5, guide-notes-2 §1.8), plus
  * a few it would not (unlabeled images that will be ignored). Pure: no React, no API.
  */
+import { lineState, type LineState } from '../../../../preload/contract/lines';
 import type { DatasetLabelDescription, DatasetStats, DatasetStatus, EntryView } from '../../../api';
 
 export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION';
@@ -82,29 +83,17 @@ export const LIMITS = {
   fewImages: 5,
 } as const;
 
-/** Errors that make a whole JSON line unusable (the service's line-level errors). */
-const LINE_ERRORS = new Set([
-  'ERROR_INVALID_IMAGE',
-  'ERROR_NO_LABEL_ATTRIBUTES',
-  'ERROR_NO_VALID_LABEL_ATTRIBUTES',
-  'ERROR_INVALID_SOURCE_REF_FORMAT',
-  'ERROR_MISSING_SOURCE_REF',
-  'ERROR_INVALID_JSON_LINE',
-]);
-
-type LineState = 'valid' | 'invalid' | 'ignored';
-
-function lineState(entry: EntryFacts): LineState {
-  const broken = entry.Errors.some(
-    (error) => LINE_ERRORS.has(error.Code) || (error.Code === 'ERROR_INVALID_IMAGE_DIMENSION' && entry.Boxes.length > 0),
+function stateOf(entry: EntryFacts): LineState {
+  return lineState(
+    entry.Errors.map((error) => error.Code),
+    entry.Boxes.length,
+    entry.Labels.length,
   );
-  if (broken) return 'invalid';
-  return entry.Boxes.length > 0 || entry.Labels.length > 0 ? 'valid' : 'ignored';
 }
 
 /** The service's rule: detection when lines with boxes are at least as many as lines with only image-level labels. */
 function decideUseCase(entries: readonly EntryFacts[]): UseCase | undefined {
-  const valid = entries.filter((entry) => lineState(entry) === 'valid');
+  const valid = entries.filter((entry) => stateOf(entry) === 'valid');
   if (valid.length === 0) return undefined;
   const withBoxes = valid.filter((entry) => entry.Boxes.length > 0).length;
   const imageLevel = valid.filter((entry) => entry.Boxes.length === 0 && entry.Labels.length > 0).length;
@@ -113,7 +102,7 @@ function decideUseCase(entries: readonly EntryFacts[]): UseCase | undefined {
 
 /** The labels a line teaches under a use case, or undefined when that use case cannot use it. */
 function usableLabels(entry: EntryFacts, useCase: UseCase): string[] | undefined {
-  if (lineState(entry) !== 'valid') return undefined;
+  if (stateOf(entry) !== 'valid') return undefined;
   if (useCase === 'IMAGE_LEVEL_LABELS') return entry.Labels.length > 0 ? [...new Set(entry.Labels)] : undefined;
   return entry.Boxes.length > 0 ? [...new Set(entry.Boxes.map((box) => box.Label))] : [...new Set(entry.Labels)];
 }
@@ -167,9 +156,9 @@ export function preflight(train: DatasetFacts | undefined, test: DatasetFacts | 
   // Lines each dataset would drop.
   for (const [type, facts] of [['TRAIN', train], ['TEST', autoSplit ? undefined : test]] as const) {
     if (!facts) continue;
-    const invalid = facts.entries ? facts.entries.filter((entry) => lineState(entry) === 'invalid').length : facts.stats.ErrorEntries;
+    const invalid = facts.entries ? facts.entries.filter((entry) => stateOf(entry) === 'invalid').length : facts.stats.ErrorEntries;
     const unlabeled = facts.entries
-      ? facts.entries.filter((entry) => lineState(entry) === 'ignored').length
+      ? facts.entries.filter((entry) => stateOf(entry) === 'ignored').length
       : Math.max(0, facts.stats.TotalEntries - facts.stats.LabeledEntries);
     if (invalid / facts.stats.TotalEntries > LIMITS.maxInvalidShare) {
       problems.push({ level: 'error', code: 'tooManyInvalid', dataset: type, count: invalid });
@@ -178,7 +167,7 @@ export function preflight(train: DatasetFacts | undefined, test: DatasetFacts | 
     }
     if (unlabeled > 0) problems.push({ level: 'warning', code: 'unlabeledIgnored', dataset: type, count: unlabeled });
     if (facts.entries) {
-      const valid = facts.entries.filter((entry) => lineState(entry) === 'valid');
+      const valid = facts.entries.filter((entry) => stateOf(entry) === 'valid');
       if (useCase === 'IMAGE_LEVEL_LABELS') {
         const boxOnly = valid.filter((entry) => entry.Labels.length === 0 && entry.Boxes.length > 0).length;
         if (boxOnly > 0) problems.push({ level: 'warning', code: 'boxOnlyIgnored', dataset: type, count: boxOnly });
