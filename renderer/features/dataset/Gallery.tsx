@@ -1,10 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { EntryView } from '../../api';
-import { useDescribeError } from '../../lib/errors';
+import { LoadFailed } from '../../lib/LoadFailed';
 import { useElementWidth } from '../../lib/useElementWidth';
-import { Button, ErrorAlert } from '../../ui';
 import { EntryCard, EntryCardSkeleton } from './EntryCard';
 import type { EntryPages } from './entryPages';
 
@@ -30,8 +28,6 @@ export interface GalleryProps {
  * are in the DOM, and only their pages are fetched, so 100,000 entries scroll like 100.
  */
 export function Gallery({ pages, version, label, onShowErrors, empty }: GalleryProps) {
-  const { t } = useTranslation();
-  const describeError = useDescribeError();
   const scroller = useRef<HTMLDivElement>(null);
   const width = useElementWidth(scroller);
   const inner = Math.max(0, width - PADDING * 2);
@@ -72,14 +68,7 @@ export function Gallery({ pages, version, label, onShowErrors, empty }: GalleryP
     <div className="gallery">
       {pages?.error ? (
         <div className="gallery__error">
-          <ErrorAlert
-            {...describeError(pages.error)}
-            actions={
-              <Button size="sm" onClick={() => pages.retry()}>
-                {t('common.retry')}
-              </Button>
-            }
-          />
+          <LoadFailed error={pages.error} onRetry={() => pages.retry()} />
         </div>
       ) : null}
       <div ref={scroller} className="gallery__scroller" role="list" aria-label={label} aria-busy={isLoading || undefined} tabIndex={0}>

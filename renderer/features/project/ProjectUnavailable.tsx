@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { ApiError } from '../../api';
-import { useDescribeError } from '../../lib/errors';
-import { Button, buttonClass, EmptyState, ErrorAlert } from '../../ui';
+import { LoadFailed } from '../../lib/LoadFailed';
+import { buttonClass, EmptyState } from '../../ui';
 
 export interface ProjectUnavailableProps {
   name: string;
@@ -14,17 +14,9 @@ export interface ProjectUnavailableProps {
 /** What every project screen shows when its project is not there, or could not be read. */
 export function ProjectUnavailable({ name, error, onRetry }: ProjectUnavailableProps) {
   const { t } = useTranslation();
-  const describeError = useDescribeError();
   if (error && error.code !== 'ResourceNotFoundException') {
     return (
-      <ErrorAlert
-        {...describeError(error)}
-        actions={
-          <Button size="sm" onClick={onRetry}>
-            {t('common.retry')}
-          </Button>
-        }
-      />
+      <LoadFailed error={error} onRetry={onRetry} />
     );
   }
   return (

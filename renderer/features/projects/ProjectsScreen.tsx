@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useQuery, type ProjectSummary } from '../../api';
 import { useDescribeError } from '../../lib/errors';
+import { LoadFailed } from '../../lib/LoadFailed';
 import { formatDateTime, formatScore } from '../../lib/format';
 import { projectPath } from '../../lib/routes';
 import { projectTone, versionTone } from '../../lib/status';
@@ -123,14 +124,7 @@ export function ProjectsScreen() {
   } else if (projects.error && !projects.data) {
     body = (
       <div className="projects-error">
-        <ErrorAlert
-          {...describeError(projects.error)}
-          actions={
-            <Button size="sm" onClick={projects.refetch}>
-              {t('common.retry')}
-            </Button>
-          }
-        />
+        <LoadFailed error={projects.error} onRetry={projects.refetch} />
       </div>
     );
   } else if (all.length === 0) {

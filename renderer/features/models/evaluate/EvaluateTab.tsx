@@ -1,10 +1,10 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQuery } from '../../../api';
-import { useDescribeError } from '../../../lib/errors';
+import { LoadFailed } from '../../../lib/LoadFailed';
 import { formatCount, formatDate, formatScore } from '../../../lib/format';
 import { testResultsPath } from '../../../lib/routes';
-import { Button, buttonClass, CopyButton, EmptyState, ErrorAlert, Icon, Panel, SelectField, Spinner, TextField } from '../../../ui';
+import { Button, buttonClass, CopyButton, EmptyState, Icon, Panel, SelectField, Spinner, TextField } from '../../../ui';
 import { downloadJson } from '../download';
 import { formatElapsed } from '../format';
 import { useModelsT, type ModelsKey } from '../i18n';
@@ -27,8 +27,7 @@ export function useEvaluation(model: ModelContext) {
 
 /** The console's Evaluate tab: tiles, per-label performance, and more (matrix, curves, files). */
 export function EvaluateTab({ model }: { model: ModelContext }) {
-  const { t, app } = useModelsT();
-  const describeError = useDescribeError();
+  const { t } = useModelsT();
   const navigate = useNavigate();
   const { ready, evaluation, summary } = useEvaluation(model);
   const { version } = model;
@@ -45,14 +44,7 @@ export function EvaluateTab({ model }: { model: ModelContext }) {
   }
   if (!evaluation.data || !summary) {
     return evaluation.error ? (
-      <ErrorAlert
-        {...describeError(evaluation.error)}
-        actions={
-          <Button size="sm" onClick={evaluation.refetch}>
-            {app('common.retry')}
-          </Button>
-        }
-      />
+      <LoadFailed error={evaluation.error} onRetry={evaluation.refetch} />
     ) : (
       <div className="project-card project-card--padded">
         <Spinner size={20} label={t('evaluate.loading')} />

@@ -1,10 +1,10 @@
 import { Link } from 'react-router-dom';
 import { useQuery, type ProjectVersionDescription } from '../../../api';
-import { useDescribeError } from '../../../lib/errors';
+import { LoadFailed } from '../../../lib/LoadFailed';
 import { formatDateTime, formatScore } from '../../../lib/format';
 import { modelPath, trainModelPath } from '../../../lib/routes';
 import { versionTone } from '../../../lib/status';
-import { Button, buttonClass, EmptyState, ErrorAlert, Icon, ProgressBar, Spinner, StatusBadge, Table, type Column } from '../../../ui';
+import { buttonClass, EmptyState, Icon, ProgressBar, Spinner, StatusBadge, Table, type Column } from '../../../ui';
 import { useModelsT, type ModelsKey } from '../i18n';
 import { phaseOf, useTrainingRuns, type TrainingPhase } from '../trainingJobs';
 import { isTransient, versionNameOf } from '../versions';
@@ -27,7 +27,6 @@ export interface ModelsListProps {
 /** The project's model versions with the console's columns, newest first, following every change. */
 export function ModelsList({ projectName, projectArn, canTrain }: ModelsListProps) {
   const { t, app, language } = useModelsT();
-  const describeError = useDescribeError();
   const versions = useQuery('DescribeProjectVersions', { ProjectArn: projectArn, MaxResults: 100 });
   const runs = useTrainingRuns();
   const rows = versions.data?.ProjectVersionDescriptions ?? [];
@@ -48,14 +47,7 @@ export function ModelsList({ projectName, projectArn, canTrain }: ModelsListProp
   }
   if (versions.error && !versions.data) {
     return (
-      <ErrorAlert
-        {...describeError(versions.error)}
-        actions={
-          <Button size="sm" onClick={versions.refetch}>
-            {app('common.retry')}
-          </Button>
-        }
-      />
+      <LoadFailed error={versions.error} onRetry={versions.refetch} />
     );
   }
   if (rows.length === 0) {

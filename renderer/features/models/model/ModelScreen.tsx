@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useQuery, type ProjectVersionDescription } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
+import { LoadFailed } from '../../../lib/LoadFailed';
 import { formatDateTime } from '../../../lib/format';
 import { checkResourceName } from '../../../lib/names';
 import { projectPath, trainModelPath, type ModelTab } from '../../../lib/routes';
@@ -79,7 +80,6 @@ export function ModelBreadcrumbs({ projectName, versionName, current }: { projec
 /** Shown while a model page loads, when it is missing, or when it cannot be read. */
 export function ModelFallback({ projectName, versionName, isLoading, error, onRetry }: { projectName: string; versionName: string; isLoading: boolean; error: unknown; onRetry: () => void }) {
   const { t, app } = useModelsT();
-  const describeError = useDescribeError();
   const notFound = !error || (error as { code?: string }).code === 'ResourceNotFoundException';
   return (
     <div className="screen">
@@ -101,14 +101,7 @@ export function ModelFallback({ projectName, versionName, isLoading, error, onRe
           </EmptyState>
         </div>
       ) : (
-        <ErrorAlert
-          {...describeError(error)}
-          actions={
-            <Button size="sm" onClick={onRetry}>
-              {app('common.retry')}
-            </Button>
-          }
-        />
+        <LoadFailed error={error} onRetry={onRetry} />
       )}
     </div>
   );
