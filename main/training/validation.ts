@@ -13,7 +13,7 @@ import { DATASET_LIMITS } from '../datasets/limits';
 import type { EntryDraft } from '../datasets/entry';
 import { chooseTestEntries } from '../datasets/entries';
 import type { StoredEntry } from '../db/queries';
-import { lineState, type LineState } from '../../preload/contract/lines';
+import { lineState, useCaseOf, type LineState } from '../../preload/contract/lines';
 
 export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION' | 'NOT_DETERMINED';
 
@@ -97,11 +97,8 @@ export interface TrainingPlan {
 }
 
 function decideUseCase(lines: Line[]): UseCase {
-  const valid = lines.filter((l) => l.state === 'valid');
-  if (valid.length === 0) return 'NOT_DETERMINED';
-  const boxes = valid.filter((l) => l.hasBoxes).length;
-  const images = valid.filter((l) => !l.hasBoxes && l.hasImageLabels).length;
-  return boxes >= images && boxes > 0 ? 'OBJECT_LOCALIZATION' : 'IMAGE_LEVEL_LABELS';
+  const counts = lines.map(({ state, entry }) => ({ state, boxes: entry.draft.boxes.length, labels: entry.draft.labels.length }));
+  return useCaseOf(counts) ?? 'NOT_DETERMINED';
 }
 
 /** The sample a line gives for a use case, or undefined when the use case cannot use it. */

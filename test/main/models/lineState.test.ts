@@ -1,7 +1,7 @@
-/** The one rule by which validation and the app's pre-training check read a manifest line. */
+/** The rules by which validation and the app's pre-training check read manifest lines and their use case. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lineState } from '../../../preload/contract/lines';
+import { lineState, useCaseOf } from '../../../preload/contract/lines';
 
 describe('lineState', () => {
   it('uses a line with labels or boxes and ignores one with neither', () => {
@@ -24,5 +24,16 @@ describe('lineState', () => {
 
   it('keeps a line whose errors only drop a box or a label', () => {
     assert.equal(lineState(['ERROR_INVALID_BOUNDING_BOX'], 1, 0), 'valid');
+  });
+
+  it('makes detection when usable lines with boxes are at least as many as image-level ones', () => {
+    const boxes = { state: 'valid', boxes: 2, labels: 0 } as const;
+    const imageLevel = { state: 'valid', boxes: 0, labels: 1 } as const;
+    assert.equal(useCaseOf([boxes, imageLevel]), 'OBJECT_LOCALIZATION');
+    assert.equal(useCaseOf([boxes, imageLevel, imageLevel]), 'IMAGE_LEVEL_LABELS');
+    // Unusable lines do not count, whatever they carry.
+    assert.equal(useCaseOf([imageLevel, { state: 'invalid', boxes: 3, labels: 0 }]), 'IMAGE_LEVEL_LABELS');
+    assert.equal(useCaseOf([{ state: 'ignored', boxes: 0, labels: 0 }]), undefined);
+    assert.equal(useCaseOf([]), undefined);
   });
 });

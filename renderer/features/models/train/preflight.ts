@@ -4,7 +4,7 @@
  * problems the service's validation would report (guide-notes-1 §5.5, guide-notes-2 §1.8), plus
  * a few it would not (unlabeled images that will be ignored). Pure: no React, no API.
  */
-import { lineState, type LineState } from '../../../../preload/contract/lines';
+import { lineState, useCaseOf, type LineState } from '../../../../preload/contract/lines';
 import type { DatasetLabelDescription, DatasetStats, DatasetStatus, EntryView } from '../../../api';
 
 export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION';
@@ -91,13 +91,8 @@ function stateOf(entry: EntryFacts): LineState {
   );
 }
 
-/** The service's rule: detection when lines with boxes are at least as many as lines with only image-level labels. */
 function decideUseCase(entries: readonly EntryFacts[]): UseCase | undefined {
-  const valid = entries.filter((entry) => stateOf(entry) === 'valid');
-  if (valid.length === 0) return undefined;
-  const withBoxes = valid.filter((entry) => entry.Boxes.length > 0).length;
-  const imageLevel = valid.filter((entry) => entry.Boxes.length === 0 && entry.Labels.length > 0).length;
-  return withBoxes >= imageLevel && withBoxes > 0 ? 'OBJECT_LOCALIZATION' : 'IMAGE_LEVEL_LABELS';
+  return useCaseOf(entries.map((entry) => ({ state: stateOf(entry), boxes: entry.Boxes.length, labels: entry.Labels.length })));
 }
 
 /** The labels a line teaches under a use case, or undefined when that use case cannot use it. */
