@@ -66,15 +66,9 @@ export function useModelContext(projectName: string, versionName: string) {
 export function ModelBreadcrumbs({ projectName, versionName, current }: { projectName: string; versionName: string; current?: ReactNode }) {
   const { t } = useModelsT();
   const models = { to: `${projectPath(projectName)}?tab=models`, label: t('model.models') };
-  return current ? (
-    <ProjectBreadcrumbs
-      projectName={projectName}
-      trail={[models, { to: `${projectPath(projectName)}/models/${encodeURIComponent(versionName)}`, label: versionName }]}
-      current={current}
-    />
-  ) : (
-    <ProjectBreadcrumbs projectName={projectName} trail={[models]} current={versionName} />
-  );
+  const version = { to: `${projectPath(projectName)}/models/${encodeURIComponent(versionName)}`, label: versionName };
+  // On the model's own page the version is the current crumb; below it, a link.
+  return <ProjectBreadcrumbs projectName={projectName} trail={current ? [models, version] : [models]} current={current ?? versionName} />;
 }
 
 /** Shown while a model page loads, when it is missing, or when it cannot be read. */
