@@ -3,6 +3,11 @@ export function projectPath(name: string): string {
   return `/projects/${encodeURIComponent(name)}`;
 }
 
+/** The project page on its Models tab. */
+export function projectModelsPath(name: string): string {
+  return `${projectPath(name)}?tab=models`;
+}
+
 export type DatasetSlug = 'train' | 'test';
 
 /** `TRAIN` → `train`: how a dataset type reads in a route. */

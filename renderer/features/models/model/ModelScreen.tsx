@@ -5,7 +5,7 @@ import { useDescribeError } from '../../../lib/errors';
 import { LoadFailed } from '../../../lib/LoadFailed';
 import { formatDateTime } from '../../../lib/format';
 import { checkResourceName } from '../../../lib/names';
-import { projectPath, trainModelPath, type ModelTab } from '../../../lib/routes';
+import { modelPath, projectModelsPath, trainModelPath, type ModelTab } from '../../../lib/routes';
 import { versionTone } from '../../../lib/status';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { Alert, Button, buttonClass, CopyButton, EmptyState, ErrorAlert, PageHeader, Spinner, StatusBadge, Tabs } from '../../../ui';
@@ -65,8 +65,8 @@ export function useModelContext(projectName: string, versionName: string) {
 
 export function ModelBreadcrumbs({ projectName, versionName, current }: { projectName: string; versionName: string; current?: ReactNode }) {
   const { t } = useModelsT();
-  const models = { to: `${projectPath(projectName)}?tab=models`, label: t('model.models') };
-  const version = { to: `${projectPath(projectName)}/models/${encodeURIComponent(versionName)}`, label: versionName };
+  const models = { to: projectModelsPath(projectName), label: t('model.models') };
+  const version = { to: modelPath(projectName, versionName), label: versionName };
   // On the model's own page the version is the current crumb; below it, a link.
   return <ProjectBreadcrumbs projectName={projectName} trail={current ? [models, version] : [models]} current={current ?? versionName} />;
 }
@@ -86,7 +86,7 @@ export function ModelFallback({ projectName, versionName, isLoading, error, onRe
             icon="search"
             title={t('model.notFound.title')}
             actions={
-              <Link className={buttonClass()} to={`${projectPath(projectName)}?tab=models`}>
+              <Link className={buttonClass()} to={projectModelsPath(projectName)}>
                 {t('model.notFound.back')}
               </Link>
             }
@@ -208,7 +208,7 @@ export function ModelScreen() {
           onClose={() => setDeleting(false)}
           onDeleted={() => {
             setDeleting(false);
-            void navigate(`${projectPath(name)}?tab=models`, { replace: true });
+            void navigate(projectModelsPath(name), { replace: true });
           }}
         />
       ) : null}
