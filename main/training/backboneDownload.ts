@@ -108,7 +108,7 @@ export async function downloadBackbone(ctx: Context, input: DownloadBackboneInpu
   const url = urlOf(ctx, entry);
   const folder = registeredBackboneDir(ctx);
   const jobId = startJob(ctx, { kind: 'DownloadBackbone', input: { Id: entry.id } }, async (job) => {
-    const partial = join(folder, `.${entry.id}.${randomUUID()}.download`);
+    const partial = join(folder, partialName(entry.id));
     try {
       job.progress({ phase: 'downloading', done: 0, total: entry.sizeBytes });
       await mkdir(folder, { recursive: true });
@@ -158,11 +158,16 @@ export async function downloadBackbone(ctx: Context, input: DownloadBackboneInpu
   return { JobId: jobId };
 }
 
+/** A download's file while it arrives: hidden, named by the backbone and a random UUID. */
+function partialName(id: string): string {
+  return `.${id}.${randomUUID()}.download`;
+}
+
+/** The backbone id in a partialName (ids may hold dots, so the UUID is matched whole). */
+const PARTIAL = /^\.(.+)\.[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\.download$/;
+
 /** Partial files of `id` that a download cut short by a crash left behind (none of them is running: one per id). */
 async function removeLeftovers(folder: string, id: string): Promise<void> {
-  const prefix = `.${id}.`;
-  const isLeftover = (name: string) =>
-    name.startsWith(prefix) && name.endsWith('.download') && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(name.slice(prefix.length, -'.download'.length));
   const names = await readdir(folder).catch(() => [] as string[]);
-  await Promise.all(names.filter(isLeftover).map((name) => rm(join(folder, name), { force: true })));
+  await Promise.all(names.filter((name) => PARTIAL.exec(name)?.[1] === id).map((name) => rm(join(folder, name), { force: true })));
 }
