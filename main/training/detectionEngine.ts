@@ -20,7 +20,7 @@ import { createRandom, deriveSeed } from '../../native/train';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { cachedFeatures } from './featureCache';
-import { openInferenceUnits, type InferenceUnitsOptions } from './inferenceUnits';
+import type { InferenceUnits } from './inferenceUnits';
 import { writeModelFile, type DetectorMetadata } from './modelFile';
 import type { Analysis, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import type { Sample } from './validation';
@@ -293,25 +293,14 @@ function analysisOf(data: Float32Array, index: number, metadata: DetectorMetadat
   };
 }
 
-/** Load a detector written by trainDetector, as `units` parallel inference units. */
-export async function loadDetector(modelPath: string, metadata: DetectorMetadata, settings: Omit<InferenceUnitsOptions, 'input' | 'output'>): Promise<LoadedModel> {
-  const units = await openInferenceUnits(modelPath, { ...settings, input: metadata.input, output: metadata.output });
-  return {
-    get provider() {
-      return units.provider;
-    },
-    labels: metadata.labels,
-    thresholds: metadata.thresholds,
-    useCase: 'OBJECT_LOCALIZATION',
-    async analyze(image: Buffer, known?: { width: number; height: number }): Promise<Analysis> {
-      // Boxes come back in the original image's pixels: its size from the caller, else from the header.
-      const header = known ? undefined : await probeImageHeader(image);
-      const rgb = await decodeRgb(image, { maxSide: DECODE_SIDE });
-      const size = known ?? (header?.ok ? { width: header.width, height: header.height } : { width: rgb.width, height: rgb.height });
-      const { data } = await units.run(rgb);
-      return analysisOf(data, 0, metadata, size);
-    },
-    setUnits: (count: number) => units.setInService(count),
-    close: () => units.close(),
+/** How a detector written by trainDetector analyses an image on its inference units: boxes in the image's pixels. */
+export function detectorAnalysis(metadata: DetectorMetadata, units: InferenceUnits): LoadedModel['analyze'] {
+  return async (image, known) => {
+    // Boxes come back in the original image's pixels: its size from the caller, else from the header.
+    const header = known ? undefined : await probeImageHeader(image);
+    const rgb = await decodeRgb(image, { maxSide: DECODE_SIDE });
+    const size = known ?? (header?.ok ? { width: header.width, height: header.height } : { width: rgb.width, height: rgb.height });
+    const { data } = await units.run(rgb);
+    return analysisOf(data, 0, metadata, size);
   };
 }

@@ -14,10 +14,10 @@ import { DEFAULT_BACKBONE_ID, readBuiltBackbone, toModelBatch, type ModelSpec, t
 import { autoTrainHead } from '../../native/train';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
-import { loadDetector, trainDetector } from './detectionEngine';
+import { detectorAnalysis, trainDetector } from './detectionEngine';
 import type { Analysis, Engine, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import { cachedFeatures } from './featureCache';
-import { openInferenceUnits } from './inferenceUnits';
+import { openInferenceUnits, type InferenceUnits } from './inferenceUnits';
 import { readModelMetadata, writeModelFile, type ClassifierMetadata } from './modelFile';
 import type { Sample } from './validation';
 
@@ -190,29 +190,38 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
 
     async load(modelPath: string, { workers }): Promise<LoadedModel> {
       const metadata = await readModelMetadata(modelPath);
-      const unitOptions = { units: workers, ...(threads ? { threads } : {}), ...(options.inferenceEntry ? { entry: options.inferenceEntry } : {}) };
-      if (metadata.useCase === 'OBJECT_LOCALIZATION') {
-        return loadDetector(modelPath, metadata, unitOptions);
-      }
-      const units = await openInferenceUnits(modelPath, { ...unitOptions, input: metadata.input, output: metadata.output });
+      const units = await openInferenceUnits(modelPath, {
+        units: workers,
+        ...(threads ? { threads } : {}),
+        ...(options.inferenceEntry ? { entry: options.inferenceEntry } : {}),
+        input: metadata.input,
+        output: metadata.output,
+      });
       return {
-        provider: units.provider,
+        get provider() {
+          return units.provider;
+        },
         labels: metadata.labels,
         thresholds: metadata.thresholds,
         useCase: metadata.useCase,
-        async analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis> {
-          const rgb = await prepare(image, metadata.input);
-          const { data } = await units.run(rgb);
-          return {
-            scores: Object.fromEntries(metadata.labels.map((label, j) => [label, data[j]!])),
-            width: size?.width ?? rgb.width,
-            height: size?.height ?? rgb.height,
-          };
-        },
+        analyze: metadata.useCase === 'OBJECT_LOCALIZATION' ? detectorAnalysis(metadata, units) : classifierAnalysis(metadata, units),
         setUnits: (count: number) => units.setInService(count),
         close: () => units.close(),
       };
     },
+  };
+}
+
+/** How a classifier analyses an image on its inference units: a score per label. */
+function classifierAnalysis(metadata: ClassifierMetadata, units: InferenceUnits): LoadedModel['analyze'] {
+  return async (image, size) => {
+    const rgb = await prepare(image, metadata.input);
+    const { data } = await units.run(rgb);
+    return {
+      scores: Object.fromEntries(metadata.labels.map((label, j) => [label, data[j]!])),
+      width: size?.width ?? rgb.width,
+      height: size?.height ?? rgb.height,
+    };
   };
 }
 
