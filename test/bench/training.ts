@@ -70,32 +70,42 @@ interface Measured {
   latencies: number[];
 }
 
+/** Calls `first` to `first + count − 1`, made and timed where they are made: each call's and the whole block's milliseconds. */
+type Block = (first: number, count: number) => Promise<{ latencies: number[]; ms: number }>;
+
+/** A block of `call`s made here, `inFlight` callers at once. */
+function callsHere(call: Call, inFlight = 1): Block {
+  return async (first, count) => {
+    const latencies: number[] = [];
+    let next = 0;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: inFlight }, async (_, caller) => {
+        while (next < count) {
+          const i = next++;
+          const t = performance.now();
+          await call(first + i, caller);
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    return { latencies, ms: performance.now() - start };
+  };
+}
+
 /**
- * `a` and `b` in alternating blocks (`calls` each in all, `inFlight` callers at once), so that
+ * `a` and `b` in alternating blocks (`calls` each in all, after a warm-up block each), so that
  * whatever else the machine is doing weighs on both alike: throughput and per-call latencies.
  */
-async function alternate(a: Call, b: Call, calls: number, inFlight = 1, blocks = 4): Promise<[Measured, Measured]> {
-  const totals = [
-    { ms: 0, latencies: [] as number[] },
-    { ms: 0, latencies: [] as number[] },
-  ];
-  for (const call of [a, b]) for (let i = 0; i < WARMUP; i++) await call(i, i % inFlight);
-  for (let block = 0; block < blocks; block++) {
-    for (const [which, call] of [a, b].entries()) {
-      const count = Math.round(calls / blocks);
-      let next = 0;
-      const start = performance.now();
-      await Promise.all(
-        Array.from({ length: inFlight }, async (_, caller) => {
-          while (next < count) {
-            const i = next++;
-            const t = performance.now();
-            await call(block * count + i, caller);
-            totals[which]!.latencies.push(performance.now() - t);
-          }
-        }),
-      );
-      totals[which]!.ms += performance.now() - start;
+async function alternate(a: Block, b: Block, calls = CALLS, blocks = 4): Promise<[Measured, Measured]> {
+  const totals = [a, b].map(() => ({ ms: 0, latencies: [] as number[] }));
+  for (const block of [a, b]) await block(0, WARMUP);
+  const count = Math.round(calls / blocks);
+  for (let k = 0; k < blocks; k++) {
+    for (const [which, block] of [a, b].entries()) {
+      const { latencies, ms } = await block(k * count, count);
+      totals[which]!.latencies.push(...latencies);
+      totals[which]!.ms += ms;
     }
   }
   const measured = (t: { ms: number; latencies: number[] }) => ({ perSecond: t.latencies.length / (t.ms / 1000), latencies: t.latencies });
@@ -107,35 +117,13 @@ const load = () => loadavg()[0]!;
 /** Asks the bench's HTTP caller process (sdkClient.ts) to do something and waits for its reply. */
 type Ask = (request: ClientRequest) => Promise<ClientReply>;
 
-/**
- * `local` in-process and the caller process's SDK calls in alternating blocks of one call at a
- * time, each side timing its own calls; the caller must already be set up for its endpoint.
- */
-async function alternateWithClient(local: (i: number) => Promise<unknown>, ask: Ask, blocks = 4): Promise<[Measured, Measured]> {
-  for (let i = 0; i < WARMUP; i++) await local(i);
-  await ask({ type: 'block', first: 0, count: WARMUP });
-  const here: Measured = { perSecond: 0, latencies: [] };
-  const there: Measured = { perSecond: 0, latencies: [] };
-  let hereMs = 0;
-  let thereMs = 0;
-  const count = Math.round(CALLS / blocks);
-  for (let block = 0; block < blocks; block++) {
-    const start = performance.now();
-    for (let i = 0; i < count; i++) {
-      const t = performance.now();
-      await local(block * count + i);
-      here.latencies.push(performance.now() - t);
-    }
-    hereMs += performance.now() - start;
-    const answer = await ask({ type: 'block', first: block * count, count });
-    if (answer.type === 'block') {
-      there.latencies.push(...answer.latencies);
-      thereMs += answer.ms;
-    }
-  }
-  here.perSecond = here.latencies.length / (hereMs / 1000);
-  there.perSecond = there.latencies.length / (thereMs / 1000);
-  return [here, there];
+/** A block of the caller process's SDK calls, one at a time, timed there; the caller must be set up for its endpoint. */
+function callsThere(ask: Ask): Block {
+  return async (first, count) => {
+    const answer = await ask({ type: 'block', first, count });
+    if (answer.type !== 'block') throw new Error(`the caller answered ${answer.type}, not a block`);
+    return answer;
+  };
 }
 
 /**
@@ -269,8 +257,8 @@ export async function benchTraining(): Promise<Row[]> {
       await waitForStatus(loupe, projectArn, 'v2', 'RUNNING');
       // One call at a time, each waiting for the last: the latency of the whole path, where nothing
       // can overlap. Two in flight: throughput, where the next image is decoded while the unit runs.
-      const [rawOne, appOne] = await alternate(rawRun(raw.session), detect, CALLS);
-      const [rawPiped, appPiped] = await alternate(rawRun(raw.session), detect, CALLS, 2);
+      const [rawOne, appOne] = await alternate(callsHere(rawRun(raw.session)), callsHere(detect));
+      const [rawPiped, appPiped] = await alternate(callsHere(rawRun(raw.session), 2), callsHere(detect, 2));
       await raw.session.release();
       out.push(
         { bench: `raw onnxruntime, model.onnx, 1 session × 1 thread, prebuilt tensors (${raw.provider})`, ...latency(rawOne) },
@@ -310,7 +298,7 @@ export async function benchTraining(): Promise<Row[]> {
             probes: probePaths,
           },
         });
-        const [local, remote] = await alternateWithClient(detect, ask);
+        const [local, remote] = await alternate(callsHere(detect), callsThere(ask));
         const p50 = percentile(remote.latencies, 50) / percentile(local.latencies, 50);
         const p95 = percentile(remote.latencies, 95) / percentile(local.latencies, 95);
         out.push(
@@ -333,7 +321,7 @@ export async function benchTraining(): Promise<Row[]> {
         const bare = await startBareServer((i) => rawUnit.run(i));
         try {
           await ask({ type: 'setup', setup: { endpoint: bare.url, accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'bare', versionArn, probes: probePaths } });
-          const [rawLocal, rawRemote] = await alternateWithClient((i) => rawUnit.run(i), ask);
+          const [rawLocal, rawRemote] = await alternate(callsHere((i) => rawUnit.run(i)), callsThere(ask));
           // The floor's extra milliseconds, put on the in-process DetectCustomLabels call's own.
           const extra = (p: number) => percentile(rawRemote.latencies, p) - percentile(rawLocal.latencies, p);
           const onLocal = (p: number) => ratio((percentile(local.latencies, p) + extra(p)) / percentile(local.latencies, p));
@@ -361,7 +349,7 @@ export async function benchTraining(): Promise<Row[]> {
       await loupe.ok('StartProjectVersion', { ProjectVersionArn: versionArn, MinInferenceUnits: 2 });
       await waitForStatus(loupe, projectArn, 'v2', 'RUNNING');
       const rawUnits = await Promise.all([0, 1].map(() => startRawUnit({ modelPath, output: metadata.output, tensors })));
-      const [rawTwo, appTwo] = await alternate((i, caller) => rawUnits[caller % 2]!.run(i), detect, CALLS, 4);
+      const [rawTwo, appTwo] = await alternate(callsHere((i, caller) => rawUnits[caller % 2]!.run(i), 4), callsHere(detect, 4));
       await Promise.all(rawUnits.map((unit) => unit.close()));
       out.push(
         { bench: 'raw onnxruntime, 2 sessions × 1 thread in 2 worker threads, prebuilt tensors, 4 in flight', ...latency(rawTwo) },
