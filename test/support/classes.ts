@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { xorshift } from './random';
 
-
 export async function classImage(path: string, kind: 'blobs' | 'stripes', seed: number, size = 128): Promise<string> {
   const next = xorshift(seed * 7919 + (kind === 'blobs' ? 1 : 2));
   const data = Buffer.alloc(size * size * 3);

@@ -9,7 +9,6 @@ import sharp from 'sharp';
 import { iou } from '../../native/metrics';
 import { xorshift } from './random';
 
-
 export type SquareLabel = 'red' | 'blue';
 export type Square = { label: SquareLabel; left: number; top: number; width: number; height: number };
 export interface SquaresImage {
