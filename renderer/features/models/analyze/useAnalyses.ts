@@ -65,6 +65,11 @@ export function useAnalyses(versionArn: string, minConfidence: MinConfidence, op
       running.current++;
       void (async () => {
         const wanted = setting.current;
+        // The setting changed while this image was asked about: ask again with the new one (the
+        // change found it still in flight, so it did not queue it).
+        const askAgain = () => {
+          if (!queue.current.includes(id)) queue.current.push(id);
+        };
         try {
           let prepared = item.prepared;
           if (!prepared) {
@@ -76,13 +81,13 @@ export function useAnalyses(versionArn: string, minConfidence: MinConfidence, op
             Image: { Bytes: prepared.bytes },
             ...(wanted === undefined ? {} : { MinConfidence: wanted }),
           });
-          if (setting.current !== wanted) return;
+          if (setting.current !== wanted) return askAgain();
           const first = itemsRef.current.find((candidate) => candidate.id === id)?.analyzedMs === undefined;
           patch(id, { status: 'done', labels: answer.CustomLabels, minConfidence: wanted, analyzedMs: Date.now(), error: undefined });
           const done = itemsRef.current.find((candidate) => candidate.id === id);
           if (first && done) optionsRef.current.onFirstResult?.(done);
         } catch (error) {
-          if (setting.current !== wanted) return;
+          if (setting.current !== wanted) return askAgain();
           patch(id, { status: 'failed', error: toApiError(error), minConfidence: wanted });
         } finally {
           running.current--;
