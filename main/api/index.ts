@@ -14,6 +14,8 @@ import { abortAllJobs, recoverJobs } from '../jobs';
 import { recoverInterruptedDatasets } from '../datasets';
 import { recoverInterruptedTraining } from '../training';
 import { ensureDefaultOutputBucket } from '../training/output';
+import { recoverInterruptedVersions } from '../models';
+import { recoverInterruptedProjects } from '../projects';
 import { closeRunningModels } from '../models/runtime';
 import { startWatchers, stopWatchers } from '../watch';
 import type { BackboneDownloadOptions } from '../training/backboneDownload';
@@ -88,6 +90,8 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
   recoverInterruptedDatasets(ctx);
   recoverInterruptedTraining(ctx);
   ensureDefaultOutputBucket(ctx);
+  recoverInterruptedVersions(ctx);
+  recoverInterruptedProjects(ctx);
   if (options.watch) startWatchers(ctx);
   return {
     ctx,

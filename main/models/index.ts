@@ -4,7 +4,7 @@
  * while training or running) and DetectCustomLabels with the service's MinConfidence rules:
  * omitted → each label's assumed threshold; given → one cut-off in 0–100; 0 → everything.
  */
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { checkImageLimits, IMAGE_LIMITS, ImageDecodeError, probeImageHeader } from '../../native/preprocess';
 import type { CustomLabel, OutputOf, ProjectVersionDescription } from '../../preload/contract';
 import type {
@@ -24,7 +24,10 @@ import { decodePageToken, encodePageToken, epochSeconds } from '../paging';
 import { requireProject } from '../projects';
 import { outputLocation, s3Object } from '../training/output';
 import type { ManifestSummary } from '../training/validation';
+import { removeVersionFiles } from './recovery';
 import { RunningModel, runningModels } from './runtime';
+
+export { recoverInterruptedVersions } from './recovery';
 
 const log = createLogger('models');
 
@@ -190,9 +193,7 @@ export function deleteProjectVersion(ctx: Context, input: DeleteProjectVersionIn
     q.deleteTags(ctx.db, version.arn);
     q.deleteVersionRow(ctx.db, version.id);
   });
-  if (version.modelPath) {
-    void rm(version.modelPath, { force: true }).catch((error: unknown) => log.warn('could not remove a model file', { error }));
-  }
+  removeVersionFiles(ctx, version, 'model');
   changed(ctx, version);
   return { Status: 'DELETING' };
 }

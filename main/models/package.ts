@@ -20,6 +20,7 @@ import { requireProject } from '../projects';
 import { outputLocation } from '../training/output';
 import { requireVersion } from './index';
 import { insertNewVersion } from './newVersion';
+import { removeVersionFiles } from './recovery';
 
 const PACKAGE_FILE = 'loupe-model.json';
 
@@ -111,6 +112,8 @@ export async function importModelPackage(ctx: Context, input: ImportModelPackage
       kind: 'ImportModelPackage',
       resourceArn: version.arn,
       onFailure: (error) => {
+        // What was copied so far is of no use: a failed copy leaves no files behind.
+        removeVersionFiles(ctx, version);
         q.updateVersion(ctx.db, version.id, { status: 'COPYING_FAILED', statusMessage: error instanceof Error ? error.message : String(error) });
         changed();
       },
