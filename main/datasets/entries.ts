@@ -108,7 +108,7 @@ function decodeNameToken(token: string): string {
 
 /** `Changes.GroundTruth` is a blob: base64 over JSON; the raw JSON lines are accepted too. */
 export function decodeGroundTruth(blob: string): string {
-  const trimmed = blob.trimStart();
+  const trimmed = blob.replace(/^\uFEFF/, '').trimStart();
   const text = trimmed.startsWith('{') ? blob : Buffer.from(blob, 'base64').toString('utf8');
   if (Buffer.byteLength(text) > DATASET_LIMITS.maxChangesBytes) {
     throw new ServiceError('ValidationException', "Value at 'Changes.GroundTruth' failed to satisfy constraint: Member must be at most 5 MB.");
@@ -120,7 +120,8 @@ export function decodeGroundTruth(blob: string): string {
 export function parseManifestText(text: string): { drafts: EntryDraft[]; dropped: Dropped[] } {
   const drafts: EntryDraft[] = [];
   const dropped: Dropped[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
+  // A byte-order mark (Windows editors write one) is not part of the first line.
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, index) => {
     if (line.trim() === '') return;
     const parsed = parseJsonLine(line);
     if (parsed.ok) drafts.push(parsed.entry);

@@ -139,7 +139,7 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
   if (input.manifestRules && errorShare > DATASET_LIMITS.maxInvalidLineShare) {
     throw new DatasetFileError(
       'ERROR_TOO_MANY_RECORDS_IN_ERROR',
-      `${dropped.length + invalidImages} of ${totalLines} lines are in error (at most 20% may be).`,
+      `${dropped.length + invalidImages} of ${totalLines} lines are in error (at most 20% may be). ${firstFailures(dropped, drafts, facts)}`,
     );
   }
   job?.throwIfCancelled();
@@ -150,6 +150,16 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
     drafts.forEach((draft, i) => q.putEntry(ctx.db, dataset.id, draft, facts[i]!.image, nowMs));
   });
   return { written: drafts.length, dropped, invalidImages };
+}
+
+/** The first few lines in error with their codes, so a failed import says where to look. */
+function firstFailures(dropped: Dropped[], drafts: EntryDraft[], facts: Facts[]): string {
+  const invalid = drafts
+    .filter((_, i) => facts[i]!.invalid)
+    .map((draft) => ({ where: draft.sourceRef, code: draft.errors.find((e) => !e.code.startsWith('WARNING_'))?.code ?? 'ERROR_INVALID_IMAGE', message: draft.errors[0]?.message ?? '' }));
+  const failures = [...dropped, ...invalid];
+  const shown = failures.slice(0, 5).map((f) => `${f.where}: ${f.code} (${f.message})`);
+  return `First: ${shown.join('; ')}${failures.length > shown.length ? `; and ${failures.length - shown.length} more` : ''}.`;
 }
 
 interface Facts {
