@@ -211,6 +211,7 @@ export async function probeDraft(draft: EntryDraft, resolver: SourceResolver, kn
         format: probe.format,
       }
     : { ...NO_IMAGE, path: resolved.path, contentHash: probe.sha256 ?? null, sizeBytes: probe.sizeBytes ?? null };
+  if (probe.ok) dropBoxesOffImage(draft, probe.width, probe.height);
   const problem = checkImageLimits(probe, 'dataset');
   if (problem) {
     draft.errors.push({ level: 'image', code: problem.code, message: problem.message });
@@ -218,4 +219,42 @@ export async function probeDraft(draft: EntryDraft, resolver: SourceResolver, kn
     return { image, invalid: problem.code === 'ERROR_INVALID_IMAGE' };
   }
   return { image, invalid: false };
+}
+
+/**
+ * Boxes are checked against the decoded image, turned the way its EXIF orientation says, not
+ * against the line's declared image_size: a 500×500 box on a 128×128 image, or one drawn in the
+ * unrotated frame of a rotated photo, is off frame (ERROR_INVALID_BOUNDING_BOX) and left out; an
+ * attribute left with no box gets ERROR_NO_VALID_ANNOTATIONS, as the parser does.
+ */
+function dropBoxesOffImage(draft: EntryDraft, width: number, height: number): void {
+  const offFrame = (box: EntryDraft['boxes'][number]) => box.left < 0 || box.top < 0 || box.left + box.width > width || box.top + box.height > height;
+  if (!draft.boxes.some(offFrame)) return;
+  for (const attribute of new Set(draft.boxes.map((box) => box.attribute))) {
+    const boxes = draft.boxes.filter((box) => box.attribute === attribute);
+    if (!boxes.some(offFrame)) continue;
+    const extra = ((draft.extra ??= {}).attributes ??= {})[attribute] ??= {};
+    // Kept boxes fill, in order, the places of the line's annotations the parser did not drop.
+    const taken = new Set((extra.dropped ?? []).map((d) => d.index));
+    let slot = 0;
+    for (const box of boxes) {
+      while (taken.has(slot)) slot++;
+      const index = slot++;
+      if (!offFrame(box)) continue;
+      const classId = Object.entries(extra.classMap ?? {}).find(([, name]) => name === box.name)?.[0];
+      const annotation = { class_id: classId === undefined ? undefined : Number(classId), left: box.left, top: box.top, width: box.width, height: box.height };
+      (extra.dropped ??= []).push({ index, annotation, confidence: box.confidence ?? 1 });
+      draft.errors.push({
+        level: 'annotation',
+        code: 'ERROR_INVALID_BOUNDING_BOX',
+        message: `${ENTRY_CODES.ERROR_INVALID_BOUNDING_BOX} The image is ${width}×${height} px.`,
+        attribute,
+        annotationIndex: index,
+      });
+    }
+    draft.boxes = draft.boxes.filter((box) => box.attribute !== attribute || !offFrame(box));
+    if (!draft.boxes.some((box) => box.attribute === attribute)) {
+      draft.errors.push({ level: 'label_attribute', code: 'ERROR_NO_VALID_ANNOTATIONS', message: ENTRY_CODES.ERROR_NO_VALID_ANNOTATIONS, attribute });
+    }
+  }
 }

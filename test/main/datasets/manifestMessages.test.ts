@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import * as q from '../../../main/db/queries';
 import { waitForJob } from '../../../main/jobs';
 import { anImage } from '../../support/images';
 import { aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
@@ -45,6 +47,40 @@ describe('issue #16: manifest lines', () => {
     const described = await update(text);
     assert.equal(described.Status, 'UPDATE_COMPLETE', described.StatusMessage);
     assert.equal(described.DatasetStats?.TotalEntries, 4);
+  });
+
+  it('checks boxes against the decoded, EXIF-oriented image, not the declared image_size', async () => {
+    const folder = tempDir('loupe-box-images-');
+    await anImage(join(folder, 'small.jpg'), { width: 128, height: 128 });
+    // Stored 200×100 and turned a quarter by its EXIF orientation: the image is 100 wide, 200 high.
+    await sharp({ create: { width: 200, height: 100, channels: 3, background: '#884422' } }).jpeg().withMetadata({ orientation: 6 }).toFile(join(folder, 'turned.jpg'));
+    await loupe.ok('CreateBucketMapping', { Bucket: 'boxes', Folder: folder });
+    const boxLine = (name: string, declared: number[], box: number[]) =>
+      JSON.stringify({
+        'source-ref': `s3://boxes/${name}`,
+        'bounding-box': { image_size: [{ width: declared[0], height: declared[1], depth: 3 }], annotations: [{ class_id: 0, left: box[0], top: box[1], width: box[2], height: box[3] }] },
+        'bounding-box-metadata': { objects: [{ confidence: 1 }], 'class-map': { '0': 'part' }, type: 'groundtruth/object-detection', 'human-annotated': 'yes', 'creation-date': '2026-01-01T00:00:00' },
+      });
+    const lines = [
+      boxLine('small.jpg', [500, 500], [10, 10, 480, 480]),
+      boxLine('turned.jpg', [200, 100], [120, 10, 60, 60]),
+      ...images.map((path, i) => line(path, i % 2 ? 'odd' : 'even')),
+    ];
+    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'boxes' });
+    const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
+    await loupe.ok('UpdateDatasetEntries', { DatasetArn, Changes: { GroundTruth: Buffer.from(lines.join('\n')).toString('base64') } });
+    const [job] = (await loupe.ok('ListJobs', { ResourceArn: DatasetArn })).Jobs;
+    await waitForJob(loupe.ctx, job!.JobId);
+    const entries = (await loupe.ok('ListDatasetEntries', { DatasetArn, HasErrors: true })).DatasetEntries.map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const name of ['small.jpg', 'turned.jpg']) {
+      const entry = entries.find((e) => String(e['source-ref']).endsWith(name));
+      assert.ok(entry, `${name} is listed with its errors`);
+      assert.match(JSON.stringify(entry), /ERROR_INVALID_BOUNDING_BOX/, name);
+      const annotation = (entry['bounding-box'] as { annotations: { errors?: { code: string }[] }[] }).annotations[0];
+      assert.equal(annotation?.errors?.[0]?.code, 'ERROR_INVALID_BOUNDING_BOX', `${name}: the error is on the box`);
+      const stored = q.findEntry(loupe.ctx.db, q.findDatasetByArn(loupe.ctx.db, DatasetArn)!.id, `s3://boxes/${name}`);
+      assert.deepEqual(stored?.draft.boxes, [], `${name} keeps no off-frame box`);
+    }
   });
 
   it('names the first failing lines and their codes when too many lines fail', async () => {
