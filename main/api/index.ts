@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_ACCOUNT } from '../arn';
 import { openDatabase } from '../db';
-import { homePaths, loadOrCreateCredentials, resolveHome } from '../home';
+import { homePaths, loadOrCreateCredentials, resolveHome, tightenHome } from '../home';
 import { configureLogFile, releaseLogFile } from '../log';
 import { abortAllJobs, recoverJobs } from '../jobs';
 import { recoverInterruptedDatasets } from '../datasets';
@@ -73,6 +73,7 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
   const credentials = loadOrCreateCredentials(home);
   const modelsDir = options.modelsDir ?? defaultModelsDir();
   const db = openDatabase(paths.database);
+  tightenHome(home);
   const ctx: Context = {
     db,
     home,

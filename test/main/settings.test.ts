@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { aLoupe, tempDir } from '../support/loupe';
@@ -61,5 +61,23 @@ describe('bucket mappings', () => {
     } finally {
       loupe.dispose();
     }
+  });
+});
+
+describe('issue #16: the home folder', () => {
+  it('is readable by its owner only, and is tightened again at start', { skip: process.platform === 'win32' ? 'POSIX modes' : false }, async () => {
+    const home = join(tempDir(), 'home');
+    let loupe = aLoupe({ home });
+    await loupe.ok('CreateProject', { ProjectName: 'modes' });
+    loupe.close();
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    assert.equal(mode(home), 0o700);
+    for (const file of ['loupe.db', 'credentials.json', join('logs', 'loupe.log')]) assert.equal(mode(join(home, file)), 0o600, file);
+    chmodSync(home, 0o755);
+    chmodSync(join(home, 'loupe.db'), 0o644);
+    loupe = aLoupe({ home });
+    loupe.close();
+    assert.equal(mode(home), 0o700);
+    assert.equal(mode(join(home, 'loupe.db')), 0o600);
   });
 });
