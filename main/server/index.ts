@@ -177,7 +177,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res.on('finish', () => logIfFailed(req, res, requestId, started));
     handle(req, res).catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) {
-        res.setHeader('Connection', 'close');
+        // The client may still be sending: the connection stays open while the rest is read and
+        // dropped (body.ts drain), so the 413 is read rather than cut off by a reset.
         sendError(res, error.code, error.message, { status: error.status });
       } else if (error instanceof ServiceError) {
         sendError(res, error.code, error.message);

@@ -31,6 +31,8 @@ function rawRequest(
         method: options.method ?? 'GET',
         path: options.path ?? '/',
         headers: options.headers,
+        // A connection of its own: one test's unsent declared body must not swallow the next request.
+        agent: false,
       },
       (res) => {
         const chunks: Buffer[] = [];
