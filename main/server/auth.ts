@@ -75,6 +75,17 @@ export function identifyCaller(
   };
 }
 
+/**
+ * A signature is good for the service it was made for: one scoped to s3 or sts is refused by the
+ * Rekognition JSON API, as the service refuses it, so a signed request cannot be replayed to
+ * another endpoint's operations.
+ */
+export function requireSigningService(caller: Caller, service: string): void {
+  if (caller.kind === 'sigv4' && caller.claim.service !== service) {
+    throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`);
+  }
+}
+
 /** Finish what `identifyCaller` started, now that the body is here. */
 export async function verifyCaller(caller: Caller, request: SignableRequest, credentials: Credentials): Promise<void> {
   if (caller.kind === 'sigv4') await verifySigV4(caller.claim, request, credentials);

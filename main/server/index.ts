@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Loupe } from '../api';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
-import { checkKioskCall, createSessionToken, handleSignIn, identifyCaller, isSessionToken, verifyCaller } from './auth';
+import { checkKioskCall, createSessionToken, handleSignIn, requireSigningService, identifyCaller, isSessionToken, verifyCaller } from './auth';
 import { BodyTooLargeError, MAX_API_BODY_BYTES, drain, readBody } from './body';
 import { EventStreams } from './events';
 import { createHostCheck, isLoopbackHost, isSameOrigin, urlHost } from './hosts';
@@ -155,6 +155,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> => {
     const { credentials } = loupe.ctx;
     const caller = identifyCaller(req.headers, credentials, sessionToken, Date.now(), kiosk);
+    requireSigningService(caller, 'rekognition');
     const body = await readBody(req, MAX_API_BODY_BYTES);
     await verifyCaller(
       caller,

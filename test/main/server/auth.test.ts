@@ -55,6 +55,16 @@ describe('when a client is not who it says it is', () => {
   });
   after(() => harness.close());
 
+  it('issue #16: refuses a signature made for another service', async () => {
+    for (const service of ['s3', 'sts', 'lookoutvision']) {
+      const error = await errorOf(await signedFetch(harness, { target: 'RekognitionService.DescribeProjects', service }));
+      assert.equal(error.status, 403, service);
+      assert.equal(error.__type, 'InvalidSignatureException', service);
+      assert.match(error.Message, /scoped to correct service: 'rekognition'/);
+    }
+    assert.equal((await signedFetch(harness, { target: 'RekognitionService.DescribeProjects' })).status, 200);
+  });
+
   it('answers a wrong secret key with InvalidSignatureException', async () => {
     const error = await sdkError(harness, { ...localKeys(harness), secretAccessKey: 'x'.repeat(40) });
     assert.equal(error.name, 'InvalidSignatureException');
