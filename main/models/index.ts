@@ -208,7 +208,11 @@ export async function detectCustomLabels(ctx: Context, input: DetectCustomLabels
   // The header is checked here; decoding, in the analysis, catches what a header hides.
   const header = await probeImageHeader(image);
   const invalid = () => new ServiceError('InvalidImageFormatException', 'The image is not a valid PNG or JPEG file.');
-  if (!header.ok) throw invalid();
+  if (!header.ok) {
+    // Too many pixels is a size the service refuses as too large, not a broken file.
+    if (header.reason === 'too-many-pixels') throw new ServiceError('ImageTooLargeException', `The image is too large: ${header.detail}.`);
+    throw invalid();
+  }
   const problem = checkImageLimits({ ...header, sizeBytes: image.length }, 'inference');
   if (problem) {
     const tooBig = header.width > IMAGE_LIMITS.maxSidePx || header.height > IMAGE_LIMITS.maxSidePx;
