@@ -9,9 +9,9 @@ import type { DatasetStatus } from '../../preload/contract';
 import type { Context } from '../api/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { DATASET_FILE_CODES, ENTRY_CODES, type DatasetFileCode } from './codes';
+import { DATASET_FILE_CODES, ENTRY_CODES, entryMessage, type DatasetFileCode } from './codes';
 import type { EntryDraft } from './entry';
-import { DATASET_LIMITS } from './limits';
+import { DATASET_LIMITS, labelNameProblem } from './limits';
 import type { SourceResolver } from './sources';
 import { startJob, type JobHandle } from '../jobs';
 import { ServiceError } from '../errors';
@@ -122,11 +122,13 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
     } else unique.set(draft.sourceRef, draft);
   }
   const drafts = [...unique.values()];
+  for (const draft of drafts) keepValidLabels(draft);
+  const declaredLabels = input.labels?.filter((name) => labelNameProblem(name) === undefined);
   const totalLines = drafts.length + dropped.length;
   if (totalLines > DATASET_LIMITS.maxManifestLines) throw new DatasetFileError('ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM');
 
   // Checked before any image is read: a manifest with too many labels fails at once.
-  const incoming = new Set([...(input.labels ?? []), ...drafts.flatMap((d) => [...d.labels, ...d.boxes].map((a) => a.name))]);
+  const incoming = new Set([...(declaredLabels ?? []), ...drafts.flatMap((d) => [...d.labels, ...d.boxes].map((a) => a.name))]);
   const labelCount = new Set([...q.listLabelNames(ctx.db, dataset.id), ...incoming]).size;
   if (labelCount > DATASET_LIMITS.maxLabels) {
     throw new DatasetFileError('ERROR_MANIFEST_TOO_MANY_LABELS', `The dataset would have ${labelCount} labels; the limit is 250.`);
@@ -146,7 +148,7 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
   job?.progress({ phase: 'saving', done: drafts.length, total: drafts.length });
   const nowMs = ctx.now();
   transaction(ctx.db, () => {
-    if (input.labels) q.ensureLabels(ctx.db, dataset.id, input.labels, nowMs);
+    if (declaredLabels) q.ensureLabels(ctx.db, dataset.id, declaredLabels, nowMs);
     drafts.forEach((draft, i) => q.putEntry(ctx.db, dataset.id, draft, facts[i]!.image, nowMs));
   });
   return { written: drafts.length, dropped, invalidImages };
@@ -257,4 +259,30 @@ function dropBoxesOffImage(draft: EntryDraft, width: number, height: number): vo
       draft.errors.push({ level: 'label_attribute', code: 'ERROR_NO_VALID_ANNOTATIONS', message: ENTRY_CODES.ERROR_NO_VALID_ANNOTATIONS, attribute });
     }
   }
+}
+
+/**
+ * Labels whose name cannot be a label (empty, NUL, a lone surrogate: labelNameProblem) and labels
+ * past the 50 an image may have are left out of the entry with an error on their attribute,
+ * whichever importer made the draft; so are boxes with such a name.
+ */
+function keepValidLabels(draft: EntryDraft): void {
+  const refuse = (attribute: string, why: string) =>
+    draft.errors.push({
+      level: 'label_attribute',
+      code: 'ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT',
+      message: `${entryMessage('ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT', attribute)} ${why[0]!.toUpperCase()}${why.slice(1)}.`,
+      attribute,
+    });
+  const keptLabels = [];
+  for (const label of draft.labels) {
+    const problem = labelNameProblem(label.name);
+    if (problem) refuse(label.attribute, problem);
+    else if (keptLabels.length >= DATASET_LIMITS.maxLabelsPerImage) refuse(label.attribute, `an image has at most ${DATASET_LIMITS.maxLabelsPerImage} image-level labels`);
+    else keptLabels.push(label);
+  }
+  draft.labels = keptLabels;
+  const badBoxes = draft.boxes.filter((box) => labelNameProblem(box.name) !== undefined);
+  for (const attribute of new Set(badBoxes.map((box) => box.attribute))) refuse(attribute, labelNameProblem(badBoxes.find((b) => b.attribute === attribute)!.name)!);
+  draft.boxes = draft.boxes.filter((box) => !badBoxes.includes(box));
 }

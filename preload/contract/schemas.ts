@@ -114,7 +114,26 @@ export const DeleteDatasetInput = z.object({ DatasetArn });
 const LabelName = z
   .string()
   .min(1, 'Member must have length greater than or equal to 1')
-  .max(256, 'Member must have length less than or equal to 256');
+  .max(256, 'Member must have length less than or equal to 256')
+  .refine((name) => name.trim() !== '', 'Member must not be blank')
+  .refine(isLabelText, 'Member must be text without control characters');
+
+/**
+ * A label is text with a UTF-8 form and nothing invisible that breaks files and logs: no control
+ * characters (NUL…) and no lone surrogates. Manifests and other importers apply the same rule.
+ */
+export function isLabelText(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return false;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = name.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    } else if (code >= 0xdc00 && code <= 0xdfff) return false;
+  }
+  return true;
+}
 
 export const ListDatasetEntriesInput = z.object({
   DatasetArn,
