@@ -40,7 +40,7 @@ export function listDatasetEntries(ctx: Context, input: ListDatasetEntriesInput)
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    DatasetEntries: page.map((row) => JSON.stringify(toJsonLine(row.draft, { withErrors: true }))),
+    DatasetEntries: page.map((row) => JSON.stringify(toJsonLine(row.draft, { withErrors: true, onlyKnown: true }))),
     ...(rows.length > limit && last ? { NextToken: encodePageToken(last.id) } : {}),
   };
 }

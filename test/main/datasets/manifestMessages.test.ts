@@ -93,4 +93,18 @@ describe('issue #16: manifest lines', () => {
     assert.match(message, /line 3: ERROR_MISSING_SOURCE_REF/);
     assert.match(message, /line 5: ERROR_INVALID_SOURCE_REF_FORMAT/);
   });
+
+  it('lists entries without inventing a creation-date or human-annotated the line did not have', async () => {
+    const bare = JSON.stringify({ 'source-ref': images[0], kind: 1, 'kind-metadata': { 'class-name': 'even', type: 'groundtruth/image-classification' } });
+    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'bare' });
+    const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
+    await loupe.ok('UpdateDatasetEntries', { DatasetArn, Changes: { GroundTruth: Buffer.from(bare).toString('base64') } });
+    const [job] = (await loupe.ok('ListJobs', { ResourceArn: DatasetArn })).Jobs;
+    await waitForJob(loupe.ctx, job!.JobId);
+    const [line] = (await loupe.ok('ListDatasetEntries', { DatasetArn })).DatasetEntries;
+    const metadata = (JSON.parse(line!) as Record<string, Record<string, unknown>>)['kind-metadata']!;
+    assert.equal(metadata['class-name'], 'even');
+    assert.equal('creation-date' in metadata, false, JSON.stringify(metadata));
+    assert.equal('human-annotated' in metadata, false, JSON.stringify(metadata));
+  });
 });
