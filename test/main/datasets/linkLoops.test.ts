@@ -90,3 +90,38 @@ describe('issue #16: a folder with link loops', () => {
     assert.equal(q.countEntriesInFolder(loupe.ctx.db, datasetId, root), 3);
   });
 });
+
+describe('issue #16: links inside a mapped bucket folder', () => {
+  it('are not followed out of the folder by manifests', async () => {
+    const loupe = aLoupe();
+    try {
+      const bucket = tempDir('loupe-bucket-');
+      const outside = tempDir('loupe-bucket-outside-');
+      await anImage(join(outside, 'secret.jpg'));
+      await anImage(join(bucket, 'real.jpg'));
+      // Enough good lines that two bad ones stay under the manifest's 20% error share.
+      for (let i = 0; i < 10; i++) await anImage(join(bucket, `good${i}.jpg`), { color: `#${i}${i}${i}000` });
+      symlinkSync(join(outside, 'secret.jpg'), join(bucket, 'x.jpg'));
+      symlinkSync(outside, join(bucket, 'dir'));
+      symlinkSync(join(bucket, 'real.jpg'), join(bucket, 'alias.jpg'));
+      await loupe.ok('CreateBucketMapping', { Bucket: 'linked', Folder: bucket });
+      const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'linked' });
+      const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
+      const lines = ['real.jpg', 'x.jpg', 'dir/secret.jpg', 'alias.jpg', ...Array.from({ length: 10 }, (_, i) => `good${i}.jpg`)].map((key) => JSON.stringify({ 'source-ref': `s3://linked/${key}` }));
+      await loupe.ok('UpdateDatasetEntries', { DatasetArn, Changes: { GroundTruth: lines.join('\n') } });
+      const [job] = (await loupe.ok('ListJobs', { ResourceArn: DatasetArn })).Jobs;
+      await waitForJob(loupe.ctx, job!.JobId);
+      const { Entries } = await loupe.ok('ListEntries', { DatasetArn });
+      const readable = (key: string) => Entries.find((e) => e.SourceRef === `s3://linked/${key}`)?.Width !== undefined;
+      assert.equal(readable('real.jpg'), true);
+      assert.equal(readable('alias.jpg'), true, 'a link that stays inside is followed');
+      for (const key of ['x.jpg', 'dir/secret.jpg']) {
+        const entry = Entries.find((e) => e.SourceRef === `s3://linked/${key}`);
+        assert.equal(readable(key), false, key);
+        assert.match(JSON.stringify(entry?.Errors), /points outside/, key);
+      }
+    } finally {
+      loupe.dispose();
+    }
+  });
+});
