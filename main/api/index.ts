@@ -89,8 +89,8 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
   };
   recoverJobs(ctx, () => undefined);
   recoverInterruptedDatasets(ctx);
-  recoverInterruptedTraining(ctx);
   ensureDefaultOutputBucket(ctx);
+  recoverInterruptedTraining(ctx);
   recoverInterruptedVersions(ctx);
   recoverInterruptedProjects(ctx);
   if (options.watch) startWatchers(ctx);

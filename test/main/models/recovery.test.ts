@@ -4,7 +4,7 @@
  * to finish them (the fault suite, `npm run faults`, makes the same states with real kills).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as q from '../../../main/db/queries';
@@ -62,6 +62,29 @@ describe('issue #16: when Loupe starts after a crash', () => {
       const { DatasetDescription } = await loupe.ok('DescribeDataset', { DatasetArn });
       assert.equal(DatasetDescription.Status, 'UPDATE_FAILED');
       assert.equal((await loupe.ok('ListJobs', { Active: true })).Jobs.length, 0);
+    } finally {
+      loupe.close();
+    }
+  });
+
+  it('keeps an interrupted training’s manifests but not its half-written model', async () => {
+    const home = tempDir();
+    let loupe = aLoupe({ home });
+    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'trained' });
+    const project = q.findProjectByArn(loupe.ctx.db, ProjectArn)!;
+    const version = insertNewVersion(loupe.ctx, { project, name: 'v1', createdMs: Date.now(), status: 'TRAINING_IN_PROGRESS', statusMessage: '' });
+    const folder = outputLocation(loupe.ctx, version, project.name).folder;
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'model.onnx.tmp-1a2b'), Buffer.alloc(100));
+    writeFileSync(join(folder, 'model.onnx'), Buffer.alloc(100));
+    writeFileSync(join(folder, 'training_manifest_with_validation.json'), '{}\n');
+    loupe.close();
+
+    loupe = aLoupe({ home });
+    try {
+      const [described] = (await loupe.ok('DescribeProjectVersions', { ProjectArn })).ProjectVersionDescriptions;
+      assert.equal(described?.Status, 'TRAINING_FAILED');
+      assert.deepEqual(readdirSync(folder), ['training_manifest_with_validation.json']);
     } finally {
       loupe.close();
     }
