@@ -49,6 +49,11 @@ export interface OpenLoupeOptions {
   engine?: Engine;
   /** Where the built backbones are; dist/models of this checkout by default (the app passes its own). */
   modelsDir?: string;
+  /**
+   * The compiled SQLite module to open the database with (an absolute .node path): the app passes
+   * the Electron build it chose (main/app/sqliteBinding.ts); absent, the Node build in node_modules.
+   */
+  sqliteBinding?: string;
   /** Downloadable backbones: another catalogue, a mirror, a timeout (default: the pinned ones, LOUPE_BACKBONE_MIRROR). */
   backboneDownloads?: BackboneDownloadOptions;
 }
@@ -70,7 +75,7 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
   configureLogFile(paths.log);
   const credentials = loadOrCreateCredentials(home);
   const modelsDir = options.modelsDir ?? defaultModelsDir();
-  const db = openDatabase(paths.database);
+  const db = openDatabase(paths.database, options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {});
   const ctx: Context = {
     db,
     home,

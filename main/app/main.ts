@@ -13,6 +13,8 @@ import { entryImageFile, isImageVariant } from '../datasets/images';
 import { IMAGE_SCHEME, imageScheme, serveImage } from './imageProtocol';
 import { registerIpc } from './ipc';
 import { registerKioskWindows } from './kiosk';
+import { SqliteBindingError } from '../db';
+import { chooseSqliteBinding, missingBindingMessage, nativeFolder } from './sqliteBinding';
 import { buildMenu } from './menu';
 import { createProcessEngine } from '../training/processEngine';
 import { utilityProcessTraining } from './trainingProcess';
@@ -40,6 +42,12 @@ function start(): void {
   const rendererRoot = join(appRoot, 'dist', 'renderer');
   const preload = join(appRoot, 'dist', 'app', 'preload.cjs');
   const modelsDir = join(appRoot, 'dist', 'models');
+  // Electron loads only native modules built for its ABI: SQLite comes from the app's native folder.
+  const sqlite = chooseSqliteBinding({
+    folder: nativeFolder({ appRoot, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath }),
+    isPackaged: app.isPackaged,
+  });
+  if (sqlite.warning) log.warn('sqlite binding', { warning: sqlite.warning });
 
   let loupe: Loupe | undefined;
   let mainWindow: BrowserWindow | undefined;
@@ -90,6 +98,7 @@ function start(): void {
         home,
         watch: true,
         modelsDir,
+        ...(sqlite.nativeBinding ? { sqliteBinding: sqlite.nativeBinding } : {}),
         engine: createProcessEngine({
           modelsDir,
           registeredDir: join(home, 'backbones'),
@@ -118,7 +127,12 @@ function start(): void {
     })
     .catch((error: unknown) => {
       log.error('start-up failed', { error });
-      const message = error instanceof Error ? error.message : String(error);
+      const message =
+        error instanceof SqliteBindingError
+          ? `${missingBindingMessage(sqlite, process.versions.electron, app.isPackaged)}\n\n${error.message}`
+          : error instanceof Error
+            ? error.message
+            : String(error);
       dialog.showErrorBox('Loupe could not start', `${message}\n\nHome folder: ${home}`);
       app.exit(1);
     });
