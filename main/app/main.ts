@@ -9,6 +9,7 @@ import { openLoupe, type Loupe } from '../api';
 import { homePaths } from '../home';
 import { createLogger } from '../log';
 import { APP_SCHEME, appScheme, serveRendererFile } from './appProtocol';
+import { appFiles } from './appFiles';
 import { entryImageFile, isImageVariant } from '../datasets/images';
 import { IMAGE_SCHEME, imageScheme, serveImage } from './imageProtocol';
 import { registerIpc } from './ipc';
@@ -39,9 +40,10 @@ if (app.requestSingleInstanceLock()) {
 function start(): void {
   const home = app.getPath('userData');
   const appRoot = app.getAppPath();
-  const rendererRoot = join(appRoot, 'dist', 'renderer');
-  const preload = join(appRoot, 'dist', 'app', 'preload.cjs');
-  const modelsDir = join(appRoot, 'dist', 'models');
+  const files = appFiles(appRoot);
+  const rendererRoot = files.renderer;
+  const preload = files.preload;
+  const modelsDir = files.models;
   // Electron loads only native modules built for its ABI: SQLite comes from the app's native folder.
   const sqlite = chooseSqliteBinding({
     folder: nativeFolder({ appRoot, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath }),
@@ -102,9 +104,8 @@ function start(): void {
         engine: createProcessEngine({
           modelsDir,
           registeredDir: join(home, 'backbones'),
-          spawn: utilityProcessTraining(join(appRoot, 'dist', 'app', 'training.cjs')),
-          // Inference units are worker threads, whose script cannot be read from inside app.asar.
-          inferenceEntry: join(appRoot, 'dist', 'app', 'inference.cjs').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'),
+          spawn: utilityProcessTraining(files.training),
+          inferenceEntry: files.inference,
         }),
         versions: {
           loupe: app.getVersion(),
