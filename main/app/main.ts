@@ -101,6 +101,7 @@ function start(): void {
         watch: true,
         modelsDir,
         ...(sqlite.nativeBinding ? { sqliteBinding: sqlite.nativeBinding } : {}),
+        electronSqliteBuild: sqlite.expected,
         engine: createProcessEngine({
           modelsDir,
           registeredDir: join(home, 'backbones'),

@@ -28,8 +28,10 @@ export type BindingKind = 'node' | 'electron';
 /** The module a database was opened with. */
 export interface BindingInUse {
   kind: BindingKind;
-  /** The .node file; undefined when better-sqlite3 found its own build somewhere unexpected. */
+  /** The .node file; undefined when better-sqlite3's package cannot be resolved. */
   file: string | undefined;
+  /** Where the Electron build is (or would be), when the caller said. */
+  electronBuild?: string | undefined;
 }
 
 /** A native module that could not be loaded (built for another ABI, another CPU, or missing). */

@@ -21,6 +21,8 @@ export interface OpenDatabaseOptions {
    * runs under Electron (main/app chooses). Absent: better-sqlite3's own build in node_modules.
    */
   nativeBinding?: string;
+  /** Where the app's Electron build is expected, used or not: reported by DescribeSystem. */
+  electronBuild?: string;
 }
 
 const bindings = new WeakMap<Db, BindingInUse>();
@@ -31,9 +33,10 @@ const bindings = new WeakMap<Db, BindingInUse>();
  */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const inUse: BindingInUse = options.nativeBinding
-    ? { kind: 'electron', file: options.nativeBinding }
-    : { kind: 'node', file: nodeBindingFile() };
+  const inUse: BindingInUse = {
+    ...(options.nativeBinding ? { kind: 'electron', file: options.nativeBinding } : { kind: 'node', file: nodeBindingFile() }),
+    electronBuild: options.nativeBinding ?? options.electronBuild,
+  };
   // Loaded here first so a wrong build fails with its own path named; better-sqlite3's require then
   // finds the module already loaded.
   if (options.nativeBinding) loadBinding('electron', options.nativeBinding);
