@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvaluationDescription, OutputOf, TestImageResult } from '../../preload/contract';
 import type { DescribeEvaluationInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { requireVersion } from '../models';

@@ -14,7 +14,7 @@ import type {
   StartProjectVersionInput,
   StopProjectVersionInput,
 } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { createResolver } from '../datasets/sources';
 import { transaction } from '../db';
 import * as q from '../db/queries';

@@ -4,7 +4,7 @@
  * (Loupe's own bucket by default). Call inside the caller's transaction.
  */
 import type { ProjectVersionStatus } from '../../preload/contract';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { versionArn } from '../arn';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';

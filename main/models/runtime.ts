@@ -4,7 +4,7 @@
  * at start, scaled up to MaxInferenceUnits while requests queue, and back down when idle
  * (guide-notes-2 §3.1–3.2). A full queue is the service's ProvisionedThroughputExceededException.
  */
-import { perContext, type Context } from '../api/context';
+import { perContext, type Context } from '../core/context';
 import { ServiceError } from '../errors';
 import type { Analysis, LoadedModel } from '../training/engine';
 

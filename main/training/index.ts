@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CreateProjectVersionInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { ENTRY_CODES } from '../datasets/codes';
 import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';

@@ -14,8 +14,9 @@ import type { EntryDraft } from '../datasets/entry';
 import { chooseTestEntries } from '../datasets/entries';
 import type { StoredEntry } from '../db/queries';
 import { lineState, useCaseOf, type LineState } from '../../preload/contract/lines';
+import type { Sample, UseCase } from './engine';
 
-export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION' | 'NOT_DETERMINED';
+export type { Sample, UseCase } from './engine';
 
 export interface ContentError {
   code: string;
@@ -68,18 +69,6 @@ export interface DatasetStatistics {
 export interface ManifestSummary {
   statistics: { training: DatasetStatistics; testing: DatasetStatistics };
   errors: ContentError[];
-}
-
-/** A sample to train or test on: one image with the labels and boxes the use case keeps. */
-export interface Sample {
-  entryId: number;
-  sourceRef: string;
-  path: string;
-  contentHash: string;
-  width: number;
-  height: number;
-  labels: string[];
-  boxes: { label: string; left: number; top: number; width: number; height: number }[];
 }
 
 export interface TrainingPlan {
