@@ -38,8 +38,16 @@ const noApi = {
   message: 'A domain never imports main/api (the catalogue sits above it): take what you need from main/core, or announce an event on the bus.',
 };
 const coreFloor = {
-  regex: '^\\.\\./(projects|datasets|labels|watch|evaluation|models|jobs|settings|server|cli|app)(/|$)',
+  regex: '^\\.\\./(projects|datasets|labels|watch|training|evaluation|models|jobs|settings|server|cli|app)(/|$)',
   message: 'main/core is the ground floor: it imports no domain and no transport.',
+};
+const engineFloor = {
+  regex: '^\\.\\./(db|projects|datasets|labels|watch|training|evaluation|models|jobs|settings|server|cli|app)(/|$)',
+  message: 'main/engine knows pixels, models and samples: never the database or a domain (the domains call it).',
+};
+const modelsOffTraining = {
+  regex: '^\\.\\./training(/|$)',
+  message: 'main/models does not import main/training (training asks models for a new version, never the reverse).',
 };
 
 export default tseslint.config(
@@ -67,6 +75,8 @@ export default tseslint.config(
   },
   { files: transportFolders, rules: restrict(heavy, mainPatterns) },
   { files: ['main/core/**/*.ts'], rules: restrict(heavy, [...mainPatterns, noApi, coreFloor]) },
+  { files: ['main/engine/**/*.ts'], rules: restrict(heavy, [...mainPatterns, noApi, engineFloor]) },
+  { files: ['main/models/**/*.ts'], rules: restrict(heavy, [...mainPatterns, noApi, modelsOffTraining]) },
   { files: ['main/db/**/*.ts'], rules: restrict(except('better-sqlite3'), [...mainPatterns, noApi]) },
   { files: ['main/watch/**/*.ts'], rules: restrict(except('chokidar'), [...mainPatterns, noApi]) },
   {

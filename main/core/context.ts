@@ -2,7 +2,7 @@ import type { PinnedBackbone } from '../../native/models';
 import type { Identity } from '../arn';
 import type { Db } from '../db';
 import type { Credentials } from '../home';
-import type { Engine } from '../training/engine';
+import type { Engine } from '../engine/engine';
 import type { EventBus } from './events';
 
 /** Where downloadable backbones come from; every field has a default (tests point them at a local server). */

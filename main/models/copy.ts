@@ -14,7 +14,7 @@ import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
 import { copyAllowed } from '../projects/policies';
-import { outputLocation } from '../training/output';
+import { outputLocation } from './output';
 import { requireVersion } from './index';
 import { insertNewVersion } from './newVersion';
 

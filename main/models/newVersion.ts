@@ -8,7 +8,7 @@ import type { Context } from '../core/context';
 import { versionArn } from '../arn';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
-import { DEFAULT_OUTPUT_BUCKET } from '../training/output';
+import { DEFAULT_OUTPUT_BUCKET } from './output';
 
 export interface NewVersion {
   project: q.ProjectRow;

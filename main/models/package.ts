@@ -17,7 +17,7 @@ import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
-import { outputLocation } from '../training/output';
+import { outputLocation } from './output';
 import { requireVersion } from './index';
 import { insertNewVersion } from './newVersion';
 

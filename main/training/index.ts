@@ -24,7 +24,7 @@ import { createLogger } from '../log';
 import { requireProject } from '../projects';
 import { defaultBackboneId } from './backbones';
 import { insertNewVersion } from '../models/newVersion';
-import { outputLocation, type OutputLocation } from './output';
+import { outputLocation, type OutputLocation } from '../models/output';
 import { firstError, planTraining, type Line, type TrainingPlan } from './validation';
 
 const log = createLogger('training');
