@@ -84,6 +84,24 @@ export default tseslint.config(
     rules: restrict(except('electron'), [{ group: ['**/renderer/**'], message: 'main/app never imports the renderer.' }]),
   },
   {
+    // SQL lives in main/db/queries; domains call query functions, never prepare statements themselves.
+    files: ['main/**/*.ts'],
+    ignores: ['main/db/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(exec|pragma|transaction)$/][callee.object.property.name='db']",
+          message: 'SQL lives only in main/db: add a query function to main/db/queries (or use transaction() from main/db).',
+        },
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='prepare']",
+          message: 'Statements are prepared only in main/db: add a query function to main/db/queries.',
+        },
+      ],
+    },
+  },
+  {
     files: ['native/**/*.ts'],
     ignores: ['native/ort/**', 'native/preprocess/**'],
     rules: restrict(heavy, [
