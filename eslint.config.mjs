@@ -129,9 +129,9 @@ export default tseslint.config(
         nodeBuiltins,
         { group: ['**/main/**', '**/native/**'], message: 'The renderer reaches main only through renderer/api.' },
         {
-          regex: '(^|/)preload/contract(/(?!(?:names|lines)$)[^/]+)?$',
+          regex: '(^|/)preload/contract(/(?!(?:names|lines|files|imageLimits)$)[^/]+)?$',
           allowTypeImports: true,
-          message: 'The renderer imports the contract for types only (and the plain modules names.ts and lines.ts, which import nothing).',
+          message: 'The renderer imports the contract for types only (and the plain modules names.ts, lines.ts, files.ts and imageLimits.ts, which import nothing).',
         },
       ]),
     },

@@ -4,7 +4,8 @@
  * image limits, and written in one transaction — so a failed or cancelled import leaves the
  * dataset exactly as it was. The dataset moves through CREATE_* or UPDATE_* as the service's does.
  */
-import { probeImage, checkImageLimits, type ImageProbe } from '../../native/preprocess';
+import { probeImage, type ImageProbe } from '../../native/preprocess';
+import { checkImageLimits } from '../../preload/contract/imageLimits';
 import type { DatasetStatus } from '../../preload/contract';
 import type { Context } from '../core/context';
 import { transaction } from '../db';
