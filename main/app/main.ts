@@ -17,7 +17,7 @@ import { registerKioskWindows } from './kiosk';
 import { SqliteBindingError } from '../db';
 import { chooseSqliteBinding, missingBindingMessage, nativeFolder } from './sqliteBinding';
 import { buildMenu } from './menu';
-import { createProcessEngine } from '../training/processEngine';
+import { createProcessEngine } from '../engine/processEngine';
 import { utilityProcessTraining } from './trainingProcess';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
 

@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync, readFileSync, statfsSync, statSync }
 import { dirname, join } from 'node:path';
 import { probeProviders } from '../../native/ort';
 import type { OutputOf, SqliteBuild } from '../../preload/contract';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { BINDING_STAMP, bindingOf, nodeBindingFile, type BindingStamp } from '../db';
 
 export async function describeSystem(ctx: Context): Promise<OutputOf<'DescribeSystem'>> {
