@@ -63,7 +63,7 @@ export function stageBuild(file: string, folder: string, target: BindingStamp): 
 }
 
 /** Compilers and tools node-gyp reports missing, and what installs them. */
-const TOOLCHAIN = /not found: (make|g\+\+|cc|gcc|python)|find Python|No Xcode or CLT|xcode-select|Could not find any Visual Studio|gyp ERR! stack Error: `make` failed|command not found/i;
+const TOOLCHAIN = /not found: (make|g\+\+|c\+\+|cc|gcc|python)|find (any )?Python|No Xcode or CLT|xcode-select|Could not find any Visual Studio|`make` failed|command not found/i;
 const TOOLCHAIN_FIX: Record<string, string> = {
   linux: 'sudo apt-get install build-essential python3   (or your distribution\'s C++ compiler, make and Python 3)',
   darwin: 'xcode-select --install',
@@ -115,15 +115,15 @@ export async function fetchBuild(root: string, target: BindingStamp, options: { 
 
 /** What a failed rebuild's output says went wrong: the toolchain, or the network. */
 function missingBuild(what: string, target: BindingStamp, output: string): MissingPiece {
-  const detail = output;
-  const reason = failureLine(output);
   const crossPlatform = target.platform !== process.platform;
-  if (!crossPlatform && TOOLCHAIN.test(detail)) {
-    return new MissingPiece(what, `no prebuilt download fits, and compiling needs a C++ toolchain (${reason}).`, [
+  const toolchain = crossPlatform ? undefined : output.split('\n').find((line) => TOOLCHAIN.test(line));
+  if (toolchain) {
+    return new MissingPiece(what, `no prebuilt download could be had, and compiling one needs a C++ toolchain (${toolchain.trim().replace(ANSI_COLOUR, '')}).`, [
       TOOLCHAIN_FIX[process.platform] ?? 'install a C++ compiler, make and Python 3',
-      FETCH_COMMAND,
+      `${FETCH_COMMAND}   (with network access: Electron's headers are downloaded once)`,
     ]);
   }
+  const reason = failureLine(output);
   return new MissingPiece(
     what,
     crossPlatform

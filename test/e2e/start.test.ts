@@ -160,3 +160,23 @@ describe('an offline first start', () => {
     assert.ok(!out.some((line) => line.startsWith('Building')), out.join('\n'));
   });
 });
+
+describe('a start without a compiler', () => {
+  it('says the C++ toolchain is missing and how to install it', { skip: process.platform === 'win32' ? 'PATH is narrowed with a symbolic link to node' : false }, async () => {
+    const project = aProjectCopy({ built: true });
+    installElectronStandIn(project);
+    // A PATH with node alone: no Python, make or C++ compiler for node-gyp to find.
+    const bin = join(project, '.bin-node-only');
+    mkdirSync(bin);
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const err: string[] = [];
+    const code = await start(project, { env: { ...offlineEnv(project), PATH: bin }, launch: false, out: () => undefined, err: (line) => err.push(line) });
+    assert.equal(code, 1);
+    const said = err.join('\n');
+    assert.match(said, /Missing: SQLite for Electron .*\n {2}no prebuilt download could be had, and compiling one needs a C\+\+ toolchain \(.*Python/);
+    assert.match(said, process.platform === 'darwin' ? /xcode-select --install/ : /build-essential python3/);
+    assert.match(said, /npm run native:electron/);
+    assert.doesNotMatch(said, /Missing: Electron/);
+    assert.doesNotMatch(said, /^\s+at /m);
+  });
+});
