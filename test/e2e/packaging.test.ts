@@ -113,6 +113,17 @@ describe('an installer made by electron-builder.yml', { skip, timeout: 300_000 }
     assert.ok(existsSync(join(`${archive}.unpacked`, 'node_modules', 'onnxruntime-common', 'package.json')), 'onnxruntime-common is not unpacked');
   });
 
+  it('carries only Node-API modules in node_modules, which load in Electron unchanged', () => {
+    const modules = entries.filter((file) => file.endsWith('.node'));
+    assert.ok(modules.length >= 2);
+    for (const file of modules) {
+      const bytes = readFileSync(join(`${archive}.unpacked`, file)).toString('latin1');
+      // A Node-API module registers through napi_register_module_v1; an ABI-bound one through node_register_module_v<ABI>.
+      assert.ok(bytes.includes('napi_register_module_v1'), `${file} is not a Node-API module`);
+      assert.doesNotMatch(bytes, /node_register_module_v\d+/, `${file} is bound to one Node ABI`);
+    }
+  });
+
   it("carries SQLite for Electron in resources/native, and not node_modules' Node build", () => {
     const folder = nativeFolder({ appRoot: archive, isPackaged: true, resourcesPath: resources });
     assert.ok(existsSync(join(folder, BINDING_FILE)));
