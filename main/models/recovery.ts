@@ -10,11 +10,11 @@
  *   (recoverInterruptedTraining) ends them.
  */
 import { rmSync } from 'node:fs';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { createLogger } from '../log';
-import { DEFAULT_OUTPUT_BUCKET, outputLocation } from '../training/output';
+import { DEFAULT_OUTPUT_BUCKET, outputLocation } from './output';
 
 const log = createLogger('models');
 

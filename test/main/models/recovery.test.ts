@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as q from '../../../main/db/queries';
 import { insertNewVersion } from '../../../main/models/newVersion';
-import { outputLocation } from '../../../main/training/output';
+import { outputLocation } from '../../../main/models/output';
 import { aLoupe, tempDir } from '../../support/loupe';
 
 describe('issue #16: when Loupe starts after a crash', () => {
