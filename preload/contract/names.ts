@@ -62,6 +62,8 @@ export const LOUPE_OPERATIONS = [
   'CancelJob',
   'GetSettings',
   'UpdateSettings',
+  'SetKioskPin',
+  'VerifyKioskPin',
   'GetApiCredentials',
   'GetAppInfo',
   'DescribeSystem',

@@ -379,6 +379,10 @@ export const UpdateSettingsInput = z.object({
   Language: Language.optional(),
 });
 
+/** The kiosk's exit PIN: 4–8 digits. SetKioskPin without one removes it. */
+export const SetKioskPinInput = z.object({ Pin: z.string().regex(/^\d{4,8}$/, 'Member must be 4 to 8 digits').optional() });
+export const VerifyKioskPinInput = z.object({ Pin: z.string().max(64, 'Member must have length less than or equal to 64') });
+
 
 /** S3 bucket names, legacy ones (capitals, underscores) included: old manifests use them. */
 const BucketName = z
@@ -417,6 +421,8 @@ export type TagResourceInput = z.infer<typeof TagResourceInput>;
 export type UntagResourceInput = z.infer<typeof UntagResourceInput>;
 export type ListTagsForResourceInput = z.infer<typeof ListTagsForResourceInput>;
 export type UpdateSettingsInput = z.infer<typeof UpdateSettingsInput>;
+export type SetKioskPinInput = z.infer<typeof SetKioskPinInput>;
+export type VerifyKioskPinInput = z.infer<typeof VerifyKioskPinInput>;
 export type CreateBucketMappingInput = z.infer<typeof CreateBucketMappingInput>;
 export type DeleteBucketMappingInput = z.infer<typeof DeleteBucketMappingInput>;
 export type Language = z.infer<typeof Language>;

@@ -8,12 +8,12 @@ describe('settings and credentials', () => {
   it('persists the language across restarts and rejects unknown ones', async () => {
     const home = tempDir();
     const first = aLoupe({ home });
-    assert.deepEqual(await first.ok('GetSettings', {}), { Language: 'en' });
-    assert.deepEqual(await first.ok('UpdateSettings', { Language: 'ko' }), { Language: 'ko' });
+    assert.deepEqual(await first.ok('GetSettings', {}), { Language: 'en', KioskPinSet: false });
+    assert.deepEqual(await first.ok('UpdateSettings', { Language: 'ko' }), { Language: 'ko', KioskPinSet: false });
     assert.equal((await first.fails('UpdateSettings', { Language: 'fr' })).code, 'ValidationException');
     first.dispose();
     const second = aLoupe({ home });
-    assert.deepEqual(await second.ok('GetSettings', {}), { Language: 'ko' });
+    assert.deepEqual(await second.ok('GetSettings', {}), { Language: 'ko', KioskPinSet: false });
     second.dispose();
   });
 
@@ -79,5 +79,30 @@ describe('issue #16: the home folder', () => {
     loupe.close();
     assert.equal(mode(home), 0o700);
     assert.equal(mode(join(home, 'loupe.db')), 0o600);
+  });
+});
+
+describe('issue #16: the kiosk PIN', () => {
+  it('is kept by the backend as a salted hash, for every window, and checked there', async () => {
+    const home = tempDir();
+    const loupe = aLoupe({ home });
+    const changes: boolean[] = [];
+    const off = loupe.ctx.events.on('SettingsChanged', (settings) => changes.push(settings.KioskPinSet));
+    try {
+      assert.equal((await loupe.ok('GetSettings', {})).KioskPinSet, false);
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '0000' }), { Verified: true }, 'no PIN: anyone may leave');
+      assert.equal((await loupe.ok('SetKioskPin', { Pin: '2468' })).KioskPinSet, true);
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '2468' }), { Verified: true });
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1111' }), { Verified: false });
+      const stored = JSON.stringify(loupe.ctx.db.prepare('SELECT value FROM settings').all());
+      assert.doesNotMatch(stored, /2468/);
+      assert.equal((await loupe.fails('SetKioskPin', { Pin: '12' })).code, 'ValidationException');
+      assert.equal((await loupe.ok('SetKioskPin', {})).KioskPinSet, false);
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1111' }), { Verified: true });
+      assert.deepEqual(changes, [true, false]);
+    } finally {
+      off();
+      loupe.close();
+    }
   });
 });

@@ -260,7 +260,7 @@ describe('when the web UI calls with its session token', () => {
       body: '{}',
     });
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { Language: 'en' });
+    assert.deepEqual(await response.json(), { Language: 'en', KioskPinSet: false });
   });
 
   it('makes a 32-byte base64url token', () => {
