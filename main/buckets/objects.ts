@@ -1,13 +1,13 @@
 /**
  * The objects of mapped buckets: a bucket is a folder the user mapped (Settings › Bucket
  * mappings), an object is a file under it, its key the file's path relative to the folder.
- * Writes land whole or not at all: the bytes go to a temporary file beside the target, are
- * flushed to disk, and only then renamed over it, so a watcher sees a finished file and a crash
+ * Writes land whole or not at all: the bytes go to a temporary file in the bucket's folder, are
+ * flushed to disk, and only then renamed over the target, so a watcher sees a finished file and a crash
  * leaves no half-written object.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type Dirent, mkdirSync, realpathSync, statSync } from 'node:fs';
-import { open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { copyFile, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { perContext, type Context } from '../api/context';
 import { contentTypeOf } from '../contentTypes';
@@ -254,7 +254,7 @@ function requireWritable(bucket: Bucket, key: string): void {
 }
 
 /**
- * Run `fill` against a temporary file beside `path`, flush it, and rename it over `path`; on any
+ * Run `fill` against a temporary file in the bucket's folder, flush it, and rename it over `path`; on any
  * failure the temporary file is removed and `path` is left as it was.
  */
 export async function writeAtomically(
@@ -269,7 +269,9 @@ export async function writeAtomically(
   if (!isInside(bucket.folder, realpathSync(dir))) {
     throw new ObjectError('AccessDenied', `The key '${key}' leads outside the bucket's folder.`);
   }
-  const temp = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+  // The temporary file sits at the bucket's top: a folder watcher that has just seen `dir` appear
+  // must not be left with only a hidden file to find in it while the rename races its scan.
+  const temp = join(bucket.folder, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
   const handle = await open(temp, 'wx');
   let done = false;
   try {
@@ -278,7 +280,19 @@ export async function writeAtomically(
     });
     await handle.sync();
     await handle.close();
-    await rename(temp, path);
+    await rename(temp, path).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EXDEV') throw error;
+      // `dir` is on another file system (a drive mounted inside the folder): go through a
+      // temporary file beside the target instead.
+      const beside = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+      try {
+        await copyFile(temp, beside);
+        await rename(beside, path);
+      } finally {
+        await unlink(beside).catch(() => undefined);
+      }
+      await unlink(temp);
+    });
     done = true;
   } finally {
     if (!done) {

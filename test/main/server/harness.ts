@@ -128,3 +128,24 @@ const localhostLookup: AgentOptions['lookup'] = (hostname, options, callback) =>
   if (options.all) (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
   else callback(null, '127.0.0.1', 4);
 };
+
+/**
+ * The environment for the AWS CLI or boto3 in a child process: Loupe's keys in the environment,
+ * no config or credentials files of the machine's user, no metadata lookups.
+ */
+export function awsClientEnv(harness: Harness): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('AWS_')) env[name] = value;
+  }
+  const { AccessKeyId, SecretAccessKey } = harness.loupe.ctx.credentials;
+  return Object.assign(env, {
+    AWS_ACCESS_KEY_ID: AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: SecretAccessKey,
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: join(harness.home, 'no-such-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(harness.home, 'no-such-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+  });
+}
