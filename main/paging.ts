@@ -1,6 +1,9 @@
 import { ServiceError } from './errors';
 
-/** NextToken values are opaque to clients: a keyset position, base64url-encoded. */
+/**
+ * NextToken values are opaque to clients: a keyset position, base64url-encoded. An empty NextToken
+ * means the first page, as with the service (the guide's ListDatasetEntries example sends one).
+ */
 export function encodePageToken(afterId: number): string {
   return Buffer.from(JSON.stringify({ k: afterId })).toString('base64url');
 }

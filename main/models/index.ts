@@ -54,7 +54,7 @@ export function describeProjectVersions(
   const limit = input.MaxResults ?? 100;
   const rows = q.listVersions(ctx.db, project.id, {
     ...(input.VersionNames ? { names: input.VersionNames } : {}),
-    ...(input.NextToken === undefined ? {} : { beforeId: decodePageToken(input.NextToken) }),
+    ...(!input.NextToken ? {} : { beforeId: decodePageToken(input.NextToken) }),
     limit: limit + 1,
   });
   const page = rows.slice(0, limit);

@@ -102,7 +102,7 @@ export function putProjectPolicy(ctx: Context, input: PutProjectPolicyInput): Ou
 export function listProjectPolicies(ctx: Context, input: ListProjectPoliciesInput): OutputOf<'ListProjectPolicies'> {
   const project = requireProject(ctx, input.ProjectArn);
   const all = q.listPolicies(ctx.db, project.id);
-  const start = input.NextToken === undefined ? 0 : Number(Buffer.from(input.NextToken, 'base64url').toString());
+  const start = !input.NextToken ? 0 : Number(Buffer.from(input.NextToken, 'base64url').toString());
   if (!Number.isInteger(start) || start < 0 || start > all.length) {
     throw new ServiceError('InvalidPaginationTokenException', 'The NextToken is not valid.');
   }
