@@ -91,10 +91,17 @@ export function describeVersion(ctx: Context, row: q.VersionRow, projectName: st
     ...(summary && location
       ? {
           ManifestSummary: s3Object(location, 'manifest_summary.json'),
-          TrainingDataResult: { Validation: asset('training_manifest_with_validation.json')! },
+          // Input: the datasets the version was made from (project datasets, not manifests: no
+          // assets); Output: the manifests training and testing used; Validation: their checks.
+          TrainingDataResult: {
+            Input: { Assets: [] },
+            ...(evaluation ? { Output: asset('training_manifest_snapshot.json')! } : {}),
+            Validation: asset('training_manifest_with_validation.json')!,
+          },
           TestingDataResult: {
-            Validation: asset('testing_manifest_with_validation.json')!,
+            Input: { Assets: [], AutoCreate: snapshot?.autoSplit ?? false },
             ...(evaluation ? { Output: { ...asset('testing_manifest_snapshot.json')!, AutoCreate: snapshot?.autoSplit ?? false } } : {}),
+            Validation: asset('testing_manifest_with_validation.json')!,
           },
         }
       : {}),
