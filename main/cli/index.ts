@@ -13,7 +13,7 @@ import { waitForIdle } from '../jobs';
 import { startServer } from '../server';
 import { parseOperationArgs, UsageError } from './args';
 import { detectCommand, importCommand } from './conveniences';
-import { invokeRemote } from './remote';
+import { invokeRemote, signingKeys } from './remote';
 
 /** Exit codes as the AWS CLI uses them: 252 bad usage, 254 the service refused. */
 const EXIT_USAGE = 252;
@@ -65,7 +65,7 @@ async function runOperation(
   const loupe = openLoupe({ home: options.home });
   try {
     const result = options.endpointUrl
-      ? await invokeRemote(options.endpointUrl, loupe.ctx.credentials, name, input)
+      ? await invokeRemote(options.endpointUrl, await signingKeys(loupe.ctx.credentials, options.profile), loupe.ctx.credentials.Region, name, input)
       : await loupe.invoke(name, input);
     if (!result.ok) {
       io.err.write(`An error occurred (${result.error.code}) when calling the ${name} operation: ${result.error.message}\n`);
