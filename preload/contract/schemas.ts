@@ -299,6 +299,8 @@ export const CreateLabelsInput = z.object({ DatasetArn, Labels: z.array(LabelNam
 export const RenameLabelInput = z.object({ DatasetArn, LabelName, NewLabelName: LabelName });
 export const DeleteLabelInput = z.object({ DatasetArn, LabelName });
 export const DescribeLabelUsageInput = z.object({ DatasetArn, LabelName });
+/** Usage of one version, of a project's versions, or of every version. */
+export const DescribeUsageInput = z.object({ ProjectArn: ProjectArn.optional(), ProjectVersionArn: ProjectVersionArn.optional() });
 export const CopyLabelsInput = z.object({ DatasetArn, SourceDatasetArn: DatasetArn });
 
 // --- Imports (app operations) ---------------------------------------------------------------
@@ -413,6 +415,7 @@ export type CreateLabelsInput = z.infer<typeof CreateLabelsInput>;
 export type RenameLabelInput = z.infer<typeof RenameLabelInput>;
 export type DeleteLabelInput = z.infer<typeof DeleteLabelInput>;
 export type DescribeLabelUsageInput = z.infer<typeof DescribeLabelUsageInput>;
+export type DescribeUsageInput = z.infer<typeof DescribeUsageInput>;
 export type CopyLabelsInput = z.infer<typeof CopyLabelsInput>;
 export type ImportFolderInput = z.infer<typeof ImportFolderInput>;
 export type ImportFilesInput = z.infer<typeof ImportFilesInput>;

@@ -170,3 +170,41 @@ describe('the loupe command line picks its keys as the AWS CLI does', () => {
     }
   });
 });
+
+describe('loupe usage', () => {
+  it('prints the usage per version and day as JSON, a table or CSV', async () => {
+    const { openLoupe } = await import('../../../main/api');
+    const q = await import('../../../main/db/queries');
+    const { recordAnalysis, recordUnits } = await import('../../../main/models/usage');
+    const usageHome = tempDir();
+    let clock = Date.UTC(2026, 4, 5, 10, 0, 0);
+    const opened = openLoupe({ home: usageHome, now: () => clock });
+    const created = await opened.invoke('CreateProject', { ProjectName: 'metered' });
+    assert.ok(created.ok);
+    const { ProjectArn } = created.value as { ProjectArn: string };
+    const arn = ProjectArn.replace(/\/\d+$/, '/version/v1/1');
+    opened.ctx.db.prepare(`INSERT INTO project_versions (project_id, name, arn, created_ms, status) VALUES (?, 'v1', ?, 1, 'STOPPED')`).run(q.findProjectByArn(opened.ctx.db, ProjectArn)!.id, arn);
+    const version = { id: q.findVersionByArn(opened.ctx.db, arn)!.id, arn };
+    recordUnits(opened.ctx, version, 'start', 2);
+    recordAnalysis(opened.ctx, version.id, true);
+    recordAnalysis(opened.ctx, version.id, true);
+    recordAnalysis(opened.ctx, version.id, false);
+    clock += 90 * 60_000;
+    recordUnits(opened.ctx, version, 'stop', 0);
+    opened.close();
+
+    const json = await runCli(usageHome, 'usage');
+    assert.equal(json.code, 0, json.err);
+    assert.deepEqual(JSON.parse(json.out).Days, [
+      { ProjectVersionArn: arn, Day: '2026-05-05', RunningHours: 1.5, InferenceUnitHours: 3, ImagesAnalysed: 2, Errors: 1 },
+    ]);
+    const csv = await runCli(usageHome, 'usage', '--output', 'csv', '--project-arn', ProjectArn);
+    assert.equal(csv.out, `ProjectVersionArn,Day,RunningHours,InferenceUnitHours,ImagesAnalysed,Errors\r\n${arn},2026-05-05,1.5,3,2,1\r\n`);
+    const table = await runCli(usageHome, 'usage', '--output', 'table');
+    const lines = table.out.trimEnd().split('\n');
+    assert.match(lines[0]!, /^ProjectVersionArn\s+Day\s+RunningHours\s+InferenceUnitHours\s+ImagesAnalysed\s+Errors$/);
+    assert.match(lines[2]!, new RegExp(`^${arn.replace(/[/.]/g, '\\$&')}\\s+2026-05-05\\s+1\\.5\\s+3\\s+2\\s+1$`));
+    assert.equal((await runCli(usageHome, 'usage', '--output', 'yaml')).code, 252);
+    rmSync(usageHome, { recursive: true, force: true });
+  });
+});
