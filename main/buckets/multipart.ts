@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { ObjectError } from './errors';
 import { pathOfKey } from './keys';
 import { remember, writeAtomically, type Bucket, type ByteSource, type ObjectInfo } from './objects';

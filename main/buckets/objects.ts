@@ -9,11 +9,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type Dirent, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { copyFile, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { perContext, type Context } from '../api/context';
+import { perContext, type Context } from '../core/context';
 import { contentTypeOf } from '../contentTypes';
 import { isInside } from '../datasets/sources';
 import * as q from '../db/queries';
-import { DEFAULT_OUTPUT_BUCKET } from '../training/output';
+import { DEFAULT_OUTPUT_BUCKET } from '../models/output';
 import { ObjectError } from './errors';
 import { isTempName, keyOfPath, keyParts, pathOfKey, TEMP_PREFIX } from './keys';
 

@@ -214,3 +214,11 @@ export function listUsageCounts(db: Db, versionIds: readonly number[] | undefine
 export function listVersionArns(db: Db): { id: number; arn: string; projectId: number }[] {
   return db.prepare('SELECT id, arn, project_id AS projectId FROM project_versions ORDER BY id').all() as { id: number; arn: string; projectId: number }[];
 }
+
+/** How many versions are being copied into the project `projectArn` now. */
+export function countCopiesInto(db: Db, projectArn: string): number {
+  const row = db
+    .prepare(`SELECT count(*) AS n FROM project_versions v JOIN projects p ON p.id = v.project_id WHERE p.arn = ? AND v.status = 'COPYING_IN_PROGRESS'`)
+    .get(projectArn) as { n: number };
+  return row.n;
+}
