@@ -22,7 +22,7 @@ import { BodyTooLargeError, MAX_API_BODY_BYTES, drain, readBody } from './body';
 import { EventStreams } from './events';
 import { createHostCheck, isSameOrigin, urlHost } from './hosts';
 import { failureOf, operationOfTarget, parseJsonBody, sendError, sendJson, sendPlain } from './json11';
-import { bucketOfHost, failures as s3Failures, handleS3, isS3Signed } from './s3';
+import { bucketOfHost, failures as s3Failures, handleS3, isS3Request } from './s3';
 import { isSigV4Authorization } from './sigv4';
 import { serveEntryImage, serveStatic } from './static';
 import { handleUpload } from './uploads';
@@ -87,7 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const method = req.method ?? 'GET';
     const hostBucket = bucketOfHost(req.headers.host);
-    if (hostBucket !== undefined || isS3Signed(header(req, 'authorization'), query)) {
+    if (hostBucket !== undefined || isS3Request(header(req, 'authorization'), header(req, 'x-amz-content-sha256'), query)) {
       const requestId = String(res.getHeader('x-amzn-RequestId'));
       await handleS3({ req, res, loupe, ...(hostBucket === undefined ? {} : { hostBucket }), rawPath, query, requestId });
       return;

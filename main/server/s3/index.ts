@@ -35,9 +35,14 @@ export function bucketOfHost(host: string | undefined): string | undefined {
   return name.endsWith('.localhost') && name.length > '.localhost'.length ? name.slice(0, -'.localhost'.length) : undefined;
 }
 
-/** True for requests signed for the service `s3` (header or presigned query). */
-export function isS3Signed(authorization: string | undefined, query: string): boolean {
+/**
+ * True for requests an S3 client sent: signed for the service `s3` (header or presigned query), or
+ * unsigned but carrying S3's own x-amz-content-sha256 (an anonymous client), which then gets S3's
+ * AccessDenied rather than a page of the web UI.
+ */
+export function isS3Request(authorization: string | undefined, contentSha256: string | undefined, query: string): boolean {
   if (authorization && isSigV4Authorization(authorization)) return /Credential=[^/,]*\/\d{8}\/[^/,]*\/s3\/aws4_request/.test(authorization);
+  if (!authorization && contentSha256 !== undefined) return true;
   return /(^|&)X-Amz-Credential=[^&]*%2Fs3%2Faws4_request/i.test(query);
 }
 

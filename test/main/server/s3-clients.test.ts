@@ -79,7 +79,7 @@ describe('S3 on mapped buckets from boto3 and the AWS CLI', () => {
     assert.deepEqual(readFileSync(join(folder, 'boto', 'one.jpg')), readFileSync(join(local, 'one.jpg')));
   });
 
-  it('aws s3 cp --recursive uploads a folder, aws s3 ls lists it, aws s3 cp reads it back', { skip: noCli }, async () => {
+  it('aws s3 cp --recursive uploads a folder, aws s3 ls lists it, aws s3 cp reads it back, aws s3 sync sends what changed', { skip: noCli }, async () => {
     const env = awsClientEnv(harness);
     const endpoint = ['--endpoint-url', harness.server.url];
     const up = await run('aws', ['s3', 'cp', '--recursive', local, 's3://photos/cli/', ...endpoint], env);
@@ -102,6 +102,17 @@ describe('S3 on mapped buckets from boto3 and the AWS CLI', () => {
     assert.equal(back.code, 0, back.stderr);
     assert.deepEqual(readFileSync(join(down, 'big.bin')), big);
     assert.deepEqual(readdirSync(join(down, 'nested')), ['three with space.jpg']);
+    // sync sends only what changed: a second run finds nothing to upload.
+    const synced = await run('aws', ['s3', 'sync', local, 's3://photos/synced/', ...endpoint], env);
+    assert.equal(synced.code, 0, synced.stderr);
+    assert.match(synced.stdout, /upload: .*big\.bin to s3:\/\/photos\/synced\/big\.bin/);
+    assert.deepEqual(readFileSync(join(folder, 'synced', 'nested', 'three with space.jpg')), readFileSync(join(local, 'nested', 'three with space.jpg')));
+    const again = await run('aws', ['s3', 'sync', local, 's3://photos/synced/', ...endpoint], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.trim(), '');
+    const unmapped = await run('aws', ['s3', 'ls', 's3://not-mapped/', ...endpoint], env);
+    assert.notEqual(unmapped.code, 0);
+    assert.match(unmapped.stderr, /NoSuchBucket/);
     const outside = await run('aws', ['s3', 'cp', join(local, 'one.jpg'), 's3://photos/../escape.jpg', ...endpoint], env);
     assert.notEqual(outside.code, 0);
     assert.deepEqual(readdirSync(harness.home).includes('escape.jpg'), false);

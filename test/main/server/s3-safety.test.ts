@@ -184,6 +184,10 @@ describe('S3 writes: signatures, checksums and crashes', () => {
     });
     assert.equal(unsignedS3.status, 403);
     assert.match(unsignedS3.body, /<Code>AccessDenied<\/Code>/);
+    // An anonymous S3 client (no Authorization, S3's payload header): S3's answer, not the web UI.
+    const anonymous = await fetch(`${harness.server.url}/photos/x.jpg`, { headers: { 'x-amz-content-sha256': EMPTY_SHA256 } });
+    assert.equal(anonymous.status, 403);
+    assert.match(await anonymous.text(), /<Code>AccessDenied<\/Code>/);
   });
 
   it('puts a file into a watched folder, and the watcher adds it to the dataset', async () => {
