@@ -197,6 +197,10 @@ for (const style of ['path-style', 'virtual-hosted-style'] as const) {
       assert.equal(noKey.$metadata?.httpStatusCode, 404);
       const noBucket = await rejectionOf(client.send(new GetObjectCommand({ Bucket: 'elsewhere', Key: 'a.jpg' })));
       assert.equal(noBucket.name, 'NoSuchBucket');
+      // Loupe's own output bucket: readable (training writes there), never written through S3.
+      mkdirSync(join(harness.home, 'output', 'p', 'v1'), { recursive: true });
+      writeFileSync(join(harness.home, 'output', 'p', 'v1', 'manifest_summary.json'), '{"errors":[]}');
+      assert.equal(await (await client.send(new GetObjectCommand({ Bucket: 'loupe-output', Key: 'p/v1/manifest_summary.json' }))).Body!.transformToString(), '{"errors":[]}');
       const readOnly = await rejectionOf(client.send(new PutObjectCommand({ Bucket: 'loupe-output', Key: 'x.txt', Body: 'x' })));
       assert.equal(readOnly.name, 'AccessDenied');
       assert.equal(readOnly.$metadata?.httpStatusCode, 403);
