@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeThumbnail } from '../../native/preprocess';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { homePaths } from '../home';
 import { createLogger } from '../log';
 

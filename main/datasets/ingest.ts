@@ -6,7 +6,7 @@
  */
 import { probeImage, checkImageLimits, type ImageProbe } from '../../native/preprocess';
 import type { DatasetStatus } from '../../preload/contract';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { DATASET_FILE_CODES, ENTRY_CODES, type DatasetFileCode } from './codes';

@@ -6,7 +6,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
 
 export type Resolved = { ok: true; path: string } | { ok: false; reason: string };

@@ -17,7 +17,7 @@ import type {
   PutEntryAnnotationsInput,
   RenameLabelInput,
 } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { requireDataset } from '../datasets';
 import { ENTRY_CODES } from '../datasets/codes';
 import type { BoxLabel, EntryDraft, ImageLabel } from '../datasets/entry';

@@ -7,14 +7,14 @@ import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CopyProjectVersionInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
 import { copyAllowed } from '../projects/policies';
-import { outputLocation } from '../training/output';
+import { outputLocation } from './output';
 import { requireVersion } from './index';
 import { insertNewVersion } from './newVersion';
 

@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CreateProjectVersionInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { ENTRY_CODES } from '../datasets/codes';
 import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
@@ -24,7 +24,7 @@ import { createLogger } from '../log';
 import { requireProject } from '../projects';
 import { defaultBackboneId } from './backbones';
 import { insertNewVersion } from '../models/newVersion';
-import { outputLocation, type OutputLocation } from './output';
+import { outputLocation, type OutputLocation } from '../models/output';
 import { firstError, planTraining, type Line, type TrainingPlan } from './validation';
 
 const log = createLogger('training');

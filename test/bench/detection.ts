@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { waitForJob } from '../../main/jobs';
-import { readModelMetadata } from '../../main/training/modelFile';
+import { readModelMetadata } from '../../main/engine/modelFile';
 import { tempDir } from '../support/loupe';
 import { xorshift } from '../support/random';
 import { manifestLine, type Square, type SquaresImage } from '../support/squares';

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readModelMetadata } from '../../main/training/modelFile';
+import { readModelMetadata } from '../../main/engine/modelFile';
 import { aClock } from '../support/loupe';
 import { multiLabelScores, topOneScores } from './metrics';
 import {

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chooseDetectorView } from '../../../main/training/detectorView';
-import type { Sample } from '../../../main/training/validation';
+import { chooseDetectorView } from '../../../main/engine/detectorView';
+import type { Sample } from '../../../main/engine/engine';
 
 function samples(width: number, height: number, boxes: { width: number; height: number }[]): Sample[] {
   return boxes.map((box, k) => ({

@@ -9,7 +9,7 @@
  * figure each was judged by).
  */
 import type { ModelChoices } from './modelFile';
-import type { Sample } from './validation';
+import type { Sample } from './engine';
 
 /** The whole image at 224 (14 × 14 map) unless the median object spans fewer than SMALL_OBJECT_CELLS cells there; then 320 (20 × 20). */
 export const INPUT_SIDES = [224, 320] as const;
