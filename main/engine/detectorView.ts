@@ -25,6 +25,8 @@ export const SMALL_BOX_PX = 16;
 const LARGE_IMAGE = 1.25;
 /** Tiles grow beyond native resolution only while the median box keeps this many pixels at the input. */
 const TILE_BOX_PX = 32;
+/** How much larger than that a tile may grow to save a row or column of tiles. */
+const TILE_GROWTH = 1.15;
 
 export interface DetectorView {
   /** The model's (square) input side, a multiple of 32. */
@@ -48,13 +50,16 @@ interface BoxSizes {
   longNative: number[];
   /** The images' shorter sides, sorted. */
   imageShort: number[];
+  /** The images' longer sides, sorted. */
+  imageLong: number[];
 }
 
 function boxSizes(samples: readonly Sample[], labels: readonly string[]): BoxSizes {
-  const sizes: BoxSizes = { relative: [], shortStretched: [], shortNative: [], longNative: [], imageShort: [] };
+  const sizes: BoxSizes = { relative: [], shortStretched: [], shortNative: [], longNative: [], imageShort: [], imageLong: [] };
   for (const sample of samples) {
     if (!(sample.width > 0 && sample.height > 0)) continue;
     sizes.imageShort.push(Math.min(sample.width, sample.height));
+    sizes.imageLong.push(Math.max(sample.width, sample.height));
     for (const box of sample.boxes) {
       if (!labels.includes(box.label) || !(box.width > 0 && box.height > 0)) continue;
       sizes.relative.push(Math.sqrt((box.width * box.height) / (sample.width * sample.height)));
@@ -69,6 +74,27 @@ function boxSizes(samples: readonly Sample[], labels: readonly string[]): BoxSiz
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+/** How many tiles of `tile` pixels overlapping by `overlap` cover `length` (as native/detect tileGrid lays them). */
+function tilesAlong(length: number, tile: number, overlap: number): number {
+  return tile >= length ? 1 : Math.ceil((length - tile) / (tile - overlap)) + 1;
+}
+
+/**
+ * A tile up to TILE_GROWTH larger than `tile` when that needs one tile fewer along an axis of the
+ * typical image (`lengths`): on a 640 px board, 340 px tiles overlapping by 40 take 2 × 2 tiles where
+ * 320 px tiles take 3 × 3, for boxes 6% smaller at the input.
+ */
+function fewerTiles(tile: number, overlap: number, lengths: readonly number[]): number {
+  let best = tile;
+  for (const length of lengths) {
+    const count = tilesAlong(length, best, overlap);
+    if (count < 2) continue;
+    const larger = Math.ceil((length + (count - 2) * overlap) / (count - 1));
+    if (larger <= TILE_GROWTH * tile) best = Math.max(best, larger);
+  }
+  return best;
+}
+
 /**
  * The view for these training samples, and the candidates it was chosen among with the figure each
  * was judged by (`mode` whole or tiled, `inputSide`, `tileSide`, `tileOverlap`).
@@ -79,7 +105,7 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
  * the input, tiles of the input's own side (native resolution), grown while the median box keeps
  * TILE_BOX_PX pixels, never beyond the images' shorter side; neighbours overlap by the 90th
  * percentile of the boxes' longer side (between 1/8 and 1/2 of a tile), so nearly every object is
- * whole in some tile. `force` fixes the mode (used by tests to show what the other mode misses).
+ * whole in some tile; a slightly larger tile when it saves a row or column (fewerTiles). `force` fixes the mode (used by tests to show what the other mode misses).
  */
 export function chooseDetectorView(samples: readonly Sample[], labels: readonly string[], force?: 'whole' | 'tiled'): { view: DetectorView; choices: ModelChoices } {
   const sizes = boxSizes(samples, labels);
@@ -98,8 +124,9 @@ export function chooseDetectorView(samples: readonly Sample[], labels: readonly 
   const imageShort = quantile(sizes.imageShort, 0.5);
   candidates.push({ settings: { mode: 'whole', inputSide: whole }, metric: 'median box shorter side at the input (px)', score: round1(Number.isFinite(shortAtInput) ? shortAtInput : 0) });
   const nativeShort = quantile(sizes.shortNative, 0.5);
-  const tileSide = Math.round(Math.min(imageShort, Math.max(whole, (whole * nativeShort) / TILE_BOX_PX)));
-  const overlap = Math.round(Math.min(tileSide / 2, Math.max(tileSide / 8, quantile(sizes.longNative, 0.9))));
+  const baseTile = Math.round(Math.min(imageShort, Math.max(whole, (whole * nativeShort) / TILE_BOX_PX)));
+  const overlap = Math.round(Math.min(baseTile / 2, Math.max(baseTile / 8, quantile(sizes.longNative, 0.9))));
+  const tileSide = Math.min(imageShort, fewerTiles(baseTile, overlap, [quantile(sizes.imageLong, 0.5), imageShort]));
   const tiledView: DetectorView = { side: whole, tile: { side: tileSide, overlap } };
   const tiledAllowed = Number.isFinite(tileSide) && Number.isFinite(overlap) && tileSide >= whole;
   if (tiledAllowed) {

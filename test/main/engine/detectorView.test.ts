@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chooseDetectorView } from '../../../main/engine/detectorView';
 import type { Sample } from '../../../main/engine/engine';
+import { tileGrid } from '../../../native/detect';
 
 function samples(width: number, height: number, boxes: { width: number; height: number }[]): Sample[] {
   return boxes.map((box, k) => ({
@@ -34,9 +35,11 @@ describe('the detector view chosen from the boxes', () => {
     const pcb = chooseDetectorView(samples(640, 640, [{ width: 20, height: 18 }, { width: 14, height: 30 }, { width: 40, height: 24 }, { width: 12, height: 12 }]), ['a']);
     assert.equal(pcb.view.side, 320);
     assert.ok(pcb.view.tile, 'tiled');
-    assert.equal(pcb.view.tile.side, 320);
+    // 320 px tiles would take 3 × 3 on a 640 px board; 340 px tiles take 2 × 2.
+    assert.equal(pcb.view.tile.side, 340);
     assert.ok(pcb.view.tile.overlap >= 40 && pcb.view.tile.overlap <= 160, `overlap ${pcb.view.tile.overlap}`);
-    assert.deepEqual(pcb.choices.chosen, { mode: 'tiled', inputSide: 320, tileSide: 320, tileOverlap: pcb.view.tile.overlap, featureStride: 16 });
+    assert.equal(tileGrid({ width: 640, height: 640 }, pcb.view.tile.side, pcb.view.tile.overlap).length, 4);
+    assert.deepEqual(pcb.choices.chosen, { mode: 'tiled', inputSide: 320, tileSide: 340, tileOverlap: pcb.view.tile.overlap, featureStride: 16 });
 
     // Small boxes on a small image: no room for tiles, the whole image at 320.
     assert.deepEqual(chooseDetectorView(samples(300, 300, [{ width: 6, height: 6 }]), ['a']).view, { side: 320 });
