@@ -294,10 +294,19 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
       }
       return outputs;
     };
-    for (const [done, sample] of options.test.entries()) {
+    // Images a batch at a time, each cut as analyseImage cuts it (whole or by tiles), their inputs run together.
+    for (let start = 0; start < options.test.length; start += BATCH) {
       job.throwIfCancelled();
-      predictions.set(sample.entryId, await analyseImage(sample.path, { width: sample.width, height: sample.height }, metadata, run));
-      job.progress({ phase: 'testing', done: done + 1, total: options.test.length });
+      const group = options.test.slice(start, start + BATCH);
+      const inputs = await Promise.all(group.map((sample) => modelInputs(sample.path, { width: sample.width, height: sample.height }, metadata)));
+      const outputs = await run(inputs.flat().map((input) => input.pixels));
+      let at = 0;
+      group.forEach((sample, i) => {
+        const own = outputs.slice(at, at + inputs[i]!.length);
+        at += inputs[i]!.length;
+        predictions.set(sample.entryId, analysisFrom(inputs[i]!, own, { width: sample.width, height: sample.height }, metadata));
+      });
+      job.progress({ phase: 'testing', done: start + group.length, total: options.test.length });
     }
   } finally {
     await merged.release();
@@ -356,9 +365,13 @@ export async function analyseImage(
   metadata: DetectorMetadata,
   run: (inputs: readonly RgbPixels[]) => Promise<Float32Array[]>,
 ): Promise<Analysis> {
-  const { labels, detection } = metadata;
   const inputs = await modelInputs(image, size, metadata);
-  const outputs = await run(inputs.map((input) => input.pixels));
+  return analysisFrom(inputs, await run(inputs.map((input) => input.pixels)), size, metadata);
+}
+
+/** The boxes of one image from the model's output for each of its inputs (modelInputs). */
+function analysisFrom(inputs: readonly { region: Region }[], outputs: readonly Float32Array[], size: { width: number; height: number }, metadata: DetectorMetadata): Analysis {
+  const { labels, detection } = metadata;
   const decode = (output: Float32Array, region: Region): Detection[] =>
     decodeDetections(output, labels.length, { width: detection.mapWidth, height: detection.mapHeight }, { width: region.width, height: region.height }, {
       minScore: detection.minScore,
