@@ -52,8 +52,14 @@ export interface TileDetections {
 }
 
 export interface MergeOptions {
-  /** Per-class NMS IoU (default 0.5). */
+  /** Per-class NMS IoU between boxes of one tile (default 0.5). */
   nmsIou?: number;
+  /**
+   * Per-class NMS IoU between boxes of different tiles (default 0.3): where tiles overlap, one
+   * object seen twice is far likelier than two objects overlapping, and two looks at a small object
+   * disagree by a few pixels, which is a large share of its IoU.
+   */
+  tileIou?: number;
   /** A box within this many pixels of an inner tile edge counts as touching it (default 2). */
   edgeMargin?: number;
   /** A box touching an inner edge is a fragment when at least this share of it lies inside a better box of its class (default 0.6). */
@@ -68,15 +74,16 @@ function intersection(a: DetectBox, b: DetectBox): number {
 
 /**
  * Every tile's boxes moved into the image's pixels and merged: best first, a box is dropped when
- * a kept box of its class overlaps it by more than `nmsIou`, or when it touches an inner edge of
+ * a kept box of its class overlaps it by more than `nmsIou` (`tileIou` for a box of another tile), or when it touches an inner edge of
  * its tile (an edge that is not the image's) and mostly lies inside a kept box of its class; a
  * box that holds most of a more confident kept fragment takes the fragment's place.
  */
 export function mergeTiledDetections(tiles: readonly TileDetections[], image: { width: number; height: number }, options: MergeOptions = {}): Detection[] {
   const nmsIou = options.nmsIou ?? 0.5;
+  const tileIou = options.tileIou ?? 0.3;
   const margin = options.edgeMargin ?? 2;
   const cover = options.fragmentCover ?? 0.6;
-  const candidates = tiles.flatMap(({ region, detections }) =>
+  const candidates = tiles.flatMap(({ region, detections }, tile) =>
     detections.map((detection) => {
       const box: Detection = { ...detection, left: detection.left + region.left, top: detection.top + region.top };
       const cut =
@@ -84,24 +91,25 @@ export function mergeTiledDetections(tiles: readonly TileDetections[], image: { 
         (region.top > 0 && detection.top <= margin) ||
         (region.left + region.width < image.width && detection.left + detection.width >= region.width - margin) ||
         (region.top + region.height < image.height && detection.top + detection.height >= region.height - margin);
-      return { box, cut };
+      return { box, cut, tile };
     }),
   );
   candidates.sort((a, b) => b.box.confidence - a.box.confidence);
-  const kept: { box: Detection; cut: boolean }[] = [];
-  for (const { box, cut } of candidates) {
+  const kept: { box: Detection; cut: boolean; tile: number }[] = [];
+  for (const { box, cut, tile } of candidates) {
     if (!(box.width > 0 && box.height > 0)) continue;
     const same = kept.filter((other) => other.box.classIndex === box.classIndex);
-    if (same.some((other) => iou(other.box, box) > nmsIou)) continue;
-    if (cut && same.some((other) => intersection(other.box, box) >= cover * box.width * box.height)) continue;
     // A whole box takes the place of a more confident fragment of itself (the fragment's confidence kept).
-    const fragment = cut ? undefined : same.find((other) => other.cut && intersection(other.box, box) >= cover * other.box.width * other.box.height);
+    const fragment = cut ? undefined : same.find((other) => other.cut && other.tile !== tile && intersection(other.box, box) >= cover * other.box.width * other.box.height);
     if (fragment) {
       fragment.box = { ...box, confidence: fragment.box.confidence };
       fragment.cut = false;
+      fragment.tile = tile;
       continue;
     }
-    kept.push({ box, cut });
+    if (same.some((other) => iou(other.box, box) > (other.tile === tile ? nmsIou : tileIou))) continue;
+    if (cut && same.some((other) => intersection(other.box, box) >= cover * box.width * box.height)) continue;
+    kept.push({ box, cut, tile });
   }
   return kept.map(({ box }) => box);
 }

@@ -62,6 +62,8 @@ describe('tiles', () => {
             detection(0, 0.5, 32, 100, 20, 20),
             // Same place as the first object but another class: kept.
             detection(1, 0.4, 10, 100, 20, 20),
+            // The first object again, a few pixels off (IoU 0.39 with a's box): the same object seen by two tiles.
+            detection(0, 0.45, 15, 104, 20, 20),
           ],
         },
       ],
@@ -77,5 +79,8 @@ describe('tiles', () => {
     ]);
     // The whole box took the fragment's place and kept its confidence.
     assert.equal(merged[0]!.confidence, 0.95);
+    // Within one tile, only the decoder's NMS (IoU 0.5) applies: two boxes at IoU 0.39 both stay.
+    const oneTile = mergeTiledDetections([{ region: a, detections: [detection(0, 0.9, 290, 100, 20, 20), detection(0, 0.45, 295, 104, 20, 20)] }], image);
+    assert.equal(oneTile.length, 2);
   });
 });
