@@ -51,7 +51,7 @@ const modelsOffTraining = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['dist/**', 'release/**', '.cache/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -84,6 +84,24 @@ export default tseslint.config(
     rules: restrict(except('electron'), [{ group: ['**/renderer/**'], message: 'main/app never imports the renderer.' }]),
   },
   {
+    // SQL lives in main/db/queries; domains call query functions, never prepare statements themselves.
+    files: ['main/**/*.ts'],
+    ignores: ['main/db/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(exec|pragma|transaction)$/][callee.object.property.name='db']",
+          message: 'SQL lives only in main/db: add a query function to main/db/queries (or use transaction() from main/db).',
+        },
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='prepare']",
+          message: 'Statements are prepared only in main/db: add a query function to main/db/queries.',
+        },
+      ],
+    },
+  },
+  {
     files: ['native/**/*.ts'],
     ignores: ['native/ort/**', 'native/preprocess/**'],
     rules: restrict(heavy, [
@@ -111,9 +129,9 @@ export default tseslint.config(
         nodeBuiltins,
         { group: ['**/main/**', '**/native/**'], message: 'The renderer reaches main only through renderer/api.' },
         {
-          regex: '(^|/)preload/contract(/(?!(?:names|lines)$)[^/]+)?$',
+          regex: '(^|/)preload/contract(/(?!(?:names|lines|files|imageLimits|async)$)[^/]+)?$',
           allowTypeImports: true,
-          message: 'The renderer imports the contract for types only (and the plain modules names.ts and lines.ts, which import nothing).',
+          message: 'The renderer imports the contract for types only (and the plain modules names.ts, lines.ts, files.ts, imageLimits.ts and async.ts, which import nothing).',
         },
       ]),
     },

@@ -93,10 +93,7 @@ export function deleteDatasetCascade(ctx: Context, dataset: q.DatasetRow): void 
  * a kill) failed; its import wrote nothing, since imports commit in one transaction.
  */
 export function recoverInterruptedDatasets(ctx: Context): void {
-  const rows = ctx.db
-    .prepare(`SELECT arn, status FROM datasets WHERE status IN ('CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS')`)
-    .all() as { arn: string; status: string }[];
-  for (const row of rows) {
+  for (const row of q.listBusyDatasets(ctx.db)) {
     const dataset = requireDataset(ctx, row.arn);
     const failed = row.status === 'CREATE_IN_PROGRESS' ? 'CREATE_FAILED' : 'UPDATE_FAILED';
     q.setDatasetStatus(

@@ -13,7 +13,7 @@ import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 import { startJob } from '../jobs';
-import type { EntryDraft } from './entry';
+import type { EntryDraft } from '../db/entry';
 import { listImageFiles } from './folders';
 import {
   FormatFileError,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CreateProjectVersionInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
-import { ENTRY_CODES } from '../datasets/codes';
+import { ENTRY_CODES } from '../../preload/contract/codes';
 import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
 import * as q from '../db/queries';

@@ -10,7 +10,7 @@
  * the guide's brand-detection case (L2130–2146); a classification model ignores box-only lines.
  */
 import { DATASET_LIMITS } from '../datasets/limits';
-import type { EntryDraft } from '../datasets/entry';
+import type { EntryDraft } from '../db/entry';
 import { chooseTestEntries } from '../datasets/entries';
 import type { StoredEntry } from '../db/queries';
 import { lineState, useCaseOf, type LineState } from '../../preload/contract/lines';

@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import type { Context } from '../core/context';
 import { transaction, type Db } from '../db';
 import * as q from '../db/queries';
-import type { EntryDraft, ImageLabel } from '../datasets/entry';
+import type { EntryDraft, ImageLabel } from '../db/entry';
 import { labelFromFolder, loupeLabel } from '../datasets/folders';
 import { DATASET_LIMITS } from '../datasets/limits';
 import { createLogger } from '../log';
