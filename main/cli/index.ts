@@ -1,6 +1,6 @@
 /**
  * The `loupe` command line: every operation of the catalogue as a kebab-case command with
- * AWS-CLI-style arguments, plus `serve`, `credentials` and `help`.
+ * AWS-CLI-style arguments, plus `serve`, `credentials`, `import`, `detect`, `doctor` and `help`.
  *
  *   loupe create-project --project-name shelf --tags team=vision
  *   loupe describe-projects --cli-input-json '{"MaxResults": 5}'
@@ -13,6 +13,7 @@ import { waitForIdle } from '../jobs';
 import { startServer } from '../server';
 import { parseOperationArgs, UsageError } from './args';
 import { detectCommand, importCommand } from './conveniences';
+import { doctorCommand } from './doctor';
 import { usageCommand } from './usage';
 import { invokeRemote, signingKeys } from './remote';
 
@@ -41,6 +42,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
     if (command === 'import') return await importCommand(rest, io);
     if (command === 'detect') return await detectCommand(rest, io);
     if (command === 'usage') return await usageCommand(rest, io);
+    if (command === 'doctor') return await doctorCommand(rest, io);
     const operation = commandToOperation.get(command);
     if (!operation) throw new UsageError(`Unknown command "${command}". Run "loupe help" for the list.`);
     return await runOperation(operation, rest, io);
@@ -157,6 +159,7 @@ function usage(): string {
     '                                                         analyse images with a running model',
     '  usage [--project-arn ARN | --project-version-arn ARN] [--output json|table|csv]',
     '                                                         running hours, inference-unit hours, images and errors per day',
+    '  doctor [--output json] [--endpoint-url URL] [--home DIR] what this machine has for Loupe and what is in use',
     '',
     'Any operation takes --endpoint-url URL to run in a running Loupe (the app or loupe serve).',
     '',
