@@ -200,7 +200,8 @@ describe('S3 writes: signatures, checksums and crashes', () => {
     const { ProjectArn } = await ok('CreateProject', { ProjectName: 'watched-by-s3' });
     const { DatasetArn } = await ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
     const watched = join(folder, 'watched');
-    mkdirSync(watched);
+    // The label folder is there before watching starts, as a camera's drop folder is.
+    mkdirSync(join(watched, 'cats'), { recursive: true });
     await ok('WatchFolder', { DatasetArn, Folder: watched });
     await watchersStarted(loupe.ctx);
     const image = await anImage(join(harness.home, 'made', 'cat.jpg'));
