@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeModel, encodeModel, type OnnxModel } from '../../native/onnx';
 import type { ModelSpec } from '../../native/models';
+import type { TrainingChoices } from '../../preload/contract';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 
@@ -25,11 +26,21 @@ interface CommonMetadata {
   backbone: string;
   input: ModelSpec['input'];
   output: string;
+  /** What training chose by validation, and the candidates' held-out scores. */
+  choices?: TrainingChoices;
 }
+
+export type { TrainingChoices };
 
 export interface ClassifierMetadata extends CommonMetadata {
   useCase: 'IMAGE_LEVEL_LABELS';
   multiLabel: boolean;
+  /**
+   * How an image becomes `input` (classifierView.ts): the pipeline decodes and crops, stretches or
+   * letterboxes it to the input's size; tiles, pooling and mirroring are inside the graph. Absent in
+   * older models: the central crop of 87.5 % of the shorter side.
+   */
+  view?: { fit: 'crop' | 'stretch' | 'letterbox'; crop?: number; tiles?: { count: number; length: number; along: 'width' | 'height'; pooling: 'mean' | 'max' }; features: string[]; mirror: boolean };
 }
 
 export interface DetectorMetadata extends CommonMetadata {
