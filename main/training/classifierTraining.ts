@@ -7,7 +7,7 @@
  * metadata. The test set then goes through that very file, as analysis will.
  */
 import { readFile } from 'node:fs/promises';
-import { decodeModel, buildModel } from '../../native/onnx';
+import { decodeModel, buildModel, type GraphBuilder, type ValueRef } from '../../native/onnx';
 import { createSession, type OrtSession } from '../../native/ort';
 import { toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
 import { autoTrainHead } from '../../native/train';
@@ -16,6 +16,7 @@ import type { Analysis, TrainedModel, TrainOptions } from './engine';
 import { cachedFeatures } from './featureCache';
 import { writeModelFile, type ClassifierMetadata, type TrainingChoices } from './modelFile';
 import { appendClassifier, candidateViews, cutTiles, inputSize, prepareInput, viewName, type ClassifierView, type PixelView } from './classifierView';
+import { appendPrototypes, buildPrototypes, chooseBlend, FEW_PER_LABEL } from './prototypes';
 import { classWeights, poolTiles, searchView, type ClassWeighting } from './viewSearch';
 import type { Sample } from './validation';
 
@@ -185,9 +186,39 @@ export async function trainClassifier(
   log.info('head trained', { settings: result.settings, validation: result.validation, durationMs: result.durationMs });
   choices.chosen = { ...choices.chosen, hidden: result.settings.hidden, learningRate: result.settings.learningRate, weightDecay: result.settings.weightDecay, epochs: result.settings.epochs };
 
+  // 3b. Few images per label: a prototype head blended in, where leave one out per label says so.
+  let blend: ((builder: GraphBuilder, features: ValueRef, scores: ValueRef) => ValueRef) | undefined;
+  const fewest = Math.min(...counts);
+  if (kind === 'softmax' && fewest <= FEW_PER_LABEL && fewest >= 2) {
+    job.progress({ phase: 'training', message: 'prototype blend, leave one out per label' });
+    const classOf = Int32Array.from(samples.map((sample) => labels.indexOf(sample.labels[0]!)));
+    const chosenBlend = await chooseBlend({
+      features,
+      dims: featureDims,
+      images: samples.length,
+      classOf,
+      classes: labels.length,
+      settings: result.settings,
+      classWeights: classWeights(weighting, counts),
+      signal: job.signal,
+      ...(threads ? { threads } : {}),
+    });
+    if (chosenBlend) {
+      for (const tried of chosenBlend.tried) {
+        choices.candidates.push({ settings: { prototypes: tried.weight, temperature: tried.temperature }, metric: 'accuracy', score: Number(tried.accuracy.toFixed(4)) });
+      }
+      choices.chosen = { ...choices.chosen, prototypes: chosenBlend.weight, ...(chosenBlend.weight > 0 ? { temperature: chosenBlend.temperature } : {}) };
+      if (chosenBlend.weight > 0) {
+        const model = buildPrototypes(features, featureDims, Int32Array.from({ length: rows }, (_, r) => classOf[r % samples.length]!), labels.length, [...Array(rows).keys()]);
+        blend = (builder, f, scores) => appendPrototypes(builder, f, scores, model, chosenBlend.weight, chosenBlend.temperature);
+      }
+      log.info('prototype blend chosen', { weight: chosenBlend.weight, temperature: chosenBlend.temperature, seconds: chosenBlend.seconds });
+    }
+  }
+
   // 4. Backbone + view + head: one model, whose only output is the label scores.
   const base = decodeModel(await readFile(backbone.modelPath));
-  const builder = appendClassifier(base.graph, spec, view, result.model, labels.length);
+  const builder = appendClassifier(base.graph, spec, view, result.model, labels.length, blend);
   const input = { ...spec.input, ...inputSize(pixelView, spec.input) };
   const metadata: ClassifierMetadata = {
     format: 1,
