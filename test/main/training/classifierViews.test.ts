@@ -24,7 +24,7 @@ const WIDTH = 480;
 const HEIGHT = 120;
 
 /** A grey textured strip; `defect`: a dark 16 × 16 square within 30 px of the right end, at a random height. */
-async function strip(path: string, defect: boolean, seed: number): Promise<void> {
+async function strip(path: string, defect: boolean, seed: number, darkness = 30): Promise<void> {
   const next = xorshift(seed * 7717 + (defect ? 3 : 5));
   const data = Buffer.alloc(WIDTH * HEIGHT * 3);
   const top = Math.floor(20 + next() * (HEIGHT - 56));
@@ -32,7 +32,7 @@ async function strip(path: string, defect: boolean, seed: number): Promise<void>
   for (let y = 0; y < HEIGHT; y++) {
     for (let x = 0; x < WIDTH; x++) {
       const inside = defect && x >= left && x < left + 16 && y >= top && y < top + 16;
-      const value = inside ? 30 : 170 + Math.sin(x / 9) * 25 + (next() - 0.5) * 30;
+      const value = inside ? darkness : 170 + Math.sin(x / 9) * 25 + (next() - 0.5) * 30;
       const i = (y * WIDTH + x) * 3;
       data[i] = data[i + 1] = data[i + 2] = Math.max(0, Math.min(255, Math.round(value)));
     }
@@ -41,9 +41,9 @@ async function strip(path: string, defect: boolean, seed: number): Promise<void>
   await sharp(data, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).png().toFile(path);
 }
 
-async function stripFolder(root: string, good: number, defect: number, firstSeed: number): Promise<void> {
+async function stripFolder(root: string, good: number, defect: number, firstSeed: number, darkness?: number): Promise<void> {
   for (let i = 0; i < good; i++) await strip(join(root, 'good', `${firstSeed + i}.png`), false, firstSeed + i);
-  for (let i = 0; i < defect; i++) await strip(join(root, 'defect', `${firstSeed + i}.png`), true, firstSeed + i);
+  for (let i = 0; i < defect; i++) await strip(join(root, 'defect', `${firstSeed + i}.png`), true, firstSeed + i, darkness);
 }
 
 interface Trained {
@@ -55,10 +55,10 @@ interface Trained {
 }
 
 /** Train on generated strips through the operations; score the test set from DescribeEvaluation. */
-async function trainStrips(name: string, counts: { train: [number, number]; test: [number, number] }, views?: PixelView[]): Promise<Trained> {
+async function trainStrips(name: string, counts: { train: [number, number]; test: [number, number] }, views?: PixelView[], darkness?: number): Promise<Trained> {
   const root = tempDir();
-  await stripFolder(join(root, 'train'), counts.train[0], counts.train[1], 0);
-  await stripFolder(join(root, 'test'), counts.test[0], counts.test[1], 500);
+  await stripFolder(join(root, 'train'), counts.train[0], counts.train[1], 0, darkness);
+  await stripFolder(join(root, 'test'), counts.test[0], counts.test[1], 500, darkness);
   const loupe = aLoupe({ engine: createOnnxEngine({ modelsDir: MODELS_DIR, threads: 2, ...(views ? { classifierViews: views } : {}) }) });
   const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: name });
   for (const [type, folder] of [['TRAIN', 'train'], ['TEST', 'test']] as const) {
@@ -152,6 +152,17 @@ describe('classifier views', () => {
     const top = CustomLabels.reduce((a, b) => ((b.Confidence ?? 0) > (a.Confidence ?? 0) ? b : a));
     assert.equal(top.Name, 'defect', 'DetectCustomLabels runs the chosen view');
     await chosen.loupe.ok('StopProjectVersion', { ProjectVersionArn: chosen.arn });
+  });
+
+  it('keeps the recall of the majority class on an imbalanced set (40 good, 8 faint defects)', async () => {
+    const trained = await trainStrips('imbalanced', { train: [40, 8], test: [20, 5] }, [{ fit: 'stretch' }], 120);
+    opened.push(trained.loupe);
+    const { Choices } = await trained.loupe.ok('DescribeEvaluation', { ProjectVersionArn: trained.arn });
+    const weightings = Choices!.candidates.filter((c) => c.settings.weighting !== undefined).map((c) => c.settings.weighting);
+    assert.deepEqual(weightings.sort(), ['balanced', 'none', 'sqrt'], 'three class weightings compared');
+    assert.ok(['balanced', 'none', 'sqrt'].includes(String(Choices!.chosen.weighting)));
+    assert.ok(trained.recall.good! >= 0.9, `good recall ${trained.recall.good}`);
+    assert.ok(trained.recall.good! >= trained.recall.defect! - 0.2, `good ${trained.recall.good} vs defect ${trained.recall.defect}`);
   });
 });
 
