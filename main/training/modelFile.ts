@@ -112,6 +112,8 @@ export function modelSignature(metadata: ModelMetadata) {
     inputs: [{ name: input.name, layout: input.layout, width: input.width, height: input.height, colourOrder: input.colourOrder, scale: input.scale, mean: input.mean, std: input.std }],
     outputs: [output],
     ...(metadata.useCase === 'OBJECT_LOCALIZATION' ? { detection: metadata.detection } : {}),
+    // How an image becomes the input (fit, crop; tiles, pooling and mirroring are in the graph).
+    ...(metadata.useCase === 'IMAGE_LEVEL_LABELS' && metadata.view ? { view: metadata.view } : {}),
     thresholds: metadata.thresholds,
     backbone: metadata.backbone,
   };
