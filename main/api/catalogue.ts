@@ -48,7 +48,7 @@ import { createProjectVersion } from '../training';
 import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
 import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
 import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
-import type { Context } from './context';
+import type { Context } from '../core/context';
 
 type Handlers = {
   [N in OperationName]: (ctx: Context, input: ParsedInputOf<N>) => OutputOf<N> | Promise<OutputOf<N>>;

@@ -12,19 +12,19 @@ import type {
   ListEntriesInput,
   UpdateDatasetEntriesInput,
 } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { decodePageToken, encodePageToken } from '../paging';
-import { DATASET_FILE_CODES } from './codes';
-import { requireDataset, requireIdleDataset } from './index';
+import { DATASET_FILE_CODES } from '../../preload/contract/codes';
+import { requireDataset, requireIdleDataset } from './guards';
 import { startIngest, type Dropped } from './ingest';
 import { DATASET_LIMITS } from './limits';
 import { parseJsonLine } from './manifest/parse';
 import { toJsonLine } from './manifest/serialize';
 import { createResolver } from './sources';
-import type { EntryDraft } from './entry';
+import type { EntryDraft } from '../db/entry';
 
 export function listDatasetEntries(ctx: Context, input: ListDatasetEntriesInput): OutputOf<'ListDatasetEntries'> {
   const dataset = requireDataset(ctx, input.DatasetArn);

@@ -6,7 +6,7 @@
  */
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
-import type { EntryDraft, ImageLabel } from './entry';
+import type { EntryDraft, ImageLabel } from '../db/entry';
 import { isInside } from './sources';
 
 /** Files worth importing: PNG and JPEG, plus formats people drop in by mistake (they get ERROR_INVALID_IMAGE). */

@@ -6,11 +6,11 @@
  */
 import { probeImage, checkImageLimits, type ImageProbe } from '../../native/preprocess';
 import type { DatasetStatus } from '../../preload/contract';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { DATASET_FILE_CODES, ENTRY_CODES, type DatasetFileCode } from './codes';
-import type { EntryDraft } from './entry';
+import { DATASET_FILE_CODES, ENTRY_CODES, type DatasetFileCode } from '../../preload/contract/codes';
+import type { EntryDraft } from '../db/entry';
 import { DATASET_LIMITS } from './limits';
 import type { SourceResolver } from './sources';
 import { startJob, type JobHandle } from '../jobs';

@@ -14,7 +14,7 @@ import type {
   StartProjectVersionInput,
   StopProjectVersionInput,
 } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { createResolver } from '../datasets/sources';
 import { transaction } from '../db';
 import * as q from '../db/queries';
@@ -22,8 +22,8 @@ import { notFound, ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { decodePageToken, encodePageToken, epochSeconds } from '../paging';
 import { requireProject } from '../projects';
-import { outputLocation, s3Object } from '../training/output';
-import type { ManifestSummary } from '../training/validation';
+import { outputLocation, s3Object } from './output';
+import type { ManifestSummary } from './manifestSummary';
 import { RunningModel, runningModels } from './runtime';
 
 const log = createLogger('models');

@@ -13,7 +13,7 @@ import type {
   DeleteProjectInput,
   DescribeProjectsInput,
 } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { projectArn } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OutputOf, ProjectPolicy } from '../../preload/contract';
 import type { DeleteProjectPolicyInput, ListProjectPoliciesInput, PutProjectPolicyInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';

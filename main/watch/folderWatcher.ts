@@ -22,8 +22,9 @@ import { existsSync, type Stats } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
+import { BUSY_DATASET_STATUSES } from '../datasets/guards';
 import { draftForFile, isIgnoredFile, isIgnoredFolder, labelFromFolder, listImageFiles } from '../datasets/folders';
 import { probeDraft } from '../datasets/ingest';
 import { createResolver, isInside } from '../datasets/sources';
@@ -72,9 +73,6 @@ export const WATCH_TIMING = {
  * at least `stableMs` after its last write, so its own entries always qualify.
  */
 const MTIME_MARGIN_MS = 100;
-
-/** Imports and copies write a dataset in one go; the watcher waits for them to finish. */
-const BUSY_STATUSES = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS']);
 
 /** The folders listImageFiles skips: hidden ones, macOS resource forks, node_modules. */
 
@@ -508,7 +506,8 @@ export class FolderWatcher {
         this.onRowGone();
         return;
       }
-      if (BUSY_STATUSES.has(row.datasetStatus)) {
+      // Imports and copies write a dataset in one go; the watcher waits for them to finish.
+      if (BUSY_DATASET_STATUSES.has(row.datasetStatus)) {
         await delay(WATCH_TIMING.busyRetryMs);
         continue;
       }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildModel, encodeModel, GraphBuilder } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
-import { appendPrototypes, buildPrototypes, cosines } from '../../../main/training/prototypes';
+import { appendPrototypes, buildPrototypes, cosines } from '../../../main/engine/prototypes';
 
 describe('prototype head', () => {
   it('blends the head scores with softmax(τ · cosine to the prototypes), in the graph as in TypeScript', async () => {

@@ -18,7 +18,7 @@ import { writeModelFile, type ClassifierMetadata, type TrainingChoices } from '.
 import { appendClassifier, candidateViews, cutTiles, inputSize, prepareInput, viewName, type ClassifierView, type PixelView } from './classifierView';
 import { appendPrototypes, buildPrototypes, chooseBlend, FEW_PER_LABEL } from './prototypes';
 import { classWeights, poolTiles, searchView, type ClassWeighting } from './viewSearch';
-import type { Sample } from './validation';
+import type { Sample } from './engine';
 
 const log = createLogger('engine');
 const EMBED_BATCH = 16;
