@@ -8,7 +8,10 @@
  *
  * Staged, so the search costs about one extra embedding of a subset: every view on at most
  * SELECTION_ROWS images (stratified), then the layers, weights and mirroring on the chosen view.
+ * At each stage the standing setting (the whole image stretched, every layer, balanced weights,
+ * mirror averaging) is replaced only by a candidate that beats it by more than the noise (`beats`).
  */
+import { createRandom, deriveSeed } from '../../native/train';
 import { addKernels, linearKernel, probeBetter, probeScore, stratifiedFolds, type ProbeScore } from '../../native/train/probe';
 import type { ModelSpec } from '../../native/models';
 import type { TrainingChoices } from './modelFile';
@@ -51,18 +54,21 @@ export interface ViewChoice {
   choices: TrainingChoices;
 }
 
-/** Rows for the search: every image when there are few; else a stratified sample keeping each class's rare images. */
+/**
+ * Rows for the search: every image when there are at most `limit`; else about `limit` of them,
+ * each stratum in proportion (seeded), strata of 20 or fewer kept whole so rare classes count.
+ */
 export function selectionRows(samples: readonly SearchSample[], limit: number, seed: number): number[] {
   if (samples.length <= limit) return samples.map((_, i) => i);
   const strata = strataOf(samples);
   const byStratum = new Map<number, number[]>();
   strata.forEach((s, i) => byStratum.set(s, [...(byStratum.get(s) ?? []), i]));
-  const folds = stratifiedFolds(strata, Math.ceil(samples.length / limit) + 1, seed);
-  // Fold 0 of a round-robin deal is a stratified share; small classes are kept whole.
+  const random = createRandom(deriveSeed(seed, 12));
   const rows: number[] = [];
-  for (const members of byStratum.values()) {
-    if (members.length <= 20) rows.push(...members);
-    else rows.push(...members.filter((i) => folds[i] === 0));
+  for (const key of [...byStratum.keys()].sort((a, b) => a - b)) {
+    const members = byStratum.get(key)!;
+    const share = Math.max(Math.min(members.length, 20), Math.round((members.length * limit) / samples.length));
+    rows.push(...random.shuffle([...members]).slice(0, share));
   }
   return rows.sort((a, b) => a - b);
 }
@@ -81,6 +87,17 @@ export function classWeights(weighting: ClassWeighting, counts: readonly number[
   const raw = counts.map((count) => (count === 0 || weighting === 'none' ? 1 : weighting === 'balanced' ? rows / (present * count) : Math.sqrt(rows / (present * count))));
   const mean = counts.reduce((sum, count, c) => sum + count * raw[c]!, 0) / Math.max(1, rows);
   return raw.map((w) => w / mean);
+}
+
+/**
+ * Whether `a` beats `b` by more than the noise of a score measured on `n` images: one standard
+ * error of a proportion (at least one image). Settings that stand by default (the whole image, every
+ * layer, balanced weights, mirror averaging) are replaced only then: a tie or a hair's difference
+ * on a few hundred held-out images is no reason to change what the model sees.
+ */
+export function beats(a: ProbeScore, b: ProbeScore, n: number): boolean {
+  const margin = Math.max(1 / n, Math.sqrt((b.score * (1 - b.score)) / n));
+  return a.score > b.score + margin;
 }
 
 /** Mean or max over each row's tiles: N vectors of `dims`. */
@@ -144,6 +161,7 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
   // 1. The view (and for tiles, the pooling), on every output side by side.
   type Scored = { view: PixelView; pooling: TileLayout['pooling']; kernels: Float64Array[]; score: ProbeScore };
   let best: Scored | undefined;
+  let incumbent: ProbeScore | undefined;
   for (const view of input.views) {
     input.signal?.throwIfAborted();
     const started = performance.now();
@@ -154,7 +172,11 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
       const kernels = kernelsOf(poolTiles(vectors, dims, pooling), n);
       const score = probeScore({ kind, kernel: addKernels(...kernels), rows: n, targets, classes: C, folds, weights: weightsOf(baseWeighting) });
       record({ view: viewName(view), ...(view.tiles ? { pooling } : {}), features: 'all' }, score, embedS + (performance.now() - t0) / 1000);
-      if (!best || probeBetter(score, best.score)) best = { view, pooling, kernels, score };
+      // The first view (the whole image) stands unless another beats it by more than the noise.
+      if (!best || !incumbent) {
+        best = { view, pooling, kernels, score };
+        incumbent = score;
+      } else if (beats(score, incumbent, n) && probeBetter(score, best.score)) best = { view, pooling, kernels, score };
     }
   }
   if (!best) return undefined;
@@ -167,7 +189,7 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
     outputs.forEach((o, i) => {
       const score = probeScore({ kind, kernel: best.kernels[i]!, rows: n, targets, classes: C, folds, weights: weightsOf(baseWeighting) });
       record({ view: viewName(best.view), features: `${o.role}:${o.name}` }, score);
-      if (probeBetter(score, featureScore)) {
+      if (beats(score, best.score, n) && probeBetter(score, featureScore)) {
         featureScore = score;
         features = [o.name];
         featureKernels = [best.kernels[i]!];
@@ -190,7 +212,8 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
     });
     const allowed = scored.filter((s) => s.keepsMajor);
     const pool = allowed.length > 0 ? allowed : scored;
-    weighting = pool.reduce((a, b) => (probeBetter(b.score, a.score) ? b : a)).w;
+    const standing = pool.find((s) => s.w === baseWeighting) ?? pool[0]!;
+    weighting = pool.reduce((a, b) => (b !== standing && beats(b.score, standing.score, n) && probeBetter(b.score, a.score) ? b : a), standing).w;
   }
 
   // 4. Test-time mirror averaging: trained on images and mirrors both ways, scored with and without.
@@ -201,16 +224,15 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
   const both = addKernels(...blocks);
   const bothFolds = Int32Array.from([...folds, ...folds]);
   const bothTargets = Float32Array.from([...targets, ...targets]);
-  let mirror = false;
+  let mirror = true;
   let mirrorScore: ProbeScore | undefined;
-  for (const on of [false, true]) {
+  for (const on of [true, false]) {
     const scoredAs = Int32Array.from({ length: 2 * n }, (_, i) => (i < n ? i : on ? i - n : -1));
     const score = probeScore({ kind, kernel: both, rows: 2 * n, targets: bothTargets, classes: C, folds: bothFolds, weights: weightsOf(weighting, true), scoredAs });
     record({ mirrorAveraging: on }, score);
-    if (!mirrorScore || probeBetter(score, mirrorScore)) {
-      mirrorScore = score;
-      mirror = on;
-    }
+    // Averaging with the mirror (what the model did before the search) stands unless leaving it out beats it by more than the noise.
+    if (!mirrorScore) mirrorScore = score;
+    else if (beats(score, mirrorScore, n)) mirror = on;
   }
 
   choices.chosen = {
