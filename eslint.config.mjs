@@ -51,7 +51,7 @@ const modelsOffTraining = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['dist/**', 'release/**', '.cache/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -129,9 +129,9 @@ export default tseslint.config(
         nodeBuiltins,
         { group: ['**/main/**', '**/native/**'], message: 'The renderer reaches main only through renderer/api.' },
         {
-          regex: '(^|/)preload/contract(/(?!(?:names|lines)$)[^/]+)?$',
+          regex: '(^|/)preload/contract(/(?!(?:names|lines|files|imageLimits|async)$)[^/]+)?$',
           allowTypeImports: true,
-          message: 'The renderer imports the contract for types only (and the plain modules names.ts and lines.ts, which import nothing).',
+          message: 'The renderer imports the contract for types only (and the plain modules names.ts, lines.ts, files.ts, imageLimits.ts and async.ts, which import nothing).',
         },
       ]),
     },

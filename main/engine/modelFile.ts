@@ -18,6 +18,12 @@ const METADATA_KEY = 'loupe';
 export const MODEL_FILE = 'model.onnx';
 export const SIGNATURE_FILE = 'signature.json';
 
+/**
+ * The settings that training chose for what the model sees, and the candidates it chose among, each
+ * with the figure it was judged by (a validation score, or the measure a rule reads).
+ */
+export type ModelChoices = TrainingChoices;
+
 interface CommonMetadata {
   format: 1;
   labels: string[];
@@ -26,12 +32,11 @@ interface CommonMetadata {
   backbone: string;
   input: ModelSpec['input'];
   output: string;
-  /** What training chose by validation, and the candidates' held-out scores. */
-  choices?: TrainingChoices;
+  /** What training chose and among which candidates (absent in older models). */
+  choices?: ModelChoices;
 }
 
 export type { TrainingChoices };
-
 export interface ClassifierMetadata extends CommonMetadata {
   useCase: 'IMAGE_LEVEL_LABELS';
   multiLabel: boolean;
@@ -61,6 +66,12 @@ export interface DetectorMetadata extends CommonMetadata {
     resize: 'stretch';
     /** Whether the model averages each image's output with its mirror's (absent in older models: no). */
     mirrorAveraged?: boolean;
+    /**
+     * Analyse by tiles: squares of `side` pixels of the original image, neighbours overlapping by
+     * `overlap` pixels, each stretched to the input; the tiles' boxes merged by NMS (native/detect
+     * tiles.ts). Absent: the whole image is the one input.
+     */
+    tiling?: { side: number; overlap: number };
   };
 }
 
@@ -116,5 +127,6 @@ export function modelSignature(metadata: ModelMetadata) {
     ...(metadata.useCase === 'IMAGE_LEVEL_LABELS' && metadata.view ? { view: metadata.view } : {}),
     thresholds: metadata.thresholds,
     backbone: metadata.backbone,
+    ...(metadata.choices ? { choices: metadata.choices } : {}),
   };
 }

@@ -22,6 +22,7 @@ import { existsSync, type Stats } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { mapLimited } from '../../preload/contract/async';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { BUSY_DATASET_STATUSES } from '../datasets/guards';
@@ -423,7 +424,7 @@ export class FolderWatcher {
     const known = new Map(q.findEntriesBySourceRef(this.ctx.db, this.row.datasetId, [...refs.values()]).map((e) => [e.sourceRef, e]));
     const nowIso = new Date(this.ctx.now()).toISOString();
     const files: ProbedFile[] = [];
-    await forEachLimited(paths, WATCH_TIMING.probeConcurrency, async (path) => {
+    await mapLimited(paths, WATCH_TIMING.probeConcurrency, async (path) => {
       const seen = await this.look(path);
       if (this.stopped) return;
       const sourceRef = refs.get(path)!;
@@ -553,12 +554,4 @@ function takeFirst<K, V>(map: Map<K, V>, count: number): [K, V][] {
   }
   for (const [key] of taken) map.delete(key);
   return taken;
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

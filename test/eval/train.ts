@@ -26,6 +26,8 @@ export interface PhaseTimes {
 export interface TimedLoupe extends TestLoupe {
   /** Phase times of the latest training, or undefined when it never reached the engine's end. */
   lastTraining(): PhaseTimes | undefined;
+  /** The model file the latest training wrote (its metadata says what training chose). */
+  lastModelPath(): string | undefined;
 }
 
 /**
@@ -34,11 +36,13 @@ export interface TimedLoupe extends TestLoupe {
  */
 export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}, featureCache?: string): TimedLoupe {
   let last: PhaseTimes | undefined;
+  let lastModel: string | undefined;
   const inner = createOnnxEngine({ modelsDir: MODELS_DIR });
   const engine: Engine = {
     load: (modelPath, loadOptions) => inner.load(modelPath, loadOptions),
     async train(train) {
       last = undefined;
+      lastModel = undefined;
       const started = performance.now();
       const marks = new Map<string, number>();
       const job: JobHandle = {
@@ -49,6 +53,7 @@ export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}, featu
         },
       };
       const trained = await inner.train({ ...train, job, ...(featureCache ? { cacheDir: featureCache } : {}) });
+      lastModel = trained.modelPath;
       const ended = performance.now();
       const training = marks.get('training') ?? ended;
       const testing = marks.get('testing') ?? ended;
@@ -57,7 +62,7 @@ export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}, featu
     },
   };
   const loupe = aLoupe({ ...options, engine });
-  return { ...loupe, lastTraining: () => last };
+  return { ...loupe, lastTraining: () => last, lastModelPath: () => lastModel };
 }
 
 /** Wait for an import (or any job) that an operation started; throws unless it succeeded. Returns seconds. */

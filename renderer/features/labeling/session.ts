@@ -12,6 +12,8 @@
  *
  * Plain TypeScript: the caller is injected, so the session runs in Node tests with a fake backend.
  */
+import { VersionedStore } from '../../lib/versionedStore';
+import { KeyedSequencer } from '../../../preload/contract/async';
 import type { AnnotationChange, EntryAnnotations, EntryView, InputOf, OperationName, OutputOf } from '../../../preload/contract/api';
 import {
   EditLog,
@@ -84,37 +86,29 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }
 
-export class LabelingSession {
+export class LabelingSession extends VersionedStore {
   readonly log = new EditLog();
   private readonly entries = new Map<number, EntryState>();
   private readonly views = new WeakMap<object, { current: Annotations; view: object }>();
-  private readonly tails = new Map<number, Promise<void>>();
-  private barrier: Promise<void> = Promise.resolve();
-  /** The last label-list operation has not answered yet. */
-  private barrierBusy = false;
+  /** Saves in order per entry; label-list operations ('all') wait for and hold back every save. */
+  private readonly queue = new KeyedSequencer<number>();
   private pendingOps = 0;
   /** Operations on the label list in flight: they change many entries' revisions at once. */
   private labelOpsInFlight = 0;
   private failed = false;
-  private readonly listeners = new Set<() => void>();
   private readonly noticeListeners = new Set<(notice: SessionNotice) => void>();
   private readonly refreshListeners = new Set<() => void>();
-  /** Bumped on every change the screens show (annotations, save status). */
-  version = 0;
   /** Operations saved so far: counts and listings that depend on them can be fetched again. */
   savedCount = 0;
 
   constructor(
     private readonly call: Caller,
     readonly datasetArn: string,
-  ) {}
+  ) {
+    super();
+  }
 
   // --- Subscriptions -------------------------------------------------------------------------
-
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 
   onNotice(listener: (notice: SessionNotice) => void): () => void {
     this.noticeListeners.add(listener);
@@ -127,10 +121,6 @@ export class LabelingSession {
     return () => this.refreshListeners.delete(listener);
   }
 
-  private changed(): void {
-    this.version++;
-    for (const listener of this.listeners) listener();
-  }
 
   private notify(notice: SessionNotice): void {
     for (const listener of this.noticeListeners) listener(notice);
@@ -147,8 +137,7 @@ export class LabelingSession {
   /** Resolves when every queued save has answered. */
   async whenIdle(): Promise<void> {
     for (;;) {
-      const waiting = [...this.tails.values(), this.barrier];
-      await Promise.all(waiting);
+      await this.queue.settled();
       if (this.pendingOps === 0) return;
     }
   }
@@ -332,27 +321,7 @@ export class LabelingSession {
     };
     // With nothing ahead of it, the request leaves now, inside the key press, before the screen
     // re-renders; otherwise it waits for the saves ahead of it on the same entries.
-    const isClear = !this.barrierBusy && (where === 'all' ? this.tails.size === 0 : touched.every((id) => !this.tails.has(id)));
-    const waitFor = where === 'all' ? [...this.tails.values(), this.barrier] : [...touched.flatMap((id) => this.tails.get(id) ?? []), this.barrier];
-    const task = isClear ? start() : Promise.all(waitFor).then(start);
-    const settled = task.then(
-      () => this.finish(touched, where === 'all', true),
-      () => this.finish(touched, where === 'all', false),
-    );
-    if (where === 'all') {
-      this.barrier = settled;
-      this.barrierBusy = true;
-      void settled.then(() => {
-        if (this.barrier === settled) this.barrierBusy = false;
-      });
-    } else
-      for (const id of touched) {
-        this.tails.set(id, settled);
-        void settled.then(() => {
-          if (this.tails.get(id) === settled) this.tails.delete(id);
-        });
-      }
-    return task;
+    return this.queue.run(where === 'all' ? 'all' : touched, start, (ok) => this.finish(touched, where === 'all', ok));
   }
 
   private finish(touched: number[], isLabelOp: boolean, ok: boolean): void {

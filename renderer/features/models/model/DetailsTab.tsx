@@ -9,7 +9,7 @@ import { useModelsT } from '../i18n';
 import { localPathOf, s3Url } from '../locations';
 import { versionNameOf } from '../versions';
 import { ChoicesPanel } from './ChoicesPanel';
-import type { ModelContext } from './ModelScreen';
+import type { ModelContext } from './modelContext';
 
 /**
  * Everything DescribeProjectVersions says about the version, with its files' locations, and what
