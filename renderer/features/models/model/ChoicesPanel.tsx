@@ -12,6 +12,7 @@ export function ChoicesPanel({ choices }: { choices: TrainingChoices }) {
   const value = (key: string, raw: Value): string => {
     if (typeof raw === 'boolean') return raw ? t('choices.yes') : t('choices.no');
     if (key === 'view' && typeof raw === 'string') return viewText(raw, t, dynamic);
+    if (key === 'features' && raw === 'all') return t('choices.allLayers');
     if (key === 'weighting' || key === 'pooling') return dynamic(`choices.${key}.${String(raw)}`, String(raw));
     return String(raw);
   };
