@@ -133,6 +133,15 @@ export interface TestImageResult {
   }[];
 }
 
+/**
+ * What training chose by validation inside the training data (what the model sees, which layers,
+ * which weighting…) and the held-out score of every candidate it compared. Kept in the model file.
+ */
+export interface TrainingChoices {
+  chosen: Record<string, string | number | boolean>;
+  candidates: { settings: Record<string, string | number | boolean>; metric: string; score: number; seconds?: number }[];
+}
+
 export interface EvaluationDescription {
   /** The summary file, as written (EvaluationSummary-<project>-<version>.json). */
   Summary: Record<string, unknown>;
@@ -142,6 +151,8 @@ export interface EvaluationDescription {
   TestResults: TestImageResult[];
   TrainingImages: number;
   TrainingLabels: number;
+  /** What training chose and the candidates it compared (absent for models that did not record it). */
+  Choices?: TrainingChoices;
 }
 
 export interface Backbone {

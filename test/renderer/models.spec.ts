@@ -185,6 +185,10 @@ test.describe('a model trained from the UI', () => {
       // --- Model details.
       await page.goto(`${loupe.origin}/#/projects/shapes/models/v1?tab=details`);
       await expect(page.getByRole('region', { name: 'Model details' })).toContainText('Image classification');
+      // What training chose by validation, and the candidates it compared.
+      const chosen = page.getByRole('region', { name: 'Chosen by validation' });
+      await expect(chosen).toContainText('Backbone layers');
+      await expect(chosen.getByRole('table', { name: 'Candidates compared' })).toContainText('Central crop (87.5 %)');
       await shootBoth(page, loupe, testInfo, 'models-details', '모델 세부 정보');
 
       // --- Tags: added on the Tags tab, kept by the API.
