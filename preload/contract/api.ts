@@ -308,6 +308,30 @@ export interface AppInfo {
   Home: string;
 }
 
+/** A version's use on one UTC day, as the service's CloudWatch metrics would report it. */
+export interface UsageDay {
+  ProjectVersionArn: string;
+  /** YYYY-MM-DD, UTC. */
+  Day: string;
+  RunningHours: number;
+  InferenceUnitHours: number;
+  ImagesAnalysed: number;
+  Errors: number;
+}
+
+/** Inference units in service from StartTimestamp to EndTimestamp (absent while still running). */
+export interface UsageInterval {
+  ProjectVersionArn: string;
+  StartTimestamp: EpochSeconds;
+  EndTimestamp?: EpochSeconds;
+  InferenceUnits: number;
+}
+
+export interface Usage {
+  Days: UsageDay[];
+  Intervals: UsageInterval[];
+}
+
 /** What `loupe doctor` and Settings report: what this machine has for running Loupe, and what is in use. */
 export interface SystemReport {
   Runtime: { Node: string; Electron?: string; Platform: string; Arch: string };
@@ -459,6 +483,7 @@ export const operations = {
     s.EmptyInput,
   ),
   DeleteBucketMapping: loupe<typeof s.DeleteBucketMappingInput, Empty>(s.DeleteBucketMappingInput),
+  DescribeUsage: loupe<typeof s.DescribeUsageInput, Usage>(s.DescribeUsageInput),
 } as const;
 
 export type Operations = typeof operations;

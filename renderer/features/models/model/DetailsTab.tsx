@@ -4,7 +4,7 @@ import { formatDateTime } from '../../../lib/format';
 import { versionTone } from '../../../lib/status';
 import { CopyButton, DescriptionList, Panel, StatusBadge, type DescriptionItem } from '../../../ui';
 import { useEvaluation } from '../evaluate/EvaluateTab';
-import { formatElapsed } from '../format';
+import { formatElapsed, providerName } from '../format';
 import { useModelsT } from '../i18n';
 import { localPathOf, s3Url } from '../locations';
 import { versionNameOf } from '../versions';
@@ -122,21 +122,4 @@ export function DetailsTab({ model }: { model: ModelContext }) {
 function outputPrefix(prefix: string, projectName: string, versionName: string): string {
   const clean = prefix.replace(/^\/+/, '');
   return `${clean}${clean && !clean.endsWith('/') ? '/' : ''}${projectName}/${versionName}/`;
-}
-
-/** `cpu` → "CPU", `cuda` → "CUDA (NVIDIA GPU)"; unknown names as they are. */
-export function providerName(provider: string): string {
-  const names: Record<string, string> = {
-    cpu: 'CPU',
-    cuda: 'CUDA (NVIDIA GPU)',
-    tensorrt: 'TensorRT (NVIDIA GPU)',
-    dml: 'DirectML (GPU)',
-    directml: 'DirectML (GPU)',
-    coreml: 'Core ML',
-    rocm: 'ROCm (AMD GPU)',
-    migraphx: 'MIGraphX (AMD GPU)',
-    openvino: 'OpenVINO',
-    webgpu: 'WebGPU',
-  };
-  return names[provider.toLowerCase()] ?? provider;
 }
