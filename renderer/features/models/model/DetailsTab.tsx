@@ -3,11 +3,10 @@ import { useQuery, type S3Location } from '../../../api';
 import { formatDateTime } from '../../../lib/format';
 import { versionTone } from '../../../lib/status';
 import { CopyButton, DescriptionList, Panel, StatusBadge, type DescriptionItem } from '../../../ui';
-import { useEvaluation } from '../evaluate/EvaluateTab';
 import { formatElapsed, providerName } from '../format';
 import { useModelsT } from '../i18n';
 import { localPathOf, s3Url } from '../locations';
-import { versionNameOf } from '../versions';
+import { hasEvaluation, versionNameOf } from '../versions';
 import { ChoicesPanel } from './ChoicesPanel';
 import type { ModelContext } from './modelContext';
 
@@ -18,7 +17,7 @@ import type { ModelContext } from './modelContext';
 export function DetailsTab({ model }: { model: ModelContext }) {
   const { t, app, language } = useModelsT();
   const mappings = useQuery('ListBucketMappings', {}, { live: false });
-  const { evaluation } = useEvaluation(model);
+  const evaluation = useQuery('DescribeEvaluation', { ProjectVersionArn: model.version.ProjectVersionArn }, { enabled: hasEvaluation(model.version.Status), live: false });
   const choices = evaluation.data?.Choices;
   const { version } = model;
   const none = <span className="muted">{app('common.none')}</span>;
