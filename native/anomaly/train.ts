@@ -47,6 +47,13 @@ export interface AnomalyTrainOptions {
   good: ImageSource;
   /** Labelled anomalous training images, when there are any. */
   anomalous?: ImageSource;
+  /**
+   * Also put each good image turned by 180° into the bank (default true): a part or its
+   * surroundings seen the other way up is still good.
+   */
+  turnedViews?: boolean;
+  /** Patch feature dimensions after the projection (default PATCH_DIMS). */
+  dims?: number;
   threads?: number;
   seed?: number;
   signal?: AbortSignal;
@@ -79,6 +86,7 @@ export interface AnomalyTrainResult {
 export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<AnomalyTrainResult> {
   const { spec, view, good } = options;
   const seed = options.seed ?? 1;
+  const dims = options.dims ?? PATCH_DIMS;
   const threads = options.threads;
   const sessionOptions = (name: string) => ({ ...(threads ? { threads } : {}), name });
   const progress = options.onProgress ?? (() => undefined);
@@ -89,14 +97,14 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
   const sets = [[maps.middle], ...(maps.finer ? [[maps.finer, maps.middle]] : [])];
   const candidates: FeatureLayers[] = sets.map((set, i) => {
     const channels = set.reduce((sum, map) => sum + map.channels, 0);
-    return { maps: set.map((map) => map.name), channels, projection: randomProjection(channels, PATCH_DIMS, deriveSeed(seed, 10 + i)), dims: PATCH_DIMS };
+    return { maps: set.map((map) => map.name), channels, projection: randomProjection(channels, dims, deriveSeed(seed, 10 + i)), dims };
   });
   const featureModel = buildModel(buildFeatureGraph(options.backbone, spec.input.name, spec.input.layout, candidates));
   featureModel.graph = pruneGraph(featureModel.graph);
   const { session: features } = await createSession(Buffer.from(encodeModel(featureModel)), sessionOptions('anomaly features'));
-  const { session: scoring } = await createSession(Buffer.from(encodeModel(buildModel(buildScoringGraph(PATCH_DIMS)))), sessionOptions('anomaly scoring'));
+  const { session: scoring } = await createSession(Buffer.from(encodeModel(buildModel(buildScoringGraph(dims)))), sessionOptions('anomaly scoring'));
   const { session: neighbourSession } = await createSession(
-    Buffer.from(encodeModel(buildModel(buildNeighbourGraph(PATCH_DIMS, REWEIGHT_NEIGHBOURS)))),
+    Buffer.from(encodeModel(buildModel(buildNeighbourGraph(dims, REWEIGHT_NEIGHBOURS)))),
     sessionOptions('anomaly neighbours'),
   );
   try {
@@ -119,6 +127,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
     };
 
     const goodPatches = await embed(good, 'embedding good images');
+    const turned = options.turnedViews === false ? undefined : await embed(good, 'embedding turned views', turned180);
     const random = createRandom(deriveSeed(seed, 1));
     const fold = random.shuffle(Array.from({ length: good.count }, (_, i) => i % Math.min(FOLDS, good.count)));
     // Synthetic defects on a seeded subset of the good images (each scored with its own fold).
@@ -134,24 +143,26 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
       check();
       progress({ phase: 'selecting the memory bank', done: c, total: candidates.length });
       const perImage = goodPatches[c]!;
-      const patchesPerImage = perImage[0]!.length / PATCH_DIMS;
-      const total = patchesPerImage * good.count;
+      // The bank's images: each good image, and (by default) it turned by 180°; bank rows remember their source image.
+      const bankImages = turned ? [...perImage, ...turned[c]!] : perImage;
+      const patchesPerImage = perImage[0]!.length / dims;
+      const total = patchesPerImage * bankImages.length;
       // The selection pool: every patch, or a seeded subset of MAX_POOL.
       const poolRandom = createRandom(deriveSeed(seed, 20 + c));
       const keepShare = Math.min(1, MAX_POOL / total);
       const pool: number[] = [];
       for (let i = 0; i < total; i++) if (keepShare === 1 || poolRandom.next() < keepShare) pool.push(i);
-      const poolRows = new Float32Array(pool.length * PATCH_DIMS);
+      const poolRows = new Float32Array(pool.length * dims);
       pool.forEach((flat, row) => {
         const image = Math.floor(flat / patchesPerImage);
         const patch = flat % patchesPerImage;
-        poolRows.set(perImage[image]!.subarray(patch * PATCH_DIMS, (patch + 1) * PATCH_DIMS), row * PATCH_DIMS);
+        poolRows.set(bankImages[image]!.subarray(patch * dims, (patch + 1) * dims), row * dims);
       });
       const size = Math.min(pool.length, Math.max(BANK.min, Math.min(BANK.max, Math.round(BANK.share * total))));
-      const picks = greedyCoreset(poolRows, PATCH_DIMS, { size, selectionDims: 16, seed: deriveSeed(seed, 30 + c), onProgress: () => check() });
-      const rows = gatherRows(poolRows, PATCH_DIMS, picks);
-      const origin = Int32Array.from(picks, (row) => Math.floor(pool[row]! / patchesPerImage));
-      const coreset: Bank = { rows, size, neighbours: await neighbourTable(neighbourSession, rows, size) };
+      const picks = greedyCoreset(poolRows, dims, { size, selectionDims: 16, seed: deriveSeed(seed, 30 + c), onProgress: () => check() });
+      const rows = gatherRows(poolRows, dims, picks);
+      const origin = Int32Array.from(picks, (row) => Math.floor(pool[row]! / patchesPerImage) % good.count);
+      const coreset: Bank = { rows, size, neighbours: await neighbourTable(neighbourSession, rows, size, dims) };
 
       // Held-out folds: each fold's good (and synthetic) images against the bank without its own rows.
       const held = new Array<number>(good.count).fill(0);
@@ -159,17 +170,17 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
       for (let f = 0; f < Math.min(FOLDS, good.count); f++) {
         check();
         const keep = Array.from(origin.keys()).filter((k) => fold[origin[k]!] !== f);
-        const foldRows = gatherRows(rows, PATCH_DIMS, keep);
-        const foldBank: Bank = { rows: foldRows, size: keep.length, neighbours: await neighbourTable(neighbourSession, foldRows, keep.length) };
+        const foldRows = gatherRows(rows, dims, keep);
+        const foldBank: Bank = { rows: foldRows, size: keep.length, neighbours: await neighbourTable(neighbourSession, foldRows, keep.length, dims) };
         const members = Array.from({ length: good.count }, (_, i) => i).filter((i) => fold[i] === f);
-        const scores = await scoreImages(scoring, members.map((i) => perImage[i]!), foldBank);
+        const scores = await scoreImages(scoring, members.map((i) => perImage[i]!), foldBank, dims);
         members.forEach((i, j) => (held[i] = scores[j]!));
         if (synthetic) {
           const own = syntheticSources.map((source, s) => ({ source, s })).filter(({ source }) => fold[source] === f);
-          anomalies.push(...(await scoreImages(scoring, own.map(({ s }) => synthetic[c]![s]!), foldBank)));
+          anomalies.push(...(await scoreImages(scoring, own.map(({ s }) => synthetic[c]![s]!), foldBank, dims)));
         }
       }
-      if (labelled) anomalies.push(...(await scoreImages(scoring, labelled[c]!, coreset)));
+      if (labelled) anomalies.push(...(await scoreImages(scoring, labelled[c]!, coreset, dims)));
       const validation = auroc([...held, ...anomalies], [...held.map(() => false), ...anomalies.map(() => true)]);
       results.push({ coreset, origin, held, anomalies, validation, patches: total });
     }
@@ -199,15 +210,15 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
 }
 
 /** Each bank row's REWEIGHT_NEIGHBOURS nearest rows (itself first), [size, REWEIGHT_NEIGHBOURS]. */
-async function neighbourTable(session: OrtSession, rows: Float32Array, size: number): Promise<Int32Array> {
+async function neighbourTable(session: OrtSession, rows: Float32Array, size: number, dims: number): Promise<Int32Array> {
   if (size < REWEIGHT_NEIGHBOURS) throw new RangeError(`a bank of ${size} rows is too small for ${REWEIGHT_NEIGHBOURS} neighbours`);
   const out = new Int32Array(size * REWEIGHT_NEIGHBOURS);
   const chunk = 1024;
   for (let start = 0; start < size; start += chunk) {
     const n = Math.min(chunk, size - start);
     const result = await session.run({
-      rows: { data: rows.subarray(start * PATCH_DIMS, (start + n) * PATCH_DIMS), dims: [n, PATCH_DIMS] },
-      bank: { data: rows, dims: [size, PATCH_DIMS] },
+      rows: { data: rows.subarray(start * dims, (start + n) * dims), dims: [n, dims] },
+      bank: { data: rows, dims: [size, dims] },
     }, { outputs: ['indices'] });
     const indices = result.indices!.data as BigInt64Array;
     for (let i = 0; i < n; i++) {
@@ -221,7 +232,7 @@ async function neighbourTable(session: OrtSession, rows: Float32Array, size: num
 }
 
 /** Image scores of per-image patches [P·D] against a bank, through the scoring graph. */
-export async function scoreImages(session: OrtSession, images: Float32Array[], bank: Bank): Promise<number[]> {
+export async function scoreImages(session: OrtSession, images: Float32Array[], bank: Bank, dims: number): Promise<number[]> {
   if (images.length === 0) return [];
   const perImage = images[0]!.length;
   const batch = 8;
@@ -232,11 +243,25 @@ export async function scoreImages(session: OrtSession, images: Float32Array[], b
     const data = new Float32Array(part.length * perImage);
     part.forEach((image, i) => data.set(image, i * perImage));
     const result = await session.run({
-      patches: { data, dims: [part.length, perImage / PATCH_DIMS, PATCH_DIMS] },
-      bank: { data: bank.rows, dims: [bank.size, PATCH_DIMS] },
+      patches: { data, dims: [part.length, perImage / dims, dims] },
+      bank: { data: bank.rows, dims: [bank.size, dims] },
       neighbours: { data: neighbours, dims: [bank.size, REWEIGHT_NEIGHBOURS] },
     }, { outputs: ['score'] });
     out.push(...(result.score!.data as Float32Array));
   }
   return out;
+}
+
+/** The image turned by 180° (HWC RGB). */
+function turned180(image: RgbPixels): RgbPixels {
+  const { width, height, data } = image;
+  const out = new Uint8Array(data.length);
+  const pixels = width * height;
+  for (let p = 0; p < pixels; p++) {
+    const q = (pixels - 1 - p) * 3;
+    out[p * 3] = data[q]!;
+    out[p * 3 + 1] = data[q + 1]!;
+    out[p * 3 + 2] = data[q + 2]!;
+  }
+  return { width, height, data: out };
 }
