@@ -14,6 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { aClock } from '../support/loupe';
+import { anomalyTask, cookiesSet, viewsSet } from './anomaly';
 import { multiLabelScores, topOneScores } from './metrics';
 import {
   createDataset,
@@ -200,6 +201,10 @@ const TASKS: Task[] = [
         });
       }),
   },
+  // Good-only anomaly detection: trained on normal images alone.
+  { name: 'l4v-cookies', needs: 'l4v-cookies', run: () => anomalyTask('l4v-cookies', cookiesSet(DATASETS), { auroc: 0.98 }) },
+  { name: 'kolektorsdd-anomaly', needs: 'kolektorsdd/views.csv', run: () => anomalyTask('kolektorsdd-anomaly', viewsSet(join(DATASETS, 'kolektorsdd')), { auroc: 0.95, f1: 0.85 }) },
+  { name: 'bsdata-anomaly', needs: 'bsdata/views.csv', run: () => anomalyTask('bsdata-anomaly', viewsSet(join(DATASETS, 'bsdata')), { auroc: 0.95, f1: 0.85 }) },
 ];
 
 /** A Markdown table of `rows`, columns in order of first appearance. */
