@@ -48,6 +48,7 @@ import { createProjectVersion } from '../training';
 import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
 import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
 import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
+import { lookoutVisionHandlers } from '../lookoutvision';
 import type { Context } from './context';
 
 type Handlers = {
@@ -112,4 +113,5 @@ export const handlers: Handlers = {
   CreateBucketMapping: createBucketMapping,
   ListBucketMappings: listBucketMappings,
   DeleteBucketMapping: deleteBucketMapping,
+  ...lookoutVisionHandlers,
 };

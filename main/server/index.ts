@@ -23,6 +23,7 @@ import { createHostCheck, isSameOrigin, urlHost } from './hosts';
 import { failureOf, operationOfTarget, parseJsonBody, sendError, sendJson, sendPlain } from './json11';
 import { serveEntryImage, serveStatic } from './static';
 import { handleUpload } from './uploads';
+import { handleLookoutVision, LOOKOUT_VISION_PREFIX, sendLookoutVisionError } from './lookoutvision';
 
 export interface ServerOptions {
   loupe: Loupe;
@@ -83,6 +84,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const method = req.method ?? 'GET';
+    // Lookout for Vision: REST-JSON under /2020-11-20/, signed like every API call (see lookoutvision.ts).
+    if (rawPath.startsWith(LOOKOUT_VISION_PREFIX)) {
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host)) {
+        drain(req);
+        sendLookoutVisionError(res, 'AccessDeniedException', 'Requests from other web pages are not accepted.');
+        return;
+      }
+      await handleLookoutVisionApi(req, res, rawPath, query);
+      return;
+    }
     if (method === 'POST' && (rawPath === '/' || rawPath === '/session')) {
       if (!isSameOrigin(header(req, 'origin'), req.headers.host)) {
         drain(req);
@@ -149,6 +160,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const result = await loupe.invoke(operation, input);
     if (result.ok) sendJson(res, 200, result.value);
     else sendError(res, result.error.code, result.error.message);
+  };
+
+  const handleLookoutVisionApi = async (req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> => {
+    const { credentials } = loupe.ctx;
+    const caller = identifyCaller(req.headers, credentials, sessionToken, Date.now());
+    const body = await readBody(req, MAX_API_BODY_BYTES);
+    await verifyCaller(caller, { method: req.method ?? 'GET', path, query: queryRecord(query), headers: signableHeaders(req), body }, credentials);
+    await handleLookoutVision(loupe, req, res, path, query, body);
   };
 
   const server: Server = createServer((req, res) => {

@@ -24,3 +24,6 @@ export { IMAGE_LIMITS, checkImageLimits, type ImageLimitCode } from './imageLimi
 
 /** ImageDecodeError (thrown by the decoders, with the probe's reason), the pixel and file-size ceilings. */
 export { ImageDecodeError, MAX_DECODE_PIXELS, MAX_READ_BYTES, type ImageFailure, type ImageFormat } from './input';
+
+/** encodeMaskPng({ mask, width, height, outWidth, outHeight, colour }): an anomaly mask PNG at the image's size. */
+export { encodeMaskPng, type MaskPngOptions } from './encodeMask';

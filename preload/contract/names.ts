@@ -3,6 +3,7 @@
  * renderer need only these, and importing them from here keeps zod out of their bundles. api.ts
  * checks at compile time that these lists and the operation map agree.
  */
+import { LOOKOUT_VISION_OPERATIONS } from './lookoutvisionNames';
 
 /** The service's own operations, served as `RekognitionService.<Op>`. */
 export const REKOGNITION_OPERATIONS = [
@@ -69,7 +70,7 @@ export const LOUPE_OPERATIONS = [
   'DeleteBucketMapping',
 ] as const;
 
-export const OPERATION_NAMES = [...REKOGNITION_OPERATIONS, ...LOUPE_OPERATIONS] as const;
+export const OPERATION_NAMES = [...REKOGNITION_OPERATIONS, ...LOUPE_OPERATIONS, ...LOOKOUT_VISION_OPERATIONS] as const;
 
 export const EVENT_NAMES = ['ResourcesChanged', 'SettingsChanged', 'JobProgressed'] as const;
 
