@@ -11,7 +11,7 @@ export { PATCH_DIMS, scoreImages, trainAnomalyModel, type AnomalyTrainOptions, t
 export { gatherRows, greedyCoreset, project, randomProjection, type CoresetOptions } from './coreset';
 
 /** The graphs: features (candidate layer sets), scoring against a bank (as initializers or inputs), bank neighbours; PATCH_NAMES. */
-export { buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, gaussianTaps, PATCH_NAMES, pruneGraph, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers } from './patchGraph';
+export { buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, gaussianTaps, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers } from './patchGraph';
 
 /** goodOnlyThreshold(held-out good scores, { falseRejectRate, marginSigmas }); bestF1AnomalyThreshold; auroc; prfAt; quantileOf. */
 export { auroc, bestF1AnomalyThreshold, goodOnlyThreshold, prfAt, quantileOf, type GoodOnlyOptions, type GoodOnlyThreshold } from './threshold';

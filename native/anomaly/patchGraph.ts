@@ -15,7 +15,7 @@
  *
  * The input keeps free height and width: a view of any size the backbone's strides divide runs.
  */
-import { attr, GraphBuilder, makeTensor, type OnnxGraph, type OnnxModel, type ValueRef } from '../onnx';
+import { attr, GraphBuilder, makeTensor, type OnnxModel, type ValueRef } from '../onnx';
 
 export const PATCH_NAMES = { image: 'image', patches: 'patches', score: 'score', map: 'anomaly_map', patchScores: 'patch_scores' } as const;
 /** How many bank neighbours of m* the re-weighting looks at (m* included), as PatchCore's code does. */
@@ -217,19 +217,3 @@ export function buildNeighbourGraph(dims: number, count: number): GraphBuilder {
   return g;
 }
 
-/** `graph` without the nodes, initializers and inputs its outputs do not need. */
-export function pruneGraph(graph: OnnxGraph): OnnxGraph {
-  const producer = new Map<string, number>();
-  graph.nodes.forEach((node, index) => node.outputs.forEach((output) => producer.set(output, index)));
-  const needed = new Set<number>();
-  const queue = graph.outputs.map((output) => output.name);
-  while (queue.length > 0) {
-    const index = producer.get(queue.pop()!);
-    if (index === undefined || needed.has(index)) continue;
-    needed.add(index);
-    queue.push(...graph.nodes[index]!.inputs.filter(Boolean));
-  }
-  const nodes = graph.nodes.filter((_, index) => needed.has(index));
-  const used = new Set([...nodes.flatMap((node) => node.inputs), ...graph.outputs.map((output) => output.name)]);
-  return { ...graph, nodes, initializers: graph.initializers.filter((tensor) => used.has(tensor.name)), inputs: graph.inputs.filter((input) => used.has(input.name)) };
-}

@@ -16,10 +16,11 @@ import { buildModel, encodeModel, type OnnxModel } from '../onnx';
 import { createSession, type OrtSession } from '../ort';
 import type { ModelSpec, RgbPixels } from '../models';
 import { toModelBatch } from '../models';
+import { pruneModel } from '../detect';
 import { createRandom, deriveSeed } from '../train';
 import { gatherRows, greedyCoreset, randomProjection } from './coreset';
 import { candidateMaps } from './layers';
-import { buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, pruneGraph, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers } from './patchGraph';
+import { buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers } from './patchGraph';
 import { withSyntheticDefect } from './synthetic';
 import { auroc, bestF1AnomalyThreshold, goodOnlyThreshold, quantileOf, type GoodOnlyThreshold } from './threshold';
 
@@ -99,8 +100,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
     const channels = set.reduce((sum, map) => sum + map.channels, 0);
     return { maps: set.map((map) => map.name), channels, projection: randomProjection(channels, dims, deriveSeed(seed, 10 + i)), dims };
   });
-  const featureModel = buildModel(buildFeatureGraph(options.backbone, spec.input.name, spec.input.layout, candidates));
-  featureModel.graph = pruneGraph(featureModel.graph);
+  const featureModel = pruneModel(buildModel(buildFeatureGraph(options.backbone, spec.input.name, spec.input.layout, candidates)));
   const { session: features } = await createSession(Buffer.from(encodeModel(featureModel)), sessionOptions('anomaly features'));
   const { session: scoring } = await createSession(Buffer.from(encodeModel(buildModel(buildScoringGraph(dims)))), sessionOptions('anomaly scoring'));
   const { session: neighbourSession } = await createSession(
@@ -191,8 +191,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
     const best = results[chosen]!;
     const goodOnly = goodOnlyThreshold(best.held);
     const sortedHeld = [...best.held].sort((a, b) => a - b);
-    const model = buildModel(buildAnomalyGraph(options.backbone, spec.input.name, spec.input.layout, candidates[chosen]!, best.coreset));
-    model.graph = pruneGraph(model.graph);
+    const model = pruneModel(buildModel(buildAnomalyGraph(options.backbone, spec.input.name, spec.input.layout, candidates[chosen]!, best.coreset)));
     return {
       model,
       maps: candidates[chosen]!.maps,
