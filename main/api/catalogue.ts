@@ -49,7 +49,7 @@ import { listBackbones, registerBackbone, setDefaultBackbone } from '../training
 import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
 import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
 import { lookoutVisionHandlers } from '../lookoutvision';
-import type { Context } from './context';
+import type { Context } from '../core/context';
 
 type Handlers = {
   [N in OperationName]: (ctx: Context, input: ParsedInputOf<N>) => OutputOf<N> | Promise<OutputOf<N>>;

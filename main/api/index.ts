@@ -13,18 +13,17 @@ import { configureLogFile, releaseLogFile } from '../log';
 import { abortAllJobs, recoverJobs } from '../jobs';
 import { recoverInterruptedDatasets } from '../datasets';
 import { recoverInterruptedTraining } from '../training';
-import { ensureDefaultOutputBucket } from '../training/output';
+import { ensureDefaultOutputBucket } from '../models/output';
 import { closeRunningModels } from '../models/runtime';
 import { startWatchers, stopWatchers } from '../watch';
-import type { BackboneDownloadOptions } from '../training/backboneDownload';
-import type { Engine } from '../training/engine';
-import { createProcessEngine } from '../training/processEngine';
-import type { Context } from './context';
+import type { Engine } from '../engine/engine';
+import { createProcessEngine } from '../engine/processEngine';
+import type { BackboneDownloadOptions, Context } from '../core/context';
 import { invoke } from './dispatcher';
-import { EventBus } from './events';
+import { EventBus } from '../core/events';
 
-export type { Context } from './context';
-export { EventBus } from './events';
+export type { Context } from '../core/context';
+export { EventBus } from '../core/events';
 export { invoke, call, describeIssues } from './dispatcher';
 export { stopWatchers } from '../watch';
 

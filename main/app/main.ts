@@ -14,7 +14,7 @@ import { IMAGE_SCHEME, imageScheme, serveImage } from './imageProtocol';
 import { registerIpc } from './ipc';
 import { registerKioskWindows } from './kiosk';
 import { buildMenu } from './menu';
-import { createProcessEngine } from '../training/processEngine';
+import { createProcessEngine } from '../engine/processEngine';
 import { utilityProcessTraining } from './trainingProcess';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
 

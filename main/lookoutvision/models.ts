@@ -1,6 +1,6 @@
 /**
  * Lookout for Vision models over Loupe's versions: a model is a version of the anomaly project
- * named 1, 2, 3…, trained by the anomaly pipeline (main/training/anomalyEngine.ts) from the
+ * named 1, 2, 3…, trained by the anomaly pipeline (main/engine/anomalyEngine.ts) from the
  * project's datasets — unlike the service, from normal images alone when there are no anomalies.
  * Statuses are the service's: TRAINING → TRAINED | TRAINING_FAILED, STARTING_HOSTING → HOSTED,
  * STOPPING_HOSTING → TRAINED. A started model is held here, per Loupe, until it is stopped.
@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { OutputOf, ProjectVersionStatus } from '../../preload/contract';
 import type * as lv from '../../preload/contract/lookoutvision';
 import { encodeMaskPng, probeImageHeader } from '../../native/preprocess';
-import { perContext, type Context } from '../api/context';
+import { perContext, type Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
@@ -25,8 +25,8 @@ import {
   trainAnomalyVersion,
   type AnomalyEvaluation,
   type LoadedAnomalyModel,
-} from '../training/anomalyEngine';
-import { outputLocation } from '../training/output';
+} from '../engine/anomalyEngine';
+import { outputLocation } from '../models/output';
 import { ANOMALY, classOf, NORMAL, requireAnomalyProject } from './projects';
 
 const log = createLogger('lookoutvision');

@@ -8,7 +8,7 @@
 import type { OutputOf } from '../../preload/contract';
 import type * as lv from '../../preload/contract/lookoutvision';
 import type { z } from 'zod';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { projectArn } from '../arn';
 import { createDataset, deleteDataset } from '../datasets';
 import { updateDatasetEntries } from '../datasets/entries';

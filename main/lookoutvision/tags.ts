@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { OutputOf } from '../../preload/contract';
 import type * as lv from '../../preload/contract/lookoutvision';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { lookoutVisionModelArn } from './models';

@@ -1,6 +1,6 @@
 /**
  * The anomaly tasks of `npm run eval`: good-only training through the anomaly pipeline
- * (main/training/anomalyEngine.ts — the file it writes is the file scored), on l4v-cookies (its
+ * (main/engine/anomalyEngine.ts — the file it writes is the file scored), on l4v-cookies (its
  * normal training images; its test images) and on the anomaly views of kolektorsdd and bsdata
  * (views.csv rows: train/good, test/good, test/<defect> with masks). Reports image AUROC, F1 /
  * precision / recall at the good-only threshold, pixel AUROC, training seconds and analysis ms per
@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadAnomalyModel, trainAnomalyVersion, viewPixels, type AnomalyTestImage } from '../../main/training/anomalyEngine';
+import { loadAnomalyModel, trainAnomalyVersion, viewPixels, type AnomalyTestImage } from '../../main/engine/anomalyEngine';
 
 type Row = Record<string, string>;
 

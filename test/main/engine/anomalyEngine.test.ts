@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadAnomalyModel, trainAnomalyVersion, viewPixels, type TrainedAnomalyModel } from '../../../main/training/anomalyEngine';
+import { loadAnomalyModel, trainAnomalyVersion, viewPixels, type TrainedAnomalyModel } from '../../../main/engine/anomalyEngine';
 import { tempDir } from '../../support/loupe';
 import { aScratch, aTexture } from '../../support/textures';
 
