@@ -6,7 +6,6 @@
  * STOPPING_HOSTING → TRAINED. A started model is held here, per Loupe, until it is stopped.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import type { OutputOf, ProjectVersionStatus } from '../../preload/contract';
 import type * as lv from '../../preload/contract/lookoutvision';
@@ -15,19 +14,12 @@ import { perContext, type Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
-import { startJob } from '../jobs';
 import { createLogger } from '../log';
 import { insertNewVersion } from '../models/newVersion';
-import {
-  ANOMALY_EVALUATION_FILE,
-  ANOMALY_MANIFEST_FILE,
-  loadAnomalyModel,
-  trainAnomalyVersion,
-  type AnomalyEvaluation,
-  type LoadedAnomalyModel,
-} from '../engine/anomalyEngine';
+import { ANOMALY_EVALUATION_FILE, ANOMALY_MANIFEST_FILE, loadAnomalyModel, type LoadedAnomalyModel } from '../engine/anomalyEngine';
+import { ANOMALY, anomalyEvaluationOf, nextModelVersion, startAnomalyTraining } from '../training/anomalyTraining';
 import { outputLocation } from '../models/output';
-import { ANOMALY, classOf, NORMAL, requireAnomalyProject } from './projects';
+import { requireAnomalyProject } from './projects';
 
 const log = createLogger('lookoutvision');
 const seconds = (ms: number) => ms / 1000;
@@ -75,13 +67,8 @@ function requireModel(ctx: Context, project: q.ProjectRow, version: string): q.V
   return row;
 }
 
-function evaluationOf(ctx: Context, row: q.VersionRow): AnomalyEvaluation | undefined {
-  const stored = q.findEvaluation(ctx.db, row.id);
-  return stored?.summaryJson ? (JSON.parse(stored.summaryJson) as AnomalyEvaluation) : undefined;
-}
-
 function modelMetadata(ctx: Context, project: q.ProjectRow, row: q.VersionRow): lv.ModelMetadata {
-  const evaluation = evaluationOf(ctx, row);
+  const evaluation = anomalyEvaluationOf(ctx, row);
   return {
     CreationTimestamp: seconds(row.createdMs),
     ModelVersion: row.name,
@@ -107,10 +94,9 @@ export function createModel(ctx: Context, input: z.output<typeof lv.CreateModelI
         throw new ServiceError('ConflictException', `The ${dataset.type === 'TEST' ? 'test' : 'train'} dataset is ${dataset.status}; wait for it to finish (ProjectName).`);
       }
     }
-    const numbered = q.listVersions(ctx.db, project.id, { limit: 1_000_000 }).map((v) => Number(v.name)).filter(Number.isInteger);
     const version = insertNewVersion(ctx, {
       project,
-      name: String(Math.max(0, ...numbered) + 1),
+      name: nextModelVersion(ctx, project),
       createdMs,
       status: 'TRAINING_IN_PROGRESS',
       statusMessage: 'The model is being trained.',
@@ -122,58 +108,7 @@ export function createModel(ctx: Context, input: z.output<typeof lv.CreateModelI
   });
   if (input.Tags) q.upsertTags(ctx.db, lookoutVisionModelArn(ctx, project.name, version.name), Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value])));
   ctx.events.resourcesChanged(version.arn, project.arn);
-  const trainEntries = q.allEntries(ctx.db, train.id);
-  const testEntries = test ? q.allEntries(ctx.db, test.id) : [];
-  startJob(
-    ctx,
-    {
-      kind: 'CreateProjectVersion',
-      resourceArn: version.arn,
-      onFailure: (error, cancelled) => {
-        const message = cancelled ? 'Training was cancelled.' : error instanceof ServiceError ? error.message : 'Loupe experienced an internal error while training.';
-        q.updateVersion(ctx.db, version.id, { status: 'TRAINING_FAILED', statusMessage: message, trainingEndMs: ctx.now() });
-        ctx.events.resourcesChanged(version.arn, project.arn);
-      },
-    },
-    async (job) => {
-      const startedMs = ctx.now();
-      const output = outputLocation(ctx, version, project.name);
-      const withPath = (entries: q.StoredEntry[], anomalyClass: string) => entries.filter((e) => e.path && classOf(e) === anomalyClass).map((e) => e.path!);
-      const good = withPath(trainEntries, NORMAL);
-      if (good.length < 2) throw new ServiceError('ValidationException', `The train dataset needs at least 2 images labelled normal; it has ${good.length}.`);
-      const trained = await trainAnomalyVersion({
-        good,
-        anomalous: withPath(trainEntries, ANOMALY),
-        test: testEntries.filter((e) => e.path && classOf(e)).map((e) => ({ path: e.path!, anomalous: classOf(e) === ANOMALY })),
-        outputDir: output.folder,
-        modelsDir: ctx.modelsDir,
-        signal: job.signal,
-        onProgress: (p) => job.progress(p),
-      });
-      const endMs = ctx.now();
-      transaction(ctx.db, () => {
-        q.putEvaluation(ctx.db, {
-          versionId: version.id,
-          f1Score: trained.evaluation.f1 ?? 0,
-          summaryPath: join(output.folder, ANOMALY_EVALUATION_FILE),
-          manifestPath: join(output.folder, ANOMALY_MANIFEST_FILE),
-          summaryJson: JSON.stringify({ ...trained.evaluation, results: [] }),
-          createdMs: endMs,
-        });
-        q.updateVersion(ctx.db, version.id, {
-          status: 'TRAINING_COMPLETED',
-          statusMessage: 'Training completed.',
-          trainingEndMs: endMs,
-          billableTrainingMs: endMs - startedMs,
-          executionProvider: 'cpu',
-          modelPath: trained.modelPath,
-        });
-      });
-      ctx.events.resourcesChanged(version.arn, project.arn);
-      log.info('anomaly model trained', { version: version.arn, auroc: trained.evaluation.imageAuroc, seconds: trained.evaluation.trainingSeconds });
-      return `Image AUROC ${trained.evaluation.imageAuroc?.toFixed(3) ?? 'n/a'} on ${trained.evaluation.testImages} test images.`;
-    },
-  );
+  startAnomalyTraining(ctx, project, version, q.allEntries(ctx.db, train.id), test ? q.allEntries(ctx.db, test.id) : []);
   return { ModelMetadata: modelMetadata(ctx, project, q.findVersionByArn(ctx.db, version.arn)!) };
 }
 

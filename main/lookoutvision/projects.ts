@@ -15,10 +15,8 @@ import { updateDatasetEntries } from '../datasets/entries';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
+import { ANOMALY, ANOMALY_FEATURE, classOf, NORMAL } from '../training/anomalyTraining';
 
-export const ANOMALY_FEATURE = 'ANOMALY_DETECTION';
-export const NORMAL = 'normal';
-export const ANOMALY = 'anomaly';
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -137,12 +135,6 @@ export function describeLookoutVisionDataset(ctx: Context, input: z.output<typeo
       ImageStats: { Total: q.countEntries(ctx.db, dataset.id), Labeled: normal + anomaly, Normal: normal, Anomaly: anomaly },
     },
   };
-}
-
-/** The class of an entry: its `normal` or `anomaly` label, if it has one. */
-export function classOf(entry: q.StoredEntry): 'normal' | 'anomaly' | undefined {
-  const names = entry.draft.labels.map((label) => label.name);
-  return names.includes(ANOMALY) ? ANOMALY : names.includes(NORMAL) ? NORMAL : undefined;
 }
 
 /** One entry as a line of the Lookout for Vision manifest format. */

@@ -214,9 +214,20 @@ describe('Lookout for Vision code against Loupe', () => {
 
       assert.equal((await client.send(new StopModelCommand({ ProjectName: 'surfaces', ModelVersion: '1' }))).Status, 'STOPPING_HOSTING');
       await until(() => client.send(new DescribeModelCommand({ ProjectName: 'surfaces', ModelVersion: '1' })), (d) => d.ModelDescription?.Status === 'TRAINED');
-      // The same project is a Loupe anomaly project.
+      // The same project is a Loupe anomaly project: its model is a version there, and a version
+      // trained there (CreateProjectVersion) is the next Lookout for Vision model.
       const projects = await harness.loupe.invoke('DescribeProjects', { ProjectNames: ['surfaces'] });
-      assert.ok(projects.ok && (projects.value as { ProjectDescriptions: { Feature: string }[] }).ProjectDescriptions[0]?.Feature === 'ANOMALY_DETECTION');
+      assert.ok(projects.ok, JSON.stringify(projects));
+      const loupeProject = (projects.value as { ProjectDescriptions: { Feature: string; ProjectArn: string }[] }).ProjectDescriptions[0]!;
+      assert.equal(loupeProject.Feature, 'ANOMALY_DETECTION');
+      const versions = await harness.loupe.invoke('DescribeProjectVersions', { ProjectArn: loupeProject.ProjectArn });
+      assert.ok(versions.ok);
+      assert.deepEqual((versions.value as { ProjectVersionDescriptions: { Status: string }[] }).ProjectVersionDescriptions.map((v) => v.Status), ['STOPPED']);
+      const second = await harness.loupe.invoke('CreateProjectVersion', { ProjectArn: loupeProject.ProjectArn });
+      assert.ok(second.ok, JSON.stringify(second));
+      const two = await until(() => client.send(new DescribeModelCommand({ ProjectName: 'surfaces', ModelVersion: '2' })), (d) => d.ModelDescription?.Status !== 'TRAINING');
+      assert.equal(two.ModelDescription?.Status, 'TRAINED', two.ModelDescription?.StatusMessage);
+      assert.equal(two.ModelDescription?.Performance?.F1Score, 1);
     });
   });
 });
