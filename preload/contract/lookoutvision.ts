@@ -1,6 +1,6 @@
 /**
  * The Lookout for Vision API (2020-11-20) as catalogue operations: the service's field names,
- * constraints, statuses and shapes. Adding an operation: add it to lookoutvisionNames.ts, give it a
+ * constraints, statuses and shapes. Adding an operation: add it to names.ts (LOOKOUT_VISION_OPERATIONS), give it a
  * schema and output here, a handler in main/lookoutvision, and a route in main/server/lookoutvision.ts.
  */
 import { z } from 'zod';

@@ -3,7 +3,6 @@
  * renderer need only these, and importing them from here keeps zod out of their bundles. api.ts
  * checks at compile time that these lists and the operation map agree.
  */
-import { LOOKOUT_VISION_OPERATIONS } from './lookoutvisionNames';
 
 /** The service's own operations, served as `RekognitionService.<Op>`. */
 export const REKOGNITION_OPERATIONS = [
@@ -68,6 +67,33 @@ export const LOUPE_OPERATIONS = [
   'CreateBucketMapping',
   'ListBucketMappings',
   'DeleteBucketMapping',
+] as const;
+
+/**
+ * The Lookout for Vision operations, served as REST-JSON under /2020-11-20/ (main/server
+ * routes each one). In the catalogue their names carry the `LookoutVision` prefix, because
+ * CreateProject, CreateDataset and others already name Rekognition's operations.
+ */
+export const LOOKOUT_VISION_OPERATIONS = [
+  'LookoutVisionCreateProject',
+  'LookoutVisionDescribeProject',
+  'LookoutVisionListProjects',
+  'LookoutVisionDeleteProject',
+  'LookoutVisionCreateDataset',
+  'LookoutVisionDescribeDataset',
+  'LookoutVisionListDatasetEntries',
+  'LookoutVisionUpdateDatasetEntries',
+  'LookoutVisionDeleteDataset',
+  'LookoutVisionCreateModel',
+  'LookoutVisionDescribeModel',
+  'LookoutVisionListModels',
+  'LookoutVisionDeleteModel',
+  'LookoutVisionStartModel',
+  'LookoutVisionStopModel',
+  'LookoutVisionDetectAnomalies',
+  'LookoutVisionTagResource',
+  'LookoutVisionUntagResource',
+  'LookoutVisionListTagsForResource',
 ] as const;
 
 export const OPERATION_NAMES = [...REKOGNITION_OPERATIONS, ...LOUPE_OPERATIONS, ...LOOKOUT_VISION_OPERATIONS] as const;
