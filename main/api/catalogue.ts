@@ -48,6 +48,7 @@ import { createProjectVersion } from '../training';
 import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
 import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
 import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
+import { describeSystem } from '../settings/system';
 import { lookoutVisionHandlers } from '../lookoutvision';
 import type { Context } from '../core/context';
 
@@ -110,6 +111,7 @@ export const handlers: Handlers = {
   UpdateSettings: updateSettings,
   GetApiCredentials: getApiCredentials,
   GetAppInfo: getAppInfo,
+  DescribeSystem: describeSystem,
   CreateBucketMapping: createBucketMapping,
   ListBucketMappings: listBucketMappings,
   DeleteBucketMapping: deleteBucketMapping,

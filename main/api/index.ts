@@ -4,10 +4,10 @@
  * the CLI each start from here.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_ACCOUNT } from '../arn';
-import { openDatabase } from '../db';
+import { BINDING_FILE, openDatabase } from '../db';
 import { homePaths, loadOrCreateCredentials, resolveHome } from '../home';
 import { configureLogFile, releaseLogFile } from '../log';
 import { abortAllJobs, recoverJobs } from '../jobs';
@@ -48,6 +48,13 @@ export interface OpenLoupeOptions {
   engine?: Engine;
   /** Where the built backbones are; dist/models of this checkout by default (the app passes its own). */
   modelsDir?: string;
+  /**
+   * The compiled SQLite module to open the database with (an absolute .node path): the app passes
+   * the Electron build it chose (main/app/sqliteBinding.ts); absent, the Node build in node_modules.
+   */
+  sqliteBinding?: string;
+  /** Where the app's Electron build of SQLite is expected (reported by DescribeSystem); dist/native beside modelsDir by default. */
+  electronSqliteBuild?: string;
   /** Downloadable backbones: another catalogue, a mirror, a timeout (default: the pinned ones, LOUPE_BACKBONE_MIRROR). */
   backboneDownloads?: BackboneDownloadOptions;
 }
@@ -69,7 +76,10 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
   configureLogFile(paths.log);
   const credentials = loadOrCreateCredentials(home);
   const modelsDir = options.modelsDir ?? defaultModelsDir();
-  const db = openDatabase(paths.database);
+  const db = openDatabase(paths.database, {
+    ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
+    electronBuild: options.electronSqliteBuild ?? join(dirname(modelsDir), 'native', BINDING_FILE),
+  });
   const ctx: Context = {
     db,
     home,

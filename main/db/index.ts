@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createLogger } from '../log';
+import { isBindingLoadFailure, loadBinding, nodeBindingFile, SqliteBindingError, type BindingInUse } from './binding';
 import { migrate } from './migrate';
 
 export type Db = Database.Database;
@@ -21,12 +22,38 @@ export const SLOW_STATEMENT_MS = 200;
 export interface OpenOptions {
   /** Log statements that run at least this long (default SLOW_STATEMENT_MS). */
   slowStatementMs?: number;
+  /**
+   * The compiled SQLite module to load (an absolute .node path): the Electron build when the caller
+   * runs under Electron (main/app chooses). Absent: better-sqlite3's own build in node_modules.
+   */
+  nativeBinding?: string;
+  /** Where the app's Electron build is expected, used or not: reported by DescribeSystem. */
+  electronBuild?: string;
 }
 
-/** Open (creating if needed) and migrate the database at `file`; ':memory:' for a throwaway one. */
+const bindings = new WeakMap<Db, BindingInUse>();
+
+/**
+ * Open (creating if needed) and migrate the database at `file`; ':memory:' for a throwaway one.
+ * Throws SqliteBindingError when the native module cannot be loaded (built for another runtime).
+ */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const inUse: BindingInUse = {
+    ...(options.nativeBinding ? { kind: 'electron', file: options.nativeBinding } : { kind: 'node', file: nodeBindingFile() }),
+    electronBuild: options.nativeBinding ?? options.electronBuild,
+  };
+  // Loaded here first so a wrong build fails with its own path named; better-sqlite3's require then
+  // finds the module already loaded.
+  if (options.nativeBinding) loadBinding('electron', options.nativeBinding);
+  let db: Db;
+  try {
+    db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  } catch (error) {
+    if (!options.nativeBinding && isBindingLoadFailure(error)) throw new SqliteBindingError('node', inUse.file, error);
+    throw error;
+  }
+  bindings.set(db, inUse);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -35,6 +62,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const applied = migrate(db);
   if (applied.length > 0) log.info('migrated', { file, applied });
   return db;
+}
+
+/** Which compiled SQLite module `db` was opened with (what `loupe doctor` and Settings report). */
+export function bindingOf(db: Db): BindingInUse | undefined {
+  return bindings.get(db);
 }
 
 /** How many distinct SQL texts keep their prepared statement (the queries have far fewer; SQL built per call may not). */
@@ -85,3 +117,13 @@ export function transaction<T>(db: Db, fn: () => T): T {
 }
 
 export { migrations, migrate } from './migrate';
+export {
+  BINDING_FILE,
+  BINDING_STAMP,
+  betterSqlite3Version,
+  nodeBindingFile,
+  SqliteBindingError,
+  type BindingInUse,
+  type BindingKind,
+  type BindingStamp,
+} from './binding';

@@ -17,6 +17,15 @@ const METADATA_KEY = 'loupe';
 export const MODEL_FILE = 'model.onnx';
 export const SIGNATURE_FILE = 'signature.json';
 
+/**
+ * The settings that training chose for what the model sees, and the candidates it chose among, each
+ * with the figure it was judged by (a validation score, or the measure a rule reads).
+ */
+export interface ModelChoices {
+  chosen: Record<string, string | number | boolean>;
+  candidates: { settings: Record<string, string | number | boolean>; metric: string; score: number; seconds?: number }[];
+}
+
 interface CommonMetadata {
   format: 1;
   labels: string[];
@@ -25,6 +34,8 @@ interface CommonMetadata {
   backbone: string;
   input: ModelSpec['input'];
   output: string;
+  /** What training chose and among which candidates (absent in older models). */
+  choices?: ModelChoices;
 }
 
 export interface ClassifierMetadata extends CommonMetadata {
@@ -50,6 +61,12 @@ export interface DetectorMetadata extends CommonMetadata {
     resize: 'stretch';
     /** Whether the model averages each image's output with its mirror's (absent in older models: no). */
     mirrorAveraged?: boolean;
+    /**
+     * Analyse by tiles: squares of `side` pixels of the original image, neighbours overlapping by
+     * `overlap` pixels, each stretched to the input; the tiles' boxes merged by NMS (native/detect
+     * tiles.ts). Absent: the whole image is the one input.
+     */
+    tiling?: { side: number; overlap: number };
   };
 }
 
@@ -103,5 +120,6 @@ export function modelSignature(metadata: ModelMetadata) {
     ...(metadata.useCase === 'OBJECT_LOCALIZATION' ? { detection: metadata.detection } : {}),
     thresholds: metadata.thresholds,
     backbone: metadata.backbone,
+    ...(metadata.choices ? { choices: metadata.choices } : {}),
   };
 }

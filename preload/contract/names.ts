@@ -64,6 +64,7 @@ export const LOUPE_OPERATIONS = [
   'UpdateSettings',
   'GetApiCredentials',
   'GetAppInfo',
+  'DescribeSystem',
   'CreateBucketMapping',
   'ListBucketMappings',
   'DeleteBucketMapping',

@@ -26,16 +26,20 @@ export interface PhaseTimes {
 export interface TimedLoupe extends TestLoupe {
   /** Phase times of the latest training, or undefined when it never reached the engine's end. */
   lastTraining(): PhaseTimes | undefined;
+  /** The model file the latest training wrote (its metadata says what training chose). */
+  lastModelPath(): string | undefined;
 }
 
 /** A Loupe on a fresh temporary home whose engine reports phase times. */
 export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}): TimedLoupe {
   let last: PhaseTimes | undefined;
+  let lastModel: string | undefined;
   const inner = createOnnxEngine({ modelsDir: MODELS_DIR });
   const engine: Engine = {
     load: (modelPath, loadOptions) => inner.load(modelPath, loadOptions),
     async train(train) {
       last = undefined;
+      lastModel = undefined;
       const started = performance.now();
       const marks = new Map<string, number>();
       const job: JobHandle = {
@@ -46,6 +50,7 @@ export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}): Time
         },
       };
       const trained = await inner.train({ ...train, job });
+      lastModel = trained.modelPath;
       const ended = performance.now();
       const training = marks.get('training') ?? ended;
       const testing = marks.get('testing') ?? ended;
@@ -54,7 +59,7 @@ export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}): Time
     },
   };
   const loupe = aLoupe({ ...options, engine });
-  return { ...loupe, lastTraining: () => last };
+  return { ...loupe, lastTraining: () => last, lastModelPath: () => lastModel };
 }
 
 /** Wait for an import (or any job) that an operation started; throws unless it succeeded. Returns seconds. */
