@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeModel, encodeModel, type OnnxModel } from '../../native/onnx';
 import type { ModelSpec } from '../../native/models';
+import type { TrainingChoices } from '../../preload/contract';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 
@@ -21,10 +22,7 @@ export const SIGNATURE_FILE = 'signature.json';
  * The settings that training chose for what the model sees, and the candidates it chose among, each
  * with the figure it was judged by (a validation score, or the measure a rule reads).
  */
-export interface ModelChoices {
-  chosen: Record<string, string | number | boolean>;
-  candidates: { settings: Record<string, string | number | boolean>; metric: string; score: number; seconds?: number }[];
-}
+export type ModelChoices = TrainingChoices;
 
 interface CommonMetadata {
   format: 1;
@@ -38,9 +36,16 @@ interface CommonMetadata {
   choices?: ModelChoices;
 }
 
+export type { TrainingChoices };
 export interface ClassifierMetadata extends CommonMetadata {
   useCase: 'IMAGE_LEVEL_LABELS';
   multiLabel: boolean;
+  /**
+   * How an image becomes `input` (classifierView.ts): the pipeline decodes and crops, stretches or
+   * letterboxes it to the input's size; tiles, pooling and mirroring are inside the graph. Absent in
+   * older models: the central crop of 87.5 % of the shorter side.
+   */
+  view?: { fit: 'crop' | 'stretch' | 'letterbox'; crop?: number; tiles?: { count: number; length: number; along: 'width' | 'height'; pooling: 'mean' | 'max' }; features: string[]; mirror: boolean };
 }
 
 export interface DetectorMetadata extends CommonMetadata {
@@ -118,6 +123,8 @@ export function modelSignature(metadata: ModelMetadata) {
     inputs: [{ name: input.name, layout: input.layout, width: input.width, height: input.height, colourOrder: input.colourOrder, scale: input.scale, mean: input.mean, std: input.std }],
     outputs: [output],
     ...(metadata.useCase === 'OBJECT_LOCALIZATION' ? { detection: metadata.detection } : {}),
+    // How an image becomes the input (fit, crop; tiles, pooling and mirroring are in the graph).
+    ...(metadata.useCase === 'IMAGE_LEVEL_LABELS' && metadata.view ? { view: metadata.view } : {}),
     thresholds: metadata.thresholds,
     backbone: metadata.backbone,
     ...(metadata.choices ? { choices: metadata.choices } : {}),

@@ -68,6 +68,7 @@ export const LOUPE_OPERATIONS = [
   'CreateBucketMapping',
   'ListBucketMappings',
   'DeleteBucketMapping',
+  'DescribeUsage',
 ] as const;
 
 /**

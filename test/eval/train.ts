@@ -30,8 +30,11 @@ export interface TimedLoupe extends TestLoupe {
   lastModelPath(): string | undefined;
 }
 
-/** A Loupe on a fresh temporary home whose engine reports phase times. */
-export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}): TimedLoupe {
+/**
+ * A Loupe on a fresh temporary home whose engine reports phase times. With `featureCache`, every
+ * training keeps its features there across runs (quick reruns; the embed times are then not cold).
+ */
+export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}, featureCache?: string): TimedLoupe {
   let last: PhaseTimes | undefined;
   let lastModel: string | undefined;
   const inner = createOnnxEngine({ modelsDir: MODELS_DIR });
@@ -49,7 +52,7 @@ export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}): Time
           train.job.progress(update);
         },
       };
-      const trained = await inner.train({ ...train, job });
+      const trained = await inner.train({ ...train, job, ...(featureCache ? { cacheDir: featureCache } : {}) });
       lastModel = trained.modelPath;
       const ended = performance.now();
       const training = marks.get('training') ?? ended;

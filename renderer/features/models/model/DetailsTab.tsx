@@ -3,16 +3,23 @@ import { useQuery, type S3Location } from '../../../api';
 import { formatDateTime } from '../../../lib/format';
 import { versionTone } from '../../../lib/status';
 import { CopyButton, DescriptionList, Panel, StatusBadge, type DescriptionItem } from '../../../ui';
-import { formatElapsed } from '../format';
+import { useEvaluation } from '../evaluate/EvaluateTab';
+import { formatElapsed, providerName } from '../format';
 import { useModelsT } from '../i18n';
 import { localPathOf, s3Url } from '../locations';
 import { versionNameOf } from '../versions';
+import { ChoicesPanel } from './ChoicesPanel';
 import type { ModelContext } from './modelContext';
 
-/** Everything DescribeProjectVersions says about the version, with its files' locations. */
+/**
+ * Everything DescribeProjectVersions says about the version, with its files' locations, and what
+ * training chose by validation (DescribeEvaluation's Choices).
+ */
 export function DetailsTab({ model }: { model: ModelContext }) {
   const { t, app, language } = useModelsT();
   const mappings = useQuery('ListBucketMappings', {}, { live: false });
+  const { evaluation } = useEvaluation(model);
+  const choices = evaluation.data?.Choices;
   const { version } = model;
   const none = <span className="muted">{app('common.none')}</span>;
   const copy = (value: string, label: string) => (
@@ -103,6 +110,7 @@ export function DetailsTab({ model }: { model: ModelContext }) {
       <Panel icon="model" title={t('details.title')}>
         <DescriptionList columns={2} items={items} />
       </Panel>
+      {choices ? <ChoicesPanel choices={choices} /> : null}
       <Panel icon="folder" title={t('details.filesTitle')} description={t('details.filesDescription')}>
         <DescriptionList items={files} />
       </Panel>
@@ -114,21 +122,4 @@ export function DetailsTab({ model }: { model: ModelContext }) {
 function outputPrefix(prefix: string, projectName: string, versionName: string): string {
   const clean = prefix.replace(/^\/+/, '');
   return `${clean}${clean && !clean.endsWith('/') ? '/' : ''}${projectName}/${versionName}/`;
-}
-
-/** `cpu` → "CPU", `cuda` → "CUDA (NVIDIA GPU)"; unknown names as they are. */
-export function providerName(provider: string): string {
-  const names: Record<string, string> = {
-    cpu: 'CPU',
-    cuda: 'CUDA (NVIDIA GPU)',
-    tensorrt: 'TensorRT (NVIDIA GPU)',
-    dml: 'DirectML (GPU)',
-    directml: 'DirectML (GPU)',
-    coreml: 'Core ML',
-    rocm: 'ROCm (AMD GPU)',
-    migraphx: 'MIGraphX (AMD GPU)',
-    openvino: 'OpenVINO',
-    webgpu: 'WebGPU',
-  };
-  return names[provider.toLowerCase()] ?? provider;
 }
