@@ -50,6 +50,7 @@ import { listBackbones, registerBackbone, setDefaultBackbone } from '../training
 import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
 import { getApiCredentials, getAppInfo, getSettings, setKioskPin, updateSettings, verifyKioskPin } from '../settings';
 import { describeSystem } from '../settings/system';
+import { lookoutVisionHandlers } from '../lookoutvision';
 import type { Context } from '../core/context';
 
 type Handlers = {
@@ -118,4 +119,5 @@ export const handlers: Handlers = {
   CreateBucketMapping: createBucketMapping,
   ListBucketMappings: listBucketMappings,
   DeleteBucketMapping: deleteBucketMapping,
+  ...lookoutVisionHandlers,
 };

@@ -183,6 +183,7 @@ function parseCommandArgs<T extends NonNullable<Parameters<typeof parseArgs>[0]>
 function usage(): string {
   const rekognition = operationNames.filter((name) => operations[name].service === 'RekognitionService');
   const app = operationNames.filter((name) => operations[name].service === 'LoupeService');
+  const lookoutVision = operationNames.filter((name) => operations[name].service === 'LookoutVisionService');
   return [
     'Usage: loupe <command> [--option value ...] [--cli-input-json JSON|file://path] [--home DIR]',
     '',
@@ -205,6 +206,9 @@ function usage(): string {
     '',
     'Loupe operations:',
     ...app.map((name) => `  ${toKebabCase(name)}`),
+    '',
+    'Lookout for Vision operations (its names and fields; over HTTP they are REST under /2020-11-20/):',
+    ...lookoutVision.map((name) => `  ${toKebabCase(name)}`),
     '',
     'LOUPE_HOME chooses the Loupe home folder, as --home does.',
     '',

@@ -28,6 +28,7 @@ import { isSigV4Authorization } from './sigv4';
 import { serveEntryImage, serveStatic } from './static';
 import { servedNames } from './tls';
 import { handleUpload } from './uploads';
+import { handleLookoutVision, LOOKOUT_VISION_PREFIX, sendLookoutVisionError } from './lookoutvision';
 
 export interface ServerOptions {
   loupe: Loupe;
@@ -104,6 +105,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const method = req.method ?? 'GET';
     const hostBucket = bucketOfHost(req.headers.host);
+    // Lookout for Vision: REST-JSON under /2020-11-20/, signed like every API call (see lookoutvision.ts).
+    if (hostBucket === undefined && rawPath.startsWith(LOOKOUT_VISION_PREFIX)) {
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host, scheme)) {
+        drain(req);
+        sendLookoutVisionError(res, 'AccessDeniedException', 'Requests from other web pages are not accepted.');
+        return;
+      }
+      await handleLookoutVisionApi(req, res, rawPath, query);
+      return;
+    }
     if (hostBucket !== undefined || isS3Request(header(req, 'authorization'), header(req, 'x-amz-content-sha256'), query)) {
       const requestId = String(res.getHeader('x-amzn-RequestId'));
       await handleS3({ req, res, loupe, ...(hostBucket === undefined ? {} : { hostBucket }), rawPath, query, requestId });
@@ -178,6 +189,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const result = await loupe.invoke(operation, input);
     if (result.ok) sendJson(res, 200, result.value);
     else sendError(res, result.error.code, result.error.message);
+  };
+
+  const handleLookoutVisionApi = async (req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> => {
+    const { credentials } = loupe.ctx;
+    const caller = identifyCaller(req.headers, credentials, sessionToken, Date.now());
+    requireSigningService(caller, 'lookoutvision');
+    const body = await readBody(req, MAX_API_BODY_BYTES);
+    await verifyCaller(caller, { method: req.method ?? 'GET', path, query: queryRecord(query), headers: signableHeaders(req), body }, credentials);
+    await handleLookoutVision(loupe, req, res, path, query, body);
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {

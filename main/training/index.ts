@@ -25,6 +25,7 @@ import { requireProject } from '../projects';
 import { defaultBackboneId } from './backbones';
 import { insertNewVersion } from '../models/newVersion';
 import { outputLocation, removeFailedModelFiles, type OutputLocation } from '../models/output';
+import { ANOMALY_FEATURE, nextModelVersion, startAnomalyTraining } from './anomalyTraining';
 import { firstError, planTraining, type Line, type TrainingPlan } from './validation';
 
 const log = createLogger('training');
@@ -66,7 +67,8 @@ export function createProjectVersion(ctx: Context, input: CreateProjectVersionIn
     }
     const version = insertNewVersion(ctx, {
       project,
-      name: input.VersionName ?? defaultVersionName(project.name, createdMs),
+      // An anomaly project's versions are numbered, as Lookout for Vision names its models.
+      name: input.VersionName ?? (project.feature === ANOMALY_FEATURE ? nextModelVersion(ctx, project) : defaultVersionName(project.name, createdMs)),
       createdMs,
       status: 'TRAINING_IN_PROGRESS',
       statusMessage: STATUS_MESSAGES.inProgress,
@@ -82,6 +84,11 @@ export function createProjectVersion(ctx: Context, input: CreateProjectVersionIn
   // What the version is trained and tested on is fixed now: later dataset edits do not reach it.
   const trainEntries = q.allEntries(ctx.db, train.id);
   const testEntries = test ? q.allEntries(ctx.db, test.id) : undefined;
+  // An anomaly-detection project learns from its normal images alone (anomalyTraining.ts).
+  if (project.feature === ANOMALY_FEATURE) {
+    startAnomalyTraining(ctx, project, version, trainEntries, testEntries ?? []);
+    return { ProjectVersionArn: version.arn };
+  }
   startJob(
     ctx,
     {

@@ -22,3 +22,6 @@ export { makeThumbnail, type ThumbnailOptions } from './makeThumbnail';
 
 /** ImageDecodeError (thrown by the decoders, with the probe's reason), the pixel and file-size ceilings. */
 export { ImageDecodeError, MAX_DECODE_PIXELS, MAX_READ_BYTES, type ImageFailure, type ImageFormat } from './input';
+
+/** encodeMaskPng({ mask, width, height, outWidth, outHeight, colour }): an anomaly mask PNG at the image's size. */
+export { encodeMaskPng, type MaskPngOptions } from './encodeMask';

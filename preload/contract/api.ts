@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { Result } from './errors';
+import { lookoutVisionOperations } from './lookoutvision';
 import { EVENT_NAMES, type OPERATION_NAMES, type REKOGNITION_OPERATIONS } from './names';
 import * as s from './schemas';
 
@@ -52,7 +53,8 @@ export interface ProjectDescription {
   CreationTimestamp: EpochSeconds;
   Status: ProjectStatus;
   Datasets: DatasetMetadata[];
-  Feature: 'CUSTOM_LABELS' | 'CONTENT_MODERATION';
+  /** ANOMALY_DETECTION: a Lookout for Vision project (good-only anomaly detection). */
+  Feature: 'CUSTOM_LABELS' | 'CONTENT_MODERATION' | 'ANOMALY_DETECTION';
   AutoUpdate?: 'ENABLED' | 'DISABLED';
 }
 
@@ -369,7 +371,7 @@ export interface BucketMapping {
   CreationTimestamp: EpochSeconds;
 }
 
-type Op<Input extends z.ZodType, Output, Service extends 'RekognitionService' | 'LoupeService'> = {
+type Op<Input extends z.ZodType, Output, Service extends 'RekognitionService' | 'LoupeService' | 'LookoutVisionService'> = {
   service: Service;
   input: Input;
   /** Phantom: carries the output type; never read at runtime. */
@@ -488,6 +490,9 @@ export const operations = {
   ),
   DeleteBucketMapping: loupe<typeof s.DeleteBucketMappingInput, Empty>(s.DeleteBucketMappingInput),
   DescribeUsage: loupe<typeof s.DescribeUsageInput, Usage>(s.DescribeUsageInput),
+
+  // Lookout for Vision (REST-JSON under /2020-11-20/).
+  ...lookoutVisionOperations,
 } as const;
 
 export type Operations = typeof operations;

@@ -19,6 +19,7 @@ import { readModelMetadata } from '../../main/engine/modelFile';
 import { aClock } from '../support/loupe';
 import { createRandom } from '../../native/train';
 import type { EvaluationDescription } from '../../preload/contract';
+import { anomalyTask, cookiesSet, viewsSet } from './anomaly';
 import { averagePrecision, multiLabelScores, topOneRecall, topOneScores } from './metrics';
 import {
   createDataset,
@@ -350,6 +351,10 @@ const TASKS: Task[] = [
         });
       }),
   },
+  // Good-only anomaly detection: trained on normal images alone.
+  { name: 'l4v-cookies', needs: 'l4v-cookies', run: () => anomalyTask('l4v-cookies', cookiesSet(DATASETS), { auroc: 0.98 }) },
+  { name: 'kolektorsdd-anomaly', needs: 'kolektorsdd/views.csv', run: () => anomalyTask('kolektorsdd-anomaly', viewsSet(join(DATASETS, 'kolektorsdd')), { auroc: 0.95, f1: 0.85 }) },
+  { name: 'bsdata-anomaly', needs: 'bsdata/views.csv', run: () => anomalyTask('bsdata-anomaly', viewsSet(join(DATASETS, 'bsdata')), { auroc: 0.95, f1: 0.85 }) },
 ];
 
 /** A Markdown table of `rows`, columns in order of first appearance. */

@@ -6,7 +6,7 @@ export interface ProjectRow {
   arn: string;
   createdMs: number;
   status: 'CREATING' | 'CREATED' | 'DELETING';
-  feature: 'CUSTOM_LABELS' | 'CONTENT_MODERATION';
+  feature: 'CUSTOM_LABELS' | 'CONTENT_MODERATION' | 'ANOMALY_DETECTION';
   autoUpdate: 'ENABLED' | 'DISABLED' | null;
 }
 

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useMutation } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { checkResourceName, NAME_MAX_LENGTH, type NameProblem } from '../../lib/names';
-import { Button, Dialog, ErrorAlert, TextField } from '../../ui';
+import { Button, Checkbox, Dialog, ErrorAlert, TextField } from '../../ui';
 import './dialogs.css';
 
 export interface CreateProjectDialogProps {
@@ -11,12 +11,19 @@ export interface CreateProjectDialogProps {
   onCreated: (name: string) => void;
 }
 
-/** The console's "Create project": a name, checked as the service checks it. */
+/**
+ * The console's "Create project": a name, checked as the service checks it, and the project's kind —
+ * an anomaly-detection project (Lookout for Vision's kind) learns from normal images alone.
+ */
 export function CreateProjectDialog({ onClose, onCreated }: CreateProjectDialogProps) {
   const { t } = useTranslation();
   const describeError = useDescribeError();
   const create = useMutation('CreateProject');
+  const createAnomaly = useMutation('LookoutVisionCreateProject');
   const [name, setName] = useState('');
+  const [isAnomaly, setAnomaly] = useState(false);
+  const pending = create.isPending || createAnomaly.isPending;
+  const error = create.error ?? createAnomaly.error;
   const [submitted, setSubmitted] = useState(false);
   const field = useRef<HTMLInputElement>(null);
 
@@ -39,10 +46,11 @@ export function CreateProjectDialog({ onClose, onCreated }: CreateProjectDialogP
       return;
     }
     try {
-      await create.run({ ProjectName: name });
+      if (isAnomaly) await createAnomaly.run({ ProjectName: name });
+      else await create.run({ ProjectName: name });
       onCreated(name);
     } catch {
-      // The dialog shows create.error; keep the name so it can be corrected.
+      // The dialog shows the error; keep the name so it can be corrected.
       field.current?.focus();
     }
   };
@@ -54,13 +62,13 @@ export function CreateProjectDialog({ onClose, onCreated }: CreateProjectDialogP
       closeLabel={t('common.close')}
       onClose={onClose}
       onSubmit={() => void submit()}
-      isBusy={create.isPending}
+      isBusy={pending}
       footer={
         <>
-          <Button onClick={onClose} disabled={create.isPending}>
+          <Button onClick={onClose} disabled={pending}>
             {t('common.cancel')}
           </Button>
-          <Button type="submit" variant="primary" isBusy={create.isPending}>
+          <Button type="submit" variant="primary" isBusy={pending}>
             {t('createProject.submit')}
           </Button>
         </>
@@ -82,9 +90,20 @@ export function CreateProjectDialog({ onClose, onCreated }: CreateProjectDialogP
           onChange={(event) => {
             setName(event.target.value);
             create.reset();
+            createAnomaly.reset();
           }}
         />
-        {create.error ? <ErrorAlert {...describeError(create.error)} /> : null}
+        <Checkbox
+          label={t('createProject.anomalyLabel')}
+          hint={t('createProject.anomalyHint')}
+          checked={isAnomaly}
+          onChange={(event) => {
+            setAnomaly(event.target.checked);
+            create.reset();
+            createAnomaly.reset();
+          }}
+        />
+        {error ? <ErrorAlert {...describeError(error)} /> : null}
       </div>
     </Dialog>
   );

@@ -1,0 +1,247 @@
+/**
+ * Lookout for Vision models over Loupe's versions: a model is a version of the anomaly project
+ * named 1, 2, 3…, trained by the anomaly pipeline (main/engine/anomalyEngine.ts) from the
+ * project's datasets — unlike the service, from normal images alone when there are no anomalies.
+ * Statuses are the service's: TRAINING → TRAINED | TRAINING_FAILED, STARTING_HOSTING → HOSTED,
+ * STOPPING_HOSTING → TRAINED. A started model is held here, per Loupe, until it is stopped.
+ */
+import { rm } from 'node:fs/promises';
+import type { z } from 'zod';
+import type { OutputOf, ProjectVersionStatus } from '../../preload/contract';
+import type * as lv from '../../preload/contract/lookoutvision';
+import { encodeMaskPng, probeImageHeader } from '../../native/preprocess';
+import { perContext, type Context } from '../core/context';
+import { transaction } from '../db';
+import * as q from '../db/queries';
+import { ServiceError } from '../errors';
+import { createLogger } from '../log';
+import { insertNewVersion } from '../models/newVersion';
+import { ANOMALY_EVALUATION_FILE, ANOMALY_MANIFEST_FILE, loadAnomalyModel, type LoadedAnomalyModel } from '../engine/anomalyEngine';
+import { ANOMALY, anomalyEvaluationOf, nextModelVersion, startAnomalyTraining } from '../training/anomalyTraining';
+import { outputLocation } from '../models/output';
+import { requireAnomalyProject } from './projects';
+
+const log = createLogger('lookoutvision');
+const seconds = (ms: number) => ms / 1000;
+/** The colour of an anomaly with no class of its own in the mask (the service's masks use the class's colour). */
+const ANOMALY_COLOUR: [number, number, number] = [255, 0, 0];
+
+const loaded = perContext(() => new Map<number, Promise<LoadedAnomalyModel>>());
+
+export function lookoutVisionModelArn(ctx: Context, projectName: string, version: string): string {
+  return `arn:aws:lookoutvision:${ctx.identity.region}:${ctx.identity.account}:model/${projectName}/${version}`;
+}
+
+/** Loupe's version status as the service's model status. */
+function modelStatus(status: ProjectVersionStatus): string {
+  switch (status) {
+    case 'TRAINING_IN_PROGRESS':
+      return 'TRAINING';
+    case 'TRAINING_COMPLETED':
+    case 'STOPPED':
+      return 'TRAINED';
+    case 'TRAINING_FAILED':
+      return 'TRAINING_FAILED';
+    case 'STARTING':
+      return 'STARTING_HOSTING';
+    case 'RUNNING':
+      return 'HOSTED';
+    case 'STOPPING':
+      return 'STOPPING_HOSTING';
+    case 'FAILED':
+      return 'HOSTING_FAILED';
+    case 'DELETING':
+      return 'DELETING';
+    default:
+      return status;
+  }
+}
+
+function requireModel(ctx: Context, project: q.ProjectRow, version: string): q.VersionRow {
+  const versions = q.listVersions(ctx.db, project.id, { limit: 1_000_000 });
+  const row =
+    version === 'latest'
+      ? versions.filter((v) => /^\d+$/.test(v.name)).sort((a, b) => Number(b.name) - Number(a.name))[0]
+      : versions.find((v) => v.name === version);
+  if (!row) throw new ServiceError('ResourceNotFoundException', `The model ${version} of project ${project.name} does not exist (ModelVersion).`);
+  return row;
+}
+
+function modelMetadata(ctx: Context, project: q.ProjectRow, row: q.VersionRow): lv.ModelMetadata {
+  const evaluation = anomalyEvaluationOf(ctx, row);
+  return {
+    CreationTimestamp: seconds(row.createdMs),
+    ModelVersion: row.name,
+    ModelArn: lookoutVisionModelArn(ctx, project.name, row.name),
+    ...(row.description ? { Description: row.description } : {}),
+    Status: modelStatus(row.status),
+    StatusMessage: row.statusMessage,
+    ...(evaluation && evaluation.f1 !== null
+      ? { Performance: { F1Score: evaluation.f1, Recall: evaluation.recall ?? 0, Precision: evaluation.precision ?? 0 } }
+      : {}),
+  };
+}
+
+export function createModel(ctx: Context, input: z.output<typeof lv.CreateModelInput>): OutputOf<'LookoutVisionCreateModel'> {
+  const createdMs = ctx.now();
+  const { project, version, train, test } = transaction(ctx.db, () => {
+    const project = requireAnomalyProject(ctx, input.ProjectName);
+    const train = q.findDatasetOfType(ctx.db, project.id, 'TRAIN');
+    if (!train) throw new ServiceError('ValidationException', `The project ${project.name} has no train dataset to train a model from (ProjectName).`);
+    const test = q.findDatasetOfType(ctx.db, project.id, 'TEST');
+    for (const dataset of [train, test]) {
+      if (dataset && /_IN_PROGRESS$/.test(dataset.status)) {
+        throw new ServiceError('ConflictException', `The ${dataset.type === 'TEST' ? 'test' : 'train'} dataset is ${dataset.status}; wait for it to finish (ProjectName).`);
+      }
+    }
+    const version = insertNewVersion(ctx, {
+      project,
+      name: nextModelVersion(ctx, project),
+      createdMs,
+      status: 'TRAINING_IN_PROGRESS',
+      statusMessage: 'The model is being trained.',
+      outputConfig: { S3Bucket: input.OutputConfig.S3Location.Bucket, S3KeyPrefix: input.OutputConfig.S3Location.Prefix },
+      kmsKeyId: input.KmsKeyId,
+      description: input.Description?.Description,
+    });
+    return { project, version, train, test };
+  });
+  if (input.Tags) q.upsertTags(ctx.db, lookoutVisionModelArn(ctx, project.name, version.name), Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value])));
+  ctx.events.resourcesChanged(version.arn, project.arn);
+  startAnomalyTraining(ctx, project, version, q.allEntries(ctx.db, train.id), test ? q.allEntries(ctx.db, test.id) : []);
+  return { ModelMetadata: modelMetadata(ctx, project, q.findVersionByArn(ctx.db, version.arn)!) };
+}
+
+export function describeModel(ctx: Context, input: z.output<typeof lv.ModelInput>): OutputOf<'LookoutVisionDescribeModel'> {
+  const project = requireAnomalyProject(ctx, input.ProjectName);
+  const row = requireModel(ctx, project, input.ModelVersion);
+  const location = { Bucket: row.outputBucket ?? '', Prefix: row.outputPrefix ?? '' };
+  const trained = row.modelPath !== null;
+  const prefix = trained ? outputLocation(ctx, row, project.name).prefix : '';
+  return {
+    ModelDescription: {
+      ...modelMetadata(ctx, project, row),
+      OutputConfig: { S3Location: location },
+      ...(trained
+        ? {
+            EvaluationManifest: { Bucket: location.Bucket, Key: `${prefix}${ANOMALY_MANIFEST_FILE}` },
+            EvaluationResult: { Bucket: location.Bucket, Key: `${prefix}${ANOMALY_EVALUATION_FILE}` },
+            ...(row.trainingEndMs ? { EvaluationEndTimestamp: seconds(row.trainingEndMs) } : {}),
+          }
+        : {}),
+      ...(row.kmsKeyId ? { KmsKeyId: row.kmsKeyId } : {}),
+      ...(row.minInferenceUnits ? { MinInferenceUnits: row.minInferenceUnits } : {}),
+      ...(row.maxInferenceUnits ? { MaxInferenceUnits: row.maxInferenceUnits } : {}),
+    },
+  };
+}
+
+export function listModels(ctx: Context, input: z.output<typeof lv.ListModelsInput>): OutputOf<'LookoutVisionListModels'> {
+  const project = requireAnomalyProject(ctx, input.ProjectName);
+  const rows = q.listVersions(ctx.db, project.id, { limit: 1_000_000 }).sort((a, b) => Number(a.name) - Number(b.name));
+  const offset = input.NextToken === undefined ? 0 : Number(input.NextToken);
+  const limit = input.MaxResults ?? 100;
+  return { Models: rows.slice(offset, offset + limit).map((row) => modelMetadata(ctx, project, row)), ...(offset + limit < rows.length ? { NextToken: String(offset + limit) } : {}) };
+}
+
+export async function deleteModel(ctx: Context, input: z.output<typeof lv.ModelInput>): Promise<OutputOf<'LookoutVisionDeleteModel'>> {
+  const project = requireAnomalyProject(ctx, input.ProjectName);
+  const row = requireModel(ctx, project, input.ModelVersion);
+  if (['TRAINING_IN_PROGRESS', 'STARTING', 'RUNNING', 'STOPPING'].includes(row.status)) {
+    throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}; stop it (or let training finish) before deleting it (ModelVersion).`);
+  }
+  q.deleteVersionRow(ctx.db, row.id);
+  q.deleteTags(ctx.db, lookoutVisionModelArn(ctx, project.name, row.name));
+  if (row.modelPath) await rm(row.modelPath, { force: true });
+  ctx.events.resourcesChanged(row.arn, project.arn);
+  return { ModelArn: lookoutVisionModelArn(ctx, project.name, row.name) };
+}
+
+export function startModel(ctx: Context, input: z.output<typeof lv.StartModelInput>): OutputOf<'LookoutVisionStartModel'> {
+  const project = requireAnomalyProject(ctx, input.ProjectName);
+  const row = requireModel(ctx, project, input.ModelVersion);
+  if (row.status === 'RUNNING' || row.status === 'STARTING') return { Status: modelStatus(row.status) };
+  if (!row.modelPath || (row.status !== 'TRAINING_COMPLETED' && row.status !== 'STOPPED')) {
+    throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}; only a trained model can be started (ModelVersion).`);
+  }
+  q.updateVersion(ctx.db, row.id, { status: 'STARTING', statusMessage: 'The model is starting.', minInferenceUnits: input.MinInferenceUnits, maxInferenceUnits: input.MaxInferenceUnits ?? input.MinInferenceUnits });
+  const models = loaded(ctx);
+  const loading = loadAnomalyModel(row.modelPath);
+  models.set(row.id, loading);
+  loading.then(
+    () => {
+      q.updateVersion(ctx.db, row.id, { status: 'RUNNING', statusMessage: 'The model is hosted.' });
+      q.openUsageInterval(ctx.db, row.id, ctx.now(), input.MinInferenceUnits);
+      ctx.events.resourcesChanged(row.arn, project.arn);
+    },
+    (error: unknown) => {
+      models.delete(row.id);
+      log.error('anomaly model failed to start', { version: row.arn, error });
+      q.updateVersion(ctx.db, row.id, { status: 'FAILED', statusMessage: 'The model could not be loaded.' });
+      ctx.events.resourcesChanged(row.arn, project.arn);
+    },
+  );
+  ctx.events.resourcesChanged(row.arn, project.arn);
+  return { Status: 'STARTING_HOSTING' };
+}
+
+export async function stopModel(ctx: Context, input: z.output<typeof lv.ModelInput>): Promise<OutputOf<'LookoutVisionStopModel'>> {
+  const project = requireAnomalyProject(ctx, input.ProjectName);
+  const row = requireModel(ctx, project, input.ModelVersion);
+  if (row.status !== 'RUNNING' && row.status !== 'STARTING') {
+    throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}, not hosted (ModelVersion).`);
+  }
+  q.updateVersion(ctx.db, row.id, { status: 'STOPPING', statusMessage: 'The model is stopping.' });
+  const models = loaded(ctx);
+  const model = models.get(row.id);
+  models.delete(row.id);
+  void (async () => {
+    try {
+      await (await model)?.close();
+    } catch (error) {
+      log.warn('closing an anomaly model failed', { version: row.arn, error });
+    }
+    q.updateVersion(ctx.db, row.id, { status: 'STOPPED', statusMessage: 'The model has stopped running.' });
+    q.closeUsageIntervals(ctx.db, row.id, ctx.now());
+    ctx.events.resourcesChanged(row.arn, project.arn);
+  })();
+  return { Status: 'STOPPING_HOSTING' };
+}
+
+export async function detectAnomalies(ctx: Context, input: z.output<typeof lv.DetectAnomaliesInput>): Promise<OutputOf<'LookoutVisionDetectAnomalies'>> {
+  const project = requireAnomalyProject(ctx, input.ProjectName);
+  const row = requireModel(ctx, project, input.ModelVersion);
+  const model = row.status === 'RUNNING' ? loaded(ctx).get(row.id) : undefined;
+  if (!model) throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}; start it before detecting anomalies (ModelVersion).`);
+  const type = input.ContentType.split(';')[0]!.trim().toLowerCase();
+  if (type !== 'image/jpeg' && type !== 'image/png') {
+    throw new ServiceError('ValidationException', `Content-Type must be image/jpeg or image/png, not ${input.ContentType} (ContentType).`);
+  }
+  const bytes = Buffer.from(input.Body, 'base64');
+  const header = await probeImageHeader(bytes);
+  if (!header.ok || (header.format === 'jpeg') !== (type === 'image/jpeg')) {
+    throw new ServiceError('ValidationException', `The body is not a ${type === 'image/png' ? 'PNG' : 'JPEG'} image (Body).`);
+  }
+  const analysis = await (await model).analyze(bytes);
+  // The mask: where the map rises past the threshold and at least halfway from it to its peak, so
+  // that it outlines the anomaly rather than the blurred surroundings of a coarse patch grid.
+  let peak = -Infinity;
+  for (const value of analysis.map) if (value > peak) peak = value;
+  const cut = analysis.threshold + 0.5 * Math.max(0, peak - analysis.threshold);
+  const mask = Uint8Array.from(analysis.map, (value) => (analysis.isAnomalous && value >= cut ? 1 : 0));
+  const share = mask.reduce((sum, v) => sum + v, 0) / mask.length;
+  const png = await encodeMaskPng({ mask, width: analysis.view.width, height: analysis.view.height, outWidth: header.width, outHeight: header.height, colour: ANOMALY_COLOUR });
+  const hex = `#${ANOMALY_COLOUR.map((c) => c.toString(16).padStart(2, '0').toUpperCase()).join('')}`;
+  return {
+    DetectAnomalyResult: {
+      Source: { Type: 'direct' },
+      IsAnomalous: analysis.isAnomalous,
+      Confidence: analysis.confidence,
+      Anomalies: [
+        { Name: 'background', PixelAnomaly: { TotalPercentageArea: 1 - share, Color: '#FFFFFF' } },
+        ...(share > 0 ? [{ Name: ANOMALY, PixelAnomaly: { TotalPercentageArea: share, Color: hex } }] : []),
+      ],
+      AnomalyMask: png.toString('base64'),
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Training an anomaly-detection project's version (a Lookout for Vision model, or CreateProjectVersion
+ * on a project whose feature is ANOMALY_DETECTION): the version's datasets as they are now — images
+ * labelled `normal` are the good ones, `anomaly` ones are optional — through the anomaly pipeline
+ * (main/engine/anomalyEngine.ts), the test set scored through the written file, the evaluation
+ * stored with the version. TRAINING_IN_PROGRESS → TRAINING_COMPLETED | TRAINING_FAILED.
+ */
+import { join } from 'node:path';
+import type { Context } from '../core/context';
+import { transaction } from '../db';
+import * as q from '../db/queries';
+import { ANOMALY_EVALUATION_FILE, ANOMALY_MANIFEST_FILE, trainAnomalyVersion, type AnomalyEvaluation } from '../engine/anomalyEngine';
+import { ServiceError } from '../errors';
+import { startJob } from '../jobs';
+import { createLogger } from '../log';
+import { outputLocation } from '../models/output';
+
+const log = createLogger('training');
+
+export const ANOMALY_FEATURE = 'ANOMALY_DETECTION';
+export const NORMAL = 'normal';
+export const ANOMALY = 'anomaly';
+
+/** The class of an entry: its `normal` or `anomaly` label, if it has one. */
+export function classOf(entry: q.StoredEntry): 'normal' | 'anomaly' | undefined {
+  const names = entry.draft.labels.map((label) => label.name);
+  return names.includes(ANOMALY) ? ANOMALY : names.includes(NORMAL) ? NORMAL : undefined;
+}
+
+/** The next Lookout for Vision model version of a project: 1, 2, 3… (its versions' highest number plus one). */
+export function nextModelVersion(ctx: Context, project: q.ProjectRow): string {
+  const numbered = q.listVersions(ctx.db, project.id, { limit: 1_000_000 }).map((v) => Number(v.name)).filter(Number.isInteger);
+  return String(Math.max(0, ...numbered) + 1);
+}
+
+/** The evaluation stored with a trained anomaly version (per-image results left in its file). */
+export function anomalyEvaluationOf(ctx: Context, version: q.VersionRow): AnomalyEvaluation | undefined {
+  const stored = q.findEvaluation(ctx.db, version.id);
+  return stored?.summaryJson ? (JSON.parse(stored.summaryJson) as AnomalyEvaluation) : undefined;
+}
+
+/** Starts the job that trains `version` (already TRAINING_IN_PROGRESS) from the datasets' entries. */
+export function startAnomalyTraining(
+  ctx: Context,
+  project: q.ProjectRow,
+  version: q.VersionRow,
+  trainEntries: q.StoredEntry[],
+  testEntries: q.StoredEntry[],
+): void {
+  startJob(
+    ctx,
+    {
+      kind: 'CreateProjectVersion',
+      resourceArn: version.arn,
+      onFailure: (error, cancelled) => {
+        const message = cancelled ? 'Training was cancelled.' : error instanceof ServiceError ? error.message : 'Loupe experienced an internal error while training.';
+        q.updateVersion(ctx.db, version.id, { status: 'TRAINING_FAILED', statusMessage: message, trainingEndMs: ctx.now() });
+        ctx.events.resourcesChanged(version.arn, project.arn);
+      },
+    },
+    async (job) => {
+      const startedMs = ctx.now();
+      const output = outputLocation(ctx, version, project.name);
+      const withPath = (entries: q.StoredEntry[], anomalyClass: string) => entries.filter((e) => e.path && classOf(e) === anomalyClass).map((e) => e.path!);
+      const good = withPath(trainEntries, NORMAL);
+      if (good.length < 2) throw new ServiceError('ValidationException', `The training dataset needs at least 2 images labelled normal; it has ${good.length}.`);
+      const trained = await trainAnomalyVersion({
+        good,
+        anomalous: withPath(trainEntries, ANOMALY),
+        test: testEntries.filter((e) => e.path && classOf(e)).map((e) => ({ path: e.path!, anomalous: classOf(e) === ANOMALY })),
+        outputDir: output.folder,
+        modelsDir: ctx.modelsDir,
+        signal: job.signal,
+        onProgress: (p) => job.progress(p),
+      });
+      const endMs = ctx.now();
+      transaction(ctx.db, () => {
+        q.putEvaluation(ctx.db, {
+          versionId: version.id,
+          f1Score: trained.evaluation.f1 ?? 0,
+          summaryPath: join(output.folder, ANOMALY_EVALUATION_FILE),
+          manifestPath: join(output.folder, ANOMALY_MANIFEST_FILE),
+          summaryJson: JSON.stringify({ ...trained.evaluation, results: [] }),
+          createdMs: endMs,
+        });
+        q.updateVersion(ctx.db, version.id, {
+          status: 'TRAINING_COMPLETED',
+          statusMessage: 'The model is ready to run.',
+          trainingEndMs: endMs,
+          billableTrainingMs: endMs - startedMs,
+          executionProvider: 'cpu',
+          modelPath: trained.modelPath,
+        });
+      });
+      ctx.events.resourcesChanged(version.arn, project.arn);
+      log.info('anomaly model trained', { version: version.arn, auroc: trained.evaluation.imageAuroc, seconds: trained.evaluation.trainingSeconds });
+      return `Image AUROC ${trained.evaluation.imageAuroc?.toFixed(3) ?? 'n/a'} on ${trained.evaluation.testImages} test images.`;
+    },
+  );
+}

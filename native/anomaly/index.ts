@@ -1,0 +1,23 @@
+/**
+ * native/anomaly — good-only anomaly detection (PatchCore): patch features from a backbone's middle
+ * maps, a greedy-coreset memory bank, nearest-neighbour patch scores, an image score and a smoothed
+ * anomaly map, all inside one ONNX graph; the threshold from held-out good images.
+ */
+
+/** trainAnomalyModel({ backbone, spec, view, good, anomalous?, ... }) → the whole model graph, its threshold and validation figures. */
+export { PATCH_DIMS, scoreImages, trainAnomalyModel, type AnomalyTrainOptions, type AnomalyTrainResult, type CandidateResult, type ImageSource } from './train';
+
+/** greedyCoreset(rows [N, D], D, { size, selectionDims, seed }) → picked row indices; randomProjection; gatherRows. */
+export { gatherRows, greedyCoreset, project, randomProjection, type CoresetOptions } from './coreset';
+
+/** The graphs: features (candidate layer sets), scoring against a bank (as initializers or inputs), bank neighbours; PATCH_NAMES. */
+export { buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, gaussianTaps, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers } from './patchGraph';
+
+/** goodOnlyThreshold(held-out good scores, { falseRejectRate, marginSigmas }); bestF1AnomalyThreshold; auroc; prfAt; quantileOf. */
+export { auroc, bestF1AnomalyThreshold, goodOnlyThreshold, prfAt, quantileOf, type GoodOnlyOptions, type GoodOnlyThreshold } from './threshold';
+
+/** candidateMaps(model, spec): the middle output's spatial map and a finer one; pooledMap(model, output). */
+export { candidateMaps, pooledMap, type MapInfo } from './layers';
+
+/** withSyntheticDefect(image, random): a scratch or a cut-paste block, for validation without anomalies. */
+export { withSyntheticDefect } from './synthetic';

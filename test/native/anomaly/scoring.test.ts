@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildModel, encodeModel } from '../../../native/onnx';
+import { createSession } from '../../../native/ort';
+import { buildNeighbourGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS } from '../../../native/anomaly';
+import { createRandom } from '../../../native/train';
+
+const DIMS = 12;
+
+function rows(n: number, seed: number): Float32Array {
+  const random = createRandom(seed);
+  return Float32Array.from({ length: n * DIMS }, () => random.next() * 2 - 1);
+}
+
+const distance = (a: Float32Array, i: number, b: Float32Array, k: number) => {
+  let sum = 0;
+  for (let j = 0; j < DIMS; j++) sum += (a[i * DIMS + j]! - b[k * DIMS + j]!) ** 2;
+  return Math.sqrt(sum);
+};
+
+/** Neighbours of each bank row by brute force: itself first, then the nearest others. */
+function bruteNeighbours(bank: Float32Array, size: number): number[][] {
+  return Array.from({ length: size }, (_, k) =>
+    Array.from({ length: size }, (_, m) => m)
+      .sort((a, b) => distance(bank, k, bank, a) - distance(bank, k, bank, b))
+      .slice(0, REWEIGHT_NEIGHBOURS),
+  );
+}
+
+/** PatchCore's image score by brute force: the worst patch's distance, weighted by 1 − softmax over m*'s neighbourhood. */
+function bruteScore(patches: Float32Array, count: number, bank: Float32Array, size: number, neighbours: number[][]): { patchScores: number[]; score: number } {
+  const patchScores = Array.from({ length: count }, (_, p) => Math.min(...Array.from({ length: size }, (_, k) => distance(patches, p, bank, k))));
+  const worst = patchScores.indexOf(Math.max(...patchScores));
+  const distances = Array.from({ length: size }, (_, k) => distance(patches, worst, bank, k));
+  const nearest = distances.indexOf(Math.min(...distances));
+  const support = neighbours[nearest]!.map((k) => distances[k]!);
+  const exps = support.map((d) => Math.exp(d - Math.max(...support)));
+  const weight = 1 - exps[0]! / exps.reduce((a, b) => a + b, 0);
+  return { patchScores, score: weight * patchScores[worst]! };
+}
+
+describe('nearest-neighbour scoring against the memory bank', () => {
+  it('gives the patch scores and the re-weighted image score of a brute-force search', async () => {
+    const size = 60;
+    const bank = rows(size, 1);
+    const neighbours = bruteNeighbours(bank, size);
+    const images = 3;
+    const perImage = 20;
+    const patches = rows(images * perImage, 2);
+    const { session } = await createSession(Buffer.from(encodeModel(buildModel(buildScoringGraph(DIMS)))), { name: 'scoring' });
+    try {
+      const out = await session.run({
+        patches: { data: patches, dims: [images, perImage, DIMS] },
+        bank: { data: bank, dims: [size, DIMS] },
+        neighbours: { data: BigInt64Array.from(neighbours.flat(), BigInt), dims: [size, REWEIGHT_NEIGHBOURS] },
+      });
+      const scores = out.score!.data as Float32Array;
+      const patchScores = out.patch_scores!.data as Float32Array;
+      for (let i = 0; i < images; i++) {
+        const expected = bruteScore(patches.subarray(i * perImage * DIMS, (i + 1) * perImage * DIMS), perImage, bank, size, neighbours);
+        expected.patchScores.forEach((s, p) => assert.ok(Math.abs(patchScores[i * perImage + p]! - s) < 1e-3, `patch ${p}: ${patchScores[i * perImage + p]} vs ${s}`));
+        assert.ok(Math.abs(scores[i]! - expected.score) < 1e-3, `image ${i}: ${scores[i]} vs ${expected.score}`);
+        assert.ok(scores[i]! > 0 && scores[i]! < Math.max(...expected.patchScores));
+      }
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('finds each bank row\'s nearest rows as a brute-force sort does', async () => {
+    const size = 50;
+    const bank = rows(size, 3);
+    const { session } = await createSession(Buffer.from(encodeModel(buildModel(buildNeighbourGraph(DIMS, REWEIGHT_NEIGHBOURS)))), { name: 'neighbours' });
+    try {
+      const out = await session.run({ rows: { data: bank, dims: [size, DIMS] }, bank: { data: bank, dims: [size, DIMS] } });
+      const indices = Array.from(out.indices!.data as BigInt64Array, Number);
+      bruteNeighbours(bank, size).forEach((expected, k) => assert.deepEqual(indices.slice(k * REWEIGHT_NEIGHBOURS, (k + 1) * REWEIGHT_NEIGHBOURS), expected));
+    } finally {
+      await session.release();
+    }
+  });
+});
