@@ -72,7 +72,6 @@ export function DatasetScreen() {
         <PageHeader
           breadcrumbs={breadcrumbs}
           title={t('datasets.title')}
-          description={t('datasets.description', { name })}
           actions={
             <>
               {missing.length > 0 ? (

@@ -57,6 +57,7 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
   const labels = useDatasetLabels(arn);
   const [errorsOf, setErrorsOf] = useState<EntryView>();
   const [dialog, setDialog] = useState<DialogName | null>(null);
+  const [isAddingWatch, setAddingWatch] = useState(false);
 
   const typeName = t(`status.datasetType.${dataset.DatasetType}`);
   const testIsEmpty = !test || testDescribed.data?.DatasetDescription.DatasetStats.TotalEntries === 0;
@@ -65,6 +66,7 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
   const total = pages?.total;
 
   const menuItems: MenuItem[] = [
+    { key: 'watch', icon: 'eye', label: t('watch.add'), onSelect: () => setAddingWatch(true) },
     { key: 'export', icon: 'download', label: t('datasets.actions.export'), onSelect: () => setDialog('export'), disabled: (stats?.TotalEntries ?? 0) === 0 },
     ...(dataset.DatasetType === 'TRAIN'
       ? [{ key: 'split', icon: 'split' as const, label: t('datasets.actions.split'), onSelect: () => setDialog('split'), disabled: !canSplit || isBusy }]
@@ -99,7 +101,7 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
       <DatasetStatusNote status={status} message={statusMessage} />
       <StatsRow stats={stats} onErrors={() => setFilter({ ...filter, errorsOnly: true })} />
       <JobsPanel datasetArns={[arn]} />
-      <WatchedFoldersPanel projectArn={project.ProjectArn} datasetArn={arn} />
+      <WatchedFoldersPanel projectArn={project.ProjectArn} datasetArn={arn} isAdding={isAddingWatch} onAddingChange={setAddingWatch} />
 
       <div className="dataset-workspace">
         <GalleryFilters filter={filter} onChange={setFilter} stats={stats} labels={labels} />
@@ -136,6 +138,7 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
             version={version}
             label={t('datasets.gallery.listLabel', { type: typeName })}
             onShowErrors={setErrorsOf}
+            hrefOf={(entry, index) => labelEntryPath(projectName, slug, entry, filtered ? undefined : index)}
             empty={
               filtered ? (
                 <EmptyState
@@ -192,6 +195,16 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
       {dialog === 'delete' ? <DeleteDatasetDialog dataset={dataset} stats={stats} onClose={() => setDialog(null)} onDeleted={() => setDialog(null)} /> : null}
     </div>
   );
+}
+
+/**
+ * The labeling view open on one image. Unfiltered, the gallery's place is the labeling list's
+ * place (both list in the same order); filtered, labeling starts on a search for the file name.
+ */
+function labelEntryPath(projectName: string, slug: DatasetSlug, entry: EntryView, index: number | undefined): string {
+  const params = new URLSearchParams({ view: 'image', i: String(index ?? 0), entry: String(entry.EntryId) });
+  if (index === undefined) params.set('search', entry.FileName);
+  return `${labelDatasetPath(projectName, slug)}?${params.toString()}`;
 }
 
 function DatasetStatusNote({ status, message }: { status: DatasetMetadata['Status']; message: string }) {

@@ -87,7 +87,8 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
   const colorOf = useCallback((label: string) => labelColor(labelNames, label), [labelNames]);
 
   const [filterChoice, setFilterChoice] = useState<FilterChoice>('all');
-  const [search, setSearch] = useState('');
+  // The dataset page opens one image by `entry` (and `search` when its gallery was filtered).
+  const [search, setSearch] = useState(() => params.get('search') ?? '');
   const debouncedSearch = useDebounced(search, 250);
   const filter = useMemo(() => toFilter(filterChoice, debouncedSearch), [filterChoice, debouncedSearch]);
   const isFiltered = filterChoice !== 'all' || debouncedSearch.trim() !== '';
@@ -97,7 +98,7 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
   const [selection, setSelection] = useState<Selection>(emptySelection);
   const [current, setCurrent] = useState<{ index: number; id: number | null }>(() => ({
     index: Math.max(0, Number(params.get('i')) || 0),
-    id: null,
+    id: Number(params.get('entry')) || null,
   }));
   const [autoAdvance, setAutoAdvanceState] = useState(() => readFlag(AUTO_ADVANCE_KEY, true));
   const setAutoAdvance = (value: boolean) => {
