@@ -91,6 +91,7 @@ export function listDatasetLabels(ctx: Context, input: ListDatasetLabelsInput): 
     DatasetLabelDescriptions: page.map((row) => ({
       LabelName: row.name,
       LabelStats: { EntryCount: row.entryCount, BoundingBoxCount: row.boxCount },
+      CreationTimestamp: row.createdMs / 1000,
     })),
     ...(rows.length > limit && last ? { NextToken: Buffer.from(JSON.stringify({ n: last.name })).toString('base64url') } : {}),
   };

@@ -208,6 +208,8 @@ export interface ProjectSummary {
 export interface DatasetLabelDescription {
   LabelName: string;
   LabelStats: { EntryCount: number; BoundingBoxCount: number };
+  /** Loupe's addition: when the label was added, so hotkeys and colours keep their order as labels come. */
+  CreationTimestamp?: EpochSeconds;
 }
 
 /** One image of a dataset as galleries show it. Boxes are pixels of the oriented image. */

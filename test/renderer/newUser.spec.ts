@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { writeSquaresDataset } from '../support/squares';
 import { expect, test } from './fixtures';
+import { aLabelingDataset } from './labelingSetup';
 import { LOUPE, REKOGNITION, shootBoth, waitForDatasets } from './screens';
 
 async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
@@ -149,5 +150,48 @@ test.describe('when a dataset holds detection images', () => {
       await other.click({ position: { x: 30, y: 30 } });
       await expect(page.locator('.lab-image__file')).toHaveText('img-7.png');
     });
+  });
+});
+
+test.describe('when a dialog opens', () => {
+  test('a project name is typed at once, Enter creates the project, and it opens', async ({ page, loupe }, testInfo) => {
+    await page.goto(loupe.url);
+    await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
+    await page.getByRole('button', { name: 'Create project' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create project' });
+    await expect(dialog.getByLabel('Project name')).toBeFocused();
+    await page.keyboard.type('typed-name');
+    await shootBoth(page, loupe, testInfo, 'first-create-project', '프로젝트 생성');
+    await page.keyboard.press('Enter');
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('heading', { level: 1, name: 'typed-name' })).toBeVisible();
+    await expect(page).toHaveURL(/#\/projects\/typed-name$/);
+  });
+
+  test('Manage labels opened with L takes a typed label, and every label keeps its key and colour', async ({ page, loupe }, testInfo) => {
+    const dataset = await aLabelingDataset(loupe, 'keys', [{ name: 'a.png', width: 96, height: 72 }], ['scratch', 'dent', 'patches']);
+    await page.goto(dataset.url());
+    const pane = page.locator('.lab-label-list');
+    const keyOf = (label: string) => pane.getByRole('listitem', { name: label, exact: true }).locator('.lab-key');
+    const colourOf = (label: string) => pane.getByRole('listitem', { name: label, exact: true }).locator('.lab-swatch').evaluate((element) => getComputedStyle(element).backgroundColor);
+    await expect(keyOf('patches')).toHaveText('2');
+    const before = { dent: await colourOf('dent'), patches: await colourOf('patches'), scratch: await colourOf('scratch') };
+
+    await page.getByRole('listbox', { name: 'Images' }).getByRole('option', { name: 'a.png' }).click();
+    await page.keyboard.press('l');
+    const manage = page.getByRole('dialog', { name: 'Manage labels' });
+    await expect(manage.getByRole('textbox').first()).toBeFocused();
+    await page.keyboard.type('needs_review');
+    await page.keyboard.press('Enter');
+    await expect(manage.getByRole('listitem')).toHaveCount(4);
+    await shootBoth(page, loupe, testInfo, 'first-manage-labels', '레이블 관리');
+    await manage.getByRole('button', { name: 'Done' }).click();
+
+    // Sorted by name, needs_review would have pushed patches from 2 to 3 and scratch from 3 to 4.
+    await expect(keyOf('needs_review')).toHaveText('4');
+    await expect(keyOf('dent')).toHaveText('1');
+    await expect(keyOf('patches')).toHaveText('2');
+    await expect(keyOf('scratch')).toHaveText('3');
+    expect({ dent: await colourOf('dent'), patches: await colourOf('patches'), scratch: await colourOf('scratch') }).toEqual(before);
   });
 });

@@ -284,13 +284,14 @@ export interface LabelStatsRow {
   name: string;
   entryCount: number;
   boxCount: number;
+  createdMs: number;
 }
 
 /** Every declared label with the images that use it and the images that have it on a box. */
 export function labelStats(db: Db, datasetId: number, options: { afterName?: string; limit: number }): LabelStatsRow[] {
   return db
     .prepare(
-      `SELECT n.name,
+      `SELECT n.name, n.created_ms AS createdMs,
               (SELECT count(DISTINCT entry_id) FROM (
                  SELECT entry_id FROM entry_labels WHERE label_id = n.id
                  UNION SELECT entry_id FROM boxes WHERE label_id = n.id)) AS entryCount,

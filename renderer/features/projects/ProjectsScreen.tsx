@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { useQuery, type ProjectSummary } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { LoadFailed } from '../../lib/LoadFailed';
@@ -19,6 +19,7 @@ export function ProjectsScreen() {
   const toast = useToast();
   const describeError = useDescribeError();
   const projects = useQuery('ListProjectSummaries', {});
+  const navigate = useNavigate();
   const [isCreating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<ProjectSummary | null>(null);
   const [filter, setFilter] = useState('');
@@ -198,6 +199,8 @@ export function ProjectsScreen() {
           onCreated={(name) => {
             setCreating(false);
             toast.show(t('projects.created', { name }));
+            // A new project's next step is its datasets: open it (issue 15).
+            void navigate(projectPath(name));
           }}
         />
       ) : null}
