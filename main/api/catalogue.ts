@@ -13,6 +13,8 @@ import {
   updateDatasetEntries,
 } from '../datasets/entries';
 import { importFiles, importFolder } from '../datasets/imports';
+import { removeEntries, restoreEntries } from '../datasets/removal';
+import { checkFolder } from '../datasets/checkFolder';
 import { exportDataset, importAnnotations } from '../datasets/transfer';
 import { cancelJob, listJobs } from '../jobs';
 import {
@@ -67,6 +69,9 @@ export const handlers: Handlers = {
   DistributeDatasetEntries: distributeDatasetEntries,
   ListEntries: listEntries,
   PutEntryAnnotations: putEntryAnnotations,
+  CheckFolder: checkFolder,
+  RemoveEntries: removeEntries,
+  RestoreEntries: restoreEntries,
   AssignImageLabels: assignImageLabels,
   CreateLabels: createLabels,
   RenameLabel: renameLabel,

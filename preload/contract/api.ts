@@ -391,6 +391,8 @@ export const operations = {
   ListEntries: loupe<typeof s.ListEntriesInput, { Entries: EntryView[]; TotalCount: number }>(s.ListEntriesInput),
   PutEntryAnnotations: loupe<typeof s.PutEntryAnnotationsInput, AnnotationChange>(s.PutEntryAnnotationsInput),
   AssignImageLabels: loupe<typeof s.AssignImageLabelsInput, AnnotationChange>(s.AssignImageLabelsInput),
+  RemoveEntries: loupe<typeof s.RemoveEntriesInput, { RemovedCount: number; UndoToken: string }>(s.RemoveEntriesInput),
+  RestoreEntries: loupe<typeof s.RestoreEntriesInput, { RestoredCount: number }>(s.RestoreEntriesInput),
   CreateLabels: loupe<typeof s.CreateLabelsInput, { Added: string[] }>(s.CreateLabelsInput),
   RenameLabel: loupe<typeof s.RenameLabelInput, Empty>(s.RenameLabelInput),
   DeleteLabel: loupe<typeof s.DeleteLabelInput, AnnotationChange & { ImageCount: number; BoxCount: number }>(
@@ -400,6 +402,7 @@ export const operations = {
     s.DescribeLabelUsageInput,
   ),
   CopyLabels: loupe<typeof s.CopyLabelsInput, { Added: string[] }>(s.CopyLabelsInput),
+  CheckFolder: loupe<typeof s.CheckFolderInput, { Folder: string }>(s.CheckFolderInput),
   ImportFolder: loupe<typeof s.ImportFolderInput, { JobId: number }>(s.ImportFolderInput),
   ImportFiles: loupe<typeof s.ImportFilesInput, { JobId: number }>(s.ImportFilesInput),
   ImportAnnotations: loupe<typeof s.ImportAnnotationsInput, { JobId: number }>(s.ImportAnnotationsInput),

@@ -294,6 +294,8 @@ export const AssignImageLabelsInput = z.object({
   Add: z.array(LabelName).max(50).optional(),
   Remove: z.array(LabelName).max(50).optional(),
 });
+export const RemoveEntriesInput = z.object({ DatasetArn, EntryIds: z.array(EntryId).min(1).max(100_000) });
+export const RestoreEntriesInput = z.object({ DatasetArn, UndoToken: z.string().min(1).max(100) });
 export const CreateLabelsInput = z.object({ DatasetArn, Labels: z.array(LabelName).min(1).max(250) });
 export const RenameLabelInput = z.object({ DatasetArn, LabelName, NewLabelName: LabelName });
 export const DeleteLabelInput = z.object({ DatasetArn, LabelName });
@@ -304,6 +306,7 @@ export const CopyLabelsInput = z.object({ DatasetArn, SourceDatasetArn: DatasetA
 
 const LocalPath = z.string().min(1, 'Member must not be empty').max(4096);
 
+export const CheckFolderInput = z.object({ Folder: LocalPath });
 export const ImportFolderInput = z.object({
   DatasetArn,
   Folder: LocalPath,
@@ -408,11 +411,14 @@ export type UpdateDatasetEntriesInput = z.infer<typeof UpdateDatasetEntriesInput
 export type DistributeDatasetEntriesInput = z.infer<typeof DistributeDatasetEntriesInput>;
 export type PutEntryAnnotationsInput = z.infer<typeof PutEntryAnnotationsInput>;
 export type AssignImageLabelsInput = z.infer<typeof AssignImageLabelsInput>;
+export type RemoveEntriesInput = z.infer<typeof RemoveEntriesInput>;
+export type RestoreEntriesInput = z.infer<typeof RestoreEntriesInput>;
 export type CreateLabelsInput = z.infer<typeof CreateLabelsInput>;
 export type RenameLabelInput = z.infer<typeof RenameLabelInput>;
 export type DeleteLabelInput = z.infer<typeof DeleteLabelInput>;
 export type DescribeLabelUsageInput = z.infer<typeof DescribeLabelUsageInput>;
 export type CopyLabelsInput = z.infer<typeof CopyLabelsInput>;
+export type CheckFolderInput = z.infer<typeof CheckFolderInput>;
 export type ImportFolderInput = z.infer<typeof ImportFolderInput>;
 export type ImportFilesInput = z.infer<typeof ImportFilesInput>;
 export type ImportAnnotationsInput = z.infer<typeof ImportAnnotationsInput>;

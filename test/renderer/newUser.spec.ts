@@ -195,3 +195,64 @@ test.describe('when a dialog opens', () => {
     expect({ dent: await colourOf('dent'), patches: await colourOf('patches'), scratch: await colourOf('scratch') }).toEqual(before);
   });
 });
+
+test.describe('when images are removed from a dataset', () => {
+  test('the broken ones are selected, removed, and put back with Undo', async ({ page, loupe }, testInfo) => {
+    await withTempDir(async (dir) => {
+      const folder = await makeFolder(dir, 6);
+      await writeFile(path.join(folder, 'good', 'broken-1.jpg'), 'not a picture');
+      await writeFile(path.join(folder, 'dent', 'broken-2.jpg'), 'not a picture either');
+      const { ProjectArn } = (await loupe.call(`${REKOGNITION}.CreateProject`, { ProjectName: 'tidy' })) as { ProjectArn: string };
+      const { DatasetArn } = (await loupe.call(`${REKOGNITION}.CreateDataset`, { ProjectArn, DatasetType: 'TRAIN' })) as { DatasetArn: string };
+      await loupe.call(`${LOUPE}.ImportFolder`, { DatasetArn, Folder: folder, AutoLabel: true });
+      await waitForDatasets(loupe, [DatasetArn], [8]);
+
+      await page.goto(loupe.url);
+      await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
+      await page.goto(`${loupe.origin}/#/projects/tidy/datasets/train`);
+      const gallery = page.getByRole('list', { name: /^Images of the Training dataset$/ });
+      await expect(gallery.getByRole('listitem')).toHaveCount(8);
+      await page.getByRole('complementary', { name: 'Filters' }).getByRole('checkbox', { name: /Only images with errors/ }).check();
+      await expect(gallery.getByRole('listitem')).toHaveCount(2);
+
+      await gallery.getByRole('checkbox', { name: 'Select broken-1.jpg' }).check();
+      const bar = page.getByRole('region', { name: 'Selected images' });
+      await expect(bar).toContainText('1 image selected');
+      await bar.getByRole('button', { name: 'Select all 2 shown' }).click();
+      await expect(bar).toContainText('2 images selected');
+      await shootBoth(page, loupe, testInfo, 'first-remove-selected', '선택됨');
+      await bar.getByRole('button', { name: 'Remove from dataset' }).click();
+
+      const removed = page.getByRole('status').filter({ hasText: 'removed from the dataset' });
+      await expect(removed).toContainText('2 images removed from the dataset.');
+      await expect(gallery.getByRole('listitem')).toHaveCount(0);
+      const count = async () => ((await loupe.call(`${LOUPE}.ListEntries`, { DatasetArn, MaxResults: 1 })) as { TotalCount: number }).TotalCount;
+      expect(await count()).toBe(6);
+      await shootBoth(page, loupe, testInfo, 'first-removed', '제거했습니다');
+
+      await removed.getByRole('button', { name: 'Undo' }).click();
+      await expect(gallery.getByRole('listitem')).toHaveCount(2);
+      expect(await count()).toBe(8);
+      await expect(gallery.getByRole('listitem', { name: 'broken-2.jpg' })).toContainText('dent');
+    });
+  });
+});
+
+test.describe('when a folder path is mistyped', () => {
+  test('the create-dataset page refuses it before creating anything, with one message at the field', async ({ page, loupe }, testInfo) => {
+    await loupe.call(`${REKOGNITION}.CreateProject`, { ProjectName: 'typo' });
+    await page.goto(loupe.url);
+    await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
+    await page.goto(`${loupe.origin}/#/projects/typo/datasets/create`);
+    await page.getByRole('radio', { name: /Start with a single dataset/ }).check();
+    const missing = path.join(loupe.home, 'pictrues');
+    await page.getByLabel('Folder on the computer running Loupe').fill(missing);
+    await page.getByRole('button', { name: 'Create dataset' }).click();
+    await expect(page.getByText(`There is no folder Loupe can read at ${missing}.`)).toHaveCount(1);
+    await expect(page.getByRole('alert').filter({ hasText: 'failed' })).toHaveCount(0);
+    await expect(page).toHaveURL(/datasets\/create$/);
+    const described = (await loupe.call(`${REKOGNITION}.DescribeProjects`, { ProjectNames: ['typo'] })) as { ProjectDescriptions: { Datasets: unknown[] }[] };
+    expect(described.ProjectDescriptions[0]!.Datasets).toEqual([]);
+    await shootBoth(page, loupe, testInfo, 'first-mistyped-folder', '오타');
+  });
+});

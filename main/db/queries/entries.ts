@@ -337,6 +337,16 @@ export function moveEntries(db: Db, entryIds: number[], toDatasetId: number, now
   }
 }
 
+/** Remove entries of one dataset with their labels, boxes and errors; returns how many went. */
+export function deleteEntries(db: Db, datasetId: number, ids: number[]): number {
+  let removed = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const slice = ids.slice(i, i + 500);
+    removed += db.prepare(`DELETE FROM entries WHERE dataset_id = ? AND id IN (${slice.map(() => '?').join(', ')})`).run(datasetId, ...slice).changes;
+  }
+  return removed;
+}
+
 export function findEntriesByIds(db: Db, datasetId: number, ids: number[]): StoredEntry[] {
   const found: StoredEntry[] = [];
   // SQLite caps bound parameters; read in slices.

@@ -13,6 +13,9 @@ export interface EntryCardProps {
   onShowErrors: (entry: EntryView) => void;
   /** Where the card leads: the image open for labeling. */
   href?: string;
+  isSelected?: boolean;
+  /** Shows the card's checkbox; called with the entry when it is ticked or cleared. */
+  onToggle?: (entry: EntryView) => void;
 }
 
 const CHIPS_SHOWN = 2;
@@ -40,7 +43,7 @@ export function cardLabels(entry: Pick<EntryView, 'Labels' | 'Boxes'>): { name: 
  * errors and duplicates. The file name is a link that covers the card, so a click or Enter opens
  * the image for labeling.
  */
-export const EntryCard = memo(function EntryCard({ entry, position, setSize, thumbHeight, onShowErrors, href }: EntryCardProps) {
+export const EntryCard = memo(function EntryCard({ entry, position, setSize, thumbHeight, onShowErrors, href, isSelected = false, onToggle }: EntryCardProps) {
   const { t } = useTranslation();
   const [hasNoPicture, setNoPicture] = useState(false);
   const errorCount = entry.Errors.filter((error) => !isWarningCode(error.Code)).length;
@@ -51,8 +54,17 @@ export const EntryCard = memo(function EntryCard({ entry, position, setSize, thu
   const chipText = (label: { name: string; boxes: number }) => (label.boxes > 1 ? `${label.name} ×${label.boxes}` : label.name);
 
   return (
-    <div className="entry-card" role="listitem" aria-label={entry.FileName} aria-posinset={position} aria-setsize={setSize}>
+    <div className={`entry-card ${isSelected ? 'is-selected' : ''}`} role="listitem" aria-label={entry.FileName} aria-posinset={position} aria-setsize={setSize}>
       <div className="entry-card__thumb" style={{ height: thumbHeight }}>
+        {onToggle ? (
+          <input
+            type="checkbox"
+            className="entry-card__select"
+            checked={isSelected}
+            aria-label={t('datasets.gallery.select', { name: entry.FileName })}
+            onChange={() => onToggle(entry)}
+          />
+        ) : null}
         {hasNoPicture ? (
           <span className="entry-card__no-picture" title={t('datasets.gallery.noPicture')}>
             <Icon name="imageOff" size={26} />

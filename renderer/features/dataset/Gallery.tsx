@@ -23,6 +23,9 @@ export interface GalleryProps {
   empty: ReactNode;
   /** Where a card leads (the image open for labeling), by entry and 0-based place in the list. */
   hrefOf?: (entry: EntryView, index: number) => string;
+  /** Ticked cards, by entry id; with `onToggle` each card has a checkbox. */
+  selected?: ReadonlySet<number>;
+  onToggle?: (entry: EntryView) => void;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface GalleryProps {
  * is the one scroll container (issue 15: a gallery scrolling inside a scrolling page moved a
  * 220 px slot under the wheel), so the rows are placed against the window.
  */
-export function Gallery({ pages, version, label, onShowErrors, empty, hrefOf }: GalleryProps) {
+export function Gallery({ pages, version, label, onShowErrors, empty, hrefOf, selected, onToggle }: GalleryProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const width = useElementWidth(scroller);
   const inner = Math.max(0, width - PADDING * 2);
@@ -116,6 +119,8 @@ export function Gallery({ pages, version, label, onShowErrors, empty, hrefOf }: 
                       thumbHeight={thumbHeight}
                       onShowErrors={onShowErrors}
                       href={hrefOf?.(entry, index)}
+                      isSelected={selected?.has(entry.EntryId) ?? false}
+                      onToggle={onToggle}
                     />
                   ) : (
                     <EntryCardSkeleton key={`pending-${index}`} thumbHeight={thumbHeight} />
