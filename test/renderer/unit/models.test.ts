@@ -87,10 +87,32 @@ describe('the pre-flight check', () => {
   });
 
   it('decides detection when boxed images are at least as many, and learns image-level ones as whole-image boxes', () => {
-    const result = preflight(dataset([...repeat(5, () => boxed('scratch')), ...repeat(2, () => image('scratch'))]), dataset([boxed('scratch'), boxed('scratch')]));
+    const result = preflight(dataset([...repeat(8, () => boxed('scratch')), ...repeat(2, () => image('scratch'))]), dataset([boxed('scratch'), boxed('scratch')]));
     assert.equal(result.useCase, 'OBJECT_LOCALIZATION');
     assert.equal(result.canTrain, true);
     assert.deepEqual(codes(result), ['info:wholeImageBoxes']);
+  });
+
+  it('warns before training of a label with very few images, split or not (issue 15)', () => {
+    const split = preflight(dataset([...repeat(10, () => image('cat')), ...repeat(3, () => image('dog'))]), undefined);
+    assert.deepEqual(split.problems.find((problem) => problem.code === 'fewImages'), { level: 'warning', code: 'fewImages', labels: ['dog'], min: 5 });
+    assert.equal(split.canTrain, true);
+    const single = preflight(dataset([...repeat(10, () => image('cat')), image('dog')]), dataset([image('cat'), image('dog')]));
+    assert.deepEqual(single.problems.find((problem) => problem.code === 'fewImages')?.labels, ['dog']);
+  });
+
+  it('counts the images training uses as the evaluation does: one that is also a test image only tests (issue 15)', () => {
+    const hashed = (hash: string, label: string): Entry & { ContentHash: string } => ({ ...image(label), ContentHash: hash });
+    const train = dataset([...Array.from({ length: 40 }, (_, i) => hashed(`c${i}`, 'cat')), ...Array.from({ length: 40 }, (_, i) => hashed(`d${i}`, 'dog')), image()]);
+    const test = dataset([hashed('c0', 'cat'), hashed('t1', 'dog')]);
+    const result = preflight(train, test);
+    assert.equal(result.trainImages, 79);
+    assert.equal(result.testImages, 2);
+    assert.deepEqual(result.labels.map((label) => [label.name, label.trainImages, label.testImages]), [
+      ['cat', 39, 1],
+      ['dog', 40, 1],
+    ]);
+    assert.deepEqual(result.problems.find((problem) => problem.code === 'sameAsTest'), { level: 'info', code: 'sameAsTest', dataset: 'TRAIN', count: 1 });
   });
 
   it('fails when too many images are broken or test labels barely overlap', () => {
@@ -373,6 +395,7 @@ describe('the models locale files', () => {
       'unlabeledIgnored',
       'invalidSkipped',
       'fewImages',
+      'sameAsTest',
       'boxOnlyIgnored',
       'wholeImageBoxes',
     ];
