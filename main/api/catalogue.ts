@@ -40,6 +40,7 @@ import {
   deleteProjectVersion,
   describeProjectVersions,
   detectCustomLabels,
+  putProjectVersionThresholds,
   startProjectVersion,
   stopProjectVersion,
 } from '../models';
@@ -101,6 +102,7 @@ export const handlers: Handlers = {
   ExportModelPackage: exportModelPackage,
   ImportModelPackage: importModelPackage,
   DescribeEvaluation: describeEvaluation,
+  PutProjectVersionThresholds: putProjectVersionThresholds,
   CopyProjectVersion: copyProjectVersion,
   PutProjectPolicy: putProjectPolicy,
   ListProjectPolicies: listProjectPolicies,

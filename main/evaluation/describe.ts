@@ -10,7 +10,7 @@ import type { DescribeEvaluationInput } from '../../preload/contract/schemas';
 import type { Context } from '../api/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
-import { requireVersion } from '../models';
+import { chosenThresholds, requireVersion } from '../models';
 import { outputLocation } from '../training/output';
 
 // The files are Loupe's own, written by main/evaluation; their shape is known, not re-validated.
@@ -43,6 +43,7 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
     TestResults: lines.map((line) => testResult(line, entryOf)),
     TrainingImages: snapshot?.train.length ?? 0,
     TrainingLabels: new Set(snapshot?.train.flatMap((s) => s.labels) ?? []).size,
+    ChosenThresholds: chosenThresholds(ctx, version.arn),
   };
 }
 

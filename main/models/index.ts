@@ -11,6 +11,7 @@ import type {
   DeleteProjectVersionInput,
   DescribeProjectVersionsInput,
   DetectCustomLabelsInput,
+  PutProjectVersionThresholdsInput,
   StartProjectVersionInput,
   StopProjectVersionInput,
 } from '../../preload/contract/schemas';
@@ -25,6 +26,9 @@ import { requireProject } from '../projects';
 import { outputLocation, s3Object } from '../training/output';
 import type { ManifestSummary } from '../training/validation';
 import { RunningModel, runningModels } from './runtime';
+import { chosenThresholds, forgetThresholds, putThresholds } from './thresholds';
+
+export { chosenThresholds } from './thresholds';
 
 const log = createLogger('models');
 
@@ -188,6 +192,7 @@ export function deleteProjectVersion(ctx: Context, input: DeleteProjectVersionIn
   }
   transaction(ctx.db, () => {
     q.deleteTags(ctx.db, version.arn);
+    forgetThresholds(ctx, version.arn);
     q.deleteVersionRow(ctx.db, version.id);
   });
   if (version.modelPath) {
@@ -195,6 +200,13 @@ export function deleteProjectVersion(ctx: Context, input: DeleteProjectVersionIn
   }
   changed(ctx, version);
   return { Status: 'DELETING' };
+}
+
+export function putProjectVersionThresholds(ctx: Context, input: PutProjectVersionThresholdsInput): OutputOf<'PutProjectVersionThresholds'> {
+  const version = requireVersion(ctx, input.ProjectVersionArn);
+  const saved = putThresholds(ctx, version, input);
+  changed(ctx, version);
+  return saved;
 }
 
 export async function detectCustomLabels(ctx: Context, input: DetectCustomLabelsInput): Promise<OutputOf<'DetectCustomLabels'>> {
@@ -216,7 +228,8 @@ export async function detectCustomLabels(ctx: Context, input: DetectCustomLabels
   const analysis = await model.analyze(image, { width: header.width, height: header.height }).catch((error: unknown) => {
     throw error instanceof ImageDecodeError ? invalid() : error;
   });
-  const thresholds = model.model.thresholds;
+  // The thresholds saved on the version, else the assumed ones training wrote into the model.
+  const thresholds = { ...model.model.thresholds, ...chosenThresholds(ctx, version.arn) };
   const keep = (name: string, score: number) =>
     input.MinConfidence === undefined ? score >= (thresholds[name] ?? 0) : score * 100 >= input.MinConfidence;
   const labels: CustomLabel[] = [];

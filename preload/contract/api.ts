@@ -142,6 +142,8 @@ export interface EvaluationDescription {
   TestResults: TestImageResult[];
   TrainingImages: number;
   TrainingLabels: number;
+  /** Thresholds saved on the version (PutProjectVersionThresholds), label → score; the assumed ones are in Summary. */
+  ChosenThresholds: Record<string, number>;
 }
 
 export interface Backbone {
@@ -368,6 +370,9 @@ export const operations = {
   ExportModelPackage: loupe<typeof s.ExportModelPackageInput, { Folder: string }>(s.ExportModelPackageInput),
   ImportModelPackage: loupe<typeof s.ImportModelPackageInput, { ProjectVersionArn: string }>(s.ImportModelPackageInput),
   DescribeEvaluation: loupe<typeof s.DescribeEvaluationInput, EvaluationDescription>(s.DescribeEvaluationInput),
+  PutProjectVersionThresholds: loupe<typeof s.PutProjectVersionThresholdsInput, { Thresholds: Record<string, number> }>(
+    s.PutProjectVersionThresholdsInput,
+  ),
   CopyProjectVersion: rekognition<typeof s.CopyProjectVersionInput, { ProjectVersionArn: string }>(
     s.CopyProjectVersionInput,
   ),

@@ -230,6 +230,11 @@ export const ImportModelPackageInput = z.object({
 
 /** App operation: everything the Evaluate tab shows, from the version's result files. */
 export const DescribeEvaluationInput = z.object({ ProjectVersionArn });
+export const PutProjectVersionThresholdsInput = z.object({
+  ProjectVersionArn,
+  /** Label → minimum score in [0, 1]; labels left out use their assumed threshold. */
+  Thresholds: z.record(LabelName, z.number().min(0).max(1)),
+});
 
 export const CopyProjectVersionInput = z.object({
   SourceProjectArn: ProjectArn,
@@ -393,6 +398,7 @@ export type DownloadBackboneInput = z.infer<typeof DownloadBackboneInput>;
 export type ExportModelPackageInput = z.infer<typeof ExportModelPackageInput>;
 export type ImportModelPackageInput = z.infer<typeof ImportModelPackageInput>;
 export type DescribeEvaluationInput = z.infer<typeof DescribeEvaluationInput>;
+export type PutProjectVersionThresholdsInput = z.infer<typeof PutProjectVersionThresholdsInput>;
 export type CopyProjectVersionInput = z.infer<typeof CopyProjectVersionInput>;
 export type PutProjectPolicyInput = z.infer<typeof PutProjectPolicyInput>;
 export type ListProjectPoliciesInput = z.infer<typeof ListProjectPoliciesInput>;
