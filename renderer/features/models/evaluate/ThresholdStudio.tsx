@@ -176,7 +176,7 @@ export function ThresholdStudio({ versionArn, curves, summary, results, saved, o
             </Button>
           </div>
         </div>
-        <ThresholdChart points={curves[label] ?? []} threshold={threshold} label={label} />
+        <ThresholdChart points={curves[label] ?? []} threshold={threshold} label={label} isChosen />
       </div>
     </Panel>
   );
