@@ -55,6 +55,7 @@ export function DatasetScreen() {
         : slug === 'train'
           ? t('drop.createTrain')
           : t('drop.createTest'),
+      name: t(`status.datasetType.${TYPES[slug]}`),
       hint: autoLabel ? t('drop.hintLabels') : t('drop.hintNoLabels'),
       datasetArn: dataset
         ? () => Promise.resolve(dataset.DatasetArn)
