@@ -205,6 +205,13 @@ export interface ProjectSummary {
     StatusMessage: string;
     F1Score?: number;
   };
+  /** The trained version with the best F1 that can still run, when there is one (the list shows it). */
+  BestVersion?: {
+    VersionName: string;
+    Status: ProjectVersionStatus;
+    StatusMessage: string;
+    F1Score?: number;
+  };
 }
 
 export interface DatasetLabelDescription {

@@ -82,3 +82,6 @@ export const SHELL_CHANNELS = { openKiosk: 'shell:openKiosk', closeKiosk: 'shell
 
 /** The routes a kiosk window may show. */
 export const KIOSK_ROUTE = /^\/kiosk\/[^/?#]{1,300}\/[^/?#]{1,300}$/;
+
+/** The StatusMessage of a version whose training was cancelled (TRAINING_FAILED in the service's terms); screens show it as cancelled. */
+export const TRAINING_CANCELLED_MESSAGE = 'Training was cancelled.';

@@ -6,9 +6,8 @@ import { LoadFailed } from '../../../lib/LoadFailed';
 import { formatDateTime } from '../../../lib/format';
 import { checkResourceName } from '../../../lib/names';
 import { modelPath, projectModelsPath, trainModelPath, type ModelTab } from '../../../lib/routes';
-import { versionTone } from '../../../lib/status';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { Alert, Button, buttonClass, CopyButton, EmptyState, ErrorAlert, PageHeader, Spinner, StatusBadge, Tabs } from '../../../ui';
+import { Alert, Button, buttonClass, CopyButton, EmptyState, ErrorAlert, PageHeader, Spinner, Tabs } from '../../../ui';
 import { EvaluateTab } from '../evaluate/EvaluateTab';
 import { useModelsT } from '../i18n';
 import { TrainingProgress } from '../train/TrainingProgress';
@@ -19,6 +18,7 @@ import { KioskLink } from '../kiosk/KioskLink';
 import { DeleteModelDialog } from './DeleteModelDialog';
 import { DetailsTab } from './DetailsTab';
 import { TagsTab } from './TagsTab';
+import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 
 const TABS: readonly ModelTab[] = ['evaluate', 'details', 'use', 'tags'];
 
@@ -124,7 +124,7 @@ export function ModelScreen() {
         title={<span className="model-screen__title">{versionName}</span>}
         badges={
           <span className="model-screen__badges">
-            <StatusBadge tone={versionTone(version.Status)}>{app(`status.version.${version.Status}`)}</StatusBadge>
+            <VersionStatusBadge status={version.Status} message={version.StatusMessage} />
             {isTransient(version.Status) ? <Spinner size={14} /> : null}
           </span>
         }
