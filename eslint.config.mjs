@@ -27,8 +27,31 @@ const nodeBuiltins = {
   message: 'This code runs in the sandboxed renderer too: no Node built-ins here (the renderer asks main through renderer/api).',
 };
 
+// Floors (ARCHITECTURE.md §2): core → db/engine → domains → api → transports; a folder imports only from below.
+const transportFolders = ['main/api/**/*.ts', 'main/server/**/*.ts', 'main/cli/**/*.ts'];
+const mainPatterns = [
+  { group: ['**/renderer/**'], message: 'main/ never imports the renderer.' },
+  { group: ['**/preload/index*'], message: 'Use preload/contract; preload/index.ts is the sandboxed bridge.' },
+];
+const noApi = {
+  regex: '^(\\.\\./)+api(/|$)',
+  message: 'A domain never imports main/api (the catalogue sits above it): take what you need from main/core, or announce an event on the bus.',
+};
+const coreFloor = {
+  regex: '^\\.\\./(projects|datasets|labels|watch|training|evaluation|models|jobs|settings|server|cli|app)(/|$)',
+  message: 'main/core is the ground floor: it imports no domain and no transport.',
+};
+const engineFloor = {
+  regex: '^\\.\\./(db|projects|datasets|labels|watch|training|evaluation|models|jobs|settings|server|cli|app)(/|$)',
+  message: 'main/engine knows pixels, models and samples: never the database or a domain (the domains call it).',
+};
+const modelsOffTraining = {
+  regex: '^\\.\\./training(/|$)',
+  message: 'main/models does not import main/training (training asks models for a new version, never the reverse).',
+};
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['dist/**', 'release/**', '.cache/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -47,17 +70,36 @@ export default tseslint.config(
   },
   {
     files: ['main/**/*.ts'],
-    ignores: ['main/app/**', 'main/db/**', 'main/watch/**'],
-    rules: restrict(heavy, [
-      { group: ['**/renderer/**'], message: 'main/ never imports the renderer.' },
-      { group: ['**/preload/index*'], message: 'Use preload/contract; preload/index.ts is the sandboxed bridge.' },
-    ]),
+    ignores: ['main/app/**', 'main/db/**', 'main/watch/**', 'main/core/**', ...transportFolders],
+    rules: restrict(heavy, [...mainPatterns, noApi]),
   },
-  { files: ['main/db/**/*.ts'], rules: restrict(except('better-sqlite3')) },
-  { files: ['main/watch/**/*.ts'], rules: restrict(except('chokidar')) },
+  { files: transportFolders, rules: restrict(heavy, mainPatterns) },
+  { files: ['main/core/**/*.ts'], rules: restrict(heavy, [...mainPatterns, noApi, coreFloor]) },
+  { files: ['main/engine/**/*.ts'], rules: restrict(heavy, [...mainPatterns, noApi, engineFloor]) },
+  { files: ['main/models/**/*.ts'], rules: restrict(heavy, [...mainPatterns, noApi, modelsOffTraining]) },
+  { files: ['main/db/**/*.ts'], rules: restrict(except('better-sqlite3'), [...mainPatterns, noApi]) },
+  { files: ['main/watch/**/*.ts'], rules: restrict(except('chokidar'), [...mainPatterns, noApi]) },
   {
     files: ['main/app/**/*.ts'],
     rules: restrict(except('electron'), [{ group: ['**/renderer/**'], message: 'main/app never imports the renderer.' }]),
+  },
+  {
+    // SQL lives in main/db/queries; domains call query functions, never prepare statements themselves.
+    files: ['main/**/*.ts'],
+    ignores: ['main/db/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(exec|pragma|transaction)$/][callee.object.property.name='db']",
+          message: 'SQL lives only in main/db: add a query function to main/db/queries (or use transaction() from main/db).',
+        },
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='prepare']",
+          message: 'Statements are prepared only in main/db: add a query function to main/db/queries.',
+        },
+      ],
+    },
   },
   {
     files: ['native/**/*.ts'],
@@ -87,9 +129,9 @@ export default tseslint.config(
         nodeBuiltins,
         { group: ['**/main/**', '**/native/**'], message: 'The renderer reaches main only through renderer/api.' },
         {
-          regex: '(^|/)preload/contract(/(?!(?:names|lines)$)[^/]+)?$',
+          regex: '(^|/)preload/contract(/(?!(?:names|lines|files|imageLimits|async)$)[^/]+)?$',
           allowTypeImports: true,
-          message: 'The renderer imports the contract for types only (and the plain modules names.ts and lines.ts, which import nothing).',
+          message: 'The renderer imports the contract for types only (and the plain modules names.ts, lines.ts, files.ts, imageLimits.ts and async.ts, which import nothing).',
         },
       ]),
     },

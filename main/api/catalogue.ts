@@ -51,7 +51,8 @@ import { createProjectVersion } from '../training';
 import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
 import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
 import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
-import type { Context } from './context';
+import { describeSystem } from '../settings/system';
+import type { Context } from '../core/context';
 
 type Handlers = {
   [N in OperationName]: (ctx: Context, input: ParsedInputOf<N>) => OutputOf<N> | Promise<OutputOf<N>>;
@@ -116,6 +117,7 @@ export const handlers: Handlers = {
   UpdateSettings: updateSettings,
   GetApiCredentials: getApiCredentials,
   GetAppInfo: getAppInfo,
+  DescribeSystem: describeSystem,
   CreateBucketMapping: createBucketMapping,
   ListBucketMappings: listBucketMappings,
   DeleteBucketMapping: deleteBucketMapping,

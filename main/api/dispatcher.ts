@@ -14,7 +14,7 @@ import {
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { handlers } from './catalogue';
-import type { Context } from './context';
+import type { Context } from '../core/context';
 
 const log = createLogger('api');
 

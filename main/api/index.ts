@@ -4,27 +4,26 @@
  * the CLI each start from here.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_ACCOUNT } from '../arn';
-import { openDatabase } from '../db';
+import { BINDING_FILE, openDatabase } from '../db';
 import { homePaths, loadOrCreateCredentials, resolveHome } from '../home';
 import { configureLogFile, releaseLogFile } from '../log';
 import { abortAllJobs, recoverJobs } from '../jobs';
 import { recoverInterruptedDatasets } from '../datasets';
 import { recoverInterruptedTraining } from '../training';
-import { ensureDefaultOutputBucket } from '../training/output';
+import { ensureDefaultOutputBucket } from '../models/output';
 import { closeRunningModels } from '../models/runtime';
 import { startWatchers, stopWatchers } from '../watch';
-import type { BackboneDownloadOptions } from '../training/backboneDownload';
-import type { Engine } from '../training/engine';
-import { createProcessEngine } from '../training/processEngine';
-import type { Context } from './context';
+import type { Engine } from '../engine/engine';
+import { createProcessEngine } from '../engine/processEngine';
+import type { BackboneDownloadOptions, Context } from '../core/context';
 import { invoke } from './dispatcher';
-import { EventBus } from './events';
+import { EventBus } from '../core/events';
 
-export type { Context } from './context';
-export { EventBus } from './events';
+export type { Context } from '../core/context';
+export { EventBus } from '../core/events';
 export { invoke, call, describeIssues } from './dispatcher';
 export { stopWatchers } from '../watch';
 
@@ -49,6 +48,13 @@ export interface OpenLoupeOptions {
   engine?: Engine;
   /** Where the built backbones are; dist/models of this checkout by default (the app passes its own). */
   modelsDir?: string;
+  /**
+   * The compiled SQLite module to open the database with (an absolute .node path): the app passes
+   * the Electron build it chose (main/app/sqliteBinding.ts); absent, the Node build in node_modules.
+   */
+  sqliteBinding?: string;
+  /** Where the app's Electron build of SQLite is expected (reported by DescribeSystem); dist/native beside modelsDir by default. */
+  electronSqliteBuild?: string;
   /** Downloadable backbones: another catalogue, a mirror, a timeout (default: the pinned ones, LOUPE_BACKBONE_MIRROR). */
   backboneDownloads?: BackboneDownloadOptions;
 }
@@ -70,7 +76,10 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
   configureLogFile(paths.log);
   const credentials = loadOrCreateCredentials(home);
   const modelsDir = options.modelsDir ?? defaultModelsDir();
-  const db = openDatabase(paths.database);
+  const db = openDatabase(paths.database, {
+    ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
+    electronBuild: options.electronSqliteBuild ?? join(dirname(modelsDir), 'native', BINDING_FILE),
+  });
   const ctx: Context = {
     db,
     home,

@@ -7,6 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CustomScheme } from 'electron';
+import { contentSecurityPolicy } from '../contentSecurityPolicy';
 import { contentTypeOf } from '../contentTypes';
 import { isInside } from './paths';
 
@@ -25,16 +26,7 @@ export const appScheme: CustomScheme = {
 };
 
 /** The page may run only its own scripts, and show its own images, data/blob URLs and user images. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "img-src 'self' data: blob: loupe-image:",
-  "style-src 'self' 'unsafe-inline'",
-  "script-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy({ imageSources: ['loupe-image:'] });
 
 /** Whether `url` is a page of ours: `app://loupe/…`, any path, query or hash. */
 export function isAppUrl(url: string): boolean {

@@ -9,12 +9,15 @@ import { openLoupe, type Loupe } from '../api';
 import { homePaths } from '../home';
 import { createLogger } from '../log';
 import { APP_SCHEME, appScheme, serveRendererFile } from './appProtocol';
+import { appFiles } from './appFiles';
 import { entryImageFile, isImageVariant } from '../datasets/images';
 import { IMAGE_SCHEME, imageScheme, serveImage } from './imageProtocol';
 import { registerIpc } from './ipc';
 import { registerKioskWindows } from './kiosk';
+import { SqliteBindingError } from '../db';
+import { chooseSqliteBinding, missingBindingMessage, nativeFolder } from './sqliteBinding';
 import { buildMenu } from './menu';
-import { createProcessEngine } from '../training/processEngine';
+import { createProcessEngine } from '../engine/processEngine';
 import { utilityProcessTraining } from './trainingProcess';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
 
@@ -37,9 +40,16 @@ if (app.requestSingleInstanceLock()) {
 function start(): void {
   const home = app.getPath('userData');
   const appRoot = app.getAppPath();
-  const rendererRoot = join(appRoot, 'dist', 'renderer');
-  const preload = join(appRoot, 'dist', 'app', 'preload.cjs');
-  const modelsDir = join(appRoot, 'dist', 'models');
+  const files = appFiles(appRoot);
+  const rendererRoot = files.renderer;
+  const preload = files.preload;
+  const modelsDir = files.models;
+  // Electron loads only native modules built for its ABI: SQLite comes from the app's native folder.
+  const sqlite = chooseSqliteBinding({
+    folder: nativeFolder({ appRoot, isPackaged: app.isPackaged, resourcesPath: process.resourcesPath }),
+    isPackaged: app.isPackaged,
+  });
+  if (sqlite.warning) log.warn('sqlite binding', { warning: sqlite.warning });
 
   let loupe: Loupe | undefined;
   let mainWindow: BrowserWindow | undefined;
@@ -90,12 +100,13 @@ function start(): void {
         home,
         watch: true,
         modelsDir,
+        ...(sqlite.nativeBinding ? { sqliteBinding: sqlite.nativeBinding } : {}),
+        electronSqliteBuild: sqlite.expected,
         engine: createProcessEngine({
           modelsDir,
           registeredDir: join(home, 'backbones'),
-          spawn: utilityProcessTraining(join(appRoot, 'dist', 'app', 'training.cjs')),
-          // Inference units are worker threads, whose script cannot be read from inside app.asar.
-          inferenceEntry: join(appRoot, 'dist', 'app', 'inference.cjs').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'),
+          spawn: utilityProcessTraining(files.training),
+          inferenceEntry: files.inference,
         }),
         versions: {
           loupe: app.getVersion(),
@@ -118,7 +129,12 @@ function start(): void {
     })
     .catch((error: unknown) => {
       log.error('start-up failed', { error });
-      const message = error instanceof Error ? error.message : String(error);
+      const message =
+        error instanceof SqliteBindingError
+          ? `${missingBindingMessage(sqlite, process.versions.electron, app.isPackaged)}\n\n${error.message}`
+          : error instanceof Error
+            ? error.message
+            : String(error);
       dialog.showErrorBox('Loupe could not start', `${message}\n\nHome folder: ${home}`);
       app.exit(1);
     });

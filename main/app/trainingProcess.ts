@@ -1,11 +1,11 @@
 /**
  * Training in the app: an Electron utility process running the bundled training entry
- * (dist/app/training.cjs, built from main/training/trainingProcess.ts). It is Chromium's own kind
+ * (dist/app/training.cjs, built from main/engine/trainingChild.ts). It is Chromium's own kind
  * of child process — no Node-as-app mode needed, killed with the app — and speaks the same
  * messages as Node's fork, by structured clone.
  */
 import { utilityProcess } from 'electron';
-import type { FromTraining, SpawnTraining, ToTraining } from '../training/trainingProtocol';
+import type { FromTraining, SpawnTraining, ToTraining } from '../engine/trainingProtocol';
 
 export function utilityProcessTraining(entry: string): SpawnTraining {
   return () => {

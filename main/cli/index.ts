@@ -1,6 +1,6 @@
 /**
  * The `loupe` command line: every operation of the catalogue as a kebab-case command with
- * AWS-CLI-style arguments, plus `serve`, `credentials` and `help`.
+ * AWS-CLI-style arguments, plus `serve`, `credentials`, `import`, `detect`, `doctor` and `help`.
  *
  *   loupe create-project --project-name shelf --tags team=vision
  *   loupe describe-projects --cli-input-json '{"MaxResults": 5}'
@@ -13,6 +13,7 @@ import { waitForIdle } from '../jobs';
 import { startServer } from '../server';
 import { parseOperationArgs, UsageError } from './args';
 import { detectCommand, importCommand } from './conveniences';
+import { doctorCommand } from './doctor';
 import { invokeRemote } from './remote';
 
 /** Exit codes as the AWS CLI uses them: 252 bad usage, 254 the service refused. */
@@ -39,6 +40,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
     if (command === 'credentials') return credentials(rest, io.out);
     if (command === 'import') return await importCommand(rest, io);
     if (command === 'detect') return await detectCommand(rest, io);
+    if (command === 'doctor') return await doctorCommand(rest, io);
     const operation = commandToOperation.get(command);
     if (!operation) throw new UsageError(`Unknown command "${command}". Run "loupe help" for the list.`);
     return await runOperation(operation, rest, io);
@@ -153,6 +155,7 @@ function usage(): string {
     '  import --dataset-arn ARN --folder DIR [--no-auto-label] import a folder, labels from directory names',
     '  detect --project-version-arn ARN [--min-confidence N] [--max-results N] [--endpoint-url URL] IMAGE...',
     '                                                         analyse images with a running model',
+    '  doctor [--output json] [--endpoint-url URL] [--home DIR] what this machine has for Loupe and what is in use',
     '',
     'Any operation takes --endpoint-url URL to run in a running Loupe (the app or loupe serve).',
     '',

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { BucketMapping, OutputOf } from '../../preload/contract';
 import type { CreateBucketMappingInput, DeleteBucketMappingInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { epochSeconds } from '../paging';

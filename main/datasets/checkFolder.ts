@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CheckFolderInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { ServiceError } from '../errors';
 
 export async function checkFolder(_ctx: Context, input: CheckFolderInput): Promise<OutputOf<'CheckFolder'>> {

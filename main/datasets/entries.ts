@@ -12,19 +12,19 @@ import type {
   ListEntriesInput,
   UpdateDatasetEntriesInput,
 } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
-import { decodePageToken, encodePageToken } from '../paging';
-import { DATASET_FILE_CODES } from './codes';
-import { requireDataset, requireIdleDataset } from './index';
+import { decodeNameToken, decodePageToken, encodeNameToken, encodePageToken, keysetPage } from '../paging';
+import { DATASET_FILE_CODES } from '../../preload/contract/codes';
+import { requireDataset, requireIdleDataset } from './guards';
 import { startIngest, type Dropped } from './ingest';
 import { DATASET_LIMITS } from './limits';
 import { parseJsonLine } from './manifest/parse';
 import { toJsonLine } from './manifest/serialize';
 import { createResolver } from './sources';
-import type { EntryDraft } from './entry';
+import type { EntryDraft } from '../db/entry';
 
 export function listDatasetEntries(ctx: Context, input: ListDatasetEntriesInput): OutputOf<'ListDatasetEntries'> {
   const dataset = requireDataset(ctx, input.DatasetArn);
@@ -37,12 +37,8 @@ export function listDatasetEntries(ctx: Context, input: ListDatasetEntriesInput)
     ...(input.NextToken === undefined ? {} : { afterId: decodePageToken(input.NextToken) }),
     limit: limit + 1,
   });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    DatasetEntries: page.map((row) => JSON.stringify(toJsonLine(row.draft, { withErrors: true }))),
-    ...(rows.length > limit && last ? { NextToken: encodePageToken(last.id) } : {}),
-  };
+  const { page, next } = keysetPage(rows, limit, (last) => encodePageToken(last.id));
+  return { DatasetEntries: page.map((row) => JSON.stringify(toJsonLine(row.draft, { withErrors: true }))), ...next };
 }
 
 /** The gallery's view of entries: random access by offset, with counts and duplicates. */
@@ -85,26 +81,15 @@ export function listDatasetLabels(ctx: Context, input: ListDatasetLabelsInput): 
   const limit = input.MaxResults ?? 100;
   const after = input.NextToken === undefined ? undefined : decodeNameToken(input.NextToken);
   const rows = q.labelStats(ctx.db, dataset.id, { ...(after === undefined ? {} : { afterName: after }), limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { page, next } = keysetPage(rows, limit, (last) => encodeNameToken(last.name));
   return {
     DatasetLabelDescriptions: page.map((row) => ({
       LabelName: row.name,
       LabelStats: { EntryCount: row.entryCount, BoundingBoxCount: row.boxCount },
       CreationTimestamp: row.createdMs / 1000,
     })),
-    ...(rows.length > limit && last ? { NextToken: Buffer.from(JSON.stringify({ n: last.name })).toString('base64url') } : {}),
+    ...next,
   };
-}
-
-function decodeNameToken(token: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { n?: unknown };
-    if (typeof parsed.n === 'string') return parsed.n;
-  } catch {
-    // Fall through to the service's error.
-  }
-  throw new ServiceError('InvalidPaginationTokenException', 'The NextToken is not valid. Use the token of a previous response.');
 }
 
 /** `Changes.GroundTruth` is a blob: base64 over JSON; the raw JSON lines are accepted too. */

@@ -5,25 +5,18 @@
  * same rule, so both agree on every file.
  */
 import { lstat, readdir, realpath } from 'node:fs/promises';
-import { basename, extname, join, relative, sep } from 'node:path';
-import type { EntryDraft, ImageLabel } from './entry';
+import { basename, join, relative, sep } from 'node:path';
+import { isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
+import type { EntryDraft, ImageLabel } from '../db/entry';
 import { isInside } from './sources';
 
-/** Files worth importing: PNG and JPEG, plus formats people drop in by mistake (they get ERROR_INVALID_IMAGE). */
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.gif', '.bmp', '.webp', '.tif', '.tiff', '.heic']);
-
-/** Hidden, temporary and partial files never become entries (`.DS_Store`, `~$x.jpg`, `x.jpg.part`). */
+/** Files that never become entries: not an image by name, or hidden, temporary or partial (preload/contract/files.ts). */
 export function isIgnoredFile(path: string): boolean {
-  const name = basename(path);
-  if (name.startsWith('.') || name.startsWith('~$') || name.startsWith('~')) return true;
-  if (/\.(part|partial|crdownload|download|tmp|temp|swp)$/i.test(name)) return true;
-  return !IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
+  return !isImportableName(basename(path));
 }
 
-/** True when a folder on the way (below the root) is hidden: `.git`, `.thumbnails`, `__MACOSX`. */
-export function isIgnoredFolder(name: string): boolean {
-  return name.startsWith('.') || name === '__MACOSX' || name === 'node_modules';
-}
+/** True when a folder on the way (below the root) is skipped: `.git`, `.thumbnails`, `__MACOSX`, `node_modules`. */
+export const isIgnoredFolder = isIgnoredFolderName;
 
 /** The label the directory rule gives `file` under `root`, or undefined for a file directly in root. */
 export function labelFromFolder(root: string, file: string): string | undefined {

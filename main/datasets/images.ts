@@ -6,7 +6,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeThumbnail } from '../../native/preprocess';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
+import * as q from '../db/queries';
 import { homePaths } from '../home';
 import { createLogger } from '../log';
 
@@ -22,9 +23,7 @@ const pending = new Map<string, Promise<string | undefined>>();
 
 /** The cached JPEG for an entry's picture, made on first use; undefined when there is none. */
 export async function entryImageFile(ctx: Context, entryId: number, variant: ImageVariant): Promise<string | undefined> {
-  const row = ctx.db.prepare('SELECT path, content_hash AS hash FROM entries WHERE id = ?').get(entryId) as
-    | { path: string | null; hash: string | null }
-    | undefined;
+  const row = q.findEntryImage(ctx.db, entryId);
   if (!row?.path || !row.hash) return undefined;
   const size = IMAGE_VARIANTS[variant];
   const target = join(homePaths(ctx.home).cache, 'images', row.hash.slice(0, 2), `${row.hash}-${size}.jpg`);

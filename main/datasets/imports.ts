@@ -7,10 +7,10 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { ImportFilesInput, ImportFolderInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { ServiceError } from '../errors';
 import { draftForFile, isIgnoredFile, labelFromFolder, listImageFiles } from './folders';
-import { requireIdleDataset } from './index';
+import { requireIdleDataset } from './guards';
 import { startIngest } from './ingest';
 import { createResolver } from './sources';
 

@@ -4,14 +4,16 @@
  */
 import type { OutputOf } from '../../preload/contract';
 import type { CreateDatasetInput, DeleteDatasetInput, DescribeDatasetInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { datasetArn } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { notFound, ServiceError } from '../errors';
 import { epochSeconds } from '../paging';
 import { startDatasetCopy, startManifestImport } from './create';
-import { stopWatchingDataset } from '../watch';
+import { BUSY_DATASET_STATUSES, requireDataset } from './guards';
+
+export { requireDataset, requireIdleDataset } from './guards';
 
 export function createDataset(ctx: Context, input: CreateDatasetInput): OutputOf<'CreateDataset'> {
   const source = input.DatasetSource;
@@ -48,21 +50,6 @@ export function createDataset(ctx: Context, input: CreateDatasetInput): OutputOf
   return { DatasetArn: dataset.arn };
 }
 
-/** A dataset nothing is writing to: imports and distribution refuse busy ones. */
-export function requireIdleDataset(ctx: Context, arn: string): q.DatasetRow {
-  const dataset = requireDataset(ctx, arn);
-  if (BUSY_DATASET_STATUSES.has(dataset.status)) {
-    throw new ServiceError('ResourceInUseException', `The dataset ${arn} is ${dataset.status}. Wait for it to finish.`);
-  }
-  return dataset;
-}
-
-export function requireDataset(ctx: Context, arn: string): q.DatasetRow {
-  const dataset = q.findDatasetByArn(ctx.db, arn);
-  if (!dataset) throw notFound('dataset', arn);
-  return dataset;
-}
-
 export function describeDataset(ctx: Context, input: DescribeDatasetInput): OutputOf<'DescribeDataset'> {
   const dataset = requireDataset(ctx, input.DatasetArn);
   return {
@@ -76,8 +63,6 @@ export function describeDataset(ctx: Context, input: DescribeDatasetInput): Outp
     },
   };
 }
-
-const BUSY_DATASET_STATUSES = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS']);
 
 export function deleteDataset(ctx: Context, input: DeleteDatasetInput): OutputOf<'DeleteDataset'> {
   const projectArn = transaction(ctx.db, () => {
@@ -100,7 +85,7 @@ export function deleteDatasetCascade(ctx: Context, dataset: q.DatasetRow): void 
   q.deleteTags(ctx.db, dataset.arn);
   q.deleteDatasetRow(ctx.db, dataset.id);
   // Its watched folders went with the row (ON DELETE CASCADE); their watchers stop now.
-  void stopWatchingDataset(ctx, dataset.id);
+  ctx.events.emit('DatasetDeleted', { datasetId: dataset.id });
 }
 
 /**
@@ -108,10 +93,7 @@ export function deleteDatasetCascade(ctx: Context, dataset: q.DatasetRow): void 
  * a kill) failed; its import wrote nothing, since imports commit in one transaction.
  */
 export function recoverInterruptedDatasets(ctx: Context): void {
-  const rows = ctx.db
-    .prepare(`SELECT arn, status FROM datasets WHERE status IN ('CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS')`)
-    .all() as { arn: string; status: string }[];
-  for (const row of rows) {
+  for (const row of q.listBusyDatasets(ctx.db)) {
     const dataset = requireDataset(ctx, row.arn);
     const failed = row.status === 'CREATE_IN_PROGRESS' ? 'CREATE_FAILED' : 'UPDATE_FAILED';
     q.setDatasetStatus(

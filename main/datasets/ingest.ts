@@ -4,13 +4,15 @@
  * image limits, and written in one transaction — so a failed or cancelled import leaves the
  * dataset exactly as it was. The dataset moves through CREATE_* or UPDATE_* as the service's does.
  */
-import { probeImage, checkImageLimits, type ImageProbe } from '../../native/preprocess';
+import { probeImage, type ImageProbe } from '../../native/preprocess';
+import { mapLimited } from '../../preload/contract/async';
+import { checkImageLimits } from '../../preload/contract/imageLimits';
 import type { DatasetStatus } from '../../preload/contract';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { DATASET_FILE_CODES, ENTRY_CODES, type DatasetFileCode } from './codes';
-import type { EntryDraft } from './entry';
+import { DATASET_FILE_CODES, ENTRY_CODES, type DatasetFileCode } from '../../preload/contract/codes';
+import type { EntryDraft } from '../db/entry';
 import { DATASET_LIMITS } from './limits';
 import type { SourceResolver } from './sources';
 import { startJob, type JobHandle } from '../jobs';
@@ -163,19 +165,13 @@ async function probeAll(
   knownPaths: Map<string, string> | undefined,
   job?: JobHandle,
 ): Promise<Facts[]> {
-  const facts: Facts[] = new Array(drafts.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < drafts.length) {
-      const index = next++;
-      job?.throwIfCancelled();
-      facts[index] = await probeDraft(drafts[index]!, resolver, knownPaths);
-      job?.progress({ done: ++done });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PROBE_CONCURRENCY, drafts.length) }, worker));
-  return facts;
+  return mapLimited(drafts, PROBE_CONCURRENCY, async (draft) => {
+    job?.throwIfCancelled();
+    const facts = await probeDraft(draft, resolver, knownPaths);
+    job?.progress({ done: ++done });
+    return facts;
+  });
 }
 
 const NO_IMAGE: q.ImageFacts = { path: null, contentHash: null, sizeBytes: null, width: null, height: null, depth: null, format: null };

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OutputOf } from '../../preload/contract';
 import type { RemoveEntriesInput, RestoreEntriesInput } from '../../preload/contract/schemas';
-import { perContext, type Context } from '../api/context';
+import { perContext, type Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';

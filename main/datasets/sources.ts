@@ -6,7 +6,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
 
 export type Resolved = { ok: true; path: string } | { ok: false; reason: string };
@@ -24,8 +24,7 @@ export interface SourceResolver {
 }
 
 export function registeredFolders(ctx: Context): string[] {
-  const watched = ctx.db.prepare('SELECT DISTINCT folder FROM watched_folders').all() as { folder: string }[];
-  return [...q.listBucketMappings(ctx.db).map((m) => m.folder), ...watched.map((w) => w.folder)];
+  return [...q.listBucketMappings(ctx.db).map((m) => m.folder), ...q.listWatchedFolderPaths(ctx.db)];
 }
 
 export function isRegistered(ctx: Context, path: string): boolean {
@@ -36,7 +35,6 @@ export function isRegistered(ctx: Context, path: string): boolean {
 export function createResolver(ctx: Context, options: { baseFolder?: string } = {}): SourceResolver {
   const mappings = new Map(q.listBucketMappings(ctx.db).map((m) => [m.bucket, m.folder]));
   const allowed = [...registeredFolders(ctx), ...(options.baseFolder ? [options.baseFolder] : [])];
-  const isKnownImage = ctx.db.prepare('SELECT 1 FROM entries WHERE path = ? LIMIT 1');
   const confined = (folder: string, path: string, sourceRef: string): Resolved =>
     isInside(folder, path) ? { ok: true, path } : { ok: false, reason: `${sourceRef} points outside ${folder}.` };
 
@@ -61,7 +59,7 @@ export function createResolver(ctx: Context, options: { baseFolder?: string } = 
       const absolute = resolve(path);
       // A path is readable inside a registered folder, or when it is an image Loupe already
       // imported (the list → edit → UpdateDatasetEntries loop sends such paths back).
-      return allowed.some((folder) => isInside(folder, absolute)) || isKnownImage.get(absolute) !== undefined
+      return allowed.some((folder) => isInside(folder, absolute)) || q.isImportedPath(ctx.db, absolute)
         ? { ok: true, path: absolute }
         : { ok: false, reason: `${sourceRef} is not inside a registered folder.` };
     },

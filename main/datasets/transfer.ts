@@ -8,12 +8,12 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { probeImage } from '../../native/preprocess';
 import type { OutputOf } from '../../preload/contract';
 import type { ExportDatasetInput, ImportAnnotationsInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 import { startJob } from '../jobs';
-import type { EntryDraft } from './entry';
+import type { EntryDraft } from '../db/entry';
 import { listImageFiles } from './folders';
 import {
   FormatFileError,
@@ -30,7 +30,7 @@ import {
   toYolo,
   type FormatImport,
 } from './formats';
-import { requireDataset, requireIdleDataset } from './index';
+import { requireDataset, requireIdleDataset } from './guards';
 import { startIngest } from './ingest';
 import { toJsonLine } from './manifest/serialize';
 import { createResolver } from './sources';

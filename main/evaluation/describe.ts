@@ -7,11 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvaluationDescription, OutputOf, TestImageResult } from '../../preload/contract';
 import type { DescribeEvaluationInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { chosenThresholds, requireVersion } from '../models';
-import { outputLocation } from '../training/output';
+import { outputLocation } from '../models/output';
 
 // The files are Loupe's own, written by main/evaluation; their shape is known, not re-validated.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

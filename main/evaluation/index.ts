@@ -16,8 +16,8 @@ import {
   type DetectedImage,
   type LabelResult,
 } from '../../native/metrics';
-import type { Analysis } from '../training/engine';
-import type { Sample, UseCase } from '../training/validation';
+import type { Analysis } from '../engine/engine';
+import type { Sample, UseCase } from '../engine/engine';
 
 export interface EvaluationSummary {
   Version: 1;

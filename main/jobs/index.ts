@@ -6,31 +6,17 @@
  */
 import type { Job, OutputOf } from '../../preload/contract';
 import type { CancelJobInput, ListJobsInput } from '../../preload/contract/schemas';
-import { perContext, type Context } from '../api/context';
+import { perContext, type Context } from '../core/context';
 import * as q from '../db/queries';
 import { cancelledError, ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { epochSeconds } from '../paging';
+import type { JobHandle, ProgressUpdate } from '../core/progress';
+
+export type { JobHandle, ProgressUpdate } from '../core/progress';
 
 const log = createLogger('jobs');
 const PROGRESS_INTERVAL_MS = 250;
-
-/** What a job says of how far it got; each field left out keeps its last value. */
-export interface ProgressUpdate {
-  phase?: string;
-  done?: number;
-  total?: number;
-  message?: string;
-}
-
-export interface JobHandle {
-  id: number;
-  signal: AbortSignal;
-  /** Report progress; cheap to call per item (throttled). */
-  progress(update: ProgressUpdate): void;
-  /** Throw a CancelledException if the user cancelled. */
-  throwIfCancelled(): void;
-}
 
 /** A running job: its cancel switch and the progress it last reported. */
 interface Live extends ProgressUpdate {

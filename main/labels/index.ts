@@ -17,10 +17,10 @@ import type {
   PutEntryAnnotationsInput,
   RenameLabelInput,
 } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { requireDataset } from '../datasets';
-import { ENTRY_CODES } from '../datasets/codes';
-import type { BoxLabel, EntryDraft, ImageLabel } from '../datasets/entry';
+import { ENTRY_CODES } from '../../preload/contract/codes';
+import type { BoxLabel, EntryDraft, ImageLabel } from '../db/entry';
 import { loupeLabel } from '../datasets/folders';
 import { DATASET_LIMITS } from '../datasets/limits';
 import { DEFAULT_BOX_ATTRIBUTE } from '../datasets/manifest/serialize';

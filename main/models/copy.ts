@@ -7,14 +7,14 @@ import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CopyProjectVersionInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
 import { copyAllowed } from '../projects/policies';
-import { outputLocation } from '../training/output';
+import { outputLocation } from './output';
 import { requireVersion } from './index';
 import { insertNewVersion } from './newVersion';
 
@@ -32,10 +32,7 @@ export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput)
   if (!copyAllowed(ctx, sourceProject, source.arn)) {
     throw new ServiceError('AccessDeniedException', `A project policy of ${sourceProject.name} denies copying ${source.arn}.`);
   }
-  const active = ctx.db
-    .prepare(`SELECT count(*) AS n FROM project_versions v JOIN projects p ON p.id = v.project_id WHERE p.arn = ? AND v.status = 'COPYING_IN_PROGRESS'`)
-    .get(input.DestinationProjectArn) as { n: number };
-  if (active.n >= 5) throw new ServiceError('LimitExceededException', 'At most 5 copies may run into one project at a time.');
+  if (q.countCopiesInto(ctx.db, input.DestinationProjectArn) >= 5) throw new ServiceError('LimitExceededException', 'At most 5 copies may run into one project at a time.');
 
   const createdMs = ctx.now();
   const { destination, version } = transaction(ctx.db, () => {

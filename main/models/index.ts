@@ -5,7 +5,8 @@
  * omitted → each label's assumed threshold; given → one cut-off in 0–100; 0 → everything.
  */
 import { readFile, rm, stat } from 'node:fs/promises';
-import { checkImageLimits, IMAGE_LIMITS, ImageDecodeError, probeImageHeader } from '../../native/preprocess';
+import { ImageDecodeError, probeImageHeader } from '../../native/preprocess';
+import { checkImageLimits, IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import type { CustomLabel, OutputOf, ProjectVersionDescription } from '../../preload/contract';
 import type {
   DeleteProjectVersionInput,
@@ -15,16 +16,16 @@ import type {
   StartProjectVersionInput,
   StopProjectVersionInput,
 } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { createResolver } from '../datasets/sources';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { notFound, ServiceError } from '../errors';
 import { createLogger } from '../log';
-import { decodePageToken, encodePageToken, epochSeconds } from '../paging';
+import { decodePageToken, encodePageToken, epochSeconds, keysetPage } from '../paging';
 import { requireProject } from '../projects';
-import { outputLocation, s3Object } from '../training/output';
-import type { ManifestSummary } from '../training/validation';
+import { outputLocation, s3Object } from './output';
+import type { ManifestSummary } from './manifestSummary';
 import { RunningModel, runningModels } from './runtime';
 import { chosenThresholds, forgetThresholds, putThresholds } from './thresholds';
 
@@ -61,12 +62,8 @@ export function describeProjectVersions(
     ...(input.NextToken === undefined ? {} : { beforeId: decodePageToken(input.NextToken) }),
     limit: limit + 1,
   });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    ProjectVersionDescriptions: page.map((row) => describeVersion(ctx, row, project.name)),
-    ...(rows.length > limit && last ? { NextToken: encodePageToken(last.id) } : {}),
-  };
+  const { page, next } = keysetPage(rows, limit, (last) => encodePageToken(last.id));
+  return { ProjectVersionDescriptions: page.map((row) => describeVersion(ctx, row, project.name)), ...next };
 }
 
 export function describeVersion(ctx: Context, row: q.VersionRow, projectName: string): ProjectVersionDescription {

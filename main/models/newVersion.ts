@@ -4,11 +4,11 @@
  * (Loupe's own bucket by default). Call inside the caller's transaction.
  */
 import type { ProjectVersionStatus } from '../../preload/contract';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { versionArn } from '../arn';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
-import { DEFAULT_OUTPUT_BUCKET } from '../training/output';
+import { DEFAULT_OUTPUT_BUCKET } from './output';
 
 export interface NewVersion {
   project: q.ProjectRow;

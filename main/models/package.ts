@@ -11,13 +11,13 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { OutputOf } from '../../preload/contract';
 import type { ExportModelPackageInput, ImportModelPackageInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
-import { outputLocation } from '../training/output';
+import { outputLocation } from './output';
 import { requireVersion } from './index';
 import { insertNewVersion } from './newVersion';
 

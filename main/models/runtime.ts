@@ -1,12 +1,12 @@
 /**
  * Running models: the loaded model of each RUNNING version, a bounded queue in front of it, and
- * inference units as parallel worker threads (main/training/inferenceUnits.ts) — MinInferenceUnits
+ * inference units as parallel worker threads (main/engine/inferenceUnits.ts) — MinInferenceUnits
  * at start, scaled up to MaxInferenceUnits while requests queue, and back down when idle
  * (guide-notes-2 §3.1–3.2). A full queue is the service's ProvisionedThroughputExceededException.
  */
-import { perContext, type Context } from '../api/context';
+import { perContext, type Context } from '../core/context';
 import { ServiceError } from '../errors';
-import type { Analysis, LoadedModel } from '../training/engine';
+import type { Analysis, LoadedModel } from '../engine/engine';
 
 /** Requests that may wait per working unit before new ones are refused. */
 const QUEUE_PER_UNIT = 16;

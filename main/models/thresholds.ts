@@ -7,7 +7,7 @@
  */
 import type { OutputOf } from '../../preload/contract';
 import type { PutProjectVersionThresholdsInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';

@@ -13,13 +13,13 @@ import type {
   DeleteProjectInput,
   DescribeProjectsInput,
 } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { projectArn } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { deleteDatasetCascade } from '../datasets';
 import { notFound, ServiceError } from '../errors';
-import { epochSeconds, decodePageToken, encodePageToken } from '../paging';
+import { epochSeconds, decodePageToken, encodePageToken, keysetPage } from '../paging';
 
 export function createProject(ctx: Context, input: CreateProjectInput): OutputOf<'CreateProject'> {
   const createdMs = ctx.now();
@@ -52,7 +52,7 @@ export function describeProjects(ctx: Context, input: DescribeProjectsInput): Ou
     limit: limit + 1,
     beforeId,
   });
-  const page = rows.slice(0, limit);
+  const { page, next } = keysetPage(rows, limit, (last) => encodePageToken(last.id));
   const descriptions: ProjectDescription[] = page.map((row) => ({
     ProjectArn: row.arn,
     CreationTimestamp: epochSeconds(row.createdMs),
@@ -61,11 +61,7 @@ export function describeProjects(ctx: Context, input: DescribeProjectsInput): Ou
     Feature: row.feature,
     ...(row.autoUpdate ? { AutoUpdate: row.autoUpdate } : {}),
   }));
-  const last = page.at(-1);
-  return {
-    ProjectDescriptions: descriptions,
-    ...(rows.length > limit && last ? { NextToken: encodePageToken(last.id) } : {}),
-  };
+  return { ProjectDescriptions: descriptions, ...next };
 }
 
 function datasetsOf(ctx: Context, projectId: number): DatasetMetadata[] {

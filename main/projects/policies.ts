@@ -8,11 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import type { OutputOf, ProjectPolicy } from '../../preload/contract';
 import type { DeleteProjectPolicyInput, ListProjectPoliciesInput, PutProjectPolicyInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
-import { epochSeconds } from '../paging';
+import { epochSeconds, offsetPage } from '../paging';
 import { requireProject } from './index';
 
 export const MAX_POLICIES_PER_PROJECT = 5;
@@ -102,16 +102,8 @@ export function putProjectPolicy(ctx: Context, input: PutProjectPolicyInput): Ou
 export function listProjectPolicies(ctx: Context, input: ListProjectPoliciesInput): OutputOf<'ListProjectPolicies'> {
   const project = requireProject(ctx, input.ProjectArn);
   const all = q.listPolicies(ctx.db, project.id);
-  const start = input.NextToken === undefined ? 0 : Number(Buffer.from(input.NextToken, 'base64url').toString());
-  if (!Number.isInteger(start) || start < 0 || start > all.length) {
-    throw new ServiceError('InvalidPaginationTokenException', 'The NextToken is not valid.');
-  }
-  const limit = input.MaxResults ?? 5;
-  const page = all.slice(start, start + limit);
-  return {
-    ProjectPolicies: page.map((row) => toPolicy(project, row)),
-    ...(start + limit < all.length ? { NextToken: Buffer.from(String(start + limit)).toString('base64url') } : {}),
-  };
+  const { page, next } = offsetPage(all, input.NextToken, input.MaxResults ?? 5);
+  return { ProjectPolicies: page.map((row) => toPolicy(project, row)), ...next };
 }
 
 export function deleteProjectPolicy(ctx: Context, input: DeleteProjectPolicyInput): OutputOf<'DeleteProjectPolicy'> {

@@ -1,7 +1,7 @@
 /** Tags on projects, datasets and model versions (TagResource, UntagResource, ListTagsForResource). */
 import type { OutputOf } from '../../preload/contract';
 import type { ListTagsForResourceInput, TagResourceInput, UntagResourceInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { resourceKind } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';

@@ -10,19 +10,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import type { Loupe } from '../api';
 import { entryImageFile, isImageVariant } from '../datasets/images';
+import { contentSecurityPolicy } from '../contentSecurityPolicy';
 import { contentTypeOf } from '../contentTypes';
 import { sendPlain } from './json11';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "img-src 'self' data: blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "connect-src 'self'",
-  "script-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 const HTML_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,

@@ -12,7 +12,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Loupe } from '../api';
-import { IMAGE_LIMITS } from '../../native/preprocess';
+import { IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import { ServiceError } from '../errors';
 import { readBody } from './body';
 import { sendJson } from './json11';

@@ -1,7 +1,7 @@
 /** App settings (language), the local API credentials and About information. */
 import type { OutputOf, Settings } from '../../preload/contract';
 import { Language, type UpdateSettingsInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
 
 const DEFAULT_SETTINGS: Settings = { Language: 'en' };

@@ -27,23 +27,13 @@ import {
 import { decodeModel, encodeModel, OnnxDecodeError } from '../../native/onnx';
 import type { DownloadableBackbone, OutputOf } from '../../preload/contract';
 import type { DownloadBackboneInput } from '../../preload/contract/schemas';
-import { perContext, type Context } from '../api/context';
+import { perContext, type Context } from '../core/context';
 import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { createLogger } from '../log';
 import { registeredBackboneDir, saveBackbone } from './backbones';
 
 const log = createLogger('backbones');
-
-/** Where downloadable backbones come from; every field has a default (tests point them at a local server). */
-export interface BackboneDownloadOptions {
-  /** The pinned backbones offered (default: native/models' DOWNLOADABLE_BACKBONES). */
-  catalogue?: readonly PinnedBackbone[];
-  /** A base URL serving the same files by name (default: LOUPE_BACKBONE_MIRROR, else each file's own URL). */
-  mirror?: string;
-  /** Give up when no byte arrives for this long (default 60 s). */
-  idleTimeoutMs?: number;
-}
 
 function catalogueOf(ctx: Context): readonly PinnedBackbone[] {
   return ctx.backboneDownloads?.catalogue ?? DOWNLOADABLE_BACKBONES;

@@ -23,7 +23,7 @@ import {
 import { createSession } from '../../native/ort';
 import type { Backbone, OutputOf } from '../../preload/contract';
 import type { RegisterBackboneInput, SetDefaultBackboneInput } from '../../preload/contract/schemas';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';

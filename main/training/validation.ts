@@ -10,17 +10,15 @@
  * the guide's brand-detection case (L2130–2146); a classification model ignores box-only lines.
  */
 import { DATASET_LIMITS } from '../datasets/limits';
-import type { EntryDraft } from '../datasets/entry';
+import type { EntryDraft } from '../db/entry';
 import { chooseTestEntries } from '../datasets/entries';
 import type { StoredEntry } from '../db/queries';
 import { lineState, useCaseOf, type LineState } from '../../preload/contract/lines';
+import type { Sample, UseCase } from '../engine/engine';
+import type { ContentError, DatasetStatistics, ManifestSummary } from '../models/manifestSummary';
 
-export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION' | 'NOT_DETERMINED';
-
-export interface ContentError {
-  code: string;
-  message: string;
-}
+export type { Sample, UseCase } from '../engine/engine';
+export type { ContentError, DatasetStatistics, ManifestSummary } from '../models/manifestSummary';
 
 export const CONTENT_ERRORS = {
   ERROR_TOO_MANY_INVALID_ROWS_IN_MANIFEST: 'The manifest file contains too many invalid rows.',
@@ -53,33 +51,6 @@ export function classifyLine(entry: StoredEntry, index: number): Line {
     labels.length,
   );
   return { entry, index, state, hasBoxes: boxes.length > 0, hasImageLabels: labels.length > 0 };
-}
-
-export interface DatasetStatistics {
-  use_case: UseCase;
-  total_json_lines: number;
-  valid_json_lines: number;
-  invalid_json_lines: number;
-  ignored_json_lines: number;
-  error_json_line_indices: number[];
-  errors: ContentError[];
-}
-
-export interface ManifestSummary {
-  statistics: { training: DatasetStatistics; testing: DatasetStatistics };
-  errors: ContentError[];
-}
-
-/** A sample to train or test on: one image with the labels and boxes the use case keeps. */
-export interface Sample {
-  entryId: number;
-  sourceRef: string;
-  path: string;
-  contentHash: string;
-  width: number;
-  height: number;
-  labels: string[];
-  boxes: { label: string; left: number; top: number; width: number; height: number }[];
 }
 
 export interface TrainingPlan {

@@ -15,10 +15,10 @@
  * A dataset has at most 250 labels (L16464): a folder label past that is left off and logged.
  */
 import { existsSync } from 'node:fs';
-import type { Context } from '../api/context';
+import type { Context } from '../core/context';
 import { transaction, type Db } from '../db';
 import * as q from '../db/queries';
-import type { EntryDraft, ImageLabel } from '../datasets/entry';
+import type { EntryDraft, ImageLabel } from '../db/entry';
 import { labelFromFolder, loupeLabel } from '../datasets/folders';
 import { DATASET_LIMITS } from '../datasets/limits';
 import { createLogger } from '../log';

@@ -22,8 +22,10 @@ import { existsSync, type Stats } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import type { Context } from '../api/context';
+import { mapLimited } from '../../preload/contract/async';
+import type { Context } from '../core/context';
 import * as q from '../db/queries';
+import { BUSY_DATASET_STATUSES } from '../datasets/guards';
 import { draftForFile, isIgnoredFile, isIgnoredFolder, labelFromFolder, listImageFiles } from '../datasets/folders';
 import { probeDraft } from '../datasets/ingest';
 import { createResolver, isInside } from '../datasets/sources';
@@ -72,9 +74,6 @@ export const WATCH_TIMING = {
  * at least `stableMs` after its last write, so its own entries always qualify.
  */
 const MTIME_MARGIN_MS = 100;
-
-/** Imports and copies write a dataset in one go; the watcher waits for them to finish. */
-const BUSY_STATUSES = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS']);
 
 /** The folders listImageFiles skips: hidden ones, macOS resource forks, node_modules. */
 
@@ -425,7 +424,7 @@ export class FolderWatcher {
     const known = new Map(q.findEntriesBySourceRef(this.ctx.db, this.row.datasetId, [...refs.values()]).map((e) => [e.sourceRef, e]));
     const nowIso = new Date(this.ctx.now()).toISOString();
     const files: ProbedFile[] = [];
-    await forEachLimited(paths, WATCH_TIMING.probeConcurrency, async (path) => {
+    await mapLimited(paths, WATCH_TIMING.probeConcurrency, async (path) => {
       const seen = await this.look(path);
       if (this.stopped) return;
       const sourceRef = refs.get(path)!;
@@ -508,7 +507,8 @@ export class FolderWatcher {
         this.onRowGone();
         return;
       }
-      if (BUSY_STATUSES.has(row.datasetStatus)) {
+      // Imports and copies write a dataset in one go; the watcher waits for them to finish.
+      if (BUSY_DATASET_STATUSES.has(row.datasetStatus)) {
         await delay(WATCH_TIMING.busyRetryMs);
         continue;
       }
@@ -554,12 +554,4 @@ function takeFirst<K, V>(map: Map<K, V>, count: number): [K, V][] {
   }
   for (const [key] of taken) map.delete(key);
   return taken;
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

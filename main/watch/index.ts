@@ -9,9 +9,10 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { OutputOf, WatchedFolder } from '../../preload/contract';
 import type { ListWatchedFoldersInput, UnwatchFolderInput, WatchFolderInput } from '../../preload/contract/schemas';
-import { perContext, type Context } from '../api/context';
+import { perContext, type Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
+import { requireDataset } from '../datasets/guards';
 import { isInside } from '../datasets/sources';
 import { notFound, ServiceError } from '../errors';
 import { createLogger } from '../log';
@@ -23,6 +24,17 @@ export { WATCH_TIMING } from './folderWatcher';
 const log = createLogger('watch');
 
 const liveWatchers = perContext(() => new Map<number, FolderWatcher>());
+
+/** Whether this Loupe's bus already tells the watchers of a deleted dataset to stop. */
+const listening = perContext(() => ({ done: false }));
+
+/** A deleted dataset's watched folders went with its row (ON DELETE CASCADE); their watchers stop. */
+function listenForDeletedDatasets(ctx: Context): void {
+  const state = listening(ctx);
+  if (state.done) return;
+  state.done = true;
+  ctx.events.on('DatasetDeleted', ({ datasetId }) => void stopWatchingDataset(ctx, datasetId));
+}
 
 export async function watchFolder(ctx: Context, input: WatchFolderInput): Promise<OutputOf<'WatchFolder'>> {
   requireDataset(ctx, input.DatasetArn);
@@ -108,6 +120,7 @@ export async function stopWatchingDataset(ctx: Context, datasetId: number): Prom
 }
 
 function launch(ctx: Context, row: q.WatchedFolderRow): void {
+  listenForDeletedDatasets(ctx);
   const watchers = liveWatchers(ctx);
   if (watchers.has(row.id)) return;
   const watcher = new FolderWatcher(ctx, row, () => {
@@ -135,12 +148,6 @@ function describe(ctx: Context, row: q.WatchedFolderRow): WatchedFolder {
     ...(state.status === 'ERROR' ? { Message: state.message } : {}),
     EntryCount: q.countEntriesInFolder(ctx.db, row.datasetId, row.folder),
   };
-}
-
-function requireDataset(ctx: Context, arn: string): q.DatasetRow {
-  const dataset = q.findDatasetByArn(ctx.db, arn);
-  if (!dataset) throw notFound('dataset', arn);
-  return dataset;
 }
 
 function absoluteFolder(path: string): string {

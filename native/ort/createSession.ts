@@ -49,17 +49,23 @@ export function defaultProviders(platform: NodeJS.Platform = process.platform): 
   }
 }
 
-function hasCudaProvider(): boolean {
+/** The CUDA provider's library, where onnxruntime-node's optional CUDA install puts it (Linux); undefined when unresolvable. */
+export function cudaProviderLibrary(): string | undefined {
   try {
     // A CommonJS bundle (the app) has an empty import.meta and its own require.
     const here = (import.meta as { url?: string }).url;
     const binding = (here ? createRequire(here) : require).resolve('onnxruntime-node');
-    const bin = join(dirname(binding), '..', 'bin', 'napi-v6', 'linux', process.arch);
-    return existsSync(join(bin, 'libonnxruntime_providers_cuda.so'));
+    return join(dirname(binding), '..', 'bin', 'napi-v6', 'linux', process.arch, 'libonnxruntime_providers_cuda.so');
   } catch {
-    // Resolution can fail inside a bundle; then the ladder simply tries CUDA and falls back.
-    return true;
+    // Resolution can fail inside a bundle; the caller then cannot tell.
+    return undefined;
   }
+}
+
+function hasCudaProvider(): boolean {
+  const library = cudaProviderLibrary();
+  // Unresolvable: the ladder simply tries CUDA and falls back.
+  return library === undefined || existsSync(library);
 }
 
 // A provider whose libraries are missing stays missing for the life of the process; trying it again

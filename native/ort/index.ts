@@ -11,3 +11,6 @@ export { OrtSession, type InputData, type OutputData, type Provider, type RunOpt
 
 /** OrtError: kind ('provider-unavailable' | 'model-load' | 'bad-input' | 'run-failed' | 'released'), model, provider, inputs. */
 export { OrtError, type InputSummary, type OrtFailure } from './errors';
+
+/** probeProviders() → { ladder, known, cuda?, inUse, fellBack }: what `loupe doctor` and Settings show. */
+export { probeProviders, type ProviderReport } from './providers';

@@ -19,8 +19,6 @@ export { decodeForModel, type ModelPixelsOptions } from './decodeForModel';
 /** makeThumbnail(source, target, { size }): oriented sRGB JPEG, longer side ≤ size px (default 256), written atomically. */
 export { makeThumbnail, type ThumbnailOptions } from './makeThumbnail';
 
-/** IMAGE_LIMITS and checkImageLimits(probe, 'dataset' | 'inference'): the service's limits and the entry error for a breach. */
-export { IMAGE_LIMITS, checkImageLimits, type ImageLimitCode } from './imageLimits';
 
 /** ImageDecodeError (thrown by the decoders, with the probe's reason), the pixel and file-size ceilings. */
 export { ImageDecodeError, MAX_DECODE_PIXELS, MAX_READ_BYTES, type ImageFailure, type ImageFormat } from './input';

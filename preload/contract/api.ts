@@ -308,6 +308,35 @@ export interface AppInfo {
   Home: string;
 }
 
+/** What `loupe doctor` and Settings report: what this machine has for running Loupe, and what is in use. */
+export interface SystemReport {
+  Runtime: { Node: string; Electron?: string; Platform: string; Arch: string };
+  /** SQLite's compiled modules: node_modules' Node build and the app's Electron build; one is in use. */
+  Sqlite: { InUse: 'node' | 'electron'; Builds: SqliteBuild[] };
+  ExecutionProviders: {
+    /** The providers tried, in order (DirectML, CoreML or CUDA where present, then CPU). */
+    Ladder: string[];
+    /** The provider a model loads on here. */
+    InUse: string;
+    FellBack: { Provider: string; Reason: string }[];
+    /** What the installed ONNX Runtime knows, and whether each ships with it. */
+    Known: { Name: string; Bundled: boolean }[];
+    /** Linux: the CUDA provider's library (installed by `npm run gpu:cuda`). */
+    Cuda?: { Library: string; Present: boolean };
+  };
+  Home: { Path: string; Exists: boolean; Readable: boolean; Writable: boolean; Mode?: string };
+  Disk: { Path: string; FreeBytes: number; TotalBytes: number };
+}
+
+export interface SqliteBuild {
+  Kind: 'node' | 'electron';
+  File: string;
+  Present: boolean;
+  InUse: boolean;
+  /** The Electron build's stamp: `electron 45.5.0, linux x64`. */
+  BuiltFor?: string;
+}
+
 export interface BucketMapping {
   Bucket: string;
   Folder: string;
@@ -430,6 +459,7 @@ export const operations = {
   UpdateSettings: loupe<typeof s.UpdateSettingsInput, Settings>(s.UpdateSettingsInput),
   GetApiCredentials: loupe<typeof s.EmptyInput, ApiCredentials>(s.EmptyInput),
   GetAppInfo: loupe<typeof s.EmptyInput, AppInfo>(s.EmptyInput),
+  DescribeSystem: loupe<typeof s.EmptyInput, SystemReport>(s.EmptyInput),
   CreateBucketMapping: loupe<typeof s.CreateBucketMappingInput, BucketMapping>(s.CreateBucketMappingInput),
   ListBucketMappings: loupe<typeof s.EmptyInput, { BucketMappings: BucketMapping[] }>(
     s.EmptyInput,

@@ -68,6 +68,7 @@ export const LOUPE_OPERATIONS = [
   'UpdateSettings',
   'GetApiCredentials',
   'GetAppInfo',
+  'DescribeSystem',
   'CreateBucketMapping',
   'ListBucketMappings',
   'DeleteBucketMapping',

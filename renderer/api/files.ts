@@ -9,6 +9,7 @@
  * `readDrop` captures the items at once (and walks folders afterwards); `resolveSelection` turns
  * them into paths, uploading when it must.
  */
+import { isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
 import { ApiError } from './ApiError';
 import { transportKind } from './client';
 import { errorFromBody, expireSession, getToken, readJson } from './session';
@@ -51,20 +52,9 @@ export interface ResolveOptions {
   onProgress?: (progress: UploadProgress) => void;
 }
 
-/** The extensions ImportFolder looks at (others are skipped there too); the rest stay home. */
-const IMAGE_EXTENSIONS = new Set(['jpg', 'jpeg', 'png', 'gif', 'bmp', 'webp', 'tif', 'tiff', 'heic']);
 const UPLOAD_CONCURRENCY = 4;
 
-/** Files a folder import would consider: images, not hidden, temporary or partial files. */
-export function isImportableName(name: string): boolean {
-  if (name.startsWith('.') || name.startsWith('~')) return false;
-  const dot = name.lastIndexOf('.');
-  return dot > 0 && IMAGE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
-}
-
-function isIgnoredFolderName(name: string): boolean {
-  return name.startsWith('.') || name === '__MACOSX' || name === 'node_modules';
-}
+export { isImportableName };
 
 /** True while a drag carries files (not text or a link). */
 export function carriesFiles(dataTransfer: DataTransfer | null): boolean {
@@ -105,8 +95,7 @@ export function readDrop(dataTransfer: DataTransfer): Promise<DropSelection> {
     for (const { entry, file } of captured) {
       if (entry?.isDirectory) {
         if (isIgnoredFolderName(entry.name)) continue;
-        const files: PickedFile[] = [];
-        await walkFolder(entry as FileSystemDirectoryEntry, '', files);
+        const files = await walkDroppedFolder(entry as FileSystemDirectoryEntry, isImportableName);
         selection.folders.push({ name: entry.name, files });
       } else if (file && isImportableName(file.name)) {
         selection.files.push({ file, relativePath: file.name });
@@ -116,16 +105,25 @@ export function readDrop(dataTransfer: DataTransfer): Promise<DropSelection> {
   })();
 }
 
-async function walkFolder(folder: FileSystemDirectoryEntry, prefix: string, out: PickedFile[]): Promise<void> {
+/**
+ * Every file below a dropped folder whose name `keep` accepts, with its path inside the folder;
+ * skipped folders (preload/contract/files.ts) are not entered. The one folder walker of the renderer.
+ */
+export async function walkDroppedFolder(
+  folder: FileSystemDirectoryEntry,
+  keep: (name: string) => boolean,
+  prefix = '',
+  out: PickedFile[] = [],
+): Promise<PickedFile[]> {
   const reader = folder.createReader();
   // readEntries answers in batches (100 at a time in Chromium) until it answers an empty one.
   for (;;) {
     const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
-    if (batch.length === 0) return;
+    if (batch.length === 0) return out;
     for (const entry of batch) {
       if (entry.isDirectory) {
-        if (!isIgnoredFolderName(entry.name)) await walkFolder(entry as FileSystemDirectoryEntry, `${prefix}${entry.name}/`, out);
-      } else if (entry.isFile && isImportableName(entry.name)) {
+        if (!isIgnoredFolderName(entry.name)) await walkDroppedFolder(entry as FileSystemDirectoryEntry, keep, `${prefix}${entry.name}/`, out);
+      } else if (entry.isFile && keep(entry.name)) {
         const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
         out.push({ file, relativePath: `${prefix}${entry.name}` });
       }

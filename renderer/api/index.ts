@@ -9,6 +9,7 @@ export {
   readPicked,
   resolveSelection,
   selectionSize,
+  walkDroppedFolder,
   type DropSelection,
   type DroppedPaths,
   type PickedFile,

@@ -1,17 +1,19 @@
 /**
  * The Electron app itself, driven by Playwright's `_electron` against a temporary LOUPE_HOME.
  * Needs the Electron binary (node_modules/electron/dist, fetched by electron's install script);
- * without it the suite skips itself and says why. Builds the app first if dist/ is missing.
+ * without it the suite skips itself and says why. Before launching it does what `npm start` does
+ * short of starting (scripts/start.ts): builds what is stale and stages SQLite for Electron.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ElectronApplication, Page } from '@playwright/test';
-import type { LoupeBridge, Result } from '../../preload/contract';
+import type { Job, LoupeBridge, Result, SystemReport } from '../../preload/contract';
+import { start } from '../../scripts/start';
+import { classFolder } from '../support/classes';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SKIP_MESSAGE = 'Electron binary not installed (node_modules/electron/dist missing): skipping the Electron suite';
@@ -37,12 +39,9 @@ describe('the Electron app', { skip: binary ? false : SKIP_MESSAGE }, () => {
   let home: string;
 
   before(async () => {
-    const built = ['dist/app/main.cjs', 'dist/app/preload.cjs', 'dist/renderer/index.html'].every((file) =>
-      existsSync(join(root, file)),
-    );
-    if (!built) {
-      execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
-    }
+    const said: string[] = [];
+    const ready = await start(root, { launch: false, out: (line) => said.push(line), err: (line) => said.push(line) });
+    assert.equal(ready, 0, `the app could not be prepared:\n${said.join('\n')}`);
     home = mkdtempSync(join(tmpdir(), 'loupe-e2e-'));
     const { _electron } = await import('@playwright/test');
     const env = Object.fromEntries(
@@ -57,6 +56,21 @@ describe('the Electron app', { skip: binary ? false : SKIP_MESSAGE }, () => {
     page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
   });
+
+  /** Call an operation through the page's bridge; fails the test on an error envelope. */
+  async function call<T>(name: string, input: unknown): Promise<T> {
+    const result = (await page.evaluate(([op, body]) => (globalThis as PageGlobals).loupe!.call(op, body), [name, input] as const)) as Result<T>;
+    assert.ok(result.ok, `${name}: ${JSON.stringify(result)}`);
+    return result.value;
+  }
+
+  async function until(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      assert.ok(Date.now() < deadline, 'timed out');
+      await new Promise((done) => setTimeout(done, 500));
+    }
+  }
 
   after(async () => {
     await app?.close();
@@ -90,6 +104,44 @@ describe('the Electron app', { skip: binary ? false : SKIP_MESSAGE }, () => {
     ) as Result<{ ProjectArn: string }>;
     assert.ok(result.ok, JSON.stringify(result));
     assert.match(result.value.ProjectArn, /^arn:aws:rekognition:[^:]+:\d+:project\/e2e\/\d+$/);
+  });
+
+  it('opens its database with SQLite built for Electron', async () => {
+    const result = await call<SystemReport>('DescribeSystem', {});
+    assert.equal(result.Runtime.Electron, await app.evaluate(() => process.versions.electron));
+    assert.equal(result.Sqlite.InUse, 'electron');
+    assert.ok(result.Sqlite.Builds.some((build) => build.Kind === 'electron' && build.InUse && build.Present));
+  });
+
+  it('trains a tiny classifier from imported folders through IPC', { timeout: 600_000 }, async () => {
+    const images = mkdtempSync(join(tmpdir(), 'loupe-e2e-images-'));
+    try {
+      await classFolder(join(images, 'train'), 6, 0);
+      await classFolder(join(images, 'test'), 3, 50);
+      const { ProjectArn } = await call<{ ProjectArn: string }>('CreateProject', { ProjectName: 'e2e-training' });
+      for (const [type, folder] of [['TRAIN', 'train'], ['TEST', 'test']] as const) {
+        const { DatasetArn } = await call<{ DatasetArn: string }>('CreateDataset', { ProjectArn, DatasetType: type });
+        const { JobId } = await call<{ JobId: number }>('ImportFolder', { DatasetArn, Folder: join(images, folder) });
+        await until(async () => {
+          const { Jobs } = await call<{ Jobs: Job[] }>('ListJobs', {});
+          const job = Jobs.find((candidate) => candidate.JobId === JobId);
+          assert.ok(job && job.Status !== 'failed' && job.Status !== 'cancelled', JSON.stringify(job));
+          return job.Status === 'succeeded';
+        });
+      }
+      const { ProjectVersionArn } = await call<{ ProjectVersionArn: string }>('CreateProjectVersion', { ProjectArn, VersionName: 'v1' });
+      await until(async () => {
+        const { ProjectVersionDescriptions } = await call<{ ProjectVersionDescriptions: { ProjectVersionArn: string; Status: string; StatusMessage?: string }[] }>(
+          'DescribeProjectVersions',
+          { ProjectArn },
+        );
+        const version = ProjectVersionDescriptions.find((description) => description.ProjectVersionArn === ProjectVersionArn);
+        assert.notEqual(version?.Status, 'TRAINING_FAILED', version?.StatusMessage);
+        return version?.Status === 'TRAINING_COMPLETED';
+      }, 540_000);
+    } finally {
+      rmSync(images, { recursive: true, force: true });
+    }
   });
 
   it('refuses names the contract does not list', async () => {

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import type { InputOf } from '../../preload/contract';
 import { waitForJob, type JobHandle } from '../../main/jobs';
-import type { Engine } from '../../main/training/engine';
-import { createOnnxEngine } from '../../main/training/onnxEngine';
+import type { Engine } from '../../main/engine/engine';
+import { createOnnxEngine } from '../../main/engine/onnxEngine';
 import type { OpenLoupeOptions } from '../../main/api';
 import { aLoupe, type TestLoupe } from '../support/loupe';
 

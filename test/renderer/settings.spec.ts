@@ -36,3 +36,22 @@ test.describe('in Settings', () => {
     await expect(buckets.getByRole('row', { name: 'loupe-output' })).toBeVisible();
   });
 });
+
+test.describe('the system check in Settings', () => {
+  test('says which SQLite build and execution provider are in use, with the home folder', async ({ page, loupe }) => {
+    await page.goto(loupe.url);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const system = page.getByRole('region', { name: 'System check' });
+    // loupe serve runs under Node, on a machine without GPU provider libraries.
+    await expect(system.getByText('Models run on cpu')).toBeVisible();
+    const node = system.getByRole('listitem').filter({ hasText: 'Node build' });
+    await expect(node.getByText('In use')).toBeVisible();
+    await expect(node.getByText(/better_sqlite3\.node$/)).toBeVisible();
+    await expect(system.getByRole('listitem').filter({ hasText: 'Electron build' })).toBeVisible();
+    await expect(system.getByText(loupe.home, { exact: true })).toBeVisible();
+    await expect(system.getByText('Readable and writable')).toBeVisible();
+    await expect(system.getByText(/GiB free of .* GiB/)).toBeVisible();
+    await system.getByRole('button', { name: 'Check again' }).click();
+    await expect(system.getByText('Models run on cpu')).toBeVisible();
+  });
+});

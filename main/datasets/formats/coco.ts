@@ -4,7 +4,7 @@
  * height in pixels. Ids are compared by value, so sets whose ids start at 0 (facemask-coco) work.
  */
 import { isRecord } from '../manifest/parse';
-import type { EntryDraft, ImageSize } from '../entry';
+import type { EntryDraft, ImageSize } from '../../db/entry';
 import {
   boxMeta,
   checkBox,

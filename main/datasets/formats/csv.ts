@@ -12,7 +12,7 @@
  * trimmed. A row that repeats an image is left out and reported, keeping the first, as the guide's
  * script does in its `-deduplicated.csv` / `-duplicates.csv` pair.
  */
-import type { EntryDraft, ImageLabel, ImageSize } from '../entry';
+import type { EntryDraft, ImageLabel, ImageSize } from '../../db/entry';
 import {
   boxMeta,
   checkBox,

@@ -4,7 +4,7 @@
  * source-ref.
  */
 import { resolve } from 'node:path';
-import type { AnnotationMeta, BoxLabel, BoxPx, EntryDraft } from '../entry';
+import type { AnnotationMeta, BoxLabel, BoxPx, EntryDraft } from '../../db/entry';
 import { DEFAULT_BOX_ATTRIBUTE } from '../manifest/serialize';
 
 /** Why a record was left out or changed; the message says which record and what happened. */

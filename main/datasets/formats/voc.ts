@@ -13,7 +13,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { EntryDraft, ImageSize } from '../entry';
+import type { EntryDraft, ImageSize } from '../../db/entry';
 import {
   boxMeta,
   checkBox,

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { BoxLabel, EntryDraft } from '../entry';
+import type { BoxLabel, EntryDraft } from '../../db/entry';
 import {
   boxMeta,
   checkBox,

@@ -8,7 +8,7 @@
  * (L3838–3841); a detection line's class ids resolve through that line's own `class-map`.
  */
 import { DATASET_LIMITS } from '../limits';
-import { entryMessage, LINE_DROP_CODES, type EntryCode, type LineDropCode } from '../codes';
+import { entryMessage, LINE_DROP_CODES, type EntryCode, type LineDropCode } from '../../../preload/contract/codes';
 import type {
   AnnotationMeta,
   AttributeExtra,
@@ -18,7 +18,7 @@ import type {
   EntryExtra,
   ImageLabel,
   ImageSize,
-} from '../entry';
+} from '../../db/entry';
 
 export const CLASSIFICATION_TYPE = 'groundtruth/image-classification';
 export const DETECTION_TYPE = 'groundtruth/object-detection';

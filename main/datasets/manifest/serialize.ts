@@ -4,8 +4,8 @@
  * as they were; errors and warnings are placed where the guide puts them (top level, label
  * attribute, metadata, annotation — guide-notes-2 §1.4).
  */
-import { isWarning } from '../codes';
-import type { AttributeExtra, BoxLabel, EntryDraft, EntryError, ImageLabel, ImageSize } from '../entry';
+import { isWarning } from '../../../preload/contract/codes';
+import type { AttributeExtra, BoxLabel, EntryDraft, EntryError, ImageLabel, ImageSize } from '../../db/entry';
 import { CLASSIFICATION_TYPE, DETECTION_TYPE, isRecord } from './parse';
 
 /** The attribute Loupe gives boxes drawn in Loupe. */

@@ -77,3 +77,10 @@ export function datasetStats(db: Db, id: number): DatasetStats {
     )
     .get({ id }) as DatasetStats;
 }
+
+/** Datasets an import, a copy or a deletion was writing to (at start-up: those a stopped run left). */
+export function listBusyDatasets(db: Db): { arn: string; status: string }[] {
+  return db
+    .prepare(`SELECT arn, status FROM datasets WHERE status IN ('CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS')`)
+    .all() as { arn: string; status: string }[];
+}

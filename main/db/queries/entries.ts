@@ -3,7 +3,7 @@
  * (the service's UpdateDatasetEntries replaces the line with the same source-ref), so `putEntry`
  * replaces its annotations and errors and bumps its revision.
  */
-import type { EntryDraft, EntryError, EntryExtra, ImageLabel, BoxLabel } from '../../datasets/entry';
+import type { EntryDraft, EntryError, EntryExtra, ImageLabel, BoxLabel } from '../entry';
 import type { Db } from '../index';
 
 export interface ImageFacts {
@@ -29,9 +29,8 @@ export interface StoredEntry extends EntryRow {
   draft: EntryDraft;
 }
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
-
-function prepare(db: Db) {
+/** The statements entry writes use, from the database's statement cache (prepared once per text). */
+function stmts(db: Db) {
   return {
     upsert: db.prepare(
       `INSERT INTO entries (dataset_id, source_ref, path, content_hash, size_bytes, width, height, depth, format,
@@ -66,15 +65,6 @@ function prepare(db: Db) {
        VALUES (@entryId, @level, @attribute, @annotationIndex, @code, @message)`,
     ),
   };
-}
-
-function stmts(db: Db) {
-  let s = statements.get(db);
-  if (!s) {
-    s = prepare(db);
-    statements.set(db, s);
-  }
-  return s;
 }
 
 /** Declare labels in a dataset (no-op for those it has); returns name → id. */
@@ -410,4 +400,16 @@ export function allEntries(db: Db, datasetId: number): StoredEntry[] {
     if (page.length < 1000) return all;
     afterId = page.at(-1)!.id;
   }
+}
+
+/** Whether any dataset has an entry for the image at `path`. */
+export function isImportedPath(db: Db, path: string): boolean {
+  return db.prepare('SELECT 1 FROM entries WHERE path = ? LIMIT 1').get(path) !== undefined;
+}
+
+/** Where an entry's image is and its content hash (null until probed); undefined for no such entry. */
+export function findEntryImage(db: Db, entryId: number): { path: string | null; hash: string | null } | undefined {
+  return db.prepare('SELECT path, content_hash AS hash FROM entries WHERE id = ?').get(entryId) as
+    | { path: string | null; hash: string | null }
+    | undefined;
 }

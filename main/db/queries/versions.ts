@@ -192,3 +192,11 @@ export function openUsageInterval(db: Db, versionId: number, startMs: number, un
 export function closeUsageIntervals(db: Db, versionId: number, endMs: number): void {
   db.prepare('UPDATE usage_intervals SET end_ms = ? WHERE version_id = ? AND end_ms IS NULL').run(endMs, versionId);
 }
+
+/** How many versions are being copied into the project `projectArn` now. */
+export function countCopiesInto(db: Db, projectArn: string): number {
+  const row = db
+    .prepare(`SELECT count(*) AS n FROM project_versions v JOIN projects p ON p.id = v.project_id WHERE p.arn = ? AND v.status = 'COPYING_IN_PROGRESS'`)
+    .get(projectArn) as { n: number };
+  return row.n;
+}

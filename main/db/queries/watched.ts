@@ -148,3 +148,8 @@ export function relocateEntry(db: Db, entryId: number, sourceRef: string, path: 
 export function deleteEntry(db: Db, entryId: number): void {
   db.prepare('DELETE FROM entries WHERE id = ?').run(entryId);
 }
+
+/** Every folder some dataset watches (each once). */
+export function listWatchedFolderPaths(db: Db): string[] {
+  return (db.prepare('SELECT DISTINCT folder FROM watched_folders').all() as { folder: string }[]).map((row) => row.folder);
+}

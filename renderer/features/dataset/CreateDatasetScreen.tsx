@@ -6,7 +6,7 @@ import { useDescribeError } from '../../lib/errors';
 import { datasetPath, datasetSlug, projectPath } from '../../lib/routes';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { Alert, Button, buttonClass, EmptyState, ErrorAlert, OptionCards, PageHeader, Panel, useToast, type OptionCard } from '../../ui';
-import { ProjectBreadcrumbs, ProjectUnavailable } from '../project';
+import { ProjectBreadcrumbs, ProjectUnavailable } from '../../app/chrome';
 import { splitWhenReady } from './imports';
 import { checkSource, datasetSourceOf, initialSource, SourceFields, startSource, type SourceKind, type SourceProblem, type SourceState } from './sources';
 import './dataset.css';

@@ -5,7 +5,7 @@ import { createDatasetPath, datasetPath, type DatasetSlug } from '../../lib/rout
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { buttonClass, Icon, PageHeader, Tabs } from '../../ui';
 import { TrainModelLink } from '../models';
-import { ProjectBreadcrumbs, ProjectUnavailable } from '../project';
+import { ProjectBreadcrumbs, ProjectUnavailable } from '../../app/chrome';
 import { DatasetView } from './DatasetView';
 import { DropImportTarget, useAutoLabelDrops, type DropTarget } from './DropImportTarget';
 import { MissingDataset } from './MissingDataset';

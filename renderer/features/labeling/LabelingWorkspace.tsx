@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { commands, useCommand, useKeyboardCommands } from '../../commands';
 import { useDescribeError } from '../../lib/errors';
 import { projectPath } from '../../lib/routes';
+import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { Button, Icon, Spinner, useToast } from '../../ui';
 import { toContractBox } from './boxes';
 import { labelColor } from './canvas/colors';
@@ -58,15 +59,6 @@ function toFilter(choice: FilterChoice, search: string): EntryFilter {
   };
 }
 
-function useDebounced<T>(value: T, delayMs: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setSettled(value), delayMs);
-    return () => window.clearTimeout(timer);
-  }, [value, delayMs]);
-  return settled;
-}
-
 /** Labeling mode for one dataset: grid or single image, the label pane, saving, undo, keys. */
 export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset }: LabelingWorkspaceProps) {
   const { t, translate } = useLabelingT();
@@ -89,7 +81,7 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
   const [filterChoice, setFilterChoice] = useState<FilterChoice>('all');
   // The dataset page opens one image by `entry` (and `search` when its gallery was filtered).
   const [search, setSearch] = useState(() => params.get('search') ?? '');
-  const debouncedSearch = useDebounced(search, 250);
+  const debouncedSearch = useDebouncedValue(search, 250);
   const filter = useMemo(() => toFilter(filterChoice, debouncedSearch), [filterChoice, debouncedSearch]);
   const isFiltered = filterChoice !== 'all' || debouncedSearch.trim() !== '';
   const list = useEntryList(session, filter);

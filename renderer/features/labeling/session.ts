@@ -12,6 +12,7 @@
  *
  * Plain TypeScript: the caller is injected, so the session runs in Node tests with a fake backend.
  */
+import { KeyedSequencer } from '../../../preload/contract/async';
 import type { AnnotationChange, EntryAnnotations, EntryView, InputOf, OperationName, OutputOf } from '../../../preload/contract/api';
 import {
   EditLog,
@@ -88,10 +89,8 @@ export class LabelingSession {
   readonly log = new EditLog();
   private readonly entries = new Map<number, EntryState>();
   private readonly views = new WeakMap<object, { current: Annotations; view: object }>();
-  private readonly tails = new Map<number, Promise<void>>();
-  private barrier: Promise<void> = Promise.resolve();
-  /** The last label-list operation has not answered yet. */
-  private barrierBusy = false;
+  /** Saves in order per entry; label-list operations ('all') wait for and hold back every save. */
+  private readonly queue = new KeyedSequencer<number>();
   private pendingOps = 0;
   /** Operations on the label list in flight: they change many entries' revisions at once. */
   private labelOpsInFlight = 0;
@@ -147,8 +146,7 @@ export class LabelingSession {
   /** Resolves when every queued save has answered. */
   async whenIdle(): Promise<void> {
     for (;;) {
-      const waiting = [...this.tails.values(), this.barrier];
-      await Promise.all(waiting);
+      await this.queue.settled();
       if (this.pendingOps === 0) return;
     }
   }
@@ -332,27 +330,7 @@ export class LabelingSession {
     };
     // With nothing ahead of it, the request leaves now, inside the key press, before the screen
     // re-renders; otherwise it waits for the saves ahead of it on the same entries.
-    const isClear = !this.barrierBusy && (where === 'all' ? this.tails.size === 0 : touched.every((id) => !this.tails.has(id)));
-    const waitFor = where === 'all' ? [...this.tails.values(), this.barrier] : [...touched.flatMap((id) => this.tails.get(id) ?? []), this.barrier];
-    const task = isClear ? start() : Promise.all(waitFor).then(start);
-    const settled = task.then(
-      () => this.finish(touched, where === 'all', true),
-      () => this.finish(touched, where === 'all', false),
-    );
-    if (where === 'all') {
-      this.barrier = settled;
-      this.barrierBusy = true;
-      void settled.then(() => {
-        if (this.barrier === settled) this.barrierBusy = false;
-      });
-    } else
-      for (const id of touched) {
-        this.tails.set(id, settled);
-        void settled.then(() => {
-          if (this.tails.get(id) === settled) this.tails.delete(id);
-        });
-      }
-    return task;
+    return this.queue.run(where === 'all' ? 'all' : touched, start, (ok) => this.finish(touched, where === 'all', ok));
   }
 
   private finish(touched: number[], isLabelOp: boolean, ok: boolean): void {

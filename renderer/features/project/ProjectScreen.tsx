@@ -12,9 +12,9 @@ import { TrainModelLink } from '../models';
 import { DeleteProjectDialog } from '../projects';
 import { Button, CopyButton, ErrorAlert, PageHeader, StatusBadge, Tabs, useToast } from '../../ui';
 import { DatasetsPanel } from './DatasetsPanel';
-import { ProjectUnavailable } from './ProjectUnavailable';
+import { ProjectUnavailable } from '../../app/chrome';
 import { ModelsPanel } from './ModelsPanel';
-import { ProjectBreadcrumbs } from './ProjectBreadcrumbs';
+import { ProjectBreadcrumbs } from '../../app/chrome';
 import './project.css';
 
 type Tab = 'datasets' | 'models';

@@ -7,6 +7,7 @@ import { ApiCredentialsSection } from './ApiCredentialsSection';
 import { BackbonesSection } from './BackbonesSection';
 import { BucketMappingsSection } from './BucketMappingsSection';
 import { LanguageSection } from './LanguageSection';
+import { SystemSection } from './SystemSection';
 import './settings.css';
 
 export function SettingsScreen() {
@@ -21,6 +22,7 @@ export function SettingsScreen() {
         <BucketMappingsSection />
         <BackbonesSection />
         <KioskPinSection />
+        <SystemSection />
         <AboutSection />
       </div>
     </div>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseJsonLine } from '../../../main/datasets/manifest/parse';
 import { toJsonLine } from '../../../main/datasets/manifest/serialize';
-import type { EntryDraft } from '../../../main/datasets/entry';
+import type { EntryDraft } from '../../../main/db/entry';
 
 // The guide's own examples (guide-notes-1 §4.2–4.3, guide-notes-2 §1.4).
 const SUNRISE = {

@@ -4,9 +4,11 @@
  * used statement is let go once 500 texts are kept.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openDatabase } from '../../../main/db';
+import { configureLogFile, releaseLogFile } from '../../../main/log';
 import { tempDir } from '../../support/loupe';
 
 describe('kept statements', () => {
@@ -42,5 +44,29 @@ describe('kept statements', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('slow statements', () => {
+  it('logs a statement that runs past the threshold, with its SQL and time, and not the quick ones', () => {
+    const logFile = join(tempDir(), 'loupe.log');
+    configureLogFile(logFile);
+    const db = openDatabase(':memory:', { slowStatementMs: 100 });
+    try {
+      assert.equal((db.prepare('SELECT 1 AS quick').get() as { quick: number }).quick, 1);
+      // Counting to a million in SQL takes well past 100 ms on any machine.
+      const slow = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) SELECT count(*) AS c FROM n';
+      assert.equal((db.prepare(slow).get() as { c: number }).c, 1_000_000);
+    } finally {
+      db.close();
+      releaseLogFile(logFile);
+    }
+    const lines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('slow statement'));
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0]!, / warn db slow statement /);
+    assert.match(lines[0]!, /WITH RECURSIVE n\(i\)/);
+    const fields = JSON.parse(lines[0]!.slice(lines[0]!.indexOf('{'))) as { ms: number; method: string };
+    assert.ok(fields.ms >= 100, `logged ${fields.ms} ms`);
+    assert.equal(fields.method, 'get');
   });
 });

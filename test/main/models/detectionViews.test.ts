@@ -1,8 +1,8 @@
 /** The detector's training views: random crops that are the same on every run, and boxes that follow them. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cropViews, viewBoxes, type View } from '../../../main/training/detectionEngine';
-import type { Sample } from '../../../main/training/validation';
+import { cropViews, viewBoxes, type View } from '../../../main/engine/detectionEngine';
+import type { Sample } from '../../../main/engine/engine';
 
 const sample = (hash: string, boxes: Sample['boxes'] = []): Sample => ({
   entryId: 1,

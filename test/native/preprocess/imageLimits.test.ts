@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { checkImageLimits, IMAGE_LIMITS, type ImageProbe, probeImageBuffer } from '../../../native/preprocess';
+import { type ImageProbe, probeImageBuffer } from '../../../native/preprocess';
+import { checkImageLimits, IMAGE_LIMITS } from '../../../preload/contract/imageLimits';
 import { bombPng, encode, quadrants } from './fixtures';
 
 const INVALID_IMAGE = 'The image is invalid. Check S3 path and/or image properties.';

@@ -6,7 +6,7 @@ import { Button, DropZone, Menu, Panel, SegmentedControl, Spinner, StatusBadge }
 import { downloadJson, downloadText } from '../download';
 import { formatConfidence } from '../format';
 import { useModelsT } from '../i18n';
-import type { ModelContext } from '../model/ModelScreen';
+import type { ModelContext } from '../model/modelContext';
 import { AddToDatasetDialog } from './AddToDatasetDialog';
 import { filesOfDrop, isImageFile } from './images';
 import { LabelOverlay } from './LabelOverlay';

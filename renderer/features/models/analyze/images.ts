@@ -4,18 +4,17 @@
  * PNG and JPEG files up to 4 MB go as they are; anything else the browser can decode (WebP, GIF,
  * BMP, a larger photo) is re-encoded as JPEG first, since the API takes only PNG and JPEG bytes.
  */
+import { walkDroppedFolder } from '../../../api';
+import { hasImageExtension, isIgnoredFileName, isIgnoredFolderName } from '../../../../preload/contract/files';
+import { IMAGE_LIMITS } from '../../../../preload/contract/imageLimits';
 
 /** DetectCustomLabels' limit for raw bytes. */
-export const MAX_BYTES = 4 * 1024 * 1024;
-/** Sides the API accepts. */
-export const MIN_SIDE = 64;
-export const MAX_SIDE = 4096;
+const MAX_BYTES = IMAGE_LIMITS.maxInferenceBytes;
 
-const IMAGE_NAME = /\.(jpe?g|png|webp|gif|bmp)$/i;
-
+/** A file worth analysing: one the browser calls an image or named like one, not hidden or partial. */
 export function isImageFile(file: File): boolean {
-  if (file.name.startsWith('.') || file.name.startsWith('~')) return false;
-  return file.type.startsWith('image/') || IMAGE_NAME.test(file.name);
+  if (isIgnoredFileName(file.name)) return false;
+  return file.type.startsWith('image/') || hasImageExtension(file.name);
 }
 
 /** Every image file of a drop, folders included (read during the drop event, walked after it). */
@@ -25,27 +24,14 @@ export function filesOfDrop(dataTransfer: DataTransfer): Promise<File[]> {
   return (async () => {
     const files: File[] = [];
     for (const { entry, file } of captured) {
-      if (entry?.isDirectory) await walk(entry as FileSystemDirectoryEntry, files);
-      else if (file && isImageFile(file)) files.push(file);
+      if (entry?.isDirectory) {
+        if (isIgnoredFolderName(entry.name)) continue;
+        const found = await walkDroppedFolder(entry as FileSystemDirectoryEntry, (name) => !isIgnoredFileName(name));
+        files.push(...found.map((picked) => picked.file).filter(isImageFile));
+      } else if (file && isImageFile(file)) files.push(file);
     }
     return files;
   })();
-}
-
-async function walk(folder: FileSystemDirectoryEntry, out: File[]): Promise<void> {
-  if (folder.name.startsWith('.') || folder.name === '__MACOSX') return;
-  const reader = folder.createReader();
-  for (;;) {
-    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
-    if (batch.length === 0) return;
-    for (const entry of batch) {
-      if (entry.isDirectory) await walk(entry as FileSystemDirectoryEntry, out);
-      else if (entry.isFile) {
-        const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
-        if (isImageFile(file)) out.push(file);
-      }
-    }
-  }
 }
 
 export interface PreparedImage {
@@ -74,7 +60,7 @@ function isPngOrJpeg(head: Uint8Array): boolean {
 }
 
 async function toJpeg(bitmap: ImageBitmap): Promise<ArrayBuffer> {
-  let scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  let scale = Math.min(1, IMAGE_LIMITS.maxSidePx / Math.max(bitmap.width, bitmap.height));
   for (let attempt = 0; attempt < 5; attempt++) {
     const width = Math.max(1, Math.round(bitmap.width * scale));
     const height = Math.max(1, Math.round(bitmap.height * scale));

@@ -9,7 +9,7 @@ import { downloadJson } from '../download';
 import { formatElapsed } from '../format';
 import { useModelsT, type ModelsKey } from '../i18n';
 import { localPathOf, s3Url } from '../locations';
-import type { ModelContext } from '../model/ModelScreen';
+import type { ModelContext } from '../model/modelContext';
 import { providerName } from '../model/DetailsTab';
 import { hasEvaluation } from '../versions';
 import { ConfusionMatrix } from './ConfusionMatrix';

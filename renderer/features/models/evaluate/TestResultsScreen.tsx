@@ -8,7 +8,7 @@ import { useDebouncedValue } from '../../../lib/useDebouncedValue';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { Button, Checkbox, EmptyState, ErrorAlert, Icon, PageHeader, Spinner, TextField, useToast } from '../../../ui';
 import { useModelsT } from '../i18n';
-import { ModelBreadcrumbs, ModelFallback, useModelContext, type ModelContext } from '../model/ModelScreen';
+import { ModelBreadcrumbs, ModelFallback, useModelContext, type ModelContext } from '../model/modelContext';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { useEvaluation } from './EvaluateTab';
 import { FixLabelsDialog } from './FixLabelsDialog';

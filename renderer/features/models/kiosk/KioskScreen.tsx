@@ -12,7 +12,7 @@ import { useAnalyses, type Analysis } from '../analyze/useAnalyses';
 import { useEvaluation } from '../evaluate/EvaluateTab';
 import { formatConfidence } from '../format';
 import { useModelsT } from '../i18n';
-import { useModelContext, type ModelContext } from '../model/ModelScreen';
+import { useModelContext, type ModelContext } from '../model/modelContext';
 import { canWatchFolders, FolderWatcher, pickFolder } from './folderWatch';
 import { readCounts, readPrefs, writeCounts, writePrefs, type KioskPrefs, type ShiftCounts } from './kioskStore';
 import { hasPin, subscribePin } from './pin';

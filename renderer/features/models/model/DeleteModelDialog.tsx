@@ -2,7 +2,7 @@ import { useMutation } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
 import { Button, Dialog, ErrorAlert, useToast } from '../../../ui';
 import { useModelsT } from '../i18n';
-import type { ModelContext } from './ModelScreen';
+import type { ModelContext } from './modelContext';
 
 /** Deletes a version that is neither training nor running; its datasets stay. */
 export function DeleteModelDialog({ model, onClose, onDeleted }: { model: ModelContext; onClose: () => void; onDeleted: () => void }) {

@@ -6,7 +6,7 @@ import { formatElapsed } from '../format';
 import { useModelsT } from '../i18n';
 import { localPathOf, s3Url } from '../locations';
 import { versionNameOf } from '../versions';
-import type { ModelContext } from './ModelScreen';
+import type { ModelContext } from './modelContext';
 import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 
 /** Everything DescribeProjectVersions says about the version, with its files' locations. */

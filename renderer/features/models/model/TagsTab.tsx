@@ -4,7 +4,7 @@ import { useDescribeError } from '../../../lib/errors';
 import { Button, ErrorAlert, Panel, Spinner, useToast } from '../../../ui';
 import { useModelsT } from '../i18n';
 import { checkTags, newTagRow, tagMap, TagsEditor, type TagRow } from '../TagsEditor';
-import type { ModelContext } from './ModelScreen';
+import type { ModelContext } from './modelContext';
 
 /** The version's tags: edit the rows, then save (TagResource for new and changed keys, UntagResource for removed ones). */
 export function TagsTab({ model }: { model: ModelContext }) {

@@ -7,7 +7,7 @@ import { checkResourceName } from '../../../lib/names';
 import { createDatasetPath, datasetPath, modelPath, projectPath } from '../../../lib/routes';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { Alert, Button, buttonClass, Dialog, ErrorAlert, Icon, PageHeader, Panel, Spinner, TextField, useToast } from '../../../ui';
-import { ProjectBreadcrumbs, ProjectUnavailable } from '../../project';
+import { ProjectBreadcrumbs, ProjectUnavailable } from '../../../app/chrome';
 import { useModelsT, type ModelsKey, type ModelsT } from '../i18n';
 import { checkTags, tagMap, TagsEditor, type TagRow } from '../TagsEditor';
 import { suggestedVersionName, versionNameOf } from '../versions';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { transportKind, useQuery } from '../../../api';
 import { Alert, CodeBlock, CopyButton, Panel, SegmentedControl } from '../../../ui';
 import { useModelsT, type ModelsKey } from '../i18n';
-import type { ModelContext } from '../model/ModelScreen';
+import type { ModelContext } from '../model/modelContext';
 import { snippet, type SnippetLanguage, type SnippetOperation } from './snippets';
 
 /** Where `loupe serve` listens by default (the CLI's --port). */

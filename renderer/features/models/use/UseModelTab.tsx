@@ -4,7 +4,7 @@ import { useDescribeError } from '../../../lib/errors';
 import { Button, EmptyState, ErrorAlert, Panel, Spinner, TextField, useToast } from '../../../ui';
 import { AnalyzePanel } from '../analyze/AnalyzePanel';
 import { useModelsT } from '../i18n';
-import type { ModelContext } from '../model/ModelScreen';
+import type { ModelContext } from '../model/modelContext';
 import { canStart, canStop } from '../versions';
 import { KioskLink } from '../kiosk/KioskLink';
 import { ApiCodePanel } from './ApiCodePanel';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import type { EntryDraft } from '../../../../main/datasets/entry';
+import type { EntryDraft } from '../../../../main/db/entry';
 import { parseCoco, toCoco } from '../../../../main/datasets/formats';
 import { parseJsonLine } from '../../../../main/datasets/manifest/parse';
 import { toJsonLine } from '../../../../main/datasets/manifest/serialize';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { EntryDraft } from '../../../../main/datasets/entry';
+import type { EntryDraft } from '../../../../main/db/entry';
 import { parseBoxCsv, parseCoco, parseLabelListCsv, parseVocFolder, type FormatImport } from '../../../../main/datasets/formats';
 
 const DATASETS = join(import.meta.dirname, '../../../../../shared/datasets');

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { EntryDraft } from '../../../../main/datasets/entry';
+import type { EntryDraft } from '../../../../main/db/entry';
 import { FormatFileError, parseVoc, parseVocFolder, toVoc } from '../../../../main/datasets/formats';
 import { parseXml } from '../../../../main/datasets/formats/xml';
 

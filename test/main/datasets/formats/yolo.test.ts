@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { EntryDraft } from '../../../../main/datasets/entry';
+import type { EntryDraft } from '../../../../main/db/entry';
 import { FormatFileError, parseYolo, parseYoloLabels, readYoloClassNames, toYolo } from '../../../../main/datasets/formats';
 
 const NOW = '2024-05-01T12:00:00.000Z';

@@ -19,7 +19,7 @@ import type { Analysis, Engine, LoadedModel, TrainedModel, TrainOptions } from '
 import { cachedFeatures } from './featureCache';
 import { openInferenceUnits, type InferenceUnits } from './inferenceUnits';
 import { readModelMetadata, writeModelFile, type ClassifierMetadata } from './modelFile';
-import type { Sample } from './validation';
+import type { Sample } from './engine';
 
 const log = createLogger('engine');
 const EMBED_BATCH = 16;

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ServiceError } from '../../../main/errors';
-import { readModelMetadata, SIGNATURE_FILE, writeModelFile, type ClassifierMetadata, type DetectorMetadata } from '../../../main/training/modelFile';
+import { readModelMetadata, SIGNATURE_FILE, writeModelFile, type ClassifierMetadata, type DetectorMetadata } from '../../../main/engine/modelFile';
 import type { ModelSpec } from '../../../native/models';
 import { buildModel, encodeModel, GraphBuilder, type OnnxModel } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';

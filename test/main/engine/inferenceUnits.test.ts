@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openInferenceUnits } from '../../../main/training/inferenceUnits';
+import { openInferenceUnits } from '../../../main/engine/inferenceUnits';
 import { toModelBatch, type ModelSpec, type RgbPixels } from '../../../native/models';
 import { buildModel, encodeModel, GraphBuilder } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';

@@ -23,7 +23,7 @@ import { cachedFeatures } from './featureCache';
 import type { InferenceUnits } from './inferenceUnits';
 import { writeModelFile, type DetectorMetadata } from './modelFile';
 import type { Analysis, LoadedModel, TrainedModel, TrainOptions } from './engine';
-import type { Sample } from './validation';
+import type { Sample } from './engine';
 
 const log = createLogger('detection');
 /**

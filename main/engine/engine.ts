@@ -2,8 +2,21 @@
  * What training and analysis need from the compute engine (native/), as an interface: the
  * domains here stay plain and testable, and main/api wires in the ONNX Runtime engine.
  */
-import type { JobHandle } from '../jobs';
-import type { Sample, UseCase } from './validation';
+import type { JobHandle } from '../core/progress';
+
+export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION' | 'NOT_DETERMINED';
+
+/** A sample to train or test on: one image with the labels and boxes the use case keeps. */
+export interface Sample {
+  entryId: number;
+  sourceRef: string;
+  path: string;
+  contentHash: string;
+  width: number;
+  height: number;
+  labels: string[];
+  boxes: { label: string; left: number; top: number; width: number; height: number }[];
+}
 
 export interface TrainOptions {
   useCase: Exclude<UseCase, 'NOT_DETERMINED'>;

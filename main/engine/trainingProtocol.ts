@@ -6,7 +6,7 @@
  * process ports), so Maps and typed arrays travel as they are.
  */
 import type { ErrorName } from '../../preload/contract/errors';
-import type { ProgressUpdate } from '../jobs';
+import type { ProgressUpdate } from '../core/progress';
 import type { Analysis, TrainOptions } from './engine';
 import type { OnnxEngineOptions } from './onnxEngine';
 

@@ -1,5 +1,5 @@
 /**
- * The engine Loupe runs with: training in a separate process (trainingProcess.ts), analysis in
+ * The engine Loupe runs with: training in a separate process (trainingChild.ts), analysis in
  * this one. The job stays here — progress arrives as messages, cancelling asks the process to stop
  * between steps and kills it if it does not — and a training process that dies for any reason
  * fails its version with a message that says so, instead of leaving it in progress.
@@ -16,7 +16,7 @@ import type { FromTraining, SpawnTraining, TrainingChannel } from './trainingPro
 const CANCEL_GRACE_MS = 5_000;
 
 export interface ProcessEngineOptions extends OnnxEngineOptions {
-  /** How to start a training process (default: fork trainingProcess.ts with Node). */
+  /** How to start a training process (default: fork trainingChild.ts with Node). */
   spawn?: SpawnTraining;
 }
 
@@ -107,14 +107,14 @@ function trainInProcess(spawn: SpawnTraining, engine: OnnxEngineOptions, train: 
 }
 
 /**
- * Node's way: fork trainingProcess with the same Node. From the TypeScript sources (tests, the CLI,
+ * Node's way: fork trainingChild with the same Node. From the TypeScript sources (tests, the CLI,
  * `loupe serve`) the child loads tsx first; a bundle passes the path of its compiled entry.
  */
 export function forkTraining(entry?: string, execArgv?: string[]): SpawnTraining {
   return () => {
     const here = (import.meta as { url?: string }).url;
     if (!entry && !here) throw new Error('A bundled Loupe must say where its training process entry is.');
-    const modulePath = entry ?? fileURLToPath(new URL('./trainingProcess.ts', here));
+    const modulePath = entry ?? fileURLToPath(new URL('./trainingChild.ts', here));
     const argv = execArgv ?? (entry ? [] : ['--import', import.meta.resolve('tsx')]);
     const child = fork(modulePath, [], { execArgv: argv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const channel: TrainingChannel = {

@@ -3,7 +3,7 @@
  * each carries, its validation errors, and whatever else its JSON line held (kept so that an
  * exported manifest says what the imported one said, field for field).
  */
-import type { EntryCode } from './codes';
+import type { EntryCode } from '../../preload/contract/codes';
 
 export type HumanAnnotated = 'yes' | 'no';
 

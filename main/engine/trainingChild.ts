@@ -9,7 +9,7 @@
  * over process.parentPort); nothing here depends on which.
  */
 import { cancelledError, ServiceError } from '../errors';
-import type { JobHandle } from '../jobs';
+import type { JobHandle } from '../core/progress';
 import { configureLogFile, createLogger } from '../log';
 import type { TrainedModel } from './engine';
 import { createOnnxEngine } from './onnxEngine';

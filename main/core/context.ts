@@ -1,9 +1,19 @@
+import type { PinnedBackbone } from '../../native/models';
 import type { Identity } from '../arn';
 import type { Db } from '../db';
 import type { Credentials } from '../home';
-import type { BackboneDownloadOptions } from '../training/backboneDownload';
-import type { Engine } from '../training/engine';
+import type { Engine } from '../engine/engine';
 import type { EventBus } from './events';
+
+/** Where downloadable backbones come from; every field has a default (tests point them at a local server). */
+export interface BackboneDownloadOptions {
+  /** The pinned backbones offered (default: native/models' DOWNLOADABLE_BACKBONES). */
+  catalogue?: readonly PinnedBackbone[];
+  /** A base URL serving the same files by name (default: LOUPE_BACKBONE_MIRROR, else each file's own URL). */
+  mirror?: string;
+  /** Give up when no byte arrives for this long (default 60 s). */
+  idleTimeoutMs?: number;
+}
 
 /** What every handler gets: plain values and services, no transport and no Electron. */
 export interface Context {

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitForJob } from '../../../main/jobs';
-import { createProcessEngine, forkTraining } from '../../../main/training/processEngine';
-import type { FromTraining, SpawnTraining, TrainingChannel } from '../../../main/training/trainingProtocol';
+import { createProcessEngine, forkTraining } from '../../../main/engine/processEngine';
+import type { FromTraining, SpawnTraining, TrainingChannel } from '../../../main/engine/trainingProtocol';
 import { classFolder } from '../../support/classes';
 import { aClock, aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
 

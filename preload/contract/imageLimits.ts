@@ -1,11 +1,14 @@
 /**
  * The service's image limits (guide quotas for training, testing and detection, L16459–16517) and
  * the entry error an image breaking them gets (ERROR_INVALID_IMAGE L6491, ERROR_INVALID_IMAGE_DIMENSION L6516).
+ * A plain module that imports nothing: main checks images with it, the renderer sizes what it sends by it.
  */
-import type { ImageFailure } from './input';
 
-/** What the limits look at: a probe (ImageProbe) or a header with the byte size beside it. */
-export type LimitedImage = { ok: true; width: number; height: number; sizeBytes: number } | { ok: false; reason: ImageFailure; detail: string };
+/**
+ * What the limits look at: a probe (native/preprocess's ImageProbe) or a header with the byte size
+ * beside it. A failed probe's `reason` is native/preprocess's ImageFailure ('too-many-pixels', …).
+ */
+export type LimitedImage = { ok: true; width: number; height: number; sizeBytes: number } | { ok: false; reason: string; detail: string };
 
 export const IMAGE_LIMITS = {
   /** The only formats the service takes, for datasets and for DetectCustomLabels. */
