@@ -18,7 +18,10 @@ import {
 import { waitForJob } from '../../../main/jobs';
 import { classFolder, classImage } from '../../support/classes';
 import { tempDir } from '../../support/loupe';
-import { rekognitionClient, startHarness, type Harness } from '../server/harness';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { snippet } from '../../../renderer/features/models/use/snippets';
+import { localKeys, rekognitionClient, startHarness, type Harness } from '../server/harness';
 
 const modelsBuilt = existsSync(join(import.meta.dirname, '../../../dist/models/nsfwjs-mobilenet-v2-140.onnx'));
 
@@ -176,6 +179,27 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
     assert.ok(evaluation.Summary.LabelEvaluationResults.every((label: any) => typeof label.Metrics.Threshold === 'number'));
     const unknown = await harness.loupe.invoke('PutProjectVersionThresholds', { ProjectVersionArn: versionArn, Thresholds: { cats: 0.5 } });
     assert.equal(unknown.ok ? '' : unknown.error.code, 'InvalidParameterException');
+
+    // The API code panel's JavaScript snippet runs as pasted, with the AWS SDK, against this server.
+    const probePath = join(tempDir(), 'probe-snippet.jpg');
+    await classImage(probePath, 'stripes', 321);
+    const code = snippet('javascript', 'detect', {
+      projectArn,
+      versionArn,
+      versionName: 'v1',
+      endpoint: harness.server.url,
+      region: 'us-east-1',
+      minUnits: 1,
+      bucket: 'my-images',
+      key: 'photos/image.jpg',
+      localFile: probePath,
+    });
+    const keys = localKeys(harness);
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: join(import.meta.dirname, '../../..'),
+      env: { ...process.env, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey },
+    });
+    assert.match(stdout, /^stripes: \d+\.\d%/m);
 
     // An empty map goes back to the assumed thresholds.
     await ok('PutProjectVersionThresholds', { ProjectVersionArn: versionArn, Thresholds: {} });

@@ -16,6 +16,7 @@ import {
   imagesByResult,
   NO_PREDICTION,
   resultItems,
+  topBelowThreshold,
   topPredictionOf,
 } from '../../../renderer/features/models/evaluate/results';
 import { confusionMatrix, readSummary, sortLabels } from '../../../renderer/features/models/evaluate/summary';
@@ -284,14 +285,34 @@ describe('API code', () => {
     }
   });
 
-  it('sends bytes only where the SDK can, and the maximum only when given', () => {
-    assert.ok(!snippet('cli', 'detect', context).includes('--image-bytes'));
-    assert.ok(snippet('cli', 'detect', context).includes('"S3Object":{"Bucket":"my-images","Name":"photos/image.jpg"}'));
+  it('sends a file’s bytes first in every language (runs as pasted), the S3 variant as a comment, and the maximum only when given', () => {
+    assert.ok(snippet('cli', 'detect', context).includes('--image-bytes fileb://image.jpg'));
+    assert.ok(snippet('cli', 'detect', context).includes('#   --image \'{"S3Object":{"Bucket":"my-images","Name":"photos/image.jpg"}}\''));
+    for (const language of ['javascript', 'python'] as const) {
+      const code = snippet(language, 'detect', context);
+      const s3 = code.split('\n').filter((line) => line.includes('S3Object'));
+      assert.ok(s3.length > 0 && s3.every((line) => /^\s*(#|\/\/)/.test(line)), `${language}: ${s3.join(' | ')}`);
+    }
     assert.ok(snippet('python', 'detect', context).includes('Image={"Bytes": image.read()}'));
     assert.ok(snippet('javascript', 'detect', context).includes("Bytes: await readFile('image.jpg')"));
     assert.ok(!snippet('cli', 'start', context).includes('--max-inference-units'));
     assert.ok(snippet('cli', 'start', { ...context, maxUnits: 3 }).includes('--max-inference-units 3'));
     assert.ok(snippet('python', 'start', { ...context, maxUnits: 3 }).includes('MaxInferenceUnits=3'));
+  });
+});
+
+describe('a classification result card (issue 15)', () => {
+  it('says when the highest score stayed under its threshold, and not otherwise', () => {
+    const close = testImage('ant-or-bee.jpg', [
+      { Name: 'bees', Confidence: 0.505, Result: 'FALSE_NEGATIVE' },
+      { Name: 'ants', Confidence: 0.495, Result: 'TRUE_NEGATIVE' },
+    ]);
+    assert.deepEqual(topBelowThreshold(close), { Name: 'bees', Confidence: 0.505, Result: 'FALSE_NEGATIVE' });
+    const clear = testImage('bee.jpg', [
+      { Name: 'bees', Confidence: 0.9, Result: 'TRUE_POSITIVE' },
+      { Name: 'ants', Confidence: 0.1, Result: 'TRUE_NEGATIVE' },
+    ]);
+    assert.equal(topBelowThreshold(clear), undefined);
   });
 });
 
