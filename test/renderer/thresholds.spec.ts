@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DetectCustomLabelsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import sharp from 'sharp';
 import type { EvaluationDescription, ProjectVersionDescription } from '../../preload/contract/api';
 import { classFolder, classImage } from '../support/classes';
 import { expect, test, type LoupeServer } from './fixtures';
@@ -89,6 +90,18 @@ test.describe('the threshold studio', () => {
       await studio.getByRole('button', { name: 'Save thresholds on this version' }).click();
       await expect(studio).toContainText(`Saved on this version: ${score(assumed)}`);
       expect(await detect()).toEqual(['stripes']);
+
+      // A 12000 × 9000 camera JPEG in the Analyze panel: made smaller and analysed, not refused.
+      const big = path.join(root, 'camera-12000x9000.jpg');
+      await sharp(probe).resize(12000, 9000, { fit: 'fill' }).jpeg({ quality: 60 }).toFile(big);
+      await page.goto(`${loupe.origin}/#/projects/studio/models/v1?tab=use`);
+      const analyze = page.getByRole('region', { name: 'Analyze images' });
+      const chooser = page.waitForEvent('filechooser');
+      await analyze.getByRole('button', { name: 'Choose images' }).click();
+      await (await chooser).setFiles([big]);
+      const found = analyze.getByRole('list', { name: 'Labels found in camera-12000x9000.jpg' });
+      await expect(found.locator('.found-label__name').first()).toHaveText('stripes', { timeout: 30_000 });
+      await shootBoth(page, loupe, testInfo, 'thresholds-analyze-large', '이미지 분석');
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -200,6 +200,19 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
       env: { ...process.env, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey },
     });
     assert.match(stdout, /^stripes: \d+\.\d%/m);
+    // The Python (boto3) and AWS CLI ones too, where they are installed.
+    const context = { projectArn, versionArn, versionName: 'v1', endpoint: harness.server.url, region: 'us-east-1', minUnits: 1, bucket: 'my-images', key: 'photos/image.jpg', localFile: probePath };
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey };
+    const hasPython = (await promisify(execFile)('python3', ['-c', 'import boto3']).then(() => true, () => false));
+    if (hasPython) {
+      const python = await promisify(execFile)('python3', ['-c', snippet('python', 'detect', context)], { env });
+      assert.match(python.stdout, /^stripes: \d+\.\d%/m);
+    }
+    const hasCli = await promisify(execFile)('aws', ['--version']).then(() => true, () => false);
+    if (hasCli) {
+      const cli = await promisify(execFile)('bash', ['-c', snippet('cli', 'detect', context)], { env: { ...env, AWS_DEFAULT_OUTPUT: 'json' } });
+      assert.equal((JSON.parse(cli.stdout) as { CustomLabels: { Name: string }[] }).CustomLabels[0]!.Name, 'stripes');
+    }
 
     // An empty map goes back to the assumed thresholds.
     await ok('PutProjectVersionThresholds', { ProjectVersionArn: versionArn, Thresholds: {} });
