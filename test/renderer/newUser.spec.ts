@@ -256,3 +256,29 @@ test.describe('when a folder path is mistyped', () => {
     await shootBoth(page, loupe, testInfo, 'first-mistyped-folder', '오타');
   });
 });
+
+test.describe('when a training is cancelled', () => {
+  test('the project list and the model say Cancelled, not a failure', async ({ page, loupe }, testInfo) => {
+    await withTempDir(async (dir) => {
+      const folder = await makeFolder(dir, 12);
+      const { ProjectArn } = (await loupe.call(`${REKOGNITION}.CreateProject`, { ProjectName: 'stopped-early' })) as { ProjectArn: string };
+      const { DatasetArn } = (await loupe.call(`${REKOGNITION}.CreateDataset`, { ProjectArn, DatasetType: 'TRAIN' })) as { DatasetArn: string };
+      await loupe.call(`${LOUPE}.ImportFolder`, { DatasetArn, Folder: folder, AutoLabel: true });
+      await waitForDatasets(loupe, [DatasetArn], [12]);
+      const { ProjectVersionArn } = (await loupe.call(`${REKOGNITION}.CreateProjectVersion`, { ProjectArn, VersionName: 'v1' })) as { ProjectVersionArn: string };
+      const { Jobs } = (await loupe.call(`${LOUPE}.ListJobs`, { ResourceArn: ProjectVersionArn })) as { Jobs: { JobId: number }[] };
+      await loupe.call(`${LOUPE}.CancelJob`, { JobId: Jobs[0]!.JobId });
+      const status = async () =>
+        ((await loupe.call(`${REKOGNITION}.DescribeProjectVersions`, { ProjectArn })) as { ProjectVersionDescriptions: { Status: string }[] }).ProjectVersionDescriptions[0]!.Status;
+      await expect.poll(status, { timeout: 30_000 }).toBe('TRAINING_FAILED');
+
+      await page.goto(loupe.url);
+      const row = page.getByRole('row', { name: 'stopped-early' });
+      await expect(row).toContainText('Cancelled');
+      await expect(row).not.toContainText('Training failed');
+      await shootBoth(page, loupe, testInfo, 'first-cancelled-project', '취소됨');
+      await page.goto(`${loupe.origin}/#/projects/stopped-early/models/v1`);
+      await expect(page.locator('.model-screen__badges')).toContainText('Cancelled');
+    });
+  });
+});
