@@ -1,7 +1,8 @@
 /**
  * Paging as the service does it: MaxResults and an opaque NextToken. Keyset tokens (a row id or a
  * name, base64url JSON) for lists read from the database with `limit + 1` rows, offset tokens for
- * lists held whole in memory.
+ * lists held whole in memory. An empty NextToken means the first page, as with the service (the
+ * guide's ListDatasetEntries example sends one on its first call).
  */
 import { ServiceError } from './errors';
 
@@ -53,7 +54,7 @@ export function keysetPage<T>(rows: readonly T[], limit: number, tokenOf: (last:
 
 /** One page of a list held whole: from the position NextToken names, `limit` items and the next token. */
 export function offsetPage<T>(all: readonly T[], token: string | undefined, limit: number): { page: T[]; next: { NextToken?: string } } {
-  const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString());
+  const start = !token ? 0 : Number(Buffer.from(token, 'base64url').toString());
   if (!Number.isInteger(start) || start < 0 || start > all.length) throw invalidToken();
   const page = all.slice(start, start + limit);
   return { page, next: start + limit < all.length ? { NextToken: Buffer.from(String(start + limit)).toString('base64url') } : {} };

@@ -46,6 +46,7 @@ import {
 } from '../models';
 import { copyProjectVersion } from '../models/copy';
 import { exportModelPackage, importModelPackage } from '../models/package';
+import { describeUsage } from '../models/usage';
 import { describeEvaluation } from '../evaluation/describe';
 import { createProjectVersion } from '../training';
 import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
@@ -79,6 +80,7 @@ export const handlers: Handlers = {
   RenameLabel: renameLabel,
   DeleteLabel: deleteLabel,
   DescribeLabelUsage: describeLabelUsage,
+  DescribeUsage: describeUsage,
   CopyLabels: copyLabels,
   ImportFolder: importFolder,
   ImportFiles: importFiles,

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import {
+  declaredErrors,
   isOperationName,
   operations,
   type ApiErrorData,
@@ -23,12 +24,12 @@ export async function invoke(ctx: Context, name: string, input: unknown): Promis
     return failure('UnknownOperationException', `Operation ${name} is not supported by Loupe.`);
   }
   const parsed = operations[name].input.safeParse(input ?? {}, { reportInput: true });
-  if (!parsed.success) return failure('ValidationException', describeIssues(parsed.error.issues));
+  if (!parsed.success) return declaredFailure(name, 'ValidationException', describeIssues(parsed.error.issues));
   try {
     const handler = handlers[name] as (ctx: Context, input: unknown) => unknown;
     return { ok: true, value: await handler(ctx, parsed.data) };
   } catch (error) {
-    if (error instanceof ServiceError) return failure(error.code, error.message);
+    if (error instanceof ServiceError) return declaredFailure(name, error.code, error.message);
     log.error('operation failed', { operation: name, error });
     return failure('InternalServerError', 'Loupe experienced an internal error. The log has the details.');
   }
@@ -45,6 +46,21 @@ export async function call<N extends OperationName>(
   return result.value;
 }
 
+/**
+ * A service operation answers only with the errors the service model declares for it: input the
+ * schema refuses is the service's InvalidParameterException, a name in use its
+ * ResourceInUseException. Anything else undeclared is a slip worth a log line.
+ */
+function declaredFailure(name: OperationName, code: ApiErrorData['code'], message: string): Result<never> {
+  const declared = declaredErrors[name];
+  if (!declared || declared.includes(code)) return failure(code, message);
+  if (code === 'ResourceAlreadyExistsException' && declared.includes('ResourceInUseException')) {
+    return failure('ResourceInUseException', message);
+  }
+  if (code !== 'ValidationException') log.warn('undeclared error answered as InvalidParameterException', { operation: name, code, message });
+  return failure('InvalidParameterException', message);
+}
+
 function failure(code: ApiErrorData['code'], message: string): Result<never> {
   return { ok: false, error: { code, message } };
 }
@@ -54,7 +70,12 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   const parts = issues.map((issue) => {
     const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'input';
     const value = 'input' in issue ? formatValue(issue.input) : 'null';
-    const constraint = issue.code === 'invalid_type' && issue.input === undefined ? 'Member must not be null' : issue.message;
+    const constraint =
+      issue.code === 'invalid_type' && issue.input === undefined
+        ? 'Member must not be null'
+        : issue.code === 'invalid_key' && issue.issues.length > 0
+          ? issue.issues.map((inner) => inner.message).join('; ')
+          : issue.message;
     return `Value ${value} at '${field}' failed to satisfy constraint: ${constraint}`;
   });
   const count = parts.length === 1 ? '1 validation error detected' : `${parts.length} validation errors detected`;

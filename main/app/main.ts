@@ -15,7 +15,7 @@ import { IMAGE_SCHEME, imageScheme, serveImage } from './imageProtocol';
 import { registerIpc } from './ipc';
 import { registerKioskWindows } from './kiosk';
 import { SqliteBindingError } from '../db';
-import { chooseSqliteBinding, missingBindingMessage, nativeFolder } from './sqliteBinding';
+import { chooseSqliteBinding, missingBindingMessage, nativeFolder, startFailedTitle } from './sqliteBinding';
 import { buildMenu } from './menu';
 import { createProcessEngine } from '../engine/processEngine';
 import { utilityProcessTraining } from './trainingProcess';
@@ -129,13 +129,14 @@ function start(): void {
     })
     .catch((error: unknown) => {
       log.error('start-up failed', { error });
+      const language = app.getLocale().toLowerCase().startsWith('ko') ? 'ko' : 'en';
       const message =
         error instanceof SqliteBindingError
-          ? `${missingBindingMessage(sqlite, process.versions.electron, app.isPackaged)}\n\n${error.message}`
+          ? `${missingBindingMessage(sqlite, process.versions.electron, app.isPackaged, language)}\n\n${error.message}`
           : error instanceof Error
             ? error.message
             : String(error);
-      dialog.showErrorBox('Loupe could not start', `${message}\n\nHome folder: ${home}`);
+      dialog.showErrorBox(startFailedTitle(language), `${message}\n\n${language === 'ko' ? '홈 폴더' : 'Home folder'}: ${home}`);
       app.exit(1);
     });
 }

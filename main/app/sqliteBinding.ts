@@ -68,12 +68,25 @@ export function chooseSqliteBinding(options: ChooseSqliteOptions): SqliteChoice 
   };
 }
 
-/** What the start-up dialog says when no SQLite module would load: what is missing and how to get it. */
-export function missingBindingMessage(choice: SqliteChoice, electron: string, isPackaged = false): string {
-  return [
-    `SQLite for Electron ${electron} is not available (looked for ${choice.expected}).`,
-    fixHint(isPackaged),
-  ].join('\n');
+/**
+ * What the start-up dialog says when no SQLite module would load: what is missing and how to get it,
+ * in the system's language (the database holding Loupe's own language setting is what failed to open).
+ */
+export function missingBindingMessage(choice: SqliteChoice, electron: string, isPackaged = false, language: 'en' | 'ko' = 'en'): string {
+  if (language === 'ko') {
+    return [
+      `Electron ${electron}용 SQLite가 없습니다 (찾은 위치: ${choice.expected}).`,
+      isPackaged
+        ? 'Loupe를 다시 설치하세요. 설치 프로그램에 Electron용 빌드가 들어 있습니다.'
+        : `네트워크에 연결된 상태에서 \`${FETCH_COMMAND}\`(또는 이를 실행하는 \`npm start\`)를 한 번 실행하세요.`,
+    ].join('\n');
+  }
+  return [`SQLite for Electron ${electron} is not available (looked for ${choice.expected}).`, fixHint(isPackaged)].join('\n');
+}
+
+/** The start-up failure dialog's title. */
+export function startFailedTitle(language: 'en' | 'ko' = 'en'): string {
+  return language === 'ko' ? 'Loupe를 시작할 수 없습니다' : 'Loupe could not start';
 }
 
 function fixHint(isPackaged = false): string {

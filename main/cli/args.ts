@@ -70,7 +70,7 @@ function parseStructure(flag: string, text: string): unknown {
 
 export interface ParsedArgs {
   input: Record<string, unknown>;
-  options: { output: 'json'; home?: string; endpointUrl?: string };
+  options: { output: 'json'; home?: string; endpointUrl?: string; profile?: string };
 }
 
 /** Parse the words after the operation name into its input, using `schema` for the types. */
@@ -109,6 +109,10 @@ export function parseOperationArgs(schema: z.ZodObject, words: string[]): Parsed
     }
     if (flag === 'endpoint-url') {
       options.endpointUrl = takeValue();
+      continue;
+    }
+    if (flag === 'profile') {
+      options.profile = takeValue();
       continue;
     }
     const negated = flag.startsWith('no-') && shape[toPascalCase(flag.slice(3))] !== undefined;

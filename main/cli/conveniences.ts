@@ -10,7 +10,7 @@ import { openLoupe } from '../api';
 import { waitForJob } from '../jobs';
 import { UsageError } from './args';
 import type { Io } from './index';
-import { invokeRemote } from './remote';
+import { invokeRemote, signingKeys } from './remote';
 
 const EXIT_SERVICE = 254;
 
@@ -74,6 +74,7 @@ export async function detectCommand(words: string[], io: Io): Promise<number> {
       'min-confidence': { type: 'string' },
       'max-results': { type: 'string' },
       'endpoint-url': { type: 'string', default: 'http://127.0.0.1:7800' },
+      profile: { type: 'string' },
       home: { type: 'string' },
     },
     true,
@@ -89,9 +90,10 @@ export async function detectCommand(words: string[], io: Io): Promise<number> {
   try {
     let failed = false;
     const results: { Image: string; CustomLabels?: unknown; Error?: unknown }[] = [];
+    const keys = await signingKeys(loupe.ctx.credentials, values.profile);
     for (const image of positionals) {
       const bytes = await readFile(image);
-      const result = await invokeRemote(values['endpoint-url'], loupe.ctx.credentials, 'DetectCustomLabels', {
+      const result = await invokeRemote(values['endpoint-url'], keys, loupe.ctx.credentials.Region, 'DetectCustomLabels', {
         ProjectVersionArn: values['project-version-arn'],
         Image: { Bytes: bytes.toString('base64') },
         ...(minConfidence === undefined ? {} : { MinConfidence: minConfidence }),

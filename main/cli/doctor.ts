@@ -9,18 +9,18 @@ import type { SystemReport } from '../../preload/contract';
 import { openLoupe } from '../api';
 import { UsageError } from './args';
 import type { Io } from './index';
-import { invokeRemote } from './remote';
+import { invokeRemote, signingKeys } from './remote';
 
 const EXIT_SERVICE = 254;
 /** Less free space than this on the home's disk is worth a warning: models, caches and logs live there. */
 const LOW_DISK_BYTES = 2 * 1024 ** 3;
 
 export async function doctorCommand(words: string[], io: Io): Promise<number> {
-  let values: { home?: string; output?: string; 'endpoint-url'?: string };
+  let values: { home?: string; output?: string; 'endpoint-url'?: string; profile?: string };
   try {
     ({ values } = parseArgs({
       args: words,
-      options: { home: { type: 'string' }, output: { type: 'string' }, 'endpoint-url': { type: 'string' } },
+      options: { home: { type: 'string' }, output: { type: 'string' }, 'endpoint-url': { type: 'string' }, profile: { type: 'string' } },
       strict: true,
     }));
   } catch (error) {
@@ -32,7 +32,7 @@ export async function doctorCommand(words: string[], io: Io): Promise<number> {
   const loupe = openLoupe({ home: values.home });
   try {
     const result = values['endpoint-url']
-      ? await invokeRemote(values['endpoint-url'], loupe.ctx.credentials, 'DescribeSystem', {})
+      ? await invokeRemote(values['endpoint-url'], await signingKeys(loupe.ctx.credentials, values.profile), loupe.ctx.credentials.Region, 'DescribeSystem', {})
       : await loupe.invoke('DescribeSystem', {});
     if (!result.ok) {
       io.err.write(`An error occurred (${result.error.code}) when calling the DescribeSystem operation: ${result.error.message}\n`);

@@ -14,7 +14,8 @@ import { startServer } from '../server';
 import { parseOperationArgs, UsageError } from './args';
 import { detectCommand, importCommand } from './conveniences';
 import { doctorCommand } from './doctor';
-import { invokeRemote } from './remote';
+import { usageCommand } from './usage';
+import { invokeRemote, signingKeys } from './remote';
 
 /** Exit codes as the AWS CLI uses them: 252 bad usage, 254 the service refused. */
 const EXIT_USAGE = 252;
@@ -40,6 +41,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
     if (command === 'credentials') return credentials(rest, io.out);
     if (command === 'import') return await importCommand(rest, io);
     if (command === 'detect') return await detectCommand(rest, io);
+    if (command === 'usage') return await usageCommand(rest, io);
     if (command === 'doctor') return await doctorCommand(rest, io);
     const operation = commandToOperation.get(command);
     if (!operation) throw new UsageError(`Unknown command "${command}". Run "loupe help" for the list.`);
@@ -67,7 +69,7 @@ async function runOperation(
   const loupe = openLoupe({ home: options.home });
   try {
     const result = options.endpointUrl
-      ? await invokeRemote(options.endpointUrl, loupe.ctx.credentials, name, input)
+      ? await invokeRemote(options.endpointUrl, await signingKeys(loupe.ctx.credentials, options.profile), loupe.ctx.credentials.Region, name, input)
       : await loupe.invoke(name, input);
     if (!result.ok) {
       io.err.write(`An error occurred (${result.error.code}) when calling the ${name} operation: ${result.error.message}\n`);
@@ -155,6 +157,8 @@ function usage(): string {
     '  import --dataset-arn ARN --folder DIR [--no-auto-label] import a folder, labels from directory names',
     '  detect --project-version-arn ARN [--min-confidence N] [--max-results N] [--endpoint-url URL] IMAGE...',
     '                                                         analyse images with a running model',
+    '  usage [--project-arn ARN | --project-version-arn ARN] [--output json|table|csv]',
+    '                                                         running hours, inference-unit hours, images and errors per day',
     '  doctor [--output json] [--endpoint-url URL] [--home DIR] what this machine has for Loupe and what is in use',
     '',
     'Any operation takes --endpoint-url URL to run in a running Loupe (the app or loupe serve).',

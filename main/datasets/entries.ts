@@ -34,7 +34,7 @@ export function listDatasetEntries(ctx: Context, input: ListDatasetEntriesInput)
     ...(input.Labeled === undefined ? {} : { labeled: input.Labeled }),
     ...(input.SourceRefContains === undefined ? {} : { sourceRefContains: input.SourceRefContains }),
     ...(input.HasErrors === undefined ? {} : { hasErrors: input.HasErrors }),
-    ...(input.NextToken === undefined ? {} : { afterId: decodePageToken(input.NextToken) }),
+    ...(!input.NextToken ? {} : { afterId: decodePageToken(input.NextToken) }),
     limit: limit + 1,
   });
   const { page, next } = keysetPage(rows, limit, (last) => encodePageToken(last.id));
@@ -79,7 +79,7 @@ export function listEntries(ctx: Context, input: ListEntriesInput): OutputOf<'Li
 export function listDatasetLabels(ctx: Context, input: ListDatasetLabelsInput): OutputOf<'ListDatasetLabels'> {
   const dataset = requireDataset(ctx, input.DatasetArn);
   const limit = input.MaxResults ?? 100;
-  const after = input.NextToken === undefined ? undefined : decodeNameToken(input.NextToken);
+  const after = !input.NextToken ? undefined : decodeNameToken(input.NextToken);
   const rows = q.labelStats(ctx.db, dataset.id, { ...(after === undefined ? {} : { afterName: after }), limit: limit + 1 });
   const { page, next } = keysetPage(rows, limit, (last) => encodeNameToken(last.name));
   return {

@@ -11,14 +11,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeDetections, detectionHeadGraph, encodeTargets, findTail, mirrorAveraged, pruneModel, spatialFeatureModel, toLocationRows, trainTunedDetector, withInputSize, withMirroredBatch, withTailWeights, type LabelledBox, type MapSize, type SpatialFeatures } from '../../native/detect';
+import { decodeDetections, detectionHeadGraph, encodeTargets, findTail, mergeTiledDetections, mirrorAveraged, pruneModel, spatialFeatureModel, tileGrid, toLocationRows, trainTunedDetector, withInputSize, withMirroredBatch, withTailWeights, type Detection, type LabelledBox, type MapSize, type Region, type SpatialFeatures } from '../../native/detect';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../native/onnx';
 import { createSession } from '../../native/ort';
 import { decodeRgb, probeImageHeader } from '../../native/preprocess';
-import { mirrorPixels, toModelBatch, type ModelSpec } from '../../native/models';
+import { mirrorPixels, toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
 import { createRandom, deriveSeed } from '../../native/train';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
+import { chooseDetectorView } from './detectorView';
 import { cachedFeatures } from './featureCache';
 import type { InferenceUnits } from './inferenceUnits';
 import { writeModelFile, type DetectorMetadata } from './modelFile';
@@ -26,16 +27,6 @@ import type { Analysis, LoadedModel, TrainedModel, TrainOptions } from './engine
 import type { Sample } from './engine';
 
 const log = createLogger('detection');
-/**
- * The detector's input side, chosen from the training boxes: the backbone's own 224 (a 14 × 14
- * map), or 320 (20 × 20) when the median object spans fewer than SMALL_OBJECT_CELLS cells at 224.
- * The converted backbones run at any multiple of 32 with only the declared input changed
- * (withInputSize; checked against TF.js at 320 in test/native/convert). Measured with block 12 and
- * the stride-16 expand fine-tuned: BCCD (median object side 0.18 of the image) mAP@0.5 0.58 at 224,
- * 0.65 at 320; raccoon (0.69) 0.71 at 224, 0.58 at 320.
- */
-const INPUT_SIDES = { normal: 224, small: 320 } as const;
-const SMALL_OBJECT_CELLS = 4;
 /**
  * How many inverted-residual stages under the head are fine-tuned (native/detect findTail): 2 =
  * block 12 (expand, depthwise, project, residual add) and block 13's expand. On held-out training
@@ -62,7 +53,12 @@ const TAIL_LR = 5e-5;
  * split (40 images, ±0.03 noise and more) read 0.714, 0.636 and 0.708.
  */
 const CROPS = { views: 4, area: [0.6, 0.9], aspect: 0.2, minVisible: 0.5 } as const;
-const DECODE_SIDE = 256;
+/**
+ * Tiled detectors train on crops of one tile's size at native resolution: per image with objects,
+ * `objects` crops that each hold one object (taken in turn, placed at random around it) and
+ * `background` crops anywhere; per image without, `empty` crops anywhere. Every other one mirrored.
+ */
+const TILE_CROPS = { objects: 4, background: 1, empty: 2 } as const;
 const BATCH = 16;
 const FEATURE_MAP = 'feature_map';
 const OUTPUT = 'detections';
@@ -73,17 +69,6 @@ export interface DetectorBackbone {
   id: string;
   spec: ModelSpec;
   modelPath: string;
-}
-
-/** The backbone's input spec at the detector's input size for these training samples (see INPUT_SIDES). */
-function detectorInput(spec: ModelSpec, samples: readonly Sample[], labels: readonly string[]): ModelSpec['input'] {
-  const sides = samples
-    .flatMap((sample) => sample.boxes.filter((box) => labels.includes(box.label)).map((box) => Math.sqrt((box.width * box.height) / (sample.width * sample.height))))
-    .filter((side) => Number.isFinite(side))
-    .sort((a, b) => a - b);
-  const median = sides.length > 0 ? sides[Math.floor(sides.length / 2)]! : 1;
-  const side = median * (INPUT_SIDES.normal / 16) < SMALL_OBJECT_CELLS ? INPUT_SIDES.small : INPUT_SIDES.normal;
-  return { ...spec.input, width: side, height: side };
 }
 
 /** One cached training view of a sample: `id` names it in the cache (after the content hash). */
@@ -116,6 +101,43 @@ export function cropViews(sample: Sample, count: number): View[] {
   return views;
 }
 
+/**
+ * Crops of `tile` × `tile` pixels (clipped to the image) at native resolution, for a tiled detector
+ * (see TILE_CROPS): around objects of `labels` and anywhere; seeded by the content hash like cropViews.
+ */
+export function tileViews(sample: Sample, labels: readonly string[], tile: number): View[] {
+  const width = Math.min(Math.round(tile), sample.width);
+  const height = Math.min(Math.round(tile), sample.height);
+  const objects = sample.boxes.filter((box) => labels.includes(box.label) && box.width > 0 && box.height > 0);
+  const random = createRandom(deriveSeed(Number.parseInt(sample.contentHash.slice(0, 8), 16), 101));
+  const place = (low: number, high: number) => (high <= low ? Math.round(low) : Math.round(low + random.next() * (high - low)));
+  const regions: { left: number; top: number }[] = [];
+  if (objects.length > 0) {
+    for (let k = 0; k < TILE_CROPS.objects; k++) {
+      const box = objects[k % objects.length]!;
+      // The crop holds the box when it can (a box larger than the crop is centred instead).
+      const left = box.width <= width ? place(Math.max(0, box.left + box.width - width), Math.min(sample.width - width, box.left)) : Math.round(box.left + box.width / 2 - width / 2);
+      const top = box.height <= height ? place(Math.max(0, box.top + box.height - height), Math.min(sample.height - height, box.top)) : Math.round(box.top + box.height / 2 - height / 2);
+      regions.push({ left, top });
+    }
+  }
+  for (let k = 0; k < (objects.length > 0 ? TILE_CROPS.background : TILE_CROPS.empty); k++) regions.push({ left: place(0, sample.width - width), top: place(0, sample.height - height) });
+  return regions.map(({ left: l, top: t }, k) => {
+    const left = Math.max(0, Math.min(sample.width - width, l));
+    const top = Math.max(0, Math.min(sample.height - height, t));
+    const flip = k % 2 === 1;
+    return { sample, id: `-tile${left}_${top}_${width}_${height}${flip ? '-flip' : ''}`, flip, region: { left, top, width, height } };
+  });
+}
+
+/**
+ * The longer side to decode a region of `width` × `height` at so that its shorter side still has
+ * the input's `side` pixels once stretched (at most four times the side, and never enlarged).
+ */
+export function decodeSide(width: number, height: number, side: number): number {
+  return Math.max(1, Math.ceil(Math.min(4 * side, (side * Math.max(width, height)) / Math.max(1, Math.min(width, height)))));
+}
+
 /** The view's boxes of `labels` in its own pixels (clipped to a crop; dropped when less than CROPS.minVisible is inside), and its size. */
 export function viewBoxes(view: View, labels: readonly string[]): { boxes: LabelledBox[]; image: { width: number; height: number } } {
   const { sample, flip } = view;
@@ -142,8 +164,9 @@ function featureMapModel(base: OnnxModel): SpatialFeatures {
 }
 
 /** Train a detector for `options.labels` on the backbone's feature map and write it as one model. */
-export async function trainDetector(options: TrainOptions, backbone: DetectorBackbone, settings: { threads?: number } = {}): Promise<TrainedModel> {
-  const spec: ModelSpec = { ...backbone.spec, input: detectorInput(backbone.spec, options.train, options.labels) };
+export async function trainDetector(options: TrainOptions, backbone: DetectorBackbone, settings: { threads?: number; view?: 'whole' | 'tiled' } = {}): Promise<TrainedModel> {
+  const { view: seen, choices } = chooseDetectorView(options.train, options.labels, settings.view);
+  const spec: ModelSpec = { ...backbone.spec, input: { ...backbone.spec.input, width: seen.side, height: seen.side } };
   const threads = settings.threads;
   const job = options.job;
   const labels = options.labels;
@@ -155,19 +178,22 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   cutBuilder.output(cutBuilder.value(tail.cut), 'float32', undefined, FEATURE_MAP);
   const cutModel = pruneModel(buildModel(cutBuilder, { metadata: base.metadata }));
   const { session, provider } = await createSession(encodeModel(cutModel), { ...(threads ? { threads } : {}), name: `${backbone.id}-map` });
-  const cacheDir = join(options.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${TAIL_BLOCKS}-${spec.input.width}x${spec.input.height}`);
+  // The decoded size is part of what a map shows (views already name their regions).
+  const cacheDir = join(options.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${TAIL_BLOCKS}-${spec.input.width}x${spec.input.height}-decoded-to-input`);
   // What the cut model gives, known after its first run: the map's size and its channels.
   const cutShape: { map?: MapSize; channels?: number } = {};
-  const views = options.train.flatMap((sample): View[] => [
-    { sample, id: '', flip: false },
-    { sample, id: '-flip', flip: true },
-    ...cropViews(sample, CROPS.views),
-  ]);
+  const tile = seen.tile;
+  const views = options.train.flatMap((sample): View[] =>
+    tile
+      ? tileViews(sample, labels, tile.side)
+      : [{ sample, id: '', flip: false }, { sample, id: '-flip', flip: true }, ...cropViews(sample, CROPS.views)],
+  );
   // The cut map of views not cached yet, in location-major rows; the first run tells the map's size.
   const computeMaps = async (batch: View[]): Promise<Float32Array[]> => {
     const images = await Promise.all(
       batch.map(async (view) => {
-        const rgb = await decodeRgb(view.sample.path, { maxSide: DECODE_SIDE, ...(view.region ? { region: view.region } : {}) });
+        const { width, height } = view.region ?? view.sample;
+        const rgb = await decodeRgb(view.sample.path, { maxSide: decodeSide(width, height, seen.side), ...(view.region ? { region: view.region } : {}) });
         return view.flip ? mirrorPixels(rgb) : rgb;
       }),
     );
@@ -215,7 +241,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
     ...(threads ? { threads } : {}),
     onEpoch: (epoch, loss) => job.progress({ phase: 'training', done: epoch, total: EPOCHS, message: `epoch ${epoch}, loss ${loss.toFixed(4)}` }),
   });
-  log.info('detector trained', { loss: trained.loss, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, cutChannels: cutShape.channels, tailLayers: tail.layers.length });
+  log.info('detector trained', { loss: trained.loss, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: tail.layers.length });
 
   // Backbone + head: one model, which runs every image together with its left–right mirror and
   // averages the two outputs (native/detect mirror.ts), at twice the backbone work per image.
@@ -246,7 +272,9 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
       nmsIou: 0.5,
       resize: 'stretch',
       mirrorAveraged: true,
+      ...(tile ? { tiling: { side: tile.side, overlap: tile.overlap } } : {}),
     },
+    choices,
   };
   const written = await writeModelFile(options.outputDir, pruneModel(buildModel(builder)), metadata);
   const modelPath = written.path;
@@ -256,15 +284,29 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   const predictions = new Map<number, Analysis>();
   const { session: merged } = await createSession(modelPath, { ...(threads ? { threads } : {}), name: 'model' });
   try {
+    const run = async (inputs: readonly RgbPixels[]): Promise<Float32Array[]> => {
+      const outputs: Float32Array[] = [];
+      for (let start = 0; start < inputs.length; start += BATCH) {
+        const batch = inputs.slice(start, start + BATCH);
+        const data = (await merged.run({ [spec.input.name]: toModelBatch(batch, spec) }))[OUTPUT]!.data as Float32Array;
+        const size = data.length / batch.length;
+        batch.forEach((_, i) => outputs.push(data.subarray(i * size, (i + 1) * size)));
+      }
+      return outputs;
+    };
+    // Images a batch at a time, each cut as analyseImage cuts it (whole or by tiles), their inputs run together.
     for (let start = 0; start < options.test.length; start += BATCH) {
       job.throwIfCancelled();
-      const batch = options.test.slice(start, start + BATCH);
-      const images = await Promise.all(batch.map((sample) => decodeRgb(sample.path, { maxSide: DECODE_SIDE })));
-      const out = (await merged.run({ [spec.input.name]: toModelBatch(images, spec) }))[OUTPUT]!;
-      batch.forEach((sample: Sample, i) => {
-        predictions.set(sample.entryId, analysisOf(out.data as Float32Array, i, metadata, { width: sample.width, height: sample.height }));
+      const group = options.test.slice(start, start + BATCH);
+      const inputs = await Promise.all(group.map((sample) => modelInputs(sample.path, { width: sample.width, height: sample.height }, metadata)));
+      const outputs = await run(inputs.flat().map((input) => input.pixels));
+      let at = 0;
+      group.forEach((sample, i) => {
+        const own = outputs.slice(at, at + inputs[i]!.length);
+        at += inputs[i]!.length;
+        predictions.set(sample.entryId, analysisFrom(inputs[i]!, own, { width: sample.width, height: sample.height }, metadata));
       });
-      job.progress({ phase: 'testing', done: start + batch.length, total: options.test.length });
+      job.progress({ phase: 'testing', done: start + group.length, total: options.test.length });
     }
   } finally {
     await merged.release();
@@ -277,19 +319,76 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   };
 }
 
-/** One image's boxes (image pixels) from the model's output batch. */
-function analysisOf(data: Float32Array, index: number, metadata: DetectorMetadata, image: { width: number; height: number }): Analysis {
-  const { labels, detection } = metadata;
-  const size = (labels.length + 4) * detection.mapWidth * detection.mapHeight;
-  const found = decodeDetections(data.subarray(index * size, (index + 1) * size), labels.length, { width: detection.mapWidth, height: detection.mapHeight }, image, {
-    minScore: detection.minScore,
-    topK: detection.topK,
-    nmsIou: detection.nmsIou,
+/** `region` of `image` (whole pixels, inside it) as pixels of its own. */
+function cropPixels(image: RgbPixels, region: Region): RgbPixels {
+  const data = new Uint8Array(region.width * region.height * 3);
+  for (let y = 0; y < region.height; y++) {
+    const from = ((region.top + y) * image.width + region.left) * 3;
+    data.set(image.data.subarray(from, from + region.width * 3), y * region.width * 3);
+  }
+  return { width: region.width, height: region.height, data };
+}
+
+/**
+ * What the model is run on for one image of `size` (its oriented pixels): the whole image, or its
+ * tiles (metadata.detection.tiling), each with the region of the image it shows.
+ */
+async function modelInputs(image: string | Buffer, size: { width: number; height: number }, metadata: DetectorMetadata): Promise<{ region: Region; pixels: RgbPixels }[]> {
+  const side = metadata.input.width;
+  const tiling = metadata.detection.tiling;
+  if (!tiling) {
+    const pixels = await decodeRgb(image, { maxSide: decodeSide(size.width, size.height, side) });
+    return [{ region: { left: 0, top: 0, width: size.width, height: size.height }, pixels }];
+  }
+  // The whole image at the tiles' scale (a tile of `tiling.side` pixels becomes the input's side), then cut.
+  const scale = Math.min(1, side / tiling.side);
+  const pixels = await decodeRgb(image, { maxSide: Math.max(1, Math.round(Math.max(size.width, size.height) * scale)) });
+  const sx = pixels.width / size.width;
+  const sy = pixels.height / size.height;
+  return tileGrid(size, tiling.side, tiling.overlap).map((region) => {
+    const left = Math.min(pixels.width - 1, Math.round(region.left * sx));
+    const top = Math.min(pixels.height - 1, Math.round(region.top * sy));
+    const width = Math.max(1, Math.min(pixels.width - left, Math.round(region.width * sx)));
+    const height = Math.max(1, Math.min(pixels.height - top, Math.round(region.height * sy)));
+    return { region, pixels: cropPixels(pixels, { left, top, width, height }) };
   });
+}
+
+/**
+ * One image's boxes in its own pixels: the model run (by `run`, one output [C + 4, H, W] per input)
+ * on the whole image or on each tile, decoded, and the tiles' boxes merged by NMS. Training's test
+ * set and DetectCustomLabels both go through here, so what is evaluated is what runs.
+ */
+export async function analyseImage(
+  image: string | Buffer,
+  size: { width: number; height: number },
+  metadata: DetectorMetadata,
+  run: (inputs: readonly RgbPixels[]) => Promise<Float32Array[]>,
+): Promise<Analysis> {
+  const inputs = await modelInputs(image, size, metadata);
+  return analysisFrom(inputs, await run(inputs.map((input) => input.pixels)), size, metadata);
+}
+
+/** The boxes of one image from the model's output for each of its inputs (modelInputs). */
+function analysisFrom(inputs: readonly { region: Region }[], outputs: readonly Float32Array[], size: { width: number; height: number }, metadata: DetectorMetadata): Analysis {
+  const { labels, detection } = metadata;
+  const decode = (output: Float32Array, region: Region): Detection[] =>
+    decodeDetections(output, labels.length, { width: detection.mapWidth, height: detection.mapHeight }, { width: region.width, height: region.height }, {
+      minScore: detection.minScore,
+      topK: detection.topK,
+      nmsIou: detection.nmsIou,
+    });
+  const found = detection.tiling
+    ? mergeTiledDetections(
+        inputs.map((input, i) => ({ region: input.region, detections: decode(outputs[i]!, input.region) })),
+        size,
+        { nmsIou: detection.nmsIou },
+      ).slice(0, detection.topK)
+    : decode(outputs[0]!, inputs[0]!.region);
   return {
     boxes: found.map(({ classIndex, confidence, left, top, width, height }) => ({ label: labels[classIndex]!, confidence, left, top, width, height })),
-    width: image.width,
-    height: image.height,
+    width: size.width,
+    height: size.height,
   };
 }
 
@@ -298,9 +397,12 @@ export function detectorAnalysis(metadata: DetectorMetadata, units: InferenceUni
   return async (image, known) => {
     // Boxes come back in the original image's pixels: its size from the caller, else from the header.
     const header = known ? undefined : await probeImageHeader(image);
-    const rgb = await decodeRgb(image, { maxSide: DECODE_SIDE });
-    const size = known ?? (header?.ok ? { width: header.width, height: header.height } : { width: rgb.width, height: rgb.height });
-    const { data } = await units.run(rgb);
-    return analysisOf(data, 0, metadata, size);
+    const size = known ?? (header?.ok ? { width: header.width, height: header.height } : await decodedSize(image));
+    return analyseImage(image, size, metadata, (inputs) => Promise.all(inputs.map(async (pixels) => (await units.run(pixels)).data)));
   };
+}
+
+async function decodedSize(image: string | Buffer): Promise<{ width: number; height: number }> {
+  const { width, height } = await decodeRgb(image);
+  return { width, height };
 }

@@ -10,12 +10,19 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeModel, encodeModel, type OnnxModel } from '../../native/onnx';
 import type { ModelSpec } from '../../native/models';
+import type { TrainingChoices } from '../../preload/contract';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 
 const METADATA_KEY = 'loupe';
 export const MODEL_FILE = 'model.onnx';
 export const SIGNATURE_FILE = 'signature.json';
+
+/**
+ * The settings that training chose for what the model sees, and the candidates it chose among, each
+ * with the figure it was judged by (a validation score, or the measure a rule reads).
+ */
+export type ModelChoices = TrainingChoices;
 
 interface CommonMetadata {
   format: 1;
@@ -25,11 +32,20 @@ interface CommonMetadata {
   backbone: string;
   input: ModelSpec['input'];
   output: string;
+  /** What training chose and among which candidates (absent in older models). */
+  choices?: ModelChoices;
 }
 
+export type { TrainingChoices };
 export interface ClassifierMetadata extends CommonMetadata {
   useCase: 'IMAGE_LEVEL_LABELS';
   multiLabel: boolean;
+  /**
+   * How an image becomes `input` (classifierView.ts): the pipeline decodes and crops, stretches or
+   * letterboxes it to the input's size; tiles, pooling and mirroring are inside the graph. Absent in
+   * older models: the central crop of 87.5 % of the shorter side.
+   */
+  view?: { fit: 'crop' | 'stretch' | 'letterbox'; crop?: number; tiles?: { count: number; length: number; along: 'width' | 'height'; pooling: 'mean' | 'max' }; features: string[]; mirror: boolean };
 }
 
 export interface DetectorMetadata extends CommonMetadata {
@@ -50,6 +66,12 @@ export interface DetectorMetadata extends CommonMetadata {
     resize: 'stretch';
     /** Whether the model averages each image's output with its mirror's (absent in older models: no). */
     mirrorAveraged?: boolean;
+    /**
+     * Analyse by tiles: squares of `side` pixels of the original image, neighbours overlapping by
+     * `overlap` pixels, each stretched to the input; the tiles' boxes merged by NMS (native/detect
+     * tiles.ts). Absent: the whole image is the one input.
+     */
+    tiling?: { side: number; overlap: number };
   };
 }
 
@@ -101,7 +123,10 @@ export function modelSignature(metadata: ModelMetadata) {
     inputs: [{ name: input.name, layout: input.layout, width: input.width, height: input.height, colourOrder: input.colourOrder, scale: input.scale, mean: input.mean, std: input.std }],
     outputs: [output],
     ...(metadata.useCase === 'OBJECT_LOCALIZATION' ? { detection: metadata.detection } : {}),
+    // How an image becomes the input (fit, crop; tiles, pooling and mirroring are in the graph).
+    ...(metadata.useCase === 'IMAGE_LEVEL_LABELS' && metadata.view ? { view: metadata.view } : {}),
     thresholds: metadata.thresholds,
     backbone: metadata.backbone,
+    ...(metadata.choices ? { choices: metadata.choices } : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * DescribeEvaluation: what the Evaluate tab shows, read back from the version's own files (the
  * summary, the curves and the evaluation manifest snapshot), so the screen shows exactly what
- * the API reports.
+ * the API reports; and what training chose by validation (the model file's `choices`), which the
+ * Details tab shows.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { chosenThresholds, requireVersion } from '../models';
+import { readModelMetadata } from '../engine/modelFile';
 import { outputLocation } from '../models/output';
 
 // The files are Loupe's own, written by main/evaluation; their shape is known, not re-validated.
@@ -34,6 +36,7 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
         .map((line) => JSON.parse(line) as Json)
     : [];
   const snapshot = version.snapshotJson ? (JSON.parse(version.snapshotJson) as { train: { labels: string[] }[] }) : undefined;
+  const choices = version.modelPath ? (await readModelMetadata(version.modelPath).catch(() => undefined))?.choices : undefined;
   const test = q.findDatasetOfType(ctx.db, project.id, 'TEST') ?? q.findDatasetOfType(ctx.db, project.id, 'TRAIN');
   const entryOf = (sourceRef: string) => (test ? q.findEntry(ctx.db, test.id, sourceRef) : undefined);
   return {
@@ -44,6 +47,7 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
     TrainingImages: snapshot?.train.length ?? 0,
     TrainingLabels: new Set(snapshot?.train.flatMap((s) => s.labels) ?? []).size,
     ChosenThresholds: chosenThresholds(ctx, version.arn),
+    ...(choices ? { Choices: choices } : {}),
   };
 }
 

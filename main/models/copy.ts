@@ -69,7 +69,10 @@ export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput)
       const from = outputLocation(ctx, source, sourceProject.name).folder;
       const to = outputLocation(ctx, version, destination.name).folder;
       await mkdir(to, { recursive: true });
-      for (const file of await readdir(from)) await copyFile(join(from, file), join(to, file));
+      // The version's files only: a key prefix the user chose may hold other folders too.
+      for (const file of await readdir(from, { withFileTypes: true })) {
+        if (file.isFile()) await copyFile(join(from, file.name), join(to, file.name));
+      }
       const modelPath = join(to, source.modelPath!.split(/[\\/]/).pop()!);
       const evaluation = q.findEvaluation(ctx.db, source.id);
       transaction(ctx.db, () => {

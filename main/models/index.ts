@@ -30,6 +30,7 @@ import { RunningModel, runningModels } from './runtime';
 import { chosenThresholds, forgetThresholds, putThresholds } from './thresholds';
 
 export { chosenThresholds } from './thresholds';
+import { recordAnalysis, recordUnits } from './usage';
 
 const log = createLogger('models');
 
@@ -59,7 +60,7 @@ export function describeProjectVersions(
   const limit = input.MaxResults ?? 100;
   const rows = q.listVersions(ctx.db, project.id, {
     ...(input.VersionNames ? { names: input.VersionNames } : {}),
-    ...(input.NextToken === undefined ? {} : { beforeId: decodePageToken(input.NextToken) }),
+    ...(!input.NextToken ? {} : { beforeId: decodePageToken(input.NextToken) }),
     limit: limit + 1,
   });
   const { page, next } = keysetPage(rows, limit, (last) => encodePageToken(last.id));
@@ -92,10 +93,17 @@ export function describeVersion(ctx: Context, row: q.VersionRow, projectName: st
     ...(summary && location
       ? {
           ManifestSummary: s3Object(location, 'manifest_summary.json'),
-          TrainingDataResult: { Validation: asset('training_manifest_with_validation.json')! },
+          // Input: the datasets the version was made from (project datasets, not manifests: no
+          // assets); Output: the manifests training and testing used; Validation: their checks.
+          TrainingDataResult: {
+            Input: { Assets: [] },
+            ...(evaluation ? { Output: asset('training_manifest_snapshot.json')! } : {}),
+            Validation: asset('training_manifest_with_validation.json')!,
+          },
           TestingDataResult: {
-            Validation: asset('testing_manifest_with_validation.json')!,
+            Input: { Assets: [], AutoCreate: snapshot?.autoSplit ?? false },
             ...(evaluation ? { Output: { ...asset('testing_manifest_snapshot.json')!, AutoCreate: snapshot?.autoSplit ?? false } } : {}),
+            Validation: asset('testing_manifest_with_validation.json')!,
           },
         }
       : {}),
@@ -141,9 +149,14 @@ export function startProjectVersion(ctx: Context, input: StartProjectVersionInpu
     try {
       const model = await engine.load(modelPath, { workers: max });
       if (!ctx.db.open) return void (await model.close());
-      runningModels(ctx).set(version.id, new RunningModel(model, input.MinInferenceUnits, max));
+      runningModels(ctx).set(
+        version.id,
+        new RunningModel(model, input.MinInferenceUnits, max, (units) => {
+          if (ctx.db.open) recordUnits(ctx, version, 'scale', units);
+        }),
+      );
       q.updateVersion(ctx.db, version.id, { status: 'RUNNING', statusMessage: MODEL_MESSAGES.running });
-      q.openUsageInterval(ctx.db, version.id, ctx.now(), input.MinInferenceUnits);
+      recordUnits(ctx, version, 'start', input.MinInferenceUnits);
       log.info('model running', { version: version.arn, provider: model.provider, units: input.MinInferenceUnits });
     } catch (error) {
       log.error('model failed to start', { version: version.arn, error });
@@ -171,7 +184,7 @@ export function stopProjectVersion(ctx: Context, input: StopProjectVersionInput)
     await model?.close().catch((error: unknown) => log.warn('closing a model failed', { version: version.arn, error }));
     if (!ctx.db.open) return;
     q.updateVersion(ctx.db, version.id, { status: 'STOPPED', statusMessage: MODEL_MESSAGES.stopped });
-    q.closeUsageIntervals(ctx.db, version.id, ctx.now());
+    recordUnits(ctx, version, 'stop', 0);
     changed(ctx, version);
   })();
   return { Status: 'STOPPING' };
@@ -212,6 +225,17 @@ export async function detectCustomLabels(ctx: Context, input: DetectCustomLabels
   if (version.status !== 'RUNNING' || !model) {
     throw new ServiceError('ResourceNotReadyException', `The model is ${version.status}. Start it before analysing images.`);
   }
+  try {
+    const answer = await analyzeImage(ctx, input, model);
+    recordAnalysis(ctx, version.id, true);
+    return answer;
+  } catch (error) {
+    if (ctx.db.open) recordAnalysis(ctx, version.id, false);
+    throw error;
+  }
+}
+
+async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model: RunningModel): Promise<OutputOf<'DetectCustomLabels'>> {
   const image = await imageBytes(ctx, input.Image);
   // The header is checked here; decoding, in the analysis, catches what a header hides.
   const header = await probeImageHeader(image);
@@ -226,7 +250,7 @@ export async function detectCustomLabels(ctx: Context, input: DetectCustomLabels
     throw error instanceof ImageDecodeError ? invalid() : error;
   });
   // The thresholds saved on the version, else the assumed ones training wrote into the model.
-  const thresholds = { ...model.model.thresholds, ...chosenThresholds(ctx, version.arn) };
+  const thresholds = { ...model.model.thresholds, ...chosenThresholds(ctx, input.ProjectVersionArn) };
   const keep = (name: string, score: number) =>
     input.MinConfidence === undefined ? score >= (thresholds[name] ?? 0) : score * 100 >= input.MinConfidence;
   const labels: CustomLabel[] = [];

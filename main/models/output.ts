@@ -30,7 +30,9 @@ export function outputLocation(ctx: Context, version: q.VersionRow, projectName:
   const mapping = q.findBucketMapping(ctx.db, bucket);
   if (!mapping) throw new ServiceError('InvalidParameterException', 'Unable to write to output S3 bucket.');
   const userPrefix = (version.outputPrefix ?? '').replace(/^\/+/, '');
-  const prefix = `${userPrefix}${userPrefix && !userPrefix.endsWith('/') ? '/' : ''}${projectName}/${version.name}/`;
+  // With a key prefix, the files go directly under it (the guide's example); without one, each
+  // version gets its own `<project>/<version>/` so versions sharing a bucket never collide.
+  const prefix = userPrefix ? `${userPrefix}${userPrefix.endsWith('/') ? '' : '/'}` : `${projectName}/${version.name}/`;
   if (prefix.split('/').some((part) => part === '..')) throw new ServiceError('InvalidParameterException', 'Unable to write to output S3 bucket.');
   return { bucket, prefix, folder: join(mapping.folder, ...prefix.split('/').filter(Boolean)) };
 }

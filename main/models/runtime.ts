@@ -29,6 +29,8 @@ export class RunningModel {
     readonly model: LoadedModel,
     readonly minUnits: number,
     readonly maxUnits: number,
+    /** Told the units in service after each scale up or down (the usage record). */
+    private readonly onScaled: (units: number) => void = () => undefined,
   ) {
     this.inService = minUnits;
     model.setUnits(minUnits);
@@ -68,7 +70,10 @@ export class RunningModel {
     } else if (this.inService > this.minUnits && now - this.lastBusyMs > SCALE_DOWN_AFTER_MS) {
       this.inService--;
     }
-    if (this.inService !== before) this.model.setUnits(this.inService);
+    if (this.inService !== before) {
+      this.model.setUnits(this.inService);
+      this.onScaled(this.inService);
+    }
   }
 
   close(): Promise<void> {

@@ -26,7 +26,7 @@ export function createProject(ctx: Context, input: CreateProjectInput): OutputOf
   const arn = projectArn(ctx.identity, input.ProjectName, createdMs);
   const project = transaction(ctx.db, () => {
     if (q.findProjectByName(ctx.db, input.ProjectName)) {
-      throw new ServiceError('ResourceAlreadyExistsException', `A project named ${input.ProjectName} already exists.`);
+      throw new ServiceError('ResourceInUseException', `A project named ${input.ProjectName} already exists.`);
     }
     const row = q.insertProject(ctx.db, {
       name: input.ProjectName,
@@ -45,7 +45,7 @@ export function createProject(ctx: Context, input: CreateProjectInput): OutputOf
 
 export function describeProjects(ctx: Context, input: DescribeProjectsInput): OutputOf<'DescribeProjects'> {
   const limit = input.MaxResults ?? 100;
-  const beforeId = input.NextToken === undefined ? undefined : decodePageToken(input.NextToken);
+  const beforeId = !input.NextToken ? undefined : decodePageToken(input.NextToken);
   const rows = q.listProjects(ctx.db, {
     names: input.ProjectNames,
     features: input.Features,

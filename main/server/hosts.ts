@@ -34,7 +34,12 @@ export function createHostCheck(boundHost: string, port: number): (host: string 
     allowed.add(`${name}:${port}`);
     if (port === 80) allowed.add(name);
   }
-  return (host) => host !== undefined && allowed.has(host.trim().toLowerCase());
+  // S3's virtual-hosted style: `<bucket>.localhost:<port>` (browsers resolve *.localhost to loopback).
+  const virtualHost = new RegExp(`^[a-z0-9][a-z0-9.-]*\\.localhost:${port}$`);
+  return (host) => {
+    const name = host?.trim().toLowerCase();
+    return name !== undefined && (allowed.has(name) || virtualHost.test(name));
+  };
 }
 
 /** When the browser says where the request comes from, it must be this server's own page. */

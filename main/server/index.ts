@@ -7,6 +7,7 @@
  *   GET  /events    ?token=<session token>  → text/event-stream
  *   GET  /images/<entry id>/<thumb|display>?token=<session token>  → JPEG
  *   PUT  /uploads/<batch>/<relative path>  (session token)  → {Folder} for ImportFolder
+ *   *    S3 REST for mapped buckets: signed for `s3`, or Host `<bucket>.localhost:<port>` (s3/)
  *   GET  /*         files of rendererDir; index.html for `/` and app routes
  */
 import { randomUUID } from 'node:crypto';
@@ -21,6 +22,8 @@ import { BodyTooLargeError, MAX_API_BODY_BYTES, drain, readBody } from './body';
 import { EventStreams } from './events';
 import { createHostCheck, isSameOrigin, urlHost } from './hosts';
 import { failureOf, operationOfTarget, parseJsonBody, sendError, sendJson, sendPlain } from './json11';
+import { bucketOfHost, failures as s3Failures, handleS3, isS3Request } from './s3';
+import { isSigV4Authorization } from './sigv4';
 import { serveEntryImage, serveStatic } from './static';
 import { handleUpload } from './uploads';
 
@@ -83,6 +86,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const method = req.method ?? 'GET';
+    const hostBucket = bucketOfHost(req.headers.host);
+    if (hostBucket !== undefined || isS3Request(header(req, 'authorization'), header(req, 'x-amz-content-sha256'), query)) {
+      const requestId = String(res.getHeader('x-amzn-RequestId'));
+      await handleS3({ req, res, loupe, ...(hostBucket === undefined ? {} : { hostBucket }), rawPath, query, requestId });
+      return;
+    }
     if (method === 'POST' && (rawPath === '/' || rawPath === '/session')) {
       if (!isSameOrigin(header(req, 'origin'), req.headers.host)) {
         drain(req);
@@ -121,12 +130,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await serveEntryImage(res, loupe, Number(image[1]), image[2]!);
       return;
     }
-    if (method === 'GET' || method === 'HEAD') {
+    const isApiCaller = isSigV4Authorization(header(req, 'authorization') ?? '') || header(req, 'x-amz-target') !== undefined;
+    if ((method === 'GET' || method === 'HEAD') && !isApiCaller) {
       await serveStatic(req, res, rendererDir, rawPath);
       return;
     }
     drain(req);
-    if (method === 'POST') {
+    if (method === 'POST' || isApiCaller) {
       sendError(res, 'UnknownOperationException', `POST ${rawPath} is not an API path; send API requests to /.`, {
         status: 404,
       });
@@ -241,7 +251,8 @@ function queryRecord(query: string): Record<string, string | string[]> {
 
 function logIfFailed(req: IncomingMessage, res: ServerResponse, requestId: string, started: number): void {
   if (res.statusCode < 400) return;
-  const failure = failureOf(res);
+  const s3Failure = s3Failures.get(res);
+  const failure = failureOf(res) ?? (s3Failure && { type: s3Failure.code, message: s3Failure.message, cause: s3Failure.cause });
   const fields = {
     method: req.method,
     // The path only: /events carries the session token in its query.

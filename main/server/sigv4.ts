@@ -13,8 +13,9 @@
  * - X-Amz-Date within 15 minutes of now, and the scope's date matching it,
  * - x-amz-content-sha256 against the body, unless it is UNSIGNED-PAYLOAD.
  *
- * Not supported: presigned query-string auth, SigV4a, chunked streaming payloads, and requests
- * that sign a `Date` header instead of `X-Amz-Date` (the signer always derives X-Amz-Date).
+ * Chunked streaming payloads (S3's aws-chunked bodies) are checked chunk by chunk in `s3/`.
+ * Not supported: presigned query-string auth, SigV4a, and requests that sign a `Date` header
+ * instead of `X-Amz-Date` (the signer always derives X-Amz-Date).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
@@ -143,13 +144,24 @@ export function checkSigV4Claim(
   return { accessKeyId, scopeDate: scopeDate as string, region, service, signedHeaders, signature, signingDate };
 }
 
+export interface VerifyOptions {
+  /**
+   * The body is still on its way: `request.body` is empty and the caller checks the payload
+   * against x-amz-content-sha256 (a hash, or one of the STREAMING- forms) as it reads it.
+   */
+  bodyStreamed?: boolean;
+  /** S3's canonical path: the path as sent, neither normalised nor encoded again. */
+  s3Path?: boolean;
+}
+
 /** Check the body hash and the signature itself; throws InvalidSignatureException on mismatch. */
 export async function verifySigV4(
   claim: SigV4Claim,
   request: SignableRequest,
   credentials: Pick<Credentials, 'AccessKeyId' | 'SecretAccessKey'>,
+  options: VerifyOptions = {},
 ): Promise<void> {
-  checkPayloadHash(request);
+  if (!options.bodyStreamed) checkPayloadHash(request);
   const signer = new SignatureV4({
     service: claim.service,
     region: claim.region,
@@ -157,7 +169,7 @@ export async function verifySigV4(
     sha256: Hash.bind(null, 'sha256'),
     // Never add headers of our own: only what the client signed may be in the canonical request.
     applyChecksum: false,
-    uriEscapePath: true,
+    uriEscapePath: !options.s3Path,
   });
   const signed = new Set(claim.signedHeaders);
   const resigned = await signer.sign(

@@ -164,6 +164,11 @@ async function runTraining(
   await writeAtomically(join(output.folder, summaryName), JSON.stringify(evaluation.summary, null, 2));
   await writeAtomically(join(output.folder, 'evaluation_curves.json'), JSON.stringify(evaluation.curves));
   await writeJsonLines(join(output.folder, 'testing_manifest_snapshot.json'), evaluation.manifestLines);
+  // TrainingDataResult.Output: the lines training used, where the version's output goes.
+  await writeJsonLines(
+    join(output.folder, 'training_manifest_snapshot.json'),
+    plan.trainLines.filter((line) => line.state === 'valid').map((line) => toJsonLine(line.entry.draft, { withErrors: false })),
+  );
 
   const endMs = ctx.now();
   transaction(ctx.db, () => {

@@ -107,8 +107,8 @@ function statistics(lines: Line[], useCase: UseCase, errors: ContentError[]): Da
  * plan what to train and test on. Test images never appear among training images (by content).
  */
 export function planTraining(trainEntries: StoredEntry[], testEntries: StoredEntry[] | undefined, seed: string): TrainingPlan {
-  const trainAll = trainEntries.map(classifyLine);
-  let testAll = (testEntries ?? []).map(classifyLine);
+  const trainAll = trainEntries.map((entry, i) => classifyLine(entry, i + 1));
+  let testAll = (testEntries ?? []).map((entry, i) => classifyLine(entry, i + 1));
   const autoSplit = testEntries === undefined || testEntries.length === 0;
   const trainErrors: ContentError[] = [];
   const testErrors: ContentError[] = [];

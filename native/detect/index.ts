@@ -11,6 +11,7 @@ export type { MapSize } from './tail';
 export { findTail, tailBackward, tailForward, tailParameters, withTailWeights, type BackboneTail, type TailLayer, type TailParameter } from './tail';
 export { buildTunedStepGraph, tailFeatureModel, trainTunedDetector, type TrainTunedDetectorOptions, type TunedDetector } from './finetune';
 export { mirrorAveraged, withMirroredBatch } from './mirror';
+export { mergeTiledDetections, tileGrid, type MergeOptions, type Region, type TileDetections } from './tiles';
 export { buildDetectionStepGraph, detectionStepModel, DETECT_ADAM, DETECT_PARAMETERS, DETECT_STEP_NAMES } from './graphs';
 
 /** A box in image pixels (or any unit consistent with the image's width and height). */

@@ -21,10 +21,18 @@ export interface ModelPixelsOptions {
   crop?: number;
   /** Mirror left to right (a training view). */
   mirror?: boolean;
+  /**
+   * How the (cropped) image fills width × height: 'fill' stretches each axis on its own (default);
+   * 'contain' keeps its aspect and pads the rest with mid grey (letterboxing).
+   */
+  fit?: 'fill' | 'contain';
 }
 
+/** The grey a letterboxed image is padded with. */
+export const LETTERBOX_GREY = 128;
+
 export async function decodeForModel(source: string | Buffer, options: ModelPixelsOptions): Promise<RgbImage> {
-  const { width, height, maxSide, crop, mirror = false } = options;
+  const { width, height, maxSide, crop, mirror = false, fit = 'fill' } = options;
   if (crop !== undefined && !(crop > 0 && crop <= 1)) throw new RangeError(`crop must be a share in (0, 1], not ${crop}`);
   const decoded = await decodeRgb(source, { maxSide });
   const region = crop === undefined ? { left: 0, top: 0, width: decoded.width, height: decoded.height } : centralSquare(decoded, crop);
@@ -35,7 +43,13 @@ export async function decodeForModel(source: string | Buffer, options: ModelPixe
   if (region.width === width && region.height === height && !mirror) return copyRegion(decoded, region);
   const image = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } });
   if (!whole) image.extract(region);
-  if (region.width !== width || region.height !== height) image.resize(width, height, { fit: 'fill', kernel: 'linear' });
+  if (region.width !== width || region.height !== height) {
+    image.resize(width, height, {
+      fit,
+      kernel: 'linear',
+      ...(fit === 'contain' ? { background: { r: LETTERBOX_GREY, g: LETTERBOX_GREY, b: LETTERBOX_GREY } } : {}),
+    });
+  }
   if (mirror) image.flop();
   const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };

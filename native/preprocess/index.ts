@@ -14,7 +14,7 @@ export { probeImageHeader, type ImageHeader } from './probeImage';
 export { decodeRgb, type DecodeRgbOptions, type RgbImage } from './decodeRgb';
 
 /** decodeForModel(pathOrBytes, { width, height, maxSide, crop?, mirror? }): pixels exactly the model's input size, cropped and resized natively. */
-export { decodeForModel, type ModelPixelsOptions } from './decodeForModel';
+export { decodeForModel, LETTERBOX_GREY, type ModelPixelsOptions } from './decodeForModel';
 
 /** makeThumbnail(source, target, { size }): oriented sRGB JPEG, longer side ≤ size px (default 256), written atomically. */
 export { makeThumbnail, type ThumbnailOptions } from './makeThumbnail';

@@ -133,6 +133,15 @@ export interface TestImageResult {
   }[];
 }
 
+/**
+ * What training chose by validation inside the training data (what the model sees, which layers,
+ * which weighting…) and the held-out score of every candidate it compared. Kept in the model file.
+ */
+export interface TrainingChoices {
+  chosen: Record<string, string | number | boolean>;
+  candidates: { settings: Record<string, string | number | boolean>; metric: string; score: number; seconds?: number }[];
+}
+
 export interface EvaluationDescription {
   /** The summary file, as written (EvaluationSummary-<project>-<version>.json). */
   Summary: Record<string, unknown>;
@@ -144,6 +153,8 @@ export interface EvaluationDescription {
   TrainingLabels: number;
   /** Thresholds saved on the version (PutProjectVersionThresholds), label → score; the assumed ones are in Summary. */
   ChosenThresholds: Record<string, number>;
+  /** What training chose and the candidates it compared (absent for models that did not record it). */
+  Choices?: TrainingChoices;
 }
 
 export interface Backbone {
@@ -308,6 +319,30 @@ export interface AppInfo {
   Home: string;
 }
 
+/** A version's use on one UTC day, as the service's CloudWatch metrics would report it. */
+export interface UsageDay {
+  ProjectVersionArn: string;
+  /** YYYY-MM-DD, UTC. */
+  Day: string;
+  RunningHours: number;
+  InferenceUnitHours: number;
+  ImagesAnalysed: number;
+  Errors: number;
+}
+
+/** Inference units in service from StartTimestamp to EndTimestamp (absent while still running). */
+export interface UsageInterval {
+  ProjectVersionArn: string;
+  StartTimestamp: EpochSeconds;
+  EndTimestamp?: EpochSeconds;
+  InferenceUnits: number;
+}
+
+export interface Usage {
+  Days: UsageDay[];
+  Intervals: UsageInterval[];
+}
+
 /** What `loupe doctor` and Settings report: what this machine has for running Loupe, and what is in use. */
 export interface SystemReport {
   Runtime: { Node: string; Electron?: string; Platform: string; Arch: string };
@@ -465,6 +500,7 @@ export const operations = {
     s.EmptyInput,
   ),
   DeleteBucketMapping: loupe<typeof s.DeleteBucketMappingInput, Empty>(s.DeleteBucketMappingInput),
+  DescribeUsage: loupe<typeof s.DescribeUsageInput, Usage>(s.DescribeUsageInput),
 } as const;
 
 export type Operations = typeof operations;

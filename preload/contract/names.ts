@@ -72,6 +72,7 @@ export const LOUPE_OPERATIONS = [
   'CreateBucketMapping',
   'ListBucketMappings',
   'DeleteBucketMapping',
+  'DescribeUsage',
 ] as const;
 
 export const OPERATION_NAMES = [...REKOGNITION_OPERATIONS, ...LOUPE_OPERATIONS] as const;

@@ -34,12 +34,13 @@ export const ProjectVersionArn = arn(
 /** Any taggable resource: a project, a dataset or a project version. */
 export const ResourceArn = arn('Rekognition resource', new RegExp(`${ARN_PREFIX}\\/.+$`));
 
-const TAG_KEY_PATTERN = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 export const TagKey = z
   .string()
   .min(1, 'Member must have length greater than or equal to 1')
   .max(128, 'Member must have length less than or equal to 128')
-  .regex(TAG_KEY_PATTERN, 'Member must be a tag key that does not start with aws:');
+  .refine((key) => !key.startsWith('aws:'), 'Member must not start with aws: (the prefix is reserved)')
+  .regex(TAG_KEY_PATTERN, 'Member must satisfy regular expression pattern: ^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$ (letters, digits, spaces and _ . : / = + - @)');
 export const TagValue = z
   .string()
   .max(256, 'Member must have length less than or equal to 256')
@@ -305,6 +306,8 @@ export const CreateLabelsInput = z.object({ DatasetArn, Labels: z.array(LabelNam
 export const RenameLabelInput = z.object({ DatasetArn, LabelName, NewLabelName: LabelName });
 export const DeleteLabelInput = z.object({ DatasetArn, LabelName });
 export const DescribeLabelUsageInput = z.object({ DatasetArn, LabelName });
+/** Usage of one version, of a project's versions, or of every version. */
+export const DescribeUsageInput = z.object({ ProjectArn: ProjectArn.optional(), ProjectVersionArn: ProjectVersionArn.optional() });
 export const CopyLabelsInput = z.object({ DatasetArn, SourceDatasetArn: DatasetArn });
 
 // --- Imports (app operations) ---------------------------------------------------------------
@@ -423,6 +426,7 @@ export type CreateLabelsInput = z.infer<typeof CreateLabelsInput>;
 export type RenameLabelInput = z.infer<typeof RenameLabelInput>;
 export type DeleteLabelInput = z.infer<typeof DeleteLabelInput>;
 export type DescribeLabelUsageInput = z.infer<typeof DescribeLabelUsageInput>;
+export type DescribeUsageInput = z.infer<typeof DescribeUsageInput>;
 export type CopyLabelsInput = z.infer<typeof CopyLabelsInput>;
 export type CheckFolderInput = z.infer<typeof CheckFolderInput>;
 export type ImportFolderInput = z.infer<typeof ImportFolderInput>;

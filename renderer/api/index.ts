@@ -45,6 +45,7 @@ export type {
   S3Location,
   Settings,
   TestImageResult,
+  TrainingChoices,
   WatchedFolder,
 } from '../../preload/contract/api';
 export type { Language } from '../../preload/contract/schemas';

@@ -4,6 +4,7 @@
  * `npm run bench -- import api`.
  */
 import { benchApi } from './api';
+import { benchDetection } from './detection';
 import { benchImport } from './import';
 import { benchTraining } from './training';
 
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<Record<string, string | number>[]>> 
   api: benchApi,
   import: benchImport,
   training: benchTraining,
+  detection: benchDetection,
 };
 
 async function main(): Promise<void> {

@@ -111,6 +111,7 @@ describe('an installer made by electron-builder.yml', { skip, timeout: 300_000 }
     has(/\/@img\/sharp-linux-[^/]+\/lib\/sharp-[^/]+\.node$/, "sharp's binding");
     has(/\/@img\/sharp-libvips-linux-[^/]+\/lib\/libvips-cpp\.so/, 'libvips');
     assert.ok(existsSync(join(`${archive}.unpacked`, 'node_modules', 'onnxruntime-common', 'package.json')), 'onnxruntime-common is not unpacked');
+    assert.deepEqual(native.filter((file) => /\/napi-v6\/(win32|darwin)\//.test(file)), [], "other platforms' ONNX Runtime binaries are in a Linux installer");
   });
 
   it('carries only Node-API modules in node_modules, which load in Electron unchanged', () => {

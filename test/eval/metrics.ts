@@ -73,3 +73,35 @@ export function multiLabelScores(images: readonly TestImageResult[], threshold?:
   const used = all.filter((c) => c.tp + c.fp + c.fn > 0);
   return { microF1: f1(total), macroF1: used.length === 0 ? 0 : used.reduce((sum, c) => sum + f1(c), 0) / used.length };
 }
+
+/** Single-label: recall of the top-scoring label per true label (images of that label called it). */
+export function topOneRecall(images: readonly TestImageResult[]): Record<string, number> {
+  const hits = new Map<string, [number, number]>();
+  for (const image of images) {
+    const truth = truthOf(image)[0];
+    if (truth === undefined) continue;
+    const top = image.Labels.reduce<TestImageResult['Labels'][number] | undefined>((best, l) => (!best || l.Confidence > best.Confidence ? l : best), undefined);
+    const [ok, all] = hits.get(truth) ?? [0, 0];
+    hits.set(truth, [ok + (top?.Name === truth ? 1 : 0), all + 1]);
+  }
+  return Object.fromEntries([...hits].map(([label, [ok, all]]) => [label, ok / all]));
+}
+
+/** Average precision of one label's confidence over the images (all points: mean precision at each true image's rank). */
+export function averagePrecision(images: readonly TestImageResult[], label: string): number {
+  const scored = images.map((image) => ({
+    confidence: image.Labels.find((l) => l.Name === label)?.Confidence ?? 0,
+    truth: truthOf(image).includes(label),
+  }));
+  scored.sort((a, b) => b.confidence - a.confidence);
+  const positives = scored.filter((s) => s.truth).length;
+  if (positives === 0) return 0;
+  let seen = 0;
+  let sum = 0;
+  scored.forEach((s, i) => {
+    if (!s.truth) return;
+    seen++;
+    sum += seen / (i + 1);
+  });
+  return sum / positives;
+}

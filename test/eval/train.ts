@@ -26,16 +26,23 @@ export interface PhaseTimes {
 export interface TimedLoupe extends TestLoupe {
   /** Phase times of the latest training, or undefined when it never reached the engine's end. */
   lastTraining(): PhaseTimes | undefined;
+  /** The model file the latest training wrote (its metadata says what training chose). */
+  lastModelPath(): string | undefined;
 }
 
-/** A Loupe on a fresh temporary home whose engine reports phase times. */
-export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}): TimedLoupe {
+/**
+ * A Loupe on a fresh temporary home whose engine reports phase times. With `featureCache`, every
+ * training keeps its features there across runs (quick reruns; the embed times are then not cold).
+ */
+export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}, featureCache?: string): TimedLoupe {
   let last: PhaseTimes | undefined;
+  let lastModel: string | undefined;
   const inner = createOnnxEngine({ modelsDir: MODELS_DIR });
   const engine: Engine = {
     load: (modelPath, loadOptions) => inner.load(modelPath, loadOptions),
     async train(train) {
       last = undefined;
+      lastModel = undefined;
       const started = performance.now();
       const marks = new Map<string, number>();
       const job: JobHandle = {
@@ -45,7 +52,8 @@ export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}): Time
           train.job.progress(update);
         },
       };
-      const trained = await inner.train({ ...train, job });
+      const trained = await inner.train({ ...train, job, ...(featureCache ? { cacheDir: featureCache } : {}) });
+      lastModel = trained.modelPath;
       const ended = performance.now();
       const training = marks.get('training') ?? ended;
       const testing = marks.get('testing') ?? ended;
@@ -54,7 +62,7 @@ export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}): Time
     },
   };
   const loupe = aLoupe({ ...options, engine });
-  return { ...loupe, lastTraining: () => last };
+  return { ...loupe, lastTraining: () => last, lastModelPath: () => lastModel };
 }
 
 /** Wait for an import (or any job) that an operation started; throws unless it succeeded. Returns seconds. */

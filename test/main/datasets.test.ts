@@ -36,10 +36,10 @@ describe('datasets', () => {
     });
     assert.equal(unknown.code, 'ResourceNotFoundException');
     const badType = await loupe.fails('CreateDataset', { ProjectArn: projectArn, DatasetType: 'VALIDATION' });
-    assert.equal(badType.code, 'ValidationException');
+    assert.equal(badType.code, 'InvalidParameterException');
     assert.match(badType.message, /'DatasetType'.*\[TRAIN, TEST\]/);
     const badArn = await loupe.fails('DescribeDataset', { DatasetArn: 'not-an-arn-at-all-really' });
-    assert.equal(badArn.code, 'ValidationException');
+    assert.equal(badArn.code, 'InvalidParameterException');
     assert.match(badArn.message, /DatasetArn/);
   });
 

@@ -25,12 +25,13 @@ describe('projects', () => {
 
     it('refuses a second project with the same name', async () => {
       const error = await loupe.fails('CreateProject', { ProjectName: 'shelf-parts' });
-      assert.equal(error.code, 'ResourceAlreadyExistsException');
+      assert.equal(error.code, 'ResourceInUseException');
+      assert.match(error.message, /shelf-parts already exists/);
     });
 
     it('refuses an invalid name with a message naming the field', async () => {
       const error = await loupe.fails('CreateProject', { ProjectName: 'bad name!' });
-      assert.equal(error.code, 'ValidationException');
+      assert.equal(error.code, 'InvalidParameterException');
       assert.match(error.message, /Value 'bad name!' at 'ProjectName' failed to satisfy constraint/);
       const missing = await loupe.fails('CreateProject', {});
       assert.match(missing.message, /at 'ProjectName' failed to satisfy constraint: Member must not be null/);
@@ -38,7 +39,7 @@ describe('projects', () => {
 
     it('refuses a tag key that starts with aws:', async () => {
       const error = await loupe.fails('CreateProject', { ProjectName: 'tagged', Tags: { 'aws:x': 'y' } });
-      assert.equal(error.code, 'ValidationException');
+      assert.equal(error.code, 'InvalidParameterException');
       assert.match(error.message, /Tags/);
     });
   });
@@ -75,7 +76,7 @@ describe('projects', () => {
     it('rejects a NextToken it did not issue and a MaxResults above 100', async () => {
       assert.equal((await loupe.fails('DescribeProjects', { NextToken: 'garbage' })).code, 'InvalidPaginationTokenException');
       const tooMany = await loupe.fails('DescribeProjects', { MaxResults: 101 });
-      assert.equal(tooMany.code, 'ValidationException');
+      assert.equal(tooMany.code, 'InvalidParameterException');
       assert.match(tooMany.message, /MaxResults/);
     });
   });

@@ -185,6 +185,10 @@ test.describe('a model trained from the UI', () => {
       // --- Model details.
       await page.goto(`${loupe.origin}/#/projects/shapes/models/v1?tab=details`);
       await expect(page.getByRole('region', { name: 'Model details' })).toContainText('Image classification');
+      // What training chose by validation, and the candidates it compared.
+      const chosen = page.getByRole('region', { name: 'Chosen by validation' });
+      await expect(chosen).toContainText('Backbone layers');
+      await expect(chosen.getByRole('table', { name: 'Candidates compared' })).toContainText('Central crop (87.5 %)');
       await shootBoth(page, loupe, testInfo, 'models-details', '모델 세부 정보');
 
       // --- Tags: added on the Tags tab, kept by the API.
@@ -297,6 +301,13 @@ test.describe('a model trained from the UI', () => {
       await page.keyboard.press('Enter');
       await expect(stop).toBeHidden();
       await expect(page.getByRole('region', { name: 'Start or stop model' }).locator('.start-stop__status')).toContainText('Stopped', { timeout: 30_000 });
+
+      // --- Usage: the run above as units in service over time, and today's row (UTC) with its images.
+      const usage = page.getByRole('region', { name: 'Usage' });
+      await expect(usage.getByRole('img', { name: /Inference units in service over time: at most 1/ })).toBeVisible();
+      const today = usage.getByRole('row').nth(1).getByRole('cell');
+      await expect(today.first()).toHaveText(new Date().toISOString().slice(0, 10));
+      await expect(today.nth(3)).toHaveText(/^[1-9]\d*$/);
 
       // --- The Models tab lists the version with the console's columns.
       await page.goto(`${loupe.origin}/#/projects/shapes?tab=models`);

@@ -89,8 +89,9 @@ test.describe('when the workspace is new', () => {
     await name.fill('duplicate');
     await dialog.getByRole('button', { name: 'Create project' }).click();
     const alert = dialog.getByRole('alert');
-    await expect(alert).toContainText('That name is already taken.');
-    await expect(alert).toContainText('ResourceAlreadyExistsException');
+    await expect(alert).toContainText('That name or resource is already in use.');
+    await expect(alert).toContainText('A project named duplicate already exists.');
+    await expect(alert).toContainText('ResourceInUseException');
     await expect(dialog).toBeVisible();
 
     await page.keyboard.press('Escape');

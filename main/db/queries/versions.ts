@@ -193,6 +193,46 @@ export function closeUsageIntervals(db: Db, versionId: number, endMs: number): v
   db.prepare('UPDATE usage_intervals SET end_ms = ? WHERE version_id = ? AND end_ms IS NULL').run(endMs, versionId);
 }
 
+export interface UsageIntervalRow {
+  versionId: number;
+  startMs: number;
+  endMs: number | null;
+  units: number;
+}
+
+/** Units in service over time, for the versions given (every version when none is). */
+export function listUsageIntervals(db: Db, versionIds: readonly number[] | undefined): UsageIntervalRow[] {
+  const rows = db
+    .prepare('SELECT version_id AS versionId, start_ms AS startMs, end_ms AS endMs, inference_units AS units FROM usage_intervals ORDER BY version_id, start_ms')
+    .all() as UsageIntervalRow[];
+  return versionIds ? rows.filter((row) => versionIds.includes(row.versionId)) : rows;
+}
+
+export interface UsageCountRow {
+  versionId: number;
+  day: string;
+  images: number;
+  errors: number;
+}
+
+/** One more analysed image or failed request for the version on that UTC day. */
+export function countUsage(db: Db, versionId: number, day: string, images: number, errors: number): void {
+  db.prepare(
+    `INSERT INTO usage_counts (version_id, day, images, errors) VALUES (?, ?, ?, ?)
+     ON CONFLICT (version_id, day) DO UPDATE SET images = images + excluded.images, errors = errors + excluded.errors`,
+  ).run(versionId, day, images, errors);
+}
+
+export function listUsageCounts(db: Db, versionIds: readonly number[] | undefined): UsageCountRow[] {
+  const rows = db.prepare('SELECT version_id AS versionId, day, images, errors FROM usage_counts ORDER BY version_id, day').all() as UsageCountRow[];
+  return versionIds ? rows.filter((row) => versionIds.includes(row.versionId)) : rows;
+}
+
+/** Every version's id, ARN and project, for reports across projects. */
+export function listVersionArns(db: Db): { id: number; arn: string; projectId: number }[] {
+  return db.prepare('SELECT id, arn, project_id AS projectId FROM project_versions ORDER BY id').all() as { id: number; arn: string; projectId: number }[];
+}
+
 /** How many versions are being copied into the project `projectArn` now. */
 export function countCopiesInto(db: Db, projectArn: string): number {
   const row = db

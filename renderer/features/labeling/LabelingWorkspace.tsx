@@ -1,24 +1,25 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { commands, useCommand, useKeyboardCommands } from '../../commands';
-import { useDescribeError } from '../../lib/errors';
 import { projectPath } from '../../lib/routes';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { Button, Icon, Spinner, useToast } from '../../ui';
-import { toContractBox } from './boxes';
 import { labelColor } from './canvas/colors';
 import type { EntryFilter } from './entryList';
 import { GridView } from './GridView';
 import { HelpDialog } from './HelpDialog';
-import { useLabelingT, type LabelingKey } from './i18n';
+import { useLabelingT } from './i18n';
 import { ImageView } from './ImageView';
 import { GridLabelPane, ImagePane } from './LabelPane';
 import { ManageLabelsDialog } from './ManageLabelsDialog';
-import { emptySelection, type Selection } from './selection';
+import { emptySelection } from './selection';
 import type { EditSummary } from './edits';
-import type { SessionNotice } from './session';
-import { BoxTool, isTooSmall, runBoxCommand, type BoxChange, type BoxPx, type Refusal } from './tools/box';
+import { runBoxCommand } from './tools/box';
 import { useDatasetLabels, useEntryList, useLabelingSession, useVersion } from './useLabelingData';
+import { useBoxToolBridge } from './useBoxToolBridge';
+import { useGridSelection } from './useGridSelection';
+import { useImageCursor } from './useImageCursor';
+import { useSessionNotices } from './useSessionNotices';
 
 export interface LabelingWorkspaceProps {
   projectName: string;
@@ -63,7 +64,6 @@ function toFilter(choice: FilterChoice, search: string): EntryFilter {
 export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset }: LabelingWorkspaceProps) {
   const { t, translate } = useLabelingT();
   const toast = useToast();
-  const describeError = useDescribeError();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const mode: 'grid' | 'image' = params.get('view') === 'image' ? 'image' : 'grid';
@@ -87,11 +87,7 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
   const list = useEntryList(session, filter);
   const total = list.total ?? 0;
 
-  const [selection, setSelection] = useState<Selection>(emptySelection);
-  const [current, setCurrent] = useState<{ index: number; id: number | null }>(() => ({
-    index: Math.max(0, Number(params.get('i')) || 0),
-    id: Number(params.get('entry')) || null,
-  }));
+  const { selection, setSelection, coverage, selectAll, selectingAll } = useGridSelection(session, list, filter);
   const [autoAdvance, setAutoAdvanceState] = useState(() => readFlag(AUTO_ADVANCE_KEY, true));
   const setAutoAdvance = (value: boolean) => {
     setAutoAdvanceState(value);
@@ -100,121 +96,19 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
   const [drawLabel, setDrawLabel] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'manage' | 'help' | null>(null);
   const [revealIndex, setRevealIndex] = useState<number | null>(null);
-  const [selectingAll, setSelectingAll] = useState(false);
-
-  // A new filter starts a new selection.
-  const filterKey = JSON.stringify(filter);
-  const lastFilterKey = useRef(filterKey);
-  useEffect(() => {
-    if (lastFilterKey.current === filterKey) return;
-    lastFilterKey.current = filterKey;
-    setSelection(emptySelection);
-  }, [filterKey]);
-
-  // Images that left the list (labelled out of an "Unlabeled" view, deleted) leave the
-  // selection too, when the whole list is known.
-  useEffect(() => {
-    if (list.total === null || list.loadedCount() !== list.total || selection.ids.size === 0) return;
-    const present = new Set(list.loaded().map((loaded) => loaded.EntryId));
-    if ([...selection.ids].every((id) => present.has(id))) return;
-    setSelection((previous) => ({ ...previous, ids: new Set([...previous.ids].filter((id) => present.has(id))) }));
-  }, [list, list.version, list.total, selection.ids]);
 
   // --- Single image ----------------------------------------------------------------------
 
-  const entry = mode === 'image' ? list.at(current.index) : undefined;
-  const previousEntry = mode === 'image' && current.index > 0 ? list.at(current.index - 1) : undefined;
-  const nextEntry = mode === 'image' ? list.at(current.index + 1) : undefined;
-
-  useEffect(() => {
-    if (mode === 'image') list.ensure(Math.max(0, current.index - 1), current.index + 2);
-  }, [mode, list, current.index]);
-
-  // The open image is followed by id: when the list shifts (an image left the filter once it
-  // was labelled), the view stays on the same image, or on the one that took its place.
-  useEffect(() => {
-    if (mode !== 'image' || list.total === null) return;
-    if (list.total > 0 && current.index >= list.total) {
-      setCurrent({ index: list.total - 1, id: null });
-      return;
-    }
-    const at = list.at(current.index);
-    if (current.id === null) {
-      if (at) setCurrent({ index: current.index, id: at.EntryId });
-      return;
-    }
-    if (at?.EntryId === current.id) return;
-    const found = list.indexOf(current.id);
-    if (found !== undefined) setCurrent({ index: found, id: current.id });
-    else if (at) setCurrent({ index: current.index, id: at.EntryId });
-  }, [mode, list, list.version, list.total, current]);
-
-  useEffect(() => {
-    if (mode !== 'image' || params.get('i') === String(current.index)) return;
-    setParams({ view: 'image', i: String(current.index) }, { replace: true });
-  }, [mode, current.index, params, setParams]);
-
-  const goTo = useCallback(
-    (index: number) => {
-      if (index < 0 || index >= total) return;
-      setCurrent({ index, id: list.at(index)?.EntryId ?? null });
-    },
-    [list, total],
-  );
-
-  const openImage = (index: number) => {
-    setCurrent({ index, id: list.at(index)?.EntryId ?? null });
-    setParams({ view: 'image', i: String(index) });
-  };
-
-  const closeImage = () => {
-    const index = current.index;
-    const id = list.at(index)?.EntryId;
+  const { current, entry, previousEntry, nextEntry, goTo, openImage, closeImage } = useImageCursor(list, mode, params, setParams, (index, id) => {
     setSelection(id === undefined ? emptySelection : { ids: new Set([id]), anchor: index, cursor: index });
     setRevealIndex(index);
-    setParams({}, { replace: false });
-  };
+  });
 
   const effectiveDrawLabel = drawLabel !== null && labelNames.includes(drawLabel) ? drawLabel : (labelNames[0] ?? null);
 
   // --- The box tool ------------------------------------------------------------------------
 
-  const entryRef = useRef(entry);
-  entryRef.current = entry;
-  const handlers = useRef<{ commit: (boxes: BoxPx[], change: BoxChange) => void; refuse: (reason: Refusal) => void }>({
-    commit: () => undefined,
-    refuse: () => undefined,
-  });
-  const tool = useMemo(
-    () =>
-      new BoxTool({
-        onCommit: (boxes, change) => handlers.current.commit(boxes, change),
-        onRefuse: (reason) => handlers.current.refuse(reason),
-      }),
-    [],
-  );
-  useEffect(() => tool.setActiveLabel(effectiveDrawLabel), [tool, effectiveDrawLabel]);
-
-  handlers.current = {
-    commit: (boxes, change) => {
-      const open = entryRef.current;
-      if (!open) return;
-      // Never sent: the backend would refuse it (ERROR_BOUNDING_BOX_TOO_SMALL).
-      if (boxes.some(isTooSmall)) {
-        toast.show(t('boxes.tooSmall'), 'danger');
-        return;
-      }
-      const labels = session.annotations(open.EntryId)?.Labels ?? open.Labels;
-      void session.setAnnotations(
-        open.EntryId,
-        { Labels: labels, Boxes: boxes.map(toContractBox) },
-        { key: `edits.box.${change}`, values: { file: open.FileName } },
-      );
-    },
-    refuse: (reason) => {
-      toast.show(reason === 'tooSmall' ? t('boxes.tooSmall') : t('boxes.needsLabelToast'), reason === 'tooSmall' ? 'danger' : 'info');
-    },
-  };
+  const tool = useBoxToolBridge(session, entry, effectiveDrawLabel);
 
   // --- Labels ------------------------------------------------------------------------------
 
@@ -262,17 +156,6 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
     });
   };
 
-  const coverage = useMemo(() => {
-    const counts = new Map<string, number>();
-    if (selection.ids.size === 0) return counts;
-    for (const loaded of list.loaded()) {
-      if (!selection.ids.has(loaded.EntryId)) continue;
-      for (const label of loaded.Labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-    }
-    return counts;
-    // list.version and session.version change when entries or their annotations do.
-  }, [selection, list, list.version, session.version]);
-
   // --- Commands ----------------------------------------------------------------------------
 
   useCommand('help:show', () => setDialog('help'));
@@ -284,13 +167,7 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
     () => (mode === 'grid' ? openImage(selection.cursor ?? 0) : closeImage()),
     () => total > 0,
   );
-  useCommand('grid:select-all', () => {
-    setSelectingAll(true);
-    void list
-      .allIds()
-      .then((ids) => setSelection((previous) => ({ ...previous, ids: new Set(ids) })))
-      .finally(() => setSelectingAll(false));
-  });
+  useCommand('grid:select-all', selectAll);
   useCommand(
     'grid:clear-selection',
     () => setSelection((previous) => ({ ...previous, ids: new Set() })),
@@ -304,44 +181,7 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
 
   // --- Notices -----------------------------------------------------------------------------
 
-  const summaryText = useCallback((summary: EditSummary) => t(summary.key as LabelingKey, summary.values), [t]);
-  const noticeRef = useRef<(notice: SessionNotice) => void>(() => undefined);
-  noticeRef.current = (notice) => {
-    switch (notice.kind) {
-      case 'undone':
-        toast.show(t('notices.undone', { what: summaryText(notice.summary) }), 'info');
-        break;
-      case 'redone':
-        toast.show(t('notices.redone', { what: summaryText(notice.summary) }), 'info');
-        break;
-      case 'conflict':
-        toast.show(t('notices.conflict'), 'info');
-        break;
-      case 'saveFailed':
-        toast.show(t('notices.saveFailed', { what: summaryText(notice.summary), reason: describeError(notice.error).title }), 'danger');
-        break;
-      case 'undoFailed':
-        toast.show(
-          t(notice.direction === 'undo' ? 'notices.undoFailed' : 'notices.redoFailed', {
-            what: summaryText(notice.summary),
-            reason: describeError(notice.error).title,
-          }),
-          'danger',
-        );
-        break;
-    }
-  };
-  useEffect(() => session.onNotice((notice) => noticeRef.current(notice)), [session]);
-
-  const openIdRef = useRef<number | undefined>(undefined);
-  openIdRef.current = mode === 'image' ? entry?.EntryId : undefined;
-  useEffect(
-    () =>
-      list.onChangedElsewhere((ids) => {
-        if (openIdRef.current !== undefined && ids.includes(openIdRef.current)) toast.show(t('notices.changedElsewhere'), 'info');
-      }),
-    [list, t, toast],
-  );
+  const summaryText = useSessionNotices(session, list, mode === 'image' ? entry?.EntryId : undefined);
 
   // --- Render ------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@
  * Running one direction yields the other: undo's answers give the next redo, and so on. Plain
  * TypeScript with no React, so the log is tested in Node.
  */
+import { VersionedStore } from '../../lib/versionedStore';
 import type { AnnotationChange, EntryAnnotations } from '../../../preload/contract/api';
 
 export type LabelingOp =
@@ -98,12 +99,10 @@ export const MAX_EDITS = 500;
  * The linear history: edits before `cursor` are applied, edits from it are undone (redoable).
  * Recording a new edit drops the redoable ones.
  */
-export class EditLog {
+export class EditLog extends VersionedStore {
   private edits: Edit[] = [];
   private cursor = 0;
   private nextId = 1;
-  private readonly listeners = new Set<() => void>();
-  version = 0;
 
   get canUndo(): boolean {
     return this.cursor > 0;
@@ -166,15 +165,5 @@ export class EditLog {
     this.edits = [];
     this.cursor = 0;
     this.changed();
-  }
-
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private changed(): void {
-    this.version++;
-    for (const listener of this.listeners) listener();
   }
 }

@@ -6,6 +6,7 @@
  *
  * Plain TypeScript over an injected caller (see session.ts).
  */
+import { VersionedStore } from '../../lib/versionedStore';
 import type { EntryView } from '../../../preload/contract/api';
 import type { Caller, LabelingSession } from './session';
 
@@ -24,16 +25,14 @@ interface Page {
   isStale: boolean;
 }
 
-export class EntryList {
+export class EntryList extends VersionedStore {
   /** Entries matching the filter; null until the first page answers. */
   total: number | null = null;
   error: unknown = null;
-  version = 0;
   private readonly pages = new Map<number, Page>();
   private readonly loading = new Map<number, Promise<void>>();
   private wanted: [number, number] = [0, 0];
   private generation = 0;
-  private readonly listeners = new Set<() => void>();
   private readonly elsewhereListeners = new Set<(ids: number[]) => void>();
 
   constructor(
@@ -41,22 +40,14 @@ export class EntryList {
     private readonly session: LabelingSession,
     readonly datasetArn: string,
     readonly filter: EntryFilter,
-  ) {}
-
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  ) {
+    super();
   }
 
   /** Entries whose annotations changed outside this window (see LabelingSession.observe). */
   onChangedElsewhere(listener: (ids: number[]) => void): () => void {
     this.elsewhereListeners.add(listener);
     return () => this.elsewhereListeners.delete(listener);
-  }
-
-  private changed(): void {
-    this.version++;
-    for (const listener of this.listeners) listener();
   }
 
   /** The entry at `index`, with this session's unsaved edits, or undefined if not loaded yet. */

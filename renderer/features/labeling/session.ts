@@ -12,6 +12,7 @@
  *
  * Plain TypeScript: the caller is injected, so the session runs in Node tests with a fake backend.
  */
+import { VersionedStore } from '../../lib/versionedStore';
 import { KeyedSequencer } from '../../../preload/contract/async';
 import type { AnnotationChange, EntryAnnotations, EntryView, InputOf, OperationName, OutputOf } from '../../../preload/contract/api';
 import {
@@ -85,7 +86,7 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }
 
-export class LabelingSession {
+export class LabelingSession extends VersionedStore {
   readonly log = new EditLog();
   private readonly entries = new Map<number, EntryState>();
   private readonly views = new WeakMap<object, { current: Annotations; view: object }>();
@@ -95,25 +96,19 @@ export class LabelingSession {
   /** Operations on the label list in flight: they change many entries' revisions at once. */
   private labelOpsInFlight = 0;
   private failed = false;
-  private readonly listeners = new Set<() => void>();
   private readonly noticeListeners = new Set<(notice: SessionNotice) => void>();
   private readonly refreshListeners = new Set<() => void>();
-  /** Bumped on every change the screens show (annotations, save status). */
-  version = 0;
   /** Operations saved so far: counts and listings that depend on them can be fetched again. */
   savedCount = 0;
 
   constructor(
     private readonly call: Caller,
     readonly datasetArn: string,
-  ) {}
+  ) {
+    super();
+  }
 
   // --- Subscriptions -------------------------------------------------------------------------
-
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 
   onNotice(listener: (notice: SessionNotice) => void): () => void {
     this.noticeListeners.add(listener);
@@ -126,10 +121,6 @@ export class LabelingSession {
     return () => this.refreshListeners.delete(listener);
   }
 
-  private changed(): void {
-    this.version++;
-    for (const listener of this.listeners) listener();
-  }
 
   private notify(notice: SessionNotice): void {
     for (const listener of this.noticeListeners) listener(notice);

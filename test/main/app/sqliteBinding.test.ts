@@ -88,6 +88,9 @@ describe('when the app runs under Electron', () => {
     const message = missingBindingMessage(choice, ELECTRON);
     assert.ok(message.includes(choice.expected) && message.includes(FETCH_COMMAND), message);
     assert.match(missingBindingMessage(choice, ELECTRON, true), /Reinstall Loupe/);
+    const korean = missingBindingMessage(choice, ELECTRON, false, 'ko');
+    assert.ok(korean.includes(choice.expected) && korean.includes(FETCH_COMMAND) && /SQLite가 없습니다/.test(korean), korean);
+    assert.match(missingBindingMessage(choice, ELECTRON, true, 'ko'), /다시 설치/);
   });
 
   it('does not use a build made for another Electron, and says which one it was made for', () => {

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ServiceError } from '../../../main/errors';
-import { readModelMetadata, SIGNATURE_FILE, writeModelFile, type ClassifierMetadata, type DetectorMetadata } from '../../../main/engine/modelFile';
+import { readModelMetadata, SIGNATURE_FILE, writeModelFile, type ClassifierMetadata, type DetectorMetadata, type ModelChoices } from '../../../main/engine/modelFile';
 import type { ModelSpec } from '../../../native/models';
 import { buildModel, encodeModel, GraphBuilder, type OnnxModel } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
@@ -69,6 +69,25 @@ describe('model file', () => {
     assert.deepEqual(signature.outputs, [{ name: 'scores', labels: ['cat'], layout: 'heat-offset-size', mapWidth: 2, mapHeight: 2 }]);
     assert.deepEqual(signature.detection, detector.detection);
     assert.equal(signature.useCase, 'OBJECT_LOCALIZATION');
+  });
+
+  it("records a tiled detector's view and the choice among the candidates, in the file and its signature", async () => {
+    const dir = tempDir();
+    const choices: ModelChoices = {
+      chosen: { mode: 'tiled', inputSide: 320, tileSide: 340, tileOverlap: 40, featureStride: 16 },
+      candidates: [
+        { settings: { mode: 'whole', inputSide: 320 }, metric: 'median box shorter side at the input (px)', score: 10 },
+        { settings: { mode: 'tiled', inputSide: 320, tileSide: 340, tileOverlap: 40 }, metric: 'median box shorter side at the input (px)', score: 18.8, seconds: 3 },
+      ],
+    };
+    const tiled: DetectorMetadata = { ...detector, detection: { ...detector.detection, tiling: { side: 340, overlap: 40 } }, choices };
+    const written = await writeModelFile(dir, meanModel(), tiled);
+    await written.finalize({ cat: 0.4 });
+    const read = await readModelMetadata(written.path);
+    assert.deepEqual(read, { ...tiled, thresholds: { cat: 0.4 } });
+    const signature = JSON.parse(readFileSync(join(dir, SIGNATURE_FILE), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(signature.choices, choices);
+    assert.deepEqual((signature.detection as DetectorMetadata['detection']).tiling, { side: 340, overlap: 40 });
   });
 
   it('refuses an ONNX file that is not a Loupe model', async () => {

@@ -1,7 +1,7 @@
 /** The detector's training views: random crops that are the same on every run, and boxes that follow them. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cropViews, viewBoxes, type View } from '../../../main/engine/detectionEngine';
+import { cropViews, decodeSide, tileViews, viewBoxes, type View } from '../../../main/engine/detectionEngine';
 import type { Sample } from '../../../main/engine/engine';
 
 const sample = (hash: string, boxes: Sample['boxes'] = []): Sample => ({
@@ -52,5 +52,38 @@ describe('detection training views', () => {
     assert.deepEqual(mirrored.boxes.map((box) => box.left), [150, 180]);
     // The whole image keeps every box of a training label, mirrored or not.
     assert.equal(viewBoxes({ sample: s, id: '', flip: false }, ['dent', 'scratch']).boxes.length, 4);
+  });
+
+  it('crops of one tile at native resolution: each object crop holds its object, background crops anywhere, fewer for images without objects', () => {
+    const boxes = [
+      { label: 'pit', left: 380, top: 270, width: 18, height: 20 },
+      { label: 'pit', left: 5, top: 5, width: 12, height: 12 },
+      { label: 'other', left: 200, top: 100, width: 30, height: 30 },
+    ];
+    const views = tileViews(sample('a1b2c3d4e5', boxes), ['pit'], 160);
+    assert.equal(views.length, 5);
+    assert.deepEqual(tileViews(sample('a1b2c3d4e5', boxes), ['pit'], 160), views);
+    assert.deepEqual(views.map((view) => view.flip), [false, true, false, true, false]);
+    views.forEach(({ region, id }, k) => {
+      assert.ok(region);
+      assert.deepEqual([region.width, region.height], [160, 160]);
+      assert.ok(region.left >= 0 && region.top >= 0 && region.left + region.width <= 400 && region.top + region.height <= 300);
+      assert.ok(id.includes(`${region.left}_${region.top}_160_160`), 'the cache id names the region');
+      if (k < 4) {
+        const box = boxes[k % 2]!;
+        assert.ok(box.left >= region.left && box.top >= region.top && box.left + box.width <= region.left + region.width && box.top + box.height <= region.top + region.height, `crop ${k} holds its object`);
+      }
+    });
+    // The crop's boxes are the objects in it, in its own pixels.
+    assert.equal(viewBoxes(views[0]!, ['pit']).boxes.length, 1);
+    assert.equal(tileViews(sample('a1b2c3d4e5'), ['pit'], 160).length, 2);
+    // A tile larger than the image is clipped to it.
+    assert.deepEqual(tileViews(sample('a1b2c3d4e5'), ['pit'], 1000)[0]!.region, { left: 0, top: 0, width: 400, height: 300 });
+  });
+
+  it('decodes so that the shorter side still fills the input once stretched', () => {
+    assert.equal(decodeSide(640, 480, 320), 427);
+    assert.equal(decodeSide(1130, 460, 320), 787);
+    assert.equal(decodeSide(4000, 100, 224), 896, 'at most four times the input side');
   });
 });

@@ -136,6 +136,15 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
   it('answers every request it admits and refuses a burst beyond its queue with ProvisionedThroughputExceededException', async () => {
     const describe = async () => (await ok('DescribeProjectVersions', { ProjectArn: projectArn, VersionNames: ['v1'] })).ProjectVersionDescriptions[0];
     for (let i = 0; i < 200 && (await describe()).Status !== 'STOPPED'; i++) await new Promise((r) => setTimeout(r, 25));
+    // The usage record of the run above: one interval of one unit, closed, and its analyses counted.
+    const usage = await ok('DescribeUsage', { ProjectVersionArn: versionArn });
+    assert.equal(usage.Intervals.length, 1);
+    assert.equal(usage.Intervals[0].InferenceUnits, 1);
+    assert.ok(usage.Intervals[0].EndTimestamp >= usage.Intervals[0].StartTimestamp);
+    assert.equal(usage.Days.length, 1);
+    assert.equal(usage.Days[0].ImagesAnalysed, 4);
+    assert.equal(usage.Days[0].Errors, 5);
+    assert.ok(usage.Days[0].RunningHours > 0 && usage.Days[0].InferenceUnitHours === usage.Days[0].RunningHours);
     await ok('StartProjectVersion', { ProjectVersionArn: versionArn, MinInferenceUnits: 1 });
     for (let i = 0; i < 200 && (await describe()).Status !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 25));
     const images = await Promise.all(['blobs', 'stripes'].map(async (kind, i) => readFileSync(await classImage(join(tempDir(), `${kind}.jpg`), kind as 'blobs' | 'stripes', 500 + i)).toString('base64')));

@@ -77,6 +77,6 @@ describe('when the AWS CLI talks to Loupe', () => {
     assert.equal(first.code, 0, first.stderr);
     const duplicate = await aws(harness, ['rekognition', 'create-project', '--project-name', 'cli-twice']);
     assert.notEqual(duplicate.code, 0);
-    assert.match(duplicate.stderr, /ResourceAlreadyExistsException/);
+    assert.match(duplicate.stderr, /ResourceInUseException/);
   });
 });

@@ -6,6 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Agent, type AgentOptions } from 'node:http';
+import { lookup } from 'node:dns';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -101,4 +105,47 @@ export interface ErrorBody {
 export async function errorOf(response: Response): Promise<ErrorBody & { status: number; header: string | null }> {
   const body = (await response.json()) as ErrorBody;
   return { ...body, status: response.status, header: response.headers.get('x-amzn-errortype') };
+}
+
+/** The real S3 client of the AWS SDK v3, path-style or virtual-hosted-style against the server. */
+export function s3Client(harness: Harness, options: { virtualHosted?: boolean; region?: string; keys?: KeyPair } = {}): S3Client {
+  const port = new URL(harness.server.url).port;
+  return new S3Client({
+    endpoint: options.virtualHosted ? `http://localhost:${port}` : harness.server.url,
+    forcePathStyle: !options.virtualHosted,
+    region: options.region ?? 'us-east-1',
+    credentials: options.keys ?? localKeys(harness),
+    ...(options.virtualHosted ? { requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ lookup: localhostLookup }) }) } : {}),
+  });
+}
+
+/**
+ * `<bucket>.localhost` is loopback (RFC 6761; browsers and curl resolve it so), but the system
+ * resolver here may not know it: answer it as the resolver of such a machine would.
+ */
+const localhostLookup: AgentOptions['lookup'] = (hostname, options, callback) => {
+  if (!hostname.endsWith('.localhost')) return lookup(hostname, options, callback);
+  if (options.all) (callback as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+  else callback(null, '127.0.0.1', 4);
+};
+
+/**
+ * The environment for the AWS CLI or boto3 in a child process: Loupe's keys in the environment,
+ * no config or credentials files of the machine's user, no metadata lookups.
+ */
+export function awsClientEnv(harness: Harness): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('AWS_')) env[name] = value;
+  }
+  const { AccessKeyId, SecretAccessKey } = harness.loupe.ctx.credentials;
+  return Object.assign(env, {
+    AWS_ACCESS_KEY_ID: AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: SecretAccessKey,
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: join(harness.home, 'no-such-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(harness.home, 'no-such-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+  });
 }

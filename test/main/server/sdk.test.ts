@@ -113,10 +113,10 @@ for (const region of ['us-east-1', 'eu-west-1']) {
       );
     });
 
-    it('answers a duplicate project with ResourceAlreadyExistsException', async () => {
+    it('answers a duplicate project with ResourceInUseException, as the service model declares', async () => {
       await client.send(new CreateProjectCommand({ ProjectName: 'twice' }));
       const error = await rejectionOf(client.send(new CreateProjectCommand({ ProjectName: 'twice' })));
-      assert.equal(error.name, 'ResourceAlreadyExistsException');
+      assert.equal(error.name, 'ResourceInUseException');
     });
 
     it('answers a second TRAIN dataset with ResourceAlreadyExistsException', async () => {
@@ -126,9 +126,9 @@ for (const region of ['us-east-1', 'eu-west-1']) {
       assert.equal(error.name, 'ResourceAlreadyExistsException');
     });
 
-    it('answers an invalid project name with a ValidationException naming the field', async () => {
+    it('answers an invalid project name with an InvalidParameterException naming the field', async () => {
       const error = await rejectionOf(client.send(new CreateProjectCommand({ ProjectName: 'bad name!' })));
-      assert.equal(error.name, 'ValidationException');
+      assert.equal(error.name, 'InvalidParameterException');
       assert.match(error.message, /ProjectName/);
       assert.equal(error.$metadata?.httpStatusCode, 400);
     });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react';
+import { useCallback, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { closeKioskWindow, isKioskWindow } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
@@ -13,8 +13,10 @@ import { useEvaluation } from '../evaluate/EvaluateTab';
 import { formatConfidence } from '../format';
 import { useModelsT } from '../i18n';
 import { useModelContext, type ModelContext } from '../model/modelContext';
-import { canWatchFolders, FolderWatcher, pickFolder } from './folderWatch';
-import { readCounts, readPrefs, writeCounts, writePrefs, type KioskPrefs, type ShiftCounts } from './kioskStore';
+import { canWatchFolders } from './folderWatch';
+import type { KioskPrefs } from './kioskStore';
+import { useKioskFolder } from './useKioskFolder';
+import { useKioskPrefs, useShiftCounts } from './useKioskStore';
 import { hasPin, subscribePin } from './pin';
 import { PinPad } from './PinPad';
 import { guessOkLabel, labelHue, tallyKey, verdictOf, type Verdict } from './verdict';
@@ -65,54 +67,37 @@ function Kiosk({ model }: { model: ModelContext }) {
   const arn = model.version.ProjectVersionArn;
   const { summary } = useEvaluation(model);
   const labels = summary?.labels ?? [];
-  const [prefs, setPrefsState] = useState<KioskPrefs>(() => readPrefs(arn));
+  const [prefs, setPrefs] = useKioskPrefs(arn);
   const okLabel = prefs.okLabel === 'auto' ? guessOkLabel(labels) : prefs.okLabel || undefined;
-  const [counts, setCountsState] = useState<ShiftCounts>(() => readCounts(arn, Date.now()));
+  const [counts, setCounts] = useShiftCounts(arn);
   const [chosenId, setChosenId] = useState<number | undefined>();
   const [guard, setGuard] = useState<Guarded | undefined>();
   const [isSettingsOpen, setSettingsOpen] = useState(false);
-  const [watching, setWatching] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  const folder = useKioskFolder(setNotice);
+  const { watching } = folder;
   const isFullscreen = useFullscreen();
   const inKioskWindow = isKioskWindow();
   const pinSet = useSyncExternalStore(subscribePin, hasPin);
-  const watcher = useRef<FolderWatcher | undefined>(undefined);
-  const watchedFiles = useRef(new WeakSet<File>());
   const fileInput = useRef<HTMLInputElement>(null);
   const okRef = useRef(okLabel);
   okRef.current = okLabel;
   const prefsRef = useRef(prefs);
   prefsRef.current = prefs;
 
-  const setPrefs = (next: KioskPrefs) => {
-    setPrefsState(next);
-    writePrefs(arn, next);
-  };
-  const setCounts = useCallback(
-    (update: (previous: ShiftCounts) => ShiftCounts) =>
-      setCountsState((previous) => {
-        const next = update(previous);
-        writeCounts(arn, next);
-        return next;
-      }),
-    [arn],
-  );
-
+  const moveIfWatched = useRef(folder.moveIfWatched);
+  moveIfWatched.current = folder.moveIfWatched;
   const onFirstResult = useCallback(
     (analysis: Analysis) => {
       const verdict = verdictOf(analysis.labels ?? [], okRef.current);
       const key = tallyKey(verdict);
       setCounts((previous) => ({ ...previous, counts: { ...previous.counts, [key]: (previous.counts[key] ?? 0) + 1 } }));
       setChosenId(undefined);
-      if (watcher.current && prefsRef.current.moveFiles && watchedFiles.current.has(analysis.file)) {
-        watcher.current.move(analysis.file.name, key || 'no-label').catch((error: unknown) => setNotice(describeError(error).title));
-      }
+      if (prefsRef.current.moveFiles) moveIfWatched.current(analysis.file, key || 'no-label');
     },
-    [setCounts, describeError],
+    [setCounts],
   );
   const { items, add } = useAnalyses(arn, undefined, { keep: 24, onFirstResult });
-
-  useEffect(() => () => watcher.current?.stop(), []);
 
   const answered = items.filter((item) => item.status === 'done' || item.status === 'failed');
   const pending = items.length - answered.length;
@@ -120,33 +105,9 @@ function Kiosk({ model }: { model: ModelContext }) {
   const verdict: Verdict | undefined = shown?.status === 'done' ? verdictOf(shown.labels ?? [], okLabel) : undefined;
 
   const startWatching = async () => {
-    setNotice(undefined);
-    try {
-      const directory = await pickFolder(prefs.moveFiles);
-      watcher.current?.stop();
-      const next = new FolderWatcher(
-        directory,
-        (file) => {
-          watchedFiles.current.add(file);
-          add([file]);
-        },
-        (error) => setNotice(describeError(error).title),
-      );
-      await next.start();
-      watcher.current = next;
-      setWatching(directory.name);
-      setSettingsOpen(false);
-    } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name === 'NotAllowedError' || name === 'SecurityError') setNotice(t('kiosk.folderRefused'));
-      else if (name !== 'AbortError') setNotice(describeError(error).title);
-    }
+    if (await folder.start(prefs.moveFiles, (file) => add([file]))) setSettingsOpen(false);
   };
-  const stopWatching = () => {
-    watcher.current?.stop();
-    watcher.current = undefined;
-    setWatching(undefined);
-  };
+  const stopWatching = folder.stop;
 
   const leave = () => {
     // The desktop app's kiosk window closes; a kiosk tab leaves full screen and goes back.

@@ -2,17 +2,24 @@ import type { ReactNode } from 'react';
 import { useQuery, type S3Location } from '../../../api';
 import { formatDateTime } from '../../../lib/format';
 import { CopyButton, DescriptionList, Panel, type DescriptionItem } from '../../../ui';
+import { useEvaluation } from '../evaluate/EvaluateTab';
 import { formatElapsed } from '../format';
 import { useModelsT } from '../i18n';
 import { localPathOf, s3Url } from '../locations';
 import { versionNameOf } from '../versions';
+import { ChoicesPanel } from './ChoicesPanel';
 import type { ModelContext } from './modelContext';
 import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 
-/** Everything DescribeProjectVersions says about the version, with its files' locations. */
+/**
+ * Everything DescribeProjectVersions says about the version, with its files' locations, and what
+ * training chose by validation (DescribeEvaluation's Choices).
+ */
 export function DetailsTab({ model }: { model: ModelContext }) {
   const { t, app, language } = useModelsT();
   const mappings = useQuery('ListBucketMappings', {}, { live: false });
+  const { evaluation } = useEvaluation(model);
+  const choices = evaluation.data?.Choices;
   const { version } = model;
   const none = <span className="muted">{app('common.none')}</span>;
   const copy = (value: string, label: string) => (
@@ -103,6 +110,7 @@ export function DetailsTab({ model }: { model: ModelContext }) {
       <Panel icon="model" title={t('details.title')}>
         <DescriptionList columns={2} items={items} />
       </Panel>
+      {choices ? <ChoicesPanel choices={choices} /> : null}
       <Panel icon="folder" title={t('details.filesTitle')} description={t('details.filesDescription')}>
         <DescriptionList items={files} />
       </Panel>

@@ -8,6 +8,7 @@ import type { ModelContext } from '../model/modelContext';
 import { canStart, canStop } from '../versions';
 import { KioskLink } from '../kiosk/KioskLink';
 import { ApiCodePanel } from './ApiCodePanel';
+import { UsagePanel } from './UsagePanel';
 import { StopDialog } from './StopDialog';
 import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 
@@ -128,6 +129,7 @@ export function UseModelTab({ model }: { model: ModelContext }) {
         </Panel>
       )}
       <ApiCodePanel model={model} minUnits={min ?? 1} maxUnits={max} />
+      <UsagePanel model={model} />
       {isStopping ? (
         <StopDialog
           versionArn={version.ProjectVersionArn}

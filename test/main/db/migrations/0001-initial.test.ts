@@ -20,6 +20,7 @@ const EXPECTED_TABLES = [
   'projects',
   'settings',
   'tags',
+  'usage_counts',
   'usage_intervals',
   'watched_folders',
 ];

@@ -14,7 +14,7 @@ describe('migration 0002 (entries by path)', () => {
     const insert = db.prepare(`INSERT INTO entries (dataset_id, source_ref, path, created_ms, updated_ms) VALUES (1, ?, ?, 1, 1)`);
     for (let i = 0; i < 50; i++) insert.run(`s3://b/${i}.jpg`, `/images/${i}.jpg`);
 
-    assert.deepEqual(migrate(db), [2]);
+    assert.deepEqual(migrate(db, 2), [2]);
     assert.equal(db.pragma('user_version', { simple: true }), 2);
     const plan = db
       .prepare(`EXPLAIN QUERY PLAN SELECT id FROM entries WHERE dataset_id = ? AND path >= ? AND path < ?`)

@@ -6,6 +6,7 @@
  *
  * Plain TypeScript, no React and no DOM, so it is tested in Node through TestCanvas.
  */
+import { VersionedStore } from '../../../../lib/versionedStore';
 import { clampBox, isTooSmall, sameBox, translateWithin, type BoxPx, type ImageSizePx, type PointPx } from './geometry';
 import { Idle } from './Idle';
 import type { BoxState, BoxStateId, ToolPointer } from './state';
@@ -30,7 +31,7 @@ export const HIT_TOLERANCE_SCREEN_PX = 7;
 /** Screen pixels the pointer travels before a press becomes a drag. */
 export const DRAG_THRESHOLD_SCREEN_PX = 3;
 
-export class BoxTool {
+export class BoxTool extends VersionedStore {
   image: ImageSizePx | null = null;
   boxes: BoxPx[] = [];
   selected: number | null = null;
@@ -38,15 +39,13 @@ export class BoxTool {
   activeLabel: string | null = null;
   preview: BoxPreview | null = null;
   state: BoxState;
-  /** Bumped on every visible change; the canvas re-renders on it. */
-  version = 0;
 
   private scale = 1;
   private documentKey: string | number | null = null;
   private deferred: BoxPx[] | null = null;
-  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: BoxToolOptions = {}) {
+    super();
     this.state = new Idle(this);
   }
 
@@ -68,15 +67,6 @@ export class BoxTool {
     return this.image;
   }
 
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private changed(): void {
-    this.version++;
-    for (const listener of this.listeners) listener();
-  }
 
   /**
    * Shows an image's boxes. A new `key` (another image) abandons any gesture and the selection;

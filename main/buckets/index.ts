@@ -1,0 +1,19 @@
+export { ObjectError, type ObjectErrorCode } from './errors';
+export { isTempName, MAX_KEY_BYTES } from './keys';
+export {
+  compareKeys,
+  copyObject,
+  deleteObject,
+  headObject,
+  listBuckets,
+  listObjects,
+  openBucket,
+  readObject,
+  writeObject,
+  type Bucket,
+  type ByteSource,
+  type ListOptions,
+  type ObjectInfo,
+  type ObjectList,
+} from './objects';
+export { abortUpload, completeUpload, createUpload, MIN_PART_BYTES, uploadPart, type CompletedPart } from './multipart';

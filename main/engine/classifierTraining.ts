@@ -1,0 +1,268 @@
+/**
+ * Training a classifier (single- or multi-label) on a frozen backbone: the view, layers, mirroring
+ * and class weights are chosen by validation inside the training set (viewSearch.ts), every
+ * training image is embedded in the chosen view as it is and mirrored (features cached by content
+ * hash and view), a head is trained on those features (native/train autoTrainHead), and backbone,
+ * view and head are written as ONE ONNX model with the labels, the view and the choices in its
+ * metadata. The test set then goes through that very file, as analysis will.
+ */
+import { readFile } from 'node:fs/promises';
+import { decodeModel, buildModel, type GraphBuilder, type ValueRef } from '../../native/onnx';
+import { createSession, type OrtSession } from '../../native/ort';
+import { toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
+import { autoTrainHead } from '../../native/train';
+import { createLogger } from '../log';
+import type { Analysis, TrainedModel, TrainOptions } from './engine';
+import { cachedFeatures } from './featureCache';
+import { writeModelFile, type ClassifierMetadata, type TrainingChoices } from './modelFile';
+import { appendClassifier, candidateViews, cutTiles, inputSize, prepareInput, viewName, type ClassifierView, type PixelView } from './classifierView';
+import { appendPrototypes, buildPrototypes, chooseBlend, FEW_PER_LABEL } from './prototypes';
+import { classWeights, poolTiles, searchView, type ClassWeighting } from './viewSearch';
+import type { Sample } from './engine';
+
+const log = createLogger('engine');
+const EMBED_BATCH = 16;
+
+interface Backbone {
+  id: string;
+  spec: ModelSpec;
+  modelPath: string;
+}
+
+/** The features of `samples` in `view` (mirrored or not): per sample, tiles × every output side by side. */
+export async function embedView(
+  session: OrtSession,
+  spec: ModelSpec,
+  cacheDir: string,
+  view: PixelView,
+  samples: readonly Sample[],
+  mirror: boolean,
+  onBatch?: (done: number) => void,
+): Promise<Float32Array[]> {
+  const dims = spec.outputs.reduce((sum, o) => sum + o.size, 0);
+  const tiles = view.tiles?.count ?? 1;
+  const name = `-${viewName(view)}${mirror ? '-flip' : ''}`;
+  const out: Float32Array[] = [];
+  for (let start = 0; start < samples.length; start += EMBED_BATCH) {
+    const batch = samples.slice(start, start + EMBED_BATCH);
+    const vectors = await cachedFeatures({
+      cacheDir,
+      views: batch,
+      key: (sample) => ({ contentHash: sample.contentHash, view: name }),
+      length: tiles * dims,
+      compute: async (missing) => {
+        const images = await Promise.all(missing.map((sample) => prepareInput(sample.path, view, spec.input, mirror)));
+        const squares: RgbPixels[] = images.flatMap((image) => cutTiles(image, view, spec.input));
+        const result = await session.run({ [spec.input.name]: toModelBatch(squares, spec) });
+        return missing.map((_, row) => {
+          const vector = new Float32Array(tiles * dims);
+          for (let t = 0; t < tiles; t++) {
+            let offset = 0;
+            for (const output of spec.outputs) {
+              const data = result[output.name]!.data as Float32Array;
+              const at = (row * tiles + t) * output.size;
+              vector.set(data.subarray(at, at + output.size), t * dims + offset);
+              offset += output.size;
+            }
+          }
+          return vector;
+        });
+      },
+    });
+    out.push(...vectors);
+    onBatch?.(start + batch.length);
+  }
+  return out;
+}
+
+/** N × D features of the chosen outputs (in `features` order) out of N × all outputs. */
+function selectOutputs(pooled: Float32Array, rows: number, spec: ModelSpec, features: string[]): Float32Array {
+  const all = spec.outputs.reduce((sum, o) => sum + o.size, 0);
+  const parts = features.map((name) => {
+    let offset = 0;
+    for (const o of spec.outputs) {
+      if (o.name === name) return { offset, size: o.size };
+      offset += o.size;
+    }
+    throw new Error(`the backbone has no output ${name}`);
+  });
+  const dims = parts.reduce((sum, p) => sum + p.size, 0);
+  if (dims === all && parts.every((p, i) => i === 0 || p.offset === parts[i - 1]!.offset + parts[i - 1]!.size) && parts[0]!.offset === 0) return pooled;
+  const out = new Float32Array(rows * dims);
+  for (let i = 0; i < rows; i++) {
+    let at = i * dims;
+    for (const p of parts) {
+      out.set(pooled.subarray(i * all + p.offset, i * all + p.offset + p.size), at);
+      at += p.size;
+    }
+  }
+  return out;
+}
+
+export async function trainClassifier(
+  train: TrainOptions,
+  backbone: Backbone,
+  session: OrtSession,
+  provider: string,
+  cacheDir: string,
+  threads: number | undefined,
+  /** The views to compare (default: candidateViews for the training images). */
+  viewsToCompare?: PixelView[],
+): Promise<TrainedModel> {
+  const { spec } = backbone;
+  const { job, labels } = train;
+  const kind = train.multiLabel ? 'sigmoid' : 'softmax';
+  const dims = spec.outputs.reduce((sum, o) => sum + o.size, 0);
+  const samples = train.train;
+
+  // 1. What the head is trained on, chosen by validation inside the training set.
+  const searchStarted = performance.now();
+  const views = viewsToCompare && viewsToCompare.length > 0 ? viewsToCompare : candidateViews(samples, spec.input);
+  job.progress({ phase: 'choosing the view', done: 0, total: views.length });
+  let searched = 0;
+  const choice = await searchView({
+    kind,
+    classes: labels.length,
+    samples: samples.map((s) => ({ classes: s.labels.map((l) => labels.indexOf(l)).filter((c) => c >= 0) })),
+    spec,
+    views,
+    seed: 0,
+    signal: job.signal,
+    embed: async (view, rows, mirror) => {
+      job.throwIfCancelled();
+      const vectors = await embedView(session, spec, cacheDir, view, rows.map((r) => samples[r]!), mirror);
+      if (!mirror) job.progress({ phase: 'choosing the view', done: Math.min(++searched, views.length), total: views.length });
+      return vectors;
+    },
+  });
+  const pixelView: PixelView = choice?.view ?? views[0]!;
+  const pooling = choice?.pooling ?? 'mean';
+  const view: ClassifierView = {
+    fit: pixelView.fit,
+    ...(pixelView.crop !== undefined ? { crop: pixelView.crop } : {}),
+    ...(pixelView.tiles ? { tiles: { ...pixelView.tiles, pooling } } : {}),
+    features: choice?.features ?? spec.outputs.map((o) => o.name),
+    mirror: choice?.mirror ?? true,
+  };
+  const weighting: ClassWeighting = choice?.weighting ?? 'balanced';
+  const choices: TrainingChoices = choice?.choices ?? {
+    chosen: { view: viewName(pixelView), features: view.features.join('+'), mirrorAveraging: view.mirror, ...(kind === 'softmax' ? { weighting } : {}), search: 'too few images to hold any out' },
+    candidates: [],
+  };
+  const searchS = (performance.now() - searchStarted) / 1000;
+  log.info('view chosen', { chosen: choices.chosen, seconds: searchS });
+
+  // 2. Every training image in that view, as it is and mirrored.
+  const total = samples.length * 2;
+  job.throwIfCancelled();
+  const plain = await embedView(session, spec, cacheDir, pixelView, samples, false, (done) => job.progress({ phase: 'embedding images', done, total }));
+  job.throwIfCancelled();
+  const flipped = await embedView(session, spec, cacheDir, pixelView, samples, true, (done) =>
+    job.progress({ phase: 'embedding images', done: samples.length + done, total }),
+  );
+  const rows = samples.length * 2;
+  const features = selectOutputs(poolTiles([...plain, ...flipped], dims, pooling), rows, spec, view.features);
+  const featureDims = features.length / rows;
+  const both = [...samples, ...samples];
+  const targets = train.multiLabel
+    ? Uint8Array.from(both.flatMap((sample) => labels.map((label) => (sample.labels.includes(label) ? 1 : 0))))
+    : Int32Array.from(both.map((sample) => labels.indexOf(sample.labels[0]!)));
+  const counts = labels.map((label) => samples.filter((s) => s.labels.includes(label)).length);
+
+  // 3. The head.
+  job.progress({ phase: 'training', done: 0, total: 1 });
+  const result = await autoTrainHead({
+    features,
+    dims: featureDims,
+    targets,
+    kind,
+    classes: labels.length,
+    ...(kind === 'softmax' ? { classWeights: classWeights(weighting, counts) } : {}),
+    seed: 1,
+    signal: job.signal,
+    ...(threads ? { threads } : {}),
+    onProgress: (p) => job.progress({ phase: 'training', message: `${p.phase}${p.epoch !== undefined ? `, epoch ${p.epoch}` : ''}${p.loss !== undefined ? `, loss ${p.loss.toFixed(4)}` : ''}` }),
+  });
+  log.info('head trained', { settings: result.settings, validation: result.validation, durationMs: result.durationMs });
+  choices.chosen = { ...choices.chosen, hidden: result.settings.hidden, learningRate: result.settings.learningRate, weightDecay: result.settings.weightDecay, epochs: result.settings.epochs };
+
+  // 3b. Few images per label: a prototype head blended in, where leave one out per label says so.
+  let blend: ((builder: GraphBuilder, features: ValueRef, scores: ValueRef) => ValueRef) | undefined;
+  const fewest = Math.min(...counts);
+  if (kind === 'softmax' && fewest <= FEW_PER_LABEL && fewest >= 2) {
+    job.progress({ phase: 'training', message: 'prototype blend, leave one out per label' });
+    const classOf = Int32Array.from(samples.map((sample) => labels.indexOf(sample.labels[0]!)));
+    const chosenBlend = await chooseBlend({
+      features,
+      dims: featureDims,
+      images: samples.length,
+      classOf,
+      classes: labels.length,
+      settings: result.settings,
+      classWeights: classWeights(weighting, counts),
+      signal: job.signal,
+      ...(threads ? { threads } : {}),
+    });
+    if (chosenBlend) {
+      for (const tried of chosenBlend.tried) {
+        choices.candidates.push({ settings: { prototypes: tried.weight, temperature: tried.temperature }, metric: 'accuracy', score: Number(tried.accuracy.toFixed(4)) });
+      }
+      choices.chosen = { ...choices.chosen, prototypes: chosenBlend.weight, ...(chosenBlend.weight > 0 ? { temperature: chosenBlend.temperature } : {}) };
+      if (chosenBlend.weight > 0) {
+        const model = buildPrototypes(features, featureDims, Int32Array.from({ length: rows }, (_, r) => classOf[r % samples.length]!), labels.length, [...Array(rows).keys()]);
+        blend = (builder, f, scores) => appendPrototypes(builder, f, scores, model, chosenBlend.weight, chosenBlend.temperature);
+      }
+      log.info('prototype blend chosen', { weight: chosenBlend.weight, temperature: chosenBlend.temperature, seconds: chosenBlend.seconds });
+    }
+  }
+
+  // 4. Backbone + view + head: one model, whose only output is the label scores.
+  const base = decodeModel(await readFile(backbone.modelPath));
+  const builder = appendClassifier(base.graph, spec, view, result.model, labels.length, blend);
+  const input = { ...spec.input, ...inputSize(pixelView, spec.input) };
+  const metadata: ClassifierMetadata = {
+    format: 1,
+    useCase: 'IMAGE_LEVEL_LABELS',
+    multiLabel: train.multiLabel,
+    labels,
+    thresholds: {},
+    backbone: backbone.id,
+    input,
+    output: 'scores',
+    view,
+    choices,
+  };
+  const written = await writeModelFile(train.outputDir, buildModel(builder), metadata);
+  const modelPath = written.path;
+
+  // What you evaluate is what you ship: the test set goes through the written file.
+  job.progress({ phase: 'testing', done: 0, total: train.test.length });
+  const predictions = new Map<number, Analysis>();
+  const { session: merged } = await createSession(modelPath, { ...(threads ? { threads } : {}), name: 'model' });
+  const modelSpec = { ...spec, input };
+  try {
+    for (let start = 0; start < train.test.length; start += EMBED_BATCH) {
+      job.throwIfCancelled();
+      const batch = train.test.slice(start, start + EMBED_BATCH);
+      const images = await Promise.all(batch.map((sample) => prepareInput(sample.path, view, spec.input)));
+      const out = await merged.run({ [spec.input.name]: toModelBatch(images, modelSpec) });
+      const data = out.scores!.data as Float32Array;
+      batch.forEach((sample, i) => {
+        predictions.set(sample.entryId, {
+          scores: Object.fromEntries(labels.map((label, j) => [label, data[i * labels.length + j]!])),
+          width: sample.width,
+          height: sample.height,
+        });
+      });
+      job.progress({ phase: 'testing', done: start + batch.length, total: train.test.length });
+    }
+  } finally {
+    await merged.release();
+  }
+  return {
+    modelPath,
+    provider: result.provider ?? provider,
+    predictions,
+    finalize: ({ thresholds }) => written.finalize(thresholds),
+  };
+}

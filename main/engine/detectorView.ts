@@ -1,0 +1,146 @@
+/**
+ * What a detector sees, chosen from the training boxes' sizes: the input side (224 or 320, the sizes
+ * the converted backbones run at with the block structure the fine-tuning knows), and for images
+ * much larger than the input whose objects would shrink below SMALL_BOX_PX, tiles at native
+ * resolution (training on crops around objects plus background crops; analysis by overlapping tiles
+ * merged by NMS, native/detect tiles.ts).
+ *
+ * The rule and the sizes it measures are written on the version as `choices` (candidates with the
+ * figure each was judged by).
+ */
+import type { ModelChoices } from './modelFile';
+import type { Sample } from './engine';
+
+/** The whole image at 224 (14 × 14 map) unless the median object spans fewer than SMALL_OBJECT_CELLS cells there; then 320 (20 × 20). */
+export const INPUT_SIDES = [224, 320] as const;
+/**
+ * Measured with block 12 and the stride-16 expand fine-tuned: BCCD (median object side 0.18 of the
+ * image) mAP@0.5 0.58 at 224, 0.65 at 320; raccoon (0.69) 0.71 at 224, 0.58 at 320.
+ */
+const SMALL_OBJECT_CELLS = 4;
+const STRIDE = 16;
+/** A box should keep at least this many pixels along its shorter side at the model's input. */
+export const SMALL_BOX_PX = 16;
+/** Tiles are only worth their cost when the image is at least this many times the input's side (its shorter side). */
+const LARGE_IMAGE = 1.25;
+/** Tiles grow beyond native resolution only while the median box keeps this many pixels at the input. */
+const TILE_BOX_PX = 32;
+/** How much larger than that a tile may grow to save a row or column of tiles. */
+const TILE_GROWTH = 1.15;
+
+export interface DetectorView {
+  /** The model's (square) input side, a multiple of 32. */
+  side: number;
+  /** Analyse by tiles of `side` pixels of the original image overlapping by `overlap` pixels; absent = the whole image stretched to the input. */
+  tile?: { side: number; overlap: number };
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+interface BoxSizes {
+  /** sqrt(box area / image area) per box, sorted. */
+  relative: number[];
+  /** The shorter side of each box once its image is stretched to a 1 × 1 square, sorted. */
+  shortStretched: number[];
+  /** The shorter side in original pixels, sorted. */
+  shortNative: number[];
+  /** The longer side in original pixels, sorted. */
+  longNative: number[];
+  /** The images' shorter sides, sorted. */
+  imageShort: number[];
+  /** The images' longer sides, sorted. */
+  imageLong: number[];
+}
+
+function boxSizes(samples: readonly Sample[], labels: readonly string[]): BoxSizes {
+  const sizes: BoxSizes = { relative: [], shortStretched: [], shortNative: [], longNative: [], imageShort: [], imageLong: [] };
+  for (const sample of samples) {
+    if (!(sample.width > 0 && sample.height > 0)) continue;
+    sizes.imageShort.push(Math.min(sample.width, sample.height));
+    sizes.imageLong.push(Math.max(sample.width, sample.height));
+    for (const box of sample.boxes) {
+      if (!labels.includes(box.label) || !(box.width > 0 && box.height > 0)) continue;
+      sizes.relative.push(Math.sqrt((box.width * box.height) / (sample.width * sample.height)));
+      sizes.shortStretched.push(Math.min(box.width / sample.width, box.height / sample.height));
+      sizes.shortNative.push(Math.min(box.width, box.height));
+      sizes.longNative.push(Math.max(box.width, box.height));
+    }
+  }
+  for (const list of Object.values(sizes) as number[][]) list.sort((a, b) => a - b);
+  return sizes;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** How many tiles of `tile` pixels overlapping by `overlap` cover `length` (as native/detect tileGrid lays them). */
+function tilesAlong(length: number, tile: number, overlap: number): number {
+  return tile >= length ? 1 : Math.ceil((length - tile) / (tile - overlap)) + 1;
+}
+
+/**
+ * A tile up to TILE_GROWTH larger than `tile` when that needs one tile fewer along an axis of the
+ * typical image (`lengths`): on a 640 px board, 340 px tiles overlapping by 40 take 2 × 2 tiles where
+ * 320 px tiles take 3 × 3, for boxes 6% smaller at the input.
+ */
+function fewerTiles(tile: number, overlap: number, lengths: readonly number[]): number {
+  let best = tile;
+  for (const length of lengths) {
+    const count = tilesAlong(length, best, overlap);
+    if (count < 2) continue;
+    const larger = Math.ceil((length + (count - 2) * overlap) / (count - 1));
+    if (larger <= TILE_GROWTH * tile) best = Math.max(best, larger);
+  }
+  return best;
+}
+
+/**
+ * The view for these training samples, and the candidates it was chosen among with the figure each
+ * was judged by (`mode` whole or tiled, `inputSide`, `tileSide`, `tileOverlap`).
+ *
+ * Whole image: the smallest side of INPUT_SIDES at which the median object spans SMALL_OBJECT_CELLS
+ * cells of the stride-16 map, else the largest. Tiles: when the median box's shorter side at that
+ * input falls under SMALL_BOX_PX and the images' median shorter side is at least LARGE_IMAGE times
+ * the input, tiles of the input's own side (native resolution), grown while the median box keeps
+ * TILE_BOX_PX pixels, never beyond the images' shorter side; neighbours overlap by the 90th
+ * percentile of the boxes' longer side (between 1/8 and 1/2 of a tile), so nearly every object is
+ * whole in some tile; a slightly larger tile when it saves a row or column (fewerTiles). `force` fixes the mode (used by tests to show what the other mode misses).
+ */
+export function chooseDetectorView(samples: readonly Sample[], labels: readonly string[], force?: 'whole' | 'tiled'): { view: DetectorView; choices: ModelChoices } {
+  const sizes = boxSizes(samples, labels);
+  const median = quantile(sizes.relative, 0.5);
+  const candidates: ModelChoices['candidates'] = [];
+  let whole: number = Math.max(...INPUT_SIDES);
+  for (const side of INPUT_SIDES) {
+    const cells = Number.isFinite(median) ? (median * side) / STRIDE : Number.POSITIVE_INFINITY;
+    candidates.push({ settings: { mode: 'whole', inputSide: side }, metric: 'median object size (cells of the stride-16 map)', score: round1(Number.isFinite(cells) ? cells : 0) });
+    if (cells >= SMALL_OBJECT_CELLS) {
+      whole = side;
+      break;
+    }
+  }
+  const shortAtInput = quantile(sizes.shortStretched, 0.5) * whole;
+  const imageShort = quantile(sizes.imageShort, 0.5);
+  candidates.push({ settings: { mode: 'whole', inputSide: whole }, metric: 'median box shorter side at the input (px)', score: round1(Number.isFinite(shortAtInput) ? shortAtInput : 0) });
+  const nativeShort = quantile(sizes.shortNative, 0.5);
+  const baseTile = Math.round(Math.min(imageShort, Math.max(whole, (whole * nativeShort) / TILE_BOX_PX)));
+  const overlap = Math.round(Math.min(baseTile / 2, Math.max(baseTile / 8, quantile(sizes.longNative, 0.9))));
+  const tileSide = Math.min(imageShort, fewerTiles(baseTile, overlap, [quantile(sizes.imageLong, 0.5), imageShort]));
+  const tiledView: DetectorView = { side: whole, tile: { side: tileSide, overlap } };
+  const tiledAllowed = Number.isFinite(tileSide) && Number.isFinite(overlap) && tileSide >= whole;
+  if (tiledAllowed) {
+    candidates.push({
+      settings: { mode: 'tiled', inputSide: whole, tileSide, tileOverlap: overlap },
+      metric: 'median box shorter side at the input (px)',
+      score: round1((nativeShort * whole) / tileSide),
+    });
+  }
+  const wantTiles = shortAtInput < SMALL_BOX_PX && imageShort >= LARGE_IMAGE * whole;
+  const tiled = tiledAllowed && (force === 'tiled' || (force !== 'whole' && wantTiles));
+  const view: DetectorView = tiled ? tiledView : { side: whole };
+  const chosen: ModelChoices['chosen'] = tiled
+    ? { mode: 'tiled', inputSide: whole, tileSide, tileOverlap: overlap, featureStride: STRIDE }
+    : { mode: 'whole', inputSide: whole, featureStride: STRIDE };
+  return { view, choices: { chosen, candidates } };
+}

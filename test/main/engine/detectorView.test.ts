@@ -1,0 +1,66 @@
+/**
+ * What a detector sees, chosen from the training boxes: large objects at 224, crowded mid-sized ones
+ * at 320, small objects on large images by tiles at native resolution; the candidates and the
+ * figure each was judged by come back with the choice, in the shape the model file records.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { chooseDetectorView } from '../../../main/engine/detectorView';
+import type { Sample } from '../../../main/engine/engine';
+import { tileGrid } from '../../../native/detect';
+
+function samples(width: number, height: number, boxes: { width: number; height: number }[]): Sample[] {
+  return boxes.map((box, k) => ({
+    entryId: k,
+    sourceRef: `s${k}`,
+    path: `/nowhere/${k}.png`,
+    contentHash: k.toString(16).padStart(8, '0'),
+    width,
+    height,
+    labels: ['a'],
+    boxes: [{ label: 'a', left: 5, top: 5, ...box }],
+  }));
+}
+
+describe('the detector view chosen from the boxes', () => {
+  it('keeps 224 for large objects, 320 for objects of a few cells, tiles for small boxes on large images', () => {
+    const large = chooseDetectorView(samples(500, 375, [{ width: 300, height: 250 }, { width: 200, height: 260 }, { width: 350, height: 300 }]), ['a']);
+    assert.deepEqual(large.view, { side: 224 });
+    assert.equal(large.choices.chosen.mode, 'whole');
+
+    const cells = chooseDetectorView(samples(640, 480, [{ width: 100, height: 100 }, { width: 110, height: 90 }, { width: 40, height: 40 }]), ['a']);
+    assert.deepEqual(cells.view, { side: 320 });
+
+    // PCB-like: 20 px defects on 640 × 640 boards shrink to 10 px at 320.
+    const pcb = chooseDetectorView(samples(640, 640, [{ width: 20, height: 18 }, { width: 14, height: 30 }, { width: 40, height: 24 }, { width: 12, height: 12 }]), ['a']);
+    assert.equal(pcb.view.side, 320);
+    assert.ok(pcb.view.tile, 'tiled');
+    // 320 px tiles would take 3 × 3 on a 640 px board; 340 px tiles take 2 × 2.
+    assert.equal(pcb.view.tile.side, 340);
+    assert.ok(pcb.view.tile.overlap >= 40 && pcb.view.tile.overlap <= 160, `overlap ${pcb.view.tile.overlap}`);
+    assert.equal(tileGrid({ width: 640, height: 640 }, pcb.view.tile.side, pcb.view.tile.overlap).length, 4);
+    assert.deepEqual(pcb.choices.chosen, { mode: 'tiled', inputSide: 320, tileSide: 340, tileOverlap: pcb.view.tile.overlap, featureStride: 16 });
+
+    // Small boxes on a small image: no room for tiles, the whole image at 320.
+    assert.deepEqual(chooseDetectorView(samples(300, 300, [{ width: 6, height: 6 }]), ['a']).view, { side: 320 });
+    // Labels not asked for do not count.
+    assert.deepEqual(chooseDetectorView(samples(640, 640, [{ width: 20, height: 20 }]), ['b']).view, { side: 224 });
+  });
+
+  it('records the candidates with their figures, and can be forced either way', () => {
+    const set = samples(1280, 400, [{ width: 18, height: 18 }, { width: 20, height: 16 }]);
+    const { choices } = chooseDetectorView(set, ['a']);
+    for (const candidate of choices.candidates) {
+      assert.equal(typeof candidate.metric, 'string');
+      assert.ok(Number.isFinite(candidate.score));
+      assert.ok(['whole', 'tiled'].includes(String(candidate.settings.mode)));
+    }
+    assert.ok(choices.candidates.some((c) => c.settings.mode === 'tiled'));
+    assert.ok(choices.candidates.some((c) => c.settings.mode === 'whole' && c.settings.inputSide === 320));
+    assert.equal(chooseDetectorView(set, ['a'], 'whole').view.tile, undefined);
+    assert.equal(chooseDetectorView(set, ['a'], 'whole').choices.chosen.mode, 'whole');
+    const large = samples(500, 375, [{ width: 300, height: 250 }]);
+    // Large boxes let the tile grow to the image's shorter side.
+    assert.equal(chooseDetectorView(large, ['a'], 'tiled').view.tile?.side, 375);
+  });
+});

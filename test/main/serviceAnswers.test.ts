@@ -1,0 +1,59 @@
+/**
+ * Answers code written for the service relies on: an empty NextToken is the first page, and every
+ * error a service operation gives is one the service model declares for it, with a message that
+ * names the real problem.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { declaredErrors } from '../../preload/contract';
+import { aLoupe, type TestLoupe } from '../support/loupe';
+
+describe('answers as the service gives them', () => {
+  let loupe: TestLoupe;
+  let ProjectArn: string;
+  let DatasetArn: string;
+
+  before(async () => {
+    loupe = aLoupe();
+    ({ ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'answers' }));
+    ({ DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' }));
+  });
+  after(() => loupe.dispose());
+
+  it('takes NextToken "" as the first page everywhere', async () => {
+    const projects = await loupe.ok('DescribeProjects', { NextToken: '' });
+    assert.equal(projects.ProjectDescriptions.length, 1);
+    const versions = await loupe.ok('DescribeProjectVersions', { ProjectArn, NextToken: '' });
+    assert.deepEqual(versions.ProjectVersionDescriptions, []);
+    assert.deepEqual((await loupe.ok('ListDatasetEntries', { DatasetArn, NextToken: '' })).DatasetEntries, []);
+    assert.deepEqual((await loupe.ok('ListDatasetLabels', { DatasetArn, NextToken: '' })).DatasetLabelDescriptions, []);
+    assert.deepEqual((await loupe.ok('ListProjectPolicies', { ProjectArn, NextToken: '' })).ProjectPolicies, []);
+  });
+
+  it('answers a used project name with ResourceInUseException, declared for CreateProject', async () => {
+    const error = await loupe.fails('CreateProject', { ProjectName: 'answers' });
+    assert.equal(error.code, 'ResourceInUseException');
+    assert.ok(declaredErrors.CreateProject?.includes(error.code));
+  });
+
+  it('answers input the schema refuses with InvalidParameterException naming the field', async () => {
+    const confidence = await loupe.fails('DetectCustomLabels', {
+      ProjectVersionArn: `${ProjectArn.replace(/\/\d+$/, '')}/version/v1/1`.replace(':project/', ':project/'),
+      Image: { Bytes: 'AAAA' },
+      MinConfidence: 101,
+    });
+    assert.equal(confidence.code, 'InvalidParameterException');
+    assert.match(confidence.message, /MinConfidence/);
+    const untag = await loupe.fails('UntagResource', { ResourceArn: ProjectArn, TagKeys: ['[key1,'] });
+    assert.equal(untag.code, 'InvalidParameterException');
+    assert.doesNotMatch(untag.message, /aws:/);
+    assert.match(untag.message, /TagKeys/);
+    const reserved = await loupe.fails('TagResource', { ResourceArn: ProjectArn, Tags: { 'aws:owner': 'x' } });
+    assert.match(reserved.message, /aws: \(the prefix is reserved\)/);
+  });
+
+  it('keeps app operations answering with their own errors', async () => {
+    const error = await loupe.fails('CreateBucketMapping', { Bucket: '-bad-bucket', Folder: loupe.home });
+    assert.equal(error.code, 'ValidationException');
+  });
+});
