@@ -4,7 +4,7 @@
  * an app named Loupe, so the app, `loupe serve` and the CLI share one home by default.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -70,4 +70,27 @@ export function loadOrCreateCredentials(home: string): Credentials {
   }
   chmodSync(file, 0o600);
   return credentials;
+}
+
+/**
+ * The home holds the database, the logs and the API credentials: readable by its owner only. The
+ * home and its logs folder are 0700 and the files at its top and in logs 0600, made so and
+ * tightened again at every start (an older Loupe, a copy or a umask may have left them open). On
+ * Windows the folder's ACL already limits it to the user; chmod there changes only read-only bits.
+ */
+export function tightenHome(home: string): void {
+  if (process.platform === 'win32') return;
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  chmodSync(home, 0o700);
+  const logs = join(home, 'logs');
+  if (existsSync(logs)) chmodSync(logs, 0o700);
+  for (const [folder, names] of [
+    [home, readdirSync(home)],
+    [logs, existsSync(logs) ? readdirSync(logs) : []],
+  ] as const) {
+    for (const name of names) {
+      const path = join(folder, name);
+      if (/^(loupe\.db(-wal|-shm|-journal)?|credentials\.json|.*\.log(\.\d+)?)$/.test(name)) chmodSync(path, 0o600);
+    }
+  }
 }

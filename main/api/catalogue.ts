@@ -51,7 +51,7 @@ import { describeEvaluation } from '../evaluation/describe';
 import { createProjectVersion } from '../training';
 import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
 import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
-import { getApiCredentials, getAppInfo, getSettings, updateSettings } from '../settings';
+import { getApiCredentials, getAppInfo, getSettings, setKioskPin, updateSettings, verifyKioskPin } from '../settings';
 import { describeSystem } from '../settings/system';
 import type { Context } from '../core/context';
 
@@ -117,6 +117,8 @@ export const handlers: Handlers = {
   DeleteProjectCascade: deleteProjectCascade,
   GetSettings: getSettings,
   UpdateSettings: updateSettings,
+  SetKioskPin: setKioskPin,
+  VerifyKioskPin: verifyKioskPin,
   GetApiCredentials: getApiCredentials,
   GetAppInfo: getAppInfo,
   DescribeSystem: describeSystem,

@@ -8,12 +8,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_ACCOUNT } from '../arn';
 import { BINDING_FILE, openDatabase } from '../db';
-import { homePaths, loadOrCreateCredentials, resolveHome } from '../home';
+import { homePaths, loadOrCreateCredentials, resolveHome, tightenHome } from '../home';
 import { configureLogFile, releaseLogFile } from '../log';
 import { abortAllJobs, recoverJobs } from '../jobs';
 import { recoverInterruptedDatasets } from '../datasets';
 import { recoverInterruptedTraining } from '../training';
 import { ensureDefaultOutputBucket } from '../models/output';
+import { recoverInterruptedVersions } from '../models';
+import { recoverInterruptedProjects } from '../projects';
 import { closeRunningModels } from '../models/runtime';
 import { startWatchers, stopWatchers } from '../watch';
 import type { Engine } from '../engine/engine';
@@ -80,6 +82,7 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
     ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
     electronBuild: options.electronSqliteBuild ?? join(dirname(modelsDir), 'native', BINDING_FILE),
   });
+  tightenHome(home);
   const ctx: Context = {
     db,
     home,
@@ -95,8 +98,10 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
   };
   recoverJobs(ctx, () => undefined);
   recoverInterruptedDatasets(ctx);
-  recoverInterruptedTraining(ctx);
   ensureDefaultOutputBucket(ctx);
+  recoverInterruptedTraining(ctx);
+  recoverInterruptedVersions(ctx);
+  recoverInterruptedProjects(ctx);
   if (options.watch) startWatchers(ctx);
   return {
     ctx,

@@ -5,6 +5,7 @@
  */
 import { BrowserWindow, shell, type Session, type WebContents, type WebPreferences } from 'electron';
 import { createLogger } from '../log';
+import { isKioskBlockedKey } from './kioskKeys';
 import { APP_ENTRY_URL, isAppUrl } from './appProtocol';
 import { IMAGE_SCHEME } from './imageProtocol';
 import { loadWindowState, minimumWindowSize, trackWindowState } from './windowState';
@@ -146,8 +147,13 @@ export function createKioskWindow({ preload, route }: { preload: string; route: 
     webPreferences: securePreferences(preload),
   });
   window.setMenuBarVisibility(false);
+  window.setMinimizable(false);
   window.on('close', (event) => {
     if (!closable) event.preventDefault();
+  });
+  // Preventing the input here also keeps it from the application menu's accelerators.
+  window.webContents.on('before-input-event', (event, input) => {
+    if (isKioskBlockedKey(input)) event.preventDefault();
   });
   window.once('ready-to-show', () => window.show());
   window.webContents.on('render-process-gone', (_event, details) => {

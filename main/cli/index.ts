@@ -11,6 +11,8 @@ import { operationNames, operations, toKebabCase, type OperationName } from '../
 import { openLoupe } from '../api';
 import { waitForIdle } from '../jobs';
 import { startServer } from '../server';
+import { isLoopbackHost } from '../server/hosts';
+import { loadOrCreateTlsIdentity, readTlsIdentity, servedNames } from '../server/tls';
 import { parseOperationArgs, UsageError } from './args';
 import { detectCommand, importCommand } from './conveniences';
 import { doctorCommand } from './doctor';
@@ -95,23 +97,56 @@ async function serve(words: string[], out: NodeJS.WritableStream): Promise<numbe
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: String(DEFAULT_PORT) },
     home: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    name: { type: 'string', multiple: true },
+    'insecure-http': { type: 'boolean', default: false },
+    'kiosk-model': { type: 'string' },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${values.port}`);
+  if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together.');
+  const exposed = !isLoopbackHost(values.host);
   const loupe = openLoupe({ home: values.home, watch: true });
-  const server = await startServer({ loupe, host: values.host, port });
+  const names = [...servedNames(values.host), ...(values.name ?? [])];
+  const tls =
+    values.cert !== undefined && values.key !== undefined
+      ? readTlsIdentity(values.cert, values.key)
+      : exposed && !values['insecure-http']
+        ? await loadOrCreateTlsIdentity(loupe.ctx.home, names)
+        : undefined;
+  const server = await startServer({
+    loupe,
+    host: values.host,
+    port,
+    names,
+    insecureHttp: values['insecure-http'],
+    ...(tls ? { tls } : {}),
+    ...(values['kiosk-model'] ? { kioskModelArn: values['kiosk-model'] } : {}),
+  });
   const { AccessKeyId, SecretAccessKey, Region } = loupe.ctx.credentials;
-  out.write(
-    [
-      `Loupe is serving on ${server.url}/#token=${server.sessionToken}`,
-      `Endpoint=${server.url}`,
-      `AccessKeyId=${AccessKeyId}`,
-      `SecretAccessKey=${SecretAccessKey}`,
-      `Region=${Region}`,
-      `Home=${loupe.ctx.home}`,
+  const lines = [
+    `Loupe is serving on ${server.url}/#token=${server.sessionToken}`,
+    `Endpoint=${server.url}`,
+    `AccessKeyId=${AccessKeyId}`,
+    `SecretAccessKey=${SecretAccessKey}`,
+    `Region=${Region}`,
+    `Home=${loupe.ctx.home}`,
+  ];
+  if (tls) lines.push(`CertificateSha256=${tls.fingerprint}`);
+  if (server.kioskToken) lines.push(`Kiosk=${server.url}/#kiosk=${server.kioskToken}`);
+  if (exposed) {
+    lines.push(
       '',
-    ].join('\n'),
-  );
+      `WARNING: ${values.host} is reachable from other machines. Whoever has the credentials or the session token above can`,
+      'read and change every project, dataset and model in this home, import files from the folders it knows, and',
+      'see the images; a kiosk token can only analyse with its one model. Share the token with kiosks only.',
+      tls
+        ? `Clients should check the certificate's SHA-256 fingerprint: ${tls.fingerprint}`
+        : 'PLAIN HTTP (--insecure-http): the secret, the session token and every image cross the network unencrypted.',
+    );
+  }
+  out.write(`${lines.join('\n')}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -153,6 +188,8 @@ function usage(): string {
     '',
     'Commands:',
     '  serve [--host 127.0.0.1] [--port 7800] [--home DIR]   serve the API and the web UI',
+    '        [--cert FILE --key FILE] [--name HOST ...]       off loopback: HTTPS (a certificate Loupe makes, or yours)',
+    '        [--insecure-http] [--kiosk-model ARN]            plain HTTP off loopback; a token that only analyses',
     '  credentials [--home DIR]                               print the local API credentials as JSON',
     '  import --dataset-arn ARN --folder DIR [--no-auto-label] import a folder, labels from directory names',
     '  detect --project-version-arn ARN [--min-confidence N] [--max-results N] [--endpoint-url URL] IMAGE...',

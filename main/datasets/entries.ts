@@ -38,7 +38,7 @@ export function listDatasetEntries(ctx: Context, input: ListDatasetEntriesInput)
     limit: limit + 1,
   });
   const { page, next } = keysetPage(rows, limit, (last) => encodePageToken(last.id));
-  return { DatasetEntries: page.map((row) => JSON.stringify(toJsonLine(row.draft, { withErrors: true }))), ...next };
+  return { DatasetEntries: page.map((row) => JSON.stringify(toJsonLine(row.draft, { withErrors: true, onlyKnown: true }))), ...next };
 }
 
 /** The gallery's view of entries: random access by offset, with counts and duplicates. */
@@ -94,7 +94,7 @@ export function listDatasetLabels(ctx: Context, input: ListDatasetLabelsInput): 
 
 /** `Changes.GroundTruth` is a blob: base64 over JSON; the raw JSON lines are accepted too. */
 export function decodeGroundTruth(blob: string): string {
-  const trimmed = blob.trimStart();
+  const trimmed = blob.replace(/^\uFEFF/, '').trimStart();
   const text = trimmed.startsWith('{') ? blob : Buffer.from(blob, 'base64').toString('utf8');
   if (Buffer.byteLength(text) > DATASET_LIMITS.maxChangesBytes) {
     throw new ServiceError('ValidationException', "Value at 'Changes.GroundTruth' failed to satisfy constraint: Member must be at most 5 MB.");
@@ -106,7 +106,8 @@ export function decodeGroundTruth(blob: string): string {
 export function parseManifestText(text: string): { drafts: EntryDraft[]; dropped: Dropped[] } {
   const drafts: EntryDraft[] = [];
   const dropped: Dropped[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
+  // A byte-order mark (Windows editors write one) is not part of the first line.
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, index) => {
     if (line.trim() === '') return;
     const parsed = parseJsonLine(line);
     if (parsed.ok) drafts.push(parsed.entry);

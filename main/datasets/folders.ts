@@ -4,10 +4,11 @@
  * in the location are unlabelled; nothing outside the location is imported. The watcher uses the
  * same rule, so both agree on every file.
  */
-import { lstat, readdir, realpath } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
 import type { EntryDraft, ImageLabel } from '../db/entry';
+import { ServiceError } from '../errors';
 import { isInside } from './sources';
 
 /** Files that never become entries: not an image by name, or hidden, temporary or partial (preload/contract/files.ts). */
@@ -24,30 +25,106 @@ export function labelFromFolder(root: string, file: string): string | undefined 
   return parts.length > 1 ? parts[0] : undefined;
 }
 
-/** Every importable file below `root`; symlinks are followed only while they stay inside it. */
-export async function listImageFiles(root: string, signal?: AbortSignal): Promise<string[]> {
+/** A link the walk did not follow, for the import's summary. */
+export interface SkippedLink {
+  path: string;
+  reason: 'outside' | 'loop' | 'duplicate' | 'broken';
+}
+
+export interface FolderScan {
+  /** Importable files, sorted. */
+  files: string[];
+  skippedLinks: SkippedLink[];
+}
+
+/**
+ * Bounds of one walk: a tree deeper or wider than this is refused rather than walked until memory
+ * runs out (a bind mount or a link loop the other checks miss must still end).
+ */
+export const WALK_LIMITS = { maxDepth: 64, maxFolders: 100_000, maxFiles: 1_000_000 } as const;
+
+/**
+ * Every importable file below `root`. Each real directory is walked once (by device and inode), so
+ * a link to a folder already walked (`ln -s . self`, a link to a parent) adds nothing; a link is
+ * followed only while its target stays inside the real root; real folders are walked before links,
+ * so a file reached both ways keeps the label of where it really is. Skipped links are returned.
+ */
+export async function listImageFiles(root: string, signal?: AbortSignal): Promise<FolderScan> {
   const realRoot = await realpath(root);
   const files: string[] = [];
-  const walk = async (folder: string): Promise<void> => {
+  const skippedLinks: SkippedLink[] = [];
+  const walked = new Set<string>();
+  const seenFiles = new Set<string>();
+  const links: { path: string; depth: number }[] = [];
+  const fileKey = (info: { dev: number; ino: number }) => `${info.dev}:${info.ino}`;
+
+  const addFile = (path: string, info: { dev: number; ino: number }) => {
+    if (isIgnoredFile(path)) return;
+    if (files.length >= WALK_LIMITS.maxFiles) throw walkTooLarge(root, `more than ${WALK_LIMITS.maxFiles} files`);
+    seenFiles.add(fileKey(info));
+    files.push(path);
+  };
+  const walk = async (folder: string, depth: number): Promise<void> => {
     signal?.throwIfAborted();
+    const info = await stat(folder);
+    if (walked.has(fileKey(info))) return;
+    walked.add(fileKey(info));
+    if (walked.size > WALK_LIMITS.maxFolders) throw walkTooLarge(root, `more than ${WALK_LIMITS.maxFolders} folders`);
+    if (depth > WALK_LIMITS.maxDepth) throw walkTooLarge(root, `folders nested more than ${WALK_LIMITS.maxDepth} deep`);
     const items = await readdir(folder, { withFileTypes: true });
     for (const item of items) {
       const path = join(folder, item.name);
       if (item.isDirectory()) {
-        if (!isIgnoredFolder(item.name)) await walk(path);
+        if (!isIgnoredFolder(item.name)) await walk(path, depth + 1);
       } else if (item.isFile()) {
-        if (!isIgnoredFile(path)) files.push(path);
+        if (!isIgnoredFile(path)) addFile(path, await lstat(path));
       } else if (item.isSymbolicLink()) {
-        const target = await realpath(path).catch(() => undefined);
-        if (!target || !isInside(realRoot, target)) continue;
-        const info = await lstat(target);
-        if (info.isDirectory() && !isIgnoredFolder(item.name)) await walk(path);
-        else if (info.isFile() && !isIgnoredFile(path)) files.push(path);
+        links.push({ path, depth: depth + 1 });
       }
     }
   };
-  await walk(root);
-  return files.sort();
+  const follow = async (path: string, depth: number): Promise<void> => {
+    const target = await realpath(path).catch(() => undefined);
+    const info = target === undefined ? undefined : await stat(target).catch(() => undefined);
+    if (!target || !info) {
+      if (!isIgnoredFile(path)) skippedLinks.push({ path, reason: 'broken' });
+      return;
+    }
+    // Only links that would have been read are worth a line: folders, and files with an image's name.
+    if (info.isFile() && isIgnoredFile(path)) return;
+    if (info.isDirectory() && isIgnoredFolder(basename(path))) return;
+    if (!info.isFile() && !info.isDirectory()) return;
+    if (!isInside(realRoot, target)) return void skippedLinks.push({ path, reason: 'outside' });
+    if (info.isFile()) {
+      if (seenFiles.has(fileKey(info))) return void skippedLinks.push({ path, reason: 'duplicate' });
+      return addFile(path, info);
+    }
+    if (walked.has(fileKey(info))) return void skippedLinks.push({ path, reason: 'loop' });
+    await walk(path, depth);
+  };
+
+  await walk(root, 0);
+  // Links last, one at a time: a followed folder may bring more links, which join the list.
+  for (let i = 0; i < links.length; i++) {
+    signal?.throwIfAborted();
+    await follow(links[i]!.path, links[i]!.depth);
+  }
+  return { files: files.sort(), skippedLinks };
+}
+
+function walkTooLarge(root: string, what: string): ServiceError {
+  return new ServiceError('LimitExceededException', `${root} has ${what}; choose a smaller folder.`);
+}
+
+/** A skipped link as a line of an import's report. */
+export function skippedLinkReport(link: SkippedLink): { where: string; code: string; message: string } {
+  const message = {
+    outside: 'A link to a place outside the chosen folder; it was not followed.',
+    loop: 'A link to a folder already read (a link loop); it was not followed.',
+    duplicate: 'A link to an image already read under its own name; it was not imported twice.',
+    broken: 'A link whose target does not exist.',
+  }[link.reason];
+  return { where: link.path, code: `LINK_${link.reason.toUpperCase()}`, message };
 }
 
 /** An image-level label made by Loupe (folder names, labelling): its attribute is its own name. */

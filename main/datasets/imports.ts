@@ -9,7 +9,7 @@ import type { OutputOf } from '../../preload/contract';
 import type { ImportFilesInput, ImportFolderInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import { ServiceError } from '../errors';
-import { draftForFile, isIgnoredFile, labelFromFolder, listImageFiles } from './folders';
+import { draftForFile, isIgnoredFile, labelFromFolder, listImageFiles, skippedLinkReport } from './folders';
 import { requireIdleDataset } from './guards';
 import { startIngest } from './ingest';
 import { createResolver } from './sources';
@@ -22,7 +22,7 @@ export function importFolder(ctx: Context, input: ImportFolderInput): OutputOf<'
     const info = await stat(folder).catch(() => undefined);
     if (!info?.isDirectory()) throw new ServiceError('InvalidParameterException', `${folder} is not a folder.`);
     job.progress({ phase: 'finding images' });
-    const files = await listImageFiles(folder, job.signal);
+    const { files, skippedLinks } = await listImageFiles(folder, job.signal);
     const resolver = createResolver(ctx, { baseFolder: folder });
     const nowIso = new Date(ctx.now()).toISOString();
     const knownPaths = new Map<string, string>();
@@ -31,7 +31,7 @@ export function importFolder(ctx: Context, input: ImportFolderInput): OutputOf<'
       knownPaths.set(sourceRef, file);
       return draftForFile(sourceRef, autoLabel ? labelFromFolder(folder, file) : undefined, nowIso);
     });
-    return { drafts, dropped: [], resolver, knownPaths };
+    return { drafts, dropped: skippedLinks.map(skippedLinkReport), resolver, knownPaths };
   });
   return { JobId: jobId };
 }

@@ -90,11 +90,16 @@ export function deleteDatasetCascade(ctx: Context, dataset: q.DatasetRow): void 
 
 /**
  * At start-up: a dataset left CREATE_/UPDATE_IN_PROGRESS by a previous run that stopped (a crash,
- * a kill) failed; its import wrote nothing, since imports commit in one transaction.
+ * a kill) failed; its import wrote nothing, since imports commit in one transaction. One left
+ * DELETE_IN_PROGRESS was being deleted: the deletion is finished.
  */
 export function recoverInterruptedDatasets(ctx: Context): void {
   for (const row of q.listBusyDatasets(ctx.db)) {
     const dataset = requireDataset(ctx, row.arn);
+    if (row.status === 'DELETE_IN_PROGRESS') {
+      transaction(ctx.db, () => deleteDatasetCascade(ctx, { ...dataset, status: 'UPDATE_FAILED' }));
+      continue;
+    }
     const failed = row.status === 'CREATE_IN_PROGRESS' ? 'CREATE_FAILED' : 'UPDATE_FAILED';
     q.setDatasetStatus(
       ctx.db,

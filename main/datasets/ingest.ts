@@ -11,9 +11,9 @@ import type { DatasetStatus } from '../../preload/contract';
 import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { DATASET_FILE_CODES, ENTRY_CODES, type DatasetFileCode } from '../../preload/contract/codes';
+import { DATASET_FILE_CODES, ENTRY_CODES, entryMessage, type DatasetFileCode } from '../../preload/contract/codes';
 import type { EntryDraft } from '../db/entry';
-import { DATASET_LIMITS } from './limits';
+import { DATASET_LIMITS, labelNameProblem } from './limits';
 import type { SourceResolver } from './sources';
 import { startJob, type JobHandle } from '../jobs';
 import { ServiceError } from '../errors';
@@ -124,11 +124,13 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
     } else unique.set(draft.sourceRef, draft);
   }
   const drafts = [...unique.values()];
+  for (const draft of drafts) keepValidLabels(draft);
+  const declaredLabels = input.labels?.filter((name) => labelNameProblem(name) === undefined);
   const totalLines = drafts.length + dropped.length;
   if (totalLines > DATASET_LIMITS.maxManifestLines) throw new DatasetFileError('ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM');
 
   // Checked before any image is read: a manifest with too many labels fails at once.
-  const incoming = new Set([...(input.labels ?? []), ...drafts.flatMap((d) => [...d.labels, ...d.boxes].map((a) => a.name))]);
+  const incoming = new Set([...(declaredLabels ?? []), ...drafts.flatMap((d) => [...d.labels, ...d.boxes].map((a) => a.name))]);
   const labelCount = new Set([...q.listLabelNames(ctx.db, dataset.id), ...incoming]).size;
   if (labelCount > DATASET_LIMITS.maxLabels) {
     throw new DatasetFileError('ERROR_MANIFEST_TOO_MANY_LABELS', `The dataset would have ${labelCount} labels; the limit is 250.`);
@@ -141,17 +143,27 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
   if (input.manifestRules && errorShare > DATASET_LIMITS.maxInvalidLineShare) {
     throw new DatasetFileError(
       'ERROR_TOO_MANY_RECORDS_IN_ERROR',
-      `${dropped.length + invalidImages} of ${totalLines} lines are in error (at most 20% may be).`,
+      `${dropped.length + invalidImages} of ${totalLines} lines are in error (at most 20% may be). ${firstFailures(dropped, drafts, facts)}`,
     );
   }
   job?.throwIfCancelled();
   job?.progress({ phase: 'saving', done: drafts.length, total: drafts.length });
   const nowMs = ctx.now();
   transaction(ctx.db, () => {
-    if (input.labels) q.ensureLabels(ctx.db, dataset.id, input.labels, nowMs);
+    if (declaredLabels) q.ensureLabels(ctx.db, dataset.id, declaredLabels, nowMs);
     drafts.forEach((draft, i) => q.putEntry(ctx.db, dataset.id, draft, facts[i]!.image, nowMs));
   });
   return { written: drafts.length, dropped, invalidImages };
+}
+
+/** The first few lines in error with their codes, so a failed import says where to look. */
+function firstFailures(dropped: Dropped[], drafts: EntryDraft[], facts: Facts[]): string {
+  const invalid = drafts
+    .filter((_, i) => facts[i]!.invalid)
+    .map((draft) => ({ where: draft.sourceRef, code: draft.errors.find((e) => !e.code.startsWith('WARNING_'))?.code ?? 'ERROR_INVALID_IMAGE', message: draft.errors[0]?.message ?? '' }));
+  const failures = [...dropped, ...invalid];
+  const shown = failures.slice(0, 5).map((f) => `${f.where}: ${f.code} (${f.message})`);
+  return `First: ${shown.join('; ')}${failures.length > shown.length ? `; and ${failures.length - shown.length} more` : ''}.`;
 }
 
 interface Facts {
@@ -197,6 +209,7 @@ export async function probeDraft(draft: EntryDraft, resolver: SourceResolver, kn
         format: probe.format,
       }
     : { ...NO_IMAGE, path: resolved.path, contentHash: probe.sha256 ?? null, sizeBytes: probe.sizeBytes ?? null };
+  if (probe.ok) dropBoxesOffImage(draft, probe.width, probe.height);
   const problem = checkImageLimits(probe, 'dataset');
   if (problem) {
     draft.errors.push({ level: 'image', code: problem.code, message: problem.message });
@@ -204,4 +217,68 @@ export async function probeDraft(draft: EntryDraft, resolver: SourceResolver, kn
     return { image, invalid: problem.code === 'ERROR_INVALID_IMAGE' };
   }
   return { image, invalid: false };
+}
+
+/**
+ * Boxes are checked against the decoded image, turned the way its EXIF orientation says, not
+ * against the line's declared image_size: a 500×500 box on a 128×128 image, or one drawn in the
+ * unrotated frame of a rotated photo, is off frame (ERROR_INVALID_BOUNDING_BOX) and left out; an
+ * attribute left with no box gets ERROR_NO_VALID_ANNOTATIONS, as the parser does.
+ */
+function dropBoxesOffImage(draft: EntryDraft, width: number, height: number): void {
+  const offFrame = (box: EntryDraft['boxes'][number]) => box.left < 0 || box.top < 0 || box.left + box.width > width || box.top + box.height > height;
+  if (!draft.boxes.some(offFrame)) return;
+  for (const attribute of new Set(draft.boxes.map((box) => box.attribute))) {
+    const boxes = draft.boxes.filter((box) => box.attribute === attribute);
+    if (!boxes.some(offFrame)) continue;
+    const extra = ((draft.extra ??= {}).attributes ??= {})[attribute] ??= {};
+    // Kept boxes fill, in order, the places of the line's annotations the parser did not drop.
+    const taken = new Set((extra.dropped ?? []).map((d) => d.index));
+    let slot = 0;
+    for (const box of boxes) {
+      while (taken.has(slot)) slot++;
+      const index = slot++;
+      if (!offFrame(box)) continue;
+      const classId = Object.entries(extra.classMap ?? {}).find(([, name]) => name === box.name)?.[0];
+      const annotation = { class_id: classId === undefined ? undefined : Number(classId), left: box.left, top: box.top, width: box.width, height: box.height };
+      (extra.dropped ??= []).push({ index, annotation, confidence: box.confidence ?? 1 });
+      draft.errors.push({
+        level: 'annotation',
+        code: 'ERROR_INVALID_BOUNDING_BOX',
+        message: `${ENTRY_CODES.ERROR_INVALID_BOUNDING_BOX} The image is ${width}×${height} px.`,
+        attribute,
+        annotationIndex: index,
+      });
+    }
+    draft.boxes = draft.boxes.filter((box) => box.attribute !== attribute || !offFrame(box));
+    if (!draft.boxes.some((box) => box.attribute === attribute)) {
+      draft.errors.push({ level: 'label_attribute', code: 'ERROR_NO_VALID_ANNOTATIONS', message: ENTRY_CODES.ERROR_NO_VALID_ANNOTATIONS, attribute });
+    }
+  }
+}
+
+/**
+ * Labels whose name cannot be a label (empty, NUL, a lone surrogate: labelNameProblem) and labels
+ * past the 50 an image may have are left out of the entry with an error on their attribute,
+ * whichever importer made the draft; so are boxes with such a name.
+ */
+function keepValidLabels(draft: EntryDraft): void {
+  const refuse = (attribute: string, why: string) =>
+    draft.errors.push({
+      level: 'label_attribute',
+      code: 'ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT',
+      message: `${entryMessage('ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT', attribute)} ${why[0]!.toUpperCase()}${why.slice(1)}.`,
+      attribute,
+    });
+  const keptLabels = [];
+  for (const label of draft.labels) {
+    const problem = labelNameProblem(label.name);
+    if (problem) refuse(label.attribute, problem);
+    else if (keptLabels.length >= DATASET_LIMITS.maxLabelsPerImage) refuse(label.attribute, `an image has at most ${DATASET_LIMITS.maxLabelsPerImage} image-level labels`);
+    else keptLabels.push(label);
+  }
+  draft.labels = keptLabels;
+  const badBoxes = draft.boxes.filter((box) => labelNameProblem(box.name) !== undefined);
+  for (const attribute of new Set(badBoxes.map((box) => box.attribute))) refuse(attribute, labelNameProblem(badBoxes.find((b) => b.attribute === attribute)!.name)!);
+  draft.boxes = draft.boxes.filter((box) => !badBoxes.includes(box));
 }

@@ -1,3 +1,5 @@
+import { isLabelText } from '../../preload/contract/schemas';
+
 /**
  * The service's limits for datasets, in one table (guide L3221–3243, L4642, L16457–16517).
  * Validation, importers and the UI read them from here.
@@ -31,3 +33,15 @@ export const DATASET_LIMITS = {
   /** Bytes of one UpdateDatasetEntries `Changes.GroundTruth` (API reference). */
   maxChangesBytes: 5 * 1024 * 1024,
 } as const;
+
+/**
+ * Why `name` cannot be a label, or undefined when it can: not empty or blank, at most 256
+ * characters, no control characters (NUL and the like), no lone surrogates. Every way a label
+ * enters (the contract's LabelName, manifests, COCO, VOC, YOLO, CSV) is held to it.
+ */
+export function labelNameProblem(name: string): string | undefined {
+  if (name.trim() === '') return 'a label name cannot be empty';
+  if (name.length > DATASET_LIMITS.maxLabelNameChars) return `a label name has at most ${DATASET_LIMITS.maxLabelNameChars} characters`;
+  if (!isLabelText(name)) return 'a label name must be text without control characters or lone surrogates';
+  return undefined;
+}

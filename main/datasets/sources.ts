@@ -4,6 +4,7 @@
  * folder, a watched folder, or the folder of the manifest or import at hand. Anything that
  * escapes its folder (`..`, symlinked prefixes aside) is refused.
  */
+import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from '../core/context';
@@ -15,6 +16,26 @@ export type Resolved = { ok: true; path: string } | { ok: false; reason: string 
 export function isInside(folder: string, child: string): boolean {
   const rel = relative(folder, child);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/**
+ * True when `path` is inside `folder` and stays there once links are followed: a link inside a
+ * mapped bucket's folder that leads elsewhere (`ln -s /etc f/x.jpg`) is outside. A path that
+ * does not exist has no link to follow; reading it fails on its own.
+ */
+export function staysInside(folder: string, path: string): boolean {
+  if (!isInside(folder, path)) return false;
+  let realPath: string;
+  try {
+    realPath = realpathSync(path);
+  } catch {
+    return true;
+  }
+  try {
+    return isInside(realpathSync(folder), realPath);
+  } catch {
+    return false;
+  }
 }
 
 export interface SourceResolver {
@@ -36,7 +57,7 @@ export function createResolver(ctx: Context, options: { baseFolder?: string } = 
   const mappings = new Map(q.listBucketMappings(ctx.db).map((m) => [m.bucket, m.folder]));
   const allowed = [...registeredFolders(ctx), ...(options.baseFolder ? [options.baseFolder] : [])];
   const confined = (folder: string, path: string, sourceRef: string): Resolved =>
-    isInside(folder, path) ? { ok: true, path } : { ok: false, reason: `${sourceRef} points outside ${folder}.` };
+    staysInside(folder, path) ? { ok: true, path } : { ok: false, reason: `${sourceRef} points outside ${folder}.` };
 
   return {
     resolve(sourceRef) {
@@ -59,7 +80,7 @@ export function createResolver(ctx: Context, options: { baseFolder?: string } = 
       const absolute = resolve(path);
       // A path is readable inside a registered folder, or when it is an image Loupe already
       // imported (the list → edit → UpdateDatasetEntries loop sends such paths back).
-      return allowed.some((folder) => isInside(folder, absolute)) || q.isImportedPath(ctx.db, absolute)
+      return allowed.some((folder) => staysInside(folder, absolute)) || q.isImportedPath(ctx.db, absolute)
         ? { ok: true, path: absolute }
         : { ok: false, reason: `${sourceRef} is not inside a registered folder.` };
     },

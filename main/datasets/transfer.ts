@@ -95,7 +95,7 @@ async function readAnnotations(
     case 'YOLO': {
       const classNames = await readYoloClasses(path);
       const imageSizes = new Map<string, { width: number; height: number }>();
-      for (const file of await listImageFiles(imagesFolder)) {
+      for (const file of (await listImageFiles(imagesFolder)).files) {
         const probe = await probeImage(file);
         imageSizes.set(file, probe.ok ? { width: probe.width, height: probe.height } : { width: 0, height: 0 });
       }

@@ -161,9 +161,10 @@ export async function trainClassifier(
     job.progress({ phase: 'embedding images', done: samples.length + done, total }),
   );
   const rows = samples.length * 2;
-  const features = selectOutputs(poolTiles([...plain, ...flipped], dims, pooling), rows, spec, view.features);
+  // Each image followed by its mirror (the order the head's split and batches see).
+  const features = selectOutputs(poolTiles(plain.flatMap((vector, i) => [vector, flipped[i]!]), dims, pooling), rows, spec, view.features);
   const featureDims = features.length / rows;
-  const both = [...samples, ...samples];
+  const both = samples.flatMap((sample) => [sample, sample]);
   const targets = train.multiLabel
     ? Uint8Array.from(both.flatMap((sample) => labels.map((label) => (sample.labels.includes(label) ? 1 : 0))))
     : Int32Array.from(both.map((sample) => labels.indexOf(sample.labels[0]!)));
@@ -177,7 +178,8 @@ export async function trainClassifier(
     targets,
     kind,
     classes: labels.length,
-    ...(kind === 'softmax' ? { classWeights: classWeights(weighting, counts) } : {}),
+    // Balanced is the head's own default (computed there, so the default case trains as it always did).
+    ...(kind === 'softmax' && weighting !== 'balanced' ? { classWeights: classWeights(weighting, counts) } : {}),
     seed: 1,
     signal: job.signal,
     ...(threads ? { threads } : {}),
@@ -199,7 +201,7 @@ export async function trainClassifier(
       classOf,
       classes: labels.length,
       settings: result.settings,
-      classWeights: classWeights(weighting, counts),
+      ...(weighting !== 'balanced' ? { classWeights: classWeights(weighting, counts) } : {}),
       signal: job.signal,
       ...(threads ? { threads } : {}),
     });
@@ -209,7 +211,7 @@ export async function trainClassifier(
       }
       choices.chosen = { ...choices.chosen, prototypes: chosenBlend.weight, ...(chosenBlend.weight > 0 ? { temperature: chosenBlend.temperature } : {}) };
       if (chosenBlend.weight > 0) {
-        const model = buildPrototypes(features, featureDims, Int32Array.from({ length: rows }, (_, r) => classOf[r % samples.length]!), labels.length, [...Array(rows).keys()]);
+        const model = buildPrototypes(features, featureDims, Int32Array.from({ length: rows }, (_, r) => classOf[r >> 1]!), labels.length, [...Array(rows).keys()]);
         blend = (builder, f, scores) => appendPrototypes(builder, f, scores, model, chosenBlend.weight, chosenBlend.temperature);
       }
       log.info('prototype blend chosen', { weight: chosenBlend.weight, temperature: chosenBlend.temperature, seconds: chosenBlend.seconds });

@@ -91,8 +91,8 @@ export interface BlendChoice {
 }
 
 /**
- * α and τ by leave one out per label. `features` holds `images` rows and then their mirrors (the
- * training rows); `classOf` the class of each image. The head is retrained per fold with `settings`.
+ * α and τ by leave one out per label. `features` holds each image's row followed by its mirror's
+ * (the training rows, 2 × images); `classOf` the class of each image. The head is retrained per fold with `settings`.
  */
 export async function chooseBlend(options: {
   features: Float32Array;
@@ -117,13 +117,13 @@ export async function chooseBlend(options: {
     options.signal?.throwIfAborted();
     const held = [...Array(images).keys()].filter((i) => folds[i] === f);
     const kept = [...Array(images).keys()].filter((i) => folds[i] !== f);
-    const trainRows = [...kept, ...kept.map((i) => i + images)];
+    const trainRows = kept.flatMap((i) => [2 * i, 2 * i + 1]);
     const x = new Float32Array(trainRows.length * dims);
     trainRows.forEach((r, i) => x.set(features.subarray(r * dims, (r + 1) * dims), i * dims));
     const head = await trainHead({
       features: x,
       dims,
-      targets: Int32Array.from(trainRows.map((r) => classOf[r % images]!)),
+      targets: Int32Array.from(trainRows.map((r) => classOf[r >> 1]!)),
       kind: 'softmax',
       classes,
       ...(options.classWeights ? { classWeights: options.classWeights } : {}),
@@ -137,10 +137,10 @@ export async function chooseBlend(options: {
       ...(options.threads ? { threads: options.threads } : {}),
     });
     const heldX = new Float32Array(held.length * dims);
-    held.forEach((r, i) => heldX.set(features.subarray(r * dims, (r + 1) * dims), i * dims));
+    held.forEach((r, i) => heldX.set(features.subarray(2 * r * dims, (2 * r + 1) * dims), i * dims));
     const p = await head.predict(heldX);
-    const protos = buildPrototypes(features, dims, Int32Array.from({ length: 2 * images }, (_, r) => classOf[r % images]!), classes, trainRows);
-    const c = cosines(protos, features, held);
+    const protos = buildPrototypes(features, dims, Int32Array.from({ length: 2 * images }, (_, r) => classOf[r >> 1]!), classes, trainRows);
+    const c = cosines(protos, features, held.map((r) => 2 * r));
     held.forEach((r, i) => {
       headProbabilities.set(p.subarray(i * classes, (i + 1) * classes), r * classes);
       cos.set(c.subarray(i * classes, (i + 1) * classes), r * classes);

@@ -20,7 +20,7 @@ function parseLevel(value: string | undefined): Level | undefined {
 
 /** Send log lines to `file` (rotated to `file.1` past 5 MB). */
 export function configureLogFile(file: string, level: Level = 'info'): void {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   logFile = file;
   fileLevel = level;
 }
@@ -47,7 +47,7 @@ function write(level: Level, scope: string, message: string, fields?: Record<str
   if (!logFile || rank[level] > rank[fileLevel]) return;
   try {
     if ((statSync(logFile, { throwIfNoEntry: false })?.size ?? 0) > MAX_LOG_BYTES) renameSync(logFile, `${logFile}.1`);
-    appendFileSync(logFile, line);
+    appendFileSync(logFile, line, { mode: 0o600 });
   } catch (error) {
     // The log is best effort; a full disk must not take an operation down with it.
     process.stderr.write(`log write failed: ${String(error)}\n`);

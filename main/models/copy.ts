@@ -17,6 +17,7 @@ import { copyAllowed } from '../projects/policies';
 import { outputLocation } from './output';
 import { requireVersion } from './index';
 import { insertNewVersion } from './newVersion';
+import { removeVersionFiles } from './recovery';
 
 const COPYABLE = new Set(['TRAINING_COMPLETED', 'STOPPED', 'RUNNING', 'STARTING', 'STOPPING', 'FAILED', 'COPYING_COMPLETED']);
 
@@ -58,6 +59,8 @@ export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput)
       kind: 'CopyProjectVersion',
       resourceArn: version.arn,
       onFailure: (error) => {
+        // What was copied so far is of no use: a failed copy leaves no files behind.
+        removeVersionFiles(ctx, version);
         q.updateVersion(ctx.db, version.id, {
           status: 'COPYING_FAILED',
           statusMessage: error instanceof Error ? error.message : String(error),

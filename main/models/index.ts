@@ -4,7 +4,7 @@
  * while training or running) and DetectCustomLabels with the service's MinConfidence rules:
  * omitted → each label's assumed threshold; given → one cut-off in 0–100; 0 → everything.
  */
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { ImageDecodeError, probeImageHeader } from '../../native/preprocess';
 import { checkImageLimits, IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import type { CustomLabel, OutputOf, ProjectVersionDescription } from '../../preload/contract';
@@ -26,11 +26,14 @@ import { decodePageToken, encodePageToken, epochSeconds, keysetPage } from '../p
 import { requireProject } from '../projects';
 import { outputLocation, s3Object } from './output';
 import type { ManifestSummary } from './manifestSummary';
+import { removeVersionFiles } from './recovery';
 import { RunningModel, runningModels } from './runtime';
 import { chosenThresholds, forgetThresholds, putThresholds } from './thresholds';
 
 export { chosenThresholds } from './thresholds';
 import { recordAnalysis, recordUnits } from './usage';
+
+export { recoverInterruptedVersions } from './recovery';
 
 const log = createLogger('models');
 
@@ -205,9 +208,7 @@ export function deleteProjectVersion(ctx: Context, input: DeleteProjectVersionIn
     forgetThresholds(ctx, version.arn);
     q.deleteVersionRow(ctx.db, version.id);
   });
-  if (version.modelPath) {
-    void rm(version.modelPath, { force: true }).catch((error: unknown) => log.warn('could not remove a model file', { error }));
-  }
+  removeVersionFiles(ctx, version, 'model');
   changed(ctx, version);
   return { Status: 'DELETING' };
 }
@@ -240,7 +241,11 @@ async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model:
   // The header is checked here; decoding, in the analysis, catches what a header hides.
   const header = await probeImageHeader(image);
   const invalid = () => new ServiceError('InvalidImageFormatException', 'The image is not a valid PNG or JPEG file.');
-  if (!header.ok) throw invalid();
+  if (!header.ok) {
+    // Too many pixels is a size the service refuses as too large, not a broken file.
+    if (header.reason === 'too-many-pixels') throw new ServiceError('ImageTooLargeException', `The image is too large: ${header.detail}.`);
+    throw invalid();
+  }
   const problem = checkImageLimits({ ...header, sizeBytes: image.length }, 'inference');
   if (problem) {
     const tooBig = header.width > IMAGE_LIMITS.maxSidePx || header.height > IMAGE_LIMITS.maxSidePx;

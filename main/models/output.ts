@@ -3,7 +3,7 @@
  * the bucket resolves through bucket mappings like every other `s3://` location. Without one,
  * Loupe uses its own bucket `loupe-output`, mapped to `<home>/output` at start-up.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
@@ -40,4 +40,27 @@ export function outputLocation(ctx: Context, version: q.VersionRow, projectName:
 /** The S3Object the API reports for a file of the version. */
 export function s3Object(location: OutputLocation, file: string): { S3Object: { Bucket: string; Name: string } } {
   return { S3Object: { Bucket: location.bucket, Name: `${location.prefix}${file}` } };
+}
+
+/**
+ * A version whose training failed keeps its validation manifests (they say why) but no model:
+ * model files and half-written temporaries in its folder are removed.
+ */
+export function removeFailedModelFiles(ctx: Context, version: q.VersionRow, projectName: string): void {
+  let folder: string;
+  try {
+    folder = outputLocation(ctx, version, projectName).folder;
+  } catch {
+    // Its bucket is no longer mapped: there is no folder of Loupe's to clean.
+    return;
+  }
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.endsWith('.onnx') || name.includes('.tmp-') || name === 'signature.json') rmSync(join(folder, name), { force: true, recursive: true });
+  }
 }

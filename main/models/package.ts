@@ -6,7 +6,7 @@
  * COPYING_COMPLETED | COPYING_FAILED), exactly the weights that were evaluated, no datasets.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { OutputOf } from '../../preload/contract';
@@ -20,6 +20,7 @@ import { requireProject } from '../projects';
 import { outputLocation } from './output';
 import { requireVersion } from './index';
 import { insertNewVersion } from './newVersion';
+import { removeVersionFiles } from './recovery';
 
 const PACKAGE_FILE = 'loupe-model.json';
 
@@ -78,6 +79,35 @@ export async function exportModelPackage(ctx: Context, input: ExportModelPackage
   return { Folder: folder };
 }
 
+/**
+ * Every path in `loupe-model.json` is the name of a plain file inside the package, listed in
+ * `files`: never a folder, a `..`, an absolute path or a link, so a crafted package cannot make
+ * Loupe read (and serve back, through DescribeEvaluation) a file from elsewhere on the disk.
+ */
+async function requirePackagePaths(folder: string, manifest: PackageManifest): Promise<void> {
+  const refuse = (field: string, value: string, why: string) =>
+    new ServiceError('InvalidParameterException', `The package's ${PACKAGE_FILE} field ${field} (${JSON.stringify(value)}) ${why}.`);
+  for (const [i, file] of manifest.files.entries()) {
+    if (!isPackageName(file)) throw refuse(`files[${i}]`, file, 'must be the name of a file inside the package');
+    const info = await lstat(join(folder, file)).catch(() => undefined);
+    if (!info?.isFile()) throw refuse(`files[${i}]`, file, 'must be a plain file inside the package (not a link, a folder or a missing file)');
+  }
+  const listed: [string, string | null][] = [
+    ['model', manifest.model],
+    ['evaluationSummary', manifest.evaluationSummary],
+  ];
+  for (const [field, value] of listed) {
+    if (value !== null && (!isPackageName(value) || !manifest.files.includes(value))) {
+      throw refuse(field, value, 'must be the name of one of the files the package lists in files');
+    }
+  }
+}
+
+/** A file name with no folder in it: no separator, not `.` or `..`, no NUL, not empty. */
+function isPackageName(value: string): boolean {
+  return value !== '' && value !== '.' && value !== '..' && !/[/\\\0]/.test(value) && basename(value) === value && !isAbsolute(value);
+}
+
 export async function importModelPackage(ctx: Context, input: ImportModelPackageInput): Promise<OutputOf<'ImportModelPackage'>> {
   const folder = absolute(input.Folder);
   let manifest: PackageManifest;
@@ -86,6 +116,7 @@ export async function importModelPackage(ctx: Context, input: ImportModelPackage
   } catch (error) {
     throw new ServiceError('InvalidParameterException', `${folder} is not a Loupe model package (${PACKAGE_FILE}: ${(error as Error).message}).`);
   }
+  await requirePackagePaths(folder, manifest);
   const modelFile = join(folder, manifest.model);
   if (!(await stat(modelFile).catch(() => undefined))?.isFile() || (await sha256Of(modelFile)) !== manifest.sha256) {
     throw new ServiceError('InvalidParameterException', `The package's ${manifest.model} is missing or does not match its SHA-256.`);
@@ -111,6 +142,8 @@ export async function importModelPackage(ctx: Context, input: ImportModelPackage
       kind: 'ImportModelPackage',
       resourceArn: version.arn,
       onFailure: (error) => {
+        // What was copied so far is of no use: a failed copy leaves no files behind.
+        removeVersionFiles(ctx, version);
         q.updateVersion(ctx.db, version.id, { status: 'COPYING_FAILED', statusMessage: error instanceof Error ? error.message : String(error) });
         changed();
       },

@@ -132,6 +132,21 @@ function removeProject(ctx: Context, project: q.ProjectRow): void {
   q.deleteProjectRow(ctx.db, project.id);
 }
 
+/**
+ * At start-up: a project left CREATING is created (its row is all there is to it); one left
+ * DELETING is deleted when nothing is left in it, and otherwise kept CREATED so its remaining
+ * datasets and models can still be seen and deleted.
+ */
+export function recoverInterruptedProjects(ctx: Context): void {
+  for (const project of q.listProjectsWithStatus(ctx.db, ['CREATING', 'DELETING'])) {
+    transaction(ctx.db, () => {
+      const children = q.countProjectChildren(ctx.db, project.id);
+      if (project.status === 'DELETING' && children.datasets === 0 && children.versions === 0) removeProject(ctx, project);
+      else q.setProjectStatus(ctx.db, project.id, 'CREATED');
+    });
+  }
+}
+
 /** Every project with the console's columns: versions, newest model's F1, status and message, and its best usable model. */
 export function listProjectSummaries(ctx: Context): OutputOf<'ListProjectSummaries'> {
   const latest = new Map(q.latestVersionPerProject(ctx.db).map((row) => [row.projectId, row]));

@@ -20,7 +20,25 @@ import {
 
 const MAX_SESSION_BODY_BYTES = 16 * 1024;
 
-export type Caller = { kind: 'session' } | { kind: 'sigv4'; claim: SigV4Claim };
+export type Caller = { kind: 'session' } | { kind: 'kiosk' } | { kind: 'sigv4'; claim: SigV4Claim };
+
+/**
+ * A kiosk page's token: it may analyse images with one model, nothing else — no credentials, no
+ * settings, no other project. Operations it may call, each checked to name that model.
+ */
+export interface KioskGrant {
+  token: string;
+  projectVersionArn: string;
+}
+
+const KIOSK_OPERATIONS = new Set(['DetectCustomLabels']);
+
+/** Refuse what a kiosk token may not do. */
+export function checkKioskCall(grant: KioskGrant, operation: string, input: Record<string, unknown>): void {
+  if (!KIOSK_OPERATIONS.has(operation) || input.ProjectVersionArn !== grant.projectVersionArn) {
+    throw new ServiceError('AccessDeniedException', `A kiosk token may only analyse images with ${grant.projectVersionArn}.`);
+  }
+}
 
 /** 32 random bytes, base64url: the web UI's bearer token for this server's lifetime. */
 export function createSessionToken(): string {
@@ -33,6 +51,7 @@ export function identifyCaller(
   credentials: Credentials,
   sessionToken: string,
   nowMs: number,
+  kiosk?: KioskGrant,
 ): Caller {
   const authorization = headers.authorization;
   if (!authorization) {
@@ -40,6 +59,7 @@ export function identifyCaller(
   }
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (bearer) {
+    if (kiosk && isSessionToken(bearer[1], kiosk.token)) return { kind: 'kiosk' };
     if (!isSessionToken(bearer[1] as string, sessionToken)) {
       throw new ServiceError(
         'UnrecognizedClientException',
@@ -53,6 +73,17 @@ export function identifyCaller(
     kind: 'sigv4',
     claim: checkSigV4Claim(authorization, Array.isArray(amzDate) ? amzDate[0] : amzDate, credentials, nowMs),
   };
+}
+
+/**
+ * A signature is good for the service it was made for: one scoped to s3 or sts is refused by the
+ * Rekognition JSON API, as the service refuses it, so a signed request cannot be replayed to
+ * another endpoint's operations.
+ */
+export function requireSigningService(caller: Caller, service: string): void {
+  if (caller.kind === 'sigv4' && caller.claim.service !== service) {
+    throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`);
+  }
 }
 
 /** Finish what `identifyCaller` started, now that the body is here. */

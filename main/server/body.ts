@@ -78,8 +78,20 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
   });
 }
 
-/** Discard the rest of a body we will not use, so the response can be read by the client. */
+/** Bytes of a refused body read and dropped before the connection is cut after all. */
+const MAX_DRAIN_BYTES = 256 * MiB;
+
+/**
+ * Discard the rest of a body we will not use, so the response can be read by the client: closing
+ * a socket with unread data makes the client see a reset instead of the answer. A body that goes
+ * on past MAX_DRAIN_BYTES is cut off.
+ */
 export function drain(req: IncomingMessage): void {
   req.on('error', () => undefined);
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > MAX_DRAIN_BYTES) req.socket.destroy();
+  });
   req.resume();
 }

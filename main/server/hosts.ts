@@ -22,17 +22,18 @@ export function urlHost(host: string): string {
 }
 
 /**
- * Which Host headers to accept. Bound to loopback: our names with our port. Bound elsewhere
- * (a kiosk on the LAN) the machine may be reached under names we cannot know, so any Host is
- * accepted and the credentials and session token are the protection.
+ * Which Host headers to accept: the names the server is reached under, with its port. Bound to
+ * loopback, our loopback names; bound elsewhere (a kiosk on the LAN), the names it serves and its
+ * certificate is made for (`servedNames`, plus any the user adds), so a rebinding page's own
+ * name is still refused.
  */
-export function createHostCheck(boundHost: string, port: number): (host: string | undefined) => boolean {
-  if (!isLoopbackHost(boundHost)) return () => true;
+export function createHostCheck(boundHost: string, port: number, servedNames: string[] = []): (host: string | undefined) => boolean {
   const names = new Set([...LOOPBACK_NAMES, urlHost(boundHost).toLowerCase()]);
+  if (!isLoopbackHost(boundHost)) for (const name of servedNames) names.add(isIP(name) === 6 ? `[${name}]` : name.toLowerCase());
   const allowed = new Set<string>();
   for (const name of names) {
     allowed.add(`${name}:${port}`);
-    if (port === 80) allowed.add(name);
+    if (port === 80 || port === 443) allowed.add(name);
   }
   // S3's virtual-hosted style: `<bucket>.localhost:<port>` (browsers resolve *.localhost to loopback).
   const virtualHost = new RegExp(`^[a-z0-9][a-z0-9.-]*\\.localhost:${port}$`);
@@ -43,12 +44,12 @@ export function createHostCheck(boundHost: string, port: number): (host: string 
 }
 
 /** When the browser says where the request comes from, it must be this server's own page. */
-export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+export function isSameOrigin(origin: string | undefined, host: string | undefined, scheme: 'http' | 'https' = 'http'): boolean {
   if (origin === undefined) return true;
   if (!host) return false;
   try {
     const url = new URL(origin);
-    return url.protocol === 'http:' && url.host === new URL(`http://${host}`).host;
+    return url.protocol === `${scheme}:` && url.host === new URL(`${scheme}://${host}`).host;
   } catch {
     return false;
   }

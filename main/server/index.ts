@@ -12,19 +12,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Loupe } from '../api';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
-import { createSessionToken, handleSignIn, identifyCaller, isSessionToken, verifyCaller } from './auth';
+import { checkKioskCall, createSessionToken, handleSignIn, requireSigningService, identifyCaller, isSessionToken, verifyCaller } from './auth';
 import { BodyTooLargeError, MAX_API_BODY_BYTES, drain, readBody } from './body';
 import { EventStreams } from './events';
-import { createHostCheck, isSameOrigin, urlHost } from './hosts';
+import { createHostCheck, isLoopbackHost, isSameOrigin, urlHost } from './hosts';
 import { failureOf, operationOfTarget, parseJsonBody, sendError, sendJson, sendPlain } from './json11';
 import { bucketOfHost, failures as s3Failures, handleS3, isS3Request } from './s3';
 import { isSigV4Authorization } from './sigv4';
 import { serveEntryImage, serveStatic } from './static';
+import { servedNames } from './tls';
 import { handleUpload } from './uploads';
 
 export interface ServerOptions {
@@ -35,6 +37,14 @@ export interface ServerOptions {
   port?: number;
   /** The built web UI; <repo>/dist/renderer by default. */
   rendererDir?: string;
+  /** Serve HTTPS with this certificate (tls.ts); required off loopback unless insecureHttp. */
+  tls?: { key: string; cert: string };
+  /** Off loopback, plain HTTP only when asked for by name (`--insecure-http`). */
+  insecureHttp?: boolean;
+  /** Host names the server answers to off loopback; the machine's names and addresses by default. */
+  names?: string[];
+  /** Make a kiosk token that may only analyse with this model (auth.ts). */
+  kioskModelArn?: string;
 }
 
 export interface RunningServer {
@@ -42,6 +52,8 @@ export interface RunningServer {
   url: string;
   /** The web UI's bearer token, valid until the server closes. */
   sessionToken: string;
+  /** With kioskModelArn: the token that may only analyse with that model. */
+  kioskToken?: string;
   close(): Promise<void>;
 }
 
@@ -70,8 +82,13 @@ function defaultRendererDir(): string {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { loupe } = options;
   const host = options.host ?? DEFAULT_HOST;
+  if (!isLoopbackHost(host) && !options.tls && !options.insecureHttp) {
+    throw new Error(`Serving on ${host} reaches other machines: Loupe serves it over HTTPS only (or plain HTTP with --insecure-http).`);
+  }
+  const scheme = options.tls ? 'https' : 'http';
   const rendererDir = options.rendererDir ?? defaultRendererDir();
   const sessionToken = createSessionToken();
+  const kiosk = options.kioskModelArn ? { token: createSessionToken(), projectVersionArn: options.kioskModelArn } : undefined;
   const streams = new EventStreams(loupe.ctx.events);
   let isHostAllowed: (host: string | undefined) => boolean = () => false;
 
@@ -93,7 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (method === 'POST' && (rawPath === '/' || rawPath === '/session')) {
-      if (!isSameOrigin(header(req, 'origin'), req.headers.host)) {
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host, scheme)) {
         drain(req);
         sendError(res, 'AccessDeniedException', 'Requests from other web pages are not accepted.');
         return;
@@ -104,7 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (method === 'GET' && rawPath === '/events') {
       const token = new URLSearchParams(query).get('token') ?? bearerToken(req);
-      if (!isSameOrigin(header(req, 'origin'), req.headers.host) || !isSessionToken(token, sessionToken)) {
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host, scheme) || !isSessionToken(token, sessionToken)) {
         sendPlain(res, 403, 'Forbidden: /events needs ?token=<session token>.');
         return;
       }
@@ -112,7 +129,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (method === 'PUT' && rawPath.startsWith('/uploads/')) {
-      if (!isSameOrigin(header(req, 'origin'), req.headers.host) || !isSessionToken(bearerToken(req), sessionToken)) {
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host, scheme) || !isSessionToken(bearerToken(req), sessionToken)) {
         drain(req);
         sendPlain(res, 403, 'Forbidden: uploads need the session token.');
         return;
@@ -147,7 +164,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> => {
     const { credentials } = loupe.ctx;
-    const caller = identifyCaller(req.headers, credentials, sessionToken, Date.now());
+    const caller = identifyCaller(req.headers, credentials, sessionToken, Date.now(), kiosk);
+    requireSigningService(caller, 'rekognition');
     const body = await readBody(req, MAX_API_BODY_BYTES);
     await verifyCaller(
       caller,
@@ -156,12 +174,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
     const operation = operationOfTarget(header(req, 'x-amz-target'));
     const input = parseJsonBody(body);
+    if (caller.kind === 'kiosk') checkKioskCall(kiosk!, operation, input);
     const result = await loupe.invoke(operation, input);
     if (result.ok) sendJson(res, 200, result.value);
     else sendError(res, result.error.code, result.error.message);
   };
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const started = Date.now();
     const requestId = randomUUID();
     res.setHeader('x-amzn-RequestId', requestId);
@@ -169,7 +188,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res.on('finish', () => logIfFailed(req, res, requestId, started));
     handle(req, res).catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) {
-        res.setHeader('Connection', 'close');
+        // The client may still be sending: the connection stays open while the rest is read and
+        // dropped (body.ts drain), so the 413 is read rather than cut off by a reset.
         sendError(res, error.code, error.message, { status: error.status });
       } else if (error instanceof ServiceError) {
         sendError(res, error.code, error.message);
@@ -179,11 +199,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
       }
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
 
   const port = await listen(server, host, options.port ?? DEFAULT_PORT);
-  isHostAllowed = createHostCheck(host, port);
-  const url = `http://${urlHost(host)}:${port}`;
+  isHostAllowed = createHostCheck(host, port, options.names ?? servedNames(host));
+  const url = `${scheme}://${urlHost(host)}:${port}`;
   loupe.ctx.endpoint = url;
   log.info('listening', { url, rendererDir });
 
@@ -207,7 +228,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
 
-  return { url, sessionToken, close };
+  return { url, sessionToken, ...(kiosk ? { kioskToken: kiosk.token } : {}), close };
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

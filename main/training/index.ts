@@ -25,7 +25,7 @@ import { createLogger } from '../log';
 import { requireProject } from '../projects';
 import { defaultBackboneId } from './backbones';
 import { insertNewVersion } from '../models/newVersion';
-import { outputLocation, type OutputLocation } from '../models/output';
+import { outputLocation, removeFailedModelFiles, type OutputLocation } from '../models/output';
 import { firstError, planTraining, type Line, type TrainingPlan } from './validation';
 
 const log = createLogger('training');
@@ -95,6 +95,7 @@ export function createProjectVersion(ctx: Context, input: CreateProjectVersionIn
             ? error.message
             : STATUS_MESSAGES.serviceError;
         q.updateVersion(ctx.db, version.id, { status: 'TRAINING_FAILED', statusMessage: message, trainingEndMs: ctx.now() });
+        removeFailedModelFiles(ctx, version, project.name);
         ctx.events.resourcesChanged(version.arn, project.arn);
       },
     },
@@ -226,6 +227,8 @@ async function writeJsonLines(path: string, lines: object[]): Promise<void> {
 export function recoverInterruptedTraining(ctx: Context): void {
   for (const version of q.listVersionsWithStatus(ctx.db, ['TRAINING_IN_PROGRESS'])) {
     q.updateVersion(ctx.db, version.id, { status: 'TRAINING_FAILED', statusMessage: STATUS_MESSAGES.interrupted, trainingEndMs: ctx.now() });
+    const project = q.findProjectById(ctx.db, version.projectId);
+    if (project) removeFailedModelFiles(ctx, version, project.name);
   }
   // A model is loaded by the process that started it: after a restart, nothing is running.
   for (const version of q.listVersionsWithStatus(ctx.db, ['STARTING', 'RUNNING', 'STOPPING'])) {

@@ -105,6 +105,8 @@ export class FolderWatcher {
   private eventsSinceSweep = 0;
   private draining: Promise<void> | undefined;
   private stopped = false;
+  /** Aborts a folder walk in flight when the watcher stops. */
+  private readonly stopping = new AbortController();
   /** The folder is gone; events and work wait until it is back. */
   private missing = false;
   /** Bumped whenever a chokidar watcher is closed, so that a start in flight knows it was superseded. */
@@ -185,6 +187,7 @@ export class FolderWatcher {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort();
     this.markStarted();
     this.clearTimers();
     this.queue.clear();
@@ -216,12 +219,16 @@ export class FolderWatcher {
   private async compareWithEntries(generation = this.generation): Promise<void> {
     const startedMs = performance.now();
     let files: string[];
+    let skippedLinks: number;
     try {
-      files = await listImageFiles(this.folder);
+      const scan = await listImageFiles(this.folder, this.stopping.signal);
+      files = scan.files;
+      skippedLinks = scan.skippedLinks.length;
     } catch (error) {
       if (!this.isCurrent(generation)) return;
       log.warn('listing the folder failed', { dataset: this.row.datasetArn, error });
       if (!(await isDirectory(this.folder))) this.folderMissing();
+      else this.failed(error);
       return;
     }
     if (!this.isCurrent(generation) || !this.ctx.db.open) return;
@@ -239,6 +246,7 @@ export class FolderWatcher {
       files: files.length,
       entries: entries.length,
       missing,
+      skippedLinks,
       listMs: Math.round(performance.now() - startedMs),
     });
     this.wake(0);
@@ -479,6 +487,8 @@ export class FolderWatcher {
       const target = await realpath(path).catch(() => undefined);
       if (!target) return { kind: 'missing' };
       if (!isInside(this.realRoot, target)) return { kind: 'ignored' };
+      // A link to an image that is read under its own name would make a second entry of it.
+      if (this.isImportable(join(this.folder, relative(this.realRoot, target)))) return { kind: 'ignored' };
       try {
         info = await stat(path);
       } catch (error) {

@@ -301,6 +301,8 @@ export interface Job {
 
 export interface Settings {
   Language: s.Language;
+  /** Whether leaving a kiosk view asks for a PIN (kept hashed by the backend, for every window and kiosk page). */
+  KioskPinSet: boolean;
 }
 
 export interface ApiCredentials {
@@ -492,6 +494,8 @@ export const operations = {
   CancelJob: loupe<typeof s.CancelJobInput, { Job: Job }>(s.CancelJobInput),
   GetSettings: loupe<typeof s.EmptyInput, Settings>(s.EmptyInput),
   UpdateSettings: loupe<typeof s.UpdateSettingsInput, Settings>(s.UpdateSettingsInput),
+  SetKioskPin: loupe<typeof s.SetKioskPinInput, Settings>(s.SetKioskPinInput),
+  VerifyKioskPin: loupe<typeof s.VerifyKioskPinInput, { Verified: boolean }>(s.VerifyKioskPinInput),
   GetApiCredentials: loupe<typeof s.EmptyInput, ApiCredentials>(s.EmptyInput),
   GetAppInfo: loupe<typeof s.EmptyInput, AppInfo>(s.EmptyInput),
   DescribeSystem: loupe<typeof s.EmptyInput, SystemReport>(s.EmptyInput),

@@ -66,6 +66,8 @@ export const LOUPE_OPERATIONS = [
   'CancelJob',
   'GetSettings',
   'UpdateSettings',
+  'SetKioskPin',
+  'VerifyKioskPin',
   'GetApiCredentials',
   'GetAppInfo',
   'DescribeSystem',

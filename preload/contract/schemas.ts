@@ -115,7 +115,26 @@ export const DeleteDatasetInput = z.object({ DatasetArn });
 const LabelName = z
   .string()
   .min(1, 'Member must have length greater than or equal to 1')
-  .max(256, 'Member must have length less than or equal to 256');
+  .max(256, 'Member must have length less than or equal to 256')
+  .refine((name) => name.trim() !== '', 'Member must not be blank')
+  .refine(isLabelText, 'Member must be text without control characters');
+
+/**
+ * A label is text with a UTF-8 form and nothing invisible that breaks files and logs: no control
+ * characters (NUL…) and no lone surrogates. Manifests and other importers apply the same rule.
+ */
+export function isLabelText(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return false;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = name.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    } else if (code >= 0xdc00 && code <= 0xdfff) return false;
+  }
+  return true;
+}
 
 export const ListDatasetEntriesInput = z.object({
   DatasetArn,
@@ -371,6 +390,10 @@ export const UpdateSettingsInput = z.object({
   Language: Language.optional(),
 });
 
+/** The kiosk's exit PIN: 4–8 digits. SetKioskPin without one removes it. */
+export const SetKioskPinInput = z.object({ Pin: z.string().regex(/^\d{4,8}$/, 'Member must be 4 to 8 digits').optional() });
+export const VerifyKioskPinInput = z.object({ Pin: z.string().max(64, 'Member must have length less than or equal to 64') });
+
 
 /** S3 bucket names, legacy ones (capitals, underscores) included: old manifests use them. */
 const BucketName = z
@@ -410,6 +433,8 @@ export type TagResourceInput = z.infer<typeof TagResourceInput>;
 export type UntagResourceInput = z.infer<typeof UntagResourceInput>;
 export type ListTagsForResourceInput = z.infer<typeof ListTagsForResourceInput>;
 export type UpdateSettingsInput = z.infer<typeof UpdateSettingsInput>;
+export type SetKioskPinInput = z.infer<typeof SetKioskPinInput>;
+export type VerifyKioskPinInput = z.infer<typeof VerifyKioskPinInput>;
 export type CreateBucketMappingInput = z.infer<typeof CreateBucketMappingInput>;
 export type DeleteBucketMappingInput = z.infer<typeof DeleteBucketMappingInput>;
 export type Language = z.infer<typeof Language>;

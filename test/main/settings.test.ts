@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { aLoupe, tempDir } from '../support/loupe';
@@ -8,12 +8,12 @@ describe('settings and credentials', () => {
   it('persists the language across restarts and rejects unknown ones', async () => {
     const home = tempDir();
     const first = aLoupe({ home });
-    assert.deepEqual(await first.ok('GetSettings', {}), { Language: 'en' });
-    assert.deepEqual(await first.ok('UpdateSettings', { Language: 'ko' }), { Language: 'ko' });
+    assert.deepEqual(await first.ok('GetSettings', {}), { Language: 'en', KioskPinSet: false });
+    assert.deepEqual(await first.ok('UpdateSettings', { Language: 'ko' }), { Language: 'ko', KioskPinSet: false });
     assert.equal((await first.fails('UpdateSettings', { Language: 'fr' })).code, 'ValidationException');
     first.dispose();
     const second = aLoupe({ home });
-    assert.deepEqual(await second.ok('GetSettings', {}), { Language: 'ko' });
+    assert.deepEqual(await second.ok('GetSettings', {}), { Language: 'ko', KioskPinSet: false });
     second.dispose();
   });
 
@@ -60,6 +60,49 @@ describe('bucket mappings', () => {
       assert.equal((await loupe.fails('CreateBucketMapping', { Bucket: '-bad-bucket', Folder: loupe.home })).code, 'ValidationException');
     } finally {
       loupe.dispose();
+    }
+  });
+});
+
+describe('issue #16: the home folder', () => {
+  it('is readable by its owner only, and is tightened again at start', { skip: process.platform === 'win32' ? 'POSIX modes' : false }, async () => {
+    const home = join(tempDir(), 'home');
+    let loupe = aLoupe({ home });
+    await loupe.ok('CreateProject', { ProjectName: 'modes' });
+    loupe.close();
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    assert.equal(mode(home), 0o700);
+    for (const file of ['loupe.db', 'credentials.json', join('logs', 'loupe.log')]) assert.equal(mode(join(home, file)), 0o600, file);
+    chmodSync(home, 0o755);
+    chmodSync(join(home, 'loupe.db'), 0o644);
+    loupe = aLoupe({ home });
+    loupe.close();
+    assert.equal(mode(home), 0o700);
+    assert.equal(mode(join(home, 'loupe.db')), 0o600);
+  });
+});
+
+describe('issue #16: the kiosk PIN', () => {
+  it('is kept by the backend as a salted hash, for every window, and checked there', async () => {
+    const home = tempDir();
+    const loupe = aLoupe({ home });
+    const changes: boolean[] = [];
+    const off = loupe.ctx.events.on('SettingsChanged', (settings) => changes.push(settings.KioskPinSet));
+    try {
+      assert.equal((await loupe.ok('GetSettings', {})).KioskPinSet, false);
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '0000' }), { Verified: true }, 'no PIN: anyone may leave');
+      assert.equal((await loupe.ok('SetKioskPin', { Pin: '2468' })).KioskPinSet, true);
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '2468' }), { Verified: true });
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1111' }), { Verified: false });
+      const stored = JSON.stringify(loupe.ctx.db.prepare('SELECT value FROM settings').all());
+      assert.doesNotMatch(stored, /2468/);
+      assert.equal((await loupe.fails('SetKioskPin', { Pin: '12' })).code, 'ValidationException');
+      assert.equal((await loupe.ok('SetKioskPin', {})).KioskPinSet, false);
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1111' }), { Verified: true });
+      assert.deepEqual(changes, [true, false]);
+    } finally {
+      off();
+      loupe.close();
     }
   });
 });

@@ -33,7 +33,9 @@ export function parseCoco(jsonText: string, options: CocoImportOptions): FormatI
   try {
     json = JSON.parse(jsonText.replace(/^\uFEFF/, ''));
   } catch (cause) {
-    throw new FormatFileError(fileName, `is not valid JSON (${(cause as Error).message}).`, { cause });
+    // The parser's message quotes the file's bytes; only where it failed is said.
+    const at = /position (\d+)/.exec((cause as Error).message)?.[1];
+    throw new FormatFileError(fileName, `is not valid JSON${at === undefined ? '' : ` (at character ${at})`}.`, { cause });
   }
   if (!isRecord(json) || !Array.isArray(json.images)) {
     throw new FormatFileError(fileName, 'has no "images" array, so it is not a COCO annotation file.');

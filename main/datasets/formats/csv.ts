@@ -13,6 +13,7 @@
  * script does in its `-deduplicated.csv` / `-duplicates.csv` pair.
  */
 import type { EntryDraft, ImageLabel, ImageSize } from '../../db/entry';
+import { isIgnoredFile } from '../folders';
 import {
   boxMeta,
   checkBox,
@@ -140,9 +141,18 @@ export function parseCsv(text: string, options: CsvImportOptions): FormatImport 
       rows.problem(record.line, 'MALFORMED_RECORD', `The row is not valid CSV (${record.error}); it was left out.`);
       continue;
     }
+    if (fields[0] !== '' && isIgnoredFile(fields[0]!)) {
+      rows.problem(record.line, 'NOT_AN_IMAGE', 'The first field does not name an image file (.jpg, .png, …); the row was left out.');
+      continue;
+    }
     rows.add(record.line, fields[0]!, sourceRefUnder(options.imagesFolder, fields[0]!), fields.slice(1));
   }
-  return rows.result();
+  const result = rows.result();
+  // A file none of whose rows names an image is not an image,label CSV (a password file, a log).
+  if (result.entries.length === 0 && result.problems.some((p) => p.code === 'NOT_AN_IMAGE')) {
+    throw new FormatFileError(fileName, 'names no image file in its first column, so it is not an image,label CSV.');
+  }
+  return result;
 }
 
 export interface LabelListCsvOptions extends ImportMetaOptions {

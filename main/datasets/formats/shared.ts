@@ -21,6 +21,7 @@ export const FORMAT_PROBLEM_CODES = {
   DUPLICATE_ID: 'An id is declared more than once.',
   MISSING_IMAGE_SIZE: 'An image has no usable size; it will be read from the image file.',
   UNKNOWN_SPLIT: 'A split value is neither train nor test (nor val/validation).',
+  NOT_AN_IMAGE: 'A row names something that is not an image file.',
 } as const;
 
 export type FormatProblemCode = keyof typeof FORMAT_PROBLEM_CODES;

@@ -176,6 +176,11 @@ function parseAttribute(
     error('ERROR_MISSING_BOUNDING_BOX_CONFIDENCE', 'metadata');
     return 'invalid';
   }
+  // A confidence is a share in [0, 1], as the attribute's own confidence is (readMeta).
+  if (objects.some((o) => !(Number.isFinite(o.confidence) && o.confidence >= 0 && o.confidence <= 1))) {
+    error('ERROR_INVALID_LABEL_ATTRIBUTE_METADATA_FORMAT', 'metadata');
+    return 'invalid';
+  }
   const names = classMap as Record<string, string>;
   if (annotations.some((a) => isRecord(a) && names[String(a.class_id)] === undefined)) {
     error('ERROR_MISSING_CLASS_MAP_ID', 'metadata');

@@ -20,6 +20,12 @@ export interface SerializeOptions {
   imageSize?: ImageSize;
   /** Rewrite source-ref (exports that copy images). */
   sourceRef?: string;
+  /**
+   * Leave out `human-annotated` and `creation-date` when the imported line had none
+   * (ListDatasetEntries says what is known). Files written for the service fill them in, as its
+   * format requires them.
+   */
+  onlyKnown?: boolean;
 }
 
 export function toJsonLine(entry: EntryDraft, options: SerializeOptions): Json {
@@ -42,12 +48,12 @@ export function toJsonLine(entry: EntryDraft, options: SerializeOptions): Json {
     if (extra.invalid) {
       [value, metadata] = extra.invalid;
     } else if (boxes.length > 0 || extra.classMap) {
-      [value, metadata] = detectionAttribute(boxes, extra, imageSize);
+      [value, metadata] = detectionAttribute(boxes, extra, imageSize, options.onlyKnown === true);
     } else if (labels[0]) {
-      [value, metadata] = classificationAttribute(labels[0], extra);
+      [value, metadata] = classificationAttribute(labels[0], extra, options.onlyKnown === true);
       // Several labels under one attribute cannot be expressed; the others get attributes of their own.
       for (const other of labels.slice(1)) {
-        const [otherValue, otherMetadata] = classificationAttribute(other, {});
+        const [otherValue, otherMetadata] = classificationAttribute(other, {}, options.onlyKnown === true);
         line[other.name] = otherValue;
         line[`${other.name}-metadata`] = otherMetadata;
       }
@@ -69,20 +75,30 @@ export function toJsonLine(entry: EntryDraft, options: SerializeOptions): Json {
   return line;
 }
 
-function classificationAttribute(label: ImageLabel, extra: AttributeExtra): [unknown, Json] {
+/** `human-annotated` and `creation-date` as recorded, or (for files the service reads) the format's defaults. */
+function provenance(meta: { humanAnnotated?: 'yes' | 'no' | undefined; creationDate?: string | undefined } | undefined, onlyKnown: boolean): Json {
+  if (onlyKnown) {
+    return {
+      ...(meta?.humanAnnotated === undefined ? {} : { 'human-annotated': meta.humanAnnotated }),
+      ...(meta?.creationDate === undefined ? {} : { 'creation-date': meta.creationDate }),
+    };
+  }
+  return { 'human-annotated': meta?.humanAnnotated ?? 'yes', 'creation-date': meta?.creationDate ?? new Date(0).toISOString() };
+}
+
+function classificationAttribute(label: ImageLabel, extra: AttributeExtra, onlyKnown: boolean): [unknown, Json] {
   const metadata: Json = {
     ...(label.confidence === undefined ? {} : { confidence: label.confidence }),
     ...(label.jobName === undefined ? {} : { 'job-name': label.jobName }),
     'class-name': label.name,
-    'human-annotated': label.humanAnnotated ?? 'yes',
-    'creation-date': label.creationDate ?? new Date(0).toISOString(),
+    ...provenance(label, onlyKnown),
     type: CLASSIFICATION_TYPE,
     ...extra.meta,
   };
   return [extra.value ?? 1, metadata];
 }
 
-function detectionAttribute(boxes: BoxLabel[], extra: AttributeExtra, imageSize: ImageSize | undefined): [Json, Json] {
+function detectionAttribute(boxes: BoxLabel[], extra: AttributeExtra, imageSize: ImageSize | undefined, onlyKnown: boolean): [Json, Json] {
   const classMap: Record<string, string> = { ...extra.classMap };
   const idOf = new Map(Object.entries(classMap).map(([id, name]) => [name, id]));
   let nextId = Math.max(-1, ...Object.keys(classMap).map(Number).filter(Number.isFinite)) + 1;
@@ -115,8 +131,7 @@ function detectionAttribute(boxes: BoxLabel[], extra: AttributeExtra, imageSize:
     objects,
     'class-map': classMap,
     type: DETECTION_TYPE,
-    'human-annotated': first?.humanAnnotated ?? 'yes',
-    'creation-date': first?.creationDate ?? new Date(0).toISOString(),
+    ...provenance(first, onlyKnown),
     ...(first?.jobName === undefined ? {} : { 'job-name': first.jobName }),
     ...extra.meta,
   };

@@ -58,6 +58,14 @@ export function listProjects(
   return db.prepare(sql).all(...params, options.limit) as ProjectRow[];
 }
 
+export function setProjectStatus(db: Db, id: number, status: ProjectRow['status']): void {
+  db.prepare('UPDATE projects SET status = ? WHERE id = ?').run(status, id);
+}
+
+export function listProjectsWithStatus(db: Db, statuses: ProjectRow['status'][]): ProjectRow[] {
+  return db.prepare(`SELECT ${columns} FROM projects WHERE status IN (${statuses.map(() => '?').join(', ')})`).all(...statuses) as ProjectRow[];
+}
+
 export function deleteProjectRow(db: Db, id: number): void {
   db.prepare('DELETE FROM projects WHERE id = ?').run(id);
 }

@@ -41,3 +41,20 @@ export function parseSummaryTimestamp(value: unknown): number | undefined {
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? ms / 1000 : undefined;
 }
+
+/** `cpu` → "CPU", `cuda` → "CUDA (NVIDIA GPU)"; unknown names as they are. */
+export function providerName(provider: string): string {
+  const names: Record<string, string> = {
+    cpu: 'CPU',
+    cuda: 'CUDA (NVIDIA GPU)',
+    tensorrt: 'TensorRT (NVIDIA GPU)',
+    dml: 'DirectML (GPU)',
+    directml: 'DirectML (GPU)',
+    coreml: 'Core ML',
+    rocm: 'ROCm (AMD GPU)',
+    migraphx: 'MIGraphX (AMD GPU)',
+    openvino: 'OpenVINO',
+    webgpu: 'WebGPU',
+  };
+  return names[provider.toLowerCase()] ?? provider;
+}

@@ -5,7 +5,7 @@
  * Expected counts are computed from the manifest text, not from the parser. Skips without the folder.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitForJob } from '../../../main/jobs';
@@ -59,8 +59,9 @@ describe('the shared Ground Truth manifests', { skip }, () => {
     const files = join(shared, 'l4v-cookies', 'computer-vision-defect-detection', 'cookie-dataset', 'dataset-files');
     const folder = tempDir();
     mkdirSync(join(folder, 'getting-started'));
-    symlinkSync(join(files, 'training-images'), join(folder, 'getting-started', 'training-images'));
-    symlinkSync(join(files, 'training-images'), join(folder, 'training-images'));
+    // Copies, not links: a link in a mapped bucket folder that leads out of it is refused (issue #16).
+    cpSync(join(files, 'training-images'), join(folder, 'getting-started', 'training-images'), { recursive: true });
+    cpSync(join(files, 'training-images'), join(folder, 'training-images'), { recursive: true });
     copyFileSync(join(files, 'manifests', 'template.manifest'), join(folder, 'template.manifest'));
     copyFileSync(join(shared, 'l4v-cookies', 'computer-vision-defect-detection', 'train_class.manifest'), join(folder, 'train_class.manifest'));
     await loupe.ok('CreateBucketMapping', { Bucket: 'lookoutvision-us-east-1-0e205be246', Folder: folder });

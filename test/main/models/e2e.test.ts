@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import {
   DescribeProjectVersionsCommand,
@@ -109,6 +110,11 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
       client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: Buffer.alloc(4 * 1024 * 1024 + 10) } })),
       (error: Error) => error.name === 'ImageTooLargeException',
     );
+    // Issue #16: more pixels than Loupe decodes (a 9000 × 9000 PNG, a few KB) is too large, not an invalid format.
+    await assert.rejects(
+      client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: hugePng(9000, 9000) } })),
+      (error: Error) => error.name === 'ImageTooLargeException',
+    );
     // Below the service's 64 × 64 minimum.
     const tiny = readFileSync(await classImage(join(tempDir(), 'tiny.jpg'), 'stripes', 7, 32));
     await assert.rejects(
@@ -143,7 +149,8 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
     assert.ok(usage.Intervals[0].EndTimestamp >= usage.Intervals[0].StartTimestamp);
     assert.equal(usage.Days.length, 1);
     assert.equal(usage.Days[0].ImagesAnalysed, 4);
-    assert.equal(usage.Days[0].Errors, 5);
+    // Six refused analyses above, the too-many-pixels PNG among them.
+    assert.equal(usage.Days[0].Errors, 6);
     assert.ok(usage.Days[0].RunningHours > 0 && usage.Days[0].InferenceUnitHours === usage.Days[0].RunningHours);
     await ok('StartProjectVersion', { ProjectVersionArn: versionArn, MinInferenceUnits: 1 });
     for (let i = 0; i < 200 && (await describe()).Status !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 25));
@@ -284,3 +291,21 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
     }
   });
 });
+
+/** A PNG whose header says `width` × `height`, with one small compressed row block: enough for a header check. */
+function hugePng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 2;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(width * 3 + 1))), chunk('IEND', Buffer.alloc(0))]);
+}

@@ -31,6 +31,8 @@ function rawRequest(
         method: options.method ?? 'GET',
         path: options.path ?? '/',
         headers: options.headers,
+        // A connection of its own: one test's unsent declared body must not swallow the next request.
+        agent: false,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -52,6 +54,18 @@ describe('when a client is not who it says it is', () => {
     harness = await startHarness();
   });
   after(() => harness.close());
+
+  it('issue #16: refuses a signature made for another service', async () => {
+    // A signature for s3 is routed to the S3 API (it answers in XML); it never runs a Rekognition operation.
+    assert.equal((await signedFetch(harness, { target: 'RekognitionService.DescribeProjects', service: 's3' })).ok, false);
+    for (const service of ['sts', 'lookoutvision', 'execute-api']) {
+      const error = await errorOf(await signedFetch(harness, { target: 'RekognitionService.DescribeProjects', service }));
+      assert.equal(error.status, 403, service);
+      assert.equal(error.__type, 'InvalidSignatureException', service);
+      assert.match(error.Message, /scoped to correct service: 'rekognition'/);
+    }
+    assert.equal((await signedFetch(harness, { target: 'RekognitionService.DescribeProjects' })).status, 200);
+  });
 
   it('answers a wrong secret key with InvalidSignatureException', async () => {
     const error = await sdkError(harness, { ...localKeys(harness), secretAccessKey: 'x'.repeat(40) });
@@ -248,7 +262,7 @@ describe('when the web UI calls with its session token', () => {
       body: '{}',
     });
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { Language: 'en' });
+    assert.deepEqual(await response.json(), { Language: 'en', KioskPinSet: false });
   });
 
   it('makes a 32-byte base64url token', () => {

@@ -62,6 +62,8 @@ export interface SignedRequestOptions {
   keys?: KeyPair;
   region?: string;
   signingDate?: Date;
+  /** The service the credential scope names; rekognition unless said. */
+  service?: string;
   /** Extra headers, signed along with the rest. */
   headers?: Record<string, string>;
   /** Headers changed after signing (what a tampering proxy would do). */
@@ -80,7 +82,7 @@ export async function signedFetch(harness: Harness, options: SignedRequestOption
     ...options.headers,
   };
   const signer = new SignatureV4({
-    service: 'rekognition',
+    service: options.service ?? 'rekognition',
     region: options.region ?? 'us-east-1',
     credentials: options.keys ?? localKeys(harness),
     sha256: Hash.bind(null, 'sha256'),

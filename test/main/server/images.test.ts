@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
@@ -84,5 +86,46 @@ describe('uploads from the web UI', () => {
     const written = readdirSync(join(harness.home, 'uploads'), { recursive: true }).map(String);
     assert.ok(written.every((path) => path.startsWith('batch-1')), written.join(', '));
     assert.equal((await put('/uploads/batch-2/ok.jpg', body, 'wrong-token')).status, 403);
+  });
+
+  it('issue #16: answers an upload over 16 MiB with 413, not a broken connection', async () => {
+    const response = await put('/uploads/batch-3/big.jpg', Buffer.alloc(17 * 1024 * 1024, 1));
+    assert.equal(response.status, 413);
+    assert.match(await response.text(), /SerializationException/);
+    assert.equal((await put('/uploads/batch-3/small.jpg', Buffer.from('x'))).status, 200, 'the server still answers');
+  });
+});
+
+describe('issue #16: a refused upload on a raw connection', () => {
+  it('answers 413 while the client is still sending, then reads the rest and keeps the connection', { timeout: 30_000 }, async () => {
+    const harness = await startHarness();
+    try {
+      const { port } = new URL(harness.server.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      const size = 20 * 1024 * 1024;
+      socket.write(`PUT /uploads/raw/big.jpg HTTP/1.1\r\nHost: ${harness.authority}\r\nAuthorization: Bearer ${harness.server.sessionToken}\r\nContent-Length: ${size}\r\n\r\n`);
+      socket.write(Buffer.alloc(1024 * 1024, 1));
+      for (let i = 0; i < 200 && !received.includes('\r\n\r\n'); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.match(received, /^HTTP\/1\.1 413/);
+      // The rest of the body goes through without a reset, and the connection answers again.
+      let failed: Error | undefined;
+      socket.on('error', (error) => (failed = error));
+      for (let sent = 1024 * 1024; sent < size; sent += 1024 * 1024) {
+        if (socket.destroyed) break;
+        if (!socket.write(Buffer.alloc(1024 * 1024, 1))) await Promise.race([once(socket, 'drain'), once(socket, 'close')]);
+      }
+      received = '';
+      socket.write(`GET /no-such-file.js HTTP/1.1\r\nHost: ${harness.authority}\r\n\r\n`);
+      for (let i = 0; i < 300 && !/^HTTP\/1\.1 \d{3}/.test(received) && !failed; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(failed, undefined);
+      assert.equal(socket.destroyed, false, 'the connection was cut');
+      assert.match(received, /^HTTP\/1\.1 404/);
+      socket.destroy();
+    } finally {
+      await harness.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { Alert, Button, Panel, TextField, useToast } from '../../../ui';
 import { useModelsT } from '../i18n';
 import { clearPin, hasPin, isValidPin, setPin, subscribePin } from './pin';
 
-/** Settings: the PIN that lets someone leave the kiosk view (kept in this browser only). */
+/** Settings: the PIN that lets someone leave the kiosk view (kept hashed by Loupe, for every kiosk). */
 export function KioskPinSection() {
   const { t } = useModelsT();
   const toast = useToast();
@@ -84,8 +84,7 @@ export function KioskPinSection() {
                 variant="ghost"
                 icon="trash"
                 onClick={() => {
-                  clearPin();
-                  toast.show(t('kiosk.settings.pinRemoved'));
+                  void clearPin().then(() => toast.show(t('kiosk.settings.pinRemoved')));
                 }}
               >
                 {t('kiosk.settings.removePin')}

@@ -2,11 +2,10 @@ import type { ReactNode } from 'react';
 import { useQuery, type S3Location } from '../../../api';
 import { formatDateTime } from '../../../lib/format';
 import { CopyButton, DescriptionList, Panel, type DescriptionItem } from '../../../ui';
-import { useEvaluation } from '../evaluate/EvaluateTab';
-import { formatElapsed } from '../format';
+import { formatElapsed, providerName } from '../format';
 import { useModelsT } from '../i18n';
 import { localPathOf, s3Url } from '../locations';
-import { versionNameOf } from '../versions';
+import { hasEvaluation, versionNameOf } from '../versions';
 import { ChoicesPanel } from './ChoicesPanel';
 import type { ModelContext } from './modelContext';
 import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
@@ -18,7 +17,7 @@ import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 export function DetailsTab({ model }: { model: ModelContext }) {
   const { t, app, language } = useModelsT();
   const mappings = useQuery('ListBucketMappings', {}, { live: false });
-  const { evaluation } = useEvaluation(model);
+  const evaluation = useQuery('DescribeEvaluation', { ProjectVersionArn: model.version.ProjectVersionArn }, { enabled: hasEvaluation(model.version.Status), live: false });
   const choices = evaluation.data?.Choices;
   const { version } = model;
   const none = <span className="muted">{app('common.none')}</span>;
@@ -122,21 +121,4 @@ export function DetailsTab({ model }: { model: ModelContext }) {
 function outputPrefix(prefix: string, projectName: string, versionName: string): string {
   const clean = prefix.replace(/^\/+/, '');
   return `${clean}${clean && !clean.endsWith('/') ? '/' : ''}${projectName}/${versionName}/`;
-}
-
-/** `cpu` → "CPU", `cuda` → "CUDA (NVIDIA GPU)"; unknown names as they are. */
-export function providerName(provider: string): string {
-  const names: Record<string, string> = {
-    cpu: 'CPU',
-    cuda: 'CUDA (NVIDIA GPU)',
-    tensorrt: 'TensorRT (NVIDIA GPU)',
-    dml: 'DirectML (GPU)',
-    directml: 'DirectML (GPU)',
-    coreml: 'Core ML',
-    rocm: 'ROCm (AMD GPU)',
-    migraphx: 'MIGraphX (AMD GPU)',
-    openvino: 'OpenVINO',
-    webgpu: 'WebGPU',
-  };
-  return names[provider.toLowerCase()] ?? provider;
 }
