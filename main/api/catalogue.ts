@@ -13,6 +13,8 @@ import {
   updateDatasetEntries,
 } from '../datasets/entries';
 import { importFiles, importFolder } from '../datasets/imports';
+import { removeEntries, restoreEntries } from '../datasets/removal';
+import { checkFolder } from '../datasets/checkFolder';
 import { exportDataset, importAnnotations } from '../datasets/transfer';
 import { cancelJob, listJobs } from '../jobs';
 import {
@@ -38,6 +40,7 @@ import {
   deleteProjectVersion,
   describeProjectVersions,
   detectCustomLabels,
+  putProjectVersionThresholds,
   startProjectVersion,
   stopProjectVersion,
 } from '../models';
@@ -70,6 +73,9 @@ export const handlers: Handlers = {
   DistributeDatasetEntries: distributeDatasetEntries,
   ListEntries: listEntries,
   PutEntryAnnotations: putEntryAnnotations,
+  CheckFolder: checkFolder,
+  RemoveEntries: removeEntries,
+  RestoreEntries: restoreEntries,
   AssignImageLabels: assignImageLabels,
   CreateLabels: createLabels,
   RenameLabel: renameLabel,
@@ -100,6 +106,7 @@ export const handlers: Handlers = {
   ExportModelPackage: exportModelPackage,
   ImportModelPackage: importModelPackage,
   DescribeEvaluation: describeEvaluation,
+  PutProjectVersionThresholds: putProjectVersionThresholds,
   CopyProjectVersion: copyProjectVersion,
   PutProjectPolicy: putProjectPolicy,
   ListProjectPolicies: listProjectPolicies,

@@ -86,6 +86,7 @@ export function listDatasetLabels(ctx: Context, input: ListDatasetLabelsInput): 
     DatasetLabelDescriptions: page.map((row) => ({
       LabelName: row.name,
       LabelStats: { EntryCount: row.entryCount, BoundingBoxCount: row.boxCount },
+      CreationTimestamp: row.createdMs / 1000,
     })),
     ...next,
   };

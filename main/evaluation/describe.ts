@@ -11,7 +11,7 @@ import type { DescribeEvaluationInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
-import { requireVersion } from '../models';
+import { chosenThresholds, requireVersion } from '../models';
 import { readModelMetadata } from '../engine/modelFile';
 import { outputLocation } from '../models/output';
 
@@ -46,6 +46,7 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
     TestResults: lines.map((line) => testResult(line, entryOf)),
     TrainingImages: snapshot?.train.length ?? 0,
     TrainingLabels: new Set(snapshot?.train.flatMap((s) => s.labels) ?? []).size,
+    ChosenThresholds: chosenThresholds(ctx, version.arn),
     ...(choices ? { Choices: choices } : {}),
   };
 }

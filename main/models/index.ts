@@ -12,6 +12,7 @@ import type {
   DeleteProjectVersionInput,
   DescribeProjectVersionsInput,
   DetectCustomLabelsInput,
+  PutProjectVersionThresholdsInput,
   StartProjectVersionInput,
   StopProjectVersionInput,
 } from '../../preload/contract/schemas';
@@ -27,6 +28,9 @@ import { outputLocation, s3Object } from './output';
 import type { ManifestSummary } from './manifestSummary';
 import { removeVersionFiles } from './recovery';
 import { RunningModel, runningModels } from './runtime';
+import { chosenThresholds, forgetThresholds, putThresholds } from './thresholds';
+
+export { chosenThresholds } from './thresholds';
 import { recordAnalysis, recordUnits } from './usage';
 
 export { recoverInterruptedVersions } from './recovery';
@@ -201,11 +205,19 @@ export function deleteProjectVersion(ctx: Context, input: DeleteProjectVersionIn
   }
   transaction(ctx.db, () => {
     q.deleteTags(ctx.db, version.arn);
+    forgetThresholds(ctx, version.arn);
     q.deleteVersionRow(ctx.db, version.id);
   });
   removeVersionFiles(ctx, version, 'model');
   changed(ctx, version);
   return { Status: 'DELETING' };
+}
+
+export function putProjectVersionThresholds(ctx: Context, input: PutProjectVersionThresholdsInput): OutputOf<'PutProjectVersionThresholds'> {
+  const version = requireVersion(ctx, input.ProjectVersionArn);
+  const saved = putThresholds(ctx, version, input);
+  changed(ctx, version);
+  return saved;
 }
 
 export async function detectCustomLabels(ctx: Context, input: DetectCustomLabelsInput): Promise<OutputOf<'DetectCustomLabels'>> {
@@ -242,7 +254,8 @@ async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model:
   const analysis = await model.analyze(image, { width: header.width, height: header.height }).catch((error: unknown) => {
     throw error instanceof ImageDecodeError ? invalid() : error;
   });
-  const thresholds = model.model.thresholds;
+  // The thresholds saved on the version, else the assumed ones training wrote into the model.
+  const thresholds = { ...model.model.thresholds, ...chosenThresholds(ctx, input.ProjectVersionArn) };
   const keep = (name: string, score: number) =>
     input.MinConfidence === undefined ? score >= (thresholds[name] ?? 0) : score * 100 >= input.MinConfidence;
   const labels: CustomLabel[] = [];

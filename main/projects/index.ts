@@ -147,11 +147,13 @@ export function recoverInterruptedProjects(ctx: Context): void {
   }
 }
 
-/** Every project with the console's columns: versions, newest model's F1, status and message. */
+/** Every project with the console's columns: versions, newest model's F1, status and message, and its best usable model. */
 export function listProjectSummaries(ctx: Context): OutputOf<'ListProjectSummaries'> {
   const latest = new Map(q.latestVersionPerProject(ctx.db).map((row) => [row.projectId, row]));
+  const best = new Map(q.bestUsableVersionPerProject(ctx.db).map((row) => [row.projectId, row]));
   const projects: ProjectSummary[] = q.listProjects(ctx.db, { limit: -1 }).map((row) => {
     const version = latest.get(row.id);
+    const usable = best.get(row.id);
     return {
       ProjectArn: row.arn,
       ProjectName: row.name,
@@ -166,6 +168,16 @@ export function listProjectSummaries(ctx: Context): OutputOf<'ListProjectSummari
               Status: version.status,
               StatusMessage: version.statusMessage,
               ...(version.f1Score === null ? {} : { F1Score: version.f1Score }),
+            },
+          }
+        : {}),
+      ...(usable
+        ? {
+            BestVersion: {
+              VersionName: usable.name,
+              Status: usable.status,
+              StatusMessage: usable.statusMessage,
+              ...(usable.f1Score === null ? {} : { F1Score: usable.f1Score }),
             },
           }
         : {}),

@@ -9,6 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
+import { TRAINING_CANCELLED_MESSAGE } from '../../preload/contract/names';
 import type { CreateProjectVersionInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import { ENTRY_CODES } from '../../preload/contract/codes';
@@ -36,7 +37,7 @@ export const STATUS_MESSAGES = {
   serviceError: 'Amazon Rekognition experienced a service issue. Try your call again.',
   outputNotWritable: 'Unable to write to output S3 bucket.',
   interrupted: 'Loupe stopped while this model was training. Train a new version.',
-  cancelled: 'Training was cancelled.',
+  cancelled: TRAINING_CANCELLED_MESSAGE,
   noEngine: 'No training engine is available in this Loupe build.',
 } as const;
 

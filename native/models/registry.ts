@@ -6,8 +6,10 @@
  */
 import type { ModelInputSpec, ModelSpec } from './modelSpec';
 
+// What a user reads beside the backbone (issue 15: "retrained on NSFW classes" said nothing about
+// what it is good at). The provenance stays in README.md.
 const NSFWJS_LICENCE =
-  'MIT (nsfwjs, © 2019 Infinite Red, Inc.); MobileNetV2 weights retrained by nsfwjs on its NSFW classes, starting from ImageNet weights published under Apache-2.0';
+  'MIT (nsfwjs, © 2019 Infinite Red, Inc.); general-purpose MobileNetV2 image features, from ImageNet weights published under Apache-2.0';
 
 /** nsfwjs's own preprocessing: 224 × 224 RGB, pixel / 255. */
 function nsfwjsInput(): ModelInputSpec {

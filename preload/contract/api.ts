@@ -153,6 +153,8 @@ export interface EvaluationDescription {
   TestResults: TestImageResult[];
   TrainingImages: number;
   TrainingLabels: number;
+  /** Thresholds saved on the version (PutProjectVersionThresholds), label → score; the assumed ones are in Summary. */
+  ChosenThresholds: Record<string, number>;
   /** What training chose and the candidates it compared (absent for models that did not record it). */
   Choices?: TrainingChoices;
 }
@@ -216,11 +218,20 @@ export interface ProjectSummary {
     StatusMessage: string;
     F1Score?: number;
   };
+  /** The trained version with the best F1 that can still run, when there is one (the list shows it). */
+  BestVersion?: {
+    VersionName: string;
+    Status: ProjectVersionStatus;
+    StatusMessage: string;
+    F1Score?: number;
+  };
 }
 
 export interface DatasetLabelDescription {
   LabelName: string;
   LabelStats: { EntryCount: number; BoundingBoxCount: number };
+  /** Loupe's addition: when the label was added, so hotkeys and colours keep their order as labels come. */
+  CreationTimestamp?: EpochSeconds;
 }
 
 /** One image of a dataset as galleries show it. Boxes are pixels of the oriented image. */
@@ -434,6 +445,9 @@ export const operations = {
   ExportModelPackage: loupe<typeof s.ExportModelPackageInput, { Folder: string }>(s.ExportModelPackageInput),
   ImportModelPackage: loupe<typeof s.ImportModelPackageInput, { ProjectVersionArn: string }>(s.ImportModelPackageInput),
   DescribeEvaluation: loupe<typeof s.DescribeEvaluationInput, EvaluationDescription>(s.DescribeEvaluationInput),
+  PutProjectVersionThresholds: loupe<typeof s.PutProjectVersionThresholdsInput, { Thresholds: Record<string, number> }>(
+    s.PutProjectVersionThresholdsInput,
+  ),
   CopyProjectVersion: rekognition<typeof s.CopyProjectVersionInput, { ProjectVersionArn: string }>(
     s.CopyProjectVersionInput,
   ),
@@ -457,6 +471,8 @@ export const operations = {
   ListEntries: loupe<typeof s.ListEntriesInput, { Entries: EntryView[]; TotalCount: number }>(s.ListEntriesInput),
   PutEntryAnnotations: loupe<typeof s.PutEntryAnnotationsInput, AnnotationChange>(s.PutEntryAnnotationsInput),
   AssignImageLabels: loupe<typeof s.AssignImageLabelsInput, AnnotationChange>(s.AssignImageLabelsInput),
+  RemoveEntries: loupe<typeof s.RemoveEntriesInput, { RemovedCount: number; UndoToken: string }>(s.RemoveEntriesInput),
+  RestoreEntries: loupe<typeof s.RestoreEntriesInput, { RestoredCount: number }>(s.RestoreEntriesInput),
   CreateLabels: loupe<typeof s.CreateLabelsInput, { Added: string[] }>(s.CreateLabelsInput),
   RenameLabel: loupe<typeof s.RenameLabelInput, Empty>(s.RenameLabelInput),
   DeleteLabel: loupe<typeof s.DeleteLabelInput, AnnotationChange & { ImageCount: number; BoxCount: number }>(
@@ -466,6 +482,7 @@ export const operations = {
     s.DescribeLabelUsageInput,
   ),
   CopyLabels: loupe<typeof s.CopyLabelsInput, { Added: string[] }>(s.CopyLabelsInput),
+  CheckFolder: loupe<typeof s.CheckFolderInput, { Folder: string }>(s.CheckFolderInput),
   ImportFolder: loupe<typeof s.ImportFolderInput, { JobId: number }>(s.ImportFolderInput),
   ImportFiles: loupe<typeof s.ImportFilesInput, { JobId: number }>(s.ImportFilesInput),
   ImportAnnotations: loupe<typeof s.ImportAnnotationsInput, { JobId: number }>(s.ImportAnnotationsInput),

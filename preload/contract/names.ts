@@ -41,16 +41,20 @@ export const LOUPE_OPERATIONS = [
   'ExportModelPackage',
   'ImportModelPackage',
   'DescribeEvaluation',
+  'PutProjectVersionThresholds',
   'ListProjectSummaries',
   'DeleteProjectCascade',
   'ListEntries',
   'PutEntryAnnotations',
   'AssignImageLabels',
+  'RemoveEntries',
+  'RestoreEntries',
   'CreateLabels',
   'RenameLabel',
   'DeleteLabel',
   'DescribeLabelUsage',
   'CopyLabels',
+  'CheckFolder',
   'ImportFolder',
   'ImportFiles',
   'ImportAnnotations',
@@ -109,3 +113,6 @@ export const SHELL_CHANNELS = { openKiosk: 'shell:openKiosk', closeKiosk: 'shell
 
 /** The routes a kiosk window may show. */
 export const KIOSK_ROUTE = /^\/kiosk\/[^/?#]{1,300}\/[^/?#]{1,300}$/;
+
+/** The StatusMessage of a version whose training was cancelled (TRAINING_FAILED in the service's terms); screens show it as cancelled. */
+export const TRAINING_CANCELLED_MESSAGE = 'Training was cancelled.';

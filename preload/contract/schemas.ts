@@ -250,6 +250,11 @@ export const ImportModelPackageInput = z.object({
 
 /** App operation: everything the Evaluate tab shows, from the version's result files. */
 export const DescribeEvaluationInput = z.object({ ProjectVersionArn });
+export const PutProjectVersionThresholdsInput = z.object({
+  ProjectVersionArn,
+  /** Label → minimum score in [0, 1]; labels left out use their assumed threshold. */
+  Thresholds: z.record(LabelName, z.number().min(0).max(1)),
+});
 
 export const CopyProjectVersionInput = z.object({
   SourceProjectArn: ProjectArn,
@@ -314,6 +319,8 @@ export const AssignImageLabelsInput = z.object({
   Add: z.array(LabelName).max(50).optional(),
   Remove: z.array(LabelName).max(50).optional(),
 });
+export const RemoveEntriesInput = z.object({ DatasetArn, EntryIds: z.array(EntryId).min(1).max(100_000) });
+export const RestoreEntriesInput = z.object({ DatasetArn, UndoToken: z.string().min(1).max(100) });
 export const CreateLabelsInput = z.object({ DatasetArn, Labels: z.array(LabelName).min(1).max(250) });
 export const RenameLabelInput = z.object({ DatasetArn, LabelName, NewLabelName: LabelName });
 export const DeleteLabelInput = z.object({ DatasetArn, LabelName });
@@ -326,6 +333,7 @@ export const CopyLabelsInput = z.object({ DatasetArn, SourceDatasetArn: DatasetA
 
 const LocalPath = z.string().min(1, 'Member must not be empty').max(4096);
 
+export const CheckFolderInput = z.object({ Folder: LocalPath });
 export const ImportFolderInput = z.object({
   DatasetArn,
   Folder: LocalPath,
@@ -416,6 +424,7 @@ export type DownloadBackboneInput = z.infer<typeof DownloadBackboneInput>;
 export type ExportModelPackageInput = z.infer<typeof ExportModelPackageInput>;
 export type ImportModelPackageInput = z.infer<typeof ImportModelPackageInput>;
 export type DescribeEvaluationInput = z.infer<typeof DescribeEvaluationInput>;
+export type PutProjectVersionThresholdsInput = z.infer<typeof PutProjectVersionThresholdsInput>;
 export type CopyProjectVersionInput = z.infer<typeof CopyProjectVersionInput>;
 export type PutProjectPolicyInput = z.infer<typeof PutProjectPolicyInput>;
 export type ListProjectPoliciesInput = z.infer<typeof ListProjectPoliciesInput>;
@@ -436,12 +445,15 @@ export type UpdateDatasetEntriesInput = z.infer<typeof UpdateDatasetEntriesInput
 export type DistributeDatasetEntriesInput = z.infer<typeof DistributeDatasetEntriesInput>;
 export type PutEntryAnnotationsInput = z.infer<typeof PutEntryAnnotationsInput>;
 export type AssignImageLabelsInput = z.infer<typeof AssignImageLabelsInput>;
+export type RemoveEntriesInput = z.infer<typeof RemoveEntriesInput>;
+export type RestoreEntriesInput = z.infer<typeof RestoreEntriesInput>;
 export type CreateLabelsInput = z.infer<typeof CreateLabelsInput>;
 export type RenameLabelInput = z.infer<typeof RenameLabelInput>;
 export type DeleteLabelInput = z.infer<typeof DeleteLabelInput>;
 export type DescribeLabelUsageInput = z.infer<typeof DescribeLabelUsageInput>;
 export type DescribeUsageInput = z.infer<typeof DescribeUsageInput>;
 export type CopyLabelsInput = z.infer<typeof CopyLabelsInput>;
+export type CheckFolderInput = z.infer<typeof CheckFolderInput>;
 export type ImportFolderInput = z.infer<typeof ImportFolderInput>;
 export type ImportFilesInput = z.infer<typeof ImportFilesInput>;
 export type ImportAnnotationsInput = z.infer<typeof ImportAnnotationsInput>;

@@ -1,4 +1,4 @@
-import { useEffect, useId, useLayoutEffect, useRef, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Icon } from './Icon';
 import './Dialog.css';
 
@@ -43,11 +43,18 @@ export function Dialog({
   const close = useRef(onClose);
   close.current = onClose;
 
+  // Read while rendering, before a field's autoFocus has moved the focus into the dialog.
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+
   useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    // showModal() focuses the first focusable element, the close button, and undoes a field's
+    // autoFocus (issue 15: typed names went nowhere and Enter closed the dialog). The field the
+    // dialog asked for, else its first field, else its submit button, else the panel takes it.
+    const asked = document.activeElement instanceof HTMLElement && dialog.contains(document.activeElement) ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
+    initialFocus(dialog, asked, tone)?.focus();
     return () => {
       dialog.close();
       // Give focus back to what opened the dialog, as a menu or button expects.
@@ -84,7 +91,7 @@ export function Dialog({
         if (event.target === event.currentTarget && !busy.current) close.current();
       }}
     >
-      <div className="ui-dialog__panel">
+      <div className="ui-dialog__panel" tabIndex={-1}>
         <header className="ui-dialog__header">
           <div className="ui-dialog__titles">
             <h2 id={titleId} className="ui-dialog__title">
@@ -123,4 +130,15 @@ export function Dialog({
       </div>
     </dialog>
   );
+}
+
+const FIELDS = 'input:not([type="hidden"]):not(:disabled), select:not(:disabled), textarea:not(:disabled)';
+
+/** Where focus goes when a dialog opens; a dangerous dialog never puts it on its confirm button. */
+function initialFocus(dialog: HTMLDialogElement, asked: HTMLElement | null, tone: DialogProps['tone']): HTMLElement | null {
+  if (asked) return asked;
+  const field = dialog.querySelector<HTMLElement>(FIELDS);
+  if (field) return field;
+  const submit = tone === 'danger' ? null : dialog.querySelector<HTMLElement>('button[type="submit"]:not(:disabled)');
+  return submit ?? dialog.querySelector<HTMLElement>('.ui-dialog__panel');
 }

@@ -76,6 +76,8 @@ test('inside Electron the bridge carries operations, errors and events', async (
   const dialog = page.getByRole('dialog', { name: 'Create project' });
   await dialog.getByLabel('Project name').fill('bridge-project');
   await dialog.getByRole('button', { name: 'Create project' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'bridge-project' })).toBeVisible();
+  await page.getByRole('link', { name: 'Projects' }).first().click();
   await expect(page.getByRole('row', { name: 'bridge-project' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Create project' }).click();

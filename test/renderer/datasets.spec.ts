@@ -47,6 +47,9 @@ async function createProjectThroughUi(page: Page, name: string): Promise<void> {
   await dialog.getByLabel('Project name').fill(name);
   await dialog.getByRole('button', { name: 'Create project' }).click();
   await expect(dialog).toBeHidden();
+  // Creating a project opens it (issue 15); back to the list.
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await page.getByRole('link', { name: 'Projects' }).first().click();
 }
 
 function stat(page: Page, term: string): Locator {
@@ -242,7 +245,8 @@ test.describe('when a dataset has images', () => {
       const inbox = path.join(dir, 'inbox');
       await mkdir(path.join(inbox, 'cat'), { recursive: true });
       await writeFile(path.join(inbox, 'cat', 'new-1.png'), await picture('png', 33));
-      await page.getByRole('button', { name: 'Watch a folder' }).click();
+      await page.getByRole('button', { name: 'Actions' }).click();
+      await page.getByRole('menuitem', { name: 'Watch a folder' }).click();
       await page.getByLabel('Folder', { exact: true }).fill(inbox);
       await page.getByRole('button', { name: 'Start watching' }).click();
       const watched = page.getByRole('listitem', { name: inbox });
@@ -305,12 +309,13 @@ test.describe('when a dataset holds thousands of images', () => {
       expect(shown).toBeLessThan(200);
       await expect(list.getByRole('listitem', { name: 'img-00000.png' })).toContainText('Duplicate');
 
-      await list.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+      // The page is the one scroll container (issue 15).
+      await page.evaluate(() => window.scrollTo({ top: document.documentElement.scrollHeight }));
       await expect(list.getByRole('listitem', { name: 'img-04999.png' })).toBeVisible({ timeout: 15_000 });
       await expect(list.getByRole('listitem', { name: 'img-00000.png' })).toHaveCount(0);
       expect(await cards.count()).toBeLessThan(200);
 
-      await list.evaluate((element) => element.scrollTo({ top: element.scrollHeight / 2 }));
+      await page.evaluate(() => window.scrollTo({ top: document.documentElement.scrollHeight / 2 }));
       await expect(cards.filter({ hasText: /img-02\d{3}\.png/ }).first()).toBeVisible();
       expect(await cards.count()).toBeLessThan(200);
     });

@@ -2,7 +2,7 @@
  * Models in the browser against a real `loupe serve`: a model trained from the UI on generated
  * images (two visibly different classes), its Evaluate tab against what the API reports, the
  * test results' filters and the confusion matrix, starting it, analysing a dropped image,
- * stopping it by typing `stop`, and the kiosk's verdicts for a dropped image and for a file
+ * stopping it with a plain confirmation, and the kiosk's verdicts for a dropped image and for a file
  * written into a watched folder. Screenshots of every screen in English and Korean.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -287,19 +287,18 @@ test.describe('a model trained from the UI', () => {
       for (const digit of ['1', '1', '1', '1']) await pad.getByRole('button', { name: digit, exact: true }).click();
       await pad.getByRole('button', { name: 'Confirm' }).click();
       await expect(pad).toContainText('Wrong PIN');
-      for (const digit of ['2', '4', '6', '8']) await pad.getByRole('button', { name: digit, exact: true }).click();
-      await pad.getByRole('button', { name: 'Confirm' }).click();
+      // The right one typed on a physical keyboard (issue 15: the pad took only clicks).
+      await page.keyboard.type('2468');
+      await expect(pad.locator('.pin-pad__display')).toHaveText('●●●●');
+      await page.keyboard.press('Enter');
       await expect(page).toHaveURL(/#\/projects\/shapes\/models\/v1\?tab=use$/);
 
-      // --- Stop: only once `stop` is typed.
+      // --- Stop: a plain confirmation, its Stop button focused.
       await page.getByRole('region', { name: 'Start or stop model' }).getByRole('button', { name: 'Stop' }).click();
       const stop = page.getByRole('dialog', { name: 'Stop model' });
-      await expect(stop.getByRole('button', { name: 'Stop' })).toBeDisabled();
-      await stop.getByLabel('To confirm, type stop in the field').fill('sto');
-      await expect(stop.getByRole('button', { name: 'Stop' })).toBeDisabled();
-      await stop.getByLabel('To confirm, type stop in the field').fill('stop');
+      await expect(stop.getByRole('button', { name: 'Stop' })).toBeFocused();
       await shootBoth(page, loupe, testInfo, 'models-stop', '모델 중지');
-      await stop.getByRole('button', { name: 'Stop' }).click();
+      await page.keyboard.press('Enter');
       await expect(stop).toBeHidden();
       await expect(page.getByRole('region', { name: 'Start or stop model' }).locator('.start-stop__status')).toContainText('Stopped', { timeout: 30_000 });
 

@@ -8,6 +8,9 @@ async function createProject(page: Page, name: string): Promise<void> {
   await dialog.getByLabel('Project name').fill(name);
   await dialog.getByRole('button', { name: 'Create project' }).click();
   await expect(dialog).toBeHidden();
+  // Creating a project opens it (issue 15); back to the list.
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await page.getByRole('link', { name: 'Projects' }).first().click();
 }
 
 test.describe('when the workspace is new', () => {

@@ -274,13 +274,14 @@ export interface LabelStatsRow {
   name: string;
   entryCount: number;
   boxCount: number;
+  createdMs: number;
 }
 
 /** Every declared label with the images that use it and the images that have it on a box. */
 export function labelStats(db: Db, datasetId: number, options: { afterName?: string; limit: number }): LabelStatsRow[] {
   return db
     .prepare(
-      `SELECT n.name,
+      `SELECT n.name, n.created_ms AS createdMs,
               (SELECT count(DISTINCT entry_id) FROM (
                  SELECT entry_id FROM entry_labels WHERE label_id = n.id
                  UNION SELECT entry_id FROM boxes WHERE label_id = n.id)) AS entryCount,
@@ -324,6 +325,16 @@ export function moveEntries(db: Db, entryIds: number[], toDatasetId: number, now
     }
     move.run(toDatasetId, nowMs, entryId);
   }
+}
+
+/** Remove entries of one dataset with their labels, boxes and errors; returns how many went. */
+export function deleteEntries(db: Db, datasetId: number, ids: number[]): number {
+  let removed = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const slice = ids.slice(i, i + 500);
+    removed += db.prepare(`DELETE FROM entries WHERE dataset_id = ? AND id IN (${slice.map(() => '?').join(', ')})`).run(datasetId, ...slice).changes;
+  }
+  return removed;
 }
 
 export function findEntriesByIds(db: Db, datasetId: number, ids: number[]): StoredEntry[] {

@@ -24,6 +24,24 @@ export function latestVersionPerProject(db: Db): VersionSummaryRow[] {
     .all() as VersionSummaryRow[];
 }
 
+/**
+ * Per project, the trained version with the best F1 that can still run (trained, running,
+ * stopped, copied), newest first among equals: what the project list offers as its model.
+ */
+export function bestUsableVersionPerProject(db: Db): Omit<VersionSummaryRow, 'versionCount'>[] {
+  return db
+    .prepare(
+      `SELECT projectId, name, status, statusMessage, f1Score FROM (
+         SELECT v.project_id AS projectId, v.name, v.status, v.status_message AS statusMessage, e.f1_score AS f1Score,
+                row_number() OVER (PARTITION BY v.project_id ORDER BY e.f1_score DESC, v.id DESC) AS rank
+         FROM project_versions v JOIN evaluations e ON e.version_id = v.id
+         WHERE e.f1_score IS NOT NULL
+           AND v.status IN ('TRAINING_COMPLETED', 'STARTING', 'RUNNING', 'STOPPING', 'STOPPED', 'COPYING_COMPLETED'))
+       WHERE rank = 1`,
+    )
+    .all() as Omit<VersionSummaryRow, 'versionCount'>[];
+}
+
 export function listVersionArnsOfProject(db: Db, projectId: number): { id: number; arn: string; status: ProjectVersionStatus }[] {
   return db.prepare('SELECT id, arn, status FROM project_versions WHERE project_id = ?').all(projectId) as {
     id: number;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { call, invalidateQueries, useQuery, type DatasetMetadata } from '../../api';
+import { call, invalidateQueries, isApiError, useQuery, type DatasetMetadata } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { datasetPath, datasetSlug, projectPath } from '../../lib/routes';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -33,6 +33,8 @@ export function CreateDatasetScreen() {
   const [submitted, setSubmitted] = useState(false);
   const [isCreating, setCreating] = useState(false);
   const [failure, setFailure] = useState<unknown>();
+  // Typed folders that CheckFolder refused, until the source changes.
+  const [unreadable, setUnreadable] = useState<Partial<Record<DatasetType, true>>>({});
   useDocumentTitle(t('createDataset.title'));
 
   const breadcrumbs = <ProjectBreadcrumbs projectName={name} current={t('createDataset.title')} />;
@@ -86,8 +88,8 @@ export function CreateDatasetScreen() {
 
   const sourceOf = (type: DatasetType) => (type === 'TRAIN' ? train : test);
   const problems: Record<DatasetType, SourceProblem> = {
-    TRAIN: types.includes('TRAIN') ? checkSource(train) : null,
-    TEST: types.includes('TEST') ? checkSource(test) : null,
+    TRAIN: types.includes('TRAIN') ? (checkSource(train) ?? (unreadable.TRAIN ? 'folderUnreadable' : null)) : null,
+    TEST: types.includes('TEST') ? (checkSource(test) ?? (unreadable.TEST ? 'folderUnreadable' : null)) : null,
   };
 
   const create = async () => {
@@ -95,6 +97,27 @@ export function CreateDatasetScreen() {
     setFailure(undefined);
     if (types.some((type) => problems[type] !== null)) return;
     setCreating(true);
+    // A mistyped folder is refused before anything is created (issue 15).
+    const refused: Partial<Record<DatasetType, true>> = {};
+    for (const type of types) {
+      const source = sourceOf(type);
+      if (source.kind !== 'folder' || source.selection) continue;
+      try {
+        await call('CheckFolder', { Folder: source.folderPath.trim() });
+      } catch (error) {
+        if (!isApiError(error) || !['InvalidParameterException', 'AccessDeniedException', 'ValidationException'].includes(error.code)) {
+          setFailure(error);
+          setCreating(false);
+          return;
+        }
+        refused[type] = true;
+      }
+    }
+    if (Object.keys(refused).length > 0) {
+      setUnreadable(refused);
+      setCreating(false);
+      return;
+    }
     const created: Partial<Record<DatasetType, string>> = {};
     try {
       for (const type of types) {
@@ -139,7 +162,14 @@ export function CreateDatasetScreen() {
 
   const details = (type: DatasetType) => {
     const source = sourceOf(type);
-    const setSource = type === 'TRAIN' ? setTrain : setTest;
+    const setSourceState = type === 'TRAIN' ? setTrain : setTest;
+    const setSource = (next: SourceState) => {
+      setSourceState(next);
+      setUnreadable((previous) => {
+        const { [type]: _dropped, ...rest } = previous;
+        return rest;
+      });
+    };
     return (
       <Panel
         key={type}

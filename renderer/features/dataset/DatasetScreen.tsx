@@ -55,6 +55,7 @@ export function DatasetScreen() {
         : slug === 'train'
           ? t('drop.createTrain')
           : t('drop.createTest'),
+      name: t(`status.datasetType.${TYPES[slug]}`),
       hint: autoLabel ? t('drop.hintLabels') : t('drop.hintNoLabels'),
       datasetArn: dataset
         ? () => Promise.resolve(dataset.DatasetArn)
@@ -72,7 +73,6 @@ export function DatasetScreen() {
         <PageHeader
           breadcrumbs={breadcrumbs}
           title={t('datasets.title')}
-          description={t('datasets.description', { name })}
           actions={
             <>
               {missing.length > 0 ? (

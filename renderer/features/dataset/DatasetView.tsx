@@ -1,18 +1,19 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import { useQuery, type DatasetMetadata, type DatasetStats, type EntryView, type ProjectDescription } from '../../api';
+import { call, invalidateQueries, useQuery, type DatasetMetadata, type DatasetStats, type EntryView, type ProjectDescription } from '../../api';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { datasetPath, labelDatasetPath, type DatasetSlug } from '../../lib/routes';
 import { datasetTone, isDatasetBusy } from '../../lib/status';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
-import { Alert, Button, buttonClass, Checkbox, EmptyState, Icon, Menu, Spinner, StatusBadge, type MenuItem } from '../../ui';
+import { useDescribeError } from '../../lib/errors';
+import { Alert, Button, buttonClass, Checkbox, EmptyState, Icon, Menu, Spinner, StatusBadge, useToast, type MenuItem } from '../../ui';
 import { AddImagesDialog } from './AddImagesDialog';
 import { DeleteDatasetDialog } from './DeleteDatasetDialog';
 import { DistributeDialog } from './DistributeDialog';
 import { setAutoLabelDrops, useAutoLabelDrops } from './DropImportTarget';
 import { EntryErrorsDialog } from './EntryErrorsDialog';
-import { NO_FILTER, isFiltered, useEntryPages, type EntryFilter } from './entryPages';
+import { NO_FILTER, isFiltered, listEntriesInput, useEntryPages, type EntryFilter } from './entryPages';
 import { ExportDialog } from './ExportDialog';
 import { Gallery } from './Gallery';
 import { GalleryFilters } from './GalleryFilters';
@@ -57,6 +58,8 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
   const labels = useDatasetLabels(arn);
   const [errorsOf, setErrorsOf] = useState<EntryView>();
   const [dialog, setDialog] = useState<DialogName | null>(null);
+  const [isAddingWatch, setAddingWatch] = useState(false);
+  const selection = useEntrySelection(arn, effective);
 
   const typeName = t(`status.datasetType.${dataset.DatasetType}`);
   const testIsEmpty = !test || testDescribed.data?.DatasetDescription.DatasetStats.TotalEntries === 0;
@@ -65,6 +68,7 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
   const total = pages?.total;
 
   const menuItems: MenuItem[] = [
+    { key: 'watch', icon: 'eye', label: t('watch.add'), onSelect: () => setAddingWatch(true) },
     { key: 'export', icon: 'download', label: t('datasets.actions.export'), onSelect: () => setDialog('export'), disabled: (stats?.TotalEntries ?? 0) === 0 },
     ...(dataset.DatasetType === 'TRAIN'
       ? [{ key: 'split', icon: 'split' as const, label: t('datasets.actions.split'), onSelect: () => setDialog('split'), disabled: !canSplit || isBusy }]
@@ -99,7 +103,7 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
       <DatasetStatusNote status={status} message={statusMessage} />
       <StatsRow stats={stats} onErrors={() => setFilter({ ...filter, errorsOnly: true })} />
       <JobsPanel datasetArns={[arn]} />
-      <WatchedFoldersPanel projectArn={project.ProjectArn} datasetArn={arn} />
+      <WatchedFoldersPanel projectArn={project.ProjectArn} datasetArn={arn} isAdding={isAddingWatch} onAddingChange={setAddingWatch} />
 
       <div className="dataset-workspace">
         <GalleryFilters filter={filter} onChange={setFilter} stats={stats} labels={labels} />
@@ -131,11 +135,15 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
               onChange={(event) => setAutoLabelDrops(event.target.checked)}
             />
           </div>
+          <SelectionBar datasetArn={arn} selection={selection} total={total} isBusy={isBusy} />
           <Gallery
             pages={pages}
+            selected={selection.ids}
+            onToggle={selection.toggle}
             version={version}
             label={t('datasets.gallery.listLabel', { type: typeName })}
             onShowErrors={setErrorsOf}
+            hrefOf={(entry, index) => labelEntryPath(projectName, slug, entry, filtered ? undefined : index)}
             empty={
               filtered ? (
                 <EmptyState
@@ -192,6 +200,133 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
       {dialog === 'delete' ? <DeleteDatasetDialog dataset={dataset} stats={stats} onClose={() => setDialog(null)} onDeleted={() => setDialog(null)} /> : null}
     </div>
   );
+}
+
+/** How many shown images "Select all" ticks at most: their ids are fetched at once. */
+const SELECT_ALL_MAX = 1000;
+
+interface EntrySelection {
+  ids: ReadonlySet<number>;
+  toggle: (entry: EntryView) => void;
+  set: (ids: ReadonlySet<number>) => void;
+  filter: EntryFilter;
+  /** The last removal, until it is undone or dismissed. */
+  removed: { count: number; token: string } | undefined;
+  setRemoved: (removed: { count: number; token: string } | undefined) => void;
+}
+
+/** Ticked cards of the gallery; a new filter or search starts a new selection. */
+function useEntrySelection(datasetArn: string, filter: EntryFilter): EntrySelection {
+  const [ids, set] = useState<ReadonlySet<number>>(new Set());
+  const [removed, setRemoved] = useState<{ count: number; token: string }>();
+  const filterKey = JSON.stringify(filter);
+  useEffect(() => set(new Set()), [filterKey, datasetArn]);
+  const toggle = useCallback((entry: EntryView) => {
+    set((previous) => {
+      const next = new Set(previous);
+      if (!next.delete(entry.EntryId)) next.add(entry.EntryId);
+      return next;
+    });
+  }, []);
+  return { ids, toggle, set, filter, removed, setRemoved };
+}
+
+/**
+ * What the ticked images can become: removed from the dataset (RemoveEntries), with an Undo
+ * (RestoreEntries) that stays until dismissed. Broken files no longer stay as errors forever.
+ */
+function SelectionBar({ datasetArn, selection, total, isBusy }: { datasetArn: string; selection: EntrySelection; total: number | undefined; isBusy: boolean }) {
+  const { t, i18n } = useTranslation();
+  const toast = useToast();
+  const describeError = useDescribeError();
+  const [isWorking, setWorking] = useState(false);
+  const count = selection.ids.size;
+
+  const selectAll = async () => {
+    setWorking(true);
+    try {
+      const { Entries } = await call('ListEntries', { ...listEntriesInput(datasetArn, selection.filter), MaxResults: SELECT_ALL_MAX });
+      selection.set(new Set(Entries.map((entry) => entry.EntryId)));
+    } catch (error) {
+      toast.show(describeError(error).title, 'danger');
+    } finally {
+      setWorking(false);
+    }
+  };
+  const remove = async () => {
+    setWorking(true);
+    try {
+      const { RemovedCount, UndoToken } = await call('RemoveEntries', { DatasetArn: datasetArn, EntryIds: [...selection.ids] });
+      selection.set(new Set());
+      selection.setRemoved({ count: RemovedCount, token: UndoToken });
+      invalidateQueries();
+    } catch (error) {
+      toast.show(describeError(error).title, 'danger');
+    } finally {
+      setWorking(false);
+    }
+  };
+  const undo = async (removed: { count: number; token: string }) => {
+    setWorking(true);
+    try {
+      const { RestoredCount } = await call('RestoreEntries', { DatasetArn: datasetArn, UndoToken: removed.token });
+      selection.setRemoved(undefined);
+      invalidateQueries();
+      toast.show(t('datasets.selection.restored', { count: RestoredCount, formatted: formatCount(RestoredCount, i18n.language) }));
+    } catch (error) {
+      selection.setRemoved(undefined);
+      toast.show(describeError(error).title, 'danger');
+    } finally {
+      setWorking(false);
+    }
+  };
+
+  if (count > 0) {
+    return (
+      <div className="gallery-selection" role="region" aria-label={t('datasets.selection.label')}>
+        <span className="gallery-selection__text tabular">{t('datasets.selection.count', { count, formatted: formatCount(count, i18n.language) })}</span>
+        {total !== undefined && total > count && total <= SELECT_ALL_MAX ? (
+          <Button size="sm" variant="ghost" onClick={() => void selectAll()} disabled={isWorking}>
+            {t('datasets.selection.selectAll', { count: total, formatted: formatCount(total, i18n.language) })}
+          </Button>
+        ) : null}
+        <Button size="sm" variant="ghost" onClick={() => selection.set(new Set())} disabled={isWorking}>
+          {t('datasets.selection.clear')}
+        </Button>
+        <Button size="sm" variant="danger" icon="trash" onClick={() => void remove()} isBusy={isWorking} disabled={isBusy}>
+          {t('datasets.selection.remove', { count })}
+        </Button>
+      </div>
+    );
+  }
+  const removed = selection.removed;
+  if (!removed) return null;
+  return (
+    <div className="gallery-selection gallery-selection--removed" role="status">
+      <span className="gallery-selection__text">{t('datasets.selection.removed', { count: removed.count, formatted: formatCount(removed.count, i18n.language) })}</span>
+      <Button size="sm" icon="undo" onClick={() => void undo(removed)} isBusy={isWorking}>
+        {t('datasets.selection.undo')}
+      </Button>
+      <Button
+        size="sm"
+        variant="ghost"
+        icon="close"
+        aria-label={t('datasets.selection.dismiss')}
+        title={t('datasets.selection.dismiss')}
+        onClick={() => selection.setRemoved(undefined)}
+      />
+    </div>
+  );
+}
+
+/**
+ * The labeling view open on one image. Unfiltered, the gallery's place is the labeling list's
+ * place (both list in the same order); filtered, labeling starts on a search for the file name.
+ */
+function labelEntryPath(projectName: string, slug: DatasetSlug, entry: EntryView, index: number | undefined): string {
+  const params = new URLSearchParams({ view: 'image', i: String(index ?? 0), entry: String(entry.EntryId) });
+  if (index === undefined) params.set('search', entry.FileName);
+  return `${labelDatasetPath(projectName, slug)}?${params.toString()}`;
 }
 
 function DatasetStatusNote({ status, message }: { status: DatasetMetadata['Status']; message: string }) {

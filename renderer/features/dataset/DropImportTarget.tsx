@@ -8,6 +8,8 @@ import { importIntoDataset } from './imports';
 export interface DropTarget {
   key: string;
   title: string;
+  /** What the images go into, as "Importing into the …" names it (the title is an instruction). */
+  name: string;
   hint?: string;
   /** Where the dropped images go; a new dataset may be created for them first. */
   datasetArn: () => Promise<string>;
@@ -98,7 +100,7 @@ export function DropImportTarget({ targets, children }: { targets: readonly Drop
           return;
         }
         const datasetArn = await target.datasetArn();
-        toast.show(t('drop.started', { target: target.title }), 'info');
+        toast.show(t('drop.started', { target: target.name }), 'info');
         void importIntoDataset({ datasetArn, selection, autoLabel });
       } catch (error) {
         const text = describeError(error);

@@ -1,5 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { EntryView } from '../../api';
 import { LoadFailed } from '../../lib/LoadFailed';
 import { useElementWidth } from '../../lib/useElementWidth';
@@ -7,7 +7,7 @@ import { EntryCard, EntryCardSkeleton } from './EntryCard';
 import type { EntryPages } from './entryPages';
 
 /** Cards are at least this wide; the columns share what is left over. */
-const MIN_CARD_WIDTH = 172;
+const MIN_CARD_WIDTH = 150;
 const GAP = 12;
 const PADDING = 14;
 /** The card's text area under the picture (file name, labels, badges); EntryCard's CSS matches it. */
@@ -21,13 +21,20 @@ export interface GalleryProps {
   onShowErrors: (entry: EntryView) => void;
   /** Shown instead of the grid when nothing matches. */
   empty: ReactNode;
+  /** Where a card leads (the image open for labeling), by entry and 0-based place in the list. */
+  hrefOf?: (entry: EntryView, index: number) => string;
+  /** Ticked cards, by entry id; with `onToggle` each card has a checkbox. */
+  selected?: ReadonlySet<number>;
+  onToggle?: (entry: EntryView) => void;
 }
 
 /**
  * Rows of thumbnail cards, as many columns as fit. Only the rows in view (and a few around them)
- * are in the DOM, and only their pages are fetched, so 100,000 entries scroll like 100.
+ * are in the DOM, and only their pages are fetched, so 100,000 entries scroll like 100. The page
+ * is the one scroll container (issue 15: a gallery scrolling inside a scrolling page moved a
+ * 220 px slot under the wheel), so the rows are placed against the window.
  */
-export function Gallery({ pages, version, label, onShowErrors, empty }: GalleryProps) {
+export function Gallery({ pages, version, label, onShowErrors, empty, hrefOf, selected, onToggle }: GalleryProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const width = useElementWidth(scroller);
   const inner = Math.max(0, width - PADDING * 2);
@@ -38,22 +45,25 @@ export function Gallery({ pages, version, label, onShowErrors, empty }: GalleryP
   const total = pages?.total ?? 0;
   const rowCount = Math.ceil(total / columns);
 
-  const virtualizer = useVirtualizer({
+  const offset = usePageOffset(scroller);
+  const virtualizer = useWindowVirtualizer({
     count: rowCount,
-    getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
     overscan: 2,
     paddingStart: PADDING,
     paddingEnd: PADDING,
+    scrollMargin: offset,
   });
 
   useEffect(() => {
     virtualizer.measure();
   }, [virtualizer, rowHeight]);
 
-  // A new filter starts at the top.
+  // A new filter starts at the top of the gallery.
+  const offsetRef = useRef(offset);
+  offsetRef.current = offset;
   useEffect(() => {
-    scroller.current?.scrollTo({ top: 0 });
+    if (window.scrollY > offsetRef.current) window.scrollTo({ top: offsetRef.current });
   }, [pages]);
 
   const rows = virtualizer.getVirtualItems();
@@ -89,7 +99,7 @@ export function Gallery({ pages, version, label, onShowErrors, empty }: GalleryP
                 key={row.key}
                 className="gallery__row"
                 style={{
-                  transform: `translateY(${row.start}px)`,
+                  transform: `translateY(${row.start - offset}px)`,
                   height: rowHeight - GAP,
                   left: PADDING,
                   right: PADDING,
@@ -108,6 +118,9 @@ export function Gallery({ pages, version, label, onShowErrors, empty }: GalleryP
                       setSize={total}
                       thumbHeight={thumbHeight}
                       onShowErrors={onShowErrors}
+                      href={hrefOf?.(entry, index)}
+                      isSelected={selected?.has(entry.EntryId) ?? false}
+                      onToggle={onToggle}
                     />
                   ) : (
                     <EntryCardSkeleton key={`pending-${index}`} thumbHeight={thumbHeight} />
@@ -120,4 +133,24 @@ export function Gallery({ pages, version, label, onShowErrors, empty }: GalleryP
       </div>
     </div>
   );
+}
+
+/** Where `element` starts on the page, kept current as what is above it grows and shrinks. */
+function usePageOffset(element: RefObject<HTMLElement | null>): number {
+  const [offset, setOffset] = useState(0);
+  useLayoutEffect(() => {
+    const measure = () => {
+      const top = element.current ? Math.round(element.current.getBoundingClientRect().top + window.scrollY) : 0;
+      setOffset((previous) => (previous === top ? previous : top));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    window.addEventListener('resize', measure);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('resize', measure);
+    };
+  }, [element]);
+  return offset;
 }

@@ -7,20 +7,38 @@ import { isJobActive, jobTone } from '../../lib/status';
 import { Button, Icon, ProgressBar, StatusBadge, useToast } from '../../ui';
 import { dismissActivity, useActivities, type Activity, type ClientTask } from './jobStore';
 
-/** The datasets' running imports, copies and exports, and how the last ones ended. */
+/**
+ * The datasets' running imports, copies and exports, and how the last ones ended. A finished one
+ * takes one line, and only the latest shows until asked (issue 15: finished cards piled up above
+ * the gallery and pushed it out of the window).
+ */
 export function JobsPanel({ datasetArns }: { datasetArns: readonly string[] }) {
   const { t } = useTranslation();
   const activities = useActivities(datasetArns);
+  const [showsAll, setShowsAll] = useState(false);
   if (activities.length === 0) return null;
+  const active = activities.filter((activity) => isJobActive(statusOf(activity)));
+  const ended = activities.filter((activity) => !isJobActive(statusOf(activity)));
+  const shown = [...active, ...(showsAll ? ended : ended.slice(0, 1))];
+  const hidden = ended.length - (showsAll ? ended.length : Math.min(1, ended.length));
   return (
     <section className="jobs" aria-label={t('jobs.title')}>
       <ul className="jobs__list">
-        {activities.map((activity) =>
+        {shown.map((activity) =>
           activity.type === 'job' ? <JobItem key={activity.key} job={activity.job} activity={activity} /> : <TaskItem key={activity.key} task={activity.task} activity={activity} />,
         )}
       </ul>
+      {hidden > 0 || (showsAll && ended.length > 1) ? (
+        <Button size="sm" variant="ghost" className="jobs__more" onClick={() => setShowsAll(!showsAll)}>
+          {showsAll ? t('jobs.showLatest') : t('jobs.showEarlier', { count: hidden })}
+        </Button>
+      ) : null}
     </section>
   );
+}
+
+function statusOf(activity: Activity): Job['Status'] {
+  return activity.type === 'job' ? activity.job.Status : activity.task.status;
 }
 
 function phaseText(phase: string | undefined): string | undefined {
@@ -67,14 +85,19 @@ function JobItem({ job, activity }: { job: Job; activity: Activity }) {
   };
 
   return (
-    <li className={`job job--${job.Status}`} aria-label={title}>
+    <li className={`job job--${job.Status} ${active ? '' : 'job--ended'}`} aria-label={title}>
       <div className="job__head">
         <span className="job__icon" aria-hidden="true">
           <Icon name={job.Kind.startsWith('Export') ? 'download' : 'upload'} size={16} />
         </span>
         <span className="job__title">{title}</span>
         <StatusBadge tone={jobTone(job.Status)}>{t(`jobs.status.${job.Status}`)}</StatusBadge>
-        <span className="job__spacer" />
+        {active ? <span className="job__spacer" /> : (
+          <p className={`job__message ${job.Status === 'failed' ? 'is-danger' : ''}`} role="status" title={job.Message || undefined}>
+            {job.Status === 'failed' ? <strong>{t('jobs.failed')} </strong> : null}
+            {job.Status === 'cancelled' ? t('jobs.cancelled') : job.Message || t('jobs.finished')}
+          </p>
+        )}
         {active ? (
           <Button size="sm" icon="stop" onClick={() => void cancel()} isBusy={isCancelling}>
             {t('jobs.cancel')}
@@ -95,12 +118,7 @@ function JobItem({ job, activity }: { job: Job; activity: Activity }) {
           <ProgressBar value={value} label={t('jobs.progressLabel', { title })} />
           {facts.length > 0 ? <p className="job__facts tabular">{facts.join(' · ')}</p> : null}
         </>
-      ) : (
-        <p className={`job__message ${job.Status === 'failed' ? 'is-danger' : ''}`} role="status">
-          {job.Status === 'failed' ? <strong>{t('jobs.failed')} </strong> : null}
-          {job.Status === 'cancelled' ? t('jobs.cancelled') : job.Message || t('jobs.finished')}
-        </p>
-      )}
+      ) : null}
     </li>
   );
 }
@@ -119,14 +137,19 @@ function TaskItem({ task, activity }: { task: ClientTask; activity: Activity }) 
   else message = t(`jobs.tasks.${task.kind}.done`);
 
   return (
-    <li className={`job job--${task.status}`} aria-label={title}>
+    <li className={`job job--${task.status} ${active ? '' : 'job--ended'}`} aria-label={title}>
       <div className="job__head">
         <span className="job__icon" aria-hidden="true">
           <Icon name={task.kind === 'split' ? 'split' : 'upload'} size={16} />
         </span>
         <span className="job__title">{title}</span>
         <StatusBadge tone={jobTone(task.status)}>{t(`jobs.status.${task.status}`)}</StatusBadge>
-        <span className="job__spacer" />
+        {active ? <span className="job__spacer" /> : (
+          <p className={`job__message ${task.status === 'failed' ? 'is-danger' : ''}`} role="status" title={message}>
+            {message}
+            {error ? <code className="job__code">{error.code}</code> : null}
+          </p>
+        )}
         {active && task.cancel ? (
           <Button size="sm" icon="stop" onClick={task.cancel}>
             {t('jobs.cancel')}
@@ -152,12 +175,7 @@ function TaskItem({ task, activity }: { task: ClientTask; activity: Activity }) 
               : t(`jobs.tasks.${task.kind}.waiting`)}
           </p>
         </>
-      ) : (
-        <p className={`job__message ${task.status === 'failed' ? 'is-danger' : ''}`} role="status">
-          {message}
-          {error ? <code className="job__code">{error.code}</code> : null}
-        </p>
-      )}
+      ) : null}
     </li>
   );
 }

@@ -20,6 +20,7 @@ export function ProjectDropTarget({ project, projectName, children }: { project:
       ? datasets.map((dataset) => ({
           key: dataset.DatasetArn,
           title: t('drop.into', { target: t(`status.datasetType.${dataset.DatasetType}`) }),
+          name: t(`status.datasetType.${dataset.DatasetType}`),
           hint,
           datasetArn: () => Promise.resolve(dataset.DatasetArn),
         }))
@@ -27,6 +28,7 @@ export function ProjectDropTarget({ project, projectName, children }: { project:
           {
             key: 'new-train',
             title: t('drop.createTrain'),
+            name: t('status.datasetType.TRAIN'),
             hint,
             datasetArn: async () => {
               const { DatasetArn } = await call('CreateDataset', { ProjectArn: project.ProjectArn, DatasetType: 'TRAIN' });

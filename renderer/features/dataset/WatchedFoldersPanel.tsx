@@ -12,10 +12,16 @@ const REFRESH_MS = 5000;
 export interface WatchedFoldersPanelProps {
   projectArn: string;
   datasetArn: string;
+  /** The form for a new folder is open (the dataset's Actions menu opens it too). */
+  isAdding: boolean;
+  onAddingChange: (isAdding: boolean) => void;
 }
 
-/** Folders whose images Loupe keeps in this dataset as they appear, move and disappear. */
-export function WatchedFoldersPanel({ projectArn, datasetArn }: WatchedFoldersPanelProps) {
+/**
+ * Folders whose images Loupe keeps in this dataset as they appear, move and disappear. With none
+ * watched and no form open it takes no room, so the gallery starts high (issue 15).
+ */
+export function WatchedFoldersPanel({ projectArn, datasetArn, isAdding, onAddingChange: setAdding }: WatchedFoldersPanelProps) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const describeError = useDescribeError();
@@ -24,7 +30,6 @@ export function WatchedFoldersPanel({ projectArn, datasetArn }: WatchedFoldersPa
   const unwatch = useMutation('UnwatchFolder');
   const [folder, setFolder] = useState('');
   const [autoLabel, setAutoLabel] = useState(true);
-  const [isAdding, setAdding] = useState(false);
   const [submitted, setSubmitted] = useState(false);
   const titleId = useId();
   // Inside the app a folder dropped on the form fills its path instead of being imported.
@@ -63,6 +68,7 @@ export function WatchedFoldersPanel({ projectArn, datasetArn }: WatchedFoldersPa
     }
   };
 
+  if (!hasFolders && !isAdding && !(listed.error && !listed.data)) return null;
   return (
     <section className="watched" aria-labelledby={titleId}>
       <header className="watched__head">
@@ -169,8 +175,6 @@ export function WatchedFoldersPanel({ projectArn, datasetArn }: WatchedFoldersPa
             </li>
           ))}
         </ul>
-      ) : !isAdding ? (
-        <p className="watched__empty">{t('watch.empty')}</p>
       ) : null}
       {listed.error && !listed.data ? <ErrorAlert {...describeError(listed.error)} /> : null}
     </section>

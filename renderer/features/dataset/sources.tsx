@@ -55,7 +55,7 @@ export function initialSource(kind: SourceKind): SourceState {
 }
 
 /** Which field is missing, or null when the source can start. */
-export type SourceProblem = 'folder' | 'files' | 'bucket' | 'manifestKey' | 'copyFrom' | 'annotationsPath' | null;
+export type SourceProblem = 'folder' | 'folderUnreadable' | 'files' | 'bucket' | 'manifestKey' | 'copyFrom' | 'annotationsPath' | null;
 
 export function checkSource(source: SourceState): SourceProblem {
   switch (source.kind) {
@@ -216,7 +216,7 @@ function FolderFields({ source, onChange, problem }: SourceFieldsProps) {
         label={local ? t('sources.folder.pathLabel') : t('sources.folder.serverPathLabel')}
         placeholder={t('sources.folder.pathPlaceholder')}
         hint={local ? t('sources.folder.pathHint') : t('sources.folder.serverPathHint')}
-        error={problem === 'folder' ? t('sources.folder.required') : undefined}
+        error={problem === 'folder' ? t('sources.folder.required') : problem === 'folderUnreadable' ? t('sources.folder.unreadable', { path: source.folderPath.trim() }) : undefined}
         value={source.folderPath}
         disabled={Boolean(source.selection)}
         mono

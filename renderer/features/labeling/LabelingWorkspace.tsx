@@ -79,7 +79,8 @@ export function LabelingWorkspace({ projectName, slug, datasetArn, otherDataset 
   const colorOf = useCallback((label: string) => labelColor(labelNames, label), [labelNames]);
 
   const [filterChoice, setFilterChoice] = useState<FilterChoice>('all');
-  const [search, setSearch] = useState('');
+  // The dataset page opens one image by `entry` (and `search` when its gallery was filtered).
+  const [search, setSearch] = useState(() => params.get('search') ?? '');
   const debouncedSearch = useDebouncedValue(search, 250);
   const filter = useMemo(() => toFilter(filterChoice, debouncedSearch), [filterChoice, debouncedSearch]);
   const isFiltered = filterChoice !== 'all' || debouncedSearch.trim() !== '';

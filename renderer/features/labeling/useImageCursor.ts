@@ -29,7 +29,8 @@ export function useImageCursor(
   const total = list.total ?? 0;
   const [current, setCurrent] = useState<{ index: number; id: number | null }>(() => ({
     index: Math.max(0, Number(params.get('i')) || 0),
-    id: null,
+    // The dataset page opens one image by its entry id; the cursor follows it by id.
+    id: Number(params.get('entry')) || null,
   }));
 
   const entry = mode === 'image' ? list.at(current.index) : undefined;

@@ -67,6 +67,9 @@ export function useDatasetLabels(datasetArn: string): LabelsState {
           labels.push(...page.DatasetLabelDescriptions);
           NextToken = page.NextToken;
         } while (NextToken);
+        // In the order they were added, not by name: a label keeps its hotkey and colour when
+        // another is added, and the new one takes the next (issue 15).
+        labels.sort((a, b) => (a.CreationTimestamp ?? 0) - (b.CreationTimestamp ?? 0) || a.LabelName.localeCompare(b.LabelName));
         if (ticket === generation.current) setState({ arn: datasetArn, labels, loaded: true, error: null });
       } catch (error) {
         if (ticket === generation.current) setState((previous) => ({ ...previous, arn: datasetArn, loaded: true, error }));

@@ -1,17 +1,23 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { useQuery, type ProjectSummary } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { LoadFailed } from '../../lib/LoadFailed';
 import { formatDateTime, formatScore } from '../../lib/format';
 import { projectPath } from '../../lib/routes';
-import { projectTone, versionTone } from '../../lib/status';
+import { projectTone } from '../../lib/status';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { isCancelledTraining, VersionStatusBadge } from '../../lib/VersionStatusBadge';
 import { Button, EmptyState, ErrorAlert, Icon, PageHeader, StatusBadge, Table, useToast, type Column } from '../../ui';
 import { CreateProjectDialog } from './CreateProjectDialog';
 import { DeleteProjectDialog } from './DeleteProjectDialog';
 import './projects.css';
+
+/** The version a project is listed with: its best usable model, else its newest version (issue 15). */
+function shownVersion(project: ProjectSummary): ProjectSummary['LatestVersion'] {
+  return project.BestVersion ?? project.LatestVersion;
+}
 
 /** Home: every project with the console's columns, kept live by ResourcesChanged. */
 export function ProjectsScreen() {
@@ -19,6 +25,7 @@ export function ProjectsScreen() {
   const toast = useToast();
   const describeError = useDescribeError();
   const projects = useQuery('ListProjectSummaries', {});
+  const navigate = useNavigate();
   const [isCreating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<ProjectSummary | null>(null);
   const [filter, setFilter] = useState('');
@@ -62,35 +69,57 @@ export function ProjectsScreen() {
       key: 'performance',
       header: t('projects.columns.performance'),
       align: 'end',
-      cell: (project) =>
-        project.LatestVersion?.F1Score !== undefined ? (
-          <span className="tabular score">{formatScore(project.LatestVersion.F1Score, language)}</span>
+      cell: (project) => {
+        const shown = shownVersion(project);
+        return shown?.F1Score !== undefined ? (
+          <span className="tabular score" title={shown.VersionName}>
+            {formatScore(shown.F1Score, language)}
+          </span>
         ) : (
           <span className="muted">{t('common.notAvailable')}</span>
-        ),
+        );
+      },
     },
     {
       key: 'status',
       header: t('projects.columns.modelStatus'),
-      cell: (project) =>
-        project.LatestVersion ? (
-          <StatusBadge tone={versionTone(project.LatestVersion.Status)}>
-            {t(`status.version.${project.LatestVersion.Status}`)}
-          </StatusBadge>
+      cell: (project) => {
+        const shown = shownVersion(project);
+        return shown ? (
+          <span className="project-model">
+            <span className="mono">{shown.VersionName}</span>
+            <VersionStatusBadge status={shown.Status} message={shown.StatusMessage} />
+          </span>
         ) : (
           <span className="muted">{t('common.none')}</span>
-        ),
+        );
+      },
     },
     {
       key: 'message',
       header: t('projects.columns.statusMessage'),
       wrap: true,
-      cell: (project) =>
-        project.LatestVersion?.StatusMessage ? (
-          <span className="status-message">{project.LatestVersion.StatusMessage}</span>
+      cell: (project) => {
+        const shown = shownVersion(project);
+        const latest = project.LatestVersion;
+        // A newer attempt that did not give a usable model is said beside the one shown.
+        const newer = latest && shown && latest.VersionName !== shown.VersionName ? latest : undefined;
+        return shown?.StatusMessage || newer ? (
+          <span className="status-message">
+            {shown?.StatusMessage}
+            {newer ? (
+              <span className="muted">
+                {' '}
+                {isCancelledTraining(newer.Status, newer.StatusMessage)
+                  ? t('projects.newerCancelled', { name: newer.VersionName })
+                  : t('projects.newer', { name: newer.VersionName, status: t(`status.version.${newer.Status}`) })}
+              </span>
+            ) : null}
+          </span>
         ) : (
           <span className="muted">{t('common.none')}</span>
-        ),
+        );
+      },
     },
     {
       key: 'actions',
@@ -198,6 +227,8 @@ export function ProjectsScreen() {
           onCreated={(name) => {
             setCreating(false);
             toast.show(t('projects.created', { name }));
+            // A new project's next step is its datasets: open it (issue 15).
+            void navigate(projectPath(name));
           }}
         />
       ) : null}

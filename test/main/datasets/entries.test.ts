@@ -78,10 +78,15 @@ describe('dataset entries', () => {
     assert.equal(description.Status, 'CREATE_COMPLETE', description.StatusMessage);
     assert.deepEqual(description.DatasetStats, { LabeledEntries: 20, TotalEntries: 20, TotalLabels: 2, ErrorEntries: 0 });
     const labels = await loupe.ok('ListDatasetLabels', { DatasetArn });
-    assert.deepEqual(labels.DatasetLabelDescriptions, [
-      { LabelName: 'cat', LabelStats: { EntryCount: 10, BoundingBoxCount: 0 } },
-      { LabelName: 'dog', LabelStats: { EntryCount: 10, BoundingBoxCount: 0 } },
-    ]);
+    assert.deepEqual(
+      labels.DatasetLabelDescriptions.map(({ LabelName, LabelStats }) => ({ LabelName, LabelStats })),
+      [
+        { LabelName: 'cat', LabelStats: { EntryCount: 10, BoundingBoxCount: 0 } },
+        { LabelName: 'dog', LabelStats: { EntryCount: 10, BoundingBoxCount: 0 } },
+      ],
+    );
+    // Loupe's addition: when each label was added (hotkeys and colours follow that order).
+    for (const label of labels.DatasetLabelDescriptions) assert.ok(Number.isFinite(label.CreationTimestamp) && label.CreationTimestamp! > 1.6e9, String(label.CreationTimestamp));
   });
 
   it('lists entries as the JSON lines it was given, filtered and paged', async () => {

@@ -19,7 +19,10 @@ import {
 import { waitForJob } from '../../../main/jobs';
 import { classFolder, classImage } from '../../support/classes';
 import { tempDir } from '../../support/loupe';
-import { rekognitionClient, startHarness, type Harness } from '../server/harness';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { snippet } from '../../../renderer/features/models/use/snippets';
+import { localKeys, rekognitionClient, startHarness, type Harness } from '../server/harness';
 
 const modelsBuilt = existsSync(join(import.meta.dirname, '../../../dist/models/nsfwjs-mobilenet-v2-140.onnx'));
 
@@ -165,6 +168,72 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
     // The queue drains: the next request is answered.
     const after = await ok('DetectCustomLabels', { ProjectVersionArn: versionArn, Image: { Bytes: images[1]! } });
     assert.equal(after.CustomLabels[0].Name, 'stripes');
+  });
+
+  it('reports each label above the thresholds saved on the version when MinConfidence is left out, through the SDK (issue 15)', async () => {
+    const client = rekognitionClient(harness, 'us-east-1');
+    const image = readFileSync(await classImage(join(tempDir(), 'probe-thresholds.jpg'), 'stripes', 321));
+    const all = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image }, MinConfidence: 0 }));
+    const score = (name: string) => all.CustomLabels!.find((label) => label.Name === name)!.Confidence! / 100;
+    const assumed = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image } }));
+    assert.deepEqual(assumed.CustomLabels!.map((label) => label.Name), ['stripes']);
+
+    // Just below the blobs score shows blobs, which its assumed threshold hid.
+    await ok('PutProjectVersionThresholds', { ProjectVersionArn: versionArn, Thresholds: { blobs: Math.max(0, score('blobs') - 1e-4) } });
+    const chosen = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image } }));
+    assert.deepEqual(chosen.CustomLabels!.map((label) => label.Name), ['stripes', 'blobs']);
+    // Just above the blobs score hides it again, whatever its assumed threshold.
+    await ok('PutProjectVersionThresholds', { ProjectVersionArn: versionArn, Thresholds: { blobs: Math.min(1, score('blobs') + 1e-4), stripes: 0 } });
+    const raised = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image } }));
+    assert.deepEqual(raised.CustomLabels!.map((label) => label.Name), ['stripes']);
+    // MinConfidence still overrides them, as it does the assumed ones.
+    const explicit = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image }, MinConfidence: 0 }));
+    assert.equal(explicit.CustomLabels!.length, 2);
+    // The evaluation shows both: the assumed thresholds in the summary, the chosen ones beside.
+    const evaluation = await ok('DescribeEvaluation', { ProjectVersionArn: versionArn });
+    assert.deepEqual(Object.keys(evaluation.ChosenThresholds).sort(), ['blobs', 'stripes']);
+    assert.ok(evaluation.Summary.LabelEvaluationResults.every((label: any) => typeof label.Metrics.Threshold === 'number'));
+    const unknown = await harness.loupe.invoke('PutProjectVersionThresholds', { ProjectVersionArn: versionArn, Thresholds: { cats: 0.5 } });
+    assert.equal(unknown.ok ? '' : unknown.error.code, 'InvalidParameterException');
+
+    // The API code panel's JavaScript snippet runs as pasted, with the AWS SDK, against this server.
+    const probePath = join(tempDir(), 'probe-snippet.jpg');
+    await classImage(probePath, 'stripes', 321);
+    const code = snippet('javascript', 'detect', {
+      projectArn,
+      versionArn,
+      versionName: 'v1',
+      endpoint: harness.server.url,
+      region: 'us-east-1',
+      minUnits: 1,
+      bucket: 'my-images',
+      key: 'photos/image.jpg',
+      localFile: probePath,
+    });
+    const keys = localKeys(harness);
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: join(import.meta.dirname, '../../..'),
+      env: { ...process.env, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey },
+    });
+    assert.match(stdout, /^stripes: \d+\.\d%/m);
+    // The Python (boto3) and AWS CLI ones too, where they are installed.
+    const context = { projectArn, versionArn, versionName: 'v1', endpoint: harness.server.url, region: 'us-east-1', minUnits: 1, bucket: 'my-images', key: 'photos/image.jpg', localFile: probePath };
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey };
+    const hasPython = (await promisify(execFile)('python3', ['-c', 'import boto3']).then(() => true, () => false));
+    if (hasPython) {
+      const python = await promisify(execFile)('python3', ['-c', snippet('python', 'detect', context)], { env });
+      assert.match(python.stdout, /^stripes: \d+\.\d%/m);
+    }
+    const hasCli = await promisify(execFile)('aws', ['--version']).then(() => true, () => false);
+    if (hasCli) {
+      const cli = await promisify(execFile)('bash', ['-c', snippet('cli', 'detect', context)], { env: { ...env, AWS_DEFAULT_OUTPUT: 'json' } });
+      assert.equal((JSON.parse(cli.stdout) as { CustomLabels: { Name: string }[] }).CustomLabels[0]!.Name, 'stripes');
+    }
+
+    // An empty map goes back to the assumed thresholds.
+    await ok('PutProjectVersionThresholds', { ProjectVersionArn: versionArn, Thresholds: {} });
+    const back = await client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: versionArn, Image: { Bytes: image } }));
+    assert.deepEqual(back.CustomLabels!.map((label) => label.Name), ['stripes']);
     await ok('StopProjectVersion', { ProjectVersionArn: versionArn });
   });
 

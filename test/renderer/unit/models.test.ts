@@ -16,6 +16,7 @@ import {
   imagesByResult,
   NO_PREDICTION,
   resultItems,
+  topBelowThreshold,
   topPredictionOf,
 } from '../../../renderer/features/models/evaluate/results';
 import { confusionMatrix, readSummary, sortLabels } from '../../../renderer/features/models/evaluate/summary';
@@ -87,10 +88,32 @@ describe('the pre-flight check', () => {
   });
 
   it('decides detection when boxed images are at least as many, and learns image-level ones as whole-image boxes', () => {
-    const result = preflight(dataset([...repeat(5, () => boxed('scratch')), ...repeat(2, () => image('scratch'))]), dataset([boxed('scratch'), boxed('scratch')]));
+    const result = preflight(dataset([...repeat(8, () => boxed('scratch')), ...repeat(2, () => image('scratch'))]), dataset([boxed('scratch'), boxed('scratch')]));
     assert.equal(result.useCase, 'OBJECT_LOCALIZATION');
     assert.equal(result.canTrain, true);
     assert.deepEqual(codes(result), ['info:wholeImageBoxes']);
+  });
+
+  it('warns before training of a label with very few images, split or not (issue 15)', () => {
+    const split = preflight(dataset([...repeat(10, () => image('cat')), ...repeat(3, () => image('dog'))]), undefined);
+    assert.deepEqual(split.problems.find((problem) => problem.code === 'fewImages'), { level: 'warning', code: 'fewImages', labels: ['dog'], min: 5 });
+    assert.equal(split.canTrain, true);
+    const single = preflight(dataset([...repeat(10, () => image('cat')), image('dog')]), dataset([image('cat'), image('dog')]));
+    assert.deepEqual(single.problems.find((problem) => problem.code === 'fewImages')?.labels, ['dog']);
+  });
+
+  it('counts the images training uses as the evaluation does: one that is also a test image only tests (issue 15)', () => {
+    const hashed = (hash: string, label: string): Entry & { ContentHash: string } => ({ ...image(label), ContentHash: hash });
+    const train = dataset([...Array.from({ length: 40 }, (_, i) => hashed(`c${i}`, 'cat')), ...Array.from({ length: 40 }, (_, i) => hashed(`d${i}`, 'dog')), image()]);
+    const test = dataset([hashed('c0', 'cat'), hashed('t1', 'dog')]);
+    const result = preflight(train, test);
+    assert.equal(result.trainImages, 79);
+    assert.equal(result.testImages, 2);
+    assert.deepEqual(result.labels.map((label) => [label.name, label.trainImages, label.testImages]), [
+      ['cat', 39, 1],
+      ['dog', 40, 1],
+    ]);
+    assert.deepEqual(result.problems.find((problem) => problem.code === 'sameAsTest'), { level: 'info', code: 'sameAsTest', dataset: 'TRAIN', count: 1 });
   });
 
   it('fails when too many images are broken or test labels barely overlap', () => {
@@ -262,14 +285,34 @@ describe('API code', () => {
     }
   });
 
-  it('sends bytes only where the SDK can, and the maximum only when given', () => {
-    assert.ok(!snippet('cli', 'detect', context).includes('--image-bytes'));
-    assert.ok(snippet('cli', 'detect', context).includes('"S3Object":{"Bucket":"my-images","Name":"photos/image.jpg"}'));
+  it('sends a file’s bytes first in every language (runs as pasted), the S3 variant as a comment, and the maximum only when given', () => {
+    assert.ok(snippet('cli', 'detect', context).includes('--image-bytes fileb://image.jpg'));
+    assert.ok(snippet('cli', 'detect', context).includes('#   --image \'{"S3Object":{"Bucket":"my-images","Name":"photos/image.jpg"}}\''));
+    for (const language of ['javascript', 'python'] as const) {
+      const code = snippet(language, 'detect', context);
+      const s3 = code.split('\n').filter((line) => line.includes('S3Object'));
+      assert.ok(s3.length > 0 && s3.every((line) => /^\s*(#|\/\/)/.test(line)), `${language}: ${s3.join(' | ')}`);
+    }
     assert.ok(snippet('python', 'detect', context).includes('Image={"Bytes": image.read()}'));
     assert.ok(snippet('javascript', 'detect', context).includes("Bytes: await readFile('image.jpg')"));
     assert.ok(!snippet('cli', 'start', context).includes('--max-inference-units'));
     assert.ok(snippet('cli', 'start', { ...context, maxUnits: 3 }).includes('--max-inference-units 3'));
     assert.ok(snippet('python', 'start', { ...context, maxUnits: 3 }).includes('MaxInferenceUnits=3'));
+  });
+});
+
+describe('a classification result card (issue 15)', () => {
+  it('says when the highest score stayed under its threshold, and not otherwise', () => {
+    const close = testImage('ant-or-bee.jpg', [
+      { Name: 'bees', Confidence: 0.505, Result: 'FALSE_NEGATIVE' },
+      { Name: 'ants', Confidence: 0.495, Result: 'TRUE_NEGATIVE' },
+    ]);
+    assert.deepEqual(topBelowThreshold(close), { Name: 'bees', Confidence: 0.505, Result: 'FALSE_NEGATIVE' });
+    const clear = testImage('bee.jpg', [
+      { Name: 'bees', Confidence: 0.9, Result: 'TRUE_POSITIVE' },
+      { Name: 'ants', Confidence: 0.1, Result: 'TRUE_NEGATIVE' },
+    ]);
+    assert.equal(topBelowThreshold(clear), undefined);
   });
 });
 
@@ -358,6 +401,7 @@ describe('the models locale files', () => {
       'unlabeledIgnored',
       'invalidSkipped',
       'fewImages',
+      'sameAsTest',
       'boxOnlyIgnored',
       'wholeImageBoxes',
     ];

@@ -1,8 +1,9 @@
 /**
  * Images picked or dropped for analysis, read in the browser: folders are walked, each file is
  * decoded once (for its size and a picture to show) and sent to DetectCustomLabels as base64.
- * PNG and JPEG files up to 4 MB go as they are; anything else the browser can decode (WebP, GIF,
- * BMP, a larger photo) is re-encoded as JPEG first, since the API takes only PNG and JPEG bytes.
+ * PNG and JPEG files up to 4 MB and 4096 px a side go as they are; anything else the browser can
+ * decode (WebP, GIF, BMP, a larger photo) is re-encoded as JPEG first, at most 4096 px a side,
+ * since the API takes only PNG and JPEG bytes within those limits.
  */
 import { walkDroppedFolder } from '../../../api';
 import { hasImageExtension, isIgnoredFileName, isIgnoredFolderName } from '../../../../preload/contract/files';
@@ -81,7 +82,10 @@ export async function prepareImage(file: File): Promise<PreparedImage> {
   const bitmap = await createImageBitmap(new Blob([buffer], { type: file.type || 'application/octet-stream' }), { imageOrientation: 'from-image' });
   try {
     const { width, height } = bitmap;
-    if (isPngOrJpeg(new Uint8Array(buffer, 0, Math.min(4, buffer.byteLength))) && buffer.byteLength <= MAX_BYTES) {
+    // A camera's 12000 × 9000 JPEG can be under 4 MB and still over the service's 4096 px a side:
+    // it is made smaller here rather than refused (issue 15).
+    const fitsAsIs = buffer.byteLength <= MAX_BYTES && Math.max(width, height) <= IMAGE_LIMITS.maxSidePx;
+    if (isPngOrJpeg(new Uint8Array(buffer, 0, Math.min(4, buffer.byteLength))) && fitsAsIs) {
       return { bytes: base64Of(buffer), width, height, reencoded: false };
     }
     return { bytes: base64Of(await toJpeg(bitmap)), width, height, reencoded: true };

@@ -4,7 +4,7 @@ import { useQuery } from '../../../api';
 import { LoadFailed } from '../../../lib/LoadFailed';
 import { formatCount, formatDate, formatScore } from '../../../lib/format';
 import { testResultsPath } from '../../../lib/routes';
-import { Button, buttonClass, CopyButton, EmptyState, Icon, Panel, SelectField, Spinner, TextField } from '../../../ui';
+import { Button, buttonClass, CopyButton, EmptyState, Icon, Panel, Spinner, TextField } from '../../../ui';
 import { downloadJson } from '../download';
 import { formatElapsed, providerName } from '../format';
 import { useModelsT, type ModelsKey } from '../i18n';
@@ -14,7 +14,7 @@ import { hasEvaluation } from '../versions';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { filterToParams } from './results';
 import { confusionMatrix, readSummary, sortLabels, type SortKey, type SummaryView } from './summary';
-import { ThresholdChart } from './ThresholdChart';
+import { ThresholdStudio } from './ThresholdStudio';
 
 /** DescribeEvaluation for a version that has results; it never changes, so it is read once. */
 export function useEvaluation(model: ModelContext) {
@@ -81,7 +81,15 @@ export function EvaluateTab({ model }: { model: ModelContext }) {
           />
         </Panel>
       ) : null}
-      <CurvesPanel curves={data.Curves} summary={summary} />
+      <ThresholdStudio
+        key={version.ProjectVersionArn}
+        versionArn={version.ProjectVersionArn}
+        curves={data.Curves}
+        summary={summary}
+        results={data.TestResults}
+        saved={data.ChosenThresholds ?? {}}
+        onSaved={evaluation.refetch}
+      />
       <FilesPanel model={model} summary={data.Summary} manifestSummary={data.ManifestSummary} />
     </div>
   );
@@ -243,35 +251,6 @@ function LabelPerformance({ summary }: { summary: SummaryView }) {
           </tbody>
         </table>
       </div>
-    </Panel>
-  );
-}
-
-function CurvesPanel({ curves, summary }: { curves: Record<string, { threshold: number; precision: number; recall: number }[]>; summary: SummaryView }) {
-  const { t } = useModelsT();
-  const labels = [...new Set([...summary.perLabel.map((row) => row.label), ...Object.keys(curves)])].sort((a, b) => a.localeCompare(b));
-  const [chosen, setChosen] = useState(labels[0] ?? '');
-  const label = labels.includes(chosen) ? chosen : (labels[0] ?? '');
-  if (labels.length === 0) return null;
-  const threshold = summary.perLabel.find((row) => row.label === label)?.threshold;
-  return (
-    <Panel
-      icon="chart"
-      title={t('chart.title')}
-      description={t('chart.description')}
-      actions={
-        <div className="eval-select">
-          <SelectField label={t('chart.labelPicker')} value={label} onChange={(event) => setChosen(event.target.value)}>
-            {labels.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </SelectField>
-        </div>
-      }
-    >
-      <ThresholdChart points={curves[label] ?? []} threshold={threshold} label={label} />
     </Panel>
   );
 }

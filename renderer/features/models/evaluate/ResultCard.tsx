@@ -1,9 +1,9 @@
 import { memo, useState, type CSSProperties } from 'react';
 import { entryImageUrl, type TestImageResult } from '../../../api';
-import { Button, Icon } from '../../../ui';
+import { Button, Dialog, Icon } from '../../../ui';
 import { formatPercent } from '../format';
 import { useModelsT, type ModelsKey } from '../i18n';
-import { groundTruthOf, resultItems, type ResultType } from './results';
+import { groundTruthOf, resultItems, topBelowThreshold, type ResultType } from './results';
 
 export const RESULT_KEYS: Record<ResultType, ModelsKey> = {
   TRUE_POSITIVE: 'results.types.TRUE_POSITIVE',
@@ -27,40 +27,23 @@ export interface ResultCardProps {
 
 /** One test image: its picture (with boxes for detection), what it carries, and what the model said. */
 export const ResultCard = memo(function ResultCard({ image, onOpenInLabeling, onFixLabels, isOpening }: ResultCardProps) {
-  const { t, language } = useModelsT();
-  const [hasNoPicture, setNoPicture] = useState(false);
+  const { t, app, language } = useModelsT();
+  const [isLarge, setLarge] = useState(false);
   const items = resultItems(image);
   const truth = groundTruthOf(image);
-  const width = image.Width || 1;
-  const height = image.Height || 1;
+  const below = topBelowThreshold(image);
   return (
     <li className="result-card" aria-label={image.FileName}>
-      <div className="result-card__thumb">
-        <div className="result-card__frame" style={{ '--ratio': String(width / height) } as CSSProperties}>
-          {image.EntryId !== undefined && !hasNoPicture ? (
-            <img src={entryImageUrl(image.EntryId, 'thumb')} alt="" loading="lazy" decoding="async" draggable={false} onError={() => setNoPicture(true)} />
-          ) : (
-            <span className="result-card__no-picture" title={t('results.noPicture')}>
-              <Icon name="imageOff" size={24} />
-            </span>
-          )}
-          {image.Boxes && image.Width > 0 && image.Height > 0 ? (
-            <svg className="result-card__boxes" viewBox={`0 0 ${image.Width} ${image.Height}`} preserveAspectRatio="none" aria-hidden="true">
-              {image.Boxes.map((box, index) => (
-                <rect
-                  key={index}
-                  x={box.Left}
-                  y={box.Top}
-                  width={box.Width}
-                  height={box.Height}
-                  className={`result-box result-box--${box.Result === 'GROUND_TRUTH' ? 'truth' : RESULT_CLASS[box.Result]}`}
-                  vectorEffect="non-scaling-stroke"
-                />
-              ))}
-            </svg>
-          ) : null}
-        </div>
-      </div>
+      <button type="button" className="result-card__thumb result-card__open" aria-label={t('results.openLarge', { name: image.FileName })} onClick={() => setLarge(true)}>
+        <ResultPicture image={image} variant="thumb" />
+      </button>
+      {isLarge ? (
+        <Dialog title={image.FileName} closeLabel={app('common.close')} onClose={() => setLarge(false)} size="lg">
+          <div className="result-large">
+            <ResultPicture image={image} variant="display" />
+          </div>
+        </Dialog>
+      ) : null}
       <div className="result-card__body">
         <p className="result-card__name" title={image.SourceRef}>
           {image.FileName}
@@ -79,6 +62,9 @@ export const ResultCard = memo(function ResultCard({ image, onOpenInLabeling, on
           ))}
           {items.length === 0 ? <li className="muted">{t('results.nothing')}</li> : null}
         </ul>
+        {below ? (
+          <p className="result-card__below">{t('results.topBelow', { label: below.Name, score: formatPercent(below.Confidence, language, 1) })}</p>
+        ) : null}
         <div className="result-card__actions">
           {image.EntryId !== undefined ? (
             <Button size="sm" variant="ghost" icon="pencil" isBusy={isOpening} onClick={() => onOpenInLabeling(image)}>
@@ -95,3 +81,37 @@ export const ResultCard = memo(function ResultCard({ image, onOpenInLabeling, on
     </li>
   );
 });
+
+/** The test image with its boxes: a thumbnail on the card, the display picture when opened large. */
+function ResultPicture({ image, variant }: { image: TestImageResult; variant: 'thumb' | 'display' }) {
+  const { t } = useModelsT();
+  const [hasNoPicture, setNoPicture] = useState(false);
+  const width = image.Width || 1;
+  const height = image.Height || 1;
+  return (
+    <div className="result-card__frame" style={{ '--ratio': String(width / height) } as CSSProperties}>
+      {image.EntryId !== undefined && !hasNoPicture ? (
+        <img src={entryImageUrl(image.EntryId, variant)} alt="" loading="lazy" decoding="async" draggable={false} onError={() => setNoPicture(true)} />
+      ) : (
+        <span className="result-card__no-picture" title={t('results.noPicture')}>
+          <Icon name="imageOff" size={24} />
+        </span>
+      )}
+      {image.Boxes && image.Width > 0 && image.Height > 0 ? (
+        <svg className="result-card__boxes" viewBox={`0 0 ${image.Width} ${image.Height}`} preserveAspectRatio="none" aria-hidden="true">
+          {image.Boxes.map((box, index) => (
+            <rect
+              key={index}
+              x={box.Left}
+              y={box.Top}
+              width={box.Width}
+              height={box.Height}
+              className={`result-box result-box--${box.Result === 'GROUND_TRUTH' ? 'truth' : RESULT_CLASS[box.Result]}`}
+              vectorEffect="non-scaling-stroke"
+            />
+          ))}
+        </svg>
+      ) : null}
+    </div>
+  );
+}

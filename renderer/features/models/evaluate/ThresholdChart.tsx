@@ -19,8 +19,11 @@ function clamp(value: number): number {
   return Math.min(1, Math.max(0, value));
 }
 
-/** Precision, recall and F1 against the confidence threshold of one label, with the assumed threshold marked. */
-export function ThresholdChart({ points, threshold, label }: { points: readonly CurvePoint[]; threshold: number | undefined; label: string }) {
+/**
+ * Precision, recall and F1 against the confidence threshold of one label, with the assumed
+ * threshold marked, or (`isChosen`) the threshold being chosen.
+ */
+export function ThresholdChart({ points, threshold, label, isChosen = false }: { points: readonly CurvePoint[]; threshold: number | undefined; label: string; isChosen?: boolean }) {
   const { t, language } = useModelsT();
   const sorted = [...points].filter((point) => Number.isFinite(point.threshold)).sort((a, b) => a.threshold - b.threshold);
   const x = (value: number) => LEFT + clamp(value) * (WIDTH - LEFT - RIGHT);
@@ -55,7 +58,7 @@ export function ThresholdChart({ points, threshold, label }: { points: readonly 
           <g className="threshold-chart__assumed">
             <line x1={x(threshold)} x2={x(threshold)} y1={TOP} y2={HEIGHT - BOTTOM} />
             <text x={Math.min(x(threshold) + 6, WIDTH - RIGHT - 4)} y={TOP + 12} textAnchor={x(threshold) > WIDTH - 150 ? 'end' : 'start'}>
-              {t('chart.assumed', { value: formatScore(threshold, language) })}
+              {t(isChosen ? 'chart.chosen' : 'chart.assumed', { value: formatScore(threshold, language) })}
             </text>
           </g>
         ) : null}
@@ -64,7 +67,7 @@ export function ThresholdChart({ points, threshold, label }: { points: readonly 
         <span className="threshold-chart__key threshold-chart__key--precision">{t('chart.precision')}</span>
         <span className="threshold-chart__key threshold-chart__key--recall">{t('chart.recall')}</span>
         <span className="threshold-chart__key threshold-chart__key--f1">{t('chart.f1')}</span>
-        <span className="threshold-chart__key threshold-chart__key--assumed">{t('chart.assumedKey')}</span>
+        <span className="threshold-chart__key threshold-chart__key--assumed">{t(isChosen ? 'chart.chosenKey' : 'chart.assumedKey')}</span>
       </figcaption>
       {sorted.length === 0 ? <p className="muted">{t('chart.empty')}</p> : null}
     </figure>

@@ -45,6 +45,16 @@ export function groundTruthOf(image: TestImageResult): string[] {
   return [...new Set(names)];
 }
 
+/**
+ * Classification: the label the model scored highest when it stayed under its threshold, so the
+ * model reported something else or nothing (issue 15: a 49.5 % / 50.5 % image read "predicted").
+ */
+export function topBelowThreshold(image: TestImageResult): TestImageResult['Labels'][number] | undefined {
+  if (image.Boxes || image.Labels.length === 0) return undefined;
+  const top = image.Labels.reduce((best, label) => (label.Confidence > best.Confidence ? label : best));
+  return top.Result === 'FALSE_NEGATIVE' || top.Result === 'TRUE_NEGATIVE' ? top : undefined;
+}
+
 /** The label the model put first (the confusion matrix's row), or NO_PREDICTION. */
 export function topPredictionOf(image: TestImageResult): string {
   const emitted = image.Labels.filter((label) => label.Result === 'TRUE_POSITIVE' || label.Result === 'FALSE_POSITIVE');

@@ -1,11 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Dialog, Icon } from '../../../ui';
 import { useModelsT } from '../i18n';
 import { verifyPin } from './pin';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'back', '0', 'enter'] as const;
 
-/** An on-screen keypad for the kiosk PIN: no keyboard needed. */
+/** An on-screen keypad for the kiosk PIN: no keyboard needed, and a physical one works too (digits, Backspace, Enter). */
 export function PinPad({ title, onClose, onVerified }: { title: string; onClose: () => void; onVerified: () => void }) {
   const { t, app } = useModelsT();
   const [digits, setDigits] = useState('');
@@ -27,8 +27,27 @@ export function PinPad({ title, onClose, onVerified }: { title: string; onClose:
     setWrong(false);
     if (key === 'back') setDigits((value) => value.slice(0, -1));
     else if (key === 'enter') void submit(digits);
-    else if (digits.length < 8) setDigits((value) => value + key);
+    else setDigits((value) => (value.length < 8 ? value + key : value));
   };
+
+  const pressRef = useRef(press);
+  pressRef.current = press;
+  const digitsRef = useRef(digits);
+  digitsRef.current = digits;
+  const isCheckingRef = useRef(isChecking);
+  isCheckingRef.current = isChecking;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const key = /^[0-9]$/.test(event.key) ? (event.key as (typeof KEYS)[number]) : event.key === 'Backspace' ? 'back' : event.key === 'Enter' ? 'enter' : null;
+      if (!key) return;
+      event.preventDefault();
+      if (isCheckingRef.current || (key === 'enter' && digitsRef.current.length < 4)) return;
+      pressRef.current(key);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   return (
     <Dialog title={title} description={t('kiosk.pin.prompt')} closeLabel={app('common.close')} onClose={onClose} size="sm">

@@ -3,11 +3,11 @@ import { useQuery, type ProjectVersionDescription } from '../../../api';
 import { LoadFailed } from '../../../lib/LoadFailed';
 import { formatDateTime, formatScore } from '../../../lib/format';
 import { modelPath, trainModelPath } from '../../../lib/routes';
-import { versionTone } from '../../../lib/status';
-import { buttonClass, EmptyState, Icon, ProgressBar, Spinner, StatusBadge, Table, type Column } from '../../../ui';
+import { buttonClass, EmptyState, Icon, ProgressBar, Spinner, Table, type Column } from '../../../ui';
 import { useModelsT, type ModelsKey } from '../i18n';
 import { phaseOf, useTrainingRuns, type TrainingPhase } from '../trainingJobs';
 import { isTransient, versionNameOf } from '../versions';
+import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 
 const PHASE_KEYS: Record<TrainingPhase, ModelsKey> = {
   validating: 'progress.phases.validating',
@@ -103,7 +103,7 @@ export function ModelsList({ projectName, projectArn, canTrain }: ModelsListProp
       header: t('list.status'),
       cell: (version) => (
         <span className="models-table__status">
-          <StatusBadge tone={versionTone(version.Status)}>{app(`status.version.${version.Status}`)}</StatusBadge>
+          <VersionStatusBadge status={version.Status} message={version.StatusMessage} />
           {isTransient(version.Status) ? <Spinner size={12} /> : null}
         </span>
       ),

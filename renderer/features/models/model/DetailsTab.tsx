@@ -1,14 +1,14 @@
 import type { ReactNode } from 'react';
 import { useQuery, type S3Location } from '../../../api';
 import { formatDateTime } from '../../../lib/format';
-import { versionTone } from '../../../lib/status';
-import { CopyButton, DescriptionList, Panel, StatusBadge, type DescriptionItem } from '../../../ui';
+import { CopyButton, DescriptionList, Panel, type DescriptionItem } from '../../../ui';
 import { formatElapsed, providerName } from '../format';
 import { useModelsT } from '../i18n';
 import { localPathOf, s3Url } from '../locations';
 import { hasEvaluation, versionNameOf } from '../versions';
 import { ChoicesPanel } from './ChoicesPanel';
 import type { ModelContext } from './modelContext';
+import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 
 /**
  * Everything DescribeProjectVersions says about the version, with its files' locations, and what
@@ -51,7 +51,7 @@ export function DetailsTab({ model }: { model: ModelContext }) {
 
   const items: DescriptionItem[] = [
     { key: 'name', term: t('details.name'), value: <span className="mono">{model.versionName}</span> },
-    { key: 'status', term: t('details.status'), value: <StatusBadge tone={versionTone(version.Status)}>{app(`status.version.${version.Status}`)}</StatusBadge> },
+    { key: 'status', term: t('details.status'), value: <VersionStatusBadge status={version.Status} message={version.StatusMessage} /> },
     { key: 'message', term: t('details.statusMessage'), value: version.StatusMessage || none },
     { key: 'description', term: t('details.description'), value: version.VersionDescription || none },
     { key: 'useCase', term: t('details.useCase'), value: version.UseCase ? t(`useCase.${version.UseCase}`) : none },

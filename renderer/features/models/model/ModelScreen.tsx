@@ -3,9 +3,8 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { useDescribeError } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
 import { projectModelsPath, trainModelPath, type ModelTab } from '../../../lib/routes';
-import { versionTone } from '../../../lib/status';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
-import { Alert, Button, buttonClass, CopyButton, ErrorAlert, PageHeader, Spinner, StatusBadge, Tabs } from '../../../ui';
+import { Alert, Button, buttonClass, CopyButton, ErrorAlert, PageHeader, Spinner, Tabs } from '../../../ui';
 import { EvaluateTab } from '../evaluate/EvaluateTab';
 import { useModelsT } from '../i18n';
 import { TrainingProgress } from '../train/TrainingProgress';
@@ -15,6 +14,7 @@ import { KioskLink } from '../kiosk/KioskLink';
 import { DeleteModelDialog } from './DeleteModelDialog';
 import { DetailsTab } from './DetailsTab';
 import { TagsTab } from './TagsTab';
+import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 import { ModelBreadcrumbs, ModelFallback, useModelContext } from './modelContext';
 
 const TABS: readonly ModelTab[] = ['evaluate', 'details', 'use', 'tags'];
@@ -42,7 +42,7 @@ export function ModelScreen() {
         title={<span className="model-screen__title">{versionName}</span>}
         badges={
           <span className="model-screen__badges">
-            <StatusBadge tone={versionTone(version.Status)}>{app(`status.version.${version.Status}`)}</StatusBadge>
+            <VersionStatusBadge status={version.Status} message={version.StatusMessage} />
             {isTransient(version.Status) ? <Spinner size={14} /> : null}
           </span>
         }

@@ -9,7 +9,7 @@ import type { DatasetLabelDescription, DatasetStats, DatasetStatus, EntryView } 
 
 export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION';
 
-export type EntryFacts = Pick<EntryView, 'Labels' | 'Boxes' | 'Errors'>;
+export type EntryFacts = Pick<EntryView, 'Labels' | 'Boxes' | 'Errors'> & Partial<Pick<EntryView, 'ContentHash'>>;
 
 export interface DatasetFacts {
   status: DatasetStatus;
@@ -35,6 +35,7 @@ export type ProblemCode =
   | 'unlabeledIgnored'
   | 'invalidSkipped'
   | 'fewImages'
+  | 'sameAsTest'
   | 'boxOnlyIgnored'
   | 'wholeImageBoxes';
 
@@ -117,14 +118,18 @@ function isBusy(status: DatasetStatus): boolean {
 export function preflight(train: DatasetFacts | undefined, test: DatasetFacts | undefined): Preflight {
   const problems: Problem[] = [];
   const autoSplit = !test || test.stats.TotalEntries === 0;
-  const labelRows = mergeLabelRows(train, test);
+  let labelRows = mergeLabelRows(train, test);
+  // The images training will use, counted as the evaluation counts them (issue 15: 80 here, 79
+  // there); the whole datasets until the use case is known.
+  let trainImages = train?.stats.TotalEntries ?? 0;
+  let testImages = test?.stats.TotalEntries ?? 0;
   const result = (useCase: UseCase | undefined, estimated: boolean): Preflight => ({
     useCase,
     estimated,
     autoSplit,
     labels: labelRows,
-    trainImages: train?.stats.TotalEntries ?? 0,
-    testImages: test?.stats.TotalEntries ?? 0,
+    trainImages,
+    testImages,
     problems,
     canTrain: !problems.some((problem) => problem.level === 'error'),
   });
@@ -177,10 +182,28 @@ export function preflight(train: DatasetFacts | undefined, test: DatasetFacts | 
     }
   }
 
+  // Training never sees a picture the test set holds (the same bytes): such a training image is
+  // only tested on. Counted here as training counts it.
+  const testHashes = new Set(
+    !autoSplit && test?.entries ? test.entries.filter((entry) => usableLabels(entry, useCase)).flatMap((entry) => (entry.ContentHash ? [entry.ContentHash] : [])) : [],
+  );
+  const trainUsed = train.entries?.filter((entry) => usableLabels(entry, useCase) && !(entry.ContentHash && testHashes.has(entry.ContentHash)));
+  const sameAsTest = train.entries ? train.entries.filter((entry) => usableLabels(entry, useCase) && entry.ContentHash && testHashes.has(entry.ContentHash)).length : 0;
+  if (sameAsTest > 0) problems.push({ level: 'info', code: 'sameAsTest', dataset: 'TRAIN', count: sameAsTest });
+  const testUsed = autoSplit ? undefined : test?.entries?.filter((entry) => usableLabels(entry, useCase));
+  if (trainUsed) trainImages = trainUsed.length;
+  if (testUsed) testImages = testUsed.length;
+
   // Labels the model would learn, and how many images teach each one.
-  const trainCounts = train.entries
-    ? countBy(train.entries.map((entry) => usableLabels(entry, useCase) ?? []))
+  const trainCounts = trainUsed
+    ? countBy(trainUsed.map((entry) => usableLabels(entry, useCase) ?? []))
     : new Map(train.labels.filter((label) => label.LabelStats.EntryCount > 0).map((label) => [label.LabelName, label.LabelStats.EntryCount]));
+  const testUsedCounts = testUsed ? countBy(testUsed.map((entry) => usableLabels(entry, useCase) ?? [])) : undefined;
+  labelRows = labelRows.map((row) => ({
+    ...row,
+    ...(trainUsed ? { trainImages: trainCounts.get(row.name) ?? 0 } : {}),
+    ...(testUsedCounts ? { testImages: testUsedCounts.get(row.name) ?? 0 } : {}),
+  }));
   const min = useCase === 'OBJECT_LOCALIZATION' ? LIMITS.minLabelsDetection : LIMITS.minLabelsClassification;
   if (trainCounts.size > LIMITS.maxLabels) {
     problems.push({ level: 'error', code: 'tooManyLabels', count: trainCounts.size, max: LIMITS.maxLabels });
@@ -205,8 +228,9 @@ export function preflight(train: DatasetFacts | undefined, test: DatasetFacts | 
       }
     }
   }
-  const few = [...trainCounts].filter(([, count]) => count < LIMITS.fewImages && count >= LIMITS.minImagesForAutoSplit).map(([name]) => name);
-  if (few.length > 0) problems.push({ level: 'info', code: 'fewImages', labels: few.sort(byName), min: LIMITS.fewImages });
+  // A label this thin trains, but poorly: said before training, not found out after (issue 15).
+  const few = [...trainCounts].filter(([, count]) => count < LIMITS.fewImages && (!autoSplit || count >= LIMITS.minImagesForAutoSplit)).map(([name]) => name);
+  if (few.length > 0) problems.push({ level: 'warning', code: 'fewImages', labels: few.sort(byName), min: LIMITS.fewImages });
 
   const order = { error: 0, warning: 1, info: 2 } as const;
   problems.sort((a, b) => order[a.level] - order[b.level]);

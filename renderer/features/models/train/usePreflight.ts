@@ -22,7 +22,7 @@ async function allEntries(datasetArn: string, total: number): Promise<EntryFacts
   const entries: EntryFacts[] = [];
   for (let offset = 0; offset < total; offset += PAGE) {
     const page = await call('ListEntries', { DatasetArn: datasetArn, Offset: offset, MaxResults: PAGE });
-    for (const entry of page.Entries) entries.push({ Labels: entry.Labels, Boxes: entry.Boxes, Errors: entry.Errors });
+    for (const entry of page.Entries) entries.push({ Labels: entry.Labels, Boxes: entry.Boxes, Errors: entry.Errors, ...(entry.ContentHash ? { ContentHash: entry.ContentHash } : {}) });
     if (page.Entries.length < PAGE) break;
   }
   return entries;

@@ -1,19 +1,17 @@
-import { useState } from 'react';
 import { useMutation } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
-import { Button, Dialog, ErrorAlert, TextField } from '../../../ui';
+import { Button, Dialog, ErrorAlert } from '../../../ui';
 import { useModelsT } from '../i18n';
 
-/** The console's "Stop model" dialog: the model stops only once `stop` is typed. */
+/**
+ * "Stop model": a plain confirmation. The console asks to type `stop` because a stop there ends
+ * the billing of a hosted model; here a model starts again in seconds (issue 15).
+ */
 export function StopDialog({ versionArn, versionName, onClose, onStopped }: { versionArn: string; versionName: string; onClose: () => void; onStopped: () => void }) {
   const { t, app } = useModelsT();
   const describeError = useDescribeError();
   const stop = useMutation('StopProjectVersion');
-  const [typed, setTyped] = useState('');
-  const word = t('stop.word');
-  const confirmed = ['stop', word.toLocaleLowerCase()].includes(typed.trim().toLocaleLowerCase());
   const submit = async () => {
-    if (!confirmed) return;
     try {
       await stop.run({ ProjectVersionArn: versionArn });
       onStopped();
@@ -28,7 +26,6 @@ export function StopDialog({ versionArn, versionName, onClose, onStopped }: { ve
       closeLabel={app('common.close')}
       onClose={onClose}
       onSubmit={() => void submit()}
-      tone="danger"
       size="sm"
       isBusy={stop.isPending}
       footer={
@@ -36,21 +33,12 @@ export function StopDialog({ versionArn, versionName, onClose, onStopped }: { ve
           <Button onClick={onClose} disabled={stop.isPending}>
             {app('common.cancel')}
           </Button>
-          <Button type="submit" variant="danger" icon="stop" disabled={!confirmed} isBusy={stop.isPending}>
+          <Button type="submit" variant="danger" icon="stop" isBusy={stop.isPending}>
             {t('stop.submit')}
           </Button>
         </>
       }
     >
-      <TextField
-        label={t('stop.confirmLabel', { word })}
-        placeholder={word}
-        value={typed}
-        onChange={(event) => setTyped(event.target.value)}
-        autoFocus
-        autoComplete="off"
-        spellCheck={false}
-      />
       {stop.error ? <ErrorAlert {...describeError(stop.error)} /> : null}
     </Dialog>
   );

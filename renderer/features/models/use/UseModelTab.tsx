@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { useMutation } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
-import { versionTone } from '../../../lib/status';
-import { Button, EmptyState, ErrorAlert, Panel, Spinner, StatusBadge, TextField, useToast } from '../../../ui';
+import { Button, EmptyState, ErrorAlert, Panel, Spinner, TextField, useToast } from '../../../ui';
 import { AnalyzePanel } from '../analyze/AnalyzePanel';
 import { useModelsT } from '../i18n';
 import type { ModelContext } from '../model/modelContext';
@@ -11,6 +10,7 @@ import { KioskLink } from '../kiosk/KioskLink';
 import { ApiCodePanel } from './ApiCodePanel';
 import { UsagePanel } from './UsagePanel';
 import { StopDialog } from './StopDialog';
+import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 
 function parseUnits(text: string): number | undefined {
   if (!/^\s*\d+\s*$/.test(text)) return undefined;
@@ -20,7 +20,7 @@ function parseUnits(text: string): number | undefined {
 
 /** Start or stop the model with its inference units, analyse images, and the API code. */
 export function UseModelTab({ model }: { model: ModelContext }) {
-  const { t, app } = useModelsT();
+  const { t } = useModelsT();
   const toast = useToast();
   const describeError = useDescribeError();
   const { version } = model;
@@ -72,7 +72,7 @@ export function UseModelTab({ model }: { model: ModelContext }) {
         <div className="start-stop">
           <div className="start-stop__status" aria-live="polite">
             <span className="start-stop__label">{t('start.status')}</span>
-            <StatusBadge tone={versionTone(status)}>{app(`status.version.${status}`)}</StatusBadge>
+            <VersionStatusBadge status={status} message={version.StatusMessage} />
             {status === 'STARTING' || status === 'STOPPING' ? <Spinner size={14} /> : null}
             <span className="start-stop__message">{version.StatusMessage}</span>
             {status === 'RUNNING' && units ? <span className="start-stop__units tabular">{units}</span> : null}

@@ -51,14 +51,17 @@ function cli(operation: SnippetOperation, c: SnippetContext): string {
         tail,
       ].join('\n');
     case 'detect':
+      // Bytes first: they need nothing set up, so the snippet runs as pasted (issue 15). The CLI
+      // reads a file's bytes with fileb://.
       return [
         'aws rekognition detect-custom-labels \\',
         `  --project-version-arn ${shellQuote(c.versionArn)} \\`,
-        `  --image ${shellQuote(JSON.stringify({ S3Object: { Bucket: c.bucket, Name: c.key } }))} \\`,
+        `  --image-bytes ${shellQuote(`fileb://${c.localFile}`)} \\`,
         tail,
         '',
-        '# Add --min-confidence 0-100 for one cut-off; without it each label uses its assumed threshold.',
-        '# The AWS CLI cannot send image bytes: put the image in a mapped bucket\'s folder.',
+        '# Add --min-confidence 0-100 for one cut-off; without it each label uses its threshold.',
+        '# An image in a mapped bucket instead of bytes:',
+        `#   --image ${shellQuote(JSON.stringify({ S3Object: { Bucket: c.bucket, Name: c.key } }))}`,
       ].join('\n');
     case 'stop':
       return ['aws rekognition stop-project-version \\', `  --project-version-arn ${shellQuote(c.versionArn)} \\`, tail].join('\n');
@@ -95,19 +98,16 @@ function javascript(operation: SnippetOperation, c: SnippetContext): string {
         ...client,
         `const ProjectVersionArn = ${jsString(c.versionArn)};`,
         '',
-        '// An image in a mapped bucket',
-        'const fromS3 = await client.send(',
-        `  new DetectCustomLabelsCommand({ ProjectVersionArn, Image: { S3Object: { Bucket: ${jsString(c.bucket)}, Name: ${jsString(c.key)} } } }),`,
-        ');',
-        '',
-        '// A local file, as bytes; MinConfidence left out = each label\'s assumed threshold',
-        'const fromBytes = await client.send(',
+        "// A local file, as bytes; MinConfidence left out = each label's threshold",
+        'const { CustomLabels } = await client.send(',
         `  new DetectCustomLabelsCommand({ ProjectVersionArn, Image: { Bytes: await readFile(${jsString(c.localFile)}) } }),`,
         ');',
-        '',
-        'for (const label of [...fromS3.CustomLabels, ...fromBytes.CustomLabels]) {',
+        'for (const label of CustomLabels) {',
         '  console.log(`${label.Name}: ${label.Confidence.toFixed(1)}%`, label.Geometry?.BoundingBox ?? \'\');',
         '}',
+        '',
+        '// An image in a mapped bucket instead of bytes:',
+        `// Image: { S3Object: { Bucket: ${jsString(c.bucket)}, Name: ${jsString(c.key)} } }`,
       ].join('\n');
     case 'stop':
       return [
@@ -147,17 +147,15 @@ function python(operation: SnippetOperation, c: SnippetContext): string {
         ...client,
         `model_arn = ${pyString(c.versionArn)}`,
         '',
-        '# An image in a mapped bucket',
-        'response = client.detect_custom_labels(',
-        `    ProjectVersionArn=model_arn, Image={"S3Object": {"Bucket": ${pyString(c.bucket)}, "Name": ${pyString(c.key)}}}`,
-        ')',
-        '',
-        "# A local file, as bytes; MinConfidence left out = each label's assumed threshold",
+        "# A local file, as bytes; MinConfidence left out = each label's threshold",
         `with open(${pyString(c.localFile)}, "rb") as image:`,
         '    response = client.detect_custom_labels(ProjectVersionArn=model_arn, Image={"Bytes": image.read()})',
         '',
         'for label in response["CustomLabels"]:',
         '    print(f"{label[\'Name\']}: {label[\'Confidence\']:.1f}%", label.get("Geometry", {}).get("BoundingBox", ""))',
+        '',
+        '# An image in a mapped bucket instead of bytes:',
+        `# Image={"S3Object": {"Bucket": ${pyString(c.bucket)}, "Name": ${pyString(c.key)}}}`,
       ].join('\n');
     case 'stop':
       return [
