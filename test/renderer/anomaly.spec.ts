@@ -10,6 +10,9 @@ test.describe('when a line has good parts to learn from', () => {
     await dialog.getByRole('checkbox', { name: 'Anomaly detection' }).check();
     await dialog.getByRole('button', { name: 'Create project' }).click();
     await expect(dialog).toBeHidden();
+    // Creating a project opens it; the list then shows it.
+    await expect(page.getByRole('heading', { level: 1, name: 'cookie-line' })).toBeVisible();
+    await page.getByRole('link', { name: 'Projects' }).first().click();
     await expect(page.getByRole('row', { name: 'cookie-line' })).toBeVisible();
 
     const described = (await loupe.call('LookoutVisionService.LookoutVisionDescribeProject', { ProjectName: 'cookie-line' })) as {
