@@ -67,7 +67,7 @@ onMessage((message) => {
       train(message).catch(failed);
       return;
     case 'cancel':
-      controller.abort();
+      controller.abort(cancelledError());
       return;
     case 'finalize':
       if (!trained) {

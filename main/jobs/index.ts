@@ -96,7 +96,7 @@ export function startJob(ctx: Context, spec: JobSpec, run: (job: JobHandle) => P
 
 /** Cancel every running job (Loupe is closing). */
 export function abortAllJobs(ctx: Context): void {
-  for (const state of liveJobs(ctx).values()) state.controller.abort();
+  for (const state of liveJobs(ctx).values()) state.controller.abort(cancelledError());
 }
 
 function finish(ctx: Context, id: number, status: 'succeeded' | 'failed' | 'cancelled', message?: string): void {
@@ -155,7 +155,7 @@ export function listJobs(ctx: Context, input: ListJobsInput): OutputOf<'ListJobs
 export function cancelJob(ctx: Context, input: CancelJobInput): OutputOf<'CancelJob'> {
   const row = q.findJob(ctx.db, input.JobId);
   if (!row) throw new ServiceError('ResourceNotFoundException', `Job ${input.JobId} does not exist.`);
-  liveJobs(ctx).get(input.JobId)?.controller.abort();
+  liveJobs(ctx).get(input.JobId)?.controller.abort(cancelledError());
   return { Job: toJob(ctx, row) };
 }
 
