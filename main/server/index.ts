@@ -24,7 +24,7 @@ import { EventStreams } from './events';
 import { createHostCheck, isLoopbackHost, isSameOrigin, urlHost } from './hosts';
 import { failureOf, operationOfTarget, parseJsonBody, sendError, sendJson, sendPlain } from './json11';
 import { bucketOfHost, failures as s3Failures, handleS3, isS3Request } from './s3';
-import { isSigV4Authorization } from './sigv4';
+import { isSigV4Authorization, queryRecord, signableHeaders } from './sigv4';
 import { serveEntryImage, serveStatic } from './static';
 import { servedNames } from './tls';
 import { handleUpload } from './uploads';
@@ -272,23 +272,7 @@ function bearerToken(req: IncomingMessage): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(header(req, 'authorization') ?? '')?.[1];
 }
 
-/** Headers as SigV4 canonicalises them: lower-case names, repeated values joined with ','. */
-function signableHeaders(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    if (values) headers[name] = values.join(',');
-  }
-  return headers;
-}
 
-function queryRecord(query: string): Record<string, string | string[]> {
-  const record: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(query)) {
-    const existing = record[key];
-    record[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  return record;
-}
 
 function logIfFailed(req: IncomingMessage, res: ServerResponse, requestId: string, started: number): void {
   if (res.statusCode < 400) return;

@@ -17,6 +17,7 @@
  * Not supported: presigned query-string auth, SigV4a, and requests that sign a `Date` header
  * instead of `X-Amz-Date` (the signer always derives X-Amz-Date).
  */
+import type { IncomingMessage } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -239,4 +240,23 @@ export function parseAmzDate(value: string): Date | undefined {
 
 export function formatAmzDate(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** Headers as SigV4 canonicalises them: lower-case names, repeated values joined with ','. */
+export function signableHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values) headers[name] = values.join(',');
+  }
+  return headers;
+}
+
+/** A query string as SigV4 canonicalises it: each name with its value, or its values in order. */
+export function queryRecord(query: string): Record<string, string | string[]> {
+  const record: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(query)) {
+    const existing = record[key];
+    record[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return record;
 }

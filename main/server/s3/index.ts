@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Loupe } from '../../api';
 import * as buckets from '../../buckets';
 import { readBody } from '../body';
-import { checkSigV4Claim, isSigV4Authorization, verifySigV4, type SigV4Claim } from '../sigv4';
+import { checkSigV4Claim, isSigV4Authorization, queryRecord, signableHeaders, verifySigV4, type SigV4Claim } from '../sigv4';
 import { S3Error, sendS3Error, toS3Error } from './errors';
 import { objectBytes } from './payload';
 import { parseXmlBody, textOf, xmlDocument } from './xml';
@@ -94,7 +94,7 @@ async function route(request: S3Request): Promise<void> {
   const { req, loupe } = request;
   const method = req.method ?? 'GET';
   const params = new URLSearchParams(request.query);
-  const headers = flatHeaders(req);
+  const headers = signableHeaders(req);
   const claim = authenticate(req, loupe, headers);
   const target = targetOf(request);
   const ctx = loupe.ctx;
@@ -410,19 +410,4 @@ function methodNotAllowed(method: string, what: string): S3Error {
   return new S3Error('MethodNotAllowed', `The specified method ${method} is not allowed against ${what}.`);
 }
 
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    if (values) headers[name] = values.join(',');
-  }
-  return headers;
-}
 
-function queryRecord(query: string): Record<string, string | string[]> {
-  const record: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(query)) {
-    const existing = record[key];
-    record[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  return record;
-}
