@@ -45,7 +45,7 @@ export const DEFAULT_REGION = 'us-east-1';
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-function randomKeyId(): string {
+export function randomKeyId(): string {
   // Shaped like an AWS access key id (20 upper-case characters) so tools that check it accept it.
   const bytes = randomBytes(16);
   return `LKIA${Array.from(bytes, (b) => KEY_ALPHABET[b % 32]).join('')}`;

@@ -18,6 +18,7 @@ import { detectCommand, importCommand } from './conveniences';
 import { doctorCommand } from './doctor';
 import { usageCommand } from './usage';
 import { invokeRemote, signingKeys } from './remote';
+import { serveModelRepository } from './serveModel';
 
 /** Exit codes as the AWS CLI uses them: 252 bad usage, 254 the service refused. */
 const EXIT_USAGE = 252;
@@ -102,10 +103,15 @@ async function serve(words: string[], out: NodeJS.WritableStream): Promise<numbe
     name: { type: 'string', multiple: true },
     'insecure-http': { type: 'boolean', default: false },
     'kiosk-model': { type: 'string' },
+    model: { type: 'string' },
+    units: { type: 'string' },
+    threads: { type: 'string' },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${values.port}`);
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together.');
+  if (values.model !== undefined) return await serveModelRepository({ ...values, model: values.model, port }, out);
+  if (values.units !== undefined || values.threads !== undefined) throw new UsageError('--units and --threads go with --model.');
   const exposed = !isLoopbackHost(values.host);
   const loupe = openLoupe({ home: values.home, watch: true });
   const names = [...servedNames(values.host), ...(values.name ?? [])];
@@ -135,6 +141,7 @@ async function serve(words: string[], out: NodeJS.WritableStream): Promise<numbe
   ];
   if (tls) lines.push(`CertificateSha256=${tls.fingerprint}`);
   if (server.kioskToken) lines.push(`Kiosk=${server.url}/#kiosk=${server.kioskToken}`);
+  lines.push(`InferenceToken=${server.inferenceToken}`);
   if (exposed) {
     lines.push(
       '',
@@ -191,6 +198,9 @@ function usage(): string {
     '  serve [--host 127.0.0.1] [--port 7800] [--home DIR]   serve the API and the web UI',
     '        [--cert FILE --key FILE] [--name HOST ...]       off loopback: HTTPS (a certificate Loupe makes, or yours)',
     '        [--insecure-http] [--kiosk-model ARN]            plain HTTP off loopback; a token that only analyses',
+    '  serve --model EXPORT_FOLDER [--units 1] [--threads N]  serve an exported model repository over /v2 only,',
+    '        [--host ...] [--port ...] [--cert --key]         without a home (keys and token from LOUPE_ACCESS_KEY_ID,',
+    '                                                         LOUPE_SECRET_ACCESS_KEY, LOUPE_INFERENCE_TOKEN, or made up)',
     '  credentials [--home DIR]                               print the local API credentials as JSON',
     '  import --dataset-arn ARN --folder DIR [--no-auto-label] import a folder, labels from directory names',
     '  detect --project-version-arn ARN [--min-confidence N] [--max-results N] [--endpoint-url URL] IMAGE...',

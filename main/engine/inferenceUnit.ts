@@ -6,13 +6,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toModelBatch } from '../../native/models/modelInput';
 import type { ModelSpec } from '../../native/models';
-import { createSession, type OrtSession } from '../../native/ort';
+import { createSession, type OrtSession, type TensorInput } from '../../native/ort';
 import type { FromUnit, ToUnit, UnitSetup } from './inferenceUnits';
 
 const port = parentPort;
 if (!port) throw new Error('inferenceUnit runs as a worker thread');
 const setup = workerData as UnitSetup;
 const spec = { input: setup.input } as ModelSpec;
+type TensorsRequest = Extract<ToUnit, { type: 'tensors' }>;
 const send = (message: FromUnit) => port.postMessage(message);
 
 /** Requests arrive only after 'ready' (the pool waits for it), so the session is there for each. */
@@ -24,8 +25,19 @@ async function run({ width, height, data }: Extract<ToUnit, { type: 'run' }>): P
     if (!session) throw new Error('the unit has no session');
     const batch = toModelBatch([{ width, height, data }], spec, input);
     input = batch.data;
-    const out = (await session.run({ [setup.input.name]: batch }, { outputs: [setup.output] }))[setup.output]!;
+    const out = (await session.run({ [setup.input!.name]: batch }, { outputs: [setup.output!] }))[setup.output!]!;
     send({ type: 'result', data: out.data as Float32Array, dims: out.dims });
+  } catch (error) {
+    send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Whole tensors as they came (the Open Inference Protocol): run as they are, every output sent back. */
+async function runTensors({ inputs, outputs }: TensorsRequest): Promise<void> {
+  try {
+    if (!session) throw new Error('the unit has no session');
+    const results = await session.run(inputs as Record<string, TensorInput>, outputs ? { outputs } : {});
+    send({ type: 'tensors', outputs: results });
   } catch (error) {
     send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
@@ -33,6 +45,7 @@ async function run({ width, height, data }: Extract<ToUnit, { type: 'run' }>): P
 
 port.on('message', (message: ToUnit) => {
   if (message.type === 'run') void run(message);
+  else if (message.type === 'tensors') void runTensors(message);
   else void Promise.resolve(session?.release()).then(() => port.close());
 });
 

@@ -10,6 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ModelSpec, RgbPixels } from '../../native/models';
+import type { TensorInput, TensorOutput } from '../../native/ort';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { sourceWorker } from './sourceWorker';
@@ -22,17 +23,25 @@ const CLOSE_GRACE_MS = 5_000;
 export interface UnitSetup {
   modelPath: string;
   threads: number;
-  input: ModelSpec['input'];
-  output: string;
+  /** The image input and the output of `run`; units that only run tensors (`runTensors`) have none. */
+  input?: ModelSpec['input'];
+  output?: string;
 }
 
+/** Named tensors in and out of `runTensors` (row-major `data` of shape `dims`). */
+export type NamedTensors = Record<string, { data: TensorInput['data'] | TensorOutput['data']; dims: readonly number[] }>;
+
 /** A unit runs one image at a time, so replies need no request ids. */
-export type ToUnit = { type: 'run'; width: number; height: number; data: Uint8Array } | { type: 'close' };
+export type ToUnit =
+  | { type: 'run'; width: number; height: number; data: Uint8Array }
+  | { type: 'tensors'; inputs: NamedTensors; outputs?: string[] }
+  | { type: 'close' };
 
 export type FromUnit =
   | { type: 'ready'; provider: string }
   | { type: 'failed'; message: string }
   | { type: 'result'; data: Float32Array; dims: number[] }
+  | { type: 'tensors'; outputs: NamedTensors }
   | { type: 'error'; message: string };
 
 export interface InferenceUnits {
@@ -42,6 +51,8 @@ export interface InferenceUnits {
    * tensor. The pixels' buffer may be moved to the unit: do not read `image.data` afterwards.
    */
   run(image: RgbPixels): Promise<{ data: Float32Array; dims: number[] }>;
+  /** Run the model on whole named tensors as they are (the Open Inference Protocol); `outputs` all by default. */
+  runTensors(inputs: NamedTensors, outputs?: string[]): Promise<NamedTensors>;
   /** How many of the units may run at once (1 to all of them; all at the start). */
   setInService(count: number): void;
   close(): Promise<void>;
@@ -51,20 +62,25 @@ export interface InferenceUnitsOptions {
   units: number;
   /** Intra-op threads per unit (default 1). */
   threads?: number;
-  input: ModelSpec['input'];
-  output: string;
+  input?: ModelSpec['input'];
+  output?: string;
   /** The unit's script for a bundled Loupe (dist/app/inference.cjs); default: inferenceUnit.ts through tsx. */
   entry?: string;
 }
 
 interface Unit {
   worker: Worker;
-  busy?: { resolve: (value: { data: Float32Array; dims: number[] }) => void; reject: (error: Error) => void };
+  busy?: { resolve: (value: never) => void; reject: (error: Error) => void };
 }
 
 /** Start `options.units` units of `modelPath`; resolves when every one has its session. */
 export async function openInferenceUnits(modelPath: string, options: InferenceUnitsOptions): Promise<InferenceUnits> {
-  const setup: UnitSetup = { modelPath, threads: options.threads ?? 1, input: options.input, output: options.output };
+  const setup: UnitSetup = {
+    modelPath,
+    threads: options.threads ?? 1,
+    ...(options.input ? { input: options.input } : {}),
+    ...(options.output ? { output: options.output } : {}),
+  };
   const units: Unit[] = [];
   const free: Unit[] = [];
   const waiting: ((unit: Unit | undefined) => void)[] = [];
@@ -105,10 +121,12 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
             void worker.terminate();
             return;
           case 'result':
+          case 'tensors':
           case 'error': {
-            const busy = unit.busy;
+            const busy = unit.busy as { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
             unit.busy = undefined;
             if (message.type === 'result') busy?.resolve({ data: message.data, dims: message.dims });
+            else if (message.type === 'tensors') busy?.resolve(message.outputs);
             else busy?.reject(new Error(message.message));
             release(unit);
             return;
@@ -159,29 +177,35 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
   }
   free.push(...units);
 
+  /** Hand `message` to a unit at once when one is free (so a request made before close() is still run), else when one frees up. */
+  const send = <T>(message: ToUnit, transfer: ArrayBuffer[]): Promise<T> => {
+    if (closed) return Promise.reject(stopped());
+    return new Promise<T>((resolve, reject) => {
+      waiting.push((unit) => {
+        if (!unit) return reject(stopped());
+        unit.busy = { resolve, reject };
+        try {
+          unit.worker.postMessage(message, transfer);
+        } catch {
+          unit.worker.postMessage(message);
+        }
+      });
+      dispatch();
+    });
+  };
+
   return {
     get provider() {
       return provider;
     },
     run(image) {
-      if (closed) return Promise.reject(stopped());
-      return new Promise((resolve, reject) => {
-        // Handed a unit at once when one is free (so a request made before close() is still run), else when one frees up.
-        waiting.push((unit) => {
-          if (!unit) return reject(stopped());
-          unit.busy = { resolve, reject };
-          const data = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-          const message: ToUnit = { type: 'run', width: image.width, height: image.height, data };
-          // Pixels that own their whole buffer move to the unit instead of being copied; the rest (or a buffer that cannot move) are copied.
-          const movable = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
-          try {
-            unit.worker.postMessage(message, movable ? [data.buffer as ArrayBuffer] : []);
-          } catch {
-            unit.worker.postMessage(message);
-          }
-        });
-        dispatch();
-      });
+      const data = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+      // Pixels that own their whole buffer move to the unit instead of being copied; the rest (or a buffer that cannot move) are copied.
+      const movable = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+      return send({ type: 'run', width: image.width, height: image.height, data }, movable ? [data.buffer as ArrayBuffer] : []);
+    },
+    runTensors(inputs, outputs) {
+      return send({ type: 'tensors', inputs, ...(outputs ? { outputs } : {}) }, []);
     },
     setInService(count) {
       limit = Math.max(1, Math.min(units.length, count));

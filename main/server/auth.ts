@@ -76,6 +76,24 @@ export function identifyCaller(
 }
 
 /**
+ * A caller of the Open Inference Protocol (/v2): SigV4 with the local keys, scoped to `rekognition`
+ * as every API call is, or `Authorization: Bearer <token>` for clients that cannot sign (Triton's and
+ * KServe's clients, curl): the web UI's session token or a token that may only run inference.
+ */
+export function identifyInferenceCaller(headers: IncomingHttpHeaders, credentials: Credentials, tokens: readonly string[], nowMs: number): Caller {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
+  if (bearer) {
+    if (!tokens.some((token) => isSessionToken(bearer[1], token))) {
+      throw new ServiceError('UnrecognizedClientException', 'The bearer token is not valid for this Loupe server: use the inference token loupe serve printed.');
+    }
+    return { kind: 'session' };
+  }
+  const caller = identifyCaller(headers, credentials, '', nowMs);
+  requireSigningService(caller, 'rekognition');
+  return caller;
+}
+
+/**
  * A signature is good for the service it was made for: one scoped to s3 or sts is refused by the
  * Rekognition JSON API, as the service refuses it, so a signed request cannot be replayed to
  * another endpoint's operations.

@@ -8,6 +8,7 @@
  *   GET  /images/<entry id>/<thumb|display>?token=<session token>  → JPEG
  *   PUT  /uploads/<batch>/<relative path>  (session token)  → {Folder} for ImportFolder
  *   *    S3 REST for mapped buckets: signed for `s3`, or Host `<bucket>.localhost:<port>` (s3/)
+ *   *    /v2/...    the Open Inference Protocol (KServe v2 / Triton HTTP) for served models (inference.ts)
  *   GET  /*         files of rendererDir; index.html for `/` and app routes
  */
 import { randomUUID } from 'node:crypto';
@@ -18,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import type { Loupe } from '../api';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
-import { checkKioskCall, createSessionToken, handleSignIn, requireSigningService, identifyCaller, isSessionToken, verifyCaller } from './auth';
+import type { ServedModels } from '../engine/servedModel';
+import { checkKioskCall, createSessionToken, handleSignIn, requireSigningService, identifyCaller, identifyInferenceCaller, isSessionToken, verifyCaller } from './auth';
 import { BodyTooLargeError, MAX_API_BODY_BYTES, drain, readBody } from './body';
 import { EventStreams } from './events';
 import { createHostCheck, isLoopbackHost, isSameOrigin, urlHost } from './hosts';
@@ -29,6 +31,7 @@ import { serveEntryImage, serveStatic } from './static';
 import { servedNames } from './tls';
 import { handleUpload } from './uploads';
 import { handleLookoutVision, LOOKOUT_VISION_PREFIX, sendLookoutVisionError } from './lookoutvision';
+import { handleInferenceRequest, isInferencePath, ProtocolError, sendProtocolError, type InferenceRoutes } from './inference';
 
 export interface ServerOptions {
   loupe: Loupe;
@@ -46,6 +49,8 @@ export interface ServerOptions {
   names?: string[];
   /** Make a kiosk token that may only analyse with this model (auth.ts). */
   kioskModelArn?: string;
+  /** The models /v2 serves (the Open Inference Protocol); the running project versions by default. */
+  servedModels?: ServedModels;
 }
 
 export interface RunningServer {
@@ -55,6 +60,8 @@ export interface RunningServer {
   sessionToken: string;
   /** With kioskModelArn: the token that may only analyse with that model. */
   kioskToken?: string;
+  /** A bearer token that may only call the Open Inference Protocol (/v2), for clients that cannot sign. */
+  inferenceToken: string;
   close(): Promise<void>;
 }
 
@@ -91,6 +98,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sessionToken = createSessionToken();
   const kiosk = options.kioskModelArn ? { token: createSessionToken(), projectVersionArn: options.kioskModelArn } : undefined;
   const streams = new EventStreams(loupe.ctx.events);
+  const inferenceToken = createSessionToken();
+  const inference: InferenceRoutes = {
+    models: options.servedModels ?? { list: async () => [], get: async () => undefined },
+    server: { name: 'loupe', version: loupe.ctx.versions.loupe ?? '' },
+    authenticate: async (req, path, query, body) => {
+      const caller = identifyInferenceCaller(req.headers, loupe.ctx.credentials, [inferenceToken, sessionToken], Date.now());
+      await verifyCaller(caller, { method: req.method ?? 'GET', path, query: queryRecord(query), headers: signableHeaders(req), body }, loupe.ctx.credentials);
+    },
+  };
   let isHostAllowed: (host: string | undefined) => boolean = () => false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -113,6 +129,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       await handleLookoutVisionApi(req, res, rawPath, query);
+      return;
+    }
+    if (hostBucket === undefined && isInferencePath(rawPath)) {
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host, scheme)) {
+        drain(req);
+        sendProtocolError(res, new ProtocolError(403, 'Requests from other web pages are not accepted.'));
+        return;
+      }
+      await handleInferenceRequest(inference, req, res, rawPath, query);
       return;
     }
     if (hostBucket !== undefined || isS3Request(header(req, 'authorization'), header(req, 'x-amz-content-sha256'), query)) {
@@ -248,7 +273,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
 
-  return { url, sessionToken, ...(kiosk ? { kioskToken: kiosk.token } : {}), close };
+  return { url, sessionToken, inferenceToken, ...(kiosk ? { kioskToken: kiosk.token } : {}), close };
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
