@@ -8,7 +8,7 @@ import { messageOf, OrtError, type InputSummary } from './errors';
 
 export type Provider = 'cuda' | 'dml' | 'coreml' | 'cpu';
 
-export type InputData = Float32Array | BigInt64Array | Int32Array;
+export type InputData = Float32Array | BigInt64Array | Int32Array | Uint8Array;
 export type OutputData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array | Uint16Array | Int16Array;
 
 /** A tensor going in: row-major `data` of shape `dims`. */
@@ -36,15 +36,16 @@ export interface RunOptions {
   outputs?: readonly string[];
 }
 
-function dtypeOf(data: InputData): 'float32' | 'int64' | 'int32' {
+function dtypeOf(data: InputData): 'float32' | 'int64' | 'int32' | 'uint8' {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof BigInt64Array) return 'int64';
+  if (data instanceof Uint8Array) return 'uint8';
   return 'int32';
 }
 
 /** The dtype for messages, naming whatever a caller passed by mistake (a Float64Array, an array). */
 function describeData(data: unknown): string {
-  if (data instanceof Float32Array || data instanceof BigInt64Array || data instanceof Int32Array) return dtypeOf(data);
+  if (data instanceof Float32Array || data instanceof BigInt64Array || data instanceof Int32Array || data instanceof Uint8Array) return dtypeOf(data);
   return data === undefined || data === null ? 'missing' : (data as object).constructor?.name ?? typeof data;
 }
 
@@ -133,8 +134,8 @@ export class OrtSession {
     for (const spec of this.inputs) {
       const input = inputs[spec.name];
       if (!input) throw this.error('bad-input', `missing input ${describeSpec(spec)}`, summary);
-      if (!(input.data instanceof Float32Array || input.data instanceof BigInt64Array || input.data instanceof Int32Array)) {
-        throw this.error('bad-input', `input "${spec.name}" must be a Float32Array, BigInt64Array or Int32Array`, summary);
+      if (!(input.data instanceof Float32Array || input.data instanceof BigInt64Array || input.data instanceof Int32Array || input.data instanceof Uint8Array)) {
+        throw this.error('bad-input', `input "${spec.name}" must be a Float32Array, BigInt64Array, Int32Array or Uint8Array`, summary);
       }
       const dtype = dtypeOf(input.data);
       if (spec.dtype !== dtype) throw this.error('bad-input', `input "${spec.name}" must be ${spec.dtype}, not ${dtype}`, summary);
