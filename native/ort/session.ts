@@ -43,13 +43,9 @@ function dtypeOf(data: InputData): 'float32' | 'int64' | 'int32' | 'uint8' {
   return 'int32';
 }
 
-function isInputData(data: unknown): data is InputData {
-  return data instanceof Float32Array || data instanceof BigInt64Array || data instanceof Int32Array || data instanceof Uint8Array;
-}
-
 /** The dtype for messages, naming whatever a caller passed by mistake (a Float64Array, an array). */
 function describeData(data: unknown): string {
-  if (isInputData(data)) return dtypeOf(data);
+  if (data instanceof Float32Array || data instanceof BigInt64Array || data instanceof Int32Array || data instanceof Uint8Array) return dtypeOf(data);
   return data === undefined || data === null ? 'missing' : (data as object).constructor?.name ?? typeof data;
 }
 
@@ -138,7 +134,7 @@ export class OrtSession {
     for (const spec of this.inputs) {
       const input = inputs[spec.name];
       if (!input) throw this.error('bad-input', `missing input ${describeSpec(spec)}`, summary);
-      if (!isInputData(input.data)) {
+      if (!(input.data instanceof Float32Array || input.data instanceof BigInt64Array || input.data instanceof Int32Array || input.data instanceof Uint8Array)) {
         throw this.error('bad-input', `input "${spec.name}" must be a Float32Array, BigInt64Array, Int32Array or Uint8Array`, summary);
       }
       const dtype = dtypeOf(input.data);
