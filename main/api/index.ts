@@ -28,6 +28,8 @@ export type { Context } from '../core/context';
 export { EventBus } from '../core/events';
 export { invoke, call, describeIssues } from './dispatcher';
 export { stopWatchers } from '../watch';
+/** The running versions as Open Inference Protocol models (main/server/inference.ts). */
+export { runningServedModels } from '../models';
 
 export interface Loupe {
   ctx: Context;

@@ -28,6 +28,8 @@ import { outputLocation, s3Object } from './output';
 import type { ManifestSummary } from './manifestSummary';
 import { removeVersionFiles } from './recovery';
 import { RunningModel, runningModels } from './runtime';
+
+export { runningServedModels } from './served';
 import { chosenThresholds, forgetThresholds, putThresholds } from './thresholds';
 
 export { chosenThresholds } from './thresholds';

@@ -24,6 +24,7 @@ export class RunningModel {
   private readonly waiting: (() => void)[] = [];
   private inService: number;
   private lastBusyMs = Date.now();
+  private readonly attached: { close(): Promise<void> }[] = [];
 
   constructor(
     readonly model: LoadedModel,
@@ -41,7 +42,15 @@ export class RunningModel {
   }
 
   /** Analyse one image, waiting for a free unit; refused when the queue is full. */
-  async analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis> {
+  analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis> {
+    return this.admit(() => this.model.analyze(image, size));
+  }
+
+  /**
+   * Run `work` under this model's queue: it waits its turn with the images being analysed and is
+   * refused the same way when the queue is full (the Open Inference Protocol's requests, models/served.ts).
+   */
+  async admit<T>(work: () => Promise<T>): Promise<T> {
     this.scale();
     if (this.active >= this.inService * IN_PROGRESS_PER_UNIT) {
       if (this.waiting.length >= this.inService * QUEUE_PER_UNIT) {
@@ -54,7 +63,7 @@ export class RunningModel {
     }
     this.active++;
     try {
-      return await this.model.analyze(image, size);
+      return await work();
     } finally {
       this.active--;
       this.waiting.shift()?.();
@@ -76,7 +85,13 @@ export class RunningModel {
     }
   }
 
-  close(): Promise<void> {
+  /** Also close `resource` when the model stops (what was loaded beside it, such as its serving graph). */
+  attach(resource: { close(): Promise<void> }): void {
+    this.attached.push(resource);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.attached.splice(0).map((resource) => resource.close()));
     return this.model.close();
   }
 }

@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Loupe } from '../api';
+import { runningServedModels, type Loupe } from '../api';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
 import type { ServedModels } from '../engine/servedModel';
@@ -100,7 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const streams = new EventStreams(loupe.ctx.events);
   const inferenceToken = createSessionToken();
   const inference: InferenceRoutes = {
-    models: options.servedModels ?? { list: async () => [], get: async () => undefined },
+    models: options.servedModels ?? runningServedModels(loupe.ctx),
     server: { name: 'loupe', version: loupe.ctx.versions.loupe ?? '' },
     authenticate: async (req, path, query, body) => {
       const caller = identifyInferenceCaller(req.headers, loupe.ctx.credentials, [inferenceToken, sessionToken], Date.now());
