@@ -11,7 +11,7 @@
  *        it in input order (`parameters.binary_data_size`); outputs come back as bytes when asked for
  *        (`outputs[].parameters.binary_data` or `parameters.binary_data_output`).
  *
- * Errors are `{"error": "..."}`: 400 bad request, 401/403 credentials, 404 unknown model or path,
+ * Every route but the two health probes needs credentials (see `route`). Errors are `{"error": "..."}`: 400 bad request, 401/403 credentials, 404 unknown model or path,
  * 405 method, 413 body too large, 429 queue full, 503 model not ready, 500 otherwise. Callers are
  * authenticated as on the rest of the API (auth.ts `identifyInferenceCaller`).
  */
@@ -30,6 +30,7 @@ export const MAX_INFER_BODY_BYTES = 256 * MiB;
 export const HEADER_LENGTH = 'inference-header-content-length';
 
 const log = createLogger('inference-protocol');
+const PUBLIC_PATHS = new Set([`${INFERENCE_PREFIX}/health/live`, `${INFERENCE_PREFIX}/health/ready`]);
 
 /** A failure the client caused or can act on, with its HTTP status. */
 export class ProtocolError extends Error {
@@ -65,7 +66,9 @@ export async function handleInferenceRequest(routes: InferenceRoutes, req: Incom
 async function route(routes: InferenceRoutes, req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
   const method = req.method ?? 'GET';
   const body = await readBody(req, method === 'POST' ? MAX_INFER_BODY_BYTES : 64 * 1024);
-  await routes.authenticate(req, path, query, body);
+  // Liveness and readiness say nothing about models or data, and orchestrators' probes (Docker's
+  // HEALTHCHECK, Kubernetes, KServe) cannot sign: only they are answered without credentials.
+  if (!PUBLIC_PATHS.has(path)) await routes.authenticate(req, path, query, body);
   const parts = path.slice(INFERENCE_PREFIX.length).split('/').filter(Boolean).map(decodeSegment);
   const get = (handler: () => Promise<void>): Promise<void> => {
     if (method !== 'GET' && method !== 'HEAD') throw new ProtocolError(405, `${method} ${path} is not allowed; use GET.`);

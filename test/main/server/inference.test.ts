@@ -156,6 +156,10 @@ describe('an exported repository served over /v2 without a home', () => {
   it('refuses callers without credentials or with a wrong token, and takes SigV4 signed with the keys', async () => {
     const missing = await errorOf(await fetch(`${server.url}/v2/models/tiny`));
     assert.equal(missing.status, 401);
+    assert.equal((await errorOf(await fetch(`${server.url}/v2`))).status, 401);
+    // Only the health probes answer without credentials (orchestrators cannot sign).
+    assert.equal((await fetch(`${server.url}/v2/health/live`)).status, 200);
+    assert.equal((await fetch(`${server.url}/v2/health/ready`)).status, 200);
     const wrong = await errorOf(await fetch(`${server.url}/v2/models/tiny`, { headers: bearer('not-the-token-at-all') }));
     assert.equal(wrong.status, 403);
     const unsigned = await errorOf(await fetch(`${server.url}/v2/models/tiny/infer`, { method: 'POST', body: inferBody(images()) }));
