@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   benches.watch = (await import('./watch')).benchWatcher;
   benches.labeling = (await import('./labeling')).benchLabeling;
+  benches.serving = (await import('./serving')).benchServing;
   for (const [name, run] of Object.entries(benches)) {
     if (wanted.length > 0 && !wanted.includes(name)) continue;
     process.stdout.write(`\n## ${name}\n\n`);
