@@ -46,6 +46,7 @@ import {
 } from '../models';
 import { copyProjectVersion } from '../models/copy';
 import { exportModelPackage, importModelPackage } from '../models/package';
+import { exportModelRepository } from '../models/repository';
 import { describeUsage } from '../models/usage';
 import { describeEvaluation } from '../evaluation/describe';
 import { createProjectVersion } from '../training';
@@ -104,6 +105,7 @@ export const handlers: Handlers = {
   ListDownloadableBackbones: listDownloadableBackbones,
   DownloadBackbone: downloadBackbone,
   ExportModelPackage: exportModelPackage,
+  ExportModelRepository: exportModelRepository,
   ImportModelPackage: importModelPackage,
   DescribeEvaluation: describeEvaluation,
   PutProjectVersionThresholds: putProjectVersionThresholds,

@@ -113,18 +113,20 @@ export function servingGraphOf(bytes: Uint8Array): ServingGraph {
   }
   let nchw = fit === 'letterbox' ? letterbox(b, pixels, height, width, target) : resize(b, pixels, height, width, target);
   nchw = normalise(b, nchw, spec);
-  const final = spec.layout === 'NHWC' ? b.op('Transpose', [nchw], { perm: [0, 2, 3, 1] }, { outputs: [spec.name] }) : b.op('Identity', [nchw], {}, { outputs: [spec.name] });
+  // The model's own input becomes an inner value (its name may well be 'image' too).
+  const modelInput = `${P}model_input`;
+  const final = spec.layout === 'NHWC' ? b.op('Transpose', [nchw], { perm: [0, 2, 3, 1] }, { outputs: [modelInput] }) : b.op('Identity', [nchw], {}, { outputs: [modelInput] });
   b.output(final, 'float32', undefined);
   const pre = b.build();
 
   const base = model.graph;
   const combined: OnnxGraph = {
     name: 'loupe_serving',
-    nodes: [...pre.nodes, ...base.nodes],
+    nodes: [...pre.nodes, ...base.nodes.map((node) => ({ ...node, inputs: node.inputs.map((name) => (name === spec.name ? modelInput : name)) }))],
     initializers: [...pre.initializers, ...base.initializers],
     inputs: pre.inputs,
     outputs: [],
-    valueInfo: base.valueInfo,
+    valueInfo: base.valueInfo.filter((info) => info.name !== spec.name),
   };
   const g = new GraphBuilder('loupe_serving', combined);
   let outputs: TensorSpec[];

@@ -25,3 +25,6 @@ export { ImageDecodeError, MAX_DECODE_PIXELS, MAX_READ_BYTES, type ImageFailure,
 
 /** encodeMaskPng({ mask, width, height, outWidth, outHeight, colour }): an anomaly mask PNG at the image's size. */
 export { encodeMaskPng, type MaskPngOptions } from './encodeMask';
+
+/** resizedPng(source, width, height): the image stretched to exactly width × height, as pixels and as a PNG of them; rgbPng(pixels): a PNG. */
+export { resizedPng, rgbPng } from './resizedPng';

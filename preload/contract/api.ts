@@ -443,6 +443,9 @@ export const operations = {
   ListDownloadableBackbones: loupe<typeof s.EmptyInput, { Backbones: DownloadableBackbone[] }>(s.EmptyInput),
   DownloadBackbone: loupe<typeof s.DownloadBackboneInput, { JobId: number }>(s.DownloadBackboneInput),
   ExportModelPackage: loupe<typeof s.ExportModelPackageInput, { Folder: string }>(s.ExportModelPackageInput),
+  ExportModelRepository: loupe<typeof s.ExportModelRepositoryInput, { Folder: string; ModelName: string; JobId: number }>(
+    s.ExportModelRepositoryInput,
+  ),
   ImportModelPackage: loupe<typeof s.ImportModelPackageInput, { ProjectVersionArn: string }>(s.ImportModelPackageInput),
   DescribeEvaluation: loupe<typeof s.DescribeEvaluationInput, EvaluationDescription>(s.DescribeEvaluationInput),
   PutProjectVersionThresholds: loupe<typeof s.PutProjectVersionThresholdsInput, { Thresholds: Record<string, number> }>(

@@ -39,6 +39,7 @@ export const LOUPE_OPERATIONS = [
   'ListDownloadableBackbones',
   'DownloadBackbone',
   'ExportModelPackage',
+  'ExportModelRepository',
   'ImportModelPackage',
   'DescribeEvaluation',
   'PutProjectVersionThresholds',

@@ -242,6 +242,12 @@ export const ExportModelPackageInput = z.object({
   ProjectVersionArn,
   Folder: z.string().min(1, 'Member must not be empty').max(4096),
 });
+/** App operation: a Triton / KServe model repository with a parity kit, in a new or empty folder. */
+export const ExportModelRepositoryInput = z.object({
+  ProjectVersionArn,
+  /** An absolute path of a folder that does not exist yet or is empty; it becomes the repository root. */
+  Folder: z.string().min(1, 'Member must not be empty').max(4096),
+});
 export const ImportModelPackageInput = z.object({
   ProjectArn,
   Folder: z.string().min(1, 'Member must not be empty').max(4096),
@@ -422,6 +428,7 @@ export type RegisterBackboneInput = z.infer<typeof RegisterBackboneInput>;
 export type SetDefaultBackboneInput = z.infer<typeof SetDefaultBackboneInput>;
 export type DownloadBackboneInput = z.infer<typeof DownloadBackboneInput>;
 export type ExportModelPackageInput = z.infer<typeof ExportModelPackageInput>;
+export type ExportModelRepositoryInput = z.infer<typeof ExportModelRepositoryInput>;
 export type ImportModelPackageInput = z.infer<typeof ImportModelPackageInput>;
 export type DescribeEvaluationInput = z.infer<typeof DescribeEvaluationInput>;
 export type PutProjectVersionThresholdsInput = z.infer<typeof PutProjectVersionThresholdsInput>;

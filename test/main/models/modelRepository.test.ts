@@ -1,0 +1,146 @@
+/**
+ * ExportModelRepository on models trained on generated images: the Triton layout, golden images
+ * whose outputs Loupe's own analysis agrees with, Python onnxruntime reproducing them from the
+ * exported file alone, every config.pbtxt parsing as Triton's inference.ModelConfig and matching
+ * the graph; a tampered model.onnx or threshold makes the export refuse and leave the folder empty.
+ * Needs the built backbones; the Python and proto checks skip with a message where absent.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { waitForJob } from '../../../main/jobs';
+import { exportModelRepository, type ExportHooks } from '../../../main/models/repository';
+import { decodeModel, encodeModel, makeTensor, tensorValues } from '../../../native/onnx';
+import { aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
+import { trainOnClassFolders } from '../../support/training';
+
+const root = join(import.meta.dirname, '../../..');
+const modelsBuilt = existsSync(join(root, 'dist/models/nsfwjs-mobilenet-v2-140.onnx'));
+const proto = join(root, '../shared/spec/triton/model_config.proto');
+const python = spawnSync('python3', ['-c', 'import onnxruntime, numpy, google.protobuf, grpc_tools'], { encoding: 'utf8' });
+const pythonReady = python.status === 0;
+
+describe('exporting a trained classifier as a model repository', { skip: modelsBuilt ? false : 'dist/models is not built: run npm run build:models' }, () => {
+  let loupe: TestLoupe;
+  let versionArn: string;
+  let labels: string[];
+
+  before(async () => {
+    loupe = aLoupe();
+    const version = await trainOnClassFolders(loupe, 'export.me', { train: 6, test: 3 });
+    assert.equal(version.Status, 'TRAINING_COMPLETED', version.StatusMessage);
+    versionArn = version.ProjectVersionArn;
+    await loupe.ok('PutProjectVersionThresholds', { ProjectVersionArn: versionArn, Thresholds: { blobs: 0.6 } });
+  });
+  after(() => loupe.dispose());
+
+  async function exported(hooks?: ExportHooks) {
+    const folder = join(tempDir(), 'loupe-export-export.me-v1');
+    const input = { ProjectVersionArn: versionArn, Folder: folder };
+    const out = hooks ? await exportModelRepository(loupe.ctx, input, hooks) : await loupe.ok('ExportModelRepository', input);
+    const job = await waitForJob(loupe.ctx, out.JobId);
+    return { ...out, job };
+  }
+
+  let folder: string;
+  let modelName: string;
+
+  it('writes the Triton layout with golden images, once Loupe agrees with the exported graph', async () => {
+    const out = await exported();
+    assert.equal(out.job.Status, 'succeeded', out.job.Message);
+    folder = out.Folder;
+    modelName = out.ModelName;
+    assert.equal(modelName, 'export.me-v1');
+    const model = join(folder, modelName);
+    for (const file of ['config.pbtxt', 'configs/gpu.pbtxt', 'labels.txt', 'loupe.json', '1/model.onnx']) assert.ok(existsSync(join(model, file)), file);
+    for (const file of ['kserve.yaml', 'README.md']) assert.ok(existsSync(join(folder, file)), file);
+    const loupeJson = JSON.parse(readFileSync(join(model, 'loupe.json'), 'utf8'));
+    labels = loupeJson.labels;
+    assert.deepEqual(readFileSync(join(model, 'labels.txt'), 'utf8').trim().split('\n'), labels);
+    assert.equal(loupeJson.thresholds.saved.blobs, 0.6);
+    assert.equal(loupeJson.thresholds.effective.blobs, 0.6);
+    assert.ok(typeof loupeJson.thresholds.assumed.stripes === 'number');
+    assert.equal(loupeJson.useCase, 'classification');
+    assert.deepEqual(loupeJson.inputs, [{ name: 'image', datatype: 'UINT8', shape: [-1, -1, -1, 3] }]);
+    assert.equal(loupeJson.provenance.projectVersionArn, versionArn);
+    const golden = readdirSync(join(folder, 'golden'));
+    assert.ok(golden.length >= 8 && golden.length <= 16, `${golden.length} golden images`);
+    assert.deepEqual(readdirSync(join(folder, 'golden', '000')).sort(), ['image.npy', 'scores.npy']);
+    const config = readFileSync(join(model, 'config.pbtxt'), 'utf8');
+    assert.match(config, /kind: KIND_CPU/);
+    assert.match(readFileSync(join(model, 'configs/gpu.pbtxt'), 'utf8'), /kind: KIND_GPU/);
+    assert.match(config, /label_filename: "labels.txt"/);
+    assert.match(readFileSync(join(folder, 'kserve.yaml'), 'utf8'), /protocolVersion: v2/);
+    assert.match(readFileSync(join(folder, 'README.md'), 'utf8'), new RegExp(`--load-model=${modelName}`));
+  });
+
+  it('runs in Python onnxruntime from the folder alone, and every config.pbtxt is a ModelConfig matching the graph', { skip: pythonReady ? false : `python3 with onnxruntime, numpy, protobuf and grpcio-tools is needed: ${python.stderr || python.error}` }, () => {
+    assert.ok(folder, 'the export above ran');
+    const withProto = existsSync(proto);
+    if (!withProto) console.log(`${proto} is absent: config.pbtxt is not parsed as inference.ModelConfig`);
+    const run = spawnSync('python3', [join(import.meta.dirname, 'checkRepository.py'), folder, modelName, withProto ? proto : ''], { encoding: 'utf8' });
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    const report = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    assert.ok(report.golden >= 8);
+    if (withProto) assert.equal(report.configs, 2);
+  });
+
+  it('refuses a relative path, a file and a folder that is not empty', async () => {
+    const relative = await loupe.fails('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: 'exports/here' });
+    assert.equal(relative.code, 'InvalidParameterException');
+    const full = tempDir();
+    writeFileSync(join(full, 'keep.txt'), 'mine');
+    const notEmpty = await loupe.fails('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: full });
+    assert.match(notEmpty.message, /not empty/);
+    const file = await loupe.fails('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: join(full, 'keep.txt') });
+    assert.match(file.message, /is a file/);
+    assert.equal(readFileSync(join(full, 'keep.txt'), 'utf8'), 'mine');
+  });
+
+  it('refuses to finish when the exported model.onnx was changed, and leaves the folder empty', async () => {
+    const out = await exported({
+      beforeParity: async (at, name) => {
+        const path = join(at, name, '1', 'model.onnx');
+        const model = decodeModel(readFileSync(path));
+        // A brighter image before the backbone: the drift an exporter's wrong normalisation makes.
+        let found = 0;
+        model.graph.initializers = model.graph.initializers.map((tensor) => {
+          if (tensor.name !== 'serving/bias') return tensor;
+          found++;
+          const values = Float32Array.from(tensorValues(tensor) as Float32Array, (v) => v + 0.5);
+          return makeTensor(tensor.name, values, tensor.dims);
+        });
+        assert.equal(found, 1);
+        writeFileSync(path, encodeModel(model));
+      },
+    });
+    assert.equal(out.job.Status, 'failed');
+    assert.match(out.job.Message ?? '', /refused.*scored/);
+    assert.equal(existsSync(out.Folder), false);
+  });
+
+  it('refuses to finish when loupe.json states other thresholds than Loupe uses', async () => {
+    const out = await exported({
+      beforeParity: async (at, name) => {
+        const path = join(at, name, 'loupe.json');
+        const json = JSON.parse(readFileSync(path, 'utf8'));
+        for (const label of Object.keys(json.thresholds.effective)) json.thresholds.effective[label] = 0;
+        writeFileSync(path, JSON.stringify(json));
+      },
+    });
+    assert.equal(out.job.Status, 'failed');
+    assert.match(out.job.Message ?? '', /verdict differs/);
+  });
+
+  it('cancels on request and leaves an existing empty folder empty', async () => {
+    const empty = tempDir();
+    mkdirSync(empty, { recursive: true });
+    const out = await loupe.ok('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: empty });
+    await loupe.ok('CancelJob', { JobId: out.JobId });
+    const job = await waitForJob(loupe.ctx, out.JobId);
+    assert.equal(job.Status, 'cancelled');
+    assert.deepEqual(readdirSync(empty), []);
+  });
+});
