@@ -16,6 +16,9 @@ import {
   waitUntilProjectVersionRunning,
   waitUntilProjectVersionTrainingCompleted,
 } from '@aws-sdk/client-rekognition';
+import sharp from 'sharp';
+import { findVersionByArn } from '../../../main/db/queries';
+import { servingGraphOf } from '../../../main/engine/servingGraph';
 import { waitForJob } from '../../../main/jobs';
 import { classFolder, classImage } from '../../support/classes';
 import { tempDir } from '../../support/loupe';
@@ -135,8 +138,25 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
       client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: `${versionArn.replace(/\/version\/.*$/, '')}/version/nope/1`, Image: { Bytes: image } })),
       (error: Error) => error.name === 'ResourceNotFoundException',
     );
+    // The same running model over the Open Inference Protocol: its serving graph on the decoded pixels agrees with DetectCustomLabels.
+    const v2 = `${harness.server.url}/v2/models/patterns-v1`;
+    const auth = { authorization: `Bearer ${harness.server.inferenceToken}` };
+    const metadata = (await (await fetch(v2, { headers: auth })).json()) as { inputs: unknown[]; outputs: unknown[] };
+    assert.deepEqual(metadata.inputs, [{ name: 'image', datatype: 'UINT8', shape: [-1, -1, -1, 3] }]);
+    assert.deepEqual(metadata.outputs, [{ name: 'scores', datatype: 'FP32', shape: [-1, 2] }]);
+    const { data: pixels, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', datatype: 'UINT8', shape: [1, info.height, info.width, 3], parameters: { binary_data_size: pixels.byteLength } }] }));
+    const inferred = await fetch(`${v2}/infer`, { method: 'POST', headers: { ...auth, 'inference-header-content-length': String(header.byteLength) }, body: Buffer.concat([header, pixels]) });
+    assert.equal(inferred.status, 200);
+    const scores = ((await inferred.json()) as { outputs: { data: number[] }[] }).outputs[0]!.data;
+    const labels = servingGraphOf(readFileSync(findVersionByArn(harness.loupe.ctx.db, versionArn)!.modelPath!)).labels;
+    for (const label of all.CustomLabels!) {
+      const score = scores[labels.indexOf(label.Name!)]!;
+      assert.ok(Math.abs(score * 100 - label.Confidence!) < 1, `${label.Name}: /v2 ${score * 100} vs DetectCustomLabels ${label.Confidence}`);
+    }
     const stopped = await client.send(new StopProjectVersionCommand({ ProjectVersionArn: versionArn }));
     assert.equal(stopped.Status, 'STOPPING');
+    assert.equal((await fetch(v2, { headers: auth })).status, 404);
   });
 
   it('answers every request it admits and refuses a burst beyond its queue with ProvisionedThroughputExceededException', async () => {
