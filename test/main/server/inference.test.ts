@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +15,11 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { openModelRepository, type ModelRepository } from '../../../main/engine/exportedModel';
 import { startModelServer, type RunningModelServer } from '../../../main/server/modelServer';
 import type { Credentials } from '../../../main/home';
+import { waitForJob } from '../../../main/jobs';
+import { aLoupe } from '../../support/loupe';
 import { writeTinyRepository } from '../../support/modelRepository';
+import { readNpy } from '../../support/npy';
+import { trainOnClassFolders } from '../../support/training';
 import { localKeys, startHarness, type Harness } from './harness';
 
 const TOKEN = 'test-inference-token-0123456789';
@@ -245,28 +249,45 @@ describe('the full server', () => {
   });
 });
 
+/** `loupe serve --model <folder>` in a child process with no Loupe home: its endpoint, what it printed, and stop(). */
+async function serveModelCli(folder: string, root: string): Promise<{ endpoint: string; output: string; noHome: string; user: string; stop(): Promise<void> }> {
+  const noHome = join(root, 'no-home');
+  const user = join(root, 'user');
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../../../main/cli/bin.mjs'), 'serve', '--model', folder, '--port', '0', '--threads', '1'], {
+    env: { ...process.env, LOUPE_HOME: noHome, HOME: user, XDG_CONFIG_HOME: join(user, '.config'), LOUPE_INFERENCE_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  let output = '';
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  try {
+    const endpoint = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const found = /^Endpoint=(\S+)$/m.exec(output);
+        if (found) resolve(found[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`loupe serve --model exited (${code}): ${errors}`)));
+    });
+    return { endpoint, output, noHome, user, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 describe('loupe serve --model', () => {
   it('serves an export with no home: nothing is created where a home would be', async () => {
     const root = mkdtempSync(join(tmpdir(), 'loupe-v2-'));
-    const noHome = join(root, 'no-home');
-    const user = join(root, 'user');
     writeTinyRepository(join(root, 'export'));
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../../../main/cli/bin.mjs'), 'serve', '--model', join(root, 'export'), '--port', '0', '--threads', '1'], {
-      env: { ...process.env, LOUPE_HOME: noHome, HOME: user, XDG_CONFIG_HOME: join(user, '.config'), LOUPE_INFERENCE_TOKEN: TOKEN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { endpoint, output, noHome, user, stop } = await serveModelCli(join(root, 'export'), root);
     try {
-      let output = '';
-      let errors = '';
-      child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-      const endpoint = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const found = /^Endpoint=(\S+)$/m.exec(output);
-          if (found) resolve(found[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`loupe serve --model exited (${code}): ${errors}`)));
-      });
       assert.match(output, /InferenceToken=test-inference-token/);
       assert.match(output, /serving tiny \(version 1\)/);
       const answer = await fetch(`${endpoint}/v2/models/tiny/infer`, { method: 'POST', headers: bearer(TOKEN), body: inferBody(images()) });
@@ -277,9 +298,81 @@ describe('loupe serve --model', () => {
       assert.equal(existsSync(noHome), false);
       assert.equal(existsSync(join(user, '.config', 'Loupe')), false);
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+const modelsBuilt = existsSync(join(import.meta.dirname, '../../../dist/models/nsfwjs-mobilenet-v2-140.onnx'));
+
+describe('an export of a trained classifier under loupe serve --model', { skip: modelsBuilt ? false : 'dist/models is not built: run npm run build:models' }, () => {
+  it('answers each golden image as the export recorded it, and as Python onnxruntime computes it from the same request tensors', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'loupe-v2-'));
+    const loupe = aLoupe();
+    let exported: { Folder: string; ModelName: string };
+    try {
+      const version = await trainOnClassFolders(loupe, 'line.3', { train: 6, test: 3 });
+      assert.equal(version.Status, 'TRAINING_COMPLETED', version.StatusMessage);
+      exported = await loupe.ok('ExportModelRepository', { ProjectVersionArn: version.ProjectVersionArn, Folder: join(root, 'export') });
+      const job = await waitForJob(loupe.ctx, (exported as { JobId: number } & typeof exported).JobId);
+      assert.equal(job.Status, 'succeeded', job.Message);
+    } finally {
+      loupe.dispose();
+    }
+    const { endpoint, stop } = await serveModelCli(exported.Folder, root);
+    try {
+      const url = `${endpoint}/v2/models/${exported.ModelName}`;
+      const metadata = (await (await fetch(url, { headers: bearer(TOKEN) })).json()) as { outputs: { name: string }[] };
+      const goldens = readdirSync(join(exported.Folder, 'golden')).sort();
+      assert.ok(goldens.length >= 8, `${goldens.length} golden images`);
+      const answers: Record<string, number[]>[] = [];
+      for (const golden of goldens) {
+        const image = readNpy(readFileSync(join(exported.Folder, 'golden', golden, 'image.npy')));
+        const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', datatype: 'UINT8', shape: image.shape, parameters: { binary_data_size: image.bytes.byteLength } }], parameters: { binary_data_output: true } }));
+        const response = await fetch(`${url}/infer`, { method: 'POST', headers: { ...bearer(TOKEN), 'inference-header-content-length': String(header.byteLength) }, body: Buffer.concat([header, image.bytes]) });
+        assert.equal(response.status, 200);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        const jsonLength = Number(response.headers.get('inference-header-content-length'));
+        const answer = JSON.parse(bytes.subarray(0, jsonLength).toString('utf8')) as InferResponse;
+        let offset = jsonLength;
+        const values: Record<string, number[]> = {};
+        for (const output of answer.outputs) {
+          const size = output.parameters!.binary_data_size;
+          const expected = readNpy(readFileSync(join(exported.Folder, 'golden', golden, `${output.name}.npy`)));
+          assert.deepEqual([output.datatype, output.shape], [expected.datatype, expected.shape], `${golden}/${output.name}`);
+          // The same file and the same tensor: the same bytes.
+          assert.ok(bytes.subarray(offset, offset + size).equals(expected.bytes), `${golden}/${output.name}`);
+          values[output.name] = Array.from(expected.values() as ArrayLike<number | bigint>, Number);
+          offset += size;
+        }
+        assert.deepEqual(Object.keys(values), metadata.outputs.map((output) => output.name));
+        answers.push(values);
+      }
+      const python = spawnSync('python3', ['-c', 'import onnxruntime, numpy'], { encoding: 'utf8' });
+      if (python.status !== 0) return console.log('# Python onnxruntime is not installed: parity with it not checked');
+      const script = [
+        'import json, sys, os',
+        'import numpy as np, onnxruntime as ort',
+        'folder, model = sys.argv[1], sys.argv[2]',
+        'session = ort.InferenceSession(os.path.join(folder, model, "1", "model.onnx"), providers=["CPUExecutionProvider"])',
+        'names = [o.name for o in session.get_outputs()]',
+        'out = []',
+        'for golden in sorted(os.listdir(os.path.join(folder, "golden"))):',
+        '    image = np.load(os.path.join(folder, "golden", golden, "image.npy"))',
+        '    out.append({n: v.ravel().astype(np.float64).tolist() for n, v in zip(names, session.run(None, {"image": image}))})',
+        'print(json.dumps(out))',
+      ].join('\n');
+      const run = spawnSync('python3', ['-c', script, exported.Folder, exported.ModelName], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      assert.equal(run.status, 0, run.stderr);
+      const fromPython = JSON.parse(run.stdout) as Record<string, number[]>[];
+      fromPython.forEach((outputs, i) => {
+        for (const [name, values] of Object.entries(outputs)) {
+          values.forEach((value, j) => assert.ok(Math.abs(value - answers[i]![name]![j]!) <= 1e-5, `${goldens[i]}/${name}[${j}]: Python ${value}, /v2 ${answers[i]![name]![j]}`));
+        }
+      });
+    } finally {
+      await stop();
       rmSync(root, { recursive: true, force: true });
     }
   });
