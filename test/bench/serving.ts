@@ -114,8 +114,9 @@ export async function benchServing(): Promise<Row[]> {
     const version = await trainOnClassFolders(loupe, 'bench-serving', { train: 16, test: 6 });
     const versionArn = version.ProjectVersionArn!;
     await loupe.ok('StartProjectVersion', { ProjectVersionArn: versionArn, MinInferenceUnits: UNITS });
+    const projectArn = (await loupe.ok('DescribeProjects', {})).ProjectDescriptions![0]!.ProjectArn!;
     for (let i = 0; ; i++) {
-      const [described] = (await loupe.ok('DescribeProjectVersions', { ProjectArn: version.ProjectVersionArn!.replace(/\/version\/.*$/, ''), VersionNames: ['v1'] })).ProjectVersionDescriptions;
+      const [described] = (await loupe.ok('DescribeProjectVersions', { ProjectArn: projectArn, VersionNames: ['v1'] })).ProjectVersionDescriptions;
       if (described?.Status === 'RUNNING') break;
       if (described?.Status === 'FAILED' || i > 2400) throw new Error(`the model is ${described?.Status}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
