@@ -102,9 +102,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const inference: InferenceRoutes = {
     models: options.servedModels ?? runningServedModels(loupe.ctx),
     server: { name: 'loupe', version: loupe.ctx.versions.loupe ?? '' },
-    authenticate: async (req, path, query, body) => {
+    authenticate: (req, path, query) => {
       const caller = identifyInferenceCaller(req.headers, loupe.ctx.credentials, [inferenceToken, sessionToken], Date.now());
-      await verifyCaller(caller, { method: req.method ?? 'GET', path, query: queryRecord(query), headers: signableHeaders(req), body }, loupe.ctx.credentials);
+      return (body) => verifyCaller(caller, { method: req.method ?? 'GET', path, query: queryRecord(query), headers: signableHeaders(req), body }, loupe.ctx.credentials);
     },
   };
   let isHostAllowed: (host: string | undefined) => boolean = () => false;

@@ -44,8 +44,11 @@ export class ProtocolError extends Error {
 
 export interface InferenceRoutes {
   models: ServedModels;
-  /** Identify and verify the caller; throws ServiceError when refused. Gets the body read so far for signatures. */
-  authenticate(req: IncomingMessage, path: string, query: string, body: Buffer): Promise<void>;
+  /**
+   * Identify the caller from the headers (throws ServiceError when refused), before the body is read;
+   * the returned check verifies a signature over the body once it is.
+   */
+  authenticate(req: IncomingMessage, path: string, query: string): (body: Buffer) => Promise<void>;
   server: { name: string; version: string };
 }
 
@@ -65,10 +68,11 @@ export async function handleInferenceRequest(routes: InferenceRoutes, req: Incom
 
 async function route(routes: InferenceRoutes, req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
   const method = req.method ?? 'GET';
-  const body = await readBody(req, method === 'POST' ? MAX_INFER_BODY_BYTES : 64 * 1024);
   // Liveness and readiness say nothing about models or data, and orchestrators' probes (Docker's
   // HEALTHCHECK, Kubernetes, KServe) cannot sign: only they are answered without credentials.
-  if (!PUBLIC_PATHS.has(path)) await routes.authenticate(req, path, query, body);
+  const verify = PUBLIC_PATHS.has(path) ? undefined : routes.authenticate(req, path, query);
+  const body = await readBody(req, method === 'POST' && verify ? MAX_INFER_BODY_BYTES : 64 * 1024);
+  await verify?.(body);
   const parts = path.slice(INFERENCE_PREFIX.length).split('/').filter(Boolean).map(decodeSegment);
   const get = (handler: () => Promise<void>): Promise<void> => {
     if (method !== 'GET' && method !== 'HEAD') throw new ProtocolError(405, `${method} ${path} is not allowed; use GET.`);

@@ -48,9 +48,9 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
   const routes: InferenceRoutes = {
     models: options.models,
     server: { name: 'loupe', version: options.version },
-    authenticate: async (req, path, query, body) => {
+    authenticate: (req, path, query) => {
       const caller = identifyInferenceCaller(req.headers, options.credentials, [options.token], Date.now());
-      await verifyCaller(caller, { method: req.method ?? 'GET', path, query: queryRecord(query), headers: signableHeaders(req), body }, options.credentials);
+      return (body) => verifyCaller(caller, { method: req.method ?? 'GET', path, query: queryRecord(query), headers: signableHeaders(req), body }, options.credentials);
     },
   };
   let isHostAllowed: (host: string | undefined) => boolean = () => false;

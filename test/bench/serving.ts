@@ -29,7 +29,7 @@ type Row = Record<string, string | number>;
 const UNITS = 2;
 const IN_FLIGHT = 4;
 const PROBES = 16;
-const IMAGES_PER_SIDE = Number(process.env.LOUPE_BENCH_IMAGES ?? 480);
+const IMAGES_PER_SIDE = Number(process.env.LOUPE_BENCH_IMAGES ?? 160);
 const BLOCKS = 4;
 
 interface Worked {
@@ -121,6 +121,7 @@ export async function benchServing(): Promise<Row[]> {
       if (described?.Status === 'FAILED' || i > 2400) throw new Error(`the model is ${described?.Status}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    process.stderr.write('serving: model running\n');
     const graph = servingGraphOf(readFileSync(q.findVersionByArn(loupe.ctx.db, versionArn)!.modelPath!));
     const { width, height } = graph.nativeSize;
     const folder = tempDir('loupe-bench-serving-');
@@ -148,6 +149,7 @@ export async function benchServing(): Promise<Row[]> {
       const client = await started(new URL('./v2Client.ts', import.meta.url), { url, token: server.inferenceToken, bodies } satisfies V2ClientSetup);
       workers.push(...units, client);
       const calls = Math.max(8, Math.round(IMAGES_PER_SIDE / batch));
+      process.stderr.write(`serving: batch ${batch}, ${calls} calls each way\n`);
       const [raw, v2] = await alternate(rawBlock(units), clientBlock(client), calls);
       rows.push({
         bench: `/v2 infer, batch ${batch} (${width}×${height}, binary data, ${IN_FLIGHT} in flight, ${UNITS} units × 1 thread)`,
