@@ -95,7 +95,11 @@ function servedOf(ctx: Context, candidate: Candidate): Promise<ClosableServedMod
 /** A served model whose metadata is the graph's; loading it the first time a client asks. */
 export function runningServedModels(ctx: Context): ServedModels {
   return {
-    list: async () => Promise.all(candidates(ctx).map((candidate) => servedOf(ctx, candidate))),
+    // A version whose graph cannot be served (a tiled detector, say) is left out of the list; asked for by name, it says why.
+    list: async () => {
+      const settled = await Promise.allSettled(candidates(ctx).map((candidate) => servedOf(ctx, candidate)));
+      return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    },
     get: async (name): Promise<ServedModel | undefined> => {
       const candidate = candidates(ctx).find((found) => found.name === name);
       return candidate ? servedOf(ctx, candidate) : undefined;
