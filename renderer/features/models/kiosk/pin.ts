@@ -4,7 +4,7 @@
  * the same one. Whether one is set comes with the settings (GetSettings, SettingsChanged) and is
  * mirrored here for React's useSyncExternalStore.
  */
-import { call, subscribe } from '../../../api';
+import { ApiError, call, subscribe } from '../../../api';
 import { isValidPin } from './pinRules';
 
 let isSet = false;
@@ -49,7 +49,24 @@ export async function clearPin(): Promise<void> {
   update((await call('SetKioskPin', {})).KioskPinSet);
 }
 
-/** True when no PIN is set, or when `pin` is it. */
-export async function verifyPin(pin: string): Promise<boolean> {
-  return (await call('VerifyKioskPin', { Pin: pin })).Verified;
+export type PinAnswer =
+  | { kind: 'verified' }
+  | { kind: 'wrong'; attemptsLeft: number | undefined }
+  /** Too many wrong PINs: the backend refuses every PIN for a while (seconds unknown after a reload). */
+  | { kind: 'locked'; retryAfterSeconds: number | undefined };
+
+/** Verified when no PIN is set, or when `pin` is it; the backend limits wrong guesses. */
+export async function verifyPin(pin: string): Promise<PinAnswer> {
+  try {
+    const answer = await call('VerifyKioskPin', { Pin: pin });
+    if (answer.Verified) return { kind: 'verified' };
+    if (answer.RetryAfterSeconds !== undefined) return { kind: 'locked', retryAfterSeconds: answer.RetryAfterSeconds };
+    return { kind: 'wrong', attemptsLeft: answer.AttemptsLeft };
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'ThrottlingException') {
+      const seconds = /in (\d+) seconds/.exec(error.message)?.[1];
+      return { kind: 'locked', retryAfterSeconds: seconds === undefined ? undefined : Number(seconds) };
+    }
+    throw error;
+  }
 }
