@@ -5,7 +5,7 @@
  * closing the stream.
  */
 import type { ServerResponse } from 'node:http';
-import { eventNames } from '../../preload/contract';
+import { eventNames, type EventName } from '../../preload/contract';
 import type { EventBus } from '../api';
 
 export const HEARTBEAT_MS = 15_000;
@@ -17,8 +17,8 @@ export class EventStreams {
 
   constructor(private readonly bus: EventBus) {}
 
-  /** Turn `res` into an event stream until the client goes away or `closeAll` is called. */
-  attach(res: ServerResponse): void {
+  /** Turn `res` into a stream of the events `names` (all by default) until the client goes away or `closeAll` is called. */
+  attach(res: ServerResponse, names: readonly EventName[] = eventNames): void {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -36,7 +36,7 @@ export class EventStreams {
       }
       res.write(chunk);
     };
-    const unsubscribes = eventNames.map((name) =>
+    const unsubscribes = names.map((name) =>
       this.bus.on(name, (payload) => write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)),
     );
     const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);

@@ -7,7 +7,8 @@
 import { ApiError, call, subscribe } from '../../../api';
 import { isValidPin } from './pinRules';
 
-let isSet = false;
+/** Unknown until GetSettings answers. */
+let isSet: boolean | undefined;
 let started = false;
 const listeners = new Set<() => void>();
 
@@ -37,7 +38,15 @@ export function subscribePin(listener: () => void): () => void {
 }
 
 export function hasPin(): boolean {
-  return isSet;
+  return isSet === true;
+}
+
+/**
+ * Whether leaving the kiosk must go through the PIN pad: also while it is not yet known whether a
+ * PIN is set, so an Exit pressed right after a reload does not slip out (with no PIN, any PIN passes).
+ */
+export function mustAskPin(): boolean {
+  return isSet !== false;
 }
 
 export async function setPin(pin: string): Promise<void> {
