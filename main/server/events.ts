@@ -17,8 +17,8 @@ export class EventStreams {
 
   constructor(private readonly bus: EventBus) {}
 
-  /** Turn `res` into a stream of the events `names` (all by default) until the client goes away or `closeAll` is called. */
-  attach(res: ServerResponse, names: readonly EventName[] = eventNames): void {
+  /** Turn `res` into a stream of the events `isShown` lets through (all by default) until the client goes away or `closeAll` is called. */
+  attach(res: ServerResponse, isShown: (name: EventName, payload: unknown) => boolean = () => true): void {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -36,8 +36,10 @@ export class EventStreams {
       }
       res.write(chunk);
     };
-    const unsubscribes = names.map((name) =>
-      this.bus.on(name, (payload) => write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)),
+    const unsubscribes = eventNames.map((name) =>
+      this.bus.on(name, (payload) => {
+        if (isShown(name, payload)) write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+      }),
     );
     const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
     heartbeat.unref();

@@ -5,7 +5,7 @@
  *   POST /          X-Amz-Target: RekognitionService.<Op> | LoupeService.<Op>   → loupe.invoke
  *   POST /session   {AccessKeyId, SecretAccessKey} → {Token}
  *   POST /kiosk/session {Code} → kiosk cookie, {ProjectVersionArn, Route}; DELETE drops it (kiosk.ts)
- *   GET  /events    ?token=<session token> (or the kiosk cookie: SettingsChanged only) → text/event-stream
+ *   GET  /events    ?token=<session token> (or the kiosk cookie: settings and its own model only) → text/event-stream
  *   GET  /images/<entry id>/<thumb|display>?token=<session token>  → JPEG
  *   PUT  /uploads/<batch>/<relative path>  (session token)  → {Folder} for ImportFolder
  *   *    S3 REST for mapped buckets: signed for `s3`, or Host `<bucket>.localhost:<port>` (s3/)
@@ -23,7 +23,7 @@ import { createSessionToken, handleSignIn, requireSigningService, identifyCaller
 import { BodyTooLargeError, MAX_API_BODY_BYTES, drain, readBody } from './body';
 import { EventStreams } from './events';
 import { createHostCheck, isLoopbackHost, isSameOrigin, urlHost } from './hosts';
-import { checkKioskCall, createKioskGrant, handleKioskSession, hasKioskCookie, KIOSK_EVENTS } from './kiosk';
+import { checkKioskCall, createKioskGrant, handleKioskSession, hasKioskCookie, isKioskEvent } from './kiosk';
 import { failureOf, operationOfTarget, parseJsonBody, sendError, sendJson, sendPlain } from './json11';
 import { bucketOfHost, failures as s3Failures, handleS3, isS3Request } from './s3';
 import { isSigV4Authorization, queryRecord, signableHeaders } from './sigv4';
@@ -151,7 +151,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       if (isSessionToken(token, sessionToken)) streams.attach(res);
-      else if (!token && hasKioskCookie(req.headers, kiosk, secure)) streams.attach(res, KIOSK_EVENTS);
+      else if (!token && hasKioskCookie(req.headers, kiosk, secure)) streams.attach(res, isKioskEvent(kiosk!));
       else sendPlain(res, 403, 'Forbidden: /events needs ?token=<session token>.');
       return;
     }

@@ -17,6 +17,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import type { EventName } from '../../preload/contract';
 import { ServiceError } from '../errors';
 import { readBody } from './body';
 import { parseJsonBody, sendError, sendJson } from './json11';
@@ -112,8 +113,20 @@ export function checkKioskCall(grant: KioskGrant, operation: string, input: Reco
   }
 }
 
-/** The events a kiosk page may follow: a changed language or PIN. */
-export const KIOSK_EVENTS = ['SettingsChanged'] as const;
+/**
+ * The events a kiosk page may follow: a changed language or PIN, and changes to its own model
+ * (started, stopped) — a ResourcesChanged that names only that model and its project.
+ */
+export function isKioskEvent(grant: KioskGrant): (name: EventName, payload: unknown) => boolean {
+  const isOwn = (arn: string) =>
+    arn === grant.projectVersionArn || (arn.startsWith(grant.projectArnPrefix) && /^\d+$/.test(arn.slice(grant.projectArnPrefix.length)));
+  return (name, payload) => {
+    if (name === 'SettingsChanged') return true;
+    if (name !== 'ResourcesChanged') return false;
+    const arns = (payload as { ResourceArns?: unknown }).ResourceArns;
+    return Array.isArray(arns) && arns.length > 0 && arns.every((arn) => typeof arn === 'string' && isOwn(arn));
+  };
+}
 
 /**
  * `POST /kiosk/session {Code}` trades the link's one-time code for the kiosk cookie and answers

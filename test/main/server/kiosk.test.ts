@@ -136,7 +136,7 @@ describe('issue #16: a kiosk link', () => {
     assert.equal(forged.body.__type, 'MissingAuthenticationTokenException');
   });
 
-  it('streams only the settings events to the cookie', async () => {
+  it('streams only the settings and its own model’s changes to the cookie', async () => {
     const controller = new AbortController();
     const response = await fetch(new URL('/events', server.url), { headers: { cookie }, signal: controller.signal });
     assert.equal(response.status, 200);
@@ -144,10 +144,14 @@ describe('issue #16: a kiosk link', () => {
     let text = '';
     await reader.read();
     await loupe.ok('CreateProject', { ProjectName: 'while-streaming' });
+    loupe.ctx.events.resourcesChanged(otherModel, projectArn);
+    loupe.ctx.events.resourcesChanged(model, otherProjectArn);
+    loupe.ctx.events.resourcesChanged(model, projectArn);
     await loupe.ok('SetKioskPin', { Pin: '2468' });
     while (!text.includes('SettingsChanged')) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
-    assert.deepEqual([...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]), ['SettingsChanged']);
+    assert.deepEqual([...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]), ['ResourcesChanged', 'SettingsChanged']);
+    assert.ok(text.includes(JSON.stringify({ ResourceArns: [model, projectArn] })));
   });
 
   it('ends when the kiosk is left: the cookie is dropped', async () => {

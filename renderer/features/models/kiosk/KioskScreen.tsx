@@ -37,9 +37,11 @@ export function KioskScreen() {
           <div className="kiosk__notice">
             <p className="kiosk__notice-title">{t('model.notFound.title')}</p>
             <p>{t('model.notFound.body', { version, project })}</p>
-            <Link className="kiosk__link" to="/">
-              {t('kiosk.backToProjects')}
-            </Link>
+            {isKioskSession() ? null : (
+              <Link className="kiosk__link" to="/">
+                {t('kiosk.backToProjects')}
+              </Link>
+            )}
           </div>
         )}
       </div>
@@ -227,9 +229,12 @@ function Kiosk({ model }: { model: ModelContext }) {
           <div className="kiosk__notice">
             <p className="kiosk__notice-title">{t('kiosk.notRunning')}</p>
             <p>{t('kiosk.notRunningBody')}</p>
-            <Link className="kiosk__link" to={modelPath(model.projectName, model.versionName, 'use')}>
-              {t('kiosk.openUseModel')}
-            </Link>
+            {/* A kiosk opened by its link has no other page: it waits here for the model to start. */}
+            {isKioskSession() ? null : (
+              <Link className="kiosk__link" to={modelPath(model.projectName, model.versionName, 'use')}>
+                {t('kiosk.openUseModel')}
+              </Link>
+            )}
           </div>
         ) : shown ? (
           <>
