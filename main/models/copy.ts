@@ -25,7 +25,7 @@ export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput)
   const source = requireVersion(ctx, input.SourceProjectVersionArn);
   const sourceProject = requireProject(ctx, input.SourceProjectArn);
   if (source.projectId !== sourceProject.id) {
-    throw new ServiceError('InvalidParameterException', 'SourceProjectVersionArn is not a version of SourceProjectArn.');
+    throw new ServiceError('InvalidParameterException', `SourceProjectVersionArn ${source.arn} is not a version of SourceProjectArn ${sourceProject.arn}.`);
   }
   if (!COPYABLE.has(source.status) || !source.modelPath) {
     throw new ServiceError('InvalidParameterException', `The source model is ${source.status}; only a trained model can be copied.`);
@@ -33,7 +33,7 @@ export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput)
   if (!copyAllowed(ctx, sourceProject, source.arn)) {
     throw new ServiceError('AccessDeniedException', `A project policy of ${sourceProject.name} denies copying ${source.arn}.`);
   }
-  if (q.countCopiesInto(ctx.db, input.DestinationProjectArn) >= 5) throw new ServiceError('LimitExceededException', 'At most 5 copies may run into one project at a time.');
+  if (q.countCopiesInto(ctx.db, input.DestinationProjectArn) >= 5) throw new ServiceError('LimitExceededException', `At most 5 copies may run into one project at a time; ${input.DestinationProjectArn} has 5 in progress. Wait for one to finish.`);
 
   const createdMs = ctx.now();
   const { destination, version } = transaction(ctx.db, () => {

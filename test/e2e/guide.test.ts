@@ -356,6 +356,54 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     assert.doesNotMatch(policies, /Policy name:/);
   });
 
+  it('prints the version with its validation results through the default profile (Python L5743)', async () => {
+    // The example names its project and version in main(), for the reader to replace (L5738).
+    const printed = readFileSync(join(GUIDE, 'L5743-validation-results.py'), 'utf8');
+    assert.match(printed, /^    project_arn='project_arn'\n    version_name='version_name'$/m);
+    writeFileSync(join(work, 'validation_results.py'), printed.replace("project_arn='project_arn'", `project_arn='${projectArn}'`).replace("version_name='version_name'", "version_name='v1'"));
+    const result = await run('python3', [join(work, 'validation_results.py')], work);
+    assert.equal(result.code, 0, result.stderr);
+    const model = JSON.parse(result.stdout);
+    for (const name of ['TrainingDataResult', 'TestingDataResult']) {
+      assert.deepEqual(Object.keys(model[name]).sort(), ['Input', 'Output', 'Validation'], name);
+      assert.equal(model[name].Validation.Assets[0].GroundTruthManifest.S3Object.Bucket, 'bucket');
+    }
+    assert.equal(model.ManifestSummary.S3Object.Bucket, 'bucket');
+  });
+
+  it('updates, lists and deletes a project policy (Python L14476 with --policy_revision_id, L15237, L15523)', async () => {
+    const document = (effect: string) =>
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: effect, Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'rekognition:CopyProjectVersion', Resource: `${projectArn.replace(/\/\d+$/, '')}/version/*` }] });
+    const { PolicyRevisionId } = await call('RekognitionService.PutProjectPolicy', { ProjectArn: projectArn, PolicyName: 'copy-to-prod', PolicyDocument: document('Deny') });
+    writeFileSync(join(work, 'policy.json'), document('Allow'));
+    const updated = await pythonOk('L14476-put-project-policy.py', [projectArn, 'copy-to-prod', join(work, 'policy.json'), '--policy_revision_id', PolicyRevisionId]);
+    const revision = /^Revision ID: (\S+)$/m.exec(updated)?.[1];
+    assert.ok(revision && revision !== PolicyRevisionId, updated);
+    const listed = await pythonOk('L15237-list-project-policies.py', [projectArn]);
+    assert.match(listed, /^Policy name: copy-to-prod$/m);
+    assert.match(listed, new RegExp(`^Revision ID: ${revision}$`, 'm'));
+    assert.match(listed, /"Effect": ?"Allow"/);
+    assert.match(await pythonOk('L15523-delete-project-policy.py', ['copy-to-prod', projectArn], 'delete\n'), /^Finished deleting project policy: copy-to-prod$/m);
+    assert.doesNotMatch(await pythonOk('L15237-list-project-policies.py', [projectArn]), /Policy name:/);
+  });
+
+  it('splits a training dataset into an empty test dataset (CLI L2460, Python L10874, Python L12637)', async () => {
+    const { ProjectArn } = await call('RekognitionService.CreateProject', { ProjectName: 'split' });
+    const train = JSON.parse((await cli('L2460-create-dataset.sh', { project_arn: ProjectArn, '--dataset-type type': '--dataset-type TRAIN', manifest_file: 'rooms/train.manifest' })).stdout).DatasetArn;
+    const empty = await pythonOk('L10874-create-empty-dataset.py', [ProjectArn, 'test']);
+    const test = /^Finished creating empty dataset: (\S+)$/m.exec(empty)?.[1] ?? '';
+    assert.match(test, /\/dataset\/test\/\d+$/);
+    for (let i = 0; i < 300; i++) {
+      if ((await cliJson('L12086-describe-dataset.sh', { dataset_arn: train })).DatasetDescription.Status !== 'CREATE_IN_PROGRESS') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.match(await pythonOk('L12637-distribute-dataset-entries.py', [train, test]), /^Distribution complete$/m);
+    const stats = async (arn: string) => (await cliJson('L12086-describe-dataset.sh', { dataset_arn: arn })).DatasetDescription.DatasetStats.TotalEntries;
+    const [inTrain, inTest] = [await stats(train), await stats(test)];
+    assert.equal(inTrain + inTest, 28);
+    assert.ok(inTest >= 4 && inTest <= 8, `${inTest} test entries`);
+  });
+
   it('deletes the model (Python L13405, answering its prompt), a dataset (Python L13079) and a project (Python L10199)', async () => {
     for (let i = 0; i < 300; i++) {
       const [version] = (await cliJson('L14011-describe-project-versions.sh', { project_arn: projectArn, version_name: 'v1' })).ProjectVersionDescriptions;

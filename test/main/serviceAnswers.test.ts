@@ -52,6 +52,24 @@ describe('answers as the service gives them', () => {
     assert.match(reserved.message, /aws: \(the prefix is reserved\)/);
   });
 
+  it('names what was wrong and what to do in the errors it answers (issue 17 audit)', async () => {
+    const PolicyDocument = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'rekognition:CopyProjectVersion', Resource: '*' }] });
+    await loupe.ok('PutProjectPolicy', { ProjectArn, PolicyName: 'p1', PolicyDocument });
+    const stale = await loupe.fails('DeleteProjectPolicy', { ProjectArn, PolicyName: 'p1', PolicyRevisionId: '0ff1ce' });
+    assert.equal(stale.code, 'InvalidPolicyRevisionIdException');
+    assert.match(stale.message, /PolicyRevisionId 0ff1ce is not the current revision of p1 \(\w+\); pass that one, or leave PolicyRevisionId out\./);
+    const absent = await loupe.fails('DeleteProjectPolicy', { ProjectArn, PolicyName: 'p2' });
+    assert.equal(absent.code, 'ResourceNotFoundException');
+    assert.match(absent.message, /The project answers has no policy p2; ListProjectPolicies lists its policies\./);
+    const revise = await loupe.fails('PutProjectPolicy', { ProjectArn, PolicyName: 'p3', PolicyRevisionId: 'a1', PolicyDocument });
+    assert.match(revise.message, /leave PolicyRevisionId out to create it/);
+    const { ProjectArn: other } = await loupe.ok('CreateProject', { ProjectName: 'answers-2' });
+    const { DatasetArn: otherTest } = await loupe.ok('CreateDataset', { ProjectArn: other, DatasetType: 'TEST' });
+    const apart = await loupe.fails('DistributeDatasetEntries', { Datasets: [{ Arn: DatasetArn }, { Arn: otherTest }] });
+    assert.equal(apart.code, 'InvalidParameterException');
+    assert.equal(apart.message, `The datasets must belong to the same project: ${DatasetArn} and ${otherTest} do not.`);
+  });
+
   it('keeps app operations answering with their own errors', async () => {
     const error = await loupe.fails('CreateBucketMapping', { Bucket: '-bad-bucket', Folder: loupe.home });
     assert.equal(error.code, 'ValidationException');
