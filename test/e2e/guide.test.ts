@@ -243,7 +243,7 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     assert.equal(manifest[1]['bounding-box'].annotations.length, 2);
     assert.deepEqual(manifest[1]['bounding-box-metadata']['class-map'], { '2': 'echo dot', '3': 'echo' });
     // The `aws s3 sync` command the example prints for the images, run as printed (bold escapes removed).
-    const sync = /aws s3 sync [^\n]*/.exec(converted.stdout.replace(/\x1b\[\d+m/g, ''))?.[0];
+    const sync = /aws s3 sync [^\n]*/.exec(converted.stdout.replaceAll('\u001b[1m', '').replaceAll('\u001b[0m', ''))?.[0];
     assert.ok(sync, converted.stdout);
     const synced = await run('bash', ['-c', sync], work);
     assert.equal(synced.code, 0, synced.stderr);
@@ -359,7 +359,7 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
   it('prints the version with its validation results through the default profile (Python L5743)', async () => {
     // The example names its project and version in main(), for the reader to replace (L5738).
     const printed = readFileSync(join(GUIDE, 'L5743-validation-results.py'), 'utf8');
-    assert.match(printed, /^    project_arn='project_arn'\n    version_name='version_name'$/m);
+    assert.match(printed, /^ {4}project_arn='project_arn'\n {4}version_name='version_name'$/m);
     writeFileSync(join(work, 'validation_results.py'), printed.replace("project_arn='project_arn'", `project_arn='${projectArn}'`).replace("version_name='version_name'", "version_name='v1'"));
     const result = await run('python3', [join(work, 'validation_results.py')], work);
     assert.equal(result.code, 0, result.stderr);
@@ -385,6 +385,15 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     assert.match(listed, /"Effect": ?"Allow"/);
     assert.match(await pythonOk('L15523-delete-project-policy.py', ['copy-to-prod', projectArn], 'delete\n'), /^Finished deleting project policy: copy-to-prod$/m);
     assert.doesNotMatch(await pythonOk('L15237-list-project-policies.py', [projectArn]), /Policy name:/);
+
+    const again = await call('RekognitionService.PutProjectPolicy', { ProjectArn: projectArn, PolicyName: 'copy-to-prod', PolicyDocument: document('Allow') });
+    const deleted = await cli('L15505-delete-project-policy.sh', {
+      '--policy-name policy-name': '--policy-name copy-to-prod',
+      '--policy-revision-id policy-revision-id': `--policy-revision-id ${again.PolicyRevisionId}`,
+      '--project-arn project-arn': `--project-arn ${projectArn}`,
+    });
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.deepEqual((await call('RekognitionService.ListProjectPolicies', { ProjectArn: projectArn })).ProjectPolicies, []);
   });
 
   it('splits a training dataset into an empty test dataset (CLI L2460, Python L10874, Python L12637)', async () => {
@@ -402,6 +411,17 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     const [inTrain, inTest] = [await stats(train), await stats(test)];
     assert.equal(inTrain + inTest, 28);
     assert.ok(inTest >= 4 && inTest <= 8, `${inTest} test entries`);
+
+    // An empty test dataset and a training dataset copied from another one, with the CLI.
+    const { ProjectArn: copies } = await call('RekognitionService.CreateProject', { ProjectName: 'copies' });
+    const emptyTest = await cliJson('L10861-create-dataset.sh', { project_arn: copies, dataset_type: 'TEST' });
+    const copied = await cliJson('L11701-create-dataset.sh', { project_arn: copies, '--dataset-type dataset_type': '--dataset-type TRAIN', '"dataset_arn"': `"${datasets.TRAIN}"` });
+    for (let i = 0; i < 300; i++) {
+      if ((await cliJson('L12086-describe-dataset.sh', { dataset_arn: copied.DatasetArn })).DatasetDescription.Status !== 'CREATE_IN_PROGRESS') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(await stats(copied.DatasetArn), 28);
+    assert.equal(await stats(emptyTest.DatasetArn), 0);
   });
 
   it('deletes the model (Python L13405, answering its prompt), a dataset (Python L13079) and a project (Python L10199)', async () => {
