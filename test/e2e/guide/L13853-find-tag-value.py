@@ -66,9 +66,9 @@ def find_tag_in_projects(rekognition_client, key, value):
                             }
                         )
 
-            if found is False:
-                logger.info("No match for Tag %s with value %s.", key, value)
-            return found_tags
+        if found is False:
+            logger.info("No match for Tag %s with value %s.", key, value)
+        return found_tags
     except ClientError as err:
         logger.info("Problem finding tags: %s. ", format(err))
         raise
