@@ -396,6 +396,26 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     assert.deepEqual((await call('RekognitionService.ListProjectPolicies', { ProjectArn: projectArn })).ProjectPolicies, []);
   });
 
+  it('copies the model into another project (CLI L14816)', async () => {
+    const { ProjectArn: destination } = await call('RekognitionService.CreateProject', { ProjectName: 'rooms-prod' });
+    const copied = await cliJson('L14816-copy-project-version.sh', {
+      '--source-project-arn source-project-arn': `--source-project-arn ${projectArn}`,
+      '--source-project-version-arn source-project-version-arn': `--source-project-version-arn ${versionArn}`,
+      '--destination-project-arn destination-project-arn': `--destination-project-arn ${destination}`,
+      '--version-name version-name': '--version-name from-rooms',
+    });
+    assert.match(copied.ProjectVersionArn, /:project\/rooms-prod\/version\/from-rooms\/\d+$/);
+    let version: any;
+    for (let i = 0; i < 600; i++) {
+      [version] = (await cliJson('L14011-describe-project-versions.sh', { project_arn: destination, version_name: 'from-rooms' })).ProjectVersionDescriptions;
+      if (version.Status !== 'COPYING_IN_PROGRESS') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(version.Status, 'COPYING_COMPLETED', version.StatusMessage);
+    assert.deepEqual(version.OutputConfig, { S3Bucket: 'bucket', S3KeyPrefix: 'folder' });
+    assert.deepEqual((await cliJson('L13828-list-tags-for-resource.sh', { '--resource-arn resource-arn': `--resource-arn ${copied.ProjectVersionArn}` })).Tags, { key: 'key' });
+  });
+
   it('splits a training dataset into an empty test dataset (CLI L2460, Python L10874, Python L12637)', async () => {
     const { ProjectArn } = await call('RekognitionService.CreateProject', { ProjectName: 'split' });
     const train = JSON.parse((await cli('L2460-create-dataset.sh', { project_arn: ProjectArn, '--dataset-type type': '--dataset-type TRAIN', manifest_file: 'rooms/train.manifest' })).stdout).DatasetArn;
