@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as q from '../../main/db/queries';
 import { declaredErrors } from '../../preload/contract';
 import { aLoupe, type TestLoupe } from '../support/loupe';
 
@@ -68,6 +69,19 @@ describe('answers as the service gives them', () => {
     const apart = await loupe.fails('DistributeDatasetEntries', { Datasets: [{ Arn: DatasetArn }, { Arn: otherTest }] });
     assert.equal(apart.code, 'InvalidParameterException');
     assert.equal(apart.message, `The datasets must belong to the same project: ${DatasetArn} and ${otherTest} do not.`);
+
+    // A dataset still being written is not ready for DistributeDatasetEntries, which cannot say "in use".
+    const { DatasetArn: test } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TEST' });
+    const train = q.findDatasetByArn(loupe.ctx.db, DatasetArn)!;
+    q.setDatasetStatus(loupe.ctx.db, train.id, 'UPDATE_IN_PROGRESS', 'The dataset is being updated.', 'SUCCESS', Date.now());
+    try {
+      const busy = await loupe.fails('DistributeDatasetEntries', { Datasets: [{ Arn: DatasetArn }, { Arn: test }] });
+      assert.equal(busy.code, 'ResourceNotReadyException');
+      assert.ok(declaredErrors.DistributeDatasetEntries?.includes(busy.code));
+      assert.match(busy.message, /is UPDATE_IN_PROGRESS\. Wait for it to finish\./);
+    } finally {
+      q.setDatasetStatus(loupe.ctx.db, train.id, train.status, train.statusMessage, train.statusMessageCode, Date.now());
+    }
   });
 
   it('keeps app operations answering with their own errors', async () => {
