@@ -25,9 +25,23 @@ function missing(command: string, args: string[], what: string): string | undefi
   if (probe.error || probe.status !== 0) return `${what} (\`${command} ${args.join(' ')}\` failed: ${probe.error?.message ?? probe.stderr.trim().split('\n').pop()})`;
   return undefined;
 }
+/** The `[services]` section of the AWS config (service-specific endpoints) is read from botocore 1.31 and AWS CLI 2.13 on. */
+const BOTOCORE_WITH_SERVICES = 'import botocore, sys; sys.exit(0 if tuple(map(int, botocore.__version__.split(".")[:2])) >= (1, 31) else 1)';
+function oldCli(): string | undefined {
+  const version = spawnSync('aws', ['--version'], { encoding: 'utf8', timeout: 60_000 });
+  const text = `${version.stdout}${version.stderr}`;
+  const v2 = /aws-cli\/2\.(\d+)\./.exec(text);
+  const v1Botocore = /botocore\/1\.(\d+)\./.exec(text);
+  if (v2 && Number(v2[1]) < 13) return `the AWS CLI ${text.trim()} predates the [services] config section (2.13)`;
+  if (!v2 && v1Botocore && Number(v1Botocore[1]) < 31) return `the AWS CLI ${text.trim()} predates the [services] config section (botocore 1.31)`;
+  return undefined;
+}
 const why = !modelsBuilt
   ? 'dist/models is not built: run npm run build:models'
-  : (missing('python3', ['-c', 'import boto3, pandas, PIL, matplotlib'], 'python3 with boto3, pandas, pillow and matplotlib') ?? missing('aws', ['--version'], 'the AWS CLI'));
+  : (missing('python3', ['-c', 'import boto3, pandas, PIL, matplotlib'], 'python3 with boto3, pandas, pillow and matplotlib') ??
+    missing('python3', ['-c', BOTOCORE_WITH_SERVICES], 'botocore 1.31 or later (the [services] config section)') ??
+    missing('aws', ['--version'], 'the AWS CLI') ??
+    oldCli());
 if (why) console.log(`Skipping the guide's examples: ${why}`);
 
 interface Run {
