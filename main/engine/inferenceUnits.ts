@@ -204,8 +204,13 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
       const movable = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
       return send({ type: 'run', width: image.width, height: image.height, data }, movable ? [data.buffer as ArrayBuffer] : []);
     },
+    /** Inputs that own their whole buffer move to the unit (as `run`'s pixels do): do not read them afterwards. */
     runTensors(inputs, outputs) {
-      return send({ type: 'tensors', inputs, ...(outputs ? { outputs } : {}) }, []);
+      const movable = Object.values(inputs)
+        .map((tensor) => tensor.data)
+        .filter((data) => data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer)
+        .map((data) => data.buffer as ArrayBuffer);
+      return send({ type: 'tensors', inputs, ...(outputs ? { outputs } : {}) }, [...new Set(movable)]);
     },
     setInService(count) {
       limit = Math.max(1, Math.min(units.length, count));
