@@ -158,7 +158,7 @@ describe('exporting a trained detector as a model repository', { skip: modelsBui
     loupe = aLoupe();
     const folder = join(loupe.home, 'squares');
     mkdirSync(folder, { recursive: true });
-    await writeSquaresDataset(folder, 'squares', 14, 10);
+    await writeSquaresDataset(folder, 'squares', 8, 6);
     await loupe.ok('CreateBucketMapping', { Bucket: 'squares', Folder: folder });
     const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'squares' });
     for (const [type, name] of [['TRAIN', 'train'], ['TEST', 'test']] as const) {
