@@ -309,6 +309,16 @@ test.describe('a model trained from the UI', () => {
       await expect(today.first()).toHaveText(new Date().toISOString().slice(0, 10));
       await expect(today.nth(3)).toHaveText(/^[1-9]\d*$/);
 
+      // --- Export for Triton / KServe: a folder, live progress, and the parity-checked outcome.
+      await page.goto(`${loupe.origin}/#/projects/shapes/models/v1`);
+      await page.getByRole('button', { name: 'Export for Triton / KServe' }).click();
+      const exporting = page.getByRole('dialog', { name: 'Export as a model repository' });
+      await exporting.getByLabel('Folder').fill(path.join(root, 'repository'));
+      await exporting.getByRole('button', { name: 'Export', exact: true }).click();
+      await expect(exporting).toContainText('shapes-v1 exported: it gives the same answers as Loupe.', { timeout: 60_000 });
+      expect(JSON.parse(await readFile(path.join(root, 'repository', 'shapes-v1', 'loupe.json'), 'utf8')).useCase).toBe('classification');
+      await exporting.getByRole('button', { name: 'Close' }).last().click();
+
       // --- The Models tab lists the version with the console's columns.
       await page.goto(`${loupe.origin}/#/projects/shapes?tab=models`);
       const row = page.getByRole('row', { name: 'v1' });

@@ -175,5 +175,24 @@ describe('a detector as a serving graph', () => {
       for (let k = count; k < 12; k++) assert.equal(classes[k], -1);
     }
     assert.ok(compared >= 4, `only ${compared} boxes compared`);
+
+    // A batch is one call: two images together give what each gives alone.
+    const [one, two] = await Promise.all([noisePng(16, 16, 6), noisePng(16, 16, 7)]);
+    const batch = new Uint8Array(one.pixels.length * 2);
+    batch.set(one.pixels, 0);
+    batch.set(two.pixels, one.pixels.length);
+    const { session } = await createSession(graph.onnx, { threads: 1 });
+    try {
+      const together = await session.run({ image: { data: batch, dims: [2, 16, 16, 3] } });
+      assert.deepEqual(together.boxes!.dims, [2, 12, 4]);
+      for (const [i, alone] of [await runServing(graph, one.pixels, 16, 16), await runServing(graph, two.pixels, 16, 16)].entries()) {
+        for (const name of ['boxes', 'scores', 'classes', 'count']) {
+          const size = alone[name]!.data.length;
+          assert.deepEqual(Array.from(together[name]!.data.slice(i * size, (i + 1) * size) as Float32Array), Array.from(alone[name]!.data as Float32Array), name);
+        }
+      }
+    } finally {
+      await session.release();
+    }
   });
 });

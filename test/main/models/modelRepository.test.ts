@@ -13,7 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import { waitForJob } from '../../../main/jobs';
 import { exportModelRepository, type ExportHooks } from '../../../main/models/repository';
 import { decodeModel, encodeModel, makeTensor, tensorValues } from '../../../native/onnx';
+import { runCli } from '../../support/cli';
 import { aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
+import { writeSquaresDataset } from '../../support/squares';
 import { trainOnClassFolders } from '../../support/training';
 
 const root = join(import.meta.dirname, '../../..');
@@ -97,6 +99,9 @@ describe('exporting a trained classifier as a model repository', { skip: modelsB
     const file = await loupe.fails('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: join(full, 'keep.txt') });
     assert.match(file.message, /is a file/);
     assert.equal(readFileSync(join(full, 'keep.txt'), 'utf8'), 'mine');
+    const cli = await runCli(loupe.home, 'export-model-repository', '--project-version-arn', versionArn, '--folder', full);
+    assert.equal(cli.code, 254);
+    assert.match(cli.err, /An error occurred \(InvalidParameterException\) when calling the ExportModelRepository operation: Folder .* is not empty/);
   });
 
   it('refuses to finish when the exported model.onnx was changed, and leaves the folder empty', async () => {
@@ -142,5 +147,43 @@ describe('exporting a trained classifier as a model repository', { skip: modelsB
     const job = await waitForJob(loupe.ctx, out.JobId);
     assert.equal(job.Status, 'cancelled');
     assert.deepEqual(readdirSync(empty), []);
+  });
+});
+
+describe('exporting a trained detector as a model repository', { skip: modelsBuilt ? false : 'dist/models is not built: run npm run build:models' }, () => {
+  let loupe: TestLoupe;
+  let versionArn: string;
+
+  before(async () => {
+    loupe = aLoupe();
+    const folder = join(loupe.home, 'squares');
+    mkdirSync(folder, { recursive: true });
+    await writeSquaresDataset(folder, 'squares', 8, 6);
+    await loupe.ok('CreateBucketMapping', { Bucket: 'squares', Folder: folder });
+    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'squares' });
+    for (const [type, name] of [['TRAIN', 'train'], ['TEST', 'test']] as const) {
+      const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: type, DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'squares', Name: `${name}.manifest` } } } });
+      for (const job of (await loupe.ok('ListJobs', { ResourceArn: DatasetArn, Active: true })).Jobs) await waitForJob(loupe.ctx, job.JobId);
+    }
+    versionArn = (await loupe.ok('CreateProjectVersion', { ProjectArn, VersionName: 'v1' })).ProjectVersionArn;
+    for (const job of (await loupe.ok('ListJobs', { ResourceArn: versionArn, Active: true })).Jobs) await waitForJob(loupe.ctx, job.JobId);
+    const [version] = (await loupe.ok('DescribeProjectVersions', { ProjectArn, VersionNames: ['v1'] })).ProjectVersionDescriptions;
+    assert.equal(version!.Status, 'TRAINING_COMPLETED', version!.StatusMessage);
+  });
+  after(() => loupe.dispose());
+
+  it('decodes boxes in the graph, agrees with Loupe on the golden images and runs in Python onnxruntime', async () => {
+    const folder = join(tempDir(), 'loupe-export-squares-v1');
+    const out = await loupe.ok('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: folder });
+    const job = await waitForJob(loupe.ctx, out.JobId);
+    assert.equal(job.Status, 'succeeded', job.Message);
+    const loupeJson = JSON.parse(readFileSync(join(folder, out.ModelName, 'loupe.json'), 'utf8'));
+    assert.equal(loupeJson.useCase, 'detection');
+    assert.deepEqual(loupeJson.outputs.map((o: { name: string }) => o.name), ['boxes', 'scores', 'classes', 'count']);
+    assert.deepEqual(readdirSync(join(folder, 'golden', '000')).sort(), ['boxes.npy', 'classes.npy', 'count.npy', 'image.npy', 'scores.npy']);
+    assert.doesNotMatch(readFileSync(join(folder, out.ModelName, 'config.pbtxt'), 'utf8'), /label_filename/);
+    if (!pythonReady) return;
+    const run = spawnSync('python3', [join(import.meta.dirname, 'checkRepository.py'), folder, out.ModelName, existsSync(proto) ? proto : ''], { encoding: 'utf8' });
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   });
 });

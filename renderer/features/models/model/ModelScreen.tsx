@@ -9,9 +9,10 @@ import { EvaluateTab } from '../evaluate/EvaluateTab';
 import { useModelsT } from '../i18n';
 import { TrainingProgress } from '../train/TrainingProgress';
 import { UseModelTab } from '../use/UseModelTab';
-import { canDelete, isTransient } from '../versions';
+import { canDelete, hasEvaluation, isTransient } from '../versions';
 import { KioskLink } from '../kiosk/KioskLink';
 import { DeleteModelDialog } from './DeleteModelDialog';
+import { ExportRepositoryDialog } from './ExportRepositoryDialog';
 import { DetailsTab } from './DetailsTab';
 import { TagsTab } from './TagsTab';
 import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
@@ -26,6 +27,7 @@ export function ModelScreen() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const [isDeleting, setDeleting] = useState(false);
+  const [isExporting, setExporting] = useState(false);
   const describeError = useDescribeError();
   const { context, isLoading, error, refetch } = useModelContext(name, versionName);
   useDocumentTitle(`${versionName} · ${name}`);
@@ -51,6 +53,11 @@ export function ModelScreen() {
           <>
             {version.Status === 'RUNNING' ? (
               <KioskLink projectName={name} versionName={versionName} />
+            ) : null}
+            {hasEvaluation(version.Status) ? (
+              <Button icon="download" onClick={() => setExporting(true)}>
+                {t('model.exportRepository')}
+              </Button>
             ) : null}
             <Button icon="trash" onClick={() => setDeleting(true)} disabled={!canDelete(version.Status)} title={canDelete(version.Status) ? undefined : t('model.deleteBusy')}>
               {t('model.delete')}
@@ -120,6 +127,7 @@ export function ModelScreen() {
         {tab === 'use' ? <UseModelTab model={context} /> : null}
         {tab === 'tags' ? <TagsTab model={context} /> : null}
       </Tabs>
+      {isExporting ? <ExportRepositoryDialog versionArn={version.ProjectVersionArn} onClose={() => setExporting(false)} /> : null}
       {isDeleting ? (
         <DeleteModelDialog
           model={context}
