@@ -6,7 +6,7 @@
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
+import { isIgnoredFileName, isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
 import type { EntryDraft, ImageLabel } from '../db/entry';
 import { ServiceError } from '../errors';
 import { isInside } from './sources';
@@ -35,6 +35,14 @@ export interface FolderScan {
   /** Importable files, sorted. */
   files: string[];
   skippedLinks: SkippedLink[];
+  /** Files left out because they are not images Loupe imports, counted by kind (`.txt`, `.pdf`, `no extension`). */
+  skippedFiles: Record<string, number>;
+}
+
+/** The kind a skipped file is counted under in an import's summary. */
+export function fileKind(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : 'no extension';
 }
 
 /**
@@ -53,6 +61,14 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
   const realRoot = await realpath(root);
   const files: string[] = [];
   const skippedLinks: SkippedLink[] = [];
+  const skippedFiles: Record<string, number> = {};
+  // Hidden, temporary and partial files are not the user's images: they are not counted as skipped.
+  const skip = (path: string) => {
+    const name = basename(path);
+    if (isIgnoredFileName(name)) return;
+    const kind = fileKind(name);
+    skippedFiles[kind] = (skippedFiles[kind] ?? 0) + 1;
+  };
   const walked = new Set<string>();
   const seenFiles = new Set<string>();
   const links: { path: string; depth: number }[] = [];
@@ -78,6 +94,7 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
         if (!isIgnoredFolder(item.name)) await walk(path, depth + 1);
       } else if (item.isFile()) {
         if (!isIgnoredFile(path)) addFile(path, await lstat(path));
+        else skip(path);
       } else if (item.isSymbolicLink()) {
         links.push({ path, depth: depth + 1 });
       }
@@ -91,7 +108,7 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
       return;
     }
     // Only links that would have been read are worth a line: folders, and files with an image's name.
-    if (info.isFile() && isIgnoredFile(path)) return;
+    if (info.isFile() && isIgnoredFile(path)) return void skip(path);
     if (info.isDirectory() && isIgnoredFolder(basename(path))) return;
     if (!info.isFile() && !info.isDirectory()) return;
     if (!isInside(realRoot, target)) return void skippedLinks.push({ path, reason: 'outside' });
@@ -109,7 +126,7 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
     signal?.throwIfAborted();
     await follow(links[i]!.path, links[i]!.depth);
   }
-  return { files: files.sort(), skippedLinks };
+  return { files: files.sort(), skippedLinks, skippedFiles };
 }
 
 function walkTooLarge(root: string, what: string): ServiceError {

@@ -17,6 +17,10 @@ import { DATASET_LIMITS, labelNameProblem } from './limits';
 import type { SourceResolver } from './sources';
 import { startJob, type JobHandle } from '../jobs';
 import { ServiceError } from '../errors';
+import { createLogger } from '../log';
+import { describeImport, formatMessage, type ImportCounts } from '../../preload/contract/messages';
+
+const log = createLogger('datasets');
 
 /** Images probed at once: sharp decodes on libuv's thread pool. */
 const PROBE_CONCURRENCY = 8;
@@ -42,6 +46,8 @@ export interface IngestInput {
    * file imports keep every file, bad ones with their error, so one bad file never stops them.
    */
   manifestRules?: boolean;
+  /** Files the walk left out because they are not images, by kind (folders.ts `fileKind`). */
+  skippedFiles?: Record<string, number>;
 }
 
 export class DatasetFileError extends ServiceError {
@@ -54,6 +60,7 @@ export interface IngestResult {
   written: number;
   dropped: Dropped[];
   invalidImages: number;
+  skippedFiles: Record<string, number>;
 }
 
 /**
@@ -83,7 +90,7 @@ export function startIngest(
       onFailure: (error, cancelled) => {
         if (cancelled) {
           // Nothing was written: the dataset is as it was before the import.
-          setStatus(mode === 'create' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', 'The import was cancelled; nothing was changed.', 'SUCCESS');
+          setStatus(mode === 'create' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', formatMessage('ImportCancelled'), 'SUCCESS');
           return;
         }
         const clientError = error instanceof ServiceError;
@@ -97,21 +104,26 @@ export function startIngest(
     async (job) => {
       const input = await prepare(job);
       const result = await ingest(ctx, dataset, input, job);
-      const summary = describeResult(result);
-      setStatus(mode === 'create' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', summary, 'SUCCESS');
-      return summary;
+      const summary = importCounts(result);
+      setStatus(mode === 'create' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', describeImport(summary), 'SUCCESS');
+      if (summary.skipped > 0) log.info('import skipped files that are not images', { dataset: dataset.arn, job: job.id, skipped: result.skippedFiles });
+      return { Code: 'ImportSummary', Params: { ...summary } };
     },
   );
 }
 
-function describeResult(result: IngestResult): string {
-  const parts = [`${result.written} image${result.written === 1 ? '' : 's'} added or updated`];
-  if (result.invalidImages > 0) parts.push(`${result.invalidImages} with an invalid image`);
-  if (result.dropped.length > 0) {
-    const shown = result.dropped.slice(0, 5).map((d) => `${d.where}: ${d.code}`);
-    parts.push(`${result.dropped.length} left out (${shown.join('; ')}${result.dropped.length > 5 ? '; …' : ''})`);
-  }
-  return `${parts.join(', ')}.`;
+/** What the import did, in numbers, for its summary (worded by describeImport and the UI). */
+function importCounts(result: IngestResult): ImportCounts {
+  const shown = result.dropped.slice(0, 5).map((d) => `${d.where}: ${d.code}`);
+  const kinds = Object.entries(result.skippedFiles).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return {
+    written: result.written,
+    invalid: result.invalidImages,
+    dropped: result.dropped.length,
+    firstDropped: `${shown.join('; ')}${result.dropped.length > 5 ? '; …' : ''}`,
+    skipped: kinds.reduce((sum, [, count]) => sum + count, 0),
+    skippedKinds: kinds.map(([kind, count]) => (count > 1 ? `${kind} ×${count}` : kind)).join(', '),
+  };
 }
 
 /** Probe, validate and write `input` into `dataset`. Throws DatasetFileError for terminal errors. */
@@ -153,7 +165,7 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
     if (declaredLabels) q.ensureLabels(ctx.db, dataset.id, declaredLabels, nowMs);
     drafts.forEach((draft, i) => q.putEntry(ctx.db, dataset.id, draft, facts[i]!.image, nowMs));
   });
-  return { written: drafts.length, dropped, invalidImages };
+  return { written: drafts.length, dropped, invalidImages, skippedFiles: input.skippedFiles ?? {} };
 }
 
 /** The first few lines in error with their codes, so a failed import says where to look. */

@@ -297,6 +297,9 @@ export interface Job {
   /** Estimated seconds left. */
   EtaSeconds?: number;
   Message?: string;
+  /** Set when Message is one of Loupe's coded sentences (messages.ts), for the UI to word it. */
+  MessageCode?: string;
+  MessageParams?: Record<string, string | number>;
   CreationTimestamp: EpochSeconds;
   EndTimestamp?: EpochSeconds;
 }

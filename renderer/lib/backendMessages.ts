@@ -1,0 +1,27 @@
+import { getI18n } from 'react-i18next';
+
+/**
+ * A backend sentence in the UI's language, from its code and parameters
+ * (preload/contract/messages.ts); the backend's English when the locale has no words for the code.
+ */
+export function backendText(code: string | undefined, params: Record<string, string | number> | undefined, english: string): string {
+  if (!code) return english;
+  const i18n = getI18n();
+  const values = params ?? {};
+  if (code === 'ImportSummary') return importSummary(values, english);
+  const key = `backend.${code}`;
+  if (!i18n.exists(key) || typeof i18n.t(key as 'backend.NoFolderAt', { returnObjects: true }) !== 'string') return english;
+  return i18n.t(key as 'backend.NoFolderAt', values);
+}
+
+/** The import summary is put together from its counts, each part in the UI's language. */
+function importSummary(params: Record<string, string | number>, english: string): string {
+  const i18n = getI18n();
+  const count = (name: string) => (typeof params[name] === 'number' ? params[name] : Number(params[name] ?? 0));
+  if (!Number.isFinite(count('written'))) return english;
+  const parts = [i18n.t('backend.ImportSummaryParts.written', { count: count('written') })];
+  if (count('invalid') > 0) parts.push(i18n.t('backend.ImportSummaryParts.invalid', { count: count('invalid') }));
+  if (count('dropped') > 0) parts.push(i18n.t('backend.ImportSummaryParts.dropped', { count: count('dropped'), first: String(params.firstDropped ?? '') }));
+  if (count('skipped') > 0) parts.push(i18n.t('backend.ImportSummaryParts.skipped', { count: count('skipped'), kinds: String(params.skippedKinds ?? '') }));
+  return i18n.t('backend.ImportSummaryParts.sentence', { parts: parts.join(i18n.t('backend.ImportSummaryParts.separator')) });
+}
