@@ -29,7 +29,11 @@ export async function invoke(ctx: Context, name: string, input: unknown): Promis
     const handler = handlers[name] as (ctx: Context, input: unknown) => unknown;
     return { ok: true, value: await handler(ctx, parsed.data) };
   } catch (error) {
-    if (error instanceof ServiceError) return withRef(declaredFailure(name, error.code, error.message), error);
+    if (error instanceof ServiceError) {
+      // Loupe's own refusals of the user's input (a coded sentence) are worth a line in the log.
+      if (error.ref) log.info('operation refused', { operation: name, code: error.code, messageCode: error.ref.Code, message: error.message });
+      return withRef(declaredFailure(name, error.code, error.message), error);
+    }
     log.error('operation failed', { operation: name, error });
     return failure('InternalServerError', 'Loupe experienced an internal error. The log has the details.');
   }

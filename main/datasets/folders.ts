@@ -6,7 +6,7 @@
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { isIgnoredFileName, isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
+import { countSkippedFile, isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
 import type { EntryDraft, ImageLabel } from '../db/entry';
 import { ServiceError } from '../errors';
 import { isInside } from './sources';
@@ -35,15 +35,10 @@ export interface FolderScan {
   /** Importable files, sorted. */
   files: string[];
   skippedLinks: SkippedLink[];
-  /** Files left out because they are not images Loupe imports, counted by kind (`.txt`, `.pdf`, `no extension`). */
+  /** Files left out because they are not images Loupe imports, counted by kind (files.ts `fileKind`). */
   skippedFiles: Record<string, number>;
 }
 
-/** The kind a skipped file is counted under in an import's summary. */
-export function fileKind(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(dot).toLowerCase() : 'no extension';
-}
 
 /**
  * Bounds of one walk: a tree deeper or wider than this is refused rather than walked until memory
@@ -62,13 +57,7 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
   const files: string[] = [];
   const skippedLinks: SkippedLink[] = [];
   const skippedFiles: Record<string, number> = {};
-  // Hidden, temporary and partial files are not the user's images: they are not counted as skipped.
-  const skip = (path: string) => {
-    const name = basename(path);
-    if (isIgnoredFileName(name)) return;
-    const kind = fileKind(name);
-    skippedFiles[kind] = (skippedFiles[kind] ?? 0) + 1;
-  };
+  const skip = (path: string) => countSkippedFile(skippedFiles, basename(path));
   const walked = new Set<string>();
   const seenFiles = new Set<string>();
   const links: { path: string; depth: number }[] = [];

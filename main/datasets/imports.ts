@@ -9,8 +9,8 @@ import type { OutputOf } from '../../preload/contract';
 import type { ImportFilesInput, ImportFolderInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import { codedError } from '../errors';
-import { draftForFile, fileKind, isIgnoredFile, labelFromFolder, listImageFiles, skippedLinkReport } from './folders';
-import { isIgnoredFileName } from '../../preload/contract/files';
+import { draftForFile, isIgnoredFile, labelFromFolder, listImageFiles, skippedLinkReport } from './folders';
+import { countSkippedFile } from '../../preload/contract/files';
 import { requireIdleDataset } from './guards';
 import { startIngest } from './ingest';
 import { createResolver } from './sources';
@@ -46,9 +46,7 @@ export function importFiles(ctx: Context, input: ImportFilesInput): OutputOf<'Im
     const nowIso = new Date(ctx.now()).toISOString();
     const knownPaths = new Map<string, string>();
     const skippedFiles: Record<string, number> = {};
-    for (const file of files.filter((path) => isIgnoredFile(path) && !isIgnoredFileName(basename(path)))) {
-      skippedFiles[fileKind(basename(file))] = (skippedFiles[fileKind(basename(file))] ?? 0) + 1;
-    }
+    for (const file of files.filter(isIgnoredFile)) countSkippedFile(skippedFiles, basename(file));
     const drafts = files
       .filter((file) => !isIgnoredFile(file))
       .map((file) => {

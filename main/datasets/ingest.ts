@@ -51,8 +51,10 @@ export interface IngestInput {
 }
 
 export class DatasetFileError extends ServiceError {
-  constructor(readonly fileCode: DatasetFileCode, detail?: string) {
-    super('InvalidParameterException', detail ? `${DATASET_FILE_CODES[fileCode]} ${detail}` : DATASET_FILE_CODES[fileCode]);
+  /** `file`: the user's manifest (its s3:// name), named in the message so the user knows which one. */
+  constructor(readonly fileCode: DatasetFileCode, detail?: string, file?: string) {
+    const reason = detail ? `${DATASET_FILE_CODES[fileCode]} ${detail}` : DATASET_FILE_CODES[fileCode];
+    super('InvalidParameterException', file ? `${reason} (${file})` : reason, file ? { ref: { Code: 'ManifestRefused', Params: { file, reason } } } : undefined);
   }
 }
 

@@ -9,6 +9,8 @@ export {
   readPicked,
   resolveSelection,
   selectionSize,
+  skippedCount,
+  skippedKinds,
   walkDroppedFolder,
   type DropSelection,
   type DroppedPaths,

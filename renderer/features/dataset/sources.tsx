@@ -12,6 +12,8 @@ import {
   readDrop,
   readPicked,
   selectionSize,
+  skippedCount,
+  skippedKinds,
   useQuery,
   type DropSelection,
   type InputOf,
@@ -176,6 +178,7 @@ function useFilePicker(directory: boolean, onPick: (files: FileList) => void) {
 function SelectionSummary({ selection, onClear }: { selection: DropSelection; onClear: () => void }) {
   const { t, i18n } = useTranslation();
   const size = selectionSize(selection);
+  const skipped = skippedCount(selection);
   const names = [...selection.folders.map((folder) => folder.name), ...selection.files.slice(0, 3).map((picked) => picked.file.name)];
   const more = selection.files.length > 3 ? selection.files.length - 3 : 0;
   return (
@@ -187,6 +190,9 @@ function SelectionSummary({ selection, onClear }: { selection: DropSelection; on
           {more > 0 ? ` ${t('sources.andMore', { count: more })}` : ''}
         </span>
         <span className="selection__count">{t('sources.imageCount', { count: size, formatted: formatCount(size, i18n.language) })}</span>
+        {skipped > 0 ? (
+          <span className="selection__skipped">{t('sources.skippedFiles', { count: skipped, formatted: formatCount(skipped, i18n.language), kinds: skippedKinds(selection.skipped ?? {}) })}</span>
+        ) : null}
       </div>
       <Button size="sm" variant="ghost" icon="close" aria-label={t('sources.clear')} title={t('sources.clear')} onClick={onClear} />
     </div>
