@@ -67,6 +67,6 @@ export function describeImport(counts: ImportCounts): string {
   const parts = [`${plural(counts.written, 'image', 'images')} added or updated`];
   if (counts.invalid > 0) parts.push(`${counts.invalid} with an invalid image`);
   if (counts.dropped > 0) parts.push(`${counts.dropped} left out (${counts.firstDropped})`);
-  if (counts.skipped > 0) parts.push(`${plural(counts.skipped, 'file', 'files')} skipped: not an image (${counts.skippedKinds})`);
+  if (counts.skipped > 0) parts.push(`${plural(counts.skipped, 'file', 'files')} skipped: ${counts.skipped === 1 ? 'not an image' : 'not images'} (${counts.skippedKinds})`);
   return `${parts.join(', ')}.`;
 }

@@ -72,7 +72,7 @@ describe('importing a folder with labels from directory names', () => {
       { written: job.MessageParams?.written, skipped: job.MessageParams?.skipped, kinds: job.MessageParams?.skippedKinds },
       { written: 7, skipped: 3, kinds: '.txt ×2, .pdf' },
     );
-    assert.match(job.Message ?? '', /7 images added or updated, .*3 files skipped: not an image \(\.txt ×2, \.pdf\)\.$/);
+    assert.match(job.Message ?? '', /7 images added or updated, .*3 files skipped: not images \(\.txt ×2, \.pdf\)\.$/);
   });
 
   it('adds the files a browser left out before the upload to the skipped ones', async () => {
