@@ -9,6 +9,7 @@ import type { OutputOf } from '../../preload/contract';
 import type { ImportFilesInput, ImportFolderInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import { codedError } from '../errors';
+import { homePaths } from '../home';
 import { draftForFile, isIgnoredFile, labelFromFolder, listImageFiles, skippedLinkReport } from './folders';
 import { countSkippedFile } from '../../preload/contract/files';
 import { requireIdleDataset } from './guards';
@@ -33,7 +34,14 @@ export function importFolder(ctx: Context, input: ImportFolderInput): OutputOf<'
       knownPaths.set(sourceRef, file);
       return draftForFile(sourceRef, autoLabel ? labelFromFolder(folder, file) : undefined, nowIso);
     });
-    return { drafts, dropped: skippedLinks.map(skippedLinkReport), resolver, knownPaths, skippedFiles: addCounts(skippedFiles, input.SkippedFiles) };
+    return {
+      drafts,
+      dropped: skippedLinks.map(skippedLinkReport),
+      resolver,
+      knownPaths,
+      skippedFiles: addCounts(skippedFiles, input.SkippedFiles),
+      downscaleFolder: homePaths(ctx.home).downscaled,
+    };
   });
   return { JobId: jobId };
 }
@@ -54,7 +62,7 @@ export function importFiles(ctx: Context, input: ImportFilesInput): OutputOf<'Im
         knownPaths.set(sourceRef, file);
         return draftForFile(sourceRef, undefined, nowIso);
       });
-    return { drafts, dropped: [], resolver, knownPaths, skippedFiles: addCounts(skippedFiles, input.SkippedFiles) };
+    return { drafts, dropped: [], resolver, knownPaths, skippedFiles: addCounts(skippedFiles, input.SkippedFiles), downscaleFolder: homePaths(ctx.home).downscaled };
   });
   return { JobId: jobId };
 }

@@ -4,9 +4,9 @@
  * image limits, and written in one transaction — so a failed or cancelled import leaves the
  * dataset exactly as it was. The dataset moves through CREATE_* or UPDATE_* as the service's does.
  */
-import { probeImage, type ImageProbe } from '../../native/preprocess';
+import { downscaleImage, ImageDecodeError, probeImage, type ImageProbe } from '../../native/preprocess';
 import { mapLimited } from '../../preload/contract/async';
-import { checkImageLimits } from '../../preload/contract/imageLimits';
+import { checkImageLimits, IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import type { DatasetStatus } from '../../preload/contract';
 import type { Context } from '../core/context';
 import { transaction } from '../db';
@@ -16,6 +16,8 @@ import type { EntryDraft } from '../db/entry';
 import { DATASET_LIMITS, labelNameProblem } from './limits';
 import type { SourceResolver } from './sources';
 import { startJob, type JobHandle } from '../jobs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { describeImport, formatMessage, type ImportCounts } from '../../preload/contract/messages';
@@ -48,6 +50,12 @@ export interface IngestInput {
   manifestRules?: boolean;
   /** Files the walk left out because they are not images, by kind (folders.ts `fileKind`). */
   skippedFiles?: Record<string, number>;
+  /**
+   * The app's own flows (folder and file imports, no boxes to rescale) turn camera images beyond the
+   * service's limits into copies that fit, in this folder; the guide's paths (manifests,
+   * annotations) keep the guide's errors.
+   */
+  downscaleFolder?: string;
 }
 
 export class DatasetFileError extends ServiceError {
@@ -151,7 +159,7 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
   }
 
   job?.progress({ phase: 'reading images', done: 0, total: drafts.length });
-  const facts = await probeAll(drafts, input.resolver, input.knownPaths, job);
+  const facts = await probeAll(drafts, input.resolver, input.knownPaths, job, input.downscaleFolder);
   const invalidImages = facts.filter((f) => f.invalid).length;
   const errorShare = totalLines > 0 ? (dropped.length + invalidImages) / totalLines : 0;
   if (input.manifestRules && errorShare > DATASET_LIMITS.maxInvalidLineShare) {
@@ -190,11 +198,12 @@ async function probeAll(
   resolver: SourceResolver,
   knownPaths: Map<string, string> | undefined,
   job?: JobHandle,
+  downscaleFolder?: string,
 ): Promise<Facts[]> {
   let done = 0;
   return mapLimited(drafts, PROBE_CONCURRENCY, async (draft) => {
     job?.throwIfCancelled();
-    const facts = await probeDraft(draft, resolver, knownPaths);
+    const facts = await probeDraft(draft, resolver, knownPaths, downscaleFolder);
     job?.progress({ done: ++done });
     return facts;
   });
@@ -203,15 +212,30 @@ async function probeAll(
 const NO_IMAGE: q.ImageFacts = { path: null, contentHash: null, sizeBytes: null, width: null, height: null, depth: null, format: null };
 
 /** Probe one draft's image and record image-level errors on the draft itself. */
-export async function probeDraft(draft: EntryDraft, resolver: SourceResolver, knownPaths?: Map<string, string>): Promise<Facts> {
+export async function probeDraft(
+  draft: EntryDraft,
+  resolver: SourceResolver,
+  knownPaths?: Map<string, string>,
+  downscaleFolder?: string,
+): Promise<Facts> {
   const invalidImage = (detail: string): Facts => {
     draft.errors.push({ level: 'image', code: 'ERROR_INVALID_IMAGE', message: `${ENTRY_CODES.ERROR_INVALID_IMAGE} ${detail}` });
     return { image: NO_IMAGE, invalid: true };
   };
   const known = knownPaths?.get(draft.sourceRef);
-  const resolved = known === undefined ? resolver.resolve(draft.sourceRef) : ({ ok: true, path: known } as const);
+  let resolved = known === undefined ? resolver.resolve(draft.sourceRef) : ({ ok: true, path: known } as const);
   if (!resolved.ok) return invalidImage(resolved.reason);
-  const probe: ImageProbe = await probeImage(resolved.path);
+  const original: ImageProbe = await probeImage(resolved.path);
+  const large = downscaleFolder && isBeyondLimits(original) ? await downscaledCopy(resolved.path, original, downscaleFolder) : undefined;
+  if (large && !large.ok) {
+    draft.errors.push({ level: 'image', code: large.code, message: `${ENTRY_CODES[large.code]} ${large.message}` });
+    const image = { ...NO_IMAGE, path: resolved.path, contentHash: original.sha256 ?? null, sizeBytes: original.sizeBytes ?? null };
+    return { image, invalid: large.code === 'ERROR_INVALID_IMAGE' };
+  }
+  // A downscaled copy stands in for the original: the entry keeps the user's source-ref, its
+  // pixels, size and hash are the copy's.
+  const probe = large ? large.probe : original;
+  if (large) resolved = { ok: true, path: large.path };
   const image: q.ImageFacts = probe.ok
     ? {
         path: resolved.path,
@@ -231,6 +255,37 @@ export async function probeDraft(draft: EntryDraft, resolver: SourceResolver, kn
     return { image, invalid: problem.code === 'ERROR_INVALID_IMAGE' };
   }
   return { image, invalid: false };
+}
+
+/** Whether an image is beyond the service's limits only by its size: too many pixels, a side over 4096 px, over 15 MB. */
+function isBeyondLimits(probe: ImageProbe): boolean {
+  if (!probe.ok) return probe.reason === 'too-many-pixels';
+  return Math.max(probe.width, probe.height) > IMAGE_LIMITS.maxSidePx || probe.sizeBytes > IMAGE_LIMITS.maxFileBytes;
+}
+
+/**
+ * The copy of a large image that fits the limits, named by the original's hash (so importing it
+ * again reuses it), or why the image is too large even for that.
+ */
+async function downscaledCopy(
+  path: string,
+  original: ImageProbe,
+  folder: string,
+): Promise<{ ok: true; path: string; probe: ImageProbe } | { ok: false; code: 'ERROR_INVALID_IMAGE' | 'ERROR_INVALID_IMAGE_DIMENSION'; message: string }> {
+  const format = original.ok ? original.format : /\.png$/i.test(path) ? 'png' : 'jpeg';
+  const target = join(folder, `${original.sha256}.${format === 'png' ? 'png' : 'jpg'}`);
+  try {
+    if (!existsSync(target)) await downscaleImage(path, target, { maxSide: IMAGE_LIMITS.maxSidePx });
+  } catch (error) {
+    if (error instanceof ImageDecodeError && error.reason === 'too-many-pixels') {
+      return { ok: false, code: 'ERROR_INVALID_IMAGE_DIMENSION', message: `The image is too large: ${error.detail}.` };
+    }
+    if (error instanceof ImageDecodeError) return { ok: false, code: 'ERROR_INVALID_IMAGE', message: `The image cannot be read: ${error.detail}.` };
+    throw error;
+  }
+  const probe = await probeImage(target);
+  log.info('image downscaled at import', { source: path, width: probe.ok ? probe.width : undefined, height: probe.ok ? probe.height : undefined });
+  return { ok: true, path: target, probe };
 }
 
 /**
