@@ -59,10 +59,13 @@ export interface IngestInput {
 }
 
 export class DatasetFileError extends ServiceError {
-  /** `file`: the user's manifest (its s3:// name), named in the message so the user knows which one. */
+  /**
+   * `file`: the user's manifest (its s3:// name). The message keeps the service's words (it is the
+   * dataset's StatusMessage); the coded sentence names the file, for the UI and the log.
+   */
   constructor(readonly fileCode: DatasetFileCode, detail?: string, file?: string) {
     const reason = detail ? `${DATASET_FILE_CODES[fileCode]} ${detail}` : DATASET_FILE_CODES[fileCode];
-    super('InvalidParameterException', file ? `${reason} (${file})` : reason, file ? { ref: { Code: 'ManifestRefused', Params: { file, reason } } } : undefined);
+    super('InvalidParameterException', reason, file ? { ref: { Code: 'ManifestRefused', Params: { file, reason } } } : undefined);
   }
 }
 

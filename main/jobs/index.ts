@@ -89,7 +89,7 @@ export function startJob(ctx: Context, spec: JobSpec, run: (job: JobHandle) => P
         else {
           // A refusal (the user's file, folder or input) is the user's to fix, and the log says which and why.
           if (error instanceof ServiceError) {
-            log.warn('job refused', { job: id, kind: spec.kind, resource: spec.resourceArn, code: error.code, messageCode: error.ref?.Code, message: error.message });
+            log.warn('job refused', { job: id, kind: spec.kind, resource: spec.resourceArn, code: error.code, messageCode: error.ref?.Code, params: error.ref?.Params, message: error.message });
           } else log.error('job failed', { job: id, kind: spec.kind, error });
           finish(ctx, id, 'failed', error instanceof Error ? error.message : String(error), error instanceof ServiceError ? error.ref : undefined);
         }

@@ -88,7 +88,9 @@ describe('when the user’s annotation file or manifest is refused', () => {
     const { Jobs } = await loupe.ok('ListJobs', { ResourceArn: DatasetArn });
     const job = await waitForJob(loupe.ctx, Jobs[0]!.JobId);
     assert.equal(job.MessageCode, 'ManifestRefused');
-    assert.equal(job.Message, 'The manifest file is empty. (s3://shop/empty.manifest)');
+    assert.equal(job.MessageParams?.file, 's3://shop/empty.manifest');
+    assert.equal(job.Message, 'The manifest file is empty.');
+    assert.match(logText(), /job refused .*ManifestRefused.*s3:\/\/shop\/empty\.manifest/);
     const { DatasetDescription } = await loupe.ok('DescribeDataset', { DatasetArn });
     assert.equal(DatasetDescription.Status, 'CREATE_FAILED');
     assert.match(DatasetDescription.StatusMessage, /^The manifest file is empty\./);
