@@ -11,6 +11,7 @@ import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 
 const PHASE_KEYS: Record<TrainingPhase, ModelsKey> = {
   validating: 'progress.phases.validating',
+  'choosing the view': 'progress.phases.view',
   'embedding images': 'progress.phases.embedding',
   training: 'progress.phases.training',
   testing: 'progress.phases.testing',
