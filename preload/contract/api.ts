@@ -563,4 +563,6 @@ export interface LoupeBridge {
   openKiosk?(route: string): Promise<void>;
   /** Desktop app only, from the kiosk window: close it (the page has checked the PIN). */
   closeKiosk?(): Promise<void>;
+  /** Desktop app only: the system's open dialog for a file or folder (names.ts PICK_PURPOSES); the chosen path, or null when cancelled. */
+  pickPath?(purpose: string): Promise<string | null>;
 }

@@ -223,6 +223,45 @@ interface Upload {
   file: File;
 }
 
+/** Upload roots on the server → what the user picked there (a file or folder name), to name it in messages. */
+const uploadedFrom = new Map<string, string>();
+
+/**
+ * The user's own name for a path on the server that is inside an upload (`<home>/uploads/<batch>/labels.json`
+ * → `labels.json`), so a message names what the user picked, not Loupe's copy; other paths as they are.
+ */
+export function userPathOf(path: string): string {
+  for (const [root, name] of uploadedFrom) {
+    if (path === root) return name;
+    if (path.startsWith(`${root}/`) || path.startsWith(`${root}\\`)) return `${name}${path.slice(root.length)}`;
+  }
+  return path;
+}
+
+/**
+ * Upload one picked file, or the files of one picked folder (each with its path inside it), for an
+ * operation that takes a path on the server (ImportAnnotations in a browser). Returns the server
+ * path of the file or folder.
+ */
+export async function uploadForPath(picked: { name: string; files: PickedFile[]; isFolder: boolean }, options: ResolveOptions = {}): Promise<string> {
+  if (picked.files.length === 0) throw new ApiError('InvalidParameterException', `There is nothing to upload in ${picked.name}.`);
+  const batch = newBatchId();
+  const top = safeSegment(picked.name);
+  const uploads: Upload[] = picked.isFolder
+    ? picked.files.map((item) => ({ segments: [top, ...item.relativePath.split('/').map(safeSegment)], file: item.file }))
+    : [{ segments: [top], file: picked.files[0]!.file }];
+  let root: string | undefined;
+  let done = 0;
+  for (const upload of uploads) {
+    root = await uploadOne(batch, upload, options.signal);
+    options.onProgress?.({ done: ++done, total: uploads.length });
+  }
+  const separator = root!.includes('\\') && !root!.includes('/') ? '\\' : '/';
+  const path = `${root}${separator}${top}`;
+  uploadedFrom.set(path, picked.name);
+  return path;
+}
+
 async function uploadSelection(selection: DropSelection, options: ResolveOptions): Promise<DroppedPaths> {
   const batch = newBatchId();
   const taken = new Set<string>();

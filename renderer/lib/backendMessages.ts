@@ -1,4 +1,5 @@
 import { getI18n } from 'react-i18next';
+import { userPathOf } from '../api';
 
 /**
  * A backend sentence in the UI's language, from its code and parameters
@@ -7,7 +8,8 @@ import { getI18n } from 'react-i18next';
 export function backendText(code: string | undefined, params: Record<string, string | number> | undefined, english: string): string {
   if (!code) return english;
   const i18n = getI18n();
-  const values = params ?? {};
+  // A file the user uploaded is named as the user knows it, not by Loupe's copy (issue 15).
+  const values = Object.fromEntries(Object.entries(params ?? {}).map(([name, value]) => [name, typeof value === 'string' ? userPathOf(value) : value]));
   if (code === 'ImportSummary') return importSummary(values, english);
   const key = `backend.${code}`;
   if (!i18n.exists(key) || typeof i18n.t(key as 'backend.NoFolderAt', { returnObjects: true }) !== 'string') return english;

@@ -92,3 +92,52 @@ test.describe('when an annotation file is refused', () => {
     });
   });
 });
+
+test.describe('when an annotation file is chosen in the browser', () => {
+  test('it is uploaded and imported, and a refused one is named as the user knows it, not by its upload copy', async ({ page, loupe }, testInfo) => {
+    await withTempDir(async (dir) => {
+      const images = path.join(dir, 'images');
+      await mkdir(images, { recursive: true });
+      await writeFile(path.join(images, 'a.png'), await picture(60));
+      await writeFile(path.join(images, 'b.png'), await picture(160));
+      const coco = {
+        images: [
+          { id: 1, file_name: 'a.png', width: 48, height: 36 },
+          { id: 2, file_name: 'b.png', width: 48, height: 36 },
+        ],
+        categories: [{ id: 7, name: 'dot' }],
+        annotations: [
+          { id: 1, image_id: 1, category_id: 7, bbox: [4, 4, 20, 16] },
+          { id: 2, image_id: 2, category_id: 7, bbox: [10, 8, 24, 20] },
+        ],
+      };
+      const good = path.join(dir, 'my-labels.json');
+      await writeFile(good, JSON.stringify(coco));
+      const broken = path.join(dir, 'broken-labels.json');
+      await writeFile(broken, '{"images": [');
+
+      await openCreateDataset(page, loupe, 'coco');
+      await page.getByRole('radio', { name: /Import an annotations file/ }).check();
+      await page.locator('input[data-picker="path-annotationFile"]').setInputFiles(good);
+      await expect(page.getByText('Uploaded from this computer: my-labels.json')).toBeVisible();
+      await page.getByLabel('Images folder (optional)').fill(images);
+      await shot(page, testInfo, 'annotations-upload-en');
+      await page.getByRole('button', { name: 'Create dataset' }).click();
+      await expect(page).toHaveURL(/datasets\/train$/);
+      await expect(page.getByRole('region', { name: 'Activity' }).getByRole('listitem', { name: 'Importing COCO annotations' })).toContainText(
+        '2 images added or updated.',
+      );
+      await expect(page.getByRole('list', { name: /Images of the Training dataset/ }).getByRole('listitem')).toHaveCount(2);
+
+      // The same way with a broken file, into the test dataset: the refusal names broken-labels.json.
+      await page.goto(`${loupe.origin}/#/projects/coco/datasets/create`);
+      await page.getByRole('radio', { name: /Import an annotations file/ }).check();
+      await page.locator('input[data-picker="path-annotationFile"]').setInputFiles(broken);
+      await expect(page.getByText('Uploaded from this computer: broken-labels.json')).toBeVisible();
+      await page.getByRole('button', { name: /Create dataset/ }).click();
+      const refused = page.getByRole('region', { name: 'Activity' }).getByRole('listitem', { name: 'Importing COCO annotations' }).first();
+      await expect(refused).toContainText('broken-labels.json cannot be imported as COCO: it is not valid JSON');
+      await expect(refused).not.toContainText('uploads');
+    });
+  });
+});
