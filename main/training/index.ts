@@ -16,7 +16,7 @@ import { ENTRY_CODES } from '../../preload/contract/codes';
 import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError, ServiceError } from '../errors';
 import { evaluate } from '../evaluation';
 import { writeAtomically } from '../files';
 import { homePaths } from '../home';
@@ -58,12 +58,12 @@ export function createProjectVersion(ctx: Context, input: CreateProjectVersionIn
     const project = requireProject(ctx, input.ProjectArn);
     const train = q.findDatasetOfType(ctx.db, project.id, 'TRAIN');
     if (!train) {
-      throw new ServiceError('InvalidParameterException', `The project ${project.name} has no training dataset. Create one first.`);
+      throw codedError('InvalidParameterException', 'NoTrainingDataset', { project: project.name });
     }
     const test = q.findDatasetOfType(ctx.db, project.id, 'TEST');
     for (const dataset of [train, test]) {
       if (dataset && /_IN_PROGRESS$/.test(dataset.status)) {
-        throw new ServiceError('ResourceInUseException', `The dataset ${dataset.arn} is ${dataset.status}. Wait for it to finish.`);
+        throw codedError('ResourceInUseException', 'DatasetBusy', { dataset: dataset.arn, status: dataset.status });
       }
     }
     const version = insertNewVersion(ctx, {
