@@ -36,7 +36,11 @@ export async function downscaleImage(source: string, target: string, options: Do
     const pixels = header.width * header.height;
     if (!(pixels > 0)) throw new ImageDecodeError('corrupt', `the header gives no size (${header.width}×${header.height})`);
     if (pixels > MAX_DOWNSCALE_PIXELS) {
-      throw new ImageDecodeError('too-many-pixels', `${header.width}×${header.height} pixels is more than the ${MAX_DOWNSCALE_PIXELS} pixels Loupe downscales`);
+      const megapixels = (count: number) => Math.round(count / 100_000) / 10;
+      throw new ImageDecodeError(
+        'too-many-pixels',
+        `${header.width}×${header.height} pixels (${megapixels(pixels)} MP) is more than the ${megapixels(MAX_DOWNSCALE_PIXELS)} MP Loupe downscales`,
+      );
     }
     const image = sharp(bytes, decodeOptions({ autoOrient: true, limitInputPixels: MAX_DOWNSCALE_PIXELS })).resize(maxSide, maxSide, {
       fit: 'inside',

@@ -3,7 +3,7 @@
  * (with the non-image files it skipped, counted by kind) and a refusal naming the user's file —
  * worded from the backend's message code and parameters, in Chromium against `loupe serve`.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -138,6 +138,37 @@ test.describe('when an annotation file is chosen in the browser', () => {
       const refused = page.getByRole('region', { name: 'Activity' }).getByRole('listitem', { name: 'Importing COCO annotations' }).first();
       await expect(refused).toContainText('broken-labels.json cannot be imported as COCO: it is not valid JSON');
       await expect(refused).not.toContainText('uploads');
+    });
+  });
+});
+
+test.describe('when a folder holds camera images larger than the service takes', () => {
+  test('a 6000×3000 photo is imported downscaled, the original untouched, and a 12000×9000 one is said to be too large', async ({ page, loupe }, testInfo) => {
+    await withTempDir(async (dir) => {
+      const folder = path.join(dir, 'camera');
+      await mkdir(path.join(folder, 'ok'), { recursive: true });
+      const wide = path.join(folder, 'ok', 'wide.jpg');
+      await sharp({ create: { width: 6000, height: 3000, channels: 3, background: '#aa5522' } }).jpeg().toFile(wide);
+      const before = await readFile(wide);
+      // A real JPEG whose frame header claims 12000×9000: too large to use, and never decoded.
+      const bomb = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888888' } }).jpeg().toBuffer();
+      const sof = bomb.indexOf(Buffer.from([0xff, 0xc0]));
+      bomb.writeUInt16BE(9000, sof + 5);
+      bomb.writeUInt16BE(12000, sof + 7);
+      await writeFile(path.join(folder, 'ok', 'huge.jpg'), bomb);
+
+      await openCreateDataset(page, loupe, 'camera');
+      await page.getByLabel('Folder on the computer running Loupe').fill(folder);
+      await page.getByRole('button', { name: 'Create dataset' }).click();
+      await expect(page).toHaveURL(/datasets\/train$/);
+      const gallery = page.getByRole('list', { name: /Images of the Training dataset/ });
+      await expect(gallery.getByRole('listitem')).toHaveCount(2);
+      await expect(gallery.getByRole('listitem', { name: 'wide.jpg' }).locator('.entry-badge')).toHaveCount(0);
+      await gallery.getByRole('button', { name: 'Show the errors of huge.jpg' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Errors in huge.jpg' });
+      await expect(dialog).toContainText('The image is too large: 12000×9000 pixels');
+      await shot(page, testInfo, 'import-too-large-en');
+      expect((await readFile(wide)).equals(before)).toBe(true);
     });
   });
 });
