@@ -16,6 +16,7 @@ import { ENTRY_CODES } from '../../preload/contract/codes';
 import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
 import * as q from '../db/queries';
+import { MESSAGES } from '../../preload/contract/messages';
 import { codedError, ServiceError } from '../errors';
 import { evaluate } from '../evaluation';
 import { writeAtomically } from '../files';
@@ -32,11 +33,11 @@ import { firstError, planTraining, type Line, type TrainingPlan } from './valida
 const log = createLogger('training');
 
 export const STATUS_MESSAGES = {
-  inProgress: 'The model is being trained.',
-  completed: 'The model is ready to run.',
-  serviceError: 'Amazon Rekognition experienced a service issue. Try your call again.',
+  inProgress: MESSAGES.ModelTraining,
+  completed: MESSAGES.ModelTrained,
+  serviceError: MESSAGES.TrainingServiceIssue,
   outputNotWritable: 'Unable to write to output S3 bucket.',
-  interrupted: 'Loupe stopped while this model was training. Train a new version.',
+  interrupted: MESSAGES.TrainingInterrupted,
   cancelled: TRAINING_CANCELLED_MESSAGE,
   noEngine: 'No training engine is available in this Loupe build.',
 } as const;

@@ -29,6 +29,10 @@ export const MESSAGES = {
   ImageTooManyPixels: 'The image is too large: {detail}.',
   UndoExpired: 'That removal can no longer be undone: Loupe restarted or removed images many times since.',
   NoTrainingDataset: 'The project {project} has no training dataset. Create one first.',
+  ModelTraining: 'The model is being trained.',
+  ModelTrained: 'The model is ready to run.',
+  TrainingServiceIssue: 'Amazon Rekognition experienced a service issue. Try your call again.',
+  TrainingInterrupted: 'Loupe stopped while this model was training. Train a new version.',
   ImportCancelled: 'The import was cancelled; nothing was changed.',
   JobInterrupted: 'Loupe stopped while this job was running.',
   NotAnImageFile: 'Not an image file Loupe imports.',
@@ -49,6 +53,14 @@ export interface MessageRef {
 
 export function isMessageCode(value: string): value is MessageCode {
   return Object.prototype.hasOwnProperty.call(MESSAGES, value);
+}
+
+/**
+ * The code of a sentence without parameters, from its English (a StatusMessage the service's
+ * shapes carry as text only), or undefined.
+ */
+export function codeOfMessage(english: string): MessageCode | undefined {
+  return (Object.keys(MESSAGES) as MessageCode[]).find((code) => !MESSAGES[code].includes('{') && MESSAGES[code] === english);
 }
 
 /** The English sentence of `code` with its parameters filled in. */

@@ -1,4 +1,5 @@
 import { getI18n } from 'react-i18next';
+import { codeOfMessage } from '../../preload/contract/messages';
 import { userPathOf } from '../api';
 
 /**
@@ -26,4 +27,10 @@ function importSummary(params: Record<string, string | number>, english: string)
   if (count('dropped') > 0) parts.push(i18n.t('backend.ImportSummaryParts.dropped', { count: count('dropped'), first: String(params.firstDropped ?? '') }));
   if (count('skipped') > 0) parts.push(i18n.t('backend.ImportSummaryParts.skipped', { count: count('skipped'), kinds: String(params.skippedKinds ?? '') }));
   return i18n.t('backend.ImportSummaryParts.sentence', { parts: parts.join(i18n.t('backend.ImportSummaryParts.separator')) });
+}
+
+/** A StatusMessage (text only in the service's shapes) in the UI's language when it is one of Loupe's fixed sentences. */
+export function statusText(message: string): string {
+  const code = codeOfMessage(message);
+  return code ? backendText(code, {}, message) : message;
 }

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { describeImport, formatMessage, MESSAGES, type MessageCode } from '../../../preload/contract/messages';
+import { codeOfMessage, describeImport, formatMessage, MESSAGES, type MessageCode } from '../../../preload/contract/messages';
+import { STATUS_MESSAGES } from '../../../main/training';
 
 const locale = (language: string) =>
   (JSON.parse(readFileSync(join(import.meta.dirname, '../../../renderer/app/locales', `${language}.json`), 'utf8')) as { backend: Record<string, unknown> }).backend;
@@ -23,6 +24,14 @@ describe('backend sentences by code', () => {
       assert.equal((en[code] as string).replace(/\{\{(\w+)\}\}/g, '{$1}'), MESSAGES[code], `en backend.${code}`);
       assert.deepEqual(params(ko[code] as string), params(MESSAGES[code]), `ko backend.${code}`);
     }
+  });
+
+  it('name the fixed status messages of a training, so the UI can word them', () => {
+    assert.equal(codeOfMessage(STATUS_MESSAGES.completed), 'ModelTrained');
+    assert.equal(codeOfMessage(STATUS_MESSAGES.inProgress), 'ModelTraining');
+    assert.equal(codeOfMessage(STATUS_MESSAGES.interrupted), 'TrainingInterrupted');
+    assert.equal(codeOfMessage('There is no folder at {path}.'), undefined, 'a sentence with parameters is not matched by its template');
+    assert.equal(codeOfMessage('Something else.'), undefined);
   });
 
   it('fill in their parameters, and the import summary says only what happened', () => {
