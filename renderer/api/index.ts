@@ -23,7 +23,7 @@ export {
 export { entryImageUrl, type ImageVariant } from './images';
 export { canOpenKioskWindow, canPickPaths, closeKioskWindow, isKioskWindow, openKioskWindow, pickPath } from './shell';
 export { useEvent, useMutation, useQuery, useSession, type MutationState, type QueryOptions, type QueryState } from './hooks';
-export { signIn, signOut, type SessionState } from './session';
+export { isKioskSession, leaveKiosk, signIn, signOut, type SessionState } from './session';
 export type {
   ApiCredentials,
   AppInfo,
