@@ -12,6 +12,7 @@ import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { chosenThresholds, requireVersion } from '../models';
+import { ANOMALY_LABELS, readAnomalyMetadata, verdictOf, type AnomalyMetadata } from '../engine/anomalyEngine';
 import { readModelMetadata } from '../engine/modelFile';
 import { outputLocation } from '../models/output';
 
@@ -36,11 +37,25 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
         .map((line) => JSON.parse(line) as Json)
     : [];
   const snapshot = version.snapshotJson ? (JSON.parse(version.snapshotJson) as { train: { labels: string[] }[] }) : undefined;
-  const choices = version.modelPath ? (await readModelMetadata(version.modelPath).catch(() => undefined))?.choices : undefined;
+  const anomaly = version.modelPath ? await readAnomalyMetadata(version.modelPath).catch(() => undefined) : undefined;
+  const choices = version.modelPath && !anomaly ? (await readModelMetadata(version.modelPath).catch(() => undefined))?.choices : undefined;
   const test = q.findDatasetOfType(ctx.db, project.id, 'TEST') ?? q.findDatasetOfType(ctx.db, project.id, 'TRAIN');
   const entryOf = (sourceRef: string) => (test ? q.findEntry(ctx.db, test.id, sourceRef) : undefined);
+  const summary = JSON.parse(evaluation.summaryJson) as Json;
+  if (anomaly) {
+    // An anomaly model's labels are its two verdicts (the kiosk's OK label is `normal`).
+    summary.labels = [...ANOMALY_LABELS];
+    return {
+      Summary: summary,
+      Curves: {},
+      TestResults: lines.map((line) => anomalyTestResult(line, anomaly, entryOf)),
+      TrainingImages: summary.trainingImages as number,
+      TrainingLabels: 1,
+      ChosenThresholds: {},
+    };
+  }
   return {
-    Summary: JSON.parse(evaluation.summaryJson) as Json,
+    Summary: summary,
     Curves: curves,
     ...(version.manifestSummaryJson ? { ManifestSummary: JSON.parse(version.manifestSummaryJson) as Json } : {}),
     TestResults: lines.map((line) => testResult(line, entryOf)),
@@ -48,6 +63,25 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
     TrainingLabels: new Set(snapshot?.train.flatMap((s) => s.labels) ?? []).size,
     ChosenThresholds: chosenThresholds(ctx, version.arn),
     ...(choices ? { Choices: choices } : {}),
+  };
+}
+
+/** A line of an anomaly model's evaluation manifest: anomalies are the positives, so a false reject is a FALSE_POSITIVE and a miss a FALSE_NEGATIVE. */
+function anomalyTestResult(line: Json, metadata: AnomalyMetadata, entryOf: (sourceRef: string) => q.StoredEntry | undefined): TestImageResult {
+  const sourceRef = String(line['source-ref']);
+  const entry = entryOf(sourceRef);
+  const truth = line['anomaly-label'] === 1;
+  const score = Number(line['anomaly-score']);
+  const verdict = verdictOf(metadata, score);
+  const result = verdict.isAnomalous ? (truth ? 'TRUE_POSITIVE' : 'FALSE_POSITIVE') : truth ? 'FALSE_NEGATIVE' : 'TRUE_NEGATIVE';
+  return {
+    SourceRef: sourceRef,
+    FileName: sourceRef.split(/[\\/]/).pop() ?? sourceRef,
+    ...(entry ? { EntryId: entry.id } : {}),
+    Width: entry?.width ?? 0,
+    Height: entry?.height ?? 0,
+    Labels: [{ Name: verdict.isAnomalous ? 'anomaly' : 'normal', Confidence: verdict.confidence * 100, Result: result }],
+    Anomaly: { Score: score, Threshold: verdict.threshold, IsAnomalous: truth, PredictedAnomalous: verdict.isAnomalous },
   };
 }
 

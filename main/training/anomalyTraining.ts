@@ -67,7 +67,7 @@ export function startAnomalyTraining(
       const trained = await trainAnomalyVersion({
         good,
         anomalous: withPath(trainEntries, ANOMALY),
-        test: testEntries.filter((e) => e.path && classOf(e)).map((e) => ({ path: e.path!, anomalous: classOf(e) === ANOMALY })),
+        test: testEntries.filter((e) => e.path && classOf(e)).map((e) => ({ path: e.path!, sourceRef: e.sourceRef, anomalous: classOf(e) === ANOMALY })),
         outputDir: output.folder,
         modelsDir: ctx.modelsDir,
         signal: job.signal,

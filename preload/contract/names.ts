@@ -41,6 +41,7 @@ export const LOUPE_OPERATIONS = [
   'ExportModelPackage',
   'ImportModelPackage',
   'DescribeEvaluation',
+  'DetectImageAnomalies',
   'PutProjectVersionThresholds',
   'ListProjectSummaries',
   'DeleteProjectCascade',

@@ -226,6 +226,9 @@ export const DetectCustomLabelsInput = z.object({
   MaxResults: z.number().int().min(0, 'Member must have value greater than or equal to 0').optional(),
 });
 
+/** App operation: an anomaly model's answer for one image with its heat map (the image as DetectCustomLabels takes it). */
+export const DetectImageAnomaliesInput = DetectCustomLabelsInput.pick({ ProjectVersionArn: true, Image: true });
+
 /** App operations: the backbone registry. */
 export const RegisterBackboneInput = z.object({
   /** The ONNX file (absolute path); it is copied into the Loupe home. */
@@ -418,6 +421,7 @@ export type StartProjectVersionInput = z.infer<typeof StartProjectVersionInput>;
 export type StopProjectVersionInput = z.infer<typeof StopProjectVersionInput>;
 export type DeleteProjectVersionInput = z.infer<typeof DeleteProjectVersionInput>;
 export type DetectCustomLabelsInput = z.infer<typeof DetectCustomLabelsInput>;
+export type DetectImageAnomaliesInput = z.infer<typeof DetectImageAnomaliesInput>;
 export type RegisterBackboneInput = z.infer<typeof RegisterBackboneInput>;
 export type SetDefaultBackboneInput = z.infer<typeof SetDefaultBackboneInput>;
 export type DownloadBackboneInput = z.infer<typeof DownloadBackboneInput>;

@@ -213,6 +213,35 @@ describe('Lookout for Vision code against Loupe', () => {
         assert.ok(markedOnScratch / marked > 5 * chance, `${key}: ${markedOnScratch} of ${marked} marked pixels on the scratch (chance ${chance.toFixed(3)})`);
       }
 
+      // The hosted model is the version StartProjectVersion would run: DetectCustomLabels and the
+      // app's DetectImageAnomalies analyse through the same running model and give the same verdict.
+      const hosted = await harness.loupe.invoke('DescribeProjects', { ProjectNames: ['surfaces'] });
+      assert.ok(hosted.ok);
+      const hostedArn = (hosted.value as { ProjectDescriptions: { ProjectArn: string }[] }).ProjectDescriptions[0]!.ProjectArn;
+      const running = await harness.loupe.invoke('DescribeProjectVersions', { ProjectArn: hostedArn });
+      assert.ok(running.ok);
+      const runningVersion = (running.value as { ProjectVersionDescriptions: { Status: string; ProjectVersionArn: string }[] }).ProjectVersionDescriptions[0]!;
+      assert.equal(runningVersion.Status, 'RUNNING');
+      for (const [key, anomalous] of [[clean[0]!, false], [scratched[0]!.key, true]] as const) {
+        const Image = { Bytes: readFileSync(join(folder, key)).toString('base64') };
+        const labels = await harness.loupe.invoke('DetectCustomLabels', { ProjectVersionArn: runningVersion.ProjectVersionArn, Image });
+        assert.ok(labels.ok, JSON.stringify(labels));
+        const [verdict] = (labels.value as { CustomLabels: { Name: string; Confidence: number }[] }).CustomLabels;
+        assert.equal(verdict?.Name, anomalous ? 'anomaly' : 'normal', key);
+        const detected = await harness.loupe.invoke('DetectImageAnomalies', { ProjectVersionArn: runningVersion.ProjectVersionArn, Image });
+        assert.ok(detected.ok, JSON.stringify(detected));
+        const answer = detected.value as { IsAnomalous: boolean; Confidence: number; Score: number; Threshold: number; HeatMap: string };
+        assert.equal(answer.IsAnomalous, anomalous, key);
+        assert.equal(answer.Score >= answer.Threshold, anomalous);
+        assert.ok(Math.abs(answer.Confidence - verdict!.Confidence) < 1e-6);
+        // The heat map is a PNG with alpha on the model's grid: clear over a clean part, coloured over a scratch.
+        const heat = await sharp(Buffer.from(answer.HeatMap, 'base64')).raw().toBuffer({ resolveWithObject: true });
+        assert.equal(heat.info.channels, 4);
+        let opaque = 0;
+        for (let p = 3; p < heat.data.length; p += 4) opaque = Math.max(opaque, heat.data[p]!);
+        assert.ok(anomalous ? opaque > 200 : opaque < 200, `${key}: strongest alpha ${opaque}`);
+      }
+
       assert.equal((await client.send(new StopModelCommand({ ProjectName: 'surfaces', ModelVersion: '1' }))).Status, 'STOPPING_HOSTING');
       await until(() => client.send(new DescribeModelCommand({ ProjectName: 'surfaces', ModelVersion: '1' })), (d) => d.ModelDescription?.Status === 'TRAINED');
       // UpdateDatasetEntries takes Lookout for Vision lines: one clean test image relabelled as an anomaly.
