@@ -34,6 +34,7 @@ export type {
   DownloadableBackbone,
   EntryView,
   EvaluationDescription,
+  ImageAnomalies,
   InputOf,
   Job,
   JobStatus,

@@ -1,8 +1,9 @@
 import { useId, useRef, useState } from 'react';
-import { useQuery } from '../../../api';
+import { useQuery, type ImageAnomalies } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
-import { Button, DropZone, Menu, Panel, SegmentedControl, Spinner, StatusBadge } from '../../../ui';
+import { formatScore } from '../../../lib/format';
+import { Button, Checkbox, DropZone, Menu, Panel, SegmentedControl, Spinner, StatusBadge } from '../../../ui';
 import { downloadJson, downloadText } from '../download';
 import { formatConfidence } from '../format';
 import { useModelsT } from '../i18n';
@@ -22,7 +23,9 @@ export function AnalyzePanel({ model }: { model: ModelContext }) {
   const [cutoff, setCutoff] = useState(50);
   const settled = useDebouncedValue(cutoff, 300);
   const minConfidence = mode === 'assumed' ? undefined : settled;
-  const { items, add, remove, clear, patch } = useAnalyses(model.version.ProjectVersionArn, minConfidence);
+  const { items, add, remove, clear, patch } = useAnalyses(model.version.ProjectVersionArn, minConfidence, { anomaly: model.isAnomaly });
+  const [showHeat, setShowHeat] = useState(true);
+  const [heatOpacity, setHeatOpacity] = useState(60);
   const [adding, setAdding] = useState<Analysis | undefined>();
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -95,9 +98,10 @@ export function AnalyzePanel({ model }: { model: ModelContext }) {
                 </output>
               </div>
             ) : (
-              <p className="analyze__hint">{t('analyze.assumedHint')}</p>
+              <p className="analyze__hint">{t(model.isAnomaly ? 'analyze.anomalyHint' : 'analyze.assumedHint')}</p>
             )}
           </div>
+          {model.isAnomaly ? <HeatMapControls shown={showHeat} onShown={setShowHeat} opacity={heatOpacity} onOpacity={setHeatOpacity} /> : null}
         </div>
         <DropZone
           icon="image"
@@ -147,6 +151,7 @@ export function AnalyzePanel({ model }: { model: ModelContext }) {
               <AnalysisCard
                 key={item.id}
                 item={item}
+                heatOpacity={showHeat ? heatOpacity / 100 : 0}
                 canAdd={Boolean(model.trainDatasetArn)}
                 onRemove={() => remove(item.id)}
                 onAdd={() => setAdding(item)}
@@ -172,7 +177,37 @@ export function AnalyzePanel({ model }: { model: ModelContext }) {
   );
 }
 
-function AnalysisCard({ item, canAdd, onRemove, onAdd }: { item: Analysis; canAdd: boolean; onRemove: () => void; onAdd: () => void }) {
+/** Show or hide an anomaly model's heat map over the pictures, and how strongly. */
+export function HeatMapControls({ shown, onShown, opacity, onOpacity }: { shown: boolean; onShown: (shown: boolean) => void; opacity: number; onOpacity: (opacity: number) => void }) {
+  const { t } = useModelsT();
+  const sliderId = useId();
+  return (
+    <div className="analyze__heat">
+      <Checkbox label={t('analyze.heatMap')} checked={shown} onChange={(event) => onShown(event.target.checked)} />
+      {shown ? (
+        <div className="analyze__slider">
+          <label htmlFor={sliderId}>{t('analyze.heatOpacity')}</label>
+          <input id={sliderId} type="range" min={10} max={100} step={5} value={opacity} aria-valuetext={`${opacity}%`} onChange={(event) => onOpacity(Number(event.target.value))} />
+          <output htmlFor={sliderId} className="tabular">
+            {opacity}%
+          </output>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** An anomaly model's score against its threshold, in words a line worker reads. */
+export function AnomalyScore({ anomaly }: { anomaly: ImageAnomalies }) {
+  const { t, language } = useModelsT();
+  return (
+    <p className={`anomaly-score anomaly-score--${anomaly.IsAnomalous ? 'ng' : 'ok'}`} data-testid="anomaly-score">
+      {t(anomaly.IsAnomalous ? 'analyze.anomalous' : 'analyze.normal')} · {t('analyze.scoreAgainst', { score: formatScore(anomaly.Score, language), threshold: formatScore(anomaly.Threshold, language) })}
+    </p>
+  );
+}
+
+function AnalysisCard({ item, canAdd, onRemove, onAdd, heatOpacity }: { item: Analysis; canAdd: boolean; onRemove: () => void; onAdd: () => void; heatOpacity: number }) {
   const { t, language } = useModelsT();
   const describeError = useDescribeError();
   const labels = item.labels ?? [];
@@ -180,7 +215,15 @@ function AnalysisCard({ item, canAdd, onRemove, onAdd }: { item: Analysis; canAd
   return (
     <li className="analysis-card" aria-label={item.name} aria-busy={busy || undefined}>
       <div className="analysis-card__picture">
-        <LabelOverlay src={item.url} labels={item.status === 'done' ? labels : undefined} width={item.prepared?.width ?? 1} height={item.prepared?.height ?? 1} alt={item.name} />
+        <LabelOverlay
+          src={item.url}
+          labels={item.status === 'done' ? labels : undefined}
+          width={item.prepared?.width ?? 1}
+          height={item.prepared?.height ?? 1}
+          alt={item.name}
+          heatMap={item.status === 'done' && heatOpacity > 0 ? item.anomaly?.HeatMap : undefined}
+          heatOpacity={heatOpacity}
+        />
         {busy ? (
           <span className="analysis-card__busy">
             <Spinner size={18} label={t('analyze.analyzing')} />
@@ -199,6 +242,7 @@ function AnalysisCard({ item, canAdd, onRemove, onAdd }: { item: Analysis; canAd
             {describeError(item.error).title} {describeError(item.error).detail}
           </p>
         ) : null}
+        {item.status === 'done' && item.anomaly ? <AnomalyScore anomaly={item.anomaly} /> : null}
         {item.status === 'done' ? (
           labels.length === 0 ? (
             <p className="analysis-card__empty">{t('analyze.empty')}</p>
