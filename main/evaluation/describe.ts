@@ -43,12 +43,17 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
   const entryOf = (sourceRef: string) => (test ? q.findEntry(ctx.db, test.id, sourceRef) : undefined);
   const summary = JSON.parse(evaluation.summaryJson) as Json;
   if (anomaly) {
-    // An anomaly model's labels are its two verdicts (the kiosk's OK label is `normal`).
-    summary.labels = [...ANOMALY_LABELS];
+    // Read as the service's summary: anomalies are the positives, the labels are the two verdicts
+    // (the kiosk's OK label is `normal`); the anomaly figures (AUROC, threshold, …) stay beside them.
+    summary.AggregatedEvaluationResults = { F1Score: summary.f1, Precision: summary.precision, Recall: summary.recall };
+    summary.EvaluationDetails = { Labels: [...ANOMALY_LABELS], NumberOfTestingImages: summary.testImages, NumberOfTrainingImages: summary.trainingImages };
     return {
       Summary: summary,
       Curves: {},
-      TestResults: lines.map((line) => anomalyTestResult(line, anomaly, entryOf)),
+      // False rejects first, then misses, then the rest; each group by score, highest first.
+      TestResults: lines
+        .map((line) => anomalyTestResult(line, anomaly, entryOf))
+        .sort((a, b) => wrongness(b.Anomaly!) - wrongness(a.Anomaly!) || b.Anomaly!.Score - a.Anomaly!.Score),
       TrainingImages: summary.trainingImages as number,
       TrainingLabels: 1,
       ChosenThresholds: {},
@@ -66,24 +71,36 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
   };
 }
 
-/** A line of an anomaly model's evaluation manifest: anomalies are the positives, so a false reject is a FALSE_POSITIVE and a miss a FALSE_NEGATIVE. */
+/** A line of an anomaly model's evaluation manifest, with its score against the threshold. */
 function anomalyTestResult(line: Json, metadata: AnomalyMetadata, entryOf: (sourceRef: string) => q.StoredEntry | undefined): TestImageResult {
   const sourceRef = String(line['source-ref']);
   const entry = entryOf(sourceRef);
   const truth = line['anomaly-label'] === 1;
   const score = Number(line['anomaly-score']);
   const verdict = verdictOf(metadata, score);
-  const result = verdict.isAnomalous ? (truth ? 'TRUE_POSITIVE' : 'FALSE_POSITIVE') : truth ? 'FALSE_NEGATIVE' : 'TRUE_NEGATIVE';
+  // As a two-label classifier: the verdict is the predicted label; a wrong one also misses the true label.
+  const predicted = verdict.isAnomalous ? 'anomaly' : 'normal';
+  const actual = truth ? 'anomaly' : 'normal';
+  const confidence = verdict.confidence * 100;
+  const labels: TestImageResult['Labels'] =
+    predicted === actual
+      ? [{ Name: predicted, Confidence: confidence, Result: 'TRUE_POSITIVE' }]
+      : [
+          { Name: predicted, Confidence: confidence, Result: 'FALSE_POSITIVE' },
+          { Name: actual, Confidence: 100 - confidence, Result: 'FALSE_NEGATIVE' },
+        ];
   return {
     SourceRef: sourceRef,
     FileName: sourceRef.split(/[\\/]/).pop() ?? sourceRef,
     ...(entry ? { EntryId: entry.id } : {}),
     Width: entry?.width ?? 0,
     Height: entry?.height ?? 0,
-    Labels: [{ Name: verdict.isAnomalous ? 'anomaly' : 'normal', Confidence: verdict.confidence * 100, Result: result }],
+    Labels: labels,
     Anomaly: { Score: score, Threshold: verdict.threshold, IsAnomalous: truth, PredictedAnomalous: verdict.isAnomalous },
   };
 }
+
+const wrongness = (a: NonNullable<TestImageResult['Anomaly']>) => (a.PredictedAnomalous && !a.IsAnomalous ? 2 : !a.PredictedAnomalous && a.IsAnomalous ? 1 : 0);
 
 const resultOf = (details: Json): TestImageResult['Labels'][number]['Result'] =>
   details['is-true-positive']

@@ -1,6 +1,7 @@
 import { memo, useState, type CSSProperties } from 'react';
 import { entryImageUrl, type TestImageResult } from '../../../api';
 import { Button, Dialog, Icon } from '../../../ui';
+import { formatScore } from '../../../lib/format';
 import { formatPercent } from '../format';
 import { useModelsT, type ModelsKey } from '../i18n';
 import { groundTruthOf, resultItems, topBelowThreshold, type ResultType } from './results';
@@ -62,6 +63,14 @@ export const ResultCard = memo(function ResultCard({ image, onOpenInLabeling, on
           ))}
           {items.length === 0 ? <li className="muted">{t('results.nothing')}</li> : null}
         </ul>
+        {image.Anomaly ? (
+          <p className="result-card__below tabular" data-testid="test-anomaly-score">
+            {t(image.Anomaly.PredictedAnomalous && !image.Anomaly.IsAnomalous ? 'results.falseReject' : !image.Anomaly.PredictedAnomalous && image.Anomaly.IsAnomalous ? 'results.miss' : 'results.anomalyRight', {
+              score: formatScore(image.Anomaly.Score, language),
+              threshold: formatScore(image.Anomaly.Threshold, language),
+            })}
+          </p>
+        ) : null}
         {below ? (
           <p className="result-card__below">{t('results.topBelow', { label: below.Name, score: formatPercent(below.Confidence, language, 1) })}</p>
         ) : null}
