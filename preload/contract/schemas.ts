@@ -342,6 +342,12 @@ export const ImportFolderInput = z.object({
   Folder: LocalPath,
   /** Label each image with the name of the immediate child folder that holds it (default true). */
   AutoLabel: z.boolean().optional(),
+  /**
+   * With AutoLabel: a child folder's name → the label its images get instead of that name. An
+   * anomaly project marks its good folder `normal` and its defect folder `anomaly` this way
+   * (`{"good": "normal", "defects": "anomaly"}`); there a folder named `good` is `normal` by default.
+   */
+  FolderLabels: z.record(z.string().min(1), z.string().min(1).max(256)).optional(),
 });
 
 export const ImportFilesInput = z.object({
