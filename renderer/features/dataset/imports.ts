@@ -14,6 +14,8 @@ export interface ImportRequest {
   /** Folders on the machine that runs Loupe, typed by the user. */
   folders?: string[];
   autoLabel: boolean;
+  /** A child folder's name → the label its images get (ImportFolder's FolderLabels). */
+  folderLabels?: Record<string, string> | undefined;
 }
 
 /** Runs the imports; resolves (never rejects) with whether every step succeeded. */
@@ -42,7 +44,7 @@ export async function importIntoDataset(request: ImportRequest): Promise<boolean
 
   let ok = true;
   const steps: (() => Promise<{ JobId: number }>)[] = [
-    ...folders.map((folder) => () => call('ImportFolder', { DatasetArn: datasetArn, Folder: folder, AutoLabel: request.autoLabel })),
+    ...folders.map((folder) => () => call('ImportFolder', { DatasetArn: datasetArn, Folder: folder, AutoLabel: request.autoLabel, ...(request.folderLabels ? { FolderLabels: request.folderLabels } : {}) })),
     ...(files.length > 0 ? [() => call('ImportFiles', { DatasetArn: datasetArn, Files: files })] : []),
   ];
   for (const step of steps) {
