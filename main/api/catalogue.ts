@@ -48,7 +48,7 @@ import {
 import { copyProjectVersion } from '../models/copy';
 import { exportModelPackage, importModelPackage } from '../models/package';
 import { describeUsage } from '../models/usage';
-import { describeEvaluation } from '../evaluation/describe';
+import { describeEvaluation, getTestHeatMap } from '../evaluation/describe';
 import { createProjectVersion } from '../training';
 import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
 import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
@@ -108,6 +108,7 @@ export const handlers: Handlers = {
   ImportModelPackage: importModelPackage,
   DescribeEvaluation: describeEvaluation,
   DetectImageAnomalies: detectImageAnomalies,
+  GetTestHeatMap: getTestHeatMap,
   PutProjectVersionThresholds: putProjectVersionThresholds,
   CopyProjectVersion: copyProjectVersion,
   PutProjectPolicy: putProjectPolicy,

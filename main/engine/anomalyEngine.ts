@@ -11,7 +11,7 @@ import { auroc, bestF1AnomalyThreshold, prfAt, trainAnomalyModel, PATCH_NAMES, t
 import { readBuiltBackbone, toModelBatch, DEFAULT_BACKBONE_ID, type ModelSpec, type RgbPixels } from '../../native/models';
 import { describeModel, decodeModel, encodeModel } from '../../native/onnx';
 import { createSession, type OrtSession } from '../../native/ort';
-import { decodeForModel, probeImage, probeImageHeader } from '../../native/preprocess';
+import { decodeForModel, encodeHeatMapPng, probeImage, probeImageHeader } from '../../native/preprocess';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 import type { LoadedModel } from './engine';
@@ -21,6 +21,8 @@ const METADATA_KEY = 'loupe';
 export const ANOMALY_MODEL_FILE = 'model.onnx';
 export const ANOMALY_EVALUATION_FILE = 'evaluation.json';
 export const ANOMALY_MANIFEST_FILE = 'evaluation-manifest.jsonl';
+/** Each test image's heat map, `<index>.png`, beside the evaluation. */
+export const ANOMALY_HEATMAP_FOLDER = 'heatmaps';
 /** The view's shorter side, and the multiple both sides are rounded to (the backbone's largest stride). */
 const VIEW_SIDE = 224;
 const VIEW_STRIDE = 32;
@@ -49,9 +51,14 @@ export interface AnomalyTestImage {
   /** The entry's source-ref, written to the evaluation manifest (default: the path). */
   sourceRef?: string;
   anomalous: boolean;
-  /** A mask image (white = anomalous) where the user has one. */
+  /** A mask image where the user has one: pixels away from `maskBackground` are anomalous. */
   mask?: string;
+  /** The mask's background colour (default black: white-on-black masks); Lookout for Vision's masks name theirs. */
+  maskBackground?: [number, number, number];
 }
+
+/** A mask pixel is anomalous when one channel is this far from the background colour. */
+const MASK_TOLERANCE = 64;
 
 export interface AnomalyTrainInput {
   good: string[];
@@ -75,6 +82,8 @@ export interface AnomalyImageResult {
   anomalous: boolean;
   score: number;
   predictedAnomalous: boolean;
+  /** The test image's heat map (PNG with alpha), relative to the output folder. */
+  heatMap?: string;
 }
 
 export interface AnomalyEvaluation {
@@ -153,6 +162,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   // What you evaluate is what you ship: the test set goes through the written file.
   const model = await loadAnomalyModel(modelPath, input.threads ? { threads: input.threads } : {});
   const results: AnomalyImageResult[] = [];
+  await mkdir(join(input.outputDir, ANOMALY_HEATMAP_FOLDER), { recursive: true });
   const pixelScores: number[] = [];
   const pixelLabels: boolean[] = [];
   try {
@@ -160,13 +170,19 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     for (const [i, item] of test.entries()) {
       input.signal?.throwIfAborted();
       const analysis = await model.analyzePixels(await viewPixels(item.path, view));
-      results.push({ path: item.path, ...(item.sourceRef ? { sourceRef: item.sourceRef } : {}), anomalous: item.anomalous, score: analysis.score, predictedAnomalous: false });
+      // The heat map the test results show, coloured against the threshold training set.
+      const heatMap = `${ANOMALY_HEATMAP_FOLDER}/${i}.png`;
+      await writeAtomically(
+        join(input.outputDir, heatMap),
+        await encodeHeatMapPng({ map: analysis.map, width: view.width, height: view.height, low: metadata.normalMedian, threshold: metadata.threshold }),
+      );
+      results.push({ path: item.path, ...(item.sourceRef ? { sourceRef: item.sourceRef } : {}), anomalous: item.anomalous, score: analysis.score, predictedAnomalous: false, heatMap });
       if (item.mask || !item.anomalous) {
         // Pixel AUROC on the view's grid, every 3rd pixel (a mask's share is what counts, not its resolution).
         const mask = item.mask ? await viewPixels(item.mask, view) : undefined;
         for (let p = 0; p < analysis.map.length; p += 3) {
           pixelScores.push(analysis.map[p]!);
-          pixelLabels.push(mask ? mask.data[p * 3]! > 127 : false);
+          pixelLabels.push(mask ? isMaskedPixel(mask.data, p, item.maskBackground ?? [0, 0, 0]) : false);
         }
       }
       input.onProgress?.({ phase: 'testing', done: i + 1, total: test.length });
@@ -205,9 +221,13 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   await writeAtomically(join(input.outputDir, ANOMALY_EVALUATION_FILE), `${JSON.stringify(evaluation, null, 2)}\n`);
   await writeAtomically(
     join(input.outputDir, ANOMALY_MANIFEST_FILE),
-    results.map((r) => JSON.stringify({ 'source-ref': r.sourceRef ?? r.path, 'anomaly-label': r.anomalous ? 1 : 0, 'anomaly-label-detected': r.predictedAnomalous ? 1 : 0, 'anomaly-score': r.score })).join('\n') + (results.length ? '\n' : ''),
+    results.map((r) => JSON.stringify({ 'source-ref': r.sourceRef ?? r.path, 'anomaly-label': r.anomalous ? 1 : 0, 'anomaly-label-detected': r.predictedAnomalous ? 1 : 0, 'anomaly-score': r.score, ...(r.heatMap ? { 'anomaly-heatmap-ref': r.heatMap } : {}) })).join('\n') + (results.length ? '\n' : ''),
   );
   return { modelPath, metadata, evaluation };
+}
+
+function isMaskedPixel(rgb: Uint8Array, p: number, background: [number, number, number]): boolean {
+  return Math.max(Math.abs(rgb[p * 3]! - background[0]), Math.abs(rgb[p * 3 + 1]! - background[1]), Math.abs(rgb[p * 3 + 2]! - background[2])) > MASK_TOLERANCE;
 }
 
 async function writeModel(path: string, trained: AnomalyTrainResult, metadata: AnomalyMetadata): Promise<void> {

@@ -5,9 +5,9 @@
  * Details tab shows.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { EvaluationDescription, OutputOf, TestImageResult } from '../../preload/contract';
-import type { DescribeEvaluationInput } from '../../preload/contract/schemas';
+import type { DescribeEvaluationInput, GetTestHeatMapInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
@@ -71,6 +71,26 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
   };
 }
 
+/** GetTestHeatMap: the heat map training wrote for one test image of an anomaly model (its evaluation manifest names the file). */
+export async function getTestHeatMap(ctx: Context, input: GetTestHeatMapInput): Promise<OutputOf<'GetTestHeatMap'>> {
+  const version = requireVersion(ctx, input.ProjectVersionArn);
+  const evaluation = q.findEvaluation(ctx.db, version.id);
+  const manifest = evaluation?.manifestPath ? await readFile(evaluation.manifestPath, 'utf8').catch(() => '') : '';
+  const line = manifest
+    .split('\n')
+    .filter((text) => text.trim() !== '')
+    .map((text) => JSON.parse(text) as Json)
+    .find((candidate) => candidate['source-ref'] === input.SourceRef);
+  const file = line?.['anomaly-heatmap-ref'];
+  // Only a file in the heat-map folder beside the manifest, whatever the line says.
+  if (!evaluation?.manifestPath || typeof file !== 'string' || !/^heatmaps\/\d+\.png$/.test(file)) {
+    throw new ServiceError('ResourceNotFoundException', `The model has no heat map for ${input.SourceRef}.`);
+  }
+  const bytes = await readFile(join(dirname(evaluation.manifestPath), file)).catch(() => undefined);
+  if (!bytes) throw new ServiceError('ResourceNotFoundException', `The heat map of ${input.SourceRef} is missing from the model's folder.`);
+  return { HeatMap: bytes.toString('base64') };
+}
+
 /** A line of an anomaly model's evaluation manifest, with its score against the threshold. */
 function anomalyTestResult(line: Json, metadata: AnomalyMetadata, entryOf: (sourceRef: string) => q.StoredEntry | undefined): TestImageResult {
   const sourceRef = String(line['source-ref']);
@@ -96,7 +116,7 @@ function anomalyTestResult(line: Json, metadata: AnomalyMetadata, entryOf: (sour
     Width: entry?.width ?? 0,
     Height: entry?.height ?? 0,
     Labels: labels,
-    Anomaly: { Score: score, Threshold: verdict.threshold, IsAnomalous: truth, PredictedAnomalous: verdict.isAnomalous },
+    Anomaly: { Score: score, Threshold: verdict.threshold, IsAnomalous: truth, PredictedAnomalous: verdict.isAnomalous, HasHeatMap: typeof line['anomaly-heatmap-ref'] === 'string' },
   };
 }
 

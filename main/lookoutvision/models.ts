@@ -194,7 +194,7 @@ export async function detectAnomalies(ctx: Context, input: z.output<typeof lv.De
   if (!header.ok || (header.format === 'jpeg') !== (type === 'image/jpeg')) {
     throw new ServiceError('ValidationException', `The body is not a ${type === 'image/png' ? 'PNG' : 'JPEG'} image (Body).`);
   }
-  const analysis = (await analyzeOnVersion(ctx, row, bytes)).analysis.anomaly;
+  const analysis = (await analyzeOnVersion(ctx, row, async () => bytes)).analysis.anomaly;
   if (!analysis) throw new ServiceError('ValidationException', `The model ${row.name} is not an anomaly-detection model (ModelVersion).`);
   // The mask: where the map rises past the threshold and at least halfway from it to its peak, so
   // that it outlines the anomaly rather than the blurred surroundings of a coarse patch grid.

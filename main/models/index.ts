@@ -224,7 +224,7 @@ export function putProjectVersionThresholds(ctx: Context, input: PutProjectVersi
 
 export async function detectCustomLabels(ctx: Context, input: DetectCustomLabelsInput): Promise<OutputOf<'DetectCustomLabels'>> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
-  const { analysis, model } = await analyzeOnVersion(ctx, version, await imageBytes(ctx, input.Image));
+  const { analysis, model } = await analyzeOnVersion(ctx, version, () => imageBytes(ctx, input.Image));
   // The thresholds saved on the version, else the assumed ones training wrote into the model.
   const thresholds = { ...model.model.thresholds, ...chosenThresholds(ctx, input.ProjectVersionArn) };
   const keep = (name: string, score: number) =>
@@ -260,7 +260,7 @@ export async function detectCustomLabels(ctx: Context, input: DetectCustomLabels
 /** An anomaly model's answer with its heat map, for the app's Analyze screen and kiosk (one analysis, as DetectCustomLabels runs it). */
 export async function detectImageAnomalies(ctx: Context, input: DetectImageAnomaliesInput): Promise<OutputOf<'DetectImageAnomalies'>> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
-  const { analysis } = await analyzeOnVersion(ctx, version, await imageBytes(ctx, input.Image));
+  const { analysis } = await analyzeOnVersion(ctx, version, () => imageBytes(ctx, input.Image));
   const verdict = analysis.anomaly;
   if (!verdict) throw new ServiceError('InvalidParameterException', 'The model is not an anomaly-detection model; analyse its images with DetectCustomLabels.');
   return {
@@ -278,13 +278,14 @@ export async function detectImageAnomalies(ctx: Context, input: DetectImageAnoma
  * (DetectCustomLabels, DetectImageAnomalies, Lookout for Vision's DetectAnomalies) — with the
  * image checks the service makes and the usage record.
  */
-export async function analyzeOnVersion(ctx: Context, version: q.VersionRow, image: Buffer): Promise<{ analysis: Analysis; model: RunningModel }> {
+export async function analyzeOnVersion(ctx: Context, version: q.VersionRow, readImage: () => Promise<Buffer>): Promise<{ analysis: Analysis; model: RunningModel }> {
   const model = runningModels(ctx).get(version.id);
   if (version.status !== 'RUNNING' || !model) {
     throw new ServiceError('ResourceNotReadyException', `The model is ${version.status}. Start it before analysing images.`);
   }
   try {
-    const analysis = await analyzeImage(image, model);
+    // An image that cannot be read counts as a failed analysis too (the usage report's errors).
+    const analysis = await analyzeImage(await readImage(), model);
     recordAnalysis(ctx, version.id, true);
     return { analysis, model };
   } catch (error) {

@@ -124,7 +124,7 @@ export interface TestImageResult {
   Height: number;
   Labels: { Name: string; Confidence: number; Result: 'TRUE_POSITIVE' | 'FALSE_POSITIVE' | 'FALSE_NEGATIVE' | 'TRUE_NEGATIVE' }[];
   /** Anomaly models: the image score against the threshold, the truth and the verdict. */
-  Anomaly?: { Score: number; Threshold: number; IsAnomalous: boolean; PredictedAnomalous: boolean };
+  Anomaly?: { Score: number; Threshold: number; IsAnomalous: boolean; PredictedAnomalous: boolean; HasHeatMap: boolean };
   /** Detection: boxes in image pixels; ground truth has Result GROUND_TRUTH. */
   Boxes?: {
     Name: string;
@@ -461,6 +461,7 @@ export const operations = {
   ExportModelPackage: loupe<typeof s.ExportModelPackageInput, { Folder: string }>(s.ExportModelPackageInput),
   ImportModelPackage: loupe<typeof s.ImportModelPackageInput, { ProjectVersionArn: string }>(s.ImportModelPackageInput),
   DescribeEvaluation: loupe<typeof s.DescribeEvaluationInput, EvaluationDescription>(s.DescribeEvaluationInput),
+  GetTestHeatMap: loupe<typeof s.GetTestHeatMapInput, { HeatMap: string }>(s.GetTestHeatMapInput),
   DetectImageAnomalies: loupe<typeof s.DetectImageAnomaliesInput, ImageAnomalies>(s.DetectImageAnomaliesInput),
   PutProjectVersionThresholds: loupe<typeof s.PutProjectVersionThresholdsInput, { Thresholds: Record<string, number> }>(
     s.PutProjectVersionThresholdsInput,

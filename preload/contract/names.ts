@@ -42,6 +42,7 @@ export const LOUPE_OPERATIONS = [
   'ImportModelPackage',
   'DescribeEvaluation',
   'DetectImageAnomalies',
+  'GetTestHeatMap',
   'PutProjectVersionThresholds',
   'ListProjectSummaries',
   'DeleteProjectCascade',

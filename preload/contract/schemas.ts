@@ -253,6 +253,8 @@ export const ImportModelPackageInput = z.object({
 
 /** App operation: everything the Evaluate tab shows, from the version's result files. */
 export const DescribeEvaluationInput = z.object({ ProjectVersionArn });
+/** An anomaly model's heat map of one test image (its SourceRef in DescribeEvaluation's TestResults). */
+export const GetTestHeatMapInput = z.object({ ProjectVersionArn, SourceRef: z.string().min(1) });
 export const PutProjectVersionThresholdsInput = z.object({
   ProjectVersionArn,
   /** Label → minimum score in [0, 1]; labels left out use their assumed threshold. */
@@ -434,6 +436,7 @@ export type DownloadBackboneInput = z.infer<typeof DownloadBackboneInput>;
 export type ExportModelPackageInput = z.infer<typeof ExportModelPackageInput>;
 export type ImportModelPackageInput = z.infer<typeof ImportModelPackageInput>;
 export type DescribeEvaluationInput = z.infer<typeof DescribeEvaluationInput>;
+export type GetTestHeatMapInput = z.infer<typeof GetTestHeatMapInput>;
 export type PutProjectVersionThresholdsInput = z.infer<typeof PutProjectVersionThresholdsInput>;
 export type CopyProjectVersionInput = z.infer<typeof CopyProjectVersionInput>;
 export type PutProjectPolicyInput = z.infer<typeof PutProjectPolicyInput>;

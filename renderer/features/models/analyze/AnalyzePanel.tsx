@@ -1,14 +1,15 @@
 import { useId, useRef, useState } from 'react';
-import { useQuery, type ImageAnomalies } from '../../../api';
+import { useQuery } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
-import { formatScore } from '../../../lib/format';
-import { Button, Checkbox, DropZone, Menu, Panel, SegmentedControl, Spinner, StatusBadge } from '../../../ui';
+import { Button, DropZone, Menu, Panel, SegmentedControl, Spinner, StatusBadge } from '../../../ui';
 import { downloadJson, downloadText } from '../download';
 import { formatConfidence } from '../format';
 import { useModelsT } from '../i18n';
 import type { ModelContext } from '../model/modelContext';
 import { AddToDatasetDialog } from './AddToDatasetDialog';
+import { AnomalyScore } from './AnomalyScore';
+import { HeatMapControls } from './HeatMapControls';
 import { filesOfDrop, isImageFile } from './images';
 import { LabelOverlay } from './LabelOverlay';
 import { toCsv, toJson, type ExportedAnalysis } from './exportResults';
@@ -174,36 +175,6 @@ export function AnalyzePanel({ model }: { model: ModelContext }) {
         />
       ) : null}
     </Panel>
-  );
-}
-
-/** Show or hide an anomaly model's heat map over the pictures, and how strongly. */
-export function HeatMapControls({ shown, onShown, opacity, onOpacity }: { shown: boolean; onShown: (shown: boolean) => void; opacity: number; onOpacity: (opacity: number) => void }) {
-  const { t } = useModelsT();
-  const sliderId = useId();
-  return (
-    <div className="analyze__heat">
-      <Checkbox label={t('analyze.heatMap')} checked={shown} onChange={(event) => onShown(event.target.checked)} />
-      {shown ? (
-        <div className="analyze__slider">
-          <label htmlFor={sliderId}>{t('analyze.heatOpacity')}</label>
-          <input id={sliderId} type="range" min={10} max={100} step={5} value={opacity} aria-valuetext={`${opacity}%`} onChange={(event) => onOpacity(Number(event.target.value))} />
-          <output htmlFor={sliderId} className="tabular">
-            {opacity}%
-          </output>
-        </div>
-      ) : null}
-    </div>
-  );
-}
-
-/** An anomaly model's score against its threshold, in words a line worker reads. */
-export function AnomalyScore({ anomaly }: { anomaly: ImageAnomalies }) {
-  const { t, language } = useModelsT();
-  return (
-    <p className={`anomaly-score anomaly-score--${anomaly.IsAnomalous ? 'ng' : 'ok'}`} data-testid="anomaly-score">
-      {t(anomaly.IsAnomalous ? 'analyze.anomalous' : 'analyze.normal')} · {t('analyze.scoreAgainst', { score: formatScore(anomaly.Score, language), threshold: formatScore(anomaly.Threshold, language) })}
-    </p>
   );
 }
 
