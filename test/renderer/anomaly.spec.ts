@@ -113,6 +113,10 @@ test.describe('an anomaly model in the app', () => {
       await expect(cards).toHaveCount(6);
       await expect(page.getByTestId('test-anomaly-score').first()).toContainText(/Score|False reject|Missed anomaly/);
       await expect(page.getByTestId('test-anomaly-score').first()).toContainText(evaluation.TestResults[0]!.Anomaly.Threshold.toFixed(3));
+      // Each card's heat map over its picture, hidden with the toggle.
+      await expect(page.getByTestId('test-heat-map')).toHaveCount(6);
+      await page.getByRole('checkbox', { name: 'Show heat map' }).uncheck();
+      await expect(page.getByTestId('test-heat-map')).toHaveCount(0);
 
       // --- Analyze: the verdict, the score against the threshold, the heat map (toggled off and on).
       await page.goto(`${loupe.origin}/#/projects/tiles/models/1?tab=use`);
