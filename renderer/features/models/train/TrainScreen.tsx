@@ -26,7 +26,7 @@ export function TrainScreen() {
   const described = useQuery('DescribeProjects', { ProjectNames: [name] }, { enabled: checkResourceName(name) === null });
   const project = described.data?.ProjectDescriptions[0];
   const versions = useQuery('DescribeProjectVersions', { ProjectArn: project?.ProjectArn ?? '', MaxResults: 100 }, { enabled: Boolean(project) });
-  const check = usePreflight(project?.Datasets);
+  const check = usePreflight(project?.Datasets, { anomaly: project?.Feature === 'ANOMALY_DETECTION' });
   const create = useMutation('CreateProjectVersion');
 
   const [suggested] = useState(() => suggestedVersionName(name, new Date()));
