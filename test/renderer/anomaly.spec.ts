@@ -92,12 +92,18 @@ test.describe('an anomaly model in the app', () => {
       const labels = (await loupe.call(`${REKOGNITION}.ListDatasetLabels`, { DatasetArn: trainArn })) as { DatasetLabelDescriptions: { LabelName: string }[] };
       expect(labels.DatasetLabelDescriptions.map((l) => l.LabelName)).toEqual(['normal']);
 
-      // --- Trained and started as any Loupe model (CreateProjectVersion, StartProjectVersion).
-      const { ProjectVersionArn } = (await loupe.call(`${REKOGNITION}.CreateProjectVersion`, { ProjectArn: projectArn })) as { ProjectVersionArn: string };
+      // --- Trained from the Train model page on the normal images alone, as model 1; started as any Loupe model.
+      await page.goto(`${loupe.origin}/#/projects/tiles/train`);
+      await expect(page.getByText('No problems found. The datasets are ready for training.')).toBeVisible();
+      await expect(page.getByLabel('Version name')).toHaveAttribute('placeholder', '1');
+      await page.getByRole('button', { name: 'Train model' }).click();
+      await page.getByRole('dialog', { name: 'Do you want to train the model?' }).getByRole('button', { name: 'Train model' }).click();
+      await expect(page).toHaveURL(/#\/projects\/tiles\/models\/1$/);
       const status = async () =>
-        ((await loupe.call(`${REKOGNITION}.DescribeProjectVersions`, { ProjectArn: projectArn })) as { ProjectVersionDescriptions: { Status: string; StatusMessage: string }[] }).ProjectVersionDescriptions[0]!;
+        ((await loupe.call(`${REKOGNITION}.DescribeProjectVersions`, { ProjectArn: projectArn })) as { ProjectVersionDescriptions: { Status: string; StatusMessage: string; ProjectVersionArn: string }[] }).ProjectVersionDescriptions[0]!;
       const trained = await until(status, (v) => v.Status !== 'TRAINING_IN_PROGRESS', 120_000);
       expect(trained.Status, trained.StatusMessage).toBe('TRAINING_COMPLETED');
+      const { ProjectVersionArn } = trained;
       await loupe.call(`${REKOGNITION}.StartProjectVersion`, { ProjectVersionArn, MinInferenceUnits: 1 });
       await until(status, (v) => v.Status === 'RUNNING', 30_000);
 

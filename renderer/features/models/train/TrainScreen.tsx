@@ -29,18 +29,21 @@ export function TrainScreen() {
   const check = usePreflight(project?.Datasets, { anomaly: project?.Feature === 'ANOMALY_DETECTION' });
   const create = useMutation('CreateProjectVersion');
 
-  const [suggested] = useState(() => suggestedVersionName(name, new Date()));
+  const [dated] = useState(() => suggestedVersionName(name, new Date()));
   const [versionName, setVersionName] = useState('');
   const [description, setDescription] = useState('');
   const [tags, setTags] = useState<TagRow[]>([]);
   const [attempted, setAttempted] = useState(false);
   const [isConfirming, setConfirming] = useState(false);
 
-  const chosenName = versionName.trim() || suggested;
   const takenNames = useMemo(
     () => new Set(versions.data?.ProjectVersionDescriptions.map((version) => versionNameOf(version.ProjectVersionArn))),
     [versions.data],
   );
+  // An anomaly project's versions are Lookout for Vision's models 1, 2, 3…: the next number.
+  const suggested =
+    project?.Feature === 'ANOMALY_DETECTION' ? String(Math.max(0, ...[...takenNames].filter((taken) => /^\d+$/.test(taken)).map(Number)) + 1) : dated;
+  const chosenName = versionName.trim() || suggested;
   const nameProblem = versionName.trim() === '' ? null : checkResourceName(versionName.trim());
   const nameError = nameProblem
     ? t(`train.nameProblems.${nameProblem}` as ModelsKey)
