@@ -2,7 +2,8 @@
  * The anomaly-detection pipeline (the third use case beside classification and detection): good
  * images in, ONE ONNX model file out (backbone cut + memory bank + scoring + anomaly map, threshold
  * and view in its metadata), the test set scored through that very file, and the evaluation beside
- * it. Analysis loads the same file. Compute lives in native/anomaly; this file knows samples, views,
+ * it with each test image's heat map. Analysis loads the same file: in the engine's inference units
+ * (`anomalyAnalysis`, what StartProjectVersion runs) or in-process (`loadAnomalyModel`). Compute lives in native/anomaly; this file knows samples, views,
  * files and the service's result shape.
  */
 import { mkdir, readFile } from 'node:fs/promises';
