@@ -65,7 +65,7 @@ test.describe('when a line has good parts to learn from', () => {
 });
 
 test.describe('an anomaly model in the app', () => {
-  test.describe.configure({ timeout: 180_000 });
+  test.describe.configure({ timeout: 300_000 });
 
   test('marks the good folder, shows scores, heat maps, false rejects first, and the kiosk NG view', async ({ page, loupe }) => {
     const root = await mkdtemp(path.join(tmpdir(), 'loupe-ui-anomaly-'));
@@ -101,11 +101,11 @@ test.describe('an anomaly model in the app', () => {
       await expect(page).toHaveURL(/#\/projects\/tiles\/models\/1$/);
       const status = async () =>
         ((await loupe.call(`${REKOGNITION}.DescribeProjectVersions`, { ProjectArn: projectArn })) as { ProjectVersionDescriptions: { Status: string; StatusMessage: string; ProjectVersionArn: string }[] }).ProjectVersionDescriptions[0]!;
-      const trained = await until(status, (v) => v.Status !== 'TRAINING_IN_PROGRESS', 120_000);
+      const trained = await until(status, (v) => v.Status !== 'TRAINING_IN_PROGRESS', 240_000);
       expect(trained.Status, trained.StatusMessage).toBe('TRAINING_COMPLETED');
       const { ProjectVersionArn } = trained;
       await loupe.call(`${REKOGNITION}.StartProjectVersion`, { ProjectVersionArn, MinInferenceUnits: 1 });
-      await until(status, (v) => v.Status === 'RUNNING', 30_000);
+      await until(status, (v) => v.Status === 'RUNNING', 60_000);
 
       // --- Test results: every image with its score against the threshold, wrong verdicts first.
       const evaluation = (await loupe.call(`${LOUPE}.DescribeEvaluation`, { ProjectVersionArn })) as {
@@ -131,7 +131,7 @@ test.describe('an anomaly model in the app', () => {
       await analyze.getByRole('button', { name: 'Choose images' }).click();
       await (await chooser).setFiles([clean, scratched]);
       const scores = analyze.getByTestId('anomaly-score');
-      await expect(scores).toHaveCount(2, { timeout: 20_000 });
+      await expect(scores).toHaveCount(2, { timeout: 40_000 });
       await expect(scores.filter({ hasText: /^Anomaly · score/ })).toHaveCount(1);
       await expect(scores.filter({ hasText: /^Normal · score/ })).toHaveCount(1);
       await expect(analyze.getByTestId('heat-map')).toHaveCount(2);
@@ -145,10 +145,10 @@ test.describe('an anomaly model in the app', () => {
       await page.getByRole('link', { name: 'Open kiosk view' }).first().click();
       const kiosk = page.getByTestId('kiosk');
       await dropFiles(page, kiosk, [{ name: 'part-ng.png', bytes: await readFile(scratched), type: 'image/png' }]);
-      await expect(page.getByTestId('kiosk-verdict')).toHaveText('NG', { timeout: 20_000 });
+      await expect(page.getByTestId('kiosk-verdict')).toHaveText('NG', { timeout: 40_000 });
       await expect(kiosk.locator('.kiosk__picture').getByTestId('heat-map')).toBeVisible();
       await dropFiles(page, kiosk, [{ name: 'part-ok.png', bytes: await readFile(clean), type: 'image/png' }]);
-      await expect(kiosk.locator('.kiosk__verdict-file')).toHaveText('part-ok.png', { timeout: 20_000 });
+      await expect(kiosk.locator('.kiosk__verdict-file')).toHaveText('part-ok.png', { timeout: 40_000 });
       await expect(page.getByTestId('kiosk-verdict')).toHaveText('OK');
       await expect(kiosk.locator('.kiosk__picture').getByTestId('heat-map')).toHaveCount(0);
 
