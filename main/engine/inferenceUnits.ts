@@ -26,6 +26,8 @@ export interface UnitSetup {
   /** The image input and the output of `run`; units that only run tensors (`runTensors`) have none. */
   input?: ModelSpec['input'];
   output?: string;
+  /** Further outputs sent back beside `output` (an anomaly model's map beside its score). */
+  extraOutputs?: string[];
 }
 
 /** Named tensors in and out of `runTensors` (row-major `data` of shape `dims`). */
@@ -40,9 +42,17 @@ export type ToUnit =
 export type FromUnit =
   | { type: 'ready'; provider: string }
   | { type: 'failed'; message: string }
-  | { type: 'result'; data: Float32Array; dims: number[] }
+  | { type: 'result'; data: Float32Array; dims: number[]; extra?: UnitOutput[] }
   | { type: 'tensors'; outputs: NamedTensors }
   | { type: 'error'; message: string };
+
+/** One output tensor of a run. */
+export interface UnitOutput {
+  data: Float32Array;
+  dims: number[];
+  /** The `extraOutputs`, in their order (absent when none were asked for). */
+  extra?: UnitOutput[];
+}
 
 export interface InferenceUnits {
   provider: string;
@@ -50,7 +60,7 @@ export interface InferenceUnits {
    * Run the model on one image (at any size: the unit resizes like toModelBatch); its output
    * tensor. The pixels' buffer may be moved to the unit: do not read `image.data` afterwards.
    */
-  run(image: RgbPixels): Promise<{ data: Float32Array; dims: number[] }>;
+  run(image: RgbPixels): Promise<UnitOutput>;
   /** Run the model on whole named tensors as they are (the Open Inference Protocol); `outputs` all by default. */
   runTensors(inputs: NamedTensors, outputs?: string[]): Promise<NamedTensors>;
   /** How many of the units may run at once (1 to all of them; all at the start). */
@@ -64,6 +74,7 @@ export interface InferenceUnitsOptions {
   threads?: number;
   input?: ModelSpec['input'];
   output?: string;
+  extraOutputs?: string[];
   /** The unit's script for a bundled Loupe (dist/app/inference.cjs); default: inferenceUnit.ts through tsx. */
   entry?: string;
 }
@@ -80,6 +91,7 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
     threads: options.threads ?? 1,
     ...(options.input ? { input: options.input } : {}),
     ...(options.output ? { output: options.output } : {}),
+    ...(options.extraOutputs ? { extraOutputs: options.extraOutputs } : {}),
   };
   const units: Unit[] = [];
   const free: Unit[] = [];
@@ -125,7 +137,7 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
           case 'error': {
             const busy = unit.busy as { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
             unit.busy = undefined;
-            if (message.type === 'result') busy?.resolve({ data: message.data, dims: message.dims });
+            if (message.type === 'result') busy?.resolve({ data: message.data, dims: message.dims, ...(message.extra ? { extra: message.extra } : {}) });
             else if (message.type === 'tensors') busy?.resolve(message.outputs);
             else busy?.reject(new Error(message.message));
             release(unit);

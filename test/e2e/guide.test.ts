@@ -137,6 +137,8 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
       MPLBACKEND: 'Agg',
       PYTHONPATH: join(GUIDE, 'site'),
       GUIDE_SHOWN_DIR: shown,
+      // The examples' polling loops and boto3's waiters sleep 5-120 s between calls; a twentieth of that.
+      GUIDE_SLEEP_SCALE: '0.05',
     });
     // The analyze-image example draws its labels in Tahoma, which Linux lacks: a TrueType font under that name in the working folder.
     const font = spawnSync('python3', ['-c', 'import matplotlib, os; print(os.path.join(matplotlib.get_data_path(), "fonts/ttf/DejaVuSans.ttf"))'], { encoding: 'utf8' });
