@@ -27,6 +27,7 @@ import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxGraph, typ
 import { LETTERBOX_GREY } from '../../native/preprocess';
 import { ServiceError } from '../errors';
 import { LEGACY_CROP, inputSize, type ClassifierView } from './classifierView';
+import type { AnomalyMetadata } from './anomalyEngine';
 import { MODEL_FILE, type ClassifierMetadata, type DetectorMetadata, type ModelMetadata } from './modelFile';
 
 export interface TensorSpec {
@@ -43,8 +44,8 @@ export interface ServingGraph {
   labels: string[];
   maxBatchSize: number;
   useCase: 'classification' | 'multi-label' | 'detection' | 'anomaly';
-  /** The model file's metadata (labels, thresholds, view, detection settings). */
-  metadata: ModelMetadata;
+  /** The model file's metadata (labels, thresholds, view, detection settings; an anomaly model's view and threshold). */
+  metadata: ModelMetadata | AnomalyMetadata;
   /** The image size the app's pipeline reads without resampling (see the header): parity images have it. */
   nativeSize: { width: number; height: number };
   /** How the graph turns an image into Loupe's answer, in words and numbers (for loupe.json and the README). */
@@ -72,8 +73,8 @@ export function servingGraphOf(bytes: Uint8Array): ServingGraph {
   const model = decodeModel(bytes);
   const raw = model.metadata.loupe;
   if (!raw) throw new ServiceError('InvalidParameterException', 'The model file is not a Loupe model (no loupe metadata).');
-  const metadata = JSON.parse(raw) as ModelMetadata;
-  if (metadata.useCase !== 'IMAGE_LEVEL_LABELS' && metadata.useCase !== 'OBJECT_LOCALIZATION') {
+  const metadata = JSON.parse(raw) as ModelMetadata | AnomalyMetadata;
+  if (metadata.useCase !== 'IMAGE_LEVEL_LABELS' && metadata.useCase !== 'OBJECT_LOCALIZATION' && metadata.useCase !== 'ANOMALY_DETECTION') {
     throw new ServiceError('InvalidParameterException', `Models of use case ${String((metadata as { useCase?: unknown }).useCase)} cannot be exported as a serving graph yet.`);
   }
   if (metadata.useCase === 'OBJECT_LOCALIZATION' && metadata.detection.tiling) {
@@ -106,10 +107,15 @@ export function servingGraphOf(bytes: Uint8Array): ServingGraph {
     contract = {
       view: { fit: view.fit, ...(view.fit === 'crop' ? { crop: view.crop ?? LEGACY_CROP } : {}), ...(view.tiles ? { tiles: view.tiles } : {}), mirror: view.mirror },
     };
-  } else {
+  } else if (metadata.useCase === 'OBJECT_LOCALIZATION') {
     target = { width: spec.width, height: spec.height };
     nativeSize = target;
     contract = { detection: { ...metadata.detection } };
+  } else {
+    // anomalyEngine.ts viewPixels: the whole image stretched to the view.
+    target = metadata.view;
+    nativeSize = target;
+    contract = { anomaly: { view: metadata.view, threshold: metadata.threshold, thresholdSource: metadata.thresholdSource, normalMedian: metadata.normalMedian, verdict: 'anomalous when anomaly_score ≥ threshold' } };
   }
   let nchw = fit === 'letterbox' ? letterbox(b, pixels, height, width, target) : resize(b, pixels, height, width, target);
   nchw = normalise(b, nchw, spec);
@@ -130,7 +136,9 @@ export function servingGraphOf(bytes: Uint8Array): ServingGraph {
   };
   const g = new GraphBuilder('loupe_serving', combined);
   let outputs: TensorSpec[];
-  if (metadata.useCase === 'IMAGE_LEVEL_LABELS') {
+  if (metadata.useCase === 'ANOMALY_DETECTION') {
+    outputs = appendAnomaly(g, metadata);
+  } else if (metadata.useCase === 'IMAGE_LEVEL_LABELS') {
     const classes = metadata.labels.length;
     g.output(g.value(metadata.output), 'float32', ['batch', classes], 'scores');
     outputs = [{ name: 'scores', datatype: 'FP32', shape: [-1, classes] }];
@@ -148,7 +156,7 @@ export function servingGraphOf(bytes: Uint8Array): ServingGraph {
     onnx: encodeModel(serving),
     inputs: [{ name: IMAGE_INPUT, datatype: 'UINT8', shape: [-1, -1, -1, 3] }],
     outputs,
-    labels: metadata.labels,
+    labels: metadata.useCase === 'ANOMALY_DETECTION' ? ['anomaly'] : metadata.labels,
     maxBatchSize: MAX_BATCH_SIZE,
     useCase: useCaseOf(metadata),
     metadata,
@@ -168,7 +176,8 @@ export function servingGraphOf(bytes: Uint8Array): ServingGraph {
   };
 }
 
-function useCaseOf(metadata: ClassifierMetadata | DetectorMetadata): ServingGraph['useCase'] {
+function useCaseOf(metadata: ClassifierMetadata | DetectorMetadata | AnomalyMetadata): ServingGraph['useCase'] {
+  if (metadata.useCase === 'ANOMALY_DETECTION') return 'anomaly';
   if (metadata.useCase === 'OBJECT_LOCALIZATION') return 'detection';
   return metadata.multiLabel ? 'multi-label' : 'classification';
 }
@@ -261,6 +270,24 @@ function normalise(b: GraphBuilder, nchw: ValueRef, spec: ModelMetadata['input']
   const gain = b.float(`${P}gain`, [0, 1, 2].map((c) => spec.scale / spec.std[c]!), [1, 3, 1, 1]);
   const bias = b.float(`${P}bias`, [0, 1, 2].map((c) => -spec.mean[c]! / spec.std[c]!), [1, 3, 1, 1]);
   return b.op('Add', [b.op('Mul', [ordered, gain]), bias]);
+}
+
+/**
+ * An anomaly model's answer per image: `anomaly_score` [N, 1] (the model's distance units),
+ * `is_anomalous` [N, 1] (score ≥ the model's threshold, as DetectAnomalies decides) and the model's
+ * `anomaly_map` [N, 1, H, W] on the view's grid.
+ */
+function appendAnomaly(g: GraphBuilder, metadata: AnomalyMetadata): TensorSpec[] {
+  const score = g.op('Reshape', [g.value(metadata.outputs.score), g.int64(`${P}score_shape`, [-1, 1])]);
+  g.output(score, 'float32', ['batch', 1], 'anomaly_score');
+  g.output(g.op('GreaterOrEqual', [score, g.float(`${P}threshold`, metadata.threshold)]), 'bool', ['batch', 1], 'is_anomalous');
+  const { width, height } = metadata.view;
+  g.output(g.value(metadata.outputs.map), 'float32', ['batch', 1, height, width]);
+  return [
+    { name: 'anomaly_score', datatype: 'FP32', shape: [-1, 1] },
+    { name: 'is_anomalous', datatype: 'BOOL', shape: [-1, 1] },
+    { name: metadata.outputs.map, datatype: 'FP32', shape: [-1, 1, height, width] },
+  ];
 }
 
 /**
