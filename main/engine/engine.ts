@@ -2,6 +2,7 @@
  * What training and analysis need from the compute engine (native/), as an interface: the
  * domains here stay plain and testable, and main/api wires in the ONNX Runtime engine.
  */
+import type { CustomLabel } from '../../preload/contract';
 import type { JobHandle } from '../core/progress';
 
 export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION' | 'NOT_DETERMINED';
@@ -61,23 +62,47 @@ export interface TrainedModel {
   discard?(): void;
 }
 
+/** What DetectCustomLabels asks of a running model beside the image. */
+export interface DetectRequest {
+  /** The oriented image's size, when the caller has read it from the header. */
+  size?: { width: number; height: number } | undefined;
+  /** Per label: thresholds saved on the version, over the assumed ones in the model file. */
+  thresholds?: Record<string, number> | undefined;
+  /** The service's MinConfidence (0–100): one cut-off for every label instead of the thresholds. */
+  minConfidence?: number | undefined;
+  maxResults?: number | undefined;
+}
+
 export interface LoadedModel {
   provider: string;
   labels: string[];
   thresholds: Record<string, number>;
   useCase: Exclude<UseCase, 'NOT_DETERMINED'>;
+  /** Inference units in service now: MinInferenceUnits, more while requests queue, up to MaxInferenceUnits. */
+  readonly unitsInService: number;
   /**
    * Analyse encoded image bytes (PNG or JPEG); `size` is the oriented image's size when the caller
-   * has already read it from the header. Throws ImageDecodeError for bytes that do not decode.
+   * has already read it from the header. Waits in the model's one queue; refused with
+   * ProvisionedThroughputExceededException when it is full. Throws ImageDecodeError for bytes
+   * that do not decode.
    */
   analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis>;
-  /** How many of its inference units (loaded: `workers`) may run at once. */
-  setUnits(count: number): void;
+  /** DetectCustomLabels: `analyze`, then the thresholds (or MinConfidence) and the service's result shape. */
+  detectCustomLabels(image: Buffer, request: DetectRequest): Promise<CustomLabel[]>;
   close(): Promise<void>;
+}
+
+export interface LoadOptions {
+  /** Inference units in service at the start and after idling. */
+  minUnits: number;
+  /** Inference units started: the most in service while requests queue. */
+  maxUnits: number;
+  /** Told the units in service after each scale up or down. */
+  onScaled?: (units: number) => void;
 }
 
 export interface Engine {
   train(options: TrainOptions): Promise<TrainedModel>;
-  /** Load a model file for analysis with `workers` parallel sessions. */
-  load(modelPath: string, options: { workers: number }): Promise<LoadedModel>;
+  /** Load a model file for analysis on `maxUnits` inference units. */
+  load(modelPath: string, options: LoadOptions): Promise<LoadedModel>;
 }

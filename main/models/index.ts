@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { ImageDecodeError, probeImageHeader } from '../../native/preprocess';
 import { checkImageLimits, IMAGE_LIMITS } from '../../preload/contract/imageLimits';
-import type { CustomLabel, OutputOf, ProjectVersionDescription } from '../../preload/contract';
+import type { OutputOf, ProjectVersionDescription } from '../../preload/contract';
 import type {
   DeleteProjectVersionInput,
   DescribeProjectVersionsInput,
@@ -27,7 +27,8 @@ import { requireProject } from '../projects';
 import { outputLocation, s3Object } from './output';
 import type { ManifestSummary } from './manifestSummary';
 import { removeVersionFiles } from './recovery';
-import { RunningModel, runningModels } from './runtime';
+import type { LoadedModel } from '../engine/engine';
+import { runningModels } from './runtime';
 import { chosenThresholds, forgetThresholds, putThresholds } from './thresholds';
 
 export { chosenThresholds } from './thresholds';
@@ -119,7 +120,7 @@ export function describeVersion(ctx: Context, row: q.VersionRow, projectName: st
         }
       : {}),
     ...(row.kmsKeyId ? { KmsKeyId: row.kmsKeyId } : {}),
-    ...(row.minInferenceUnits !== null ? { MinInferenceUnits: running?.inServiceUnits ?? row.minInferenceUnits } : {}),
+    ...(row.minInferenceUnits !== null ? { MinInferenceUnits: running?.unitsInService ?? row.minInferenceUnits } : {}),
     ...(row.maxInferenceUnits !== null ? { MaxInferenceUnits: row.maxInferenceUnits } : {}),
     ...(row.sourceVersionArn ? { SourceProjectVersionArn: row.sourceVersionArn } : {}),
     ...(snapshot?.useCase === 'IMAGE_LEVEL_LABELS' || snapshot?.useCase === 'OBJECT_LOCALIZATION' ? { UseCase: snapshot.useCase } : {}),
@@ -150,14 +151,15 @@ export function startProjectVersion(ctx: Context, input: StartProjectVersionInpu
   changed(ctx, version);
   void (async () => {
     try {
-      const model = await engine.load(modelPath, { workers: max });
-      if (!ctx.db.open) return void (await model.close());
-      runningModels(ctx).set(
-        version.id,
-        new RunningModel(model, input.MinInferenceUnits, max, (units) => {
+      const model = await engine.load(modelPath, {
+        minUnits: input.MinInferenceUnits,
+        maxUnits: max,
+        onScaled: (units) => {
           if (ctx.db.open) recordUnits(ctx, version, 'scale', units);
-        }),
-      );
+        },
+      });
+      if (!ctx.db.open) return void (await model.close());
+      runningModels(ctx).set(version.id, model);
       q.updateVersion(ctx.db, version.id, { status: 'RUNNING', statusMessage: MODEL_MESSAGES.running });
       recordUnits(ctx, version, 'start', input.MinInferenceUnits);
       log.info('model running', { version: version.arn, provider: model.provider, units: input.MinInferenceUnits });
@@ -236,7 +238,7 @@ export async function detectCustomLabels(ctx: Context, input: DetectCustomLabels
   }
 }
 
-async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model: RunningModel): Promise<OutputOf<'DetectCustomLabels'>> {
+async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model: LoadedModel): Promise<OutputOf<'DetectCustomLabels'>> {
   const image = await imageBytes(ctx, input.Image);
   // The header is checked here; decoding, in the analysis, catches what a header hides.
   const header = await probeImageHeader(image);
@@ -251,34 +253,18 @@ async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model:
     const tooBig = header.width > IMAGE_LIMITS.maxSidePx || header.height > IMAGE_LIMITS.maxSidePx;
     throw new ServiceError(tooBig ? 'ImageTooLargeException' : 'InvalidParameterException', problem.message);
   }
-  const analysis = await model.analyze(image, { width: header.width, height: header.height }).catch((error: unknown) => {
-    throw error instanceof ImageDecodeError ? invalid() : error;
-  });
-  // The thresholds saved on the version, else the assumed ones training wrote into the model.
-  const thresholds = { ...model.model.thresholds, ...chosenThresholds(ctx, input.ProjectVersionArn) };
-  const keep = (name: string, score: number) =>
-    input.MinConfidence === undefined ? score >= (thresholds[name] ?? 0) : score * 100 >= input.MinConfidence;
-  const labels: CustomLabel[] = [];
-  for (const [name, score] of Object.entries(analysis.scores ?? {})) {
-    if (keep(name, score)) labels.push({ Name: name, Confidence: score * 100 });
-  }
-  for (const box of analysis.boxes ?? []) {
-    if (!keep(box.label, box.confidence)) continue;
-    labels.push({
-      Name: box.label,
-      Confidence: box.confidence * 100,
-      Geometry: {
-        BoundingBox: {
-          Width: box.width / analysis.width,
-          Height: box.height / analysis.height,
-          Left: box.left / analysis.width,
-          Top: box.top / analysis.height,
-        },
-      },
+  const labels = await model
+    .detectCustomLabels(image, {
+      size: { width: header.width, height: header.height },
+      // The thresholds saved on the version, else the assumed ones training wrote into the model.
+      thresholds: chosenThresholds(ctx, input.ProjectVersionArn),
+      minConfidence: input.MinConfidence,
+      maxResults: input.MaxResults,
+    })
+    .catch((error: unknown) => {
+      throw error instanceof ImageDecodeError ? invalid() : error;
     });
-  }
-  labels.sort((a, b) => b.Confidence - a.Confidence);
-  return { CustomLabels: input.MaxResults === undefined ? labels : labels.slice(0, input.MaxResults) };
+  return { CustomLabels: labels };
 }
 
 async function imageBytes(ctx: Context, image: DetectCustomLabelsInput['Image']): Promise<Buffer> {
