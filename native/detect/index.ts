@@ -12,7 +12,7 @@ export { findTail, tailBackward, tailForward, tailParameters, withTailWeights, t
 export { buildTunedStepGraph, tailFeatureModel, trainTunedDetector, type TrainTunedDetectorOptions, type TunedDetector } from './finetune';
 export { mirrorAveraged, withMirroredBatch } from './mirror';
 export { mergeTiledDetections, tileGrid, type MergeOptions, type Region, type TileDetections } from './tiles';
-export { buildDetectionStepGraph, detectionStepModel, DETECT_ADAM, DETECT_PARAMETERS, DETECT_STEP_NAMES } from './graphs';
+export { buildDetectionStepGraph, detectionStepModel, DETECT_PARAMETERS, DETECT_STEP_NAMES } from './graphs';
 
 /** A box in image pixels (or any unit consistent with the image's width and height). */
 export interface DetectBox {
