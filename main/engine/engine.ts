@@ -2,6 +2,7 @@
  * What training and analysis need from the compute engine (native/), as an interface: the
  * domains here stay plain and testable, and main/api wires in the ONNX Runtime engine.
  */
+import type { BoxPx } from '../../native/metrics';
 import type { CustomLabel } from '../../preload/contract';
 import type { JobHandle } from '../core/progress';
 
@@ -34,17 +35,10 @@ export interface TrainOptions {
   job: JobHandle;
 }
 
-export interface PixelBox {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
-
 /** What a model says about one image: scores per label (classification) or boxes in image pixels. */
 export interface Analysis {
   scores?: Record<string, number>;
-  boxes?: (PixelBox & { label: string; confidence: number })[];
+  boxes?: (BoxPx & { label: string; confidence: number })[];
   /** The analysed image's oriented size in pixels. */
   width: number;
   height: number;

@@ -128,7 +128,6 @@ export function buildHeadStepGraph(kind: HeadKind, hidden: boolean): GraphBuilde
   const lr = g.input(STEP_NAMES.learningRate, 'float32', ['trials']);
   const wd = g.input(STEP_NAMES.weightDecay, 'float32', ['trials']);
 
-  const one = g.float('one', 1);
   const axis0 = g.int64('axis0', [0]);
   const axis1 = g.int64('axis1', [1]);
   const axes02 = g.int64('axes02', [0, 2]);
@@ -154,6 +153,7 @@ export function buildHeadStepGraph(kind: HeadKind, hidden: boolean): GraphBuilde
     const dLogits = g.op('Sub', [g.op('Mul', [p, targetSum]), yByHead]);
     dz = g.op('Mul', [dLogits, g.op('Div', [sColumn, sTotal])]);
   } else {
+    const one = g.float('one', 1);
     const softplus = g.op('Add', [g.op('Relu', [z]), g.op('Log', [g.op('Add', [one, g.op('Exp', [g.op('Neg', [g.op('Abs', [z])])])])])]);
     const softplusNeg = g.op('Sub', [softplus, z]);
     const weightedY = g.op('Mul', [pw as ValueRef, yByHead]); // [B, 1, C]
