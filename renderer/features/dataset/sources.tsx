@@ -4,7 +4,6 @@
  * The create-dataset page and the "Add images" dialog share them.
  */
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   call,
@@ -20,6 +19,7 @@ import { formatCount } from '../../lib/format';
 import { Button, Checkbox, DropZone, Icon, SelectField, TextField } from '../../ui';
 import { importIntoDataset } from './imports';
 import { followJob, startTask, waitForJob } from './jobStore';
+import { useDatasetT } from './i18n';
 
 export type SourceKind = 'folder' | 'upload' | 'manifest' | 'copy' | 'annotations' | 'empty' | 'split';
 export type AnnotationFormat = InputOf<'ImportAnnotations'>['Format'];
@@ -174,7 +174,7 @@ function useFilePicker(directory: boolean, onPick: (files: FileList) => void) {
 }
 
 function SelectionSummary({ selection, onClear }: { selection: DropSelection; onClear: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useDatasetT();
   const size = selectionSize(selection);
   const names = [...selection.folders.map((folder) => folder.name), ...selection.files.slice(0, 3).map((picked) => picked.file.name)];
   const more = selection.files.length > 3 ? selection.files.length - 3 : 0;
@@ -194,7 +194,7 @@ function SelectionSummary({ selection, onClear }: { selection: DropSelection; on
 }
 
 function FolderFields({ source, onChange, problem }: SourceFieldsProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const local = hasLocalPaths();
   const [emptyDrop, setEmptyDrop] = useState(false);
   const take = (selection: DropSelection) => {
@@ -252,7 +252,7 @@ function FolderFields({ source, onChange, problem }: SourceFieldsProps) {
 
 /** The guide's folder-to-label rule, drawn as a tiny tree. */
 function FolderRuleExample() {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   return (
     <details className="folder-rule">
       <summary>{t('sources.folder.ruleSummary')}</summary>
@@ -268,7 +268,7 @@ function FolderRuleExample() {
 }
 
 function UploadFields({ source, onChange, problem }: SourceFieldsProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const [emptyDrop, setEmptyDrop] = useState(false);
   const take = (selection: DropSelection) => {
     const isEmpty = selectionSize(selection) === 0;
@@ -303,7 +303,7 @@ function UploadFields({ source, onChange, problem }: SourceFieldsProps) {
 }
 
 function ManifestFields({ source, onChange, problem }: SourceFieldsProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const listId = useId();
   const mappings = useQuery('ListBucketMappings', {});
   const bucket = source.bucket.trim();
@@ -366,7 +366,7 @@ function projectNameOf(projectArn: string): string {
 }
 
 function CopyFields({ source, onChange, problem }: SourceFieldsProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const projects = useQuery('DescribeProjects', { MaxResults: 100 });
   const groups = (projects.data?.ProjectDescriptions ?? [])
     .filter((project) => project.Datasets.length > 0)
@@ -400,7 +400,7 @@ function CopyFields({ source, onChange, problem }: SourceFieldsProps) {
 const FORMATS: readonly AnnotationFormat[] = ['COCO', 'VOC', 'YOLO', 'CSV'];
 
 function AnnotationsFields({ source, onChange, problem }: SourceFieldsProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   return (
     <div className="source-fields">
       <div className="source-fields__row">
