@@ -41,14 +41,17 @@ export interface FeatureLocales<Key extends string> {
   Trans(props: Omit<ComponentProps<typeof Trans>, 'ns' | 'i18nKey'> & { i18nKey: Key | AppKey }): ReactElement;
 }
 
+/** Add a namespace's English and Korean bundles to an i18next instance (once). */
+export function registerLocales(instance: I18n | undefined, ns: string, bundles: { en: object; ko: object }): void {
+  if (!instance) return;
+  for (const [language, bundle] of Object.entries(bundles)) {
+    if (!instance.hasResourceBundle(language, ns)) instance.addResourceBundle(language, ns, bundle, true, false);
+  }
+}
+
 export function featureLocales<En extends object>(ns: string, bundles: { en: En; ko: object }): FeatureLocales<KeyPaths<En>> {
   const namespaces = [ns, 'translation'];
-  const register = (instance: I18n | undefined): void => {
-    if (!instance) return;
-    for (const [language, bundle] of Object.entries(bundles)) {
-      if (!instance.hasResourceBundle(language, ns)) instance.addResourceBundle(language, ns, bundle, true, false);
-    }
-  };
+  const register = (instance: I18n | undefined) => registerLocales(instance, ns, bundles);
   register(getI18n());
   // The app's i18next types know only its own namespace; this one is added at run time.
   const fixed = (instance: I18n, language: string): Translate =>
