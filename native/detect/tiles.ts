@@ -11,12 +11,8 @@
 import { iou, type BoxPx } from '../metrics';
 import type { Detection } from './index';
 
-export interface Region {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
+/** A part of an image (a tile), in its whole pixels. */
+export type Region = BoxPx;
 
 /**
  * Start positions of windows of `size` along a line of `length` that cover it with at least
