@@ -20,7 +20,7 @@ import type { Context } from '../core/context';
 import { createResolver } from '../datasets/sources';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { notFound, ServiceError } from '../errors';
+import { codedError, notFound, ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { decodePageToken, encodePageToken, epochSeconds, keysetPage } from '../paging';
 import { requireProject } from '../projects';
@@ -226,7 +226,7 @@ export async function detectCustomLabels(ctx: Context, input: DetectCustomLabels
   const version = requireVersion(ctx, input.ProjectVersionArn);
   const model = runningModels(ctx).get(version.id);
   if (version.status !== 'RUNNING' || !model) {
-    throw new ServiceError('ResourceNotReadyException', `The model is ${version.status}. Start it before analysing images.`);
+    throw codedError('ResourceNotReadyException', 'ModelNotRunning', { status: version.status });
   }
   try {
     const answer = await analyzeImage(ctx, input, model);
@@ -245,7 +245,7 @@ async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model:
   const invalid = () => new ServiceError('InvalidImageFormatException', 'The image is not a valid PNG or JPEG file.');
   if (!header.ok) {
     // Too many pixels is a size the service refuses as too large, not a broken file.
-    if (header.reason === 'too-many-pixels') throw new ServiceError('ImageTooLargeException', `The image is too large: ${header.detail}.`);
+    if (header.reason === 'too-many-pixels') throw codedError('ImageTooLargeException', 'ImageTooManyPixels', { detail: header.detail });
     throw invalid();
   }
   const problem = checkImageLimits({ ...header, sizeBytes: image.length }, 'inference');

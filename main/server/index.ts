@@ -204,7 +204,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (caller.kind === 'kiosk') checkKioskCall(kiosk!, operation, input);
     const result = await loupe.invoke(operation, input);
     if (result.ok) sendJson(res, 200, result.value);
-    else sendError(res, result.error.code, result.error.message);
+    else sendError(res, result.error.code, result.error.message, { messageCode: result.error.messageCode, messageParams: result.error.messageParams });
   };
 
   const handleLookoutVisionApi = async (req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> => {
@@ -228,7 +228,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // dropped (body.ts drain), so the 413 is read rather than cut off by a reset.
         sendError(res, error.code, error.message, { status: error.status });
       } else if (error instanceof ServiceError) {
-        sendError(res, error.code, error.message);
+        sendError(res, error.code, error.message, error.ref ? { messageCode: error.ref.Code, ...(error.ref.Params ? { messageParams: error.ref.Params } : {}) } : {});
       } else {
         sendError(res, 'InternalServerError', 'Loupe experienced an internal error. The log has the details.', {
           cause: error,

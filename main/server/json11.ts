@@ -81,7 +81,7 @@ export function sendError(
   res: ServerResponse,
   type: ErrorName,
   message: string,
-  options: { status?: number; cause?: unknown } = {},
+  options: { status?: number; cause?: unknown; messageCode?: string; messageParams?: Record<string, string | number> } = {},
 ): void {
   failures.set(res, { type, message, ...(options.cause === undefined ? {} : { cause: options.cause }) });
   if (res.headersSent) {
@@ -89,7 +89,9 @@ export function sendError(
     return;
   }
   res.setHeader('x-amzn-ErrorType', type);
-  sendJson(res, options.status ?? errorStatus[type], { __type: type, Message: message });
+  // Extra members beside __type and Message: SDKs ignore them; the web UI words the message from them.
+  const coded = options.messageCode ? { MessageCode: options.messageCode, ...(options.messageParams ? { MessageParams: options.messageParams } : {}) } : {};
+  sendJson(res, options.status ?? errorStatus[type], { __type: type, Message: message, ...coded });
 }
 
 /** A failure that is not a service error type (404, 405, 413 on non-API paths): plain text. */

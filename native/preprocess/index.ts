@@ -19,6 +19,8 @@ export { decodeForModel, LETTERBOX_GREY, type ModelPixelsOptions } from './decod
 /** makeThumbnail(source, target, { size }): oriented sRGB JPEG, longer side ≤ size px (default 256), written atomically. */
 export { makeThumbnail, type ThumbnailOptions } from './makeThumbnail';
 
+/** downscaleImage(source, target, { maxSide }): an oriented copy, longer side ≤ maxSide px, for images up to MAX_DOWNSCALE_PIXELS; written atomically. */
+export { downscaleImage, MAX_DOWNSCALE_PIXELS, type DownscaleOptions } from './downscaleImage';
 
 /** ImageDecodeError (thrown by the decoders, with the probe's reason), the pixel and file-size ceilings. */
 export { ImageDecodeError, MAX_DECODE_PIXELS, MAX_READ_BYTES, type ImageFailure, type ImageFormat } from './input';

@@ -297,6 +297,9 @@ export interface Job {
   /** Estimated seconds left. */
   EtaSeconds?: number;
   Message?: string;
+  /** Set when Message is one of Loupe's coded sentences (messages.ts), for the UI to word it. */
+  MessageCode?: string;
+  MessageParams?: Record<string, string | number>;
   CreationTimestamp: EpochSeconds;
   EndTimestamp?: EpochSeconds;
 }
@@ -564,4 +567,6 @@ export interface LoupeBridge {
   openKiosk?(route: string): Promise<void>;
   /** Desktop app only, from the kiosk window: close it (the page has checked the PIN). */
   closeKiosk?(): Promise<void>;
+  /** Desktop app only: the system's open dialog for a file or folder (names.ts PICK_PURPOSES); the chosen path, or null when cancelled. */
+  pickPath?(purpose: string): Promise<string | null>;
 }

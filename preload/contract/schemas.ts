@@ -339,11 +339,18 @@ export const ImportFolderInput = z.object({
   Folder: LocalPath,
   /** Label each image with the name of the immediate child folder that holds it (default true). */
   AutoLabel: z.boolean().optional(),
+  /**
+   * Files a browser left out before uploading the folder (not images), counted by kind
+   * (`.txt`, `.pdf`): added to the ones the walk skips, so the import's summary counts them all.
+   */
+  SkippedFiles: z.record(z.string().max(32), z.number().int().min(0)).optional(),
 });
 
 export const ImportFilesInput = z.object({
   DatasetArn,
   Files: z.array(LocalPath).min(1, 'Member must have at least 1 file'),
+  /** As ImportFolder's: files a browser left out before the upload. */
+  SkippedFiles: z.record(z.string().max(32), z.number().int().min(0)).optional(),
 });
 
 export const ImportAnnotationsInput = z.object({

@@ -9,6 +9,10 @@ export {
   readPicked,
   resolveSelection,
   selectionSize,
+  skippedCount,
+  skippedKinds,
+  uploadForPath,
+  userPathOf,
   walkDroppedFolder,
   type DropSelection,
   type DroppedPaths,
@@ -17,7 +21,7 @@ export {
   type UploadProgress,
 } from './files';
 export { entryImageUrl, type ImageVariant } from './images';
-export { canOpenKioskWindow, closeKioskWindow, isKioskWindow, openKioskWindow } from './shell';
+export { canOpenKioskWindow, canPickPaths, closeKioskWindow, isKioskWindow, openKioskWindow, pickPath } from './shell';
 export { useEvent, useMutation, useQuery, useSession, type MutationState, type QueryOptions, type QueryState } from './hooks';
 export { isKioskSession, leaveKiosk, signIn, signOut, type SessionState } from './session';
 export type {

@@ -227,12 +227,26 @@ export async function readJson<T>(response: Response): Promise<T> {
 }
 
 /** `{"__type": "ns#Name", "Message": "…"}` → ApiError(Name, …). */
-export function errorFromBody(response: Response, body: { __type?: unknown; Message?: unknown; message?: unknown }): ApiError {
+export function errorFromBody(
+  response: Response,
+  body: { __type?: unknown; Message?: unknown; message?: unknown; MessageCode?: unknown; MessageParams?: unknown },
+): ApiError {
   const type = typeof body.__type === 'string' ? body.__type : '';
   const code = type.includes('#') ? type.slice(type.lastIndexOf('#') + 1) : type;
   const message =
     typeof body.Message === 'string' ? body.Message : typeof body.message === 'string' ? body.message : response.statusText;
-  return new ApiError(code || fallbackCode(response.status), message);
+  const messageCode = typeof body.MessageCode === 'string' ? body.MessageCode : undefined;
+  const messageParams = isParams(body.MessageParams) ? body.MessageParams : undefined;
+  return new ApiError(code || fallbackCode(response.status), message, messageCode, messageParams);
+}
+
+function isParams(value: unknown): value is Record<string, string | number> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((item) => typeof item === 'string' || typeof item === 'number')
+  );
 }
 
 function fallbackCode(status: number): string {

@@ -28,7 +28,7 @@ export function bridgeTransport(bridge: LoupeBridge): Transport {
     async call(name, input) {
       const result = await bridge.call(name, input ?? {});
       if (result.ok) return result.value;
-      throw new ApiError(result.error.code, result.error.message);
+      throw new ApiError(result.error.code, result.error.message, result.error.messageCode, result.error.messageParams);
     },
     on: (event, listener) => bridge.on(event, listener),
     onReconnect: () => () => undefined,

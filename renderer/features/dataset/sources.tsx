@@ -11,6 +11,9 @@ import {
   readDrop,
   readPicked,
   selectionSize,
+  skippedCount,
+  skippedKinds,
+  userPathOf,
   useQuery,
   type DropSelection,
   type InputOf,
@@ -18,6 +21,8 @@ import {
 import { formatCount } from '../../lib/format';
 import { Button, Checkbox, DropZone, Icon, SelectField, TextField } from '../../ui';
 import { importIntoDataset } from './imports';
+import { bucketKeyOf } from './bucketKeys';
+import { PathPicker } from './PathPicker';
 import { followJob, startTask, waitForJob } from './jobStore';
 import { useDatasetT } from './i18n';
 
@@ -176,6 +181,7 @@ function useFilePicker(directory: boolean, onPick: (files: FileList) => void) {
 function SelectionSummary({ selection, onClear }: { selection: DropSelection; onClear: () => void }) {
   const { t, i18n } = useDatasetT();
   const size = selectionSize(selection);
+  const skipped = skippedCount(selection);
   const names = [...selection.folders.map((folder) => folder.name), ...selection.files.slice(0, 3).map((picked) => picked.file.name)];
   const more = selection.files.length > 3 ? selection.files.length - 3 : 0;
   return (
@@ -187,6 +193,9 @@ function SelectionSummary({ selection, onClear }: { selection: DropSelection; on
           {more > 0 ? ` ${t('sources.andMore', { count: more })}` : ''}
         </span>
         <span className="selection__count">{t('sources.imageCount', { count: size, formatted: formatCount(size, i18n.language) })}</span>
+        {skipped > 0 ? (
+          <span className="selection__skipped">{t('sources.skippedFiles', { count: skipped, formatted: formatCount(skipped, i18n.language), kinds: skippedKinds(selection.skipped ?? {}) })}</span>
+        ) : null}
       </div>
       <Button size="sm" variant="ghost" icon="close" aria-label={t('sources.clear')} title={t('sources.clear')} onClick={onClear} />
     </div>
@@ -308,6 +317,13 @@ function ManifestFields({ source, onChange, problem }: SourceFieldsProps) {
   const mappings = useQuery('ListBucketMappings', {});
   const bucket = source.bucket.trim();
   const mapping = mappings.data?.BucketMappings.find((candidate) => candidate.Bucket === bucket);
+  const [unmapped, setUnmapped] = useState<string>();
+  // A manifest chosen in the desktop app's dialog is named by the bucket mapped to its folder.
+  const pickManifest = (path: string) => {
+    const found = bucketKeyOf(path, mappings.data?.BucketMappings ?? []);
+    setUnmapped(found ? undefined : path);
+    if (found) onChange({ ...source, bucket: found.bucket, manifestKey: found.key });
+  };
   return (
     <div className="source-fields">
       <div className="source-fields__row">
@@ -342,12 +358,13 @@ function ManifestFields({ source, onChange, problem }: SourceFieldsProps) {
           label={t('sources.manifest.keyLabel')}
           placeholder="labels/output.manifest"
           hint={t('sources.manifest.keyHint')}
-          error={problem === 'manifestKey' ? t('sources.manifest.keyRequired') : undefined}
+          error={problem === 'manifestKey' ? t('sources.manifest.keyRequired') : unmapped ? t('sources.manifest.notInMapping', { path: unmapped }) : undefined}
           value={source.manifestKey}
           mono
           spellCheck={false}
           autoComplete="off"
           onChange={(event) => onChange({ ...source, manifestKey: event.target.value })}
+          trailing={<PathPicker purpose="manifest" onPath={pickManifest} />}
         />
       </div>
       <p className="source-fields__note">
@@ -401,6 +418,12 @@ const FORMATS: readonly AnnotationFormat[] = ['COCO', 'VOC', 'YOLO', 'CSV'];
 
 function AnnotationsFields({ source, onChange, problem }: SourceFieldsProps) {
   const { t } = useDatasetT();
+  const isFolderFormat = source.format === 'VOC' || source.format === 'YOLO';
+  // An uploaded copy is named as the user knows it under the field.
+  const uploadedName = (path: string) => {
+    const name = userPathOf(path.trim());
+    return name !== path.trim() ? t('pathPicker.uploaded', { name }) : undefined;
+  };
   return (
     <div className="source-fields">
       <div className="source-fields__row">
@@ -414,24 +437,33 @@ function AnnotationsFields({ source, onChange, problem }: SourceFieldsProps) {
         <TextField
           label={t(`sources.annotations.pathLabel.${source.format}`)}
           placeholder={t(`sources.annotations.pathPlaceholder.${source.format}`)}
-          hint={t('sources.annotations.pathHint')}
+          hint={uploadedName(source.annotationsPath) ?? t('sources.annotations.pathHint')}
           error={problem === 'annotationsPath' ? t('sources.annotations.pathRequired') : undefined}
           value={source.annotationsPath}
           mono
           spellCheck={false}
           autoComplete="off"
           onChange={(event) => onChange({ ...source, annotationsPath: event.target.value })}
+          trailing={
+            <PathPicker
+              purpose={isFolderFormat ? 'annotationFolder' : 'annotationFile'}
+              upload={isFolderFormat ? 'folder' : 'file'}
+              accept={source.format === 'CSV' ? '.csv,text/csv' : '.json,application/json'}
+              onPath={(path) => onChange({ ...source, annotationsPath: path })}
+            />
+          }
         />
       </div>
       <TextField
         label={t('sources.annotations.imagesLabel')}
         placeholder={t('sources.annotations.imagesPlaceholder')}
-        hint={source.format === 'VOC' || source.format === 'YOLO' ? t('sources.annotations.imagesHintFolder') : t('sources.annotations.imagesHintFile')}
+        hint={uploadedName(source.imagesFolder) ?? (isFolderFormat ? t('sources.annotations.imagesHintFolder') : t('sources.annotations.imagesHintFile'))}
         value={source.imagesFolder}
         mono
         spellCheck={false}
         autoComplete="off"
         onChange={(event) => onChange({ ...source, imagesFolder: event.target.value })}
+        trailing={<PathPicker purpose="imagesFolder" upload="folder" onlyImages onPath={(path) => onChange({ ...source, imagesFolder: path })} />}
       />
     </div>
   );

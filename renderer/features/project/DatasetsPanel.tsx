@@ -5,6 +5,7 @@ import { createDatasetPath, datasetPath, datasetSlug } from '../../lib/routes';
 import { datasetTone } from '../../lib/status';
 import { buttonClass, CopyButton, Icon, StatusBadge } from '../../ui';
 import { JobsPanel } from '../dataset';
+import { statusText } from '../../lib/backendMessages';
 import { useProjectT } from './i18n';
 
 type DatasetType = DatasetMetadata['DatasetType'];
@@ -89,7 +90,7 @@ function DatasetCard({ projectName, type, dataset }: { projectName: string; type
           {dataset.StatusMessage ? (
             <div>
               <dt>{t('project.datasets.statusMessage')}</dt>
-              <dd>{dataset.StatusMessage}</dd>
+              <dd>{statusText(dataset.StatusMessage)}</dd>
             </div>
           ) : null}
           <div>
