@@ -40,6 +40,7 @@ import {
   deleteProjectVersion,
   describeProjectVersions,
   detectCustomLabels,
+  detectImageAnomalies,
   putProjectVersionThresholds,
   startProjectVersion,
   stopProjectVersion,
@@ -47,7 +48,7 @@ import {
 import { copyProjectVersion } from '../models/copy';
 import { exportModelPackage, importModelPackage } from '../models/package';
 import { describeUsage } from '../models/usage';
-import { describeEvaluation } from '../evaluation/describe';
+import { describeEvaluation, getTestHeatMap } from '../evaluation/describe';
 import { createProjectVersion } from '../training';
 import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
 import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
@@ -106,6 +107,8 @@ export const handlers: Handlers = {
   ExportModelPackage: exportModelPackage,
   ImportModelPackage: importModelPackage,
   DescribeEvaluation: describeEvaluation,
+  DetectImageAnomalies: detectImageAnomalies,
+  GetTestHeatMap: getTestHeatMap,
   PutProjectVersionThresholds: putProjectVersionThresholds,
   CopyProjectVersion: copyProjectVersion,
   PutProjectPolicy: putProjectPolicy,

@@ -8,6 +8,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { ImportFilesInput, ImportFolderInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
+import * as q from '../db/queries';
 import { codedError } from '../errors';
 import { homePaths } from '../home';
 import { draftForFile, isIgnoredFile, labelFromFolder, listImageFiles, skippedLinkReport } from './folders';
@@ -16,10 +17,15 @@ import { requireIdleDataset } from './guards';
 import { startIngest } from './ingest';
 import { createResolver } from './sources';
 
+/** An anomaly-detection project, and the label of its good images (Lookout for Vision's class names). */
+const ANOMALY_FEATURE = 'ANOMALY_DETECTION';
+const NORMAL_LABEL = 'normal';
+
 export function importFolder(ctx: Context, input: ImportFolderInput): OutputOf<'ImportFolder'> {
   const dataset = requireIdleDataset(ctx, input.DatasetArn);
   const folder = requireAbsolute(input.Folder, 'Folder');
   const autoLabel = input.AutoLabel ?? true;
+  const labelOf = folderLabeller(ctx, dataset, input.FolderLabels);
   const jobId = startIngest(ctx, dataset, 'update', 'ImportFolder', async (job) => {
     const info = await stat(folder).catch(() => undefined);
     if (!info) throw codedError('InvalidParameterException', 'NoFolderAt', { path: folder });
@@ -32,7 +38,7 @@ export function importFolder(ctx: Context, input: ImportFolderInput): OutputOf<'
     const drafts = files.map((file) => {
       const sourceRef = resolver.sourceRefFor(file);
       knownPaths.set(sourceRef, file);
-      return draftForFile(sourceRef, autoLabel ? labelFromFolder(folder, file) : undefined, nowIso);
+      return draftForFile(sourceRef, autoLabel ? labelOf(labelFromFolder(folder, file)) : undefined, nowIso);
     });
     return {
       drafts,
@@ -71,6 +77,17 @@ function addCounts(counts: Record<string, number>, more: Record<string, number> 
   const sum = { ...counts };
   for (const [kind, count] of Object.entries(more ?? {})) if (count > 0) sum[kind] = (sum[kind] ?? 0) + count;
   return sum;
+}
+
+/** A folder's name → the label its images get: the user's mapping, else (anomaly projects) `good` → `normal`, else the name. */
+function folderLabeller(ctx: Context, dataset: q.DatasetRow, mapping: Record<string, string> | undefined): (name: string | undefined) => string | undefined {
+  const anomaly = q.findProjectById(ctx.db, dataset.projectId)?.feature === ANOMALY_FEATURE;
+  return (name) => {
+    if (name === undefined) return undefined;
+    const mapped = mapping?.[name];
+    if (mapped !== undefined) return mapped;
+    return anomaly && name.toLowerCase() === 'good' ? NORMAL_LABEL : name;
+  };
 }
 
 function requireAbsolute(path: string, field: string): string {

@@ -3,7 +3,6 @@
  * domains here stay plain and testable, and main/api wires in the ONNX Runtime engine.
  */
 import type { BoxPx } from '../../native/metrics';
-import type { CustomLabel } from '../../preload/contract';
 import type { JobHandle } from '../core/progress';
 
 export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION' | 'NOT_DETERMINED';
@@ -35,10 +34,27 @@ export interface TrainOptions {
   job: JobHandle;
 }
 
-/** What a model says about one image: scores per label (classification) or boxes in image pixels. */
+/** An anomaly model's answer for one image (main/engine/anomalyEngine.ts). */
+export interface AnomalyVerdict {
+  /** The image score, in the model's distance units; anomalous at or above `threshold`. */
+  score: number;
+  threshold: number;
+  isAnomalous: boolean;
+  /** How sure the verdict is, 0.5–1. */
+  confidence: number;
+  /** The held-out good images' median score (where a heat map starts to colour). */
+  normalMedian: number;
+  /** The anomaly map on the model's view grid, row-major [mapHeight, mapWidth], same units as `score`. */
+  map: Float32Array;
+  mapWidth: number;
+  mapHeight: number;
+}
+
+/** What a model says about one image: scores per label (classification), boxes in image pixels, or an anomaly verdict. */
 export interface Analysis {
   scores?: Record<string, number>;
   boxes?: (BoxPx & { label: string; confidence: number })[];
+  anomaly?: AnomalyVerdict;
   /** The analysed image's oriented size in pixels. */
   width: number;
   height: number;
@@ -56,22 +72,11 @@ export interface TrainedModel {
   discard?(): void;
 }
 
-/** What DetectCustomLabels asks of a running model beside the image. */
-export interface DetectRequest {
-  /** The oriented image's size, when the caller has read it from the header. */
-  size?: { width: number; height: number } | undefined;
-  /** Per label: thresholds saved on the version, over the assumed ones in the model file. */
-  thresholds?: Record<string, number> | undefined;
-  /** The service's MinConfidence (0–100): one cut-off for every label instead of the thresholds. */
-  minConfidence?: number | undefined;
-  maxResults?: number | undefined;
-}
-
 export interface LoadedModel {
   provider: string;
   labels: string[];
   thresholds: Record<string, number>;
-  useCase: Exclude<UseCase, 'NOT_DETERMINED'>;
+  useCase: Exclude<UseCase, 'NOT_DETERMINED'> | 'ANOMALY_DETECTION';
   /** Inference units in service now: MinInferenceUnits, more while requests queue, up to MaxInferenceUnits. */
   readonly unitsInService: number;
   /**
@@ -81,8 +86,6 @@ export interface LoadedModel {
    * that do not decode.
    */
   analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis>;
-  /** DetectCustomLabels: `analyze`, then the thresholds (or MinConfidence) and the service's result shape. */
-  detectCustomLabels(image: Buffer, request: DetectRequest): Promise<CustomLabel[]>;
   close(): Promise<void>;
 }
 

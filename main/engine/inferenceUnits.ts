@@ -38,6 +38,8 @@ export interface UnitSetup {
   threads: number;
   input: ModelSpec['input'];
   output: string;
+  /** Further outputs sent back beside `output` (an anomaly model's map beside its score). */
+  extraOutputs?: string[];
 }
 
 /** A unit runs one image at a time, so replies need no request ids. */
@@ -46,14 +48,22 @@ export type ToUnit = { type: 'run'; width: number; height: number; data: Uint8Ar
 export type FromUnit =
   | { type: 'ready'; provider: string }
   | { type: 'failed'; message: string }
-  | { type: 'result'; data: Float32Array; dims: number[] }
+  | { type: 'result'; data: Float32Array; dims: number[]; extra?: UnitOutput[] }
   | { type: 'error'; message: string };
+
+/** One output tensor of a run. */
+export interface UnitOutput {
+  data: Float32Array;
+  dims: number[];
+  /** The `extraOutputs`, in their order (absent when none were asked for). */
+  extra?: UnitOutput[];
+}
 
 /**
  * Run the model on one image (at any size: the unit resizes like toModelBatch); its output
  * tensor. The pixels' buffer may be moved to the unit: do not read `image.data` afterwards.
  */
-export type RunOnUnit = (image: RgbPixels) => Promise<{ data: Float32Array; dims: number[] }>;
+export type RunOnUnit = (image: RgbPixels) => Promise<UnitOutput>;
 
 export interface InferenceUnits {
   provider: string;
@@ -81,18 +91,25 @@ export interface InferenceUnitsOptions {
   threads?: number;
   input: ModelSpec['input'];
   output: string;
+  extraOutputs?: string[];
   /** The unit's script for a bundled Loupe (dist/app/inference.cjs); default: inferenceUnit.ts through tsx. */
   entry?: string;
 }
 
 interface Unit {
   worker: Worker;
-  busy?: { resolve: (value: { data: Float32Array; dims: number[] }) => void; reject: (error: Error) => void };
+  busy?: { resolve: (value: UnitOutput) => void; reject: (error: Error) => void };
 }
 
 /** Start `options.units` units of `modelPath`; resolves when every one has its session. */
 export async function openInferenceUnits(modelPath: string, options: InferenceUnitsOptions): Promise<InferenceUnits> {
-  const setup: UnitSetup = { modelPath, threads: options.threads ?? 1, input: options.input, output: options.output };
+  const setup: UnitSetup = {
+    modelPath,
+    threads: options.threads ?? 1,
+    input: options.input,
+    output: options.output,
+    ...(options.extraOutputs ? { extraOutputs: options.extraOutputs } : {}),
+  };
   const units: Unit[] = [];
   const free: Unit[] = [];
   const waiting: ((unit: Unit | undefined) => void)[] = [];
@@ -156,7 +173,7 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
           case 'error': {
             const busy = unit.busy;
             unit.busy = undefined;
-            if (message.type === 'result') busy?.resolve({ data: message.data, dims: message.dims });
+            if (message.type === 'result') busy?.resolve({ data: message.data, dims: message.dims, ...(message.extra ? { extra: message.extra } : {}) });
             else busy?.reject(new Error(message.message));
             release(unit);
             return;

@@ -12,13 +12,14 @@ import { join } from 'node:path';
 import { createSession } from '../../native/ort';
 import { DEFAULT_BACKBONE_ID, readBuiltBackbone } from '../../native/models';
 import { ServiceError } from '../errors';
+import { ANOMALY_LABELS, anomalyAnalysis, anomalyUnitOutputs, readAnomalyMetadata } from './anomalyEngine';
 import { trainClassifier } from './classifierTraining';
 import type { PixelView } from './classifierView';
 import { detectorPipeline, trainDetector } from './detectionEngine';
 import type { Engine, LoadedModel, TrainedModel, TrainOptions } from './engine';
 import { openInferenceUnits } from './inferenceUnits';
 import { readModelMetadata } from './modelFile';
-import { classifierPipeline, customLabels } from './pipeline';
+import { classifierPipeline } from './pipeline';
 
 /**
  * Names the feature cache: features are kept per backbone, image content and view (classifierView.ts),
@@ -73,17 +74,34 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
     },
 
     async load(modelPath: string, { minUnits, maxUnits, onScaled }): Promise<LoadedModel> {
-      const metadata = await readModelMetadata(modelPath);
-      const pipeline = metadata.useCase === 'OBJECT_LOCALIZATION' ? detectorPipeline(metadata) : classifierPipeline(metadata);
-      const units = await openInferenceUnits(modelPath, {
+      const unitOptions = {
         units: maxUnits,
         minUnits,
         ...(onScaled ? { onScaled } : {}),
         ...(threads ? { threads } : {}),
         ...(options.inferenceEntry ? { entry: options.inferenceEntry } : {}),
-        input: pipeline.input,
-        output: pipeline.output,
-      });
+      };
+      const anomaly = await readAnomalyMetadata(modelPath);
+      if (anomaly) {
+        const units = await openInferenceUnits(modelPath, { ...unitOptions, ...anomalyUnitOutputs(anomaly) });
+        return {
+          get provider() {
+            return units.provider;
+          },
+          get unitsInService() {
+            return units.inService;
+          },
+          labels: [...ANOMALY_LABELS],
+          thresholds: {},
+          useCase: 'ANOMALY_DETECTION',
+          // One request of the units' queue, decoding included.
+          analyze: (image, size) => units.admit((run) => anomalyAnalysis(anomaly, { run })(image, size)),
+          close: () => units.close(),
+        };
+      }
+      const metadata = await readModelMetadata(modelPath);
+      const pipeline = metadata.useCase === 'OBJECT_LOCALIZATION' ? detectorPipeline(metadata) : classifierPipeline(metadata);
+      const units = await openInferenceUnits(modelPath, { ...unitOptions, input: pipeline.input, output: pipeline.output });
       // One request of the units' queue: decode and cut, each input on a unit, the outputs read.
       const analyze: LoadedModel['analyze'] = (image, size) =>
         units.admit(async (run) => {
@@ -101,14 +119,6 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
         thresholds: metadata.thresholds,
         useCase: metadata.useCase,
         analyze,
-        async detectCustomLabels(image, request) {
-          const analysis = await analyze(image, request.size);
-          return customLabels(analysis, {
-            thresholds: { ...metadata.thresholds, ...request.thresholds },
-            minConfidence: request.minConfidence,
-            maxResults: request.maxResults,
-          });
-        },
         close: () => units.close(),
       };
     },

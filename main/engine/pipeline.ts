@@ -106,12 +106,18 @@ export interface CustomLabelsOptions {
 
 /**
  * DetectCustomLabels' answer from an analysis: the labels and boxes above their threshold (or
- * MinConfidence), confidences in percent, boxes as ratios of the image's size, most confident first.
+ * MinConfidence), an anomaly model's verdict as one label, confidences in percent, boxes as ratios
+ * of the image's size, most confident first.
  */
 export function customLabels(analysis: Analysis, options: CustomLabelsOptions): CustomLabel[] {
   const { thresholds, minConfidence, maxResults } = options;
   const keep = (name: string, score: number) => (minConfidence === undefined ? score >= (thresholds[name] ?? 0) : score * 100 >= minConfidence);
   const labels: CustomLabel[] = [];
+  if (analysis.anomaly) {
+    // An anomaly model answers with one image-level label, its verdict at the model's threshold.
+    const { isAnomalous, confidence } = analysis.anomaly;
+    if (minConfidence === undefined || confidence * 100 >= minConfidence) labels.push({ Name: isAnomalous ? 'anomaly' : 'normal', Confidence: confidence * 100 });
+  }
   for (const [name, score] of Object.entries(analysis.scores ?? {})) {
     if (keep(name, score)) labels.push({ Name: name, Confidence: score * 100 });
   }

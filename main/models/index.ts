@@ -5,18 +5,21 @@
  * omitted → each label's assumed threshold; given → one cut-off in 0–100; 0 → everything.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { ImageDecodeError, probeImageHeader } from '../../native/preprocess';
+import { encodeHeatMapPng, ImageDecodeError, probeImageHeader } from '../../native/preprocess';
 import { checkImageLimits, IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import type { OutputOf, ProjectVersionDescription } from '../../preload/contract';
 import type {
   DeleteProjectVersionInput,
   DescribeProjectVersionsInput,
   DetectCustomLabelsInput,
+  DetectImageAnomaliesInput,
   PutProjectVersionThresholdsInput,
   StartProjectVersionInput,
   StopProjectVersionInput,
 } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
+import type { Analysis, LoadedModel } from '../engine/engine';
+import { customLabels } from '../engine/pipeline';
 import { createResolver } from '../datasets/sources';
 import { transaction } from '../db';
 import * as q from '../db/queries';
@@ -27,7 +30,6 @@ import { requireProject } from '../projects';
 import { outputLocation, s3Object } from './output';
 import type { ManifestSummary } from './manifestSummary';
 import { removeVersionFiles } from './recovery';
-import type { LoadedModel } from '../engine/engine';
 import { runningModels } from './runtime';
 import { chosenThresholds, forgetThresholds, putThresholds } from './thresholds';
 
@@ -224,22 +226,50 @@ export function putProjectVersionThresholds(ctx: Context, input: PutProjectVersi
 
 export async function detectCustomLabels(ctx: Context, input: DetectCustomLabelsInput): Promise<OutputOf<'DetectCustomLabels'>> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
+  const { analysis, model } = await analyzeOnVersion(ctx, version, () => imageBytes(ctx, input.Image));
+  // The thresholds saved on the version, else the assumed ones training wrote into the model.
+  const thresholds = { ...model.thresholds, ...chosenThresholds(ctx, input.ProjectVersionArn) };
+  return { CustomLabels: customLabels(analysis, { thresholds, minConfidence: input.MinConfidence, maxResults: input.MaxResults }) };
+}
+
+/** An anomaly model's answer with its heat map, for the app's Analyze screen and kiosk (one analysis, as DetectCustomLabels runs it). */
+export async function detectImageAnomalies(ctx: Context, input: DetectImageAnomaliesInput): Promise<OutputOf<'DetectImageAnomalies'>> {
+  const version = requireVersion(ctx, input.ProjectVersionArn);
+  const { analysis } = await analyzeOnVersion(ctx, version, () => imageBytes(ctx, input.Image));
+  const verdict = analysis.anomaly;
+  if (!verdict) throw new ServiceError('InvalidParameterException', 'The model is not an anomaly-detection model; analyse its images with DetectCustomLabels.');
+  return {
+    IsAnomalous: verdict.isAnomalous,
+    Confidence: verdict.confidence * 100,
+    Score: verdict.score,
+    Threshold: verdict.threshold,
+    HeatMap: (await encodeHeatMapPng({ map: verdict.map, width: verdict.mapWidth, height: verdict.mapHeight, low: verdict.normalMedian, threshold: verdict.threshold })).toString('base64'),
+    AnomalousShare: verdict.map.reduce((sum, value) => sum + (value >= verdict.threshold ? 1 : 0), 0) / verdict.map.length,
+  };
+}
+
+/**
+ * One image through a running version's model — the queue and inference units every caller shares
+ * (DetectCustomLabels, DetectImageAnomalies, Lookout for Vision's DetectAnomalies) — with the
+ * image checks the service makes and the usage record.
+ */
+export async function analyzeOnVersion(ctx: Context, version: q.VersionRow, readImage: () => Promise<Buffer>): Promise<{ analysis: Analysis; model: LoadedModel }> {
   const model = runningModels(ctx).get(version.id);
   if (version.status !== 'RUNNING' || !model) {
     throw codedError('ResourceNotReadyException', 'ModelNotRunning', { status: version.status });
   }
   try {
-    const answer = await analyzeImage(ctx, input, model);
+    // An image that cannot be read counts as a failed analysis too (the usage report's errors).
+    const analysis = await analyzeImage(await readImage(), model);
     recordAnalysis(ctx, version.id, true);
-    return answer;
+    return { analysis, model };
   } catch (error) {
     if (ctx.db.open) recordAnalysis(ctx, version.id, false);
     throw error;
   }
 }
 
-async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model: LoadedModel): Promise<OutputOf<'DetectCustomLabels'>> {
-  const image = await imageBytes(ctx, input.Image);
+async function analyzeImage(image: Buffer, model: LoadedModel): Promise<Analysis> {
   // The header is checked here; decoding, in the analysis, catches what a header hides.
   const header = await probeImageHeader(image);
   const invalid = () => new ServiceError('InvalidImageFormatException', 'The image is not a valid PNG or JPEG file.');
@@ -253,18 +283,9 @@ async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model:
     const tooBig = header.width > IMAGE_LIMITS.maxSidePx || header.height > IMAGE_LIMITS.maxSidePx;
     throw new ServiceError(tooBig ? 'ImageTooLargeException' : 'InvalidParameterException', problem.message);
   }
-  const labels = await model
-    .detectCustomLabels(image, {
-      size: { width: header.width, height: header.height },
-      // The thresholds saved on the version, else the assumed ones training wrote into the model.
-      thresholds: chosenThresholds(ctx, input.ProjectVersionArn),
-      minConfidence: input.MinConfidence,
-      maxResults: input.MaxResults,
-    })
-    .catch((error: unknown) => {
-      throw error instanceof ImageDecodeError ? invalid() : error;
-    });
-  return { CustomLabels: labels };
+  return model.analyze(image, { width: header.width, height: header.height }).catch((error: unknown) => {
+    throw error instanceof ImageDecodeError ? invalid() : error;
+  });
 }
 
 async function imageBytes(ctx: Context, image: DetectCustomLabelsInput['Image']): Promise<Buffer> {

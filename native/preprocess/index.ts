@@ -27,3 +27,5 @@ export { ImageDecodeError, MAX_DECODE_PIXELS, MAX_READ_BYTES, type ImageFailure,
 
 /** encodeMaskPng({ mask, width, height, outWidth, outHeight, colour }): an anomaly mask PNG at the image's size. */
 export { encodeMaskPng, type MaskPngOptions } from './encodeMask';
+/** encodeHeatMapPng({ map, width, height, low, threshold }): an RGBA PNG of an anomaly map to lay over its image; heatLevel(value, low, threshold) in [0,1]. */
+export { encodeHeatMapPng, heatLevel, type HeatMapPngOptions } from './encodeHeatMap';

@@ -123,6 +123,8 @@ export interface TestImageResult {
   Width: number;
   Height: number;
   Labels: { Name: string; Confidence: number; Result: 'TRUE_POSITIVE' | 'FALSE_POSITIVE' | 'FALSE_NEGATIVE' | 'TRUE_NEGATIVE' }[];
+  /** Anomaly models: the image score against the threshold, the truth and the verdict. */
+  Anomaly?: { Score: number; Threshold: number; IsAnomalous: boolean; PredictedAnomalous: boolean; HasHeatMap: boolean };
   /** Detection: boxes in image pixels; ground truth has Result GROUND_TRUTH. */
   Boxes?: {
     Name: string;
@@ -157,6 +159,20 @@ export interface EvaluationDescription {
   ChosenThresholds: Record<string, number>;
   /** What training chose and the candidates it compared (absent for models that did not record it). */
   Choices?: TrainingChoices;
+}
+
+/** An anomaly model's answer for one image (DetectImageAnomalies). */
+export interface ImageAnomalies {
+  IsAnomalous: boolean;
+  /** How sure the verdict is, 50–100. */
+  Confidence: number;
+  /** The image score and the model's threshold, in the model's own units (anomalous at or above). */
+  Score: number;
+  Threshold: number;
+  /** The anomaly map as a PNG with alpha (base64), on the model's grid: stretch it over the image. */
+  HeatMap: string;
+  /** The share of the image at or past the threshold, 0–1. */
+  AnomalousShare: number;
 }
 
 export interface Backbone {
@@ -448,6 +464,8 @@ export const operations = {
   ExportModelPackage: loupe<typeof s.ExportModelPackageInput, { Folder: string }>(s.ExportModelPackageInput),
   ImportModelPackage: loupe<typeof s.ImportModelPackageInput, { ProjectVersionArn: string }>(s.ImportModelPackageInput),
   DescribeEvaluation: loupe<typeof s.DescribeEvaluationInput, EvaluationDescription>(s.DescribeEvaluationInput),
+  GetTestHeatMap: loupe<typeof s.GetTestHeatMapInput, { HeatMap: string }>(s.GetTestHeatMapInput),
+  DetectImageAnomalies: loupe<typeof s.DetectImageAnomaliesInput, ImageAnomalies>(s.DetectImageAnomaliesInput),
   PutProjectVersionThresholds: loupe<typeof s.PutProjectVersionThresholdsInput, { Thresholds: Record<string, number> }>(
     s.PutProjectVersionThresholdsInput,
   ),

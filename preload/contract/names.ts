@@ -41,6 +41,8 @@ export const LOUPE_OPERATIONS = [
   'ExportModelPackage',
   'ImportModelPackage',
   'DescribeEvaluation',
+  'DetectImageAnomalies',
+  'GetTestHeatMap',
   'PutProjectVersionThresholds',
   'ListProjectSummaries',
   'DeleteProjectCascade',

@@ -226,6 +226,9 @@ export const DetectCustomLabelsInput = z.object({
   MaxResults: z.number().int().min(0, 'Member must have value greater than or equal to 0').optional(),
 });
 
+/** App operation: an anomaly model's answer for one image with its heat map (the image as DetectCustomLabels takes it). */
+export const DetectImageAnomaliesInput = DetectCustomLabelsInput.pick({ ProjectVersionArn: true, Image: true });
+
 /** App operations: the backbone registry. */
 export const RegisterBackboneInput = z.object({
   /** The ONNX file (absolute path); it is copied into the Loupe home. */
@@ -250,6 +253,8 @@ export const ImportModelPackageInput = z.object({
 
 /** App operation: everything the Evaluate tab shows, from the version's result files. */
 export const DescribeEvaluationInput = z.object({ ProjectVersionArn });
+/** An anomaly model's heat map of one test image (its SourceRef in DescribeEvaluation's TestResults). */
+export const GetTestHeatMapInput = z.object({ ProjectVersionArn, SourceRef: z.string().min(1) });
 export const PutProjectVersionThresholdsInput = z.object({
   ProjectVersionArn,
   /** Label → minimum score in [0, 1]; labels left out use their assumed threshold. */
@@ -344,6 +349,12 @@ export const ImportFolderInput = z.object({
    * (`.txt`, `.pdf`): added to the ones the walk skips, so the import's summary counts them all.
    */
   SkippedFiles: z.record(z.string().max(32), z.number().int().min(0)).optional(),
+  /**
+   * With AutoLabel: a child folder's name → the label its images get instead of that name. An
+   * anomaly project marks its good folder `normal` and its defect folder `anomaly` this way
+   * (`{"good": "normal", "defects": "anomaly"}`); there a folder named `good` is `normal` by default.
+   */
+  FolderLabels: z.record(z.string().min(1), z.string().min(1).max(256)).optional(),
 });
 
 export const ImportFilesInput = z.object({
@@ -425,12 +436,14 @@ export type StartProjectVersionInput = z.infer<typeof StartProjectVersionInput>;
 export type StopProjectVersionInput = z.infer<typeof StopProjectVersionInput>;
 export type DeleteProjectVersionInput = z.infer<typeof DeleteProjectVersionInput>;
 export type DetectCustomLabelsInput = z.infer<typeof DetectCustomLabelsInput>;
+export type DetectImageAnomaliesInput = z.infer<typeof DetectImageAnomaliesInput>;
 export type RegisterBackboneInput = z.infer<typeof RegisterBackboneInput>;
 export type SetDefaultBackboneInput = z.infer<typeof SetDefaultBackboneInput>;
 export type DownloadBackboneInput = z.infer<typeof DownloadBackboneInput>;
 export type ExportModelPackageInput = z.infer<typeof ExportModelPackageInput>;
 export type ImportModelPackageInput = z.infer<typeof ImportModelPackageInput>;
 export type DescribeEvaluationInput = z.infer<typeof DescribeEvaluationInput>;
+export type GetTestHeatMapInput = z.infer<typeof GetTestHeatMapInput>;
 export type PutProjectVersionThresholdsInput = z.infer<typeof PutProjectVersionThresholdsInput>;
 export type CopyProjectVersionInput = z.infer<typeof CopyProjectVersionInput>;
 export type PutProjectPolicyInput = z.infer<typeof PutProjectPolicyInput>;

@@ -38,6 +38,7 @@ export type {
   DownloadableBackbone,
   EntryView,
   EvaluationDescription,
+  ImageAnomalies,
   InputOf,
   Job,
   JobStatus,

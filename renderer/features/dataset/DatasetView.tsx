@@ -184,7 +184,7 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
       </div>
 
       {errorsOf ? <EntryErrorsDialog entry={errorsOf} onClose={() => setErrorsOf(undefined)} /> : null}
-      {dialog === 'add' ? <AddImagesDialog dataset={dataset} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'add' ? <AddImagesDialog dataset={dataset} anomaly={project.Feature === 'ANOMALY_DETECTION'} onClose={() => setDialog(null)} /> : null}
       {dialog === 'export' ? <ExportDialog dataset={dataset} onClose={() => setDialog(null)} /> : null}
       {dialog === 'split' ? (
         <DistributeDialog

@@ -14,6 +14,8 @@ export interface ImportRequest {
   /** Folders on the machine that runs Loupe, typed by the user. */
   folders?: string[];
   autoLabel: boolean;
+  /** A child folder's name → the label its images get (ImportFolder's FolderLabels). */
+  folderLabels?: Record<string, string> | undefined;
 }
 
 /** Runs the imports; resolves (never rejects) with whether every step succeeded. */
@@ -48,7 +50,13 @@ export async function importIntoDataset(request: ImportRequest): Promise<boolean
   const steps: (() => Promise<{ JobId: number }>)[] = [
     ...folders.map(
       (folder, i) => () =>
-        call('ImportFolder', { DatasetArn: datasetArn, Folder: folder, AutoLabel: request.autoLabel, ...(i === 0 && hasSkipped ? { SkippedFiles: skipped } : {}) }),
+        call('ImportFolder', {
+          DatasetArn: datasetArn,
+          Folder: folder,
+          AutoLabel: request.autoLabel,
+          ...(request.folderLabels ? { FolderLabels: request.folderLabels } : {}),
+          ...(i === 0 && hasSkipped ? { SkippedFiles: skipped } : {}),
+        }),
     ),
     ...(files.length > 0 ? [() => call('ImportFiles', { DatasetArn: datasetArn, Files: files, ...(folders.length === 0 && hasSkipped ? { SkippedFiles: skipped } : {}) })] : []),
   ];

@@ -42,6 +42,9 @@ export interface SourceState {
   format: AnnotationFormat;
   annotationsPath: string;
   imagesFolder: string;
+  /** Anomaly projects: the child folders whose images are the good (`normal`) and the `anomaly` ones. */
+  goodFolder: string;
+  anomalyFolder: string;
 }
 
 export function initialSource(kind: SourceKind): SourceState {
@@ -56,6 +59,8 @@ export function initialSource(kind: SourceKind): SourceState {
     format: 'COCO',
     annotationsPath: '',
     imagesFolder: '',
+    goodFolder: '',
+    anomalyFolder: '',
   };
 }
 
@@ -101,6 +106,7 @@ export function startSource(datasetArn: string, source: SourceState): Promise<bo
         datasetArn,
         ...(source.selection ? { selection: source.selection } : { folders: [source.folderPath.trim()] }),
         autoLabel: source.autoLabel,
+        folderLabels: folderLabelsOf(source),
       });
     case 'upload':
       return source.selection ? importIntoDataset({ datasetArn, selection: source.selection, autoLabel: false }) : Promise.resolve(true);
@@ -128,9 +134,19 @@ export function startSource(datasetArn: string, source: SourceState): Promise<bo
   }
 }
 
+/** The folders marked good and anomalous, as ImportFolder's FolderLabels (Lookout for Vision's class names). */
+export function folderLabelsOf(source: SourceState): Record<string, string> | undefined {
+  const labels: Record<string, string> = {};
+  if (source.goodFolder.trim()) labels[source.goodFolder.trim()] = 'normal';
+  if (source.anomalyFolder.trim()) labels[source.anomalyFolder.trim()] = 'anomaly';
+  return Object.keys(labels).length > 0 ? labels : undefined;
+}
+
 export interface SourceFieldsProps {
   source: SourceState;
   onChange: (source: SourceState) => void;
+  /** The project is an anomaly-detection project: a folder can be marked good (normal) or anomalous. */
+  anomaly?: boolean;
   /** Shows the missing field's message (after a try to submit). */
   problem: SourceProblem;
 }
@@ -202,7 +218,7 @@ function SelectionSummary({ selection, onClear }: { selection: DropSelection; on
   );
 }
 
-function FolderFields({ source, onChange, problem }: SourceFieldsProps) {
+function FolderFields({ source, onChange, problem, anomaly }: SourceFieldsProps) {
   const { t } = useDatasetT();
   const local = hasLocalPaths();
   const [emptyDrop, setEmptyDrop] = useState(false);
@@ -254,6 +270,30 @@ function FolderFields({ source, onChange, problem }: SourceFieldsProps) {
         checked={source.autoLabel}
         onChange={(event) => onChange({ ...source, autoLabel: event.target.checked })}
       />
+      {anomaly && source.autoLabel ? (
+        <div className="source-fields__marks">
+          <TextField
+            label={t('sources.folder.goodLabel')}
+            hint={t('sources.folder.goodHint')}
+            placeholder="good"
+            value={source.goodFolder}
+            mono
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(event) => onChange({ ...source, goodFolder: event.target.value })}
+          />
+          <TextField
+            label={t('sources.folder.anomalyLabel')}
+            hint={t('sources.folder.anomalyHint')}
+            placeholder="defects"
+            value={source.anomalyFolder}
+            mono
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(event) => onChange({ ...source, anomalyFolder: event.target.value })}
+          />
+        </div>
+      ) : null}
       <FolderRuleExample />
     </div>
   );

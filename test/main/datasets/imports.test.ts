@@ -157,3 +157,46 @@ describe('when Loupe stopped in the middle of an import', () => {
     }
   });
 });
+
+describe('importing a folder into an anomaly-detection project', () => {
+  let loupe: TestLoupe;
+  let root: string;
+
+  before(async () => {
+    loupe = aLoupe({ now: aClock() });
+    root = join(tempDir(), 'line-3');
+    await anImage(join(root, 'good', 'part-1.png'));
+    await anImage(join(root, 'Good', 'part-2.png'));
+    await anImage(join(root, 'ok-parts', 'part-3.png'));
+    await anImage(join(root, 'dents', 'part-4.png'));
+    await anImage(join(root, 'scratches', 'part-5.png'));
+  });
+  after(() => loupe.dispose());
+
+  async function labelsAfterImport(project: string, folderLabels?: Record<string, string>) {
+    await loupe.ok('LookoutVisionCreateProject', { ProjectName: project });
+    const { ProjectDescriptions } = await loupe.ok('DescribeProjects', { ProjectNames: [project] });
+    const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn: ProjectDescriptions[0]!.ProjectArn, DatasetType: 'TRAIN' });
+    const { JobId } = await loupe.ok('ImportFolder', { DatasetArn, Folder: root, ...(folderLabels ? { FolderLabels: folderLabels } : {}) });
+    assert.equal((await waitForJob(loupe.ctx, JobId)).Status, 'succeeded');
+    const entries = (await loupe.ok('ListDatasetEntries', { DatasetArn })).DatasetEntries.map((l) => JSON.parse(l));
+    return Object.fromEntries(
+      entries.map((line) => {
+        const attribute = Object.keys(line).find((k) => k.endsWith('-metadata'));
+        return [String(line['source-ref']).split('/').pop(), attribute ? line[attribute]['class-name'] : undefined];
+      }),
+    );
+  }
+
+  it('takes a folder named good as the normal images without being told', async () => {
+    const labels = await labelsAfterImport('line-a');
+    assert.equal(labels['part-1.png'], 'normal');
+    assert.equal(labels['part-2.png'], 'normal');
+    assert.equal(labels['part-3.png'], 'ok-parts');
+  });
+
+  it('labels the folders the user marked as good and as anomalous normal and anomaly', async () => {
+    const labels = await labelsAfterImport('line-b', { 'ok-parts': 'normal', dents: 'anomaly', scratches: 'anomaly' });
+    assert.deepEqual(labels, { 'part-1.png': 'normal', 'part-2.png': 'normal', 'part-3.png': 'normal', 'part-4.png': 'anomaly', 'part-5.png': 'anomaly' });
+  });
+});

@@ -81,6 +81,18 @@ describe('the pre-flight check', () => {
     assert.deepEqual(codes(result), ['error:tooFewLabels', 'warning:unlabeledIgnored']);
   });
 
+  it('lets an anomaly project train on normal images alone, and refuses fewer than two', () => {
+    const good = preflight(dataset(repeat(6, () => image('normal'))), dataset([image('normal'), image('anomaly')]), { anomaly: true });
+    assert.equal(good.canTrain, true);
+    assert.deepEqual(codes(good), []);
+    const alone = preflight(dataset(repeat(3, () => image('normal'))), undefined, { anomaly: true });
+    assert.equal(alone.canTrain, true);
+    const thin = preflight(dataset([image('normal'), image('anomaly'), image('anomaly')]), undefined, { anomaly: true });
+    assert.deepEqual(codes(thin), ['error:tooFewNormal']);
+    // The same datasets in a classification project need a second label.
+    assert.ok(codes(preflight(dataset(repeat(6, () => image('normal'))), undefined)).includes('error:tooFewLabels'));
+  });
+
   it('needs two images of every label to split off a test set', () => {
     const result = preflight(dataset([...repeat(6, () => image('cat')), image('dog')]), undefined);
     assert.ok(codes(result).includes('error:autoSplitTooFew'));

@@ -99,7 +99,7 @@ function Kiosk({ model }: { model: ModelContext }) {
     },
     [setCounts],
   );
-  const { items, add } = useAnalyses(arn, undefined, { keep: 24, onFirstResult });
+  const { items, add } = useAnalyses(arn, undefined, { keep: 24, onFirstResult, anomaly: model.isAnomaly });
 
   const answered = items.filter((item) => item.status === 'done' || item.status === 'failed');
   const pending = items.length - answered.length;
@@ -239,7 +239,16 @@ function Kiosk({ model }: { model: ModelContext }) {
         ) : shown ? (
           <>
             <div className="kiosk__picture">
-              <LabelOverlay src={shown.url} labels={shown.labels} width={shown.prepared?.width ?? 1} height={shown.prepared?.height ?? 1} alt={shown.name} size="lg" />
+              <LabelOverlay
+                src={shown.url}
+                labels={shown.labels}
+                width={shown.prepared?.width ?? 1}
+                height={shown.prepared?.height ?? 1}
+                alt={shown.name}
+                size="lg"
+                // An anomaly model shows where on an NG part: its heat map, only there.
+                heatMap={verdict?.kind === 'ng' ? shown.anomaly?.HeatMap : undefined}
+              />
             </div>
             <section
               className={`kiosk__verdict kiosk__verdict--${verdict?.kind ?? 'failed'}`}
