@@ -1,7 +1,7 @@
 /**
  * Serving a model file over the Open Inference Protocol: its inputs and outputs read from the ONNX
  * graph itself (so what is declared is what runs), run as whole tensors by inference units in
- * worker threads (inferenceUnits.ts `runTensors`). `openModelRepository` reads an exported Triton
+ * worker threads (inferenceUnits.ts `runTensors`, behind their queue). `openModelRepository` reads an exported Triton
  * model repository (`<model_name>/config.pbtxt`, `<model_name>/<version>/model.onnx`) with no home
  * and no database, for `loupe serve --model`.
  */
@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describeModel, type OnnxValueInfo } from '../../native/onnx';
 import { ServiceError } from '../errors';
-import { openInferenceUnits, type InferenceUnits, type NamedTensors } from './inferenceUnits';
+import { openInferenceUnits, type InferenceUnits, type NamedTensors, type SharedQueue } from './inferenceUnits';
 import { datatypeOfData, datatypeOfOnnx, type ServedModel, type ServedModels, type Tensor, type TensorData, type TensorSpec } from './servedModel';
 
 export interface ModelFileOptions {
@@ -23,8 +23,8 @@ export interface ModelFileOptions {
   threads?: number;
   /** The unit's script for a bundled Loupe (see inferenceUnits.ts). */
   entry?: string;
-  /** Runs each request under the model's back-pressure (RunningModel.admit); at once by default. */
-  admit?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Another model's queue the requests wait in (a running version's, inferenceUnits.ts); a queue of its own by default. */
+  queue?: SharedQueue;
 }
 
 export interface ClosableServedModel extends ServedModel {
@@ -45,9 +45,13 @@ export async function openServedModelFile(modelPath: string, options: ModelFileO
   const description = await describeModel(modelPath);
   const inputs = specsOfGraph(description.inputs, 'Input');
   const outputs = specsOfGraph(description.outputs, 'Output');
-  const units: InferenceUnits = await openInferenceUnits(modelPath, { units: options.units ?? 1, threads: options.threads ?? 0, ...(options.entry ? { entry: options.entry } : {}) });
+  const units: InferenceUnits = await openInferenceUnits(modelPath, {
+    units: options.units ?? 1,
+    threads: options.threads ?? 0,
+    ...(options.entry ? { entry: options.entry } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
+  });
   let ready = true;
-  const admit = options.admit ?? (<T>(work: () => Promise<T>) => work());
   const hints = new Map(outputs.map((spec) => [spec.name, spec.datatype]));
   return {
     name: options.name,
@@ -61,7 +65,8 @@ export async function openServedModelFile(modelPath: string, options: ModelFileO
       const feeds: NamedTensors = {};
       // The protocol layer has checked each tensor's datatype against the graph's, so its array is one ONNX Runtime takes.
       for (const tensor of tensors) feeds[tensor.name] = { data: tensor.data as NamedTensors[string]['data'], dims: tensor.shape };
-      const results = await admit(() => units.runTensors(feeds, wanted));
+      // One request of the units' queue (or the queue they share): refused with ProvisionedThroughputExceededException when it is full.
+      const results = await units.runTensors(feeds, wanted);
       return Object.entries(results).map(([name, value]): Tensor => {
         const data = value.data as TensorData;
         return { name, datatype: datatypeOfData(data, hints.get(name)), shape: [...value.dims], data };

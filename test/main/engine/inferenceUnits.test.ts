@@ -1,7 +1,9 @@
 /**
  * Inference units in worker threads, on a small real model (a per-channel mean of the normalised
  * image): the units' answers equal the same model run on this thread, requests beyond the units
- * wait instead of failing, a model that cannot load is refused, and a closed set of units says so.
+ * wait in the one queue and beyond the queue are refused, units in service scale up while requests
+ * queue, whole tensors run alike and may wait in (and be refused by) another set's queue, a model
+ * that cannot load is refused, and a closed set of units says so.
  */
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -53,12 +55,75 @@ describe('inference units', () => {
         assert.deepEqual(got[i]!.dims, [1, 3]);
         assert.deepEqual([...got[i]!.data], [...expected]);
       }
-      units.setInService(1);
-      const one = await Promise.all(batch.slice(0, 3).map((image) => units.run(copy(image))));
-      assert.deepEqual(one.map((r) => [...r.data]), got.slice(0, 3).map((r) => [...r.data]));
     } finally {
       await session.release();
       await units.close();
+    }
+  });
+
+  it('start with the units in service asked for, answer alike there, and put one more in service while requests queue', async () => {
+    const path = meanModel();
+    const scaled: number[] = [];
+    const all = await openInferenceUnits(path, { units: 2, input, output: 'scores' });
+    const units = await openInferenceUnits(path, { units: 2, minUnits: 1, onScaled: (count) => scaled.push(count), input, output: 'scores' });
+    try {
+      const batch = images(5);
+      const copy = (image: RgbPixels): RgbPixels => ({ ...image, data: image.data.slice() });
+      const got = await Promise.all(batch.slice(0, 3).map((image) => all.run(copy(image))));
+      assert.equal(units.inService, 1);
+      const one = await Promise.all(batch.slice(0, 3).map((image) => units.run(copy(image))));
+      assert.deepEqual(one.map((r) => [...r.data]), got.map((r) => [...r.data]));
+      assert.deepEqual(scaled, [], 'two requests in progress and none waiting keep one unit');
+      // One unit takes 2 in progress: the next 2 wait, and a queue as long as the units in service adds a unit.
+      await Promise.all(batch.map((image) => units.run(copy(image))));
+      assert.deepEqual(scaled, [2]);
+      assert.equal(units.inService, 2);
+    } finally {
+      await all.close();
+      await units.close();
+    }
+  });
+
+  it('refuse a request beyond the queue with ProvisionedThroughputExceededException and answer the ones admitted', async () => {
+    const units = await openInferenceUnits(meanModel(), { units: 1, input, output: 'scores' });
+    try {
+      // 1 unit: 2 in progress and 16 waiting; the 19th and later are refused at once.
+      const results = await Promise.allSettled(images(24).map((image) => units.run(image)));
+      const refused = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as { code?: string }).code] : []));
+      assert.equal(results.filter((result) => result.status === 'fulfilled').length, 18);
+      assert.deepEqual(refused, Array(6).fill('ProvisionedThroughputExceededException'));
+      assert.equal((await units.run(images(1)[0]!)).dims[1], 3, 'the queue drains');
+    } finally {
+      await units.close();
+    }
+  });
+
+  it('run whole tensors, and wait in the queue they share with another set of units, refused with it when it is full', async () => {
+    const path = meanModel();
+    const owner = await openInferenceUnits(path, { units: 1, input, output: 'scores' });
+    const tensors = await openInferenceUnits(path, { units: 1, queue: owner });
+    const { session } = await createSession(path, { name: 'here' });
+    try {
+      assert.equal(tensors.inService, owner.inService, 'the units in service follow the queue they share');
+      const feed = (image: RgbPixels) => toModelBatch([image], { input } as ModelSpec);
+      const [first] = images(1);
+      const expected = (await session.run({ image: feed(first!) })).scores!;
+      const alone = await tensors.runTensors({ image: feed(first!) });
+      assert.deepEqual(alone.scores!.dims, [1, 3]);
+      assert.deepEqual([...(alone.scores!.data as Float32Array)], [...(expected.data as Float32Array)]);
+      // One queue for both: 1 unit in service takes 2 in progress and 16 waiting, whichever set runs them.
+      const burst = [...images(12).map((image) => owner.run(image)), ...images(12).map((image) => tensors.runTensors({ image: feed(image) }))];
+      const results = await Promise.allSettled(burst);
+      const refused = results.flatMap((result, i) => (result.status === 'rejected' ? [[i, (result.reason as { code?: string }).code]] : []));
+      assert.deepEqual(
+        refused,
+        Array.from({ length: 6 }, (_, i) => [18 + i, 'ProvisionedThroughputExceededException']),
+      );
+      assert.deepEqual((await tensors.runTensors({ image: feed(first!) })).scores!.dims, [1, 3], 'the shared queue drains');
+    } finally {
+      await session.release();
+      await tensors.close();
+      await owner.close();
     }
   });
 

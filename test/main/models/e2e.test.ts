@@ -175,10 +175,22 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
     await ok('StartProjectVersion', { ProjectVersionArn: versionArn, MinInferenceUnits: 1 });
     for (let i = 0; i < 200 && (await describe()).Status !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 25));
     const images = await Promise.all(['blobs', 'stripes'].map(async (kind, i) => readFileSync(await classImage(join(tempDir(), `${kind}.jpg`), kind as 'blobs' | 'stripes', 500 + i)).toString('base64')));
+    // /v2 requests wait in the same queue: its serving graph loaded first, then 40 of them sent with the burst.
+    const v2 = `${harness.server.url}/v2/models/patterns-v1/infer`;
+    const auth = { authorization: `Bearer ${harness.server.inferenceToken}` };
+    const { data: pixels, info } = await sharp(Buffer.from(images[1]!, 'base64')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', datatype: 'UINT8', shape: [1, info.height, info.width, 3], parameters: { binary_data_size: pixels.byteLength } }] }));
+    const infer = () => fetch(v2, { method: 'POST', headers: { ...auth, 'inference-header-content-length': String(header.byteLength) }, body: Buffer.concat([header, pixels]) });
+    assert.equal((await infer()).status, 200);
+    const tensorRuns = Array.from({ length: 40 }, () => infer().then(async (response) => ({ status: response.status, body: await response.text() })));
     // One unit takes 2 requests in progress and 16 waiting; 80 at once is far more than it holds.
     const results = await Promise.all(
       Array.from({ length: 80 }, (_, i) => harness.loupe.invoke('DetectCustomLabels', { ProjectVersionArn: versionArn, Image: { Bytes: images[i % 2]! } })),
     );
+    const overV2 = await Promise.all(tensorRuns);
+    assert.ok(overV2.every((run) => run.status === 200 || run.status === 429), overV2.map((run) => run.status).join(' '));
+    assert.ok(overV2.some((run) => run.status === 429), 'the /v2 requests sent with the burst were refused by the one queue it filled');
+    assert.ok(overV2.filter((run) => run.status === 429).every((run) => /more requests than its inference units/.test(run.body)));
     const answered = results.flatMap((result, i) => (result.ok ? [{ i, value: result.value as { CustomLabels: { Name: string }[] } }] : []));
     const refused = results.flatMap((result) => (result.ok ? [] : [result.error.code]));
     assert.ok(answered.length >= 18, `${answered.length} answered`);
@@ -188,6 +200,7 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
     // The queue drains: the next request is answered.
     const after = await ok('DetectCustomLabels', { ProjectVersionArn: versionArn, Image: { Bytes: images[1]! } });
     assert.equal(after.CustomLabels[0].Name, 'stripes');
+    assert.equal((await infer()).status, 200);
   });
 
   it('reports each label above the thresholds saved on the version when MinConfidence is left out, through the SDK (issue 15)', async () => {
