@@ -129,9 +129,9 @@ export default tseslint.config(
         nodeBuiltins,
         { group: ['**/main/**', '**/native/**'], message: 'The renderer reaches main only through renderer/api.' },
         {
-          regex: '(^|/)preload/contract(/(?!(?:names|lines|files|imageLimits|async)$)[^/]+)?$',
+          regex: '(^|/)preload/contract(/(?!(?:names|lines|files|imageLimits|async|messages)$)[^/]+)?$',
           allowTypeImports: true,
-          message: 'The renderer imports the contract for types only (and the plain modules names.ts, lines.ts, files.ts, imageLimits.ts and async.ts, which import nothing).',
+          message: 'The renderer imports the contract for types only (and the plain modules names.ts, lines.ts, files.ts, imageLimits.ts, async.ts and messages.ts, which import nothing).',
         },
       ]),
     },

@@ -4,16 +4,26 @@
  * Bugs stay plain `Error`s and surface as `InternalServerError`.
  */
 import type { ErrorName } from '../preload/contract/errors';
+import { formatMessage, type MessageCode, type MessageParams, type MessageRef } from '../preload/contract/messages';
 
 export class ServiceError extends Error {
+  /** Loupe's own sentence behind the message, when it has one (preload/contract/messages.ts). */
+  readonly ref: MessageRef | undefined;
+
   constructor(
     readonly code: ErrorName,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; ref?: MessageRef },
   ) {
     super(message, options);
     this.name = code;
+    this.ref = options?.ref;
   }
+}
+
+/** A ServiceError whose message is one of Loupe's coded sentences, in English, with its code kept. */
+export function codedError(name: ErrorName, code: MessageCode, params: MessageParams = {}, options?: { cause?: unknown }): ServiceError {
+  return new ServiceError(name, formatMessage(code, params), { ...options, ref: { Code: code, Params: params } });
 }
 
 export function notFound(what: string, arn: string): ServiceError {

@@ -32,6 +32,8 @@ export const homePaths = (home: string) => ({
   log: join(home, 'logs', 'loupe.log'),
   models: join(home, 'models'),
   cache: join(home, 'cache'),
+  /** Copies of camera images beyond the service's limits, made at import (datasets/ingest.ts); originals stay where they are. */
+  downscaled: join(home, 'downscaled'),
 });
 
 const Credentials = z.object({

@@ -6,7 +6,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { LoupeBridge, Result } from './contract';
-import { EVENT_NAMES, KIOSK_ROUTE, OPERATION_NAMES, SHELL_CHANNELS } from './contract/names';
+import { EVENT_NAMES, isPickPurpose, KIOSK_ROUTE, OPERATION_NAMES, SHELL_CHANNELS } from './contract/names';
 
 const operations = new Set<string>(OPERATION_NAMES);
 const events = new Set<string>(EVENT_NAMES);
@@ -42,6 +42,11 @@ const bridge: LoupeBridge = {
   },
 
   closeKiosk: (): Promise<void> => ipcRenderer.invoke(SHELL_CHANNELS.closeKiosk) as Promise<void>,
+
+  pickPath(purpose: string): Promise<string | null> {
+    if (!isPickPurpose(purpose)) return Promise.reject(new Error(`Not something Loupe picks: ${String(purpose)}`));
+    return ipcRenderer.invoke(SHELL_CHANNELS.pickPath, purpose) as Promise<string | null>;
+  },
 };
 
 contextBridge.exposeInMainWorld('loupe', bridge);

@@ -40,6 +40,7 @@ import {
   deleteProjectVersion,
   describeProjectVersions,
   detectCustomLabels,
+  detectImageAnomalies,
   putProjectVersionThresholds,
   startProjectVersion,
   stopProjectVersion,
@@ -48,7 +49,7 @@ import { copyProjectVersion } from '../models/copy';
 import { exportModelPackage, importModelPackage } from '../models/package';
 import { exportModelRepository } from '../models/repository';
 import { describeUsage } from '../models/usage';
-import { describeEvaluation } from '../evaluation/describe';
+import { describeEvaluation, getTestHeatMap } from '../evaluation/describe';
 import { createProjectVersion } from '../training';
 import { listBackbones, registerBackbone, setDefaultBackbone } from '../training/backbones';
 import { downloadBackbone, listDownloadableBackbones } from '../training/backboneDownload';
@@ -108,6 +109,8 @@ export const handlers: Handlers = {
   ExportModelRepository: exportModelRepository,
   ImportModelPackage: importModelPackage,
   DescribeEvaluation: describeEvaluation,
+  DetectImageAnomalies: detectImageAnomalies,
+  GetTestHeatMap: getTestHeatMap,
   PutProjectVersionThresholds: putProjectVersionThresholds,
   CopyProjectVersion: copyProjectVersion,
   PutProjectPolicy: putProjectPolicy,

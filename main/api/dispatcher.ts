@@ -29,7 +29,11 @@ export async function invoke(ctx: Context, name: string, input: unknown): Promis
     const handler = handlers[name] as (ctx: Context, input: unknown) => unknown;
     return { ok: true, value: await handler(ctx, parsed.data) };
   } catch (error) {
-    if (error instanceof ServiceError) return declaredFailure(name, error.code, error.message);
+    if (error instanceof ServiceError) {
+      // Loupe's own refusals of the user's input (a coded sentence) are worth a line in the log.
+      if (error.ref) log.info('operation refused', { operation: name, code: error.code, messageCode: error.ref.Code, message: error.message });
+      return withRef(declaredFailure(name, error.code, error.message), error);
+    }
     log.error('operation failed', { operation: name, error });
     return failure('InternalServerError', 'Loupe experienced an internal error. The log has the details.');
   }
@@ -42,14 +46,18 @@ export async function call<N extends OperationName>(
   input: z.input<(typeof operations)[N]['input']>,
 ): Promise<unknown> {
   const result = await invoke(ctx, name, input);
-  if (!result.ok) throw new ServiceError(result.error.code, result.error.message);
+  if (!result.ok) {
+    const { code, message, messageCode, messageParams } = result.error;
+    throw new ServiceError(code, message, messageCode ? { ref: { Code: messageCode, ...(messageParams ? { Params: messageParams } : {}) } } : undefined);
+  }
   return result.value;
 }
 
 /**
  * A service operation answers only with the errors the service model declares for it: input the
  * schema refuses is the service's InvalidParameterException, a name in use its
- * ResourceInUseException. Anything else undeclared is a slip worth a log line.
+ * ResourceInUseException, a busy resource its ResourceNotReadyException where that is the one it
+ * declares. Anything else undeclared is a slip worth a log line.
  */
 function declaredFailure(name: OperationName, code: ApiErrorData['code'], message: string): Result<never> {
   const declared = declaredErrors[name];
@@ -57,8 +65,19 @@ function declaredFailure(name: OperationName, code: ApiErrorData['code'], messag
   if (code === 'ResourceAlreadyExistsException' && declared.includes('ResourceInUseException')) {
     return failure('ResourceInUseException', message);
   }
+  // A resource busy with other work is, for an operation that cannot say "in use", not ready yet
+  // (DistributeDatasetEntries on a dataset still importing).
+  if (code === 'ResourceInUseException' && declared.includes('ResourceNotReadyException')) {
+    return failure('ResourceNotReadyException', message);
+  }
   if (code !== 'ValidationException') log.warn('undeclared error answered as InvalidParameterException', { operation: name, code, message });
   return failure('InvalidParameterException', message);
+}
+
+/** Keeps the coded sentence of a ServiceError on its envelope. */
+function withRef(result: Result<never>, error: ServiceError): Result<never> {
+  if (result.ok || !error.ref) return result;
+  return { ok: false, error: { ...result.error, messageCode: error.ref.Code, ...(error.ref.Params ? { messageParams: error.ref.Params } : {}) } };
 }
 
 function failure(code: ApiErrorData['code'], message: string): Result<never> {

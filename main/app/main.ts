@@ -14,6 +14,7 @@ import { entryImageFile, isImageVariant } from '../datasets/images';
 import { IMAGE_SCHEME, imageScheme, serveImage } from './imageProtocol';
 import { registerIpc } from './ipc';
 import { registerKioskWindows } from './kiosk';
+import { registerDialogs } from './dialogs';
 import { SqliteBindingError } from '../db';
 import { chooseSqliteBinding, missingBindingMessage, nativeFolder, startFailedTitle } from './sqliteBinding';
 import { buildMenu } from './menu';
@@ -120,8 +121,10 @@ function start(): void {
       const getWindow = (): BrowserWindow | undefined => mainWindow;
       const kiosks = registerKioskWindows({ preload, mainWindow: getWindow });
       const disposeOperations = registerIpc(loupe, () => [...(mainWindow ? [mainWindow] : []), ...kiosks.windows()]);
+      const disposeDialogs = registerDialogs({ mainWindow: getWindow });
       disposeIpc = () => {
         disposeOperations();
+        disposeDialogs();
         kiosks.dispose();
       };
       Menu.setApplicationMenu(buildMenu({ loupe, getWindow, logFolder: dirname(homePaths(home).log) }));

@@ -8,18 +8,18 @@ import { isAbsolute, resolve } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CheckFolderInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 
 export async function checkFolder(_ctx: Context, input: CheckFolderInput): Promise<OutputOf<'CheckFolder'>> {
-  if (!isAbsolute(input.Folder)) throw new ServiceError('InvalidParameterException', `Folder must be an absolute path: ${input.Folder}`);
+  if (!isAbsolute(input.Folder)) throw codedError('InvalidParameterException', 'NotAbsolutePath', { field: 'Folder', path: input.Folder });
   const folder = resolve(input.Folder);
   const info = await stat(folder).catch(() => undefined);
-  if (!info) throw new ServiceError('InvalidParameterException', `There is no folder at ${folder}.`);
-  if (!info.isDirectory()) throw new ServiceError('InvalidParameterException', `${folder} is a file, not a folder.`);
+  if (!info) throw codedError('InvalidParameterException', 'NoFolderAt', { path: folder });
+  if (!info.isDirectory()) throw codedError('InvalidParameterException', 'NotAFolder', { path: folder });
   const isReadable = await access(folder, constants.R_OK | constants.X_OK).then(
     () => true,
     () => false,
   );
-  if (!isReadable) throw new ServiceError('AccessDeniedException', `Loupe may not read the folder ${folder}.`);
+  if (!isReadable) throw codedError('AccessDeniedException', 'FolderNotReadable', { path: folder });
   return { Folder: folder };
 }

@@ -17,19 +17,22 @@ export function startManifestImport(ctx: Context, dataset: q.DatasetRow, s3Objec
   return startIngest(ctx, dataset, 'create', 'ImportManifest', async (job) => {
     job.progress({ phase: 'reading the manifest' });
     const resolver = createResolver(ctx);
-    const resolved = resolver.resolve(`s3://${s3Object.Bucket}/${s3Object.Name}`);
-    if (!resolved.ok) throw new DatasetFileError('ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT', resolved.reason);
+    const manifest = `s3://${s3Object.Bucket}/${s3Object.Name}`;
+    const resolved = resolver.resolve(manifest);
+    if (!resolved.ok) throw new DatasetFileError('ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT', resolved.reason, manifest);
     const info = await stat(resolved.path).catch(() => undefined);
     if (!info?.isFile() || extname(resolved.path) === '') {
-      throw new DatasetFileError('ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT', `${s3Object.Name} is not a readable manifest file.`);
+      throw new DatasetFileError('ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT', `${s3Object.Name} is not a readable manifest file.`, manifest);
     }
-    if (info.size > DATASET_LIMITS.maxManifestBytes) throw new DatasetFileError('ERROR_MANIFEST_SIZE_TOO_LARGE');
+    if (info.size > DATASET_LIMITS.maxManifestBytes) throw new DatasetFileError('ERROR_MANIFEST_SIZE_TOO_LARGE', undefined, manifest);
     const text = await readFile(resolved.path, 'utf8').catch((error: unknown) => {
-      throw new DatasetFileError('ERROR_INVALID_PERMISSIONS_MANIFEST_S3_BUCKET', String(error));
+      throw new DatasetFileError('ERROR_INVALID_PERMISSIONS_MANIFEST_S3_BUCKET', String(error), manifest);
     });
     const parsed = parseManifestText(text);
-    if (parsed.drafts.length === 0 && parsed.dropped.length === 0) throw new DatasetFileError('ERROR_MANIFEST_EMPTY');
-    return { ...parsed, resolver: createResolver(ctx, { baseFolder: dirname(resolved.path) }), manifestRules: true };
+    if (parsed.drafts.length === 0 && parsed.dropped.length === 0) throw new DatasetFileError('ERROR_MANIFEST_EMPTY', undefined, manifest);
+    // A left-out line is named with its manifest, so the report says which file to open.
+    const dropped = parsed.dropped.map((line) => ({ ...line, where: `${manifest}: ${line.where}` }));
+    return { ...parsed, dropped, resolver: createResolver(ctx, { baseFolder: dirname(resolved.path) }), manifestRules: true };
   });
 }
 

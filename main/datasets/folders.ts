@@ -6,7 +6,7 @@
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
+import { countSkippedFile, isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
 import type { EntryDraft, ImageLabel } from '../db/entry';
 import { ServiceError } from '../errors';
 import { isInside } from './sources';
@@ -35,7 +35,10 @@ export interface FolderScan {
   /** Importable files, sorted. */
   files: string[];
   skippedLinks: SkippedLink[];
+  /** Files left out because they are not images Loupe imports, counted by kind (files.ts `fileKind`). */
+  skippedFiles: Record<string, number>;
 }
+
 
 /**
  * Bounds of one walk: a tree deeper or wider than this is refused rather than walked until memory
@@ -53,6 +56,8 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
   const realRoot = await realpath(root);
   const files: string[] = [];
   const skippedLinks: SkippedLink[] = [];
+  const skippedFiles: Record<string, number> = {};
+  const skip = (path: string) => countSkippedFile(skippedFiles, basename(path));
   const walked = new Set<string>();
   const seenFiles = new Set<string>();
   const links: { path: string; depth: number }[] = [];
@@ -78,6 +83,7 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
         if (!isIgnoredFolder(item.name)) await walk(path, depth + 1);
       } else if (item.isFile()) {
         if (!isIgnoredFile(path)) addFile(path, await lstat(path));
+        else skip(path);
       } else if (item.isSymbolicLink()) {
         links.push({ path, depth: depth + 1 });
       }
@@ -91,7 +97,7 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
       return;
     }
     // Only links that would have been read are worth a line: folders, and files with an image's name.
-    if (info.isFile() && isIgnoredFile(path)) return;
+    if (info.isFile() && isIgnoredFile(path)) return void skip(path);
     if (info.isDirectory() && isIgnoredFolder(basename(path))) return;
     if (!info.isFile() && !info.isDirectory()) return;
     if (!isInside(realRoot, target)) return void skippedLinks.push({ path, reason: 'outside' });
@@ -109,7 +115,7 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
     signal?.throwIfAborted();
     await follow(links[i]!.path, links[i]!.depth);
   }
-  return { files: files.sort(), skippedLinks };
+  return { files: files.sort(), skippedLinks, skippedFiles };
 }
 
 function walkTooLarge(root: string, what: string): ServiceError {

@@ -4,7 +4,7 @@
  */
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
-import { notFound, ServiceError } from '../errors';
+import { codedError, notFound } from '../errors';
 
 /** Statuses in which a job is writing to the dataset. */
 export const BUSY_DATASET_STATUSES: ReadonlySet<string> = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS']);
@@ -19,7 +19,7 @@ export function requireDataset(ctx: Context, arn: string): q.DatasetRow {
 export function requireIdleDataset(ctx: Context, arn: string): q.DatasetRow {
   const dataset = requireDataset(ctx, arn);
   if (BUSY_DATASET_STATUSES.has(dataset.status)) {
-    throw new ServiceError('ResourceInUseException', `The dataset ${arn} is ${dataset.status}. Wait for it to finish.`);
+    throw codedError('ResourceInUseException', 'DatasetBusy', { dataset: arn, status: dataset.status });
   }
   return dataset;
 }

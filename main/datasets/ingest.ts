@@ -4,9 +4,9 @@
  * image limits, and written in one transaction — so a failed or cancelled import leaves the
  * dataset exactly as it was. The dataset moves through CREATE_* or UPDATE_* as the service's does.
  */
-import { probeImage, type ImageProbe } from '../../native/preprocess';
+import { downscaleImage, ImageDecodeError, probeImage, type ImageProbe } from '../../native/preprocess';
 import { mapLimited } from '../../preload/contract/async';
-import { checkImageLimits } from '../../preload/contract/imageLimits';
+import { checkImageLimits, IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import type { DatasetStatus } from '../../preload/contract';
 import type { Context } from '../core/context';
 import { transaction } from '../db';
@@ -16,7 +16,13 @@ import type { EntryDraft } from '../db/entry';
 import { DATASET_LIMITS, labelNameProblem } from './limits';
 import type { SourceResolver } from './sources';
 import { startJob, type JobHandle } from '../jobs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ServiceError } from '../errors';
+import { createLogger } from '../log';
+import { describeImport, formatMessage, type ImportCounts } from '../../preload/contract/messages';
+
+const log = createLogger('datasets');
 
 /** Images probed at once: sharp decodes on libuv's thread pool. */
 const PROBE_CONCURRENCY = 8;
@@ -42,11 +48,24 @@ export interface IngestInput {
    * file imports keep every file, bad ones with their error, so one bad file never stops them.
    */
   manifestRules?: boolean;
+  /** Files the walk left out because they are not images, by kind (folders.ts `fileKind`). */
+  skippedFiles?: Record<string, number>;
+  /**
+   * The app's own flows (folder and file imports, no boxes to rescale) turn camera images beyond the
+   * service's limits into copies that fit, in this folder; the guide's paths (manifests,
+   * annotations) keep the guide's errors.
+   */
+  downscaleFolder?: string;
 }
 
 export class DatasetFileError extends ServiceError {
-  constructor(readonly fileCode: DatasetFileCode, detail?: string) {
-    super('InvalidParameterException', detail ? `${DATASET_FILE_CODES[fileCode]} ${detail}` : DATASET_FILE_CODES[fileCode]);
+  /**
+   * `file`: the user's manifest (its s3:// name). The message keeps the service's words (it is the
+   * dataset's StatusMessage); the coded sentence names the file, for the UI and the log.
+   */
+  constructor(readonly fileCode: DatasetFileCode, detail?: string, file?: string) {
+    const reason = detail ? `${DATASET_FILE_CODES[fileCode]} ${detail}` : DATASET_FILE_CODES[fileCode];
+    super('InvalidParameterException', reason, file ? { ref: { Code: 'ManifestRefused', Params: { file, reason } } } : undefined);
   }
 }
 
@@ -54,6 +73,7 @@ export interface IngestResult {
   written: number;
   dropped: Dropped[];
   invalidImages: number;
+  skippedFiles: Record<string, number>;
 }
 
 /**
@@ -83,7 +103,7 @@ export function startIngest(
       onFailure: (error, cancelled) => {
         if (cancelled) {
           // Nothing was written: the dataset is as it was before the import.
-          setStatus(mode === 'create' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', 'The import was cancelled; nothing was changed.', 'SUCCESS');
+          setStatus(mode === 'create' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', formatMessage('ImportCancelled'), 'SUCCESS');
           return;
         }
         const clientError = error instanceof ServiceError;
@@ -97,21 +117,26 @@ export function startIngest(
     async (job) => {
       const input = await prepare(job);
       const result = await ingest(ctx, dataset, input, job);
-      const summary = describeResult(result);
-      setStatus(mode === 'create' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', summary, 'SUCCESS');
-      return summary;
+      const summary = importCounts(result);
+      setStatus(mode === 'create' ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE', describeImport(summary), 'SUCCESS');
+      if (summary.skipped > 0) log.info('import skipped files that are not images', { dataset: dataset.arn, job: job.id, skipped: result.skippedFiles });
+      return { Code: 'ImportSummary', Params: { ...summary } };
     },
   );
 }
 
-function describeResult(result: IngestResult): string {
-  const parts = [`${result.written} image${result.written === 1 ? '' : 's'} added or updated`];
-  if (result.invalidImages > 0) parts.push(`${result.invalidImages} with an invalid image`);
-  if (result.dropped.length > 0) {
-    const shown = result.dropped.slice(0, 5).map((d) => `${d.where}: ${d.code}`);
-    parts.push(`${result.dropped.length} left out (${shown.join('; ')}${result.dropped.length > 5 ? '; …' : ''})`);
-  }
-  return `${parts.join(', ')}.`;
+/** What the import did, in numbers, for its summary (worded by describeImport and the UI). */
+function importCounts(result: IngestResult): ImportCounts {
+  const shown = result.dropped.slice(0, 5).map((d) => `${d.where}: ${d.code}`);
+  const kinds = Object.entries(result.skippedFiles).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return {
+    written: result.written,
+    invalid: result.invalidImages,
+    dropped: result.dropped.length,
+    firstDropped: `${shown.join('; ')}${result.dropped.length > 5 ? '; …' : ''}`,
+    skipped: kinds.reduce((sum, [, count]) => sum + count, 0),
+    skippedKinds: kinds.map(([kind, count]) => (count > 1 ? `${kind} ×${count}` : kind)).join(', '),
+  };
 }
 
 /** Probe, validate and write `input` into `dataset`. Throws DatasetFileError for terminal errors. */
@@ -137,7 +162,7 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
   }
 
   job?.progress({ phase: 'reading images', done: 0, total: drafts.length });
-  const facts = await probeAll(drafts, input.resolver, input.knownPaths, job);
+  const facts = await probeAll(drafts, input.resolver, input.knownPaths, job, input.downscaleFolder);
   const invalidImages = facts.filter((f) => f.invalid).length;
   const errorShare = totalLines > 0 ? (dropped.length + invalidImages) / totalLines : 0;
   if (input.manifestRules && errorShare > DATASET_LIMITS.maxInvalidLineShare) {
@@ -153,7 +178,7 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
     if (declaredLabels) q.ensureLabels(ctx.db, dataset.id, declaredLabels, nowMs);
     drafts.forEach((draft, i) => q.putEntry(ctx.db, dataset.id, draft, facts[i]!.image, nowMs));
   });
-  return { written: drafts.length, dropped, invalidImages };
+  return { written: drafts.length, dropped, invalidImages, skippedFiles: input.skippedFiles ?? {} };
 }
 
 /** The first few lines in error with their codes, so a failed import says where to look. */
@@ -176,11 +201,12 @@ async function probeAll(
   resolver: SourceResolver,
   knownPaths: Map<string, string> | undefined,
   job?: JobHandle,
+  downscaleFolder?: string,
 ): Promise<Facts[]> {
   let done = 0;
   return mapLimited(drafts, PROBE_CONCURRENCY, async (draft) => {
     job?.throwIfCancelled();
-    const facts = await probeDraft(draft, resolver, knownPaths);
+    const facts = await probeDraft(draft, resolver, knownPaths, downscaleFolder);
     job?.progress({ done: ++done });
     return facts;
   });
@@ -189,15 +215,30 @@ async function probeAll(
 const NO_IMAGE: q.ImageFacts = { path: null, contentHash: null, sizeBytes: null, width: null, height: null, depth: null, format: null };
 
 /** Probe one draft's image and record image-level errors on the draft itself. */
-export async function probeDraft(draft: EntryDraft, resolver: SourceResolver, knownPaths?: Map<string, string>): Promise<Facts> {
+export async function probeDraft(
+  draft: EntryDraft,
+  resolver: SourceResolver,
+  knownPaths?: Map<string, string>,
+  downscaleFolder?: string,
+): Promise<Facts> {
   const invalidImage = (detail: string): Facts => {
     draft.errors.push({ level: 'image', code: 'ERROR_INVALID_IMAGE', message: `${ENTRY_CODES.ERROR_INVALID_IMAGE} ${detail}` });
     return { image: NO_IMAGE, invalid: true };
   };
   const known = knownPaths?.get(draft.sourceRef);
-  const resolved = known === undefined ? resolver.resolve(draft.sourceRef) : ({ ok: true, path: known } as const);
+  let resolved = known === undefined ? resolver.resolve(draft.sourceRef) : ({ ok: true, path: known } as const);
   if (!resolved.ok) return invalidImage(resolved.reason);
-  const probe: ImageProbe = await probeImage(resolved.path);
+  const original: ImageProbe = await probeImage(resolved.path);
+  const large = downscaleFolder && isBeyondLimits(original) ? await downscaledCopy(resolved.path, original, downscaleFolder) : undefined;
+  if (large && !large.ok) {
+    draft.errors.push({ level: 'image', code: large.code, message: `${ENTRY_CODES[large.code]} ${large.message}` });
+    const image = { ...NO_IMAGE, path: resolved.path, contentHash: original.sha256 ?? null, sizeBytes: original.sizeBytes ?? null };
+    return { image, invalid: large.code === 'ERROR_INVALID_IMAGE' };
+  }
+  // A downscaled copy stands in for the original: the entry keeps the user's source-ref, its
+  // pixels, size and hash are the copy's.
+  const probe = large ? large.probe : original;
+  if (large) resolved = { ok: true, path: large.path };
   const image: q.ImageFacts = probe.ok
     ? {
         path: resolved.path,
@@ -217,6 +258,37 @@ export async function probeDraft(draft: EntryDraft, resolver: SourceResolver, kn
     return { image, invalid: problem.code === 'ERROR_INVALID_IMAGE' };
   }
   return { image, invalid: false };
+}
+
+/** Whether an image is beyond the service's limits only by its size: too many pixels, a side over 4096 px, over 15 MB. */
+function isBeyondLimits(probe: ImageProbe): boolean {
+  if (!probe.ok) return probe.reason === 'too-many-pixels';
+  return Math.max(probe.width, probe.height) > IMAGE_LIMITS.maxSidePx || probe.sizeBytes > IMAGE_LIMITS.maxFileBytes;
+}
+
+/**
+ * The copy of a large image that fits the limits, named by the original's hash (so importing it
+ * again reuses it), or why the image is too large even for that.
+ */
+async function downscaledCopy(
+  path: string,
+  original: ImageProbe,
+  folder: string,
+): Promise<{ ok: true; path: string; probe: ImageProbe } | { ok: false; code: 'ERROR_INVALID_IMAGE' | 'ERROR_INVALID_IMAGE_DIMENSION'; message: string }> {
+  const format = original.ok ? original.format : /\.png$/i.test(path) ? 'png' : 'jpeg';
+  const target = join(folder, `${original.sha256}.${format === 'png' ? 'png' : 'jpg'}`);
+  try {
+    if (!existsSync(target)) await downscaleImage(path, target, { maxSide: IMAGE_LIMITS.maxSidePx });
+  } catch (error) {
+    if (error instanceof ImageDecodeError && error.reason === 'too-many-pixels') {
+      return { ok: false, code: 'ERROR_INVALID_IMAGE_DIMENSION', message: `The image is too large: ${error.detail}.` };
+    }
+    if (error instanceof ImageDecodeError) return { ok: false, code: 'ERROR_INVALID_IMAGE', message: `The image cannot be read: ${error.detail}.` };
+    throw error;
+  }
+  const probe = await probeImage(target);
+  log.info('image downscaled at import', { source: path, width: probe.ok ? probe.width : undefined, height: probe.ok ? probe.height : undefined });
+  return { ok: true, path: target, probe };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { RemoveEntriesInput, RestoreEntriesInput } from '../../preload/cont
 import { perContext, type Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError, ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { requireDataset, requireIdleDataset } from './index';
 
@@ -55,7 +55,7 @@ export function restoreEntries(ctx: Context, input: RestoreEntriesInput): Output
   const dataset = requireDataset(ctx, input.DatasetArn);
   const removal = removals(ctx).get(input.UndoToken);
   if (!removal || removal.datasetId !== dataset.id) {
-    throw new ServiceError('InvalidParameterException', 'That removal can no longer be undone: Loupe restarted or removed images many times since.');
+    throw codedError('InvalidParameterException', 'UndoExpired');
   }
   requireIdleDataset(ctx, input.DatasetArn);
   const nowMs = ctx.now();

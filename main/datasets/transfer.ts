@@ -10,7 +10,7 @@ import type { OutputOf } from '../../preload/contract';
 import type { ExportDatasetInput, ImportAnnotationsInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError, ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 import { startJob } from '../jobs';
 import type { EntryDraft } from '../db/entry';
@@ -36,7 +36,7 @@ import { toJsonLine } from './manifest/serialize';
 import { createResolver } from './sources';
 
 function absolute(path: string, field: string): string {
-  if (!isAbsolute(path)) throw new ServiceError('InvalidParameterException', `${field} must be an absolute path: ${path}`);
+  if (!isAbsolute(path)) throw codedError('InvalidParameterException', 'NotAbsolutePath', { field, path });
   return resolve(path);
 }
 
@@ -52,10 +52,7 @@ export function importAnnotations(ctx: Context, input: ImportAnnotationsInput): 
     try {
       parsed = await readAnnotations(input.Format, path, imagesFolder, dataset.type, now);
     } catch (error) {
-      if (error instanceof FormatFileError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new ServiceError('InvalidParameterException', (error as Error).message);
-      }
-      throw error;
+      throw refusal(error, input.Format, path);
     }
     return {
       drafts: parsed.entries,
@@ -111,7 +108,26 @@ async function readYoloClasses(labelsFolder: string): Promise<string[]> {
       if (text !== undefined) return readYoloClassNames(text, name);
     }
   }
-  throw new ServiceError('InvalidParameterException', `No classes.txt, obj.names or data.yaml next to ${labelsFolder}.`);
+  throw codedError('InvalidParameterException', 'NoYoloClasses', { path: labelsFolder });
+}
+
+/**
+ * Why the user's annotation file cannot be read, naming it by its full path (issue 15: a refusal
+ * must say which file). Anything else is a bug and stays as it is.
+ */
+function refusal(error: unknown, format: ImportAnnotationsInput['Format'], path: string): unknown {
+  if (error instanceof ServiceError) return error;
+  if (error instanceof FormatFileError) {
+    const reason = error.message.slice(error.fileName.length).replace(/^:\s*/, '');
+    const file = isAbsolute(error.fileName) ? error.fileName : error.fileName === basename(path) ? path : join(path, error.fileName);
+    return codedError('InvalidParameterException', 'AnnotationFileRefused', { file, format, reason }, { cause: error });
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return codedError('InvalidParameterException', 'FileNotFound', { path }, { cause: error });
+  if (code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EPERM') {
+    return codedError('InvalidParameterException', 'FileNotReadable', { path, reason: code }, { cause: error });
+  }
+  return error;
 }
 
 export function exportDataset(ctx: Context, input: ExportDatasetInput): OutputOf<'ExportDataset'> {

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { migrateTo0001 } from './migrations/0001-initial';
 import { migrateTo0002 } from './migrations/0002-entries-by-path';
 import { migrateTo0003 } from './migrations/0003-usage-counts';
+import { migrateTo0004 } from './migrations/0004-job-message-codes';
 
 type Migration = { version: number; name: string; up: (db: Database.Database) => void };
 
@@ -14,6 +15,7 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: migrateTo0001 },
   { version: 2, name: 'entries by path', up: migrateTo0002 },
   { version: 3, name: 'usage counts', up: migrateTo0003 },
+  { version: 4, name: 'job message codes', up: migrateTo0004 },
 ];
 
 /** Apply every migration newer than the database; returns the versions applied. */

@@ -2,7 +2,8 @@
  * The anomaly-detection pipeline (the third use case beside classification and detection): good
  * images in, ONE ONNX model file out (backbone cut + memory bank + scoring + anomaly map, threshold
  * and view in its metadata), the test set scored through that very file, and the evaluation beside
- * it. Analysis loads the same file. Compute lives in native/anomaly; this file knows samples, views,
+ * it with each test image's heat map. Analysis loads the same file: in the engine's inference units
+ * (`anomalyAnalysis`, what StartProjectVersion runs) or in-process (`loadAnomalyModel`). Compute lives in native/anomaly; this file knows samples, views,
  * files and the service's result shape.
  */
 import { mkdir, readFile } from 'node:fs/promises';
@@ -11,14 +12,18 @@ import { auroc, bestF1AnomalyThreshold, prfAt, trainAnomalyModel, PATCH_NAMES, t
 import { readBuiltBackbone, toModelBatch, DEFAULT_BACKBONE_ID, type ModelSpec, type RgbPixels } from '../../native/models';
 import { describeModel, decodeModel, encodeModel } from '../../native/onnx';
 import { createSession, type OrtSession } from '../../native/ort';
-import { decodeForModel, probeImage } from '../../native/preprocess';
+import { decodeForModel, encodeHeatMapPng, probeImage, probeImageHeader } from '../../native/preprocess';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
+import type { LoadedModel } from './engine';
+import type { InferenceUnits } from './inferenceUnits';
 
 const METADATA_KEY = 'loupe';
 export const ANOMALY_MODEL_FILE = 'model.onnx';
 export const ANOMALY_EVALUATION_FILE = 'evaluation.json';
 export const ANOMALY_MANIFEST_FILE = 'evaluation-manifest.jsonl';
+/** Each test image's heat map, `<index>.png`, beside the evaluation. */
+export const ANOMALY_HEATMAP_FOLDER = 'heatmaps';
 /** The view's shorter side, and the multiple both sides are rounded to (the backbone's largest stride). */
 const VIEW_SIDE = 224;
 const VIEW_STRIDE = 32;
@@ -44,10 +49,17 @@ export interface AnomalyMetadata {
 
 export interface AnomalyTestImage {
   path: string;
+  /** The entry's source-ref, written to the evaluation manifest (default: the path). */
+  sourceRef?: string;
   anomalous: boolean;
-  /** A mask image (white = anomalous) where the user has one. */
+  /** A mask image where the user has one: pixels away from `maskBackground` are anomalous. */
   mask?: string;
+  /** The mask's background colour (default black: white-on-black masks); Lookout for Vision's masks name theirs. */
+  maskBackground?: [number, number, number];
 }
+
+/** A mask pixel is anomalous when one channel is this far from the background colour. */
+const MASK_TOLERANCE = 64;
 
 export interface AnomalyTrainInput {
   good: string[];
@@ -67,9 +79,12 @@ export interface AnomalyTrainInput {
 
 export interface AnomalyImageResult {
   path: string;
+  sourceRef?: string;
   anomalous: boolean;
   score: number;
   predictedAnomalous: boolean;
+  /** The test image's heat map (PNG with alpha), relative to the output folder. */
+  heatMap?: string;
 }
 
 export interface AnomalyEvaluation {
@@ -148,6 +163,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   // What you evaluate is what you ship: the test set goes through the written file.
   const model = await loadAnomalyModel(modelPath, input.threads ? { threads: input.threads } : {});
   const results: AnomalyImageResult[] = [];
+  await mkdir(join(input.outputDir, ANOMALY_HEATMAP_FOLDER), { recursive: true });
   const pixelScores: number[] = [];
   const pixelLabels: boolean[] = [];
   try {
@@ -155,13 +171,19 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     for (const [i, item] of test.entries()) {
       input.signal?.throwIfAborted();
       const analysis = await model.analyzePixels(await viewPixels(item.path, view));
-      results.push({ path: item.path, anomalous: item.anomalous, score: analysis.score, predictedAnomalous: false });
+      // The heat map the test results show, coloured against the threshold training set.
+      const heatMap = `${ANOMALY_HEATMAP_FOLDER}/${i}.png`;
+      await writeAtomically(
+        join(input.outputDir, heatMap),
+        await encodeHeatMapPng({ map: analysis.map, width: view.width, height: view.height, low: metadata.normalMedian, threshold: metadata.threshold }),
+      );
+      results.push({ path: item.path, ...(item.sourceRef ? { sourceRef: item.sourceRef } : {}), anomalous: item.anomalous, score: analysis.score, predictedAnomalous: false, heatMap });
       if (item.mask || !item.anomalous) {
         // Pixel AUROC on the view's grid, every 3rd pixel (a mask's share is what counts, not its resolution).
         const mask = item.mask ? await viewPixels(item.mask, view) : undefined;
         for (let p = 0; p < analysis.map.length; p += 3) {
           pixelScores.push(analysis.map[p]!);
-          pixelLabels.push(mask ? mask.data[p * 3]! > 127 : false);
+          pixelLabels.push(mask ? isMaskedPixel(mask.data, p, item.maskBackground ?? [0, 0, 0]) : false);
         }
       }
       input.onProgress?.({ phase: 'testing', done: i + 1, total: test.length });
@@ -200,9 +222,13 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   await writeAtomically(join(input.outputDir, ANOMALY_EVALUATION_FILE), `${JSON.stringify(evaluation, null, 2)}\n`);
   await writeAtomically(
     join(input.outputDir, ANOMALY_MANIFEST_FILE),
-    results.map((r) => JSON.stringify({ 'source-ref': r.path, 'anomaly-label': r.anomalous ? 1 : 0, 'anomaly-label-detected': r.predictedAnomalous ? 1 : 0, 'anomaly-score': r.score })).join('\n') + (results.length ? '\n' : ''),
+    results.map((r) => JSON.stringify({ 'source-ref': r.sourceRef ?? r.path, 'anomaly-label': r.anomalous ? 1 : 0, 'anomaly-label-detected': r.predictedAnomalous ? 1 : 0, 'anomaly-score': r.score, ...(r.heatMap ? { 'anomaly-heatmap-ref': r.heatMap } : {}) })).join('\n') + (results.length ? '\n' : ''),
   );
   return { modelPath, metadata, evaluation };
+}
+
+function isMaskedPixel(rgb: Uint8Array, p: number, background: [number, number, number]): boolean {
+  return Math.max(Math.abs(rgb[p * 3]! - background[0]), Math.abs(rgb[p * 3 + 1]! - background[1]), Math.abs(rgb[p * 3 + 2]! - background[2])) > MASK_TOLERANCE;
 }
 
 async function writeModel(path: string, trained: AnomalyTrainResult, metadata: AnomalyMetadata): Promise<void> {
@@ -254,9 +280,45 @@ export async function loadAnomalyModel(path: string, options: { threads?: number
 async function scoreWith(session: OrtSession, metadata: AnomalyMetadata, batch: { data: Float32Array; dims: number[] }): Promise<AnomalyAnalysis> {
   const out = await session.run({ [metadata.input.name]: batch }, { outputs: [metadata.outputs.score, metadata.outputs.map] });
   const score = (out[metadata.outputs.score]!.data as Float32Array)[0]!;
+  return { ...verdictOf(metadata, score), map: out[metadata.outputs.map]!.data as Float32Array, view: metadata.view };
+}
+
+/** The verdict for an image score: anomalous at or above the threshold, and how sure, on the scale of normal scores. */
+export function verdictOf(metadata: Pick<AnomalyMetadata, 'threshold' | 'normalMedian'>, score: number): { score: number; threshold: number; isAnomalous: boolean; confidence: number } {
   const threshold = metadata.threshold;
-  const isAnomalous = score >= threshold;
   const scale = Math.max(threshold - metadata.normalMedian, 1e-6);
   const confidence = 0.5 + 0.5 * Math.min(1, Math.abs(score - threshold) / scale);
-  return { score, threshold, isAnomalous, confidence, map: out[metadata.outputs.map]!.data as Float32Array, view: metadata.view };
+  return { score, threshold, isAnomalous: score >= threshold, confidence };
+}
+
+/** The labels an anomaly model answers with, as Lookout for Vision's manifests name its classes. */
+export const ANOMALY_LABELS = ['anomaly', 'normal'] as const;
+
+/**
+ * How the engine analyses an image with an anomaly model on its inference units (the same units
+ * and queue as every other model): decoded and stretched to the model's view here, the score and
+ * the map from the unit, the verdict at the model's threshold.
+ */
+export function anomalyAnalysis(metadata: AnomalyMetadata, units: InferenceUnits): LoadedModel['analyze'] {
+  return async (image, size) => {
+    const pixels = await viewPixels(image, metadata.view);
+    let probe = size;
+    if (!probe) {
+      const header = await probeImageHeader(image);
+      probe = header.ok ? { width: header.width, height: header.height } : metadata.view;
+    }
+    const out = await units.run(pixels);
+    const map = out.extra?.[0];
+    if (!map) throw new Error('the anomaly model gave no map');
+    return {
+      width: probe.width,
+      height: probe.height,
+      anomaly: { ...verdictOf(metadata, out.data[0]!), normalMedian: metadata.normalMedian, map: map.data, mapWidth: metadata.view.width, mapHeight: metadata.view.height },
+    };
+  };
+}
+
+/** What the engine's load needs to open units on an anomaly model file. */
+export function anomalyUnitOutputs(metadata: AnomalyMetadata): { input: ModelSpec['input']; output: string; extraOutputs: string[] } {
+  return { input: metadata.input, output: metadata.outputs.score, extraOutputs: [metadata.outputs.map] };
 }

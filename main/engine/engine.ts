@@ -40,10 +40,27 @@ export interface PixelBox {
   height: number;
 }
 
-/** What a model says about one image: scores per label (classification) or boxes in image pixels. */
+/** An anomaly model's answer for one image (main/engine/anomalyEngine.ts). */
+export interface AnomalyVerdict {
+  /** The image score, in the model's distance units; anomalous at or above `threshold`. */
+  score: number;
+  threshold: number;
+  isAnomalous: boolean;
+  /** How sure the verdict is, 0.5–1. */
+  confidence: number;
+  /** The held-out good images' median score (where a heat map starts to colour). */
+  normalMedian: number;
+  /** The anomaly map on the model's view grid, row-major [mapHeight, mapWidth], same units as `score`. */
+  map: Float32Array;
+  mapWidth: number;
+  mapHeight: number;
+}
+
+/** What a model says about one image: scores per label (classification), boxes in image pixels, or an anomaly verdict. */
 export interface Analysis {
   scores?: Record<string, number>;
   boxes?: (PixelBox & { label: string; confidence: number })[];
+  anomaly?: AnomalyVerdict;
   /** The analysed image's oriented size in pixels. */
   width: number;
   height: number;
@@ -65,7 +82,7 @@ export interface LoadedModel {
   provider: string;
   labels: string[];
   thresholds: Record<string, number>;
-  useCase: Exclude<UseCase, 'NOT_DETERMINED'>;
+  useCase: Exclude<UseCase, 'NOT_DETERMINED'> | 'ANOMALY_DETECTION';
   /**
    * Analyse encoded image bytes (PNG or JPEG); `size` is the oriented image's size when the caller
    * has already read it from the header. Throws ImageDecodeError for bytes that do not decode.

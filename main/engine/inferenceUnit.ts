@@ -24,8 +24,15 @@ async function run({ width, height, data }: Extract<ToUnit, { type: 'run' }>): P
     if (!session) throw new Error('the unit has no session');
     const batch = toModelBatch([{ width, height, data }], spec, input);
     input = batch.data;
-    const out = (await session.run({ [setup.input.name]: batch }, { outputs: [setup.output] }))[setup.output]!;
-    send({ type: 'result', data: out.data as Float32Array, dims: out.dims });
+    const extra = setup.extraOutputs ?? [];
+    const outputs = await session.run({ [setup.input.name]: batch }, { outputs: [setup.output, ...extra] });
+    const out = outputs[setup.output]!;
+    send({
+      type: 'result',
+      data: out.data as Float32Array,
+      dims: out.dims,
+      ...(extra.length > 0 ? { extra: extra.map((name) => ({ data: outputs[name]!.data as Float32Array, dims: outputs[name]!.dims })) } : {}),
+    });
   } catch (error) {
     send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }

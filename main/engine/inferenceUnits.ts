@@ -24,6 +24,8 @@ export interface UnitSetup {
   threads: number;
   input: ModelSpec['input'];
   output: string;
+  /** Further outputs sent back beside `output` (an anomaly model's map beside its score). */
+  extraOutputs?: string[];
 }
 
 /** A unit runs one image at a time, so replies need no request ids. */
@@ -32,8 +34,16 @@ export type ToUnit = { type: 'run'; width: number; height: number; data: Uint8Ar
 export type FromUnit =
   | { type: 'ready'; provider: string }
   | { type: 'failed'; message: string }
-  | { type: 'result'; data: Float32Array; dims: number[] }
+  | { type: 'result'; data: Float32Array; dims: number[]; extra?: UnitOutput[] }
   | { type: 'error'; message: string };
+
+/** One output tensor of a run. */
+export interface UnitOutput {
+  data: Float32Array;
+  dims: number[];
+  /** The `extraOutputs`, in their order (absent when none were asked for). */
+  extra?: UnitOutput[];
+}
 
 export interface InferenceUnits {
   provider: string;
@@ -41,7 +51,7 @@ export interface InferenceUnits {
    * Run the model on one image (at any size: the unit resizes like toModelBatch); its output
    * tensor. The pixels' buffer may be moved to the unit: do not read `image.data` afterwards.
    */
-  run(image: RgbPixels): Promise<{ data: Float32Array; dims: number[] }>;
+  run(image: RgbPixels): Promise<UnitOutput>;
   /** How many of the units may run at once (1 to all of them; all at the start). */
   setInService(count: number): void;
   close(): Promise<void>;
@@ -53,22 +63,29 @@ export interface InferenceUnitsOptions {
   threads?: number;
   input: ModelSpec['input'];
   output: string;
+  extraOutputs?: string[];
   /** The unit's script for a bundled Loupe (dist/app/inference.cjs); default: inferenceUnit.ts through tsx. */
   entry?: string;
 }
 
 interface Unit {
   worker: Worker;
-  busy?: { resolve: (value: { data: Float32Array; dims: number[] }) => void; reject: (error: Error) => void };
+  busy?: { resolve: (value: UnitOutput) => void; reject: (error: Error) => void };
 }
 
 /** Start `options.units` units of `modelPath`; resolves when every one has its session. */
 export async function openInferenceUnits(modelPath: string, options: InferenceUnitsOptions): Promise<InferenceUnits> {
-  const setup: UnitSetup = { modelPath, threads: options.threads ?? 1, input: options.input, output: options.output };
+  const setup: UnitSetup = {
+    modelPath,
+    threads: options.threads ?? 1,
+    input: options.input,
+    output: options.output,
+    ...(options.extraOutputs ? { extraOutputs: options.extraOutputs } : {}),
+  };
   const units: Unit[] = [];
   const free: Unit[] = [];
   const waiting: ((unit: Unit | undefined) => void)[] = [];
-  const stopped = () => new ServiceError('ResourceNotReadyException', 'The model has stopped.');
+  const stopped = () => new ServiceError('ResourceNotReadyException', 'The model has stopped. Start it (StartProjectVersion) and analyse the image again.');
   let closed = false;
   let provider = 'cpu';
   /** Units that may run at once (setInService), and units running now. */
@@ -108,7 +125,7 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
           case 'error': {
             const busy = unit.busy;
             unit.busy = undefined;
-            if (message.type === 'result') busy?.resolve({ data: message.data, dims: message.dims });
+            if (message.type === 'result') busy?.resolve({ data: message.data, dims: message.dims, ...(message.extra ? { extra: message.extra } : {}) });
             else busy?.reject(new Error(message.message));
             release(unit);
             return;

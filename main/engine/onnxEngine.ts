@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createSession } from '../../native/ort';
 import { DEFAULT_BACKBONE_ID, readBuiltBackbone } from '../../native/models';
 import { ServiceError } from '../errors';
+import { ANOMALY_LABELS, anomalyAnalysis, anomalyUnitOutputs, readAnomalyMetadata } from './anomalyEngine';
 import { trainClassifier } from './classifierTraining';
 import { LEGACY_CROP, prepareInput, type PixelView } from './classifierView';
 import { detectorAnalysis, trainDetector } from './detectionEngine';
@@ -71,6 +72,26 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
     },
 
     async load(modelPath: string, { workers }): Promise<LoadedModel> {
+      const anomaly = await readAnomalyMetadata(modelPath);
+      if (anomaly) {
+        const units = await openInferenceUnits(modelPath, {
+          units: workers,
+          ...(threads ? { threads } : {}),
+          ...(options.inferenceEntry ? { entry: options.inferenceEntry } : {}),
+          ...anomalyUnitOutputs(anomaly),
+        });
+        return {
+          get provider() {
+            return units.provider;
+          },
+          labels: [...ANOMALY_LABELS],
+          thresholds: {},
+          useCase: 'ANOMALY_DETECTION',
+          analyze: anomalyAnalysis(anomaly, units),
+          setUnits: (count: number) => units.setInService(count),
+          close: () => units.close(),
+        };
+      }
       const metadata = await readModelMetadata(modelPath);
       const units = await openInferenceUnits(modelPath, {
         units: workers,

@@ -5,13 +5,14 @@
  * Details tab shows.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { EvaluationDescription, OutputOf, TestImageResult } from '../../preload/contract';
-import type { DescribeEvaluationInput } from '../../preload/contract/schemas';
+import type { DescribeEvaluationInput, GetTestHeatMapInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { chosenThresholds, requireVersion } from '../models';
+import { ANOMALY_LABELS, readAnomalyMetadata, verdictOf, type AnomalyMetadata } from '../engine/anomalyEngine';
 import { readModelMetadata } from '../engine/modelFile';
 import { outputLocation } from '../models/output';
 
@@ -24,7 +25,7 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
   const evaluation = q.findEvaluation(ctx.db, version.id);
   const project = q.findProjectById(ctx.db, version.projectId)!;
   if (!evaluation?.summaryJson) {
-    throw new ServiceError('ResourceNotReadyException', `The model is ${version.status}; it has no evaluation yet.`);
+    throw new ServiceError('ResourceNotReadyException', `The model ${version.arn} is ${version.status}; it has no evaluation yet. Wait for training to complete (DescribeProjectVersions).`);
   }
   const folder = outputLocation(ctx, version, project.name).folder;
   const readJson = async (file: string) => JSON.parse(await readFile(join(folder, file), 'utf8')) as Json;
@@ -36,11 +37,30 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
         .map((line) => JSON.parse(line) as Json)
     : [];
   const snapshot = version.snapshotJson ? (JSON.parse(version.snapshotJson) as { train: { labels: string[] }[] }) : undefined;
-  const choices = version.modelPath ? (await readModelMetadata(version.modelPath).catch(() => undefined))?.choices : undefined;
+  const anomaly = version.modelPath ? await readAnomalyMetadata(version.modelPath).catch(() => undefined) : undefined;
+  const choices = version.modelPath && !anomaly ? (await readModelMetadata(version.modelPath).catch(() => undefined))?.choices : undefined;
   const test = q.findDatasetOfType(ctx.db, project.id, 'TEST') ?? q.findDatasetOfType(ctx.db, project.id, 'TRAIN');
   const entryOf = (sourceRef: string) => (test ? q.findEntry(ctx.db, test.id, sourceRef) : undefined);
+  const summary = JSON.parse(evaluation.summaryJson) as Json;
+  if (anomaly) {
+    // Read as the service's summary: anomalies are the positives, the labels are the two verdicts
+    // (the kiosk's OK label is `normal`); the anomaly figures (AUROC, threshold, …) stay beside them.
+    summary.AggregatedEvaluationResults = { F1Score: summary.f1, Precision: summary.precision, Recall: summary.recall };
+    summary.EvaluationDetails = { Labels: [...ANOMALY_LABELS], NumberOfTestingImages: summary.testImages, NumberOfTrainingImages: summary.trainingImages };
+    return {
+      Summary: summary,
+      Curves: {},
+      // False rejects first, then misses, then the rest; each group by score, highest first.
+      TestResults: lines
+        .map((line) => anomalyTestResult(line, anomaly, entryOf))
+        .sort((a, b) => wrongness(b.Anomaly!) - wrongness(a.Anomaly!) || b.Anomaly!.Score - a.Anomaly!.Score),
+      TrainingImages: summary.trainingImages as number,
+      TrainingLabels: 1,
+      ChosenThresholds: {},
+    };
+  }
   return {
-    Summary: JSON.parse(evaluation.summaryJson) as Json,
+    Summary: summary,
     Curves: curves,
     ...(version.manifestSummaryJson ? { ManifestSummary: JSON.parse(version.manifestSummaryJson) as Json } : {}),
     TestResults: lines.map((line) => testResult(line, entryOf)),
@@ -50,6 +70,57 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
     ...(choices ? { Choices: choices } : {}),
   };
 }
+
+/** GetTestHeatMap: the heat map training wrote for one test image of an anomaly model (its evaluation manifest names the file). */
+export async function getTestHeatMap(ctx: Context, input: GetTestHeatMapInput): Promise<OutputOf<'GetTestHeatMap'>> {
+  const version = requireVersion(ctx, input.ProjectVersionArn);
+  const evaluation = q.findEvaluation(ctx.db, version.id);
+  const manifest = evaluation?.manifestPath ? await readFile(evaluation.manifestPath, 'utf8').catch(() => '') : '';
+  const line = manifest
+    .split('\n')
+    .filter((text) => text.trim() !== '')
+    .map((text) => JSON.parse(text) as Json)
+    .find((candidate) => candidate['source-ref'] === input.SourceRef);
+  const file = line?.['anomaly-heatmap-ref'];
+  // Only a file in the heat-map folder beside the manifest, whatever the line says.
+  if (!evaluation?.manifestPath || typeof file !== 'string' || !/^heatmaps\/\d+\.png$/.test(file)) {
+    throw new ServiceError('ResourceNotFoundException', `The model has no heat map for ${input.SourceRef}.`);
+  }
+  const bytes = await readFile(join(dirname(evaluation.manifestPath), file)).catch(() => undefined);
+  if (!bytes) throw new ServiceError('ResourceNotFoundException', `The heat map of ${input.SourceRef} is missing from the model's folder.`);
+  return { HeatMap: bytes.toString('base64') };
+}
+
+/** A line of an anomaly model's evaluation manifest, with its score against the threshold. */
+function anomalyTestResult(line: Json, metadata: AnomalyMetadata, entryOf: (sourceRef: string) => q.StoredEntry | undefined): TestImageResult {
+  const sourceRef = String(line['source-ref']);
+  const entry = entryOf(sourceRef);
+  const truth = line['anomaly-label'] === 1;
+  const score = Number(line['anomaly-score']);
+  const verdict = verdictOf(metadata, score);
+  // As a two-label classifier: the verdict is the predicted label; a wrong one also misses the true label.
+  const predicted = verdict.isAnomalous ? 'anomaly' : 'normal';
+  const actual = truth ? 'anomaly' : 'normal';
+  const confidence = verdict.confidence * 100;
+  const labels: TestImageResult['Labels'] =
+    predicted === actual
+      ? [{ Name: predicted, Confidence: confidence, Result: 'TRUE_POSITIVE' }]
+      : [
+          { Name: predicted, Confidence: confidence, Result: 'FALSE_POSITIVE' },
+          { Name: actual, Confidence: 100 - confidence, Result: 'FALSE_NEGATIVE' },
+        ];
+  return {
+    SourceRef: sourceRef,
+    FileName: sourceRef.split(/[\\/]/).pop() ?? sourceRef,
+    ...(entry ? { EntryId: entry.id } : {}),
+    Width: entry?.width ?? 0,
+    Height: entry?.height ?? 0,
+    Labels: labels,
+    Anomaly: { Score: score, Threshold: verdict.threshold, IsAnomalous: truth, PredictedAnomalous: verdict.isAnomalous, HasHeatMap: typeof line['anomaly-heatmap-ref'] === 'string' },
+  };
+}
+
+const wrongness = (a: NonNullable<TestImageResult['Anomaly']>) => (a.PredictedAnomalous && !a.IsAnomalous ? 2 : !a.PredictedAnomalous && a.IsAnomalous ? 1 : 0);
 
 const resultOf = (details: Json): TestImageResult['Labels'][number]['Result'] =>
   details['is-true-positive']

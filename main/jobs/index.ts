@@ -4,7 +4,7 @@
  * AbortSignal, and always ends in a terminal state — also after a crash, when `recoverJobs`
  * fails whatever the previous run left running.
  */
-import type { Job, OutputOf } from '../../preload/contract';
+import { formatMessage, type Job, type MessageRef, type OutputOf } from '../../preload/contract';
 import type { CancelJobInput, ListJobsInput } from '../../preload/contract/schemas';
 import { perContext, type Context } from '../core/context';
 import * as q from '../db/queries';
@@ -37,9 +37,10 @@ export interface JobSpec {
 
 /**
  * Start `run` in the background and return its job id at once. `run`'s result ends the job:
- * resolved → succeeded, CancelledException or abort → cancelled, anything else → failed.
+ * resolved → succeeded, CancelledException or abort → cancelled, anything else → failed. A
+ * closing message given as a MessageRef is kept with its code, for the UI to word it.
  */
-export function startJob(ctx: Context, spec: JobSpec, run: (job: JobHandle) => Promise<string | void>): number {
+export function startJob(ctx: Context, spec: JobSpec, run: (job: JobHandle) => Promise<string | MessageRef | void>): number {
   const nowMs = ctx.now();
   const id = q.insertJob(ctx.db, {
     kind: spec.kind,
@@ -73,7 +74,8 @@ export function startJob(ctx: Context, spec: JobSpec, run: (job: JobHandle) => P
     void (async () => {
       try {
         const message = await run(handle);
-        finish(ctx, id, 'succeeded', message ?? undefined);
+        if (typeof message === 'object') finish(ctx, id, 'succeeded', formatMessage(message.Code, message.Params), message);
+        else finish(ctx, id, 'succeeded', message ?? undefined);
       } catch (error) {
         const cancelled =
           state.controller.signal.aborted || (error instanceof ServiceError && error.code === 'CancelledException');
@@ -85,8 +87,11 @@ export function startJob(ctx: Context, spec: JobSpec, run: (job: JobHandle) => P
         }
         if (cancelled) finish(ctx, id, 'cancelled', 'Cancelled.');
         else {
-          if (!(error instanceof ServiceError)) log.error('job failed', { job: id, kind: spec.kind, error });
-          finish(ctx, id, 'failed', error instanceof Error ? error.message : String(error));
+          // A refusal (the user's file, folder or input) is the user's to fix, and the log says which and why.
+          if (error instanceof ServiceError) {
+            log.warn('job refused', { job: id, kind: spec.kind, resource: spec.resourceArn, code: error.code, messageCode: error.ref?.Code, params: error.ref?.Params, message: error.message });
+          } else log.error('job failed', { job: id, kind: spec.kind, error });
+          finish(ctx, id, 'failed', error instanceof Error ? error.message : String(error), error instanceof ServiceError ? error.ref : undefined);
         }
       }
     })();
@@ -99,7 +104,7 @@ export function abortAllJobs(ctx: Context): void {
   for (const state of liveJobs(ctx).values()) state.controller.abort(cancelledError());
 }
 
-function finish(ctx: Context, id: number, status: 'succeeded' | 'failed' | 'cancelled', message?: string): void {
+function finish(ctx: Context, id: number, status: 'succeeded' | 'failed' | 'cancelled', message?: string, ref?: MessageRef): void {
   const state = liveJobs(ctx).get(id);
   liveJobs(ctx).delete(id);
   // Loupe closed under a job: the next start-up's recoverJobs ends it.
@@ -109,6 +114,8 @@ function finish(ctx: Context, id: number, status: 'succeeded' | 'failed' | 'canc
     progress: status === 'succeeded' ? 1 : undefined,
     phase: state?.phase ?? null,
     message: message ?? null,
+    messageCode: ref?.Code ?? null,
+    messageParamsJson: ref?.Params ? JSON.stringify(ref.Params) : null,
     nowMs: ctx.now(),
     finished: true,
   });
@@ -138,6 +145,8 @@ export function toJob(ctx: Context, row: q.JobRow): Job {
     ...(rate !== undefined ? { Rate: rate } : {}),
     ...(eta !== undefined ? { EtaSeconds: eta } : {}),
     ...(row.message ? { Message: row.message } : {}),
+    ...(row.message && row.messageCode ? { MessageCode: row.messageCode } : {}),
+    ...(row.message && row.messageParamsJson ? { MessageParams: JSON.parse(row.messageParamsJson) as Record<string, string | number> } : {}),
     CreationTimestamp: epochSeconds(row.createdMs),
     ...(row.finishedMs ? { EndTimestamp: epochSeconds(row.finishedMs) } : {}),
   };
@@ -183,7 +192,8 @@ export function recoverJobs(ctx: Context, onInterrupted: (row: q.JobRow) => void
     onInterrupted(row);
     q.updateJob(ctx.db, row.id, {
       status: 'failed',
-      message: 'Loupe stopped while this job was running.',
+      message: formatMessage('JobInterrupted'),
+      messageCode: 'JobInterrupted',
       nowMs: ctx.now(),
       finished: true,
     });

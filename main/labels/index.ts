@@ -26,7 +26,7 @@ import { DATASET_LIMITS } from '../datasets/limits';
 import { DEFAULT_BOX_ATTRIBUTE } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError, ServiceError } from '../errors';
 
 type Box = EntryAnnotations['Boxes'][number];
 
@@ -121,7 +121,7 @@ function save(ctx: Context, dataset: q.DatasetRow, updates: { entry: q.StoredEnt
   const incoming = new Set(updates.flatMap(({ draft }) => [...draft.labels, ...draft.boxes].map((a) => a.name)));
   const total = new Set([...q.listLabelNames(ctx.db, dataset.id), ...incoming]).size;
   if (total > DATASET_LIMITS.maxLabels) {
-    throw new ServiceError('LimitExceededException', `A dataset can have at most ${DATASET_LIMITS.maxLabels} labels.`);
+    throw codedError('LimitExceededException', 'TooManyLabels', { max: DATASET_LIMITS.maxLabels });
   }
   const change: AnnotationChange = { Entries: [], Before: [] };
   for (const { entry, draft } of updates) {
@@ -185,7 +185,7 @@ export function createLabels(ctx: Context, input: CreateLabelsInput): OutputOf<'
     const existing = new Set(q.listLabelNames(ctx.db, dataset.id));
     const added = [...new Set(input.Labels.map((l) => l.trim()))].filter((l) => l !== '' && !existing.has(l));
     if (existing.size + added.length > DATASET_LIMITS.maxLabels) {
-      throw new ServiceError('LimitExceededException', `A dataset can have at most ${DATASET_LIMITS.maxLabels} labels.`);
+      throw codedError('LimitExceededException', 'TooManyLabels', { max: DATASET_LIMITS.maxLabels });
     }
     q.ensureLabels(ctx.db, dataset.id, added, ctx.now());
     return added;
@@ -198,10 +198,10 @@ export function renameLabel(ctx: Context, input: RenameLabelInput): OutputOf<'Re
   const dataset = requireDataset(ctx, input.DatasetArn);
   transaction(ctx.db, () => {
     if (!q.listLabelNames(ctx.db, dataset.id).includes(input.LabelName)) {
-      throw new ServiceError('ResourceNotFoundException', `The dataset has no label ${input.LabelName}.`);
+      throw codedError('ResourceNotFoundException', 'NoSuchLabel', { label: input.LabelName });
     }
     if (input.NewLabelName !== input.LabelName && q.listLabelNames(ctx.db, dataset.id).includes(input.NewLabelName)) {
-      throw new ServiceError('ResourceAlreadyExistsException', `The dataset already has a label ${input.NewLabelName}.`);
+      throw codedError('ResourceAlreadyExistsException', 'LabelExists', { label: input.NewLabelName });
     }
     q.renameLabel(ctx.db, dataset.id, input.LabelName, input.NewLabelName, ctx.now());
   });

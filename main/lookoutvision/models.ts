@@ -3,30 +3,29 @@
  * named 1, 2, 3…, trained by the anomaly pipeline (main/engine/anomalyEngine.ts) from the
  * project's datasets — unlike the service, from normal images alone when there are no anomalies.
  * Statuses are the service's: TRAINING → TRAINED | TRAINING_FAILED, STARTING_HOSTING → HOSTED,
- * STOPPING_HOSTING → TRAINED. A started model is held here, per Loupe, until it is stopped.
+ * STOPPING_HOSTING → TRAINED. Starting, stopping and analysing are StartProjectVersion,
+ * StopProjectVersion and the running model's queue in main/models: one pipeline for both APIs.
  */
 import { rm } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { OutputOf, ProjectVersionStatus } from '../../preload/contract';
 import type * as lv from '../../preload/contract/lookoutvision';
 import { encodeMaskPng, probeImageHeader } from '../../native/preprocess';
-import { perContext, type Context } from '../core/context';
+import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ServiceError } from '../errors';
-import { createLogger } from '../log';
 import { insertNewVersion } from '../models/newVersion';
-import { ANOMALY_EVALUATION_FILE, ANOMALY_MANIFEST_FILE, loadAnomalyModel, type LoadedAnomalyModel } from '../engine/anomalyEngine';
+import { ANOMALY_EVALUATION_FILE, ANOMALY_MANIFEST_FILE } from '../engine/anomalyEngine';
+import { analyzeOnVersion, startProjectVersion, stopProjectVersion } from '../models';
 import { ANOMALY, anomalyEvaluationOf, nextModelVersion, startAnomalyTraining } from '../training/anomalyTraining';
 import { outputLocation } from '../models/output';
 import { requireAnomalyProject } from './projects';
 
-const log = createLogger('lookoutvision');
 const seconds = (ms: number) => ms / 1000;
 /** The colour of an anomaly with no class of its own in the mask (the service's masks use the class's colour). */
 const ANOMALY_COLOUR: [number, number, number] = [255, 0, 0];
 
-const loaded = perContext(() => new Map<number, Promise<LoadedAnomalyModel>>());
 
 export function lookoutVisionModelArn(ctx: Context, projectName: string, version: string): string {
   return `arn:aws:lookoutvision:${ctx.identity.region}:${ctx.identity.account}:model/${projectName}/${version}`;
@@ -157,62 +156,35 @@ export async function deleteModel(ctx: Context, input: z.output<typeof lv.ModelI
   return { ModelArn: lookoutVisionModelArn(ctx, project.name, row.name) };
 }
 
+/** StartModel is StartProjectVersion on the model's version: the same engine, units and queue as every Loupe model. */
 export function startModel(ctx: Context, input: z.output<typeof lv.StartModelInput>): OutputOf<'LookoutVisionStartModel'> {
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const row = requireModel(ctx, project, input.ModelVersion);
   if (row.status === 'RUNNING' || row.status === 'STARTING') return { Status: modelStatus(row.status) };
-  if (!row.modelPath || (row.status !== 'TRAINING_COMPLETED' && row.status !== 'STOPPED')) {
+  if (!row.modelPath || (row.status !== 'TRAINING_COMPLETED' && row.status !== 'STOPPED' && row.status !== 'FAILED')) {
     throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}; only a trained model can be started (ModelVersion).`);
   }
-  q.updateVersion(ctx.db, row.id, { status: 'STARTING', statusMessage: 'The model is starting.', minInferenceUnits: input.MinInferenceUnits, maxInferenceUnits: input.MaxInferenceUnits ?? input.MinInferenceUnits });
-  const models = loaded(ctx);
-  const loading = loadAnomalyModel(row.modelPath);
-  models.set(row.id, loading);
-  loading.then(
-    () => {
-      q.updateVersion(ctx.db, row.id, { status: 'RUNNING', statusMessage: 'The model is hosted.' });
-      q.openUsageInterval(ctx.db, row.id, ctx.now(), input.MinInferenceUnits);
-      ctx.events.resourcesChanged(row.arn, project.arn);
-    },
-    (error: unknown) => {
-      models.delete(row.id);
-      log.error('anomaly model failed to start', { version: row.arn, error });
-      q.updateVersion(ctx.db, row.id, { status: 'FAILED', statusMessage: 'The model could not be loaded.' });
-      ctx.events.resourcesChanged(row.arn, project.arn);
-    },
-  );
-  ctx.events.resourcesChanged(row.arn, project.arn);
-  return { Status: 'STARTING_HOSTING' };
+  const { Status } = startProjectVersion(ctx, {
+    ProjectVersionArn: row.arn,
+    MinInferenceUnits: input.MinInferenceUnits,
+    ...(input.MaxInferenceUnits ? { MaxInferenceUnits: input.MaxInferenceUnits } : {}),
+  });
+  return { Status: modelStatus(Status) };
 }
 
-export async function stopModel(ctx: Context, input: z.output<typeof lv.ModelInput>): Promise<OutputOf<'LookoutVisionStopModel'>> {
+export function stopModel(ctx: Context, input: z.output<typeof lv.ModelInput>): OutputOf<'LookoutVisionStopModel'> {
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const row = requireModel(ctx, project, input.ModelVersion);
   if (row.status !== 'RUNNING' && row.status !== 'STARTING') {
     throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}, not hosted (ModelVersion).`);
   }
-  q.updateVersion(ctx.db, row.id, { status: 'STOPPING', statusMessage: 'The model is stopping.' });
-  const models = loaded(ctx);
-  const model = models.get(row.id);
-  models.delete(row.id);
-  void (async () => {
-    try {
-      await (await model)?.close();
-    } catch (error) {
-      log.warn('closing an anomaly model failed', { version: row.arn, error });
-    }
-    q.updateVersion(ctx.db, row.id, { status: 'STOPPED', statusMessage: 'The model has stopped running.' });
-    q.closeUsageIntervals(ctx.db, row.id, ctx.now());
-    ctx.events.resourcesChanged(row.arn, project.arn);
-  })();
-  return { Status: 'STOPPING_HOSTING' };
+  return { Status: modelStatus(stopProjectVersion(ctx, { ProjectVersionArn: row.arn }).Status) };
 }
 
 export async function detectAnomalies(ctx: Context, input: z.output<typeof lv.DetectAnomaliesInput>): Promise<OutputOf<'LookoutVisionDetectAnomalies'>> {
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const row = requireModel(ctx, project, input.ModelVersion);
-  const model = row.status === 'RUNNING' ? loaded(ctx).get(row.id) : undefined;
-  if (!model) throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}; start it before detecting anomalies (ModelVersion).`);
+  if (row.status !== 'RUNNING') throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}; start it before detecting anomalies (ModelVersion).`);
   const type = input.ContentType.split(';')[0]!.trim().toLowerCase();
   if (type !== 'image/jpeg' && type !== 'image/png') {
     throw new ServiceError('ValidationException', `Content-Type must be image/jpeg or image/png, not ${input.ContentType} (ContentType).`);
@@ -222,7 +194,8 @@ export async function detectAnomalies(ctx: Context, input: z.output<typeof lv.De
   if (!header.ok || (header.format === 'jpeg') !== (type === 'image/jpeg')) {
     throw new ServiceError('ValidationException', `The body is not a ${type === 'image/png' ? 'PNG' : 'JPEG'} image (Body).`);
   }
-  const analysis = await (await model).analyze(bytes);
+  const analysis = (await analyzeOnVersion(ctx, row, async () => bytes)).analysis.anomaly;
+  if (!analysis) throw new ServiceError('ValidationException', `The model ${row.name} is not an anomaly-detection model (ModelVersion).`);
   // The mask: where the map rises past the threshold and at least halfway from it to its peak, so
   // that it outlines the anomaly rather than the blurred surroundings of a coarse patch grid.
   let peak = -Infinity;
@@ -230,7 +203,7 @@ export async function detectAnomalies(ctx: Context, input: z.output<typeof lv.De
   const cut = analysis.threshold + 0.5 * Math.max(0, peak - analysis.threshold);
   const mask = Uint8Array.from(analysis.map, (value) => (analysis.isAnomalous && value >= cut ? 1 : 0));
   const share = mask.reduce((sum, v) => sum + v, 0) / mask.length;
-  const png = await encodeMaskPng({ mask, width: analysis.view.width, height: analysis.view.height, outWidth: header.width, outHeight: header.height, colour: ANOMALY_COLOUR });
+  const png = await encodeMaskPng({ mask, width: analysis.mapWidth, height: analysis.mapHeight, outWidth: header.width, outHeight: header.height, colour: ANOMALY_COLOUR });
   const hex = `#${ANOMALY_COLOUR.map((c) => c.toString(16).padStart(2, '0').toUpperCase()).join('')}`;
   return {
     DetectAnomalyResult: {

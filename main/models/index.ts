@@ -5,22 +5,24 @@
  * omitted → each label's assumed threshold; given → one cut-off in 0–100; 0 → everything.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { ImageDecodeError, probeImageHeader } from '../../native/preprocess';
+import { encodeHeatMapPng, ImageDecodeError, probeImageHeader } from '../../native/preprocess';
 import { checkImageLimits, IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import type { CustomLabel, OutputOf, ProjectVersionDescription } from '../../preload/contract';
 import type {
   DeleteProjectVersionInput,
   DescribeProjectVersionsInput,
   DetectCustomLabelsInput,
+  DetectImageAnomaliesInput,
   PutProjectVersionThresholdsInput,
   StartProjectVersionInput,
   StopProjectVersionInput,
 } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
+import type { Analysis } from '../engine/engine';
 import { createResolver } from '../datasets/sources';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { notFound, ServiceError } from '../errors';
+import { codedError, notFound, ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { decodePageToken, encodePageToken, epochSeconds, keysetPage } from '../paging';
 import { requireProject } from '../projects';
@@ -136,7 +138,7 @@ export function startProjectVersion(ctx: Context, input: StartProjectVersionInpu
   }
   const max = input.MaxInferenceUnits ?? input.MinInferenceUnits;
   if (max < input.MinInferenceUnits) {
-    throw new ServiceError('InvalidParameterException', 'MaxInferenceUnits must be at least MinInferenceUnits.');
+    throw new ServiceError('InvalidParameterException', `MaxInferenceUnits (${max}) must be at least MinInferenceUnits (${input.MinInferenceUnits}).`);
   }
   if (!ctx.engine) throw new ServiceError('InternalServerError', 'No model engine is available in this Loupe build.');
   const engine = ctx.engine;
@@ -222,43 +224,17 @@ export function putProjectVersionThresholds(ctx: Context, input: PutProjectVersi
 
 export async function detectCustomLabels(ctx: Context, input: DetectCustomLabelsInput): Promise<OutputOf<'DetectCustomLabels'>> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
-  const model = runningModels(ctx).get(version.id);
-  if (version.status !== 'RUNNING' || !model) {
-    throw new ServiceError('ResourceNotReadyException', `The model is ${version.status}. Start it before analysing images.`);
-  }
-  try {
-    const answer = await analyzeImage(ctx, input, model);
-    recordAnalysis(ctx, version.id, true);
-    return answer;
-  } catch (error) {
-    if (ctx.db.open) recordAnalysis(ctx, version.id, false);
-    throw error;
-  }
-}
-
-async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model: RunningModel): Promise<OutputOf<'DetectCustomLabels'>> {
-  const image = await imageBytes(ctx, input.Image);
-  // The header is checked here; decoding, in the analysis, catches what a header hides.
-  const header = await probeImageHeader(image);
-  const invalid = () => new ServiceError('InvalidImageFormatException', 'The image is not a valid PNG or JPEG file.');
-  if (!header.ok) {
-    // Too many pixels is a size the service refuses as too large, not a broken file.
-    if (header.reason === 'too-many-pixels') throw new ServiceError('ImageTooLargeException', `The image is too large: ${header.detail}.`);
-    throw invalid();
-  }
-  const problem = checkImageLimits({ ...header, sizeBytes: image.length }, 'inference');
-  if (problem) {
-    const tooBig = header.width > IMAGE_LIMITS.maxSidePx || header.height > IMAGE_LIMITS.maxSidePx;
-    throw new ServiceError(tooBig ? 'ImageTooLargeException' : 'InvalidParameterException', problem.message);
-  }
-  const analysis = await model.analyze(image, { width: header.width, height: header.height }).catch((error: unknown) => {
-    throw error instanceof ImageDecodeError ? invalid() : error;
-  });
+  const { analysis, model } = await analyzeOnVersion(ctx, version, () => imageBytes(ctx, input.Image));
   // The thresholds saved on the version, else the assumed ones training wrote into the model.
   const thresholds = { ...model.model.thresholds, ...chosenThresholds(ctx, input.ProjectVersionArn) };
   const keep = (name: string, score: number) =>
     input.MinConfidence === undefined ? score >= (thresholds[name] ?? 0) : score * 100 >= input.MinConfidence;
   const labels: CustomLabel[] = [];
+  if (analysis.anomaly) {
+    // An anomaly model answers with one image-level label, its verdict at the model's threshold.
+    const { isAnomalous, confidence } = analysis.anomaly;
+    if (input.MinConfidence === undefined || confidence * 100 >= input.MinConfidence) labels.push({ Name: isAnomalous ? 'anomaly' : 'normal', Confidence: confidence * 100 });
+  }
   for (const [name, score] of Object.entries(analysis.scores ?? {})) {
     if (keep(name, score)) labels.push({ Name: name, Confidence: score * 100 });
   }
@@ -279,6 +255,62 @@ async function analyzeImage(ctx: Context, input: DetectCustomLabelsInput, model:
   }
   labels.sort((a, b) => b.Confidence - a.Confidence);
   return { CustomLabels: input.MaxResults === undefined ? labels : labels.slice(0, input.MaxResults) };
+}
+
+/** An anomaly model's answer with its heat map, for the app's Analyze screen and kiosk (one analysis, as DetectCustomLabels runs it). */
+export async function detectImageAnomalies(ctx: Context, input: DetectImageAnomaliesInput): Promise<OutputOf<'DetectImageAnomalies'>> {
+  const version = requireVersion(ctx, input.ProjectVersionArn);
+  const { analysis } = await analyzeOnVersion(ctx, version, () => imageBytes(ctx, input.Image));
+  const verdict = analysis.anomaly;
+  if (!verdict) throw new ServiceError('InvalidParameterException', 'The model is not an anomaly-detection model; analyse its images with DetectCustomLabels.');
+  return {
+    IsAnomalous: verdict.isAnomalous,
+    Confidence: verdict.confidence * 100,
+    Score: verdict.score,
+    Threshold: verdict.threshold,
+    HeatMap: (await encodeHeatMapPng({ map: verdict.map, width: verdict.mapWidth, height: verdict.mapHeight, low: verdict.normalMedian, threshold: verdict.threshold })).toString('base64'),
+    AnomalousShare: verdict.map.reduce((sum, value) => sum + (value >= verdict.threshold ? 1 : 0), 0) / verdict.map.length,
+  };
+}
+
+/**
+ * One image through a running version's model — the queue and inference units every caller shares
+ * (DetectCustomLabels, DetectImageAnomalies, Lookout for Vision's DetectAnomalies) — with the
+ * image checks the service makes and the usage record.
+ */
+export async function analyzeOnVersion(ctx: Context, version: q.VersionRow, readImage: () => Promise<Buffer>): Promise<{ analysis: Analysis; model: RunningModel }> {
+  const model = runningModels(ctx).get(version.id);
+  if (version.status !== 'RUNNING' || !model) {
+    throw codedError('ResourceNotReadyException', 'ModelNotRunning', { status: version.status });
+  }
+  try {
+    // An image that cannot be read counts as a failed analysis too (the usage report's errors).
+    const analysis = await analyzeImage(await readImage(), model);
+    recordAnalysis(ctx, version.id, true);
+    return { analysis, model };
+  } catch (error) {
+    if (ctx.db.open) recordAnalysis(ctx, version.id, false);
+    throw error;
+  }
+}
+
+async function analyzeImage(image: Buffer, model: RunningModel): Promise<Analysis> {
+  // The header is checked here; decoding, in the analysis, catches what a header hides.
+  const header = await probeImageHeader(image);
+  const invalid = () => new ServiceError('InvalidImageFormatException', 'The image is not a valid PNG or JPEG file.');
+  if (!header.ok) {
+    // Too many pixels is a size the service refuses as too large, not a broken file.
+    if (header.reason === 'too-many-pixels') throw codedError('ImageTooLargeException', 'ImageTooManyPixels', { detail: header.detail });
+    throw invalid();
+  }
+  const problem = checkImageLimits({ ...header, sizeBytes: image.length }, 'inference');
+  if (problem) {
+    const tooBig = header.width > IMAGE_LIMITS.maxSidePx || header.height > IMAGE_LIMITS.maxSidePx;
+    throw new ServiceError(tooBig ? 'ImageTooLargeException' : 'InvalidParameterException', problem.message);
+  }
+  return model.analyze(image, { width: header.width, height: header.height }).catch((error: unknown) => {
+    throw error instanceof ImageDecodeError ? invalid() : error;
+  });
 }
 
 async function imageBytes(ctx: Context, image: DetectCustomLabelsInput['Image']): Promise<Buffer> {

@@ -18,7 +18,7 @@ import { projectArn } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { deleteDatasetCascade } from '../datasets';
-import { notFound, ServiceError } from '../errors';
+import { codedError, notFound, ServiceError } from '../errors';
 import { epochSeconds, decodePageToken, encodePageToken, keysetPage } from '../paging';
 
 export function createProject(ctx: Context, input: CreateProjectInput): OutputOf<'CreateProject'> {
@@ -26,7 +26,7 @@ export function createProject(ctx: Context, input: CreateProjectInput): OutputOf
   const arn = projectArn(ctx.identity, input.ProjectName, createdMs);
   const project = transaction(ctx.db, () => {
     if (q.findProjectByName(ctx.db, input.ProjectName)) {
-      throw new ServiceError('ResourceInUseException', `A project named ${input.ProjectName} already exists.`);
+      throw codedError('ResourceInUseException', 'ProjectExists', { name: input.ProjectName });
     }
     const row = q.insertProject(ctx.db, {
       name: input.ProjectName,

@@ -33,7 +33,10 @@ export function operationOfTarget(target: string | undefined): OperationName {
   const dot = target.lastIndexOf('.');
   const service = target.slice(0, dot);
   const name = target.slice(dot + 1);
-  if (dot <= 0 || !isOperationName(name) || operations[name].service !== service) {
+  if (dot > 0 && isOperationName(name) && operations[name].service !== service) {
+    throw new ServiceError('UnknownOperationException', `Operation ${target} is not supported by Loupe: ${name} is ${operations[name].service}.${name}.`);
+  }
+  if (dot <= 0 || !isOperationName(name)) {
     throw new ServiceError('UnknownOperationException', `Operation ${target} is not supported by Loupe.`);
   }
   return name;
@@ -78,7 +81,7 @@ export function sendError(
   res: ServerResponse,
   type: ErrorName,
   message: string,
-  options: { status?: number; cause?: unknown } = {},
+  options: { status?: number; cause?: unknown; messageCode?: string; messageParams?: Record<string, string | number> } = {},
 ): void {
   failures.set(res, { type, message, ...(options.cause === undefined ? {} : { cause: options.cause }) });
   if (res.headersSent) {
@@ -86,7 +89,9 @@ export function sendError(
     return;
   }
   res.setHeader('x-amzn-ErrorType', type);
-  sendJson(res, options.status ?? errorStatus[type], { __type: type, Message: message });
+  // Extra members beside __type and Message: SDKs ignore them; the web UI words the message from them.
+  const coded = options.messageCode ? { MessageCode: options.messageCode, ...(options.messageParams ? { MessageParams: options.messageParams } : {}) } : {};
+  sendJson(res, options.status ?? errorStatus[type], { __type: type, Message: message, ...coded });
 }
 
 /** A failure that is not a service error type (404, 405, 413 on non-API paths): plain text. */

@@ -10,6 +10,7 @@ import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ANOMALY_EVALUATION_FILE, ANOMALY_MANIFEST_FILE, trainAnomalyVersion, type AnomalyEvaluation } from '../engine/anomalyEngine';
+import { createResolver, type SourceResolver } from '../datasets/sources';
 import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { createLogger } from '../log';
@@ -20,6 +21,8 @@ const log = createLogger('training');
 export const ANOMALY_FEATURE = 'ANOMALY_DETECTION';
 export const NORMAL = 'normal';
 export const ANOMALY = 'anomaly';
+/** Lookout for Vision's segmentation attribute: a mask image per anomalous image. */
+const MASK_ATTRIBUTE = 'anomaly-mask-ref';
 
 /** The class of an entry: its `normal` or `anomaly` label, if it has one. */
 export function classOf(entry: q.StoredEntry): 'normal' | 'anomaly' | undefined {
@@ -37,6 +40,27 @@ export function nextModelVersion(ctx: Context, project: q.ProjectRow): string {
 export function anomalyEvaluationOf(ctx: Context, version: q.VersionRow): AnomalyEvaluation | undefined {
   const stored = q.findEvaluation(ctx.db, version.id);
   return stored?.summaryJson ? (JSON.parse(stored.summaryJson) as AnomalyEvaluation) : undefined;
+}
+
+/**
+ * A segmentation manifest's mask for an entry (`anomaly-mask-ref`, an s3:// or absolute path
+ * resolved as source-refs are) and its background colour (`anomaly-mask-ref-metadata`'s
+ * internal-color-map, the class named BACKGROUND); nothing when the line has none or it does not resolve.
+ */
+export function maskOf(entry: q.StoredEntry, resolver: SourceResolver): { mask?: string; maskBackground?: [number, number, number] } {
+  // The manifest importer keeps the segmentation attribute it does not model as the line had it.
+  const kept = entry.draft.extra?.attributes?.[MASK_ATTRIBUTE];
+  const [ref, metadata] = kept?.invalid ?? [kept?.value ?? entry.draft.extra?.top?.[MASK_ATTRIBUTE], kept?.meta ?? entry.draft.extra?.top?.[`${MASK_ATTRIBUTE}-metadata`]];
+  if (typeof ref !== 'string') return {};
+  const resolved = resolver.resolve(ref);
+  if (!resolved.ok) {
+    log.warn('an anomaly mask does not resolve', { sourceRef: entry.sourceRef, reason: resolved.reason });
+    return {};
+  }
+  const colourMap = (metadata as { 'internal-color-map'?: Record<string, { 'class-name'?: string; 'hex-color'?: string }> } | undefined)?.['internal-color-map'];
+  const background = Object.values(colourMap ?? {}).find((c) => /^background$/i.test(c['class-name'] ?? ''))?.['hex-color'];
+  const hex = background && /^#?([0-9a-f]{6})$/i.exec(background)?.[1];
+  return { mask: resolved.path, ...(hex ? { maskBackground: [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number] } : {}) };
 }
 
 /** Starts the job that trains `version` (already TRAINING_IN_PROGRESS) from the datasets' entries. */
@@ -63,11 +87,12 @@ export function startAnomalyTraining(
       const output = outputLocation(ctx, version, project.name);
       const withPath = (entries: q.StoredEntry[], anomalyClass: string) => entries.filter((e) => e.path && classOf(e) === anomalyClass).map((e) => e.path!);
       const good = withPath(trainEntries, NORMAL);
+      const resolver = createResolver(ctx);
       if (good.length < 2) throw new ServiceError('ValidationException', `The training dataset needs at least 2 images labelled normal; it has ${good.length}.`);
       const trained = await trainAnomalyVersion({
         good,
         anomalous: withPath(trainEntries, ANOMALY),
-        test: testEntries.filter((e) => e.path && classOf(e)).map((e) => ({ path: e.path!, anomalous: classOf(e) === ANOMALY })),
+        test: testEntries.filter((e) => e.path && classOf(e)).map((e) => ({ path: e.path!, sourceRef: e.sourceRef, anomalous: classOf(e) === ANOMALY, ...maskOf(e, resolver) })),
         outputDir: output.folder,
         modelsDir: ctx.modelsDir,
         signal: job.signal,

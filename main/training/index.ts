@@ -16,7 +16,8 @@ import { ENTRY_CODES } from '../../preload/contract/codes';
 import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { MESSAGES } from '../../preload/contract/messages';
+import { codedError, ServiceError } from '../errors';
 import { evaluate } from '../evaluation';
 import { writeAtomically } from '../files';
 import { homePaths } from '../home';
@@ -32,11 +33,11 @@ import { firstError, planTraining, type Line, type TrainingPlan } from './valida
 const log = createLogger('training');
 
 export const STATUS_MESSAGES = {
-  inProgress: 'The model is being trained.',
-  completed: 'The model is ready to run.',
-  serviceError: 'Amazon Rekognition experienced a service issue. Try your call again.',
+  inProgress: MESSAGES.ModelTraining,
+  completed: MESSAGES.ModelTrained,
+  serviceError: MESSAGES.TrainingServiceIssue,
   outputNotWritable: 'Unable to write to output S3 bucket.',
-  interrupted: 'Loupe stopped while this model was training. Train a new version.',
+  interrupted: MESSAGES.TrainingInterrupted,
   cancelled: TRAINING_CANCELLED_MESSAGE,
   noEngine: 'No training engine is available in this Loupe build.',
 } as const;
@@ -58,12 +59,12 @@ export function createProjectVersion(ctx: Context, input: CreateProjectVersionIn
     const project = requireProject(ctx, input.ProjectArn);
     const train = q.findDatasetOfType(ctx.db, project.id, 'TRAIN');
     if (!train) {
-      throw new ServiceError('InvalidParameterException', `The project ${project.name} has no training dataset. Create one first.`);
+      throw codedError('InvalidParameterException', 'NoTrainingDataset', { project: project.name });
     }
     const test = q.findDatasetOfType(ctx.db, project.id, 'TEST');
     for (const dataset of [train, test]) {
       if (dataset && /_IN_PROGRESS$/.test(dataset.status)) {
-        throw new ServiceError('ResourceInUseException', `The dataset ${dataset.arn} is ${dataset.status}. Wait for it to finish.`);
+        throw codedError('ResourceInUseException', 'DatasetBusy', { dataset: dataset.arn, status: dataset.status });
       }
     }
     const version = insertNewVersion(ctx, {
@@ -124,8 +125,8 @@ async function runTraining(
   const output = outputLocation(ctx, version, project.name);
   try {
     await mkdir(output.folder, { recursive: true });
-  } catch {
-    throw new ServiceError('InvalidParameterException', STATUS_MESSAGES.outputNotWritable);
+  } catch (error) {
+    throw new ServiceError('InvalidParameterException', `${STATUS_MESSAGES.outputNotWritable} ${output.folder} (s3://${output.bucket}/${output.prefix}) cannot be made: ${(error as Error).message}`);
   }
   const plan = planTraining(trainEntries, testEntries, version.arn);
   await writeValidationResults(output, plan);

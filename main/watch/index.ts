@@ -14,7 +14,7 @@ import { transaction } from '../db';
 import * as q from '../db/queries';
 import { requireDataset } from '../datasets/guards';
 import { isInside } from '../datasets/sources';
-import { notFound, ServiceError } from '../errors';
+import { codedError, notFound, ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { epochSeconds } from '../paging';
 import { FolderWatcher } from './folderWatcher';
@@ -40,21 +40,19 @@ export async function watchFolder(ctx: Context, input: WatchFolderInput): Promis
   requireDataset(ctx, input.DatasetArn);
   const folder = absoluteFolder(input.Folder);
   const info = await stat(folder).catch(() => undefined);
-  if (!info?.isDirectory()) throw new ServiceError('InvalidParameterException', `${folder} is not a folder.`);
+  if (!info) throw codedError('InvalidParameterException', 'NoFolderAt', { path: folder });
+  if (!info.isDirectory()) throw codedError('InvalidParameterException', 'NotAFolder', { path: folder });
   const row = transaction(ctx.db, () => {
     const dataset = requireDataset(ctx, input.DatasetArn);
     if (q.findWatchedFolder(ctx.db, dataset.id, folder)) {
-      throw new ServiceError('ResourceAlreadyExistsException', `The dataset ${dataset.arn} already watches ${folder}.`);
+      throw codedError('ResourceAlreadyExistsException', 'AlreadyWatched', { dataset: dataset.arn, path: folder });
     }
     // Two watchers over the same files would each claim them with different labels.
     const overlapping = q
       .listWatchedFolders(ctx.db, { datasetId: dataset.id })
       .find((other) => isInside(other.folder, folder) || isInside(folder, other.folder));
     if (overlapping) {
-      throw new ServiceError(
-        'InvalidParameterException',
-        `${folder} overlaps ${overlapping.folder}, which the dataset already watches. Unwatch it first.`,
-      );
+      throw codedError('InvalidParameterException', 'WatchOverlaps', { path: folder, other: overlapping.folder });
     }
     const id = q.insertWatchedFolder(ctx.db, { datasetId: dataset.id, folder, autoLabel: input.AutoLabel ?? true, createdMs: ctx.now() });
     return q.findWatchedFolderById(ctx.db, id)!;
@@ -151,6 +149,6 @@ function describe(ctx: Context, row: q.WatchedFolderRow): WatchedFolder {
 }
 
 function absoluteFolder(path: string): string {
-  if (!isAbsolute(path)) throw new ServiceError('InvalidParameterException', `Folder must be an absolute path: ${path}`);
+  if (!isAbsolute(path)) throw codedError('InvalidParameterException', 'NotAbsolutePath', { field: 'Folder', path });
   return resolve(path);
 }

@@ -19,12 +19,16 @@ export { decodeForModel, LETTERBOX_GREY, type ModelPixelsOptions } from './decod
 /** makeThumbnail(source, target, { size }): oriented sRGB JPEG, longer side ≤ size px (default 256), written atomically. */
 export { makeThumbnail, type ThumbnailOptions } from './makeThumbnail';
 
+/** downscaleImage(source, target, { maxSide }): an oriented copy, longer side ≤ maxSide px, for images up to MAX_DOWNSCALE_PIXELS; written atomically. */
+export { downscaleImage, MAX_DOWNSCALE_PIXELS, type DownscaleOptions } from './downscaleImage';
 
 /** ImageDecodeError (thrown by the decoders, with the probe's reason), the pixel and file-size ceilings. */
 export { ImageDecodeError, MAX_DECODE_PIXELS, MAX_READ_BYTES, type ImageFailure, type ImageFormat } from './input';
 
 /** encodeMaskPng({ mask, width, height, outWidth, outHeight, colour }): an anomaly mask PNG at the image's size. */
 export { encodeMaskPng, type MaskPngOptions } from './encodeMask';
+/** encodeHeatMapPng({ map, width, height, low, threshold }): an RGBA PNG of an anomaly map to lay over its image; heatLevel(value, low, threshold) in [0,1]. */
+export { encodeHeatMapPng, heatLevel, type HeatMapPngOptions } from './encodeHeatMap';
 
 /** resizedPng(source, width, height): the image stretched to exactly width × height, as pixels and as a PNG of them; rgbPng(pixels): a PNG. */
 export { resizedPng, rgbPng } from './resizedPng';

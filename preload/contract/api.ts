@@ -123,6 +123,8 @@ export interface TestImageResult {
   Width: number;
   Height: number;
   Labels: { Name: string; Confidence: number; Result: 'TRUE_POSITIVE' | 'FALSE_POSITIVE' | 'FALSE_NEGATIVE' | 'TRUE_NEGATIVE' }[];
+  /** Anomaly models: the image score against the threshold, the truth and the verdict. */
+  Anomaly?: { Score: number; Threshold: number; IsAnomalous: boolean; PredictedAnomalous: boolean; HasHeatMap: boolean };
   /** Detection: boxes in image pixels; ground truth has Result GROUND_TRUTH. */
   Boxes?: {
     Name: string;
@@ -157,6 +159,20 @@ export interface EvaluationDescription {
   ChosenThresholds: Record<string, number>;
   /** What training chose and the candidates it compared (absent for models that did not record it). */
   Choices?: TrainingChoices;
+}
+
+/** An anomaly model's answer for one image (DetectImageAnomalies). */
+export interface ImageAnomalies {
+  IsAnomalous: boolean;
+  /** How sure the verdict is, 50–100. */
+  Confidence: number;
+  /** The image score and the model's threshold, in the model's own units (anomalous at or above). */
+  Score: number;
+  Threshold: number;
+  /** The anomaly map as a PNG with alpha (base64), on the model's grid: stretch it over the image. */
+  HeatMap: string;
+  /** The share of the image at or past the threshold, 0–1. */
+  AnomalousShare: number;
 }
 
 export interface Backbone {
@@ -297,6 +313,9 @@ export interface Job {
   /** Estimated seconds left. */
   EtaSeconds?: number;
   Message?: string;
+  /** Set when Message is one of Loupe's coded sentences (messages.ts), for the UI to word it. */
+  MessageCode?: string;
+  MessageParams?: Record<string, string | number>;
   CreationTimestamp: EpochSeconds;
   EndTimestamp?: EpochSeconds;
 }
@@ -448,6 +467,8 @@ export const operations = {
   ),
   ImportModelPackage: loupe<typeof s.ImportModelPackageInput, { ProjectVersionArn: string }>(s.ImportModelPackageInput),
   DescribeEvaluation: loupe<typeof s.DescribeEvaluationInput, EvaluationDescription>(s.DescribeEvaluationInput),
+  GetTestHeatMap: loupe<typeof s.GetTestHeatMapInput, { HeatMap: string }>(s.GetTestHeatMapInput),
+  DetectImageAnomalies: loupe<typeof s.DetectImageAnomaliesInput, ImageAnomalies>(s.DetectImageAnomaliesInput),
   PutProjectVersionThresholds: loupe<typeof s.PutProjectVersionThresholdsInput, { Thresholds: Record<string, number> }>(
     s.PutProjectVersionThresholdsInput,
   ),
@@ -500,7 +521,11 @@ export const operations = {
   GetSettings: loupe<typeof s.EmptyInput, Settings>(s.EmptyInput),
   UpdateSettings: loupe<typeof s.UpdateSettingsInput, Settings>(s.UpdateSettingsInput),
   SetKioskPin: loupe<typeof s.SetKioskPinInput, Settings>(s.SetKioskPinInput),
-  VerifyKioskPin: loupe<typeof s.VerifyKioskPinInput, { Verified: boolean }>(s.VerifyKioskPinInput),
+  VerifyKioskPin: loupe<
+    typeof s.VerifyKioskPinInput,
+    /** After a wrong PIN: wrong PINs left before the pad locks, and how long it is locked for. */
+    { Verified: boolean; AttemptsLeft?: number; RetryAfterSeconds?: number }
+  >(s.VerifyKioskPinInput),
   GetApiCredentials: loupe<typeof s.EmptyInput, ApiCredentials>(s.EmptyInput),
   GetAppInfo: loupe<typeof s.EmptyInput, AppInfo>(s.EmptyInput),
   DescribeSystem: loupe<typeof s.EmptyInput, SystemReport>(s.EmptyInput),
@@ -563,4 +588,6 @@ export interface LoupeBridge {
   openKiosk?(route: string): Promise<void>;
   /** Desktop app only, from the kiosk window: close it (the page has checked the PIN). */
   closeKiosk?(): Promise<void>;
+  /** Desktop app only: the system's open dialog for a file or folder (names.ts PICK_PURPOSES); the chosen path, or null when cancelled. */
+  pickPath?(purpose: string): Promise<string | null>;
 }

@@ -6,6 +6,7 @@
  * Adding an error: add it here with its status, throw it as `new ServiceError(name, message)` in
  * main/, and give the renderer a message for it in renderer/app/locales.
  */
+import type { MessageCode, MessageParams } from './messages';
 export const errorStatus = {
   AccessDeniedException: 403,
   ConflictException: 409,
@@ -49,6 +50,9 @@ export function isErrorName(value: string): value is ErrorName {
 export interface ApiErrorData {
   code: ErrorName;
   message: string;
+  /** Loupe's own sentence behind `message`, for the renderer to say in the user's language. */
+  messageCode?: MessageCode;
+  messageParams?: MessageParams;
 }
 
 /** The envelope every transport returns (Signal's sql channel shape). */

@@ -28,3 +28,16 @@ export function isImportableName(name: string): boolean {
 export function isIgnoredFolderName(name: string): boolean {
   return name.startsWith('.') || name === '__MACOSX' || name === 'node_modules';
 }
+
+/** The kind a file that is not an image is counted under in an import's summary: `.txt`, `.pdf`, `no extension`. */
+export function fileKind(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : 'no extension';
+}
+
+/** Counts `name` as a skipped file of its kind, unless it is hidden, temporary or partial (those are not the user's). */
+export function countSkippedFile(counts: Record<string, number>, name: string): void {
+  if (isIgnoredFileName(name)) return;
+  const kind = fileKind(name);
+  counts[kind] = (counts[kind] ?? 0) + 1;
+}

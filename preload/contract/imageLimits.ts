@@ -42,14 +42,14 @@ export function checkImageLimits(
 ): { code: ImageLimitCode; message: string } | undefined {
   if (!probe.ok) {
     return probe.reason === 'too-many-pixels'
-      ? { code: 'ERROR_INVALID_IMAGE_DIMENSION', message: `${INVALID_DIMENSION} ${sentence(probe.detail)}` }
+      ? { code: 'ERROR_INVALID_IMAGE_DIMENSION', message: `${INVALID_DIMENSION} The image is too large: ${sentence(probe.detail).replace(/^./, (c) => c.toLowerCase())}` }
       : { code: 'ERROR_INVALID_IMAGE', message: INVALID_IMAGE };
   }
   const maxBytes = purpose === 'dataset' ? IMAGE_LIMITS.maxFileBytes : IMAGE_LIMITS.maxInferenceBytes;
   if (probe.sizeBytes > maxBytes) {
     return {
       code: 'ERROR_INVALID_IMAGE',
-      message: `${INVALID_IMAGE} The file is ${probe.sizeBytes} bytes (${megabytes(probe.sizeBytes)} MB); the maximum ${
+      message: `${INVALID_IMAGE} The file is too large: ${probe.sizeBytes} bytes (${megabytes(probe.sizeBytes)} MB); the maximum ${
         purpose === 'dataset' ? 'for an image file' : 'for image bytes'
       } is ${megabytes(maxBytes)} MB.`,
     };
@@ -59,7 +59,7 @@ export function checkImageLimits(
   if (Math.min(width, height) < minSidePx || Math.max(width, height) > maxSidePx) {
     return {
       code: 'ERROR_INVALID_IMAGE_DIMENSION',
-      message: `${INVALID_DIMENSION} The image is ${width}×${height} pixels; each side must be ${minSidePx} to ${maxSidePx} pixels.`,
+      message: `${INVALID_DIMENSION} The image is too ${Math.max(width, height) > maxSidePx ? 'large' : 'small'}: ${width}×${height} pixels; each side must be ${minSidePx} to ${maxSidePx} pixels.`,
     };
   }
   const aspect = Math.max(width, height) / Math.min(width, height);

@@ -42,6 +42,8 @@ export const LOUPE_OPERATIONS = [
   'ExportModelRepository',
   'ImportModelPackage',
   'DescribeEvaluation',
+  'DetectImageAnomalies',
+  'GetTestHeatMap',
   'PutProjectVersionThresholds',
   'ListProjectSummaries',
   'DeleteProjectCascade',
@@ -110,7 +112,25 @@ export const OPERATION_NAMES = [...REKOGNITION_OPERATIONS, ...LOUPE_OPERATIONS, 
 export const EVENT_NAMES = ['ResourcesChanged', 'SettingsChanged', 'JobProgressed'] as const;
 
 /** The IPC channels of the desktop shell's own actions (not operations: they act on windows). */
-export const SHELL_CHANNELS = { openKiosk: 'shell:openKiosk', closeKiosk: 'shell:closeKiosk' } as const;
+export const SHELL_CHANNELS = { openKiosk: 'shell:openKiosk', closeKiosk: 'shell:closeKiosk', pickPath: 'shell:pickPath' } as const;
+
+/**
+ * What the desktop app's open dialog (`shell:pickPath`) may be asked to choose: each purpose is a
+ * file or a folder, with the file types it offers. The renderer names a purpose, never a filter.
+ */
+export const PICK_PURPOSES = {
+  annotationFile: { kind: 'file', extensions: ['json', 'csv', 'txt'] },
+  annotationFolder: { kind: 'folder', extensions: [] },
+  imagesFolder: { kind: 'folder', extensions: [] },
+  manifest: { kind: 'file', extensions: ['manifest', 'jsonl', 'json'] },
+  watchedFolder: { kind: 'folder', extensions: [] },
+} as const satisfies Record<string, { kind: 'file' | 'folder'; extensions: readonly string[] }>;
+
+export type PickPurpose = keyof typeof PICK_PURPOSES;
+
+export function isPickPurpose(value: unknown): value is PickPurpose {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PICK_PURPOSES, value);
+}
 
 /** The routes a kiosk window may show. */
 export const KIOSK_ROUTE = /^\/kiosk\/[^/?#]{1,300}\/[^/?#]{1,300}$/;

@@ -226,6 +226,9 @@ export const DetectCustomLabelsInput = z.object({
   MaxResults: z.number().int().min(0, 'Member must have value greater than or equal to 0').optional(),
 });
 
+/** App operation: an anomaly model's answer for one image with its heat map (the image as DetectCustomLabels takes it). */
+export const DetectImageAnomaliesInput = DetectCustomLabelsInput.pick({ ProjectVersionArn: true, Image: true });
+
 /** App operations: the backbone registry. */
 export const RegisterBackboneInput = z.object({
   /** The ONNX file (absolute path); it is copied into the Loupe home. */
@@ -256,6 +259,8 @@ export const ImportModelPackageInput = z.object({
 
 /** App operation: everything the Evaluate tab shows, from the version's result files. */
 export const DescribeEvaluationInput = z.object({ ProjectVersionArn });
+/** An anomaly model's heat map of one test image (its SourceRef in DescribeEvaluation's TestResults). */
+export const GetTestHeatMapInput = z.object({ ProjectVersionArn, SourceRef: z.string().min(1) });
 export const PutProjectVersionThresholdsInput = z.object({
   ProjectVersionArn,
   /** Label → minimum score in [0, 1]; labels left out use their assumed threshold. */
@@ -345,11 +350,24 @@ export const ImportFolderInput = z.object({
   Folder: LocalPath,
   /** Label each image with the name of the immediate child folder that holds it (default true). */
   AutoLabel: z.boolean().optional(),
+  /**
+   * Files a browser left out before uploading the folder (not images), counted by kind
+   * (`.txt`, `.pdf`): added to the ones the walk skips, so the import's summary counts them all.
+   */
+  SkippedFiles: z.record(z.string().max(32), z.number().int().min(0)).optional(),
+  /**
+   * With AutoLabel: a child folder's name → the label its images get instead of that name. An
+   * anomaly project marks its good folder `normal` and its defect folder `anomaly` this way
+   * (`{"good": "normal", "defects": "anomaly"}`); there a folder named `good` is `normal` by default.
+   */
+  FolderLabels: z.record(z.string().min(1), z.string().min(1).max(256)).optional(),
 });
 
 export const ImportFilesInput = z.object({
   DatasetArn,
   Files: z.array(LocalPath).min(1, 'Member must have at least 1 file'),
+  /** As ImportFolder's: files a browser left out before the upload. */
+  SkippedFiles: z.record(z.string().max(32), z.number().int().min(0)).optional(),
 });
 
 export const ImportAnnotationsInput = z.object({
@@ -424,6 +442,7 @@ export type StartProjectVersionInput = z.infer<typeof StartProjectVersionInput>;
 export type StopProjectVersionInput = z.infer<typeof StopProjectVersionInput>;
 export type DeleteProjectVersionInput = z.infer<typeof DeleteProjectVersionInput>;
 export type DetectCustomLabelsInput = z.infer<typeof DetectCustomLabelsInput>;
+export type DetectImageAnomaliesInput = z.infer<typeof DetectImageAnomaliesInput>;
 export type RegisterBackboneInput = z.infer<typeof RegisterBackboneInput>;
 export type SetDefaultBackboneInput = z.infer<typeof SetDefaultBackboneInput>;
 export type DownloadBackboneInput = z.infer<typeof DownloadBackboneInput>;
@@ -431,6 +450,7 @@ export type ExportModelPackageInput = z.infer<typeof ExportModelPackageInput>;
 export type ExportModelRepositoryInput = z.infer<typeof ExportModelRepositoryInput>;
 export type ImportModelPackageInput = z.infer<typeof ImportModelPackageInput>;
 export type DescribeEvaluationInput = z.infer<typeof DescribeEvaluationInput>;
+export type GetTestHeatMapInput = z.infer<typeof GetTestHeatMapInput>;
 export type PutProjectVersionThresholdsInput = z.infer<typeof PutProjectVersionThresholdsInput>;
 export type CopyProjectVersionInput = z.infer<typeof CopyProjectVersionInput>;
 export type PutProjectPolicyInput = z.infer<typeof PutProjectPolicyInput>;

@@ -15,6 +15,9 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode | (string & {}),
     message: string,
+    /** Loupe's own sentence behind `message` (preload/contract/messages.ts), to word it in the UI's language. */
+    readonly messageCode?: string,
+    readonly messageParams?: Record<string, string | number>,
   ) {
     super(message);
   }

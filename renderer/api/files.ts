@@ -9,7 +9,7 @@
  * `readDrop` captures the items at once (and walks folders afterwards); `resolveSelection` turns
  * them into paths, uploading when it must.
  */
-import { isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
+import { countSkippedFile, isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
 import { ApiError } from './ApiError';
 import { transportKind } from './client';
 import { errorFromBody, expireSession, getToken, readJson } from './session';
@@ -32,6 +32,8 @@ export interface PickedFolder {
 export interface DropSelection {
   folders: PickedFolder[];
   files: PickedFile[];
+  /** In a browser: files left out because they are not images, by kind (`.txt`), for the import's summary. */
+  skipped?: Record<string, number>;
 }
 
 /** Paths on the machine that runs Loupe, ready for ImportFolder (each folder) and ImportFiles. */
@@ -40,6 +42,8 @@ export interface DroppedPaths {
   files: string[];
   /** Files that could not be uploaded. */
   failed: number;
+  /** Files left out before the upload (not images), by kind: ImportFolder's SkippedFiles. */
+  skipped: Record<string, number>;
 }
 
 export interface UploadProgress {
@@ -91,14 +95,17 @@ export function readDrop(dataTransfer: DataTransfer): Promise<DropSelection> {
   }
 
   return (async () => {
-    const selection: DropSelection = { folders: [], files: [] };
+    const skipped: Record<string, number> = {};
+    const selection: DropSelection = { folders: [], files: [], skipped };
     for (const { entry, file } of captured) {
       if (entry?.isDirectory) {
         if (isIgnoredFolderName(entry.name)) continue;
-        const files = await walkDroppedFolder(entry as FileSystemDirectoryEntry, isImportableName);
+        const files = await walkDroppedFolder(entry as FileSystemDirectoryEntry, isImportableName, '', [], (name) => countSkippedFile(skipped, name));
         selection.folders.push({ name: entry.name, files });
       } else if (file && isImportableName(file.name)) {
         selection.files.push({ file, relativePath: file.name });
+      } else if (file) {
+        countSkippedFile(skipped, file.name);
       }
     }
     return selection;
@@ -107,13 +114,15 @@ export function readDrop(dataTransfer: DataTransfer): Promise<DropSelection> {
 
 /**
  * Every file below a dropped folder whose name `keep` accepts, with its path inside the folder;
- * skipped folders (preload/contract/files.ts) are not entered. The one folder walker of the renderer.
+ * `onSkip` hears the names it refuses. Skipped folders (preload/contract/files.ts) are not
+ * entered. The one folder walker of the renderer.
  */
 export async function walkDroppedFolder(
   folder: FileSystemDirectoryEntry,
   keep: (name: string) => boolean,
   prefix = '',
   out: PickedFile[] = [],
+  onSkip?: (name: string) => void,
 ): Promise<PickedFile[]> {
   const reader = folder.createReader();
   // readEntries answers in batches (100 at a time in Chromium) until it answers an empty one.
@@ -122,10 +131,12 @@ export async function walkDroppedFolder(
     if (batch.length === 0) return out;
     for (const entry of batch) {
       if (entry.isDirectory) {
-        if (!isIgnoredFolderName(entry.name)) await walkDroppedFolder(entry as FileSystemDirectoryEntry, keep, `${prefix}${entry.name}/`, out);
+        if (!isIgnoredFolderName(entry.name)) await walkDroppedFolder(entry as FileSystemDirectoryEntry, keep, `${prefix}${entry.name}/`, out, onSkip);
       } else if (entry.isFile && keep(entry.name)) {
         const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
         out.push({ file, relativePath: `${prefix}${entry.name}` });
+      } else if (entry.isFile) {
+        onSkip?.(entry.name);
       }
     }
   }
@@ -136,13 +147,15 @@ export async function walkDroppedFolder(
  * the chosen folder (`tree/ok/1.png`), which makes the folder; otherwise they are loose files.
  */
 export function readPicked(list: FileList | readonly File[]): DropSelection {
-  const selection: DropSelection = { folders: [], files: [] };
+  const skipped: Record<string, number> = {};
+  const selection: DropSelection = { folders: [], files: [], ...(hasLocalPaths() ? {} : { skipped }) };
   const folders = new Map<string, PickedFolder>();
   for (const file of Array.from(list)) {
     const relative = file.webkitRelativePath;
     const slash = relative.indexOf('/');
     if (!relative || slash < 0) {
       if (isImportableName(file.name)) selection.files.push({ file, relativePath: file.name });
+      else countSkippedFile(skipped, file.name);
       continue;
     }
     const name = relative.slice(0, slash);
@@ -159,10 +172,27 @@ export function readPicked(list: FileList | readonly File[]): DropSelection {
       selection.folders.push(folder);
     }
     const parts = inside.split('/');
-    if (hasLocalPaths() || !isImportableName(parts.at(-1) ?? '') || parts.slice(0, -1).some(isIgnoredFolderName)) continue;
+    if (hasLocalPaths() || parts.slice(0, -1).some(isIgnoredFolderName)) continue;
+    if (!isImportableName(parts.at(-1) ?? '')) {
+      countSkippedFile(skipped, parts.at(-1) ?? '');
+      continue;
+    }
     folder.files.push({ file, relativePath: inside });
   }
   return selection;
+}
+
+/** How many files the selection left out because they are not images (browser). */
+export function skippedCount(selection: DropSelection): number {
+  return Object.values(selection.skipped ?? {}).reduce((sum, count) => sum + count, 0);
+}
+
+/** The skipped kinds, most frequent first: `.txt ×2, .pdf`. */
+export function skippedKinds(skipped: Record<string, number>): string {
+  return Object.entries(skipped)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([kind, count]) => (count > 1 ? `${kind} ×${count}` : kind))
+    .join(', ');
 }
 
 /** How many files a selection holds (browser), or how many items (Electron, where folders are not walked). */
@@ -177,6 +207,7 @@ export async function resolveSelection(selection: DropSelection, options: Resolv
       folders: selection.folders.flatMap((folder) => (folder.path ? [folder.path] : [])),
       files: selection.files.map((picked) => pathOf(picked.file)),
       failed: 0,
+      skipped: {},
     };
   }
   return uploadSelection(selection, options);
@@ -190,6 +221,45 @@ export async function dropTargetPaths(dataTransfer: DataTransfer, options: Resol
 interface Upload {
   segments: string[];
   file: File;
+}
+
+/** Upload roots on the server → what the user picked there (a file or folder name), to name it in messages. */
+const uploadedFrom = new Map<string, string>();
+
+/**
+ * The user's own name for a path on the server that is inside an upload (`<home>/uploads/<batch>/labels.json`
+ * → `labels.json`), so a message names what the user picked, not Loupe's copy; other paths as they are.
+ */
+export function userPathOf(path: string): string {
+  for (const [root, name] of uploadedFrom) {
+    if (path === root) return name;
+    if (path.startsWith(`${root}/`) || path.startsWith(`${root}\\`)) return `${name}${path.slice(root.length)}`;
+  }
+  return path;
+}
+
+/**
+ * Upload one picked file, or the files of one picked folder (each with its path inside it), for an
+ * operation that takes a path on the server (ImportAnnotations in a browser). Returns the server
+ * path of the file or folder.
+ */
+export async function uploadForPath(picked: { name: string; files: PickedFile[]; isFolder: boolean }, options: ResolveOptions = {}): Promise<string> {
+  if (picked.files.length === 0) throw new ApiError('InvalidParameterException', `There is nothing to upload in ${picked.name}.`);
+  const batch = newBatchId();
+  const top = safeSegment(picked.name);
+  const uploads: Upload[] = picked.isFolder
+    ? picked.files.map((item) => ({ segments: [top, ...item.relativePath.split('/').map(safeSegment)], file: item.file }))
+    : [{ segments: [top], file: picked.files[0]!.file }];
+  let root: string | undefined;
+  let done = 0;
+  for (const upload of uploads) {
+    root = await uploadOne(batch, upload, options.signal);
+    options.onProgress?.({ done: ++done, total: uploads.length });
+  }
+  const separator = root!.includes('\\') && !root!.includes('/') ? '\\' : '/';
+  const path = `${root}${separator}${top}`;
+  uploadedFrom.set(path, picked.name);
+  return path;
 }
 
 async function uploadSelection(selection: DropSelection, options: ResolveOptions): Promise<DroppedPaths> {
@@ -246,6 +316,7 @@ async function uploadSelection(selection: DropSelection, options: ResolveOptions
     folders: folderNames.map(join),
     files: fileNames.filter((name) => !failedTops.has(name)).map(join),
     failed,
+    skipped: { ...selection.skipped },
   };
 }
 

@@ -9,6 +9,10 @@ export {
   readPicked,
   resolveSelection,
   selectionSize,
+  skippedCount,
+  skippedKinds,
+  uploadForPath,
+  userPathOf,
   walkDroppedFolder,
   type DropSelection,
   type DroppedPaths,
@@ -17,9 +21,9 @@ export {
   type UploadProgress,
 } from './files';
 export { entryImageUrl, type ImageVariant } from './images';
-export { canOpenKioskWindow, closeKioskWindow, isKioskWindow, openKioskWindow } from './shell';
+export { canOpenKioskWindow, canPickPaths, closeKioskWindow, isKioskWindow, openKioskWindow, pickPath } from './shell';
 export { useEvent, useMutation, useQuery, useSession, type MutationState, type QueryOptions, type QueryState } from './hooks';
-export { signIn, signOut, type SessionState } from './session';
+export { isKioskSession, leaveKiosk, signIn, signOut, type SessionState } from './session';
 export type {
   ApiCredentials,
   AppInfo,
@@ -34,6 +38,7 @@ export type {
   DownloadableBackbone,
   EntryView,
   EvaluationDescription,
+  ImageAnomalies,
   InputOf,
   Job,
   JobStatus,

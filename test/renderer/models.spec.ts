@@ -66,8 +66,15 @@ test.describe('a model trained from the UI', () => {
       const progress = page.getByRole('region', { name: 'Training in progress' });
       await expect(progress).toBeVisible();
       await expect(progress.getByRole('list', { name: 'Training phases' })).toBeVisible();
+      // One bar for the whole training, with how far it is (issue 15).
+      await expect(progress.getByRole('progressbar', { name: 'Progress of the whole training' })).toBeVisible();
+      await expect(progress.getByTestId('training-overall')).toContainText(/\d+ % done|Waiting to start/);
       // The loss curve appears once epochs are reported (the phase may pass before the screenshot).
-      await progress.locator('.loss-sparkline').waitFor({ timeout: 60_000 }).catch(() => undefined);
+      // With it, a legend says what its lines are: the settings tried and the final model.
+      const legend = progress.getByRole('list', { name: 'Chart legend' });
+      await legend.waitFor({ timeout: 60_000 }).catch(() => undefined);
+      const legendText = await legend.textContent({ timeout: 1000 }).catch(() => null);
+      if (legendText !== null) expect(legendText).toMatch(/settings? tried|Final model/);
       await shootBoth(page, loupe, testInfo, 'models-training', '모델 세부 정보');
       await expect(page.locator('.model-screen__badges')).toContainText('Training completed', { timeout: 90_000 });
       await expect(progress).toBeHidden();

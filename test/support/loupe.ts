@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ErrorName, InputOf, OperationName, OutputOf } from '../../preload/contract';
+import type { ApiErrorData, InputOf, OperationName, OutputOf } from '../../preload/contract';
 import { openLoupe, type Loupe, type OpenLoupeOptions } from '../../main/api';
 
 const made: string[] = [];
@@ -24,7 +24,7 @@ export interface TestLoupe extends Loupe {
   /** Call an operation and return its output, or throw with the error code in the message. */
   ok<N extends OperationName>(name: N, input: InputOf<N>): Promise<OutputOf<N>>;
   /** Call an operation that must fail, and return its error. */
-  fails(name: OperationName, input: unknown): Promise<{ code: ErrorName; message: string }>;
+  fails(name: OperationName, input: unknown): Promise<ApiErrorData>;
   dispose(): void;
 }
 

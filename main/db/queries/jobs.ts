@@ -9,13 +9,16 @@ export interface JobRow {
   phase: string | null;
   progress: number;
   message: string | null;
+  messageCode: string | null;
+  messageParamsJson: string | null;
   inputJson: string | null;
   createdMs: number;
   updatedMs: number;
   finishedMs: number | null;
 }
 
-const columns = `id, kind, resource_arn AS resourceArn, status, phase, progress, message, input_json AS inputJson,
+const columns = `id, kind, resource_arn AS resourceArn, status, phase, progress, message, message_code AS messageCode,
+                 message_params_json AS messageParamsJson, input_json AS inputJson,
                  created_ms AS createdMs, updated_ms AS updatedMs, finished_ms AS finishedMs`;
 
 export function insertJob(db: Db, job: { kind: string; resourceArn: string | null; inputJson: string | null; nowMs: number }): number {
@@ -31,11 +34,23 @@ export function insertJob(db: Db, job: { kind: string; resourceArn: string | nul
 export function updateJob(
   db: Db,
   id: number,
-  fields: { status?: JobStatus; phase?: string | null; progress?: number; message?: string | null; nowMs: number; finished?: boolean },
+  fields: {
+    status?: JobStatus;
+    phase?: string | null;
+    progress?: number;
+    message?: string | null;
+    /** Set together with `message` when it is one of Loupe's coded sentences. */
+    messageCode?: string | null;
+    messageParamsJson?: string | null;
+    nowMs: number;
+    finished?: boolean;
+  },
 ): void {
   db.prepare(
     `UPDATE jobs SET status = coalesce(@status, status), phase = coalesce(@phase, phase),
             progress = coalesce(@progress, progress), message = coalesce(@message, message),
+            message_code = CASE WHEN @message IS NULL THEN message_code ELSE @messageCode END,
+            message_params_json = CASE WHEN @message IS NULL THEN message_params_json ELSE @messageParamsJson END,
             updated_ms = @nowMs, finished_ms = CASE WHEN @finished THEN @nowMs ELSE finished_ms END
      WHERE id = @id`,
   ).run({
@@ -44,6 +59,8 @@ export function updateJob(
     phase: fields.phase ?? null,
     progress: fields.progress ?? null,
     message: fields.message ?? null,
+    messageCode: fields.messageCode ?? null,
+    messageParamsJson: fields.messageParamsJson ?? null,
     nowMs: fields.nowMs,
     finished: fields.finished ? 1 : 0,
   });

@@ -5,7 +5,8 @@ import { Button, Dialog, OptionCards, useToast } from '../../ui';
 import { checkSource, initialSource, SourceFields, startSource, type SourceKind, type SourceState } from './sources';
 
 /** More images for an existing dataset: a folder, image files, or an annotations file. */
-export function AddImagesDialog({ dataset, onClose }: { dataset: DatasetMetadata; onClose: () => void }) {
+/** `anomaly`: the project is an anomaly-detection project (its folders can be marked good or anomalous). */
+export function AddImagesDialog({ dataset, anomaly = false, onClose }: { dataset: DatasetMetadata; anomaly?: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
   const [source, setSource] = useState<SourceState>(() => initialSource('folder'));
@@ -53,7 +54,7 @@ export function AddImagesDialog({ dataset, onClose }: { dataset: DatasetMetadata
             { value: 'annotations', icon: 'tag', title: t('addImages.sources.annotations') },
           ]}
         />
-        <SourceFields source={source} onChange={setSource} problem={submitted ? problem : null} />
+        <SourceFields source={source} onChange={setSource} problem={submitted ? problem : null} anomaly={anomaly} />
       </div>
     </Dialog>
   );

@@ -184,7 +184,7 @@ export function CreateDatasetScreen() {
             onChange={(kind) => setSource({ ...source, kind })}
             options={sourceOptions(type)}
           />
-          <SourceFields source={source} onChange={setSource} problem={submitted ? problems[type] : null} />
+          <SourceFields source={source} onChange={setSource} problem={submitted ? problems[type] : null} anomaly={project?.Feature === 'ANOMALY_DETECTION'} />
         </div>
       </Panel>
     );

@@ -6,6 +6,7 @@ import { formatCount, formatDateTime } from '../../lib/format';
 import { datasetPath, labelDatasetPath, type DatasetSlug } from '../../lib/routes';
 import { datasetTone, isDatasetBusy } from '../../lib/status';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
+import { backendText } from '../../lib/backendMessages';
 import { useDescribeError } from '../../lib/errors';
 import { Alert, Button, buttonClass, Checkbox, EmptyState, Icon, Menu, Spinner, StatusBadge, useToast, type MenuItem } from '../../ui';
 import { AddImagesDialog } from './AddImagesDialog';
@@ -100,7 +101,7 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
         </div>
       </div>
 
-      <DatasetStatusNote status={status} message={statusMessage} />
+      <DatasetStatusNote datasetArn={arn} status={status} message={statusMessage} />
       <StatsRow stats={stats} onErrors={() => setFilter({ ...filter, errorsOnly: true })} />
       <JobsPanel datasetArns={[arn]} />
       <WatchedFoldersPanel projectArn={project.ProjectArn} datasetArn={arn} isAdding={isAddingWatch} onAddingChange={setAddingWatch} />
@@ -183,7 +184,7 @@ export function DatasetView({ project, projectName, dataset, slug }: DatasetView
       </div>
 
       {errorsOf ? <EntryErrorsDialog entry={errorsOf} onClose={() => setErrorsOf(undefined)} /> : null}
-      {dialog === 'add' ? <AddImagesDialog dataset={dataset} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'add' ? <AddImagesDialog dataset={dataset} anomaly={project.Feature === 'ANOMALY_DETECTION'} onClose={() => setDialog(null)} /> : null}
       {dialog === 'export' ? <ExportDialog dataset={dataset} onClose={() => setDialog(null)} /> : null}
       {dialog === 'split' ? (
         <DistributeDialog
@@ -329,9 +330,15 @@ function labelEntryPath(projectName: string, slug: DatasetSlug, entry: EntryView
   return `${labelDatasetPath(projectName, slug)}?${params.toString()}`;
 }
 
-function DatasetStatusNote({ status, message }: { status: DatasetMetadata['Status']; message: string }) {
+function DatasetStatusNote({ datasetArn, status, message: english }: { datasetArn: string; status: DatasetMetadata['Status']; message: string }) {
   const { t } = useTranslation();
-  if (status === 'CREATE_FAILED' || status === 'UPDATE_FAILED') {
+  const isFailed = status === 'CREATE_FAILED' || status === 'UPDATE_FAILED';
+  // The status message is the service's English; the job that ended with it has its code, so the
+  // note is worded in the UI's language (issue 15).
+  const jobs = useQuery('ListJobs', { ResourceArn: datasetArn, Active: false, MaxResults: 5 }, { enabled: isFailed && Boolean(english) });
+  const job = jobs.data?.Jobs.find((candidate) => candidate.Message === english && candidate.MessageCode);
+  const message = job ? backendText(job.MessageCode, job.MessageParams, english) : english;
+  if (isFailed) {
     return (
       <Alert tone="danger" title={status === 'CREATE_FAILED' ? t('datasets.status.createFailed') : t('datasets.status.updateFailed')}>
         {message ? <p className="ui-alert__detail">{message}</p> : null}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { getI18n, useTranslation } from 'react-i18next';
 import { call, type Job } from '../../api';
+import { backendText } from '../../lib/backendMessages';
 import { useDescribeError } from '../../lib/errors';
 import { formatCount, formatDuration, formatRate } from '../../lib/format';
 import { isJobActive, jobTone } from '../../lib/status';
@@ -63,6 +64,7 @@ function JobItem({ job, activity }: { job: Job; activity: Activity }) {
   const language = i18n.language;
   const active = isJobActive(job.Status);
   const title = kindText(job.Kind);
+  const message = job.Message ? backendText(job.MessageCode, job.MessageParams, job.Message) : undefined;
   const value = job.Total ? (job.Done ?? 0) / job.Total : job.Progress > 0 ? job.Progress : active ? undefined : 1;
 
   const facts: string[] = [];
@@ -93,9 +95,9 @@ function JobItem({ job, activity }: { job: Job; activity: Activity }) {
         <span className="job__title">{title}</span>
         <StatusBadge tone={jobTone(job.Status)}>{t(`jobs.status.${job.Status}`)}</StatusBadge>
         {active ? <span className="job__spacer" /> : (
-          <p className={`job__message ${job.Status === 'failed' ? 'is-danger' : ''}`} role="status" title={job.Message || undefined}>
+          <p className={`job__message ${job.Status === 'failed' ? 'is-danger' : ''}`} role="status" title={message || undefined}>
             {job.Status === 'failed' ? <strong>{t('jobs.failed')} </strong> : null}
-            {job.Status === 'cancelled' ? t('jobs.cancelled') : job.Message || t('jobs.finished')}
+            {job.Status === 'cancelled' ? t('jobs.cancelled') : message || t('jobs.finished')}
           </p>
         )}
         {active ? (

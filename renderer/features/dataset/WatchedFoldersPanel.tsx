@@ -5,6 +5,7 @@ import { useDescribeError } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
 import { Button, Checkbox, ErrorAlert, Icon, StatusBadge, TextField, useToast } from '../../ui';
 import { useOwnDrops } from './DropImportTarget';
+import { PathPicker } from './PathPicker';
 
 /** Counts change as files come and go; events say so, and this catches what they do not. */
 const REFRESH_MS = 5000;
@@ -127,6 +128,15 @@ export function WatchedFoldersPanel({ projectArn, datasetArn, isAdding, onAdding
                 setFolder(event.target.value);
                 watch.reset();
               }}
+              trailing={
+                <PathPicker
+                  purpose="watchedFolder"
+                  onPath={(path) => {
+                    setFolder(path);
+                    watch.reset();
+                  }}
+                />
+              }
             />
             <Checkbox label={t('sources.autoLabel')} hint={t('sources.autoLabelHint')} checked={autoLabel} onChange={(event) => setAutoLabel(event.target.checked)} />
           </div>

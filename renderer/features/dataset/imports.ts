@@ -14,6 +14,8 @@ export interface ImportRequest {
   /** Folders on the machine that runs Loupe, typed by the user. */
   folders?: string[];
   autoLabel: boolean;
+  /** A child folder's name → the label its images get (ImportFolder's FolderLabels). */
+  folderLabels?: Record<string, string> | undefined;
 }
 
 /** Runs the imports; resolves (never rejects) with whether every step succeeded. */
@@ -21,6 +23,7 @@ export async function importIntoDataset(request: ImportRequest): Promise<boolean
   const { datasetArn } = request;
   const folders = [...(request.folders ?? [])];
   const files: string[] = [];
+  let skipped: Record<string, number> = {};
 
   if (request.selection) {
     const controller = new AbortController();
@@ -32,6 +35,7 @@ export async function importIntoDataset(request: ImportRequest): Promise<boolean
       });
       folders.push(...paths.folders);
       files.push(...paths.files);
+      skipped = paths.skipped;
       if (paths.failed > 0) upload.finish('succeeded', { failed: paths.failed });
       else upload.remove();
     } catch (error) {
@@ -41,9 +45,20 @@ export async function importIntoDataset(request: ImportRequest): Promise<boolean
   }
 
   let ok = true;
+  // What the browser left out is told once, by the first import's summary.
+  const hasSkipped = Object.keys(skipped).length > 0;
   const steps: (() => Promise<{ JobId: number }>)[] = [
-    ...folders.map((folder) => () => call('ImportFolder', { DatasetArn: datasetArn, Folder: folder, AutoLabel: request.autoLabel })),
-    ...(files.length > 0 ? [() => call('ImportFiles', { DatasetArn: datasetArn, Files: files })] : []),
+    ...folders.map(
+      (folder, i) => () =>
+        call('ImportFolder', {
+          DatasetArn: datasetArn,
+          Folder: folder,
+          AutoLabel: request.autoLabel,
+          ...(request.folderLabels ? { FolderLabels: request.folderLabels } : {}),
+          ...(i === 0 && hasSkipped ? { SkippedFiles: skipped } : {}),
+        }),
+    ),
+    ...(files.length > 0 ? [() => call('ImportFiles', { DatasetArn: datasetArn, Files: files, ...(folders.length === 0 && hasSkipped ? { SkippedFiles: skipped } : {}) })] : []),
   ];
   for (const step of steps) {
     try {

@@ -12,6 +12,9 @@ import {
   readDrop,
   readPicked,
   selectionSize,
+  skippedCount,
+  skippedKinds,
+  userPathOf,
   useQuery,
   type DropSelection,
   type InputOf,
@@ -19,6 +22,8 @@ import {
 import { formatCount } from '../../lib/format';
 import { Button, Checkbox, DropZone, Icon, SelectField, TextField } from '../../ui';
 import { importIntoDataset } from './imports';
+import { bucketKeyOf } from './bucketKeys';
+import { PathPicker } from './PathPicker';
 import { followJob, startTask, waitForJob } from './jobStore';
 
 export type SourceKind = 'folder' | 'upload' | 'manifest' | 'copy' | 'annotations' | 'empty' | 'split';
@@ -37,6 +42,9 @@ export interface SourceState {
   format: AnnotationFormat;
   annotationsPath: string;
   imagesFolder: string;
+  /** Anomaly projects: the child folders whose images are the good (`normal`) and the `anomaly` ones. */
+  goodFolder: string;
+  anomalyFolder: string;
 }
 
 export function initialSource(kind: SourceKind): SourceState {
@@ -51,6 +59,8 @@ export function initialSource(kind: SourceKind): SourceState {
     format: 'COCO',
     annotationsPath: '',
     imagesFolder: '',
+    goodFolder: '',
+    anomalyFolder: '',
   };
 }
 
@@ -96,6 +106,7 @@ export function startSource(datasetArn: string, source: SourceState): Promise<bo
         datasetArn,
         ...(source.selection ? { selection: source.selection } : { folders: [source.folderPath.trim()] }),
         autoLabel: source.autoLabel,
+        folderLabels: folderLabelsOf(source),
       });
     case 'upload':
       return source.selection ? importIntoDataset({ datasetArn, selection: source.selection, autoLabel: false }) : Promise.resolve(true);
@@ -123,9 +134,19 @@ export function startSource(datasetArn: string, source: SourceState): Promise<bo
   }
 }
 
+/** The folders marked good and anomalous, as ImportFolder's FolderLabels (Lookout for Vision's class names). */
+export function folderLabelsOf(source: SourceState): Record<string, string> | undefined {
+  const labels: Record<string, string> = {};
+  if (source.goodFolder.trim()) labels[source.goodFolder.trim()] = 'normal';
+  if (source.anomalyFolder.trim()) labels[source.anomalyFolder.trim()] = 'anomaly';
+  return Object.keys(labels).length > 0 ? labels : undefined;
+}
+
 export interface SourceFieldsProps {
   source: SourceState;
   onChange: (source: SourceState) => void;
+  /** The project is an anomaly-detection project: a folder can be marked good (normal) or anomalous. */
+  anomaly?: boolean;
   /** Shows the missing field's message (after a try to submit). */
   problem: SourceProblem;
 }
@@ -176,6 +197,7 @@ function useFilePicker(directory: boolean, onPick: (files: FileList) => void) {
 function SelectionSummary({ selection, onClear }: { selection: DropSelection; onClear: () => void }) {
   const { t, i18n } = useTranslation();
   const size = selectionSize(selection);
+  const skipped = skippedCount(selection);
   const names = [...selection.folders.map((folder) => folder.name), ...selection.files.slice(0, 3).map((picked) => picked.file.name)];
   const more = selection.files.length > 3 ? selection.files.length - 3 : 0;
   return (
@@ -187,13 +209,16 @@ function SelectionSummary({ selection, onClear }: { selection: DropSelection; on
           {more > 0 ? ` ${t('sources.andMore', { count: more })}` : ''}
         </span>
         <span className="selection__count">{t('sources.imageCount', { count: size, formatted: formatCount(size, i18n.language) })}</span>
+        {skipped > 0 ? (
+          <span className="selection__skipped">{t('sources.skippedFiles', { count: skipped, formatted: formatCount(skipped, i18n.language), kinds: skippedKinds(selection.skipped ?? {}) })}</span>
+        ) : null}
       </div>
       <Button size="sm" variant="ghost" icon="close" aria-label={t('sources.clear')} title={t('sources.clear')} onClick={onClear} />
     </div>
   );
 }
 
-function FolderFields({ source, onChange, problem }: SourceFieldsProps) {
+function FolderFields({ source, onChange, problem, anomaly }: SourceFieldsProps) {
   const { t } = useTranslation();
   const local = hasLocalPaths();
   const [emptyDrop, setEmptyDrop] = useState(false);
@@ -245,6 +270,30 @@ function FolderFields({ source, onChange, problem }: SourceFieldsProps) {
         checked={source.autoLabel}
         onChange={(event) => onChange({ ...source, autoLabel: event.target.checked })}
       />
+      {anomaly && source.autoLabel ? (
+        <div className="source-fields__marks">
+          <TextField
+            label={t('sources.folder.goodLabel')}
+            hint={t('sources.folder.goodHint')}
+            placeholder="good"
+            value={source.goodFolder}
+            mono
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(event) => onChange({ ...source, goodFolder: event.target.value })}
+          />
+          <TextField
+            label={t('sources.folder.anomalyLabel')}
+            hint={t('sources.folder.anomalyHint')}
+            placeholder="defects"
+            value={source.anomalyFolder}
+            mono
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(event) => onChange({ ...source, anomalyFolder: event.target.value })}
+          />
+        </div>
+      ) : null}
       <FolderRuleExample />
     </div>
   );
@@ -308,6 +357,13 @@ function ManifestFields({ source, onChange, problem }: SourceFieldsProps) {
   const mappings = useQuery('ListBucketMappings', {});
   const bucket = source.bucket.trim();
   const mapping = mappings.data?.BucketMappings.find((candidate) => candidate.Bucket === bucket);
+  const [unmapped, setUnmapped] = useState<string>();
+  // A manifest chosen in the desktop app's dialog is named by the bucket mapped to its folder.
+  const pickManifest = (path: string) => {
+    const found = bucketKeyOf(path, mappings.data?.BucketMappings ?? []);
+    setUnmapped(found ? undefined : path);
+    if (found) onChange({ ...source, bucket: found.bucket, manifestKey: found.key });
+  };
   return (
     <div className="source-fields">
       <div className="source-fields__row">
@@ -342,12 +398,13 @@ function ManifestFields({ source, onChange, problem }: SourceFieldsProps) {
           label={t('sources.manifest.keyLabel')}
           placeholder="labels/output.manifest"
           hint={t('sources.manifest.keyHint')}
-          error={problem === 'manifestKey' ? t('sources.manifest.keyRequired') : undefined}
+          error={problem === 'manifestKey' ? t('sources.manifest.keyRequired') : unmapped ? t('sources.manifest.notInMapping', { path: unmapped }) : undefined}
           value={source.manifestKey}
           mono
           spellCheck={false}
           autoComplete="off"
           onChange={(event) => onChange({ ...source, manifestKey: event.target.value })}
+          trailing={<PathPicker purpose="manifest" onPath={pickManifest} />}
         />
       </div>
       <p className="source-fields__note">
@@ -401,6 +458,12 @@ const FORMATS: readonly AnnotationFormat[] = ['COCO', 'VOC', 'YOLO', 'CSV'];
 
 function AnnotationsFields({ source, onChange, problem }: SourceFieldsProps) {
   const { t } = useTranslation();
+  const isFolderFormat = source.format === 'VOC' || source.format === 'YOLO';
+  // An uploaded copy is named as the user knows it under the field.
+  const uploadedName = (path: string) => {
+    const name = userPathOf(path.trim());
+    return name !== path.trim() ? t('pathPicker.uploaded', { name }) : undefined;
+  };
   return (
     <div className="source-fields">
       <div className="source-fields__row">
@@ -414,24 +477,33 @@ function AnnotationsFields({ source, onChange, problem }: SourceFieldsProps) {
         <TextField
           label={t(`sources.annotations.pathLabel.${source.format}`)}
           placeholder={t(`sources.annotations.pathPlaceholder.${source.format}`)}
-          hint={t('sources.annotations.pathHint')}
+          hint={uploadedName(source.annotationsPath) ?? t('sources.annotations.pathHint')}
           error={problem === 'annotationsPath' ? t('sources.annotations.pathRequired') : undefined}
           value={source.annotationsPath}
           mono
           spellCheck={false}
           autoComplete="off"
           onChange={(event) => onChange({ ...source, annotationsPath: event.target.value })}
+          trailing={
+            <PathPicker
+              purpose={isFolderFormat ? 'annotationFolder' : 'annotationFile'}
+              upload={isFolderFormat ? 'folder' : 'file'}
+              accept={source.format === 'CSV' ? '.csv,text/csv' : '.json,application/json'}
+              onPath={(path) => onChange({ ...source, annotationsPath: path })}
+            />
+          }
         />
       </div>
       <TextField
         label={t('sources.annotations.imagesLabel')}
         placeholder={t('sources.annotations.imagesPlaceholder')}
-        hint={source.format === 'VOC' || source.format === 'YOLO' ? t('sources.annotations.imagesHintFolder') : t('sources.annotations.imagesHintFile')}
+        hint={uploadedName(source.imagesFolder) ?? (isFolderFormat ? t('sources.annotations.imagesHintFolder') : t('sources.annotations.imagesHintFile'))}
         value={source.imagesFolder}
         mono
         spellCheck={false}
         autoComplete="off"
         onChange={(event) => onChange({ ...source, imagesFolder: event.target.value })}
+        trailing={<PathPicker purpose="imagesFolder" upload="folder" onlyImages onPath={(path) => onChange({ ...source, imagesFolder: path })} />}
       />
     </div>
   );

@@ -6,6 +6,7 @@ import { createDatasetPath, datasetPath, datasetSlug } from '../../lib/routes';
 import { datasetTone } from '../../lib/status';
 import { buttonClass, CopyButton, Icon, StatusBadge } from '../../ui';
 import { JobsPanel } from '../dataset';
+import { statusText } from '../../lib/backendMessages';
 
 type DatasetType = DatasetMetadata['DatasetType'];
 const TYPES: readonly DatasetType[] = ['TRAIN', 'TEST'];
@@ -89,7 +90,7 @@ function DatasetCard({ projectName, type, dataset }: { projectName: string; type
           {dataset.StatusMessage ? (
             <div>
               <dt>{t('project.datasets.statusMessage')}</dt>
-              <dd>{dataset.StatusMessage}</dd>
+              <dd>{statusText(dataset.StatusMessage)}</dd>
             </div>
           ) : null}
           <div>

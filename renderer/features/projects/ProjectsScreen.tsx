@@ -13,6 +13,7 @@ import { Button, EmptyState, ErrorAlert, Icon, PageHeader, StatusBadge, Table, u
 import { CreateProjectDialog } from './CreateProjectDialog';
 import { DeleteProjectDialog } from './DeleteProjectDialog';
 import './projects.css';
+import { statusText } from '../../lib/backendMessages';
 
 /** The version a project is listed with: its best usable model, else its newest version (issue 15). */
 function shownVersion(project: ProjectSummary): ProjectSummary['LatestVersion'] {
@@ -106,7 +107,7 @@ export function ProjectsScreen() {
         const newer = latest && shown && latest.VersionName !== shown.VersionName ? latest : undefined;
         return shown?.StatusMessage || newer ? (
           <span className="status-message">
-            {shown?.StatusMessage}
+            {shown?.StatusMessage ? statusText(shown.StatusMessage) : null}
             {newer ? (
               <span className="muted">
                 {' '}

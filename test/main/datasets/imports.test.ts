@@ -24,6 +24,9 @@ describe('importing a folder with labels from directory names', () => {
     writeFileSync(join(root, 'echo', '.DS_Store'), 'x');
     writeFileSync(join(root, 'echo', '~$lock.jpg'), 'x');
     writeFileSync(join(root, 'echo', 'upload.jpg.part'), 'x');
+    writeFileSync(join(root, 'echo', 'notes.txt'), 'x');
+    writeFileSync(join(root, 'echo-dot', 'spec.pdf'), 'x');
+    writeFileSync(join(root, 'readme.txt'), 'x');
     const outside = await anImage(join(tempDir(), 'outside.jpg'));
     symlinkSync(outside, join(root, 'echo', 'link-outside.jpg'));
     projectArn = (await loupe.ok('CreateProject', { ProjectName: 'alexa' })).ProjectArn;
@@ -62,6 +65,25 @@ describe('importing a folder with labels from directory names', () => {
     assert.deepEqual(DatasetDescription.DatasetStats, { LabeledEntries: 6, TotalEntries: 7, TotalLabels: 2, ErrorEntries: 1 });
   });
 
+  it('counts the files it skipped because they are not images, by kind, and not the hidden ones (issue 15)', async () => {
+    const { job } = await importInto(root);
+    assert.equal(job.MessageCode, 'ImportSummary');
+    assert.deepEqual(
+      { written: job.MessageParams?.written, skipped: job.MessageParams?.skipped, kinds: job.MessageParams?.skippedKinds },
+      { written: 7, skipped: 3, kinds: '.txt ×2, .pdf' },
+    );
+    assert.match(job.Message ?? '', /7 images added or updated, .*3 files skipped: not images \(\.txt ×2, \.pdf\)\.$/);
+  });
+
+  it('adds the files a browser left out before the upload to the skipped ones', async () => {
+    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'uploaded' });
+    const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
+    const { JobId } = await loupe.ok('ImportFolder', { DatasetArn, Folder: join(root, 'echo-dot'), SkippedFiles: { '.pdf': 2, '.mov': 1 } });
+    const job = await waitForJob(loupe.ctx, JobId);
+    assert.equal(job.MessageParams?.skipped, 4);
+    assert.equal(job.MessageParams?.skippedKinds, '.pdf ×3, .mov');
+  });
+
   it('uses the chosen location as the root: deeper folders name the labels, nothing outside is imported', async () => {
     const { entries, labelOf } = await importInto(join(root, 'echo-dot'));
     assert.equal(labelOf('white-1.jpg'), 'white-echo-dot');
@@ -82,7 +104,8 @@ describe('importing a folder with labels from directory names', () => {
     assert.equal(job.Status, 'failed');
     const { DatasetDescription } = await loupe.ok('DescribeDataset', { DatasetArn });
     assert.equal(DatasetDescription.Status, 'UPDATE_FAILED');
-    assert.match(DatasetDescription.StatusMessage, /is not a folder/);
+    assert.match(DatasetDescription.StatusMessage, /There is no folder at .*missing\./);
+    assert.equal(job.MessageCode, 'NoFolderAt');
   });
 
   it('imports picked files unlabeled and reports the ones that are not images', async () => {
@@ -90,11 +113,11 @@ describe('importing a folder with labels from directory names', () => {
     const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
     const { JobId } = await loupe.ok('ImportFiles', {
       DatasetArn,
-      Files: [join(root, 'echo', 'echo-1.jpg'), join(root, 'at-the-root.jpg'), join(root, 'echo', '.DS_Store')],
+      Files: [join(root, 'echo', 'echo-1.jpg'), join(root, 'at-the-root.jpg'), join(root, 'echo', '.DS_Store'), join(root, 'readme.txt')],
     });
     const job = await waitForJob(loupe.ctx, JobId);
     assert.equal(job.Status, 'succeeded');
-    assert.match(job.Message ?? '', /2 images added or updated, 1 left out/);
+    assert.equal(job.Message, '2 images added or updated, 1 file skipped: not an image (.txt).');
     const { DatasetDescription } = await loupe.ok('DescribeDataset', { DatasetArn });
     assert.deepEqual(DatasetDescription.DatasetStats, { LabeledEntries: 0, TotalEntries: 2, TotalLabels: 0, ErrorEntries: 0 });
   });
@@ -131,5 +154,48 @@ describe('when Loupe stopped in the middle of an import', () => {
     } finally {
       second.dispose();
     }
+  });
+});
+
+describe('importing a folder into an anomaly-detection project', () => {
+  let loupe: TestLoupe;
+  let root: string;
+
+  before(async () => {
+    loupe = aLoupe({ now: aClock() });
+    root = join(tempDir(), 'line-3');
+    await anImage(join(root, 'good', 'part-1.png'));
+    await anImage(join(root, 'Good', 'part-2.png'));
+    await anImage(join(root, 'ok-parts', 'part-3.png'));
+    await anImage(join(root, 'dents', 'part-4.png'));
+    await anImage(join(root, 'scratches', 'part-5.png'));
+  });
+  after(() => loupe.dispose());
+
+  async function labelsAfterImport(project: string, folderLabels?: Record<string, string>) {
+    await loupe.ok('LookoutVisionCreateProject', { ProjectName: project });
+    const { ProjectDescriptions } = await loupe.ok('DescribeProjects', { ProjectNames: [project] });
+    const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn: ProjectDescriptions[0]!.ProjectArn, DatasetType: 'TRAIN' });
+    const { JobId } = await loupe.ok('ImportFolder', { DatasetArn, Folder: root, ...(folderLabels ? { FolderLabels: folderLabels } : {}) });
+    assert.equal((await waitForJob(loupe.ctx, JobId)).Status, 'succeeded');
+    const entries = (await loupe.ok('ListDatasetEntries', { DatasetArn })).DatasetEntries.map((l) => JSON.parse(l));
+    return Object.fromEntries(
+      entries.map((line) => {
+        const attribute = Object.keys(line).find((k) => k.endsWith('-metadata'));
+        return [String(line['source-ref']).split('/').pop(), attribute ? line[attribute]['class-name'] : undefined];
+      }),
+    );
+  }
+
+  it('takes a folder named good as the normal images without being told', async () => {
+    const labels = await labelsAfterImport('line-a');
+    assert.equal(labels['part-1.png'], 'normal');
+    assert.equal(labels['part-2.png'], 'normal');
+    assert.equal(labels['part-3.png'], 'ok-parts');
+  });
+
+  it('labels the folders the user marked as good and as anomalous normal and anomaly', async () => {
+    const labels = await labelsAfterImport('line-b', { 'ok-parts': 'normal', dents: 'anomaly', scratches: 'anomaly' });
+    assert.deepEqual(labels, { 'part-1.png': 'normal', 'part-2.png': 'normal', 'part-3.png': 'normal', 'part-4.png': 'anomaly', 'part-5.png': 'anomaly' });
   });
 });

@@ -35,7 +35,7 @@ describe('issue #16: importing files that are not annotation files', () => {
   it('fails a COCO import of a non-JSON file without echoing its bytes', async () => {
     const described = await importAs('COCO', join(folder, 'passwd'));
     assert.equal(described.Status, 'UPDATE_FAILED');
-    assert.match(described.StatusMessage ?? '', /passwd: is not valid JSON/);
+    assert.match(described.StatusMessage ?? '', /passwd cannot be imported as COCO: it is not valid JSON/);
     assert.doesNotMatch(described.StatusMessage ?? '', /root|secret|bash/);
     assert.equal(described.DatasetStats?.TotalEntries, 0);
   });

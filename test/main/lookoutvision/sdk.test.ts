@@ -54,8 +54,28 @@ async function rejectionOf(promise: Promise<unknown>): Promise<Error & { $metada
   assert.fail('expected the call to fail');
 }
 
-function manifestLine(key: string, anomalous: boolean): string {
+/** A Lookout for Vision segmentation mask: white background, the scratch in its class colour (#2ca02c). */
+async function lookoutMask(whiteOnBlack: string, path: string): Promise<void> {
+  const { data, info } = await sharp(whiteOnBlack).raw().toBuffer({ resolveWithObject: true });
+  const rgb = Buffer.alloc(info.width * info.height * 3);
+  for (let p = 0; p < info.width * info.height; p++) rgb.set(data[p * info.channels]! > 127 ? [44, 160, 44] : [255, 255, 255], p * 3);
+  await sharp(rgb, { raw: { width: info.width, height: info.height, channels: 3 } }).png().toFile(path);
+}
+
+function manifestLine(key: string, anomalous: boolean, maskKey?: string): string {
   return JSON.stringify({
+    ...(maskKey
+      ? {
+          'anomaly-mask-ref': `s3://${BUCKET}/${maskKey}`,
+          'anomaly-mask-ref-metadata': {
+            'internal-color-map': { '0': { 'class-name': 'BACKGROUND', 'hex-color': '#ffffff', confidence: 0 }, '1': { 'class-name': 'scratch', 'hex-color': '#2ca02c', confidence: 0 } },
+            type: 'groundtruth/semantic-segmentation',
+            'human-annotated': 'yes',
+            'creation-date': '2026-12-01T00:00:00.000Z',
+            'job-name': 'labeling-job/segmentation',
+          },
+        }
+      : {}),
     'source-ref': `s3://${BUCKET}/${key}`,
     'anomaly-label': anomalous ? 1 : 0,
     'anomaly-label-metadata': {
@@ -131,7 +151,8 @@ describe('Lookout for Vision code against Loupe', () => {
         const mask = join(folder, 'masks', `scratch-${i}.png`);
         await aTexture(join(folder, 'test', `scratch-${i}.png`), { seed: 60 + i, scratch: aScratch(i) }, mask);
         scratched.push({ key: `test/scratch-${i}.png`, mask });
-        test.push(manifestLine(`test/scratch-${i}.png`, true));
+        await lookoutMask(mask, join(folder, 'masks', `lookout-${i}.png`));
+        test.push(manifestLine(`test/scratch-${i}.png`, true, `masks/lookout-${i}.png`));
       }
       writeFileSync(join(folder, 'train.manifest'), `${train.join('\n')}\n`);
       writeFileSync(join(folder, 'test.manifest'), `${test.join('\n')}\n`);
@@ -169,6 +190,9 @@ describe('Lookout for Vision code against Loupe', () => {
       assert.equal(description.Performance?.F1Score, 1);
       assert.ok(description.EvaluationResult?.Key?.startsWith('models/'));
       assert.ok(existsSync(join(folder, description.EvaluationResult!.Key!)));
+      // The segmentation manifest's masks (anomaly-mask-ref, white background) measure the maps pixel by pixel.
+      const written = JSON.parse(readFileSync(join(folder, description.EvaluationResult!.Key!), 'utf8')) as { pixelAuroc: number | null };
+      assert.ok(written.pixelAuroc !== null && written.pixelAuroc > 0.9, `pixel AUROC ${written.pixelAuroc}`);
       assert.equal((await client.send(new ListModelsCommand({ ProjectName: 'surfaces' }))).Models?.length, 1);
 
       await client.send(new TagResourceCommand({ ResourceArn: description.ModelArn!, Tags: [{ Key: 'line', Value: '3' }] }));
@@ -212,6 +236,37 @@ describe('Lookout for Vision code against Loupe', () => {
         const chance = scratch / (png.info.width * png.info.height);
         assert.ok(markedOnScratch / marked > 5 * chance, `${key}: ${markedOnScratch} of ${marked} marked pixels on the scratch (chance ${chance.toFixed(3)})`);
       }
+
+      // The hosted model is the version StartProjectVersion would run: DetectCustomLabels and the
+      // app's DetectImageAnomalies analyse through the same running model and give the same verdict.
+      const hosted = await harness.loupe.invoke('DescribeProjects', { ProjectNames: ['surfaces'] });
+      assert.ok(hosted.ok);
+      const hostedArn = (hosted.value as { ProjectDescriptions: { ProjectArn: string }[] }).ProjectDescriptions[0]!.ProjectArn;
+      const running = await harness.loupe.invoke('DescribeProjectVersions', { ProjectArn: hostedArn });
+      assert.ok(running.ok);
+      const runningVersion = (running.value as { ProjectVersionDescriptions: { Status: string; ProjectVersionArn: string }[] }).ProjectVersionDescriptions[0]!;
+      assert.equal(runningVersion.Status, 'RUNNING');
+      const strongestAlpha: number[] = [];
+      for (const [key, anomalous] of [[clean[0]!, false], [scratched[0]!.key, true]] as const) {
+        const Image = { Bytes: readFileSync(join(folder, key)).toString('base64') };
+        const labels = await harness.loupe.invoke('DetectCustomLabels', { ProjectVersionArn: runningVersion.ProjectVersionArn, Image });
+        assert.ok(labels.ok, JSON.stringify(labels));
+        const [verdict] = (labels.value as { CustomLabels: { Name: string; Confidence: number }[] }).CustomLabels;
+        assert.equal(verdict?.Name, anomalous ? 'anomaly' : 'normal', key);
+        const detected = await harness.loupe.invoke('DetectImageAnomalies', { ProjectVersionArn: runningVersion.ProjectVersionArn, Image });
+        assert.ok(detected.ok, JSON.stringify(detected));
+        const answer = detected.value as { IsAnomalous: boolean; Confidence: number; Score: number; Threshold: number; HeatMap: string };
+        assert.equal(answer.IsAnomalous, anomalous, key);
+        assert.equal(answer.Score >= answer.Threshold, anomalous);
+        assert.ok(Math.abs(answer.Confidence - verdict!.Confidence) < 1e-6);
+        // The heat map is a PNG with alpha on the model's grid, stronger over a scratch than anywhere on a clean part.
+        const heat = await sharp(Buffer.from(answer.HeatMap, 'base64')).raw().toBuffer({ resolveWithObject: true });
+        assert.equal(heat.info.channels, 4);
+        let opaque = 0;
+        for (let p = 3; p < heat.data.length; p += 4) opaque = Math.max(opaque, heat.data[p]!);
+        strongestAlpha.push(opaque);
+      }
+      assert.ok(strongestAlpha[1]! > 200 && strongestAlpha[1]! > strongestAlpha[0]!, `strongest alpha clean ${strongestAlpha[0]}, scratched ${strongestAlpha[1]}`);
 
       assert.equal((await client.send(new StopModelCommand({ ProjectName: 'surfaces', ModelVersion: '1' }))).Status, 'STOPPING_HOSTING');
       await until(() => client.send(new DescribeModelCommand({ ProjectName: 'surfaces', ModelVersion: '1' })), (d) => d.ModelDescription?.Status === 'TRAINED');

@@ -43,14 +43,14 @@ describe('checkImageLimits', () => {
     const result = checkImageLimits(await probeOf(100, 63), 'dataset');
     assert.deepEqual(result, {
       code: 'ERROR_INVALID_IMAGE_DIMENSION',
-      message: `${INVALID_DIMENSION} The image is 100×63 pixels; each side must be 64 to 4096 pixels.`,
+      message: `${INVALID_DIMENSION} The image is too small: 100×63 pixels; each side must be 64 to 4096 pixels.`,
     });
   });
 
   it('refuses a 4097-px side with ERROR_INVALID_IMAGE_DIMENSION', async () => {
     const result = checkImageLimits(await probeImageBuffer(bombPng(4097, 300)), 'dataset');
     assert.equal(result?.code, 'ERROR_INVALID_IMAGE_DIMENSION');
-    assert.match(result?.message ?? '', /4097×300 pixels; each side must be 64 to 4096/);
+    assert.match(result?.message ?? '', /too large: 4097×300 pixels; each side must be 64 to 4096/);
   });
 
   it('refuses an aspect ratio of 21:1 with ERROR_INVALID_IMAGE, as the guide lists it', async () => {
@@ -66,13 +66,13 @@ describe('checkImageLimits', () => {
     const big = probeWith(640, 480, 15 * 1024 * 1024 + 1);
     assert.deepEqual(checkImageLimits(big, 'dataset'), {
       code: 'ERROR_INVALID_IMAGE',
-      message: `${INVALID_IMAGE} The file is 15728641 bytes (15 MB); the maximum for an image file is 15 MB.`,
+      message: `${INVALID_IMAGE} The file is too large: 15728641 bytes (15 MB); the maximum for an image file is 15 MB.`,
     });
     const medium = probeWith(640, 480, 5 * 1024 * 1024);
     assert.equal(checkImageLimits(medium, 'dataset'), undefined);
     assert.deepEqual(checkImageLimits(medium, 'inference'), {
       code: 'ERROR_INVALID_IMAGE',
-      message: `${INVALID_IMAGE} The file is 5242880 bytes (5 MB); the maximum for image bytes is 4 MB.`,
+      message: `${INVALID_IMAGE} The file is too large: 5242880 bytes (5 MB); the maximum for image bytes is 4 MB.`,
     });
   });
 
@@ -90,6 +90,6 @@ describe('checkImageLimits', () => {
   it('gives ERROR_INVALID_IMAGE_DIMENSION for a decompression bomb, with its size', async () => {
     const result = checkImageLimits(await probeImageBuffer(bombPng(20_000, 20_000)), 'dataset');
     assert.equal(result?.code, 'ERROR_INVALID_IMAGE_DIMENSION');
-    assert.ok(result?.message.startsWith(`${INVALID_DIMENSION} 20000×20000 pixels`), result?.message);
+    assert.ok(result?.message.startsWith(`${INVALID_DIMENSION} The image is too large: 20000×20000 pixels`), result?.message);
   });
 });

@@ -26,7 +26,7 @@ import { guessOkLabel, labelHue, tallyKey, verdictOf } from '../../../renderer/f
 import { localPathOf } from '../../../renderer/features/models/locations';
 import { checkTags, newTagRow, tagMap } from '../../../renderer/features/models/tags';
 import { preflight, type DatasetFacts, type ProblemCode } from '../../../renderer/features/models/train/preflight';
-import { parseLossMessage, phaseOf } from '../../../renderer/features/models/trainingPhases';
+import { overallProgress, overallSecondsLeft, parseLossMessage, phaseOf } from '../../../renderer/features/models/trainingPhases';
 import { snippet, type SnippetContext } from '../../../renderer/features/models/use/snippets';
 import { suggestedVersionName, versionNameOf } from '../../../renderer/features/models/versions';
 
@@ -79,6 +79,18 @@ describe('the pre-flight check', () => {
     assert.equal(result.autoSplit, true);
     assert.equal(result.canTrain, false);
     assert.deepEqual(codes(result), ['error:tooFewLabels', 'warning:unlabeledIgnored']);
+  });
+
+  it('lets an anomaly project train on normal images alone, and refuses fewer than two', () => {
+    const good = preflight(dataset(repeat(6, () => image('normal'))), dataset([image('normal'), image('anomaly')]), { anomaly: true });
+    assert.equal(good.canTrain, true);
+    assert.deepEqual(codes(good), []);
+    const alone = preflight(dataset(repeat(3, () => image('normal'))), undefined, { anomaly: true });
+    assert.equal(alone.canTrain, true);
+    const thin = preflight(dataset([image('normal'), image('anomaly'), image('anomaly')]), undefined, { anomaly: true });
+    assert.deepEqual(codes(thin), ['error:tooFewNormal']);
+    // The same datasets in a classification project need a second label.
+    assert.ok(codes(preflight(dataset(repeat(6, () => image('normal'))), undefined)).includes('error:tooFewLabels'));
   });
 
   it('needs two images of every label to split off a test set', () => {
@@ -238,6 +250,26 @@ describe('training progress', () => {
     assert.equal(parseLossMessage('F1 1.000 on 12 test images.'), undefined);
     assert.equal(phaseOf({ Phase: 'embedding images' }), 'embedding images');
     assert.equal(phaseOf({ Phase: 'warming up' }), undefined);
+    // The detector reports one run without a stage: it is the final model's.
+    assert.deepEqual(parseLossMessage('epoch 11, loss 0.4670'), { stage: 'final', epoch: 11, loss: 0.467 });
+  });
+
+  it('places one overall bar across the phases and tells the time left from the pace so far (issue 15)', () => {
+    const running = { Status: 'running' as const };
+    assert.equal(overallProgress({ ...running }), undefined);
+    assert.equal(overallProgress({ ...running, Phase: 'validating' }), 0);
+    const halfRead = overallProgress({ ...running, Phase: 'embedding images', Done: 50, Total: 100 })!;
+    const readAll = overallProgress({ ...running, Phase: 'embedding images', Done: 100, Total: 100 })!;
+    const trainingStarts = overallProgress({ ...running, Phase: 'training', Done: 0, Total: 1 })!;
+    const detectorHalfway = overallProgress({ ...running, Phase: 'training', Done: 20, Total: 40 })!;
+    assert.ok(halfRead > 0.17 && halfRead < readAll, `${halfRead} < ${readAll}`);
+    assert.ok(Math.abs(readAll - trainingStarts) < 1e-9, 'a phase ends where the next begins');
+    assert.ok(detectorHalfway > trainingStarts && detectorHalfway < overallProgress({ ...running, Phase: 'testing' })!);
+    assert.equal(overallProgress({ Status: 'succeeded', Phase: 'evaluating' }), 1);
+    assert.equal(overallSecondsLeft(0.02, 60), undefined, 'too early to tell');
+    assert.equal(overallSecondsLeft(0.5, 5), undefined, 'too soon to tell');
+    assert.equal(overallSecondsLeft(0.25, 60), 180);
+    assert.equal(overallSecondsLeft(1, 60), undefined);
   });
 
   it('says how long things took', () => {

@@ -8,6 +8,8 @@ import { formatConfidence } from '../format';
 import { useModelsT } from '../i18n';
 import type { ModelContext } from '../model/modelContext';
 import { AddToDatasetDialog } from './AddToDatasetDialog';
+import { AnomalyScore } from './AnomalyScore';
+import { HeatMapControls } from './HeatMapControls';
 import { filesOfDrop, isImageFile } from './images';
 import { LabelOverlay } from './LabelOverlay';
 import { toCsv, toJson, type ExportedAnalysis } from './exportResults';
@@ -22,7 +24,9 @@ export function AnalyzePanel({ model }: { model: ModelContext }) {
   const [cutoff, setCutoff] = useState(50);
   const settled = useDebouncedValue(cutoff, 300);
   const minConfidence = mode === 'assumed' ? undefined : settled;
-  const { items, add, remove, clear, patch } = useAnalyses(model.version.ProjectVersionArn, minConfidence);
+  const { items, add, remove, clear, patch } = useAnalyses(model.version.ProjectVersionArn, minConfidence, { anomaly: model.isAnomaly });
+  const [showHeat, setShowHeat] = useState(true);
+  const [heatOpacity, setHeatOpacity] = useState(60);
   const [adding, setAdding] = useState<Analysis | undefined>();
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -95,9 +99,10 @@ export function AnalyzePanel({ model }: { model: ModelContext }) {
                 </output>
               </div>
             ) : (
-              <p className="analyze__hint">{t('analyze.assumedHint')}</p>
+              <p className="analyze__hint">{t(model.isAnomaly ? 'analyze.anomalyHint' : 'analyze.assumedHint')}</p>
             )}
           </div>
+          {model.isAnomaly ? <HeatMapControls shown={showHeat} onShown={setShowHeat} opacity={heatOpacity} onOpacity={setHeatOpacity} /> : null}
         </div>
         <DropZone
           icon="image"
@@ -147,6 +152,7 @@ export function AnalyzePanel({ model }: { model: ModelContext }) {
               <AnalysisCard
                 key={item.id}
                 item={item}
+                heatOpacity={showHeat ? heatOpacity / 100 : 0}
                 canAdd={Boolean(model.trainDatasetArn)}
                 onRemove={() => remove(item.id)}
                 onAdd={() => setAdding(item)}
@@ -172,7 +178,7 @@ export function AnalyzePanel({ model }: { model: ModelContext }) {
   );
 }
 
-function AnalysisCard({ item, canAdd, onRemove, onAdd }: { item: Analysis; canAdd: boolean; onRemove: () => void; onAdd: () => void }) {
+function AnalysisCard({ item, canAdd, onRemove, onAdd, heatOpacity }: { item: Analysis; canAdd: boolean; onRemove: () => void; onAdd: () => void; heatOpacity: number }) {
   const { t, language } = useModelsT();
   const describeError = useDescribeError();
   const labels = item.labels ?? [];
@@ -180,7 +186,15 @@ function AnalysisCard({ item, canAdd, onRemove, onAdd }: { item: Analysis; canAd
   return (
     <li className="analysis-card" aria-label={item.name} aria-busy={busy || undefined}>
       <div className="analysis-card__picture">
-        <LabelOverlay src={item.url} labels={item.status === 'done' ? labels : undefined} width={item.prepared?.width ?? 1} height={item.prepared?.height ?? 1} alt={item.name} />
+        <LabelOverlay
+          src={item.url}
+          labels={item.status === 'done' ? labels : undefined}
+          width={item.prepared?.width ?? 1}
+          height={item.prepared?.height ?? 1}
+          alt={item.name}
+          heatMap={item.status === 'done' && heatOpacity > 0 ? item.anomaly?.HeatMap : undefined}
+          heatOpacity={heatOpacity}
+        />
         {busy ? (
           <span className="analysis-card__busy">
             <Spinner size={18} label={t('analyze.analyzing')} />
@@ -199,6 +213,7 @@ function AnalysisCard({ item, canAdd, onRemove, onAdd }: { item: Analysis; canAd
             {describeError(item.error).title} {describeError(item.error).detail}
           </p>
         ) : null}
+        {item.status === 'done' && item.anomaly ? <AnomalyScore anomaly={item.anomaly} /> : null}
         {item.status === 'done' ? (
           labels.length === 0 ? (
             <p className="analysis-card__empty">{t('analyze.empty')}</p>

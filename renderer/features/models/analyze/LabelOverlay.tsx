@@ -9,14 +9,35 @@ export function plateText(label: CustomLabel): string {
 /**
  * An analysed picture with what was found drawn on it: green boxes scaled from the Geometry
  * ratios to the displayed size, each with a black plate `Name:NN%`; image-level labels stacked in
- * the top-left corner.
+ * the top-left corner; an anomaly model's heat map laid over the whole picture, semi-transparent.
  */
-export function LabelOverlay({ src, labels, width, height, alt, size = 'md' }: { src: string; labels: readonly CustomLabel[] | undefined; width: number; height: number; alt: string; size?: 'md' | 'lg' }) {
+export function LabelOverlay({
+  src,
+  labels,
+  width,
+  height,
+  alt,
+  size = 'md',
+  heatMap,
+  heatOpacity = 0.6,
+}: {
+  src: string;
+  labels: readonly CustomLabel[] | undefined;
+  width: number;
+  height: number;
+  alt: string;
+  size?: 'md' | 'lg';
+  /** An anomaly heat map (PNG with alpha, base64), stretched over the picture; left out to hide it. */
+  heatMap?: string | undefined;
+  /** The heat map's opacity, 0–1. */
+  heatOpacity?: number;
+}) {
   const boxed = labels?.filter((label) => label.Geometry) ?? [];
   const imageLevel = labels?.filter((label) => !label.Geometry) ?? [];
   return (
     <div className={`overlay overlay--${size}`} style={{ '--ratio': String((width || 1) / (height || 1)) } as CSSProperties}>
       <img className="overlay__image" src={src} alt={alt} draggable={false} />
+      {heatMap ? <img className="overlay__heat" data-testid="heat-map" src={`data:image/png;base64,${heatMap}`} alt="" draggable={false} style={{ opacity: heatOpacity }} /> : null}
       {boxed.map((label, index) => {
         const box = label.Geometry!.BoundingBox;
         return (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { call, toApiError, type ApiError, type CustomLabel } from '../../../api';
+import { call, toApiError, type ApiError, type CustomLabel, type ImageAnomalies } from '../../../api';
 import { prepareImage, type PreparedImage } from './images';
 
 /** `undefined`: each label's assumed threshold (MinConfidence left out); a number: one cut-off, 0–100. */
@@ -14,6 +14,8 @@ export interface Analysis {
   status: 'reading' | 'analyzing' | 'done' | 'failed';
   prepared?: PreparedImage;
   labels?: CustomLabel[];
+  /** An anomaly model's answer: score against threshold and the heat map (its verdict is also the one label). */
+  anomaly?: ImageAnomalies;
   error?: ApiError;
   /** The setting `labels` were found with. */
   minConfidence?: MinConfidence;
@@ -31,6 +33,15 @@ export interface AnalysesOptions {
   keep?: number;
   /** Called when an image has its first answer. */
   onFirstResult?: (analysis: Analysis) => void;
+  /** The model is an anomaly model: ask DetectImageAnomalies, which adds the score and heat map. */
+  anomaly?: boolean;
+}
+
+/** An anomaly model's verdict as the one label DetectCustomLabels would give (`normal` or `anomaly`), with the score and heat map beside it. */
+async function detectAnomalies(versionArn: string, bytes: string, minConfidence: MinConfidence): Promise<{ labels: CustomLabel[]; anomaly: ImageAnomalies }> {
+  const anomaly = await call('DetectImageAnomalies', { ProjectVersionArn: versionArn, Image: { Bytes: bytes } });
+  const label = { Name: anomaly.IsAnomalous ? 'anomaly' : 'normal', Confidence: anomaly.Confidence };
+  return { labels: minConfidence === undefined || label.Confidence >= minConfidence ? [label] : [], anomaly };
 }
 
 /**
@@ -76,14 +87,20 @@ export function useAnalyses(versionArn: string, minConfidence: MinConfidence, op
             prepared = await prepareImage(item.file);
             patch(id, { prepared, status: 'analyzing' });
           }
-          const answer = await call('DetectCustomLabels', {
-            ProjectVersionArn: versionArn,
-            Image: { Bytes: prepared.bytes },
-            ...(wanted === undefined ? {} : { MinConfidence: wanted }),
-          });
+          const answer = optionsRef.current.anomaly
+            ? await detectAnomalies(versionArn, prepared.bytes, wanted)
+            : {
+                labels: (
+                  await call('DetectCustomLabels', {
+                    ProjectVersionArn: versionArn,
+                    Image: { Bytes: prepared.bytes },
+                    ...(wanted === undefined ? {} : { MinConfidence: wanted }),
+                  })
+                ).CustomLabels,
+              };
           if (setting.current !== wanted) return askAgain();
           const first = itemsRef.current.find((candidate) => candidate.id === id)?.analyzedMs === undefined;
-          patch(id, { status: 'done', labels: answer.CustomLabels, minConfidence: wanted, analyzedMs: Date.now(), error: undefined });
+          patch(id, { status: 'done', ...answer, minConfidence: wanted, analyzedMs: Date.now(), error: undefined });
           const done = itemsRef.current.find((candidate) => candidate.id === id);
           if (first && done) optionsRef.current.onFirstResult?.(done);
         } catch (error) {

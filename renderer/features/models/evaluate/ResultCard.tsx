@@ -1,6 +1,7 @@
 import { memo, useState, type CSSProperties } from 'react';
-import { entryImageUrl, type TestImageResult } from '../../../api';
+import { entryImageUrl, useQuery, type TestImageResult } from '../../../api';
 import { Button, Dialog, Icon } from '../../../ui';
+import { formatScore } from '../../../lib/format';
 import { formatPercent } from '../format';
 import { useModelsT, type ModelsKey } from '../i18n';
 import { groundTruthOf, resultItems, topBelowThreshold, type ResultType } from './results';
@@ -23,10 +24,14 @@ export interface ResultCardProps {
   /** Classification only: change the image's labels in its dataset. */
   onFixLabels?: ((image: TestImageResult) => void) | undefined;
   isOpening: boolean;
+  /** Anomaly models: the version whose heat maps to lay over the pictures, and their opacity (0 hides them). */
+  heatVersionArn?: string | undefined;
+  heatOpacity?: number | undefined;
 }
 
 /** One test image: its picture (with boxes for detection), what it carries, and what the model said. */
-export const ResultCard = memo(function ResultCard({ image, onOpenInLabeling, onFixLabels, isOpening }: ResultCardProps) {
+export const ResultCard = memo(function ResultCard({ image, onOpenInLabeling, onFixLabels, isOpening, heatVersionArn, heatOpacity = 0 }: ResultCardProps) {
+  const heat = heatVersionArn && heatOpacity > 0 && image.Anomaly?.HasHeatMap ? { versionArn: heatVersionArn, opacity: heatOpacity } : undefined;
   const { t, app, language } = useModelsT();
   const [isLarge, setLarge] = useState(false);
   const items = resultItems(image);
@@ -35,12 +40,12 @@ export const ResultCard = memo(function ResultCard({ image, onOpenInLabeling, on
   return (
     <li className="result-card" aria-label={image.FileName}>
       <button type="button" className="result-card__thumb result-card__open" aria-label={t('results.openLarge', { name: image.FileName })} onClick={() => setLarge(true)}>
-        <ResultPicture image={image} variant="thumb" />
+        <ResultPicture image={image} variant="thumb" heat={heat} />
       </button>
       {isLarge ? (
         <Dialog title={image.FileName} closeLabel={app('common.close')} onClose={() => setLarge(false)} size="lg">
           <div className="result-large">
-            <ResultPicture image={image} variant="display" />
+            <ResultPicture image={image} variant="display" heat={heat} />
           </div>
         </Dialog>
       ) : null}
@@ -62,6 +67,14 @@ export const ResultCard = memo(function ResultCard({ image, onOpenInLabeling, on
           ))}
           {items.length === 0 ? <li className="muted">{t('results.nothing')}</li> : null}
         </ul>
+        {image.Anomaly ? (
+          <p className="result-card__below tabular" data-testid="test-anomaly-score">
+            {t(image.Anomaly.PredictedAnomalous && !image.Anomaly.IsAnomalous ? 'results.falseReject' : !image.Anomaly.PredictedAnomalous && image.Anomaly.IsAnomalous ? 'results.miss' : 'results.anomalyRight', {
+              score: formatScore(image.Anomaly.Score, language),
+              threshold: formatScore(image.Anomaly.Threshold, language),
+            })}
+          </p>
+        ) : null}
         {below ? (
           <p className="result-card__below">{t('results.topBelow', { label: below.Name, score: formatPercent(below.Confidence, language, 1) })}</p>
         ) : null}
@@ -83,8 +96,9 @@ export const ResultCard = memo(function ResultCard({ image, onOpenInLabeling, on
 });
 
 /** The test image with its boxes: a thumbnail on the card, the display picture when opened large. */
-function ResultPicture({ image, variant }: { image: TestImageResult; variant: 'thumb' | 'display' }) {
+function ResultPicture({ image, variant, heat }: { image: TestImageResult; variant: 'thumb' | 'display'; heat?: { versionArn: string; opacity: number } | undefined }) {
   const { t } = useModelsT();
+  const heatMap = useQuery('GetTestHeatMap', { ProjectVersionArn: heat?.versionArn ?? '', SourceRef: image.SourceRef }, { enabled: Boolean(heat), live: false });
   const [hasNoPicture, setNoPicture] = useState(false);
   const width = image.Width || 1;
   const height = image.Height || 1;
@@ -97,6 +111,9 @@ function ResultPicture({ image, variant }: { image: TestImageResult; variant: 't
           <Icon name="imageOff" size={24} />
         </span>
       )}
+      {heat && heatMap.data ? (
+        <img className="result-card__heat" data-testid="test-heat-map" src={`data:image/png;base64,${heatMap.data.HeatMap}`} alt="" draggable={false} style={{ opacity: heat.opacity }} />
+      ) : null}
       {image.Boxes && image.Width > 0 && image.Height > 0 ? (
         <svg className="result-card__boxes" viewBox={`0 0 ${image.Width} ${image.Height}`} preserveAspectRatio="none" aria-hidden="true">
           {image.Boxes.map((box, index) => (

@@ -7,6 +7,7 @@ import { labelDatasetPath } from '../../../lib/routes';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
 import { useDocumentTitle } from '../../../lib/useDocumentTitle';
 import { Button, Checkbox, EmptyState, ErrorAlert, Icon, PageHeader, Spinner, TextField, useToast } from '../../../ui';
+import { HeatMapControls } from '../analyze/HeatMapControls';
 import { useModelsT } from '../i18n';
 import { ModelBreadcrumbs, ModelFallback, useModelContext, type ModelContext } from '../model/modelContext';
 import { ConfusionMatrix } from './ConfusionMatrix';
@@ -60,6 +61,8 @@ function TestResults({ model }: { model: ModelContext }) {
   const allLabels = useMemo(() => (results ? labelsOf(results) : []), [results]);
   // Each result type's count under the other filters, so ticking one shows what it will leave.
   const typeCounts = useMemo(() => (results ? imagesByResult(filterResults(results, { ...effective, results: [] }), effective.labels) : undefined), [results, effective]);
+  const [showHeat, setShowHeat] = useState(true);
+  const [heatOpacity, setHeatOpacity] = useState(60);
   const isClassification = model.version.UseCase !== 'OBJECT_LOCALIZATION' && summary?.confusion !== undefined;
 
   const openInLabeling = async (image: TestImageResult) => {
@@ -183,6 +186,7 @@ function TestResults({ model }: { model: ModelContext }) {
               />
             </div>
           </div>
+          {model.isAnomaly ? <HeatMapControls shown={showHeat} onShown={setShowHeat} opacity={heatOpacity} onOpacity={setHeatOpacity} /> : null}
           {model.version.UseCase === 'OBJECT_LOCALIZATION' ? (
             <ul className="box-legend" aria-label={t('results.legend.title')}>
               <li className="box-legend__key box-legend__key--truth">{t('results.legend.truth')}</li>
@@ -218,6 +222,8 @@ function TestResults({ model }: { model: ModelContext }) {
                   isOpening={opening === image.SourceRef}
                   onOpenInLabeling={(chosen) => void openInLabeling(chosen)}
                   onFixLabels={isClassification && model.testDatasetArn ? setFixing : undefined}
+                  heatVersionArn={model.isAnomaly ? model.version.ProjectVersionArn : undefined}
+                  heatOpacity={showHeat ? heatOpacity / 100 : 0}
                 />
               ))}
             </ul>

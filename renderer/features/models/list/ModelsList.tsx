@@ -8,9 +8,11 @@ import { useModelsT, type ModelsKey } from '../i18n';
 import { phaseOf, useTrainingRuns, type TrainingPhase } from '../trainingJobs';
 import { isTransient, versionNameOf } from '../versions';
 import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
+import { statusText } from '../../../lib/backendMessages';
 
 const PHASE_KEYS: Record<TrainingPhase, ModelsKey> = {
   validating: 'progress.phases.validating',
+  'choosing the view': 'progress.phases.view',
   'embedding images': 'progress.phases.embedding',
   training: 'progress.phases.training',
   testing: 'progress.phases.testing',
@@ -67,12 +69,12 @@ export function ModelsList({ projectName, projectArn, canTrain }: ModelsListProp
       const value = run.job.Total && run.job.Phase !== 'training' ? (run.job.Done ?? 0) / run.job.Total : undefined;
       return (
         <div className="models-table__phase">
-          <span>{phase ? t(PHASE_KEYS[phase]) : version.StatusMessage}</span>
+          <span>{phase ? t(PHASE_KEYS[phase]) : statusText(version.StatusMessage)}</span>
           <ProgressBar value={value} label={t('list.progressOf', { name: versionNameOf(version.ProjectVersionArn) })} />
         </div>
       );
     }
-    return version.StatusMessage || <span className="muted">{app('common.none')}</span>;
+    return (version.StatusMessage && statusText(version.StatusMessage)) || <span className="muted">{app('common.none')}</span>;
   };
 
   const columns: Column<ProjectVersionDescription>[] = [

@@ -9,6 +9,7 @@ import { hasEvaluation, versionNameOf } from '../versions';
 import { ChoicesPanel } from './ChoicesPanel';
 import type { ModelContext } from './modelContext';
 import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
+import { statusText } from '../../../lib/backendMessages';
 
 /**
  * Everything DescribeProjectVersions says about the version, with its files' locations, and what
@@ -52,7 +53,7 @@ export function DetailsTab({ model }: { model: ModelContext }) {
   const items: DescriptionItem[] = [
     { key: 'name', term: t('details.name'), value: <span className="mono">{model.versionName}</span> },
     { key: 'status', term: t('details.status'), value: <VersionStatusBadge status={version.Status} message={version.StatusMessage} /> },
-    { key: 'message', term: t('details.statusMessage'), value: version.StatusMessage || none },
+    { key: 'message', term: t('details.statusMessage'), value: version.StatusMessage ? statusText(version.StatusMessage) : none },
     { key: 'description', term: t('details.description'), value: version.VersionDescription || none },
     { key: 'useCase', term: t('details.useCase'), value: version.UseCase ? t(`useCase.${version.UseCase}`) : none },
     { key: 'created', term: t('details.created'), value: <span className="tabular">{formatDateTime(version.CreationTimestamp, language)}</span> },

@@ -17,6 +17,7 @@ import { DetailsTab } from './DetailsTab';
 import { TagsTab } from './TagsTab';
 import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
 import { ModelBreadcrumbs, ModelFallback, useModelContext } from './modelContext';
+import { statusText } from '../../../lib/backendMessages';
 
 const TABS: readonly ModelTab[] = ['evaluate', 'details', 'use', 'tags'];
 
@@ -102,7 +103,7 @@ export function ModelScreen() {
               </Link>
             }
           >
-            <p>{version.StatusMessage}</p>
+            <p>{statusText(version.StatusMessage)}</p>
           </Alert>
         </div>
       ) : null}

@@ -22,6 +22,8 @@ export interface ModelContext {
   testDatasetArn: string | undefined;
   testDatasetSlug: 'train' | 'test';
   trainDatasetArn: string | undefined;
+  /** An anomaly-detection project's model: answers normal/anomaly with a score and a heat map. */
+  isAnomaly: boolean;
 }
 
 /** Loads a project and one of its versions by name; the model screens' common frame. */
@@ -47,6 +49,7 @@ export function useModelContext(projectName: string, versionName: string) {
           testDatasetArn: (test ?? train)?.DatasetArn,
           testDatasetSlug: test ? 'test' : 'train',
           trainDatasetArn: train?.DatasetArn,
+          isAnomaly: description.Feature === 'ANOMALY_DETECTION',
         }
       : undefined;
   const isLoading = (valid && project.isLoading) || (Boolean(description) && versions.isLoading);

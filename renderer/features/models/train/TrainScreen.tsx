@@ -26,21 +26,24 @@ export function TrainScreen() {
   const described = useQuery('DescribeProjects', { ProjectNames: [name] }, { enabled: checkResourceName(name) === null });
   const project = described.data?.ProjectDescriptions[0];
   const versions = useQuery('DescribeProjectVersions', { ProjectArn: project?.ProjectArn ?? '', MaxResults: 100 }, { enabled: Boolean(project) });
-  const check = usePreflight(project?.Datasets);
+  const check = usePreflight(project?.Datasets, { anomaly: project?.Feature === 'ANOMALY_DETECTION' });
   const create = useMutation('CreateProjectVersion');
 
-  const [suggested] = useState(() => suggestedVersionName(name, new Date()));
+  const [dated] = useState(() => suggestedVersionName(name, new Date()));
   const [versionName, setVersionName] = useState('');
   const [description, setDescription] = useState('');
   const [tags, setTags] = useState<TagRow[]>([]);
   const [attempted, setAttempted] = useState(false);
   const [isConfirming, setConfirming] = useState(false);
 
-  const chosenName = versionName.trim() || suggested;
   const takenNames = useMemo(
     () => new Set(versions.data?.ProjectVersionDescriptions.map((version) => versionNameOf(version.ProjectVersionArn))),
     [versions.data],
   );
+  // An anomaly project's versions are Lookout for Vision's models 1, 2, 3…: the next number.
+  const suggested =
+    project?.Feature === 'ANOMALY_DETECTION' ? String(Math.max(0, ...[...takenNames].filter((taken) => /^\d+$/.test(taken)).map(Number)) + 1) : dated;
+  const chosenName = versionName.trim() || suggested;
   const nameProblem = versionName.trim() === '' ? null : checkResourceName(versionName.trim());
   const nameError = nameProblem
     ? t(`train.nameProblems.${nameProblem}` as ModelsKey)

@@ -5,11 +5,13 @@ import { formatCount, formatDuration, formatRate } from '../../../lib/format';
 import { Button, Dialog, ErrorAlert, Icon, Panel, ProgressBar, useToast } from '../../../ui';
 import { formatElapsed, formatLoss } from '../format';
 import { useModelsT, type ModelsKey } from '../i18n';
-import { parseLossMessage, phaseOf, TRAINING_PHASES, useTrainingRun, type TrainingPhase } from '../trainingJobs';
-import { LossSparkline } from './LossSparkline';
+import { overallProgress, overallSecondsLeft } from '../trainingPhases';
+import { parseLossMessage, phaseOf, TRAINING_PHASES, useTrainingRun, type LossPoint, type TrainingPhase } from '../trainingJobs';
+import { LossSparkline, splitRuns } from './LossSparkline';
 
 const PHASE_KEYS: Record<TrainingPhase, ModelsKey> = {
   validating: 'progress.phases.validating',
+  'choosing the view': 'progress.phases.view',
   'embedding images': 'progress.phases.embedding',
   training: 'progress.phases.training',
   testing: 'progress.phases.testing',
@@ -61,6 +63,13 @@ export function TrainingProgress({ versionArn, createdSeconds }: { versionArn: s
   }
 
   const barValue = job?.Total && job.Phase !== 'training' ? (job.Done ?? 0) / job.Total : undefined;
+  // One bar for the whole training, with the time left at the pace so far (issue 15).
+  const overall = job ? overallProgress(job) : undefined;
+  const secondsLeft = overallSecondsLeft(overall, now / 1000 - started);
+  const overallFacts = [
+    overall === undefined ? t('progress.waiting') : t('progress.overallPercent', { percent: Math.floor(overall * 100) }),
+    secondsLeft === undefined ? (overall !== undefined && overall < 1 ? t('progress.estimating') : undefined) : t('progress.overallLeft', { time: formatDuration(secondsLeft, language) }),
+  ].filter(Boolean);
 
   return (
     <Panel
@@ -76,6 +85,12 @@ export function TrainingProgress({ versionArn, createdSeconds }: { versionArn: s
       }
     >
       <div className="training-progress" aria-live="polite">
+        <div className="training-progress__overall">
+          <ProgressBar value={overall} label={t('progress.overallLabel')} />
+          <p className="training-progress__overall-facts tabular" data-testid="training-overall">
+            {overallFacts.join(' · ')}
+          </p>
+        </div>
         <ol className="phase-steps" aria-label={t('progress.phasesLabel')}>
           {TRAINING_PHASES.map((step, index) => {
             const state = index < current ? 'done' : index === current ? 'current' : 'pending';
@@ -104,11 +119,36 @@ export function TrainingProgress({ versionArn, createdSeconds }: { versionArn: s
               <span>{t('progress.lossCaption')}</span>
               {latest ? <span className="tabular">{formatLoss(latest.loss, language)}</span> : null}
             </figcaption>
+            <LossLegend points={run.losses} />
           </figure>
         ) : null}
       </div>
       {isCancelling && job ? <CancelTrainingDialog job={job} onClose={() => setCancelling(false)} closeLabel={app('common.close')} /> : null}
     </Panel>
+  );
+}
+
+/** What the chart's lines are: the settings tried (candidates, drawn faint) and the final model. */
+function LossLegend({ points }: { points: readonly LossPoint[] }) {
+  const { t } = useModelsT();
+  const runs = splitRuns(points);
+  const tried = runs.filter((run) => run.stage !== 'final').length;
+  const hasFinal = runs.some((run) => run.stage === 'final');
+  return (
+    <ul className="loss-legend" aria-label={t('progress.legendLabel')}>
+      {tried > 0 ? (
+        <li>
+          <span className="loss-legend__swatch" aria-hidden="true" />
+          {t('progress.legendTried', { count: tried })}
+        </li>
+      ) : null}
+      {hasFinal ? (
+        <li>
+          <span className="loss-legend__swatch is-final" aria-hidden="true" />
+          {t('progress.legendFinal')}
+        </li>
+      ) : null}
+    </ul>
   );
 }
 

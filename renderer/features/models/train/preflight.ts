@@ -25,6 +25,7 @@ export type ProblemCode =
   | 'trainingEmpty'
   | 'noLabeledImages'
   | 'tooFewLabels'
+  | 'tooFewNormal'
   | 'tooManyLabels'
   | 'tooManyInvalid'
   | 'autoSplitTooFew'
@@ -115,7 +116,15 @@ function isBusy(status: DatasetStatus): boolean {
   return status.endsWith('_IN_PROGRESS');
 }
 
-export function preflight(train: DatasetFacts | undefined, test: DatasetFacts | undefined): Preflight {
+/** Good-only anomaly training (anomalyTraining.ts): at least 2 images labelled `normal`; `anomaly` ones are optional. */
+export const MIN_NORMAL_IMAGES = 2;
+
+/**
+ * `anomaly`: the project is an anomaly-detection project, whose model learns from its `normal`
+ * images alone: the label-count, split and overlap rules of classifiers do not apply, the normal
+ * images' count does.
+ */
+export function preflight(train: DatasetFacts | undefined, test: DatasetFacts | undefined, options: { anomaly?: boolean } = {}): Preflight {
   const problems: Problem[] = [];
   const autoSplit = !test || test.stats.TotalEntries === 0;
   let labelRows = mergeLabelRows(train, test);
@@ -204,6 +213,13 @@ export function preflight(train: DatasetFacts | undefined, test: DatasetFacts | 
     ...(trainUsed ? { trainImages: trainCounts.get(row.name) ?? 0 } : {}),
     ...(testUsedCounts ? { testImages: testUsedCounts.get(row.name) ?? 0 } : {}),
   }));
+  if (options.anomaly) {
+    const normal = trainCounts.get('normal') ?? 0;
+    if (normal < MIN_NORMAL_IMAGES) problems.push({ level: 'error', code: 'tooFewNormal', count: normal, min: MIN_NORMAL_IMAGES, dataset: 'TRAIN' });
+    const order = { error: 0, warning: 1, info: 2 } as const;
+    problems.sort((a, b) => order[a.level] - order[b.level]);
+    return result(useCase, estimated);
+  }
   const min = useCase === 'OBJECT_LOCALIZATION' ? LIMITS.minLabelsDetection : LIMITS.minLabelsClassification;
   if (trainCounts.size > LIMITS.maxLabels) {
     problems.push({ level: 'error', code: 'tooManyLabels', count: trainCounts.size, max: LIMITS.maxLabels });

@@ -43,7 +43,8 @@ export interface PreflightState {
 }
 
 /** The pre-flight check of a project's datasets, worked out again whenever they change. */
-export function usePreflight(datasets: readonly DatasetMetadata[] | undefined): PreflightState {
+export function usePreflight(datasets: readonly DatasetMetadata[] | undefined, options: { anomaly?: boolean } = {}): PreflightState {
+  const anomaly = options.anomaly ?? false;
   const [state, setState] = useState<PreflightState>({ result: undefined, error: undefined, isLoading: true });
   const [generation, setGeneration] = useState(0);
   const timer = useRef<number | undefined>(undefined);
@@ -62,7 +63,7 @@ export function usePreflight(datasets: readonly DatasetMetadata[] | undefined): 
     const test = datasets.find((dataset) => dataset.DatasetType === 'TEST');
     Promise.all([factsOf(train), factsOf(test)]).then(
       ([trainFacts, testFacts]) => {
-        if (active) setState({ result: preflight(trainFacts, testFacts), error: undefined, isLoading: false });
+        if (active) setState({ result: preflight(trainFacts, testFacts, { anomaly }), error: undefined, isLoading: false });
       },
       (error: unknown) => {
         if (active) setState((previous) => ({ result: previous.result, error: toApiError(error), isLoading: false }));
@@ -72,7 +73,7 @@ export function usePreflight(datasets: readonly DatasetMetadata[] | undefined): 
       active = false;
     };
     // `key` stands for the datasets' identity and status.
-  }, [key, generation]);
+  }, [key, generation, anomaly]);
 
   return state;
 }

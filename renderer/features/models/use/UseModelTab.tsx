@@ -11,6 +11,7 @@ import { ApiCodePanel } from './ApiCodePanel';
 import { UsagePanel } from './UsagePanel';
 import { StopDialog } from './StopDialog';
 import { VersionStatusBadge } from '../../../lib/VersionStatusBadge';
+import { statusText } from '../../../lib/backendMessages';
 
 function parseUnits(text: string): number | undefined {
   if (!/^\s*\d+\s*$/.test(text)) return undefined;
@@ -74,7 +75,7 @@ export function UseModelTab({ model }: { model: ModelContext }) {
             <span className="start-stop__label">{t('start.status')}</span>
             <VersionStatusBadge status={status} message={version.StatusMessage} />
             {status === 'STARTING' || status === 'STOPPING' ? <Spinner size={14} /> : null}
-            <span className="start-stop__message">{version.StatusMessage}</span>
+            <span className="start-stop__message">{statusText(version.StatusMessage)}</span>
             {status === 'RUNNING' && units ? <span className="start-stop__units tabular">{units}</span> : null}
           </div>
           {canStart(status) ? (

@@ -1,0 +1,47 @@
+/**
+ * Every coded backend sentence (preload/contract/messages.ts) has words in both locales, the
+ * English the same as the API's, and the Korean using the same parameters (issue 15).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { codeOfMessage, describeImport, formatMessage, MESSAGES, type MessageCode } from '../../../preload/contract/messages';
+import { STATUS_MESSAGES } from '../../../main/training';
+
+const locale = (language: string) =>
+  (JSON.parse(readFileSync(join(import.meta.dirname, '../../../renderer/app/locales', `${language}.json`), 'utf8')) as { backend: Record<string, unknown> }).backend;
+const en = locale('en');
+const ko = locale('ko');
+const params = (template: string) => [...template.matchAll(/\{\{?(\w+)\}?\}/g)].map((match) => match[1]).sort();
+const codes = (Object.keys(MESSAGES) as MessageCode[]).filter((code) => code !== 'ImportSummary');
+
+describe('backend sentences by code', () => {
+  it('are worded in English as the API words them, and in Korean with the same parameters', () => {
+    for (const code of codes) {
+      assert.equal(typeof en[code], 'string', `en backend.${code}`);
+      assert.equal(typeof ko[code], 'string', `ko backend.${code}`);
+      assert.equal((en[code] as string).replace(/\{\{(\w+)\}\}/g, '{$1}'), MESSAGES[code], `en backend.${code}`);
+      assert.deepEqual(params(ko[code] as string), params(MESSAGES[code]), `ko backend.${code}`);
+    }
+  });
+
+  it('name the fixed status messages of a training, so the UI can word them', () => {
+    assert.equal(codeOfMessage(STATUS_MESSAGES.completed), 'ModelTrained');
+    assert.equal(codeOfMessage(STATUS_MESSAGES.inProgress), 'ModelTraining');
+    assert.equal(codeOfMessage(STATUS_MESSAGES.interrupted), 'TrainingInterrupted');
+    assert.equal(codeOfMessage('There is no folder at {path}.'), undefined, 'a sentence with parameters is not matched by its template');
+    assert.equal(codeOfMessage('Something else.'), undefined);
+  });
+
+  it('fill in their parameters, and the import summary says only what happened', () => {
+    assert.equal(formatMessage('NoFolderAt', { path: '/data/parts' }), 'There is no folder at /data/parts.');
+    assert.equal(formatMessage('NotAbsolutePath', { field: 'Folder' }), 'Folder must be an absolute path: {path}');
+    const counts = { written: 1, invalid: 0, dropped: 0, skipped: 0, skippedKinds: '', firstDropped: '' };
+    assert.equal(describeImport(counts), '1 image added or updated.');
+    assert.equal(
+      formatMessage('ImportSummary', { ...counts, written: 3, invalid: 1, skipped: 2, skippedKinds: '.txt ×2' }),
+      '3 images added or updated, 1 with an invalid image, 2 files skipped: not images (.txt ×2).',
+    );
+  });
+});
