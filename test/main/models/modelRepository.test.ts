@@ -98,11 +98,11 @@ describe('exporting a trained classifier as a model repository', { skip: modelsB
     const notEmpty = await loupe.fails('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: full });
     assert.match(notEmpty.message, /not empty/);
     const file = await loupe.fails('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: join(full, 'keep.txt') });
-    assert.match(file.message, /is a file/);
+    assert.match(file.message, /is a file, not a folder/);
     assert.equal(readFileSync(join(full, 'keep.txt'), 'utf8'), 'mine');
     const cli = await runCli(loupe.home, 'export-model-repository', '--project-version-arn', versionArn, '--folder', full);
     assert.equal(cli.code, 254);
-    assert.match(cli.err, /An error occurred \(InvalidParameterException\) when calling the ExportModelRepository operation: Folder .* is not empty/);
+    assert.match(cli.err, /An error occurred \(InvalidParameterException\) when calling the ExportModelRepository operation: The folder .* is not empty/);
   });
 
   it('refuses to finish when the exported model.onnx was changed, and leaves the folder empty', async () => {
