@@ -32,6 +32,7 @@ const transportFolders = ['main/api/**/*.ts', 'main/server/**/*.ts', 'main/cli/*
 const mainPatterns = [
   { group: ['**/renderer/**'], message: 'main/ never imports the renderer.' },
   { group: ['**/preload/index*'], message: 'Use preload/contract; preload/index.ts is the sandboxed bridge.' },
+  { group: ['**/db/handle*'], message: 'The database handle is opaque outside main/db: call its query functions.' },
 ];
 const noApi = {
   regex: '^(\\.\\./)+api(/|$)',

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_ACCOUNT } from '../arn';
-import { BINDING_FILE, openDatabase } from '../db';
+import { BINDING_FILE, closeDatabase, openDatabase } from '../db';
 import { homePaths, loadOrCreateCredentials, resolveHome, tightenHome } from '../home';
 import { configureLogFile, releaseLogFile } from '../log';
 import { abortAllJobs, recoverJobs } from '../jobs';
@@ -123,7 +123,7 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
       void stopWatchers(ctx);
       void closeRunningModels(ctx);
       abortAllJobs(ctx);
-      db.close();
+      closeDatabase(db);
       releaseLogFile(paths.log);
     },
   };

@@ -4,6 +4,7 @@
  * exported manifest says what the imported one said, field for field).
  */
 import type { EntryCode } from '../../preload/contract/codes';
+import type { BoxPx } from '../../native/metrics';
 
 export type HumanAnnotated = 'yes' | 'no';
 
@@ -22,12 +23,7 @@ export interface ImageLabel extends AnnotationMeta {
 }
 
 /** A box in pixels of the correctly oriented original image, as manifests carry it. */
-export interface BoxPx {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
+export type { BoxPx };
 
 export interface BoxLabel extends AnnotationMeta, BoxPx {
   name: string;

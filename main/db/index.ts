@@ -10,9 +10,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createLogger } from '../log';
 import { isBindingLoadFailure, loadBinding, nodeBindingFile, SqliteBindingError, type BindingInUse } from './binding';
+import { handleOf, sqlite, type Db, type Sqlite } from './handle';
 import { migrate } from './migrate';
 
-export type Db = Database.Database;
+export type { Db } from './handle';
 
 const log = createLogger('db');
 
@@ -31,7 +32,7 @@ export interface OpenOptions {
   electronBuild?: string;
 }
 
-const bindings = new WeakMap<Db, BindingInUse>();
+const bindings = new WeakMap<Sqlite, BindingInUse>();
 
 /**
  * Open (creating if needed) and migrate the database at `file`; ':memory:' for a throwaway one.
@@ -46,7 +47,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   // Loaded here first so a wrong build fails with its own path named; better-sqlite3's require then
   // finds the module already loaded.
   if (options.nativeBinding) loadBinding('electron', options.nativeBinding);
-  let db: Db;
+  let db: Sqlite;
   try {
     db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   } catch (error) {
@@ -61,12 +62,17 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   keepStatements(db, options.slowStatementMs ?? SLOW_STATEMENT_MS);
   const applied = migrate(db);
   if (applied.length > 0) log.info('migrated', { file, applied });
-  return db;
+  return handleOf(db);
+}
+
+/** Close the database (Loupe is closing); `db.open` is false afterwards. */
+export function closeDatabase(db: Db): void {
+  sqlite(db).close();
 }
 
 /** Which compiled SQLite module `db` was opened with (what `loupe doctor` and Settings report). */
 export function bindingOf(db: Db): BindingInUse | undefined {
-  return bindings.get(db);
+  return bindings.get(sqlite(db));
 }
 
 /** How many distinct SQL texts keep their prepared statement (the queries have far fewer; SQL built per call may not). */
@@ -78,7 +84,7 @@ const KEPT_STATEMENTS = 500;
  * Sound because nothing here changes a statement's mode (pluck, raw, expand) or iterates one
  * statement inside another; the least recently used statement goes once KEPT_STATEMENTS are kept.
  */
-function keepStatements(db: Db, slowMs: number): void {
+function keepStatements(db: Sqlite, slowMs: number): void {
   const prepare = db.prepare.bind(db);
   const kept = new Map<string, Database.Statement>();
   db.prepare = ((sql: string) => {
@@ -91,7 +97,7 @@ function keepStatements(db: Db, slowMs: number): void {
     }
     kept.set(sql, statement);
     return statement;
-  }) as Db['prepare'];
+  }) as Sqlite['prepare'];
 }
 
 /** Make the statement log each run, get or all call that takes `slowMs` or longer. */
@@ -113,7 +119,7 @@ function timed(statement: Database.Statement, sql: string, slowMs: number): Data
 
 /** Run `fn` in one transaction: all of its writes land, or none do. */
 export function transaction<T>(db: Db, fn: () => T): T {
-  return db.transaction(fn)();
+  return sqlite(db).transaction(fn)();
 }
 
 export { migrations, migrate } from './migrate';

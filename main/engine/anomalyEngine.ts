@@ -299,7 +299,7 @@ export const ANOMALY_LABELS = ['anomaly', 'normal'] as const;
  * and queue as every other model): decoded and stretched to the model's view here, the score and
  * the map from the unit, the verdict at the model's threshold.
  */
-export function anomalyAnalysis(metadata: AnomalyMetadata, units: InferenceUnits): LoadedModel['analyze'] {
+export function anomalyAnalysis(metadata: AnomalyMetadata, units: Pick<InferenceUnits, 'run'>): LoadedModel['analyze'] {
   return async (image, size) => {
     const pixels = await viewPixels(image, metadata.view);
     let probe = size;

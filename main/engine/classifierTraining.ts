@@ -8,11 +8,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { decodeModel, buildModel, type GraphBuilder, type ValueRef } from '../../native/onnx';
-import { createSession, type OrtSession } from '../../native/ort';
+import type { OrtSession } from '../../native/ort';
 import { toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
 import { autoTrainHead } from '../../native/train';
 import { createLogger } from '../log';
-import type { Analysis, TrainedModel, TrainOptions } from './engine';
+import type { TrainedModel, TrainOptions } from './engine';
+import { classifierPipeline, predictSamples } from './pipeline';
 import { cachedFeatures } from './featureCache';
 import { writeModelFile, type ClassifierMetadata, type TrainingChoices } from './modelFile';
 import { appendClassifier, candidateViews, cutTiles, inputSize, prepareInput, viewName, type ClassifierView, type PixelView } from './classifierView';
@@ -238,29 +239,7 @@ export async function trainClassifier(
   const modelPath = written.path;
 
   // What you evaluate is what you ship: the test set goes through the written file.
-  job.progress({ phase: 'testing', done: 0, total: train.test.length });
-  const predictions = new Map<number, Analysis>();
-  const { session: merged } = await createSession(modelPath, { ...(threads ? { threads } : {}), name: 'model' });
-  const modelSpec = { ...spec, input };
-  try {
-    for (let start = 0; start < train.test.length; start += EMBED_BATCH) {
-      job.throwIfCancelled();
-      const batch = train.test.slice(start, start + EMBED_BATCH);
-      const images = await Promise.all(batch.map((sample) => prepareInput(sample.path, view, spec.input)));
-      const out = await merged.run({ [spec.input.name]: toModelBatch(images, modelSpec) });
-      const data = out.scores!.data as Float32Array;
-      batch.forEach((sample, i) => {
-        predictions.set(sample.entryId, {
-          scores: Object.fromEntries(labels.map((label, j) => [label, data[i * labels.length + j]!])),
-          width: sample.width,
-          height: sample.height,
-        });
-      });
-      job.progress({ phase: 'testing', done: start + batch.length, total: train.test.length });
-    }
-  } finally {
-    await merged.release();
-  }
+  const predictions = await predictSamples(modelPath, classifierPipeline(metadata), train.test, { job, threads });
   return {
     modelPath,
     provider: result.provider ?? provider,

@@ -21,9 +21,9 @@ import { ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { chooseDetectorView } from './detectorView';
 import { cachedFeatures } from './featureCache';
-import type { InferenceUnits } from './inferenceUnits';
 import { writeModelFile, type DetectorMetadata } from './modelFile';
-import type { Analysis, LoadedModel, TrainedModel, TrainOptions } from './engine';
+import type { Analysis, TrainedModel, TrainOptions } from './engine';
+import { predictSamples, type Pipeline } from './pipeline';
 import type { Sample } from './engine';
 
 const log = createLogger('detection');
@@ -280,37 +280,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   const modelPath = written.path;
 
   // What you evaluate is what you ship: the test set goes through the written file.
-  job.progress({ phase: 'testing', done: 0, total: options.test.length });
-  const predictions = new Map<number, Analysis>();
-  const { session: merged } = await createSession(modelPath, { ...(threads ? { threads } : {}), name: 'model' });
-  try {
-    const run = async (inputs: readonly RgbPixels[]): Promise<Float32Array[]> => {
-      const outputs: Float32Array[] = [];
-      for (let start = 0; start < inputs.length; start += BATCH) {
-        const batch = inputs.slice(start, start + BATCH);
-        const data = (await merged.run({ [spec.input.name]: toModelBatch(batch, spec) }))[OUTPUT]!.data as Float32Array;
-        const size = data.length / batch.length;
-        batch.forEach((_, i) => outputs.push(data.subarray(i * size, (i + 1) * size)));
-      }
-      return outputs;
-    };
-    // Images a batch at a time, each cut as analyseImage cuts it (whole or by tiles), their inputs run together.
-    for (let start = 0; start < options.test.length; start += BATCH) {
-      job.throwIfCancelled();
-      const group = options.test.slice(start, start + BATCH);
-      const inputs = await Promise.all(group.map((sample) => modelInputs(sample.path, { width: sample.width, height: sample.height }, metadata)));
-      const outputs = await run(inputs.flat().map((input) => input.pixels));
-      let at = 0;
-      group.forEach((sample, i) => {
-        const own = outputs.slice(at, at + inputs[i]!.length);
-        at += inputs[i]!.length;
-        predictions.set(sample.entryId, analysisFrom(inputs[i]!, own, { width: sample.width, height: sample.height }, metadata));
-      });
-      job.progress({ phase: 'testing', done: start + group.length, total: options.test.length });
-    }
-  } finally {
-    await merged.release();
-  }
+  const predictions = await predictSamples(modelPath, detectorPipeline(metadata), options.test, { job, threads });
   return {
     modelPath,
     provider: trained.provider === 'cpu' ? provider : trained.provider,
@@ -354,21 +324,6 @@ async function modelInputs(image: string | Buffer, size: { width: number; height
   });
 }
 
-/**
- * One image's boxes in its own pixels: the model run (by `run`, one output [C + 4, H, W] per input)
- * on the whole image or on each tile, decoded, and the tiles' boxes merged by NMS. Training's test
- * set and DetectCustomLabels both go through here, so what is evaluated is what runs.
- */
-export async function analyseImage(
-  image: string | Buffer,
-  size: { width: number; height: number },
-  metadata: DetectorMetadata,
-  run: (inputs: readonly RgbPixels[]) => Promise<Float32Array[]>,
-): Promise<Analysis> {
-  const inputs = await modelInputs(image, size, metadata);
-  return analysisFrom(inputs, await run(inputs.map((input) => input.pixels)), size, metadata);
-}
-
 /** The boxes of one image from the model's output for each of its inputs (modelInputs). */
 function analysisFrom(inputs: readonly { region: Region }[], outputs: readonly Float32Array[], size: { width: number; height: number }, metadata: DetectorMetadata): Analysis {
   const { labels, detection } = metadata;
@@ -392,13 +347,22 @@ function analysisFrom(inputs: readonly { region: Region }[], outputs: readonly F
   };
 }
 
-/** How a detector written by trainDetector analyses an image on its inference units: boxes in the image's pixels. */
-export function detectorAnalysis(metadata: DetectorMetadata, units: InferenceUnits): LoadedModel['analyze'] {
-  return async (image, known) => {
-    // Boxes come back in the original image's pixels: its size from the caller, else from the header.
-    const header = known ? undefined : await probeImageHeader(image);
-    const size = known ?? (header?.ok ? { width: header.width, height: header.height } : await decodedSize(image));
-    return analyseImage(image, size, metadata, (inputs) => Promise.all(inputs.map(async (pixels) => (await units.run(pixels)).data)));
+/**
+ * A detector's pipeline (pipeline.ts): the whole image or its tiles, each run through the model,
+ * decoded, and the tiles' boxes merged by NMS; boxes in the image's own pixels. Training's test set
+ * and DetectCustomLabels both go through here, so what is evaluated is what runs.
+ */
+export function detectorPipeline(metadata: DetectorMetadata): Pipeline {
+  return {
+    input: metadata.input,
+    output: metadata.output,
+    async toInputs(image, known) {
+      // Boxes come back in the original image's pixels: its size from the caller, else from the header.
+      const header = known || typeof image === 'string' ? undefined : await probeImageHeader(image);
+      const size = known ?? (header?.ok ? { width: header.width, height: header.height } : await decodedSize(image));
+      const inputs = await modelInputs(image, size, metadata);
+      return { pixels: inputs.map((input) => input.pixels), read: (outputs) => analysisFrom(inputs, outputs, size, metadata) };
+    },
   };
 }
 

@@ -2,6 +2,7 @@
  * What training and analysis need from the compute engine (native/), as an interface: the
  * domains here stay plain and testable, and main/api wires in the ONNX Runtime engine.
  */
+import type { BoxPx } from '../../native/metrics';
 import type { JobHandle } from '../core/progress';
 
 export type UseCase = 'IMAGE_LEVEL_LABELS' | 'OBJECT_LOCALIZATION' | 'NOT_DETERMINED';
@@ -33,13 +34,6 @@ export interface TrainOptions {
   job: JobHandle;
 }
 
-export interface PixelBox {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
-
 /** An anomaly model's answer for one image (main/engine/anomalyEngine.ts). */
 export interface AnomalyVerdict {
   /** The image score, in the model's distance units; anomalous at or above `threshold`. */
@@ -59,7 +53,7 @@ export interface AnomalyVerdict {
 /** What a model says about one image: scores per label (classification), boxes in image pixels, or an anomaly verdict. */
 export interface Analysis {
   scores?: Record<string, number>;
-  boxes?: (PixelBox & { label: string; confidence: number })[];
+  boxes?: (BoxPx & { label: string; confidence: number })[];
   anomaly?: AnomalyVerdict;
   /** The analysed image's oriented size in pixels. */
   width: number;
@@ -83,18 +77,29 @@ export interface LoadedModel {
   labels: string[];
   thresholds: Record<string, number>;
   useCase: Exclude<UseCase, 'NOT_DETERMINED'> | 'ANOMALY_DETECTION';
+  /** Inference units in service now: MinInferenceUnits, more while requests queue, up to MaxInferenceUnits. */
+  readonly unitsInService: number;
   /**
    * Analyse encoded image bytes (PNG or JPEG); `size` is the oriented image's size when the caller
-   * has already read it from the header. Throws ImageDecodeError for bytes that do not decode.
+   * has already read it from the header. Waits in the model's one queue; refused with
+   * ProvisionedThroughputExceededException when it is full. Throws ImageDecodeError for bytes
+   * that do not decode.
    */
   analyze(image: Buffer, size?: { width: number; height: number }): Promise<Analysis>;
-  /** How many of its inference units (loaded: `workers`) may run at once. */
-  setUnits(count: number): void;
   close(): Promise<void>;
+}
+
+export interface LoadOptions {
+  /** Inference units in service at the start and after idling. */
+  minUnits: number;
+  /** Inference units started: the most in service while requests queue. */
+  maxUnits: number;
+  /** Told the units in service after each scale up or down. */
+  onScaled?: (units: number) => void;
 }
 
 export interface Engine {
   train(options: TrainOptions): Promise<TrainedModel>;
-  /** Load a model file for analysis with `workers` parallel sessions. */
-  load(modelPath: string, options: { workers: number }): Promise<LoadedModel>;
+  /** Load a model file for analysis on `maxUnits` inference units. */
+  load(modelPath: string, options: LoadOptions): Promise<LoadedModel>;
 }

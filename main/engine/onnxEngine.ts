@@ -4,7 +4,8 @@
  * validation (classifierTraining.ts; detectors: detectionEngine.ts) — features cached by content
  * hash and view, so retraining only embeds what is new — a head is trained on those features by
  * training-step ONNX graphs, and backbone + head are written as ONE ONNX model with the labels,
- * the view and the assumed thresholds in its metadata. Evaluation and analysis both run that file.
+ * the view and the assumed thresholds in its metadata. Evaluation and analysis both run that file,
+ * through the same pipeline (pipeline.ts); analysis on inference units behind one queue (inferenceUnits.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,11 +14,12 @@ import { DEFAULT_BACKBONE_ID, readBuiltBackbone } from '../../native/models';
 import { ServiceError } from '../errors';
 import { ANOMALY_LABELS, anomalyAnalysis, anomalyUnitOutputs, readAnomalyMetadata } from './anomalyEngine';
 import { trainClassifier } from './classifierTraining';
-import { LEGACY_CROP, prepareInput, type PixelView } from './classifierView';
-import { detectorAnalysis, trainDetector } from './detectionEngine';
+import type { PixelView } from './classifierView';
+import { detectorPipeline, trainDetector } from './detectionEngine';
 import type { Engine, LoadedModel, TrainedModel, TrainOptions } from './engine';
-import { openInferenceUnits, type InferenceUnits } from './inferenceUnits';
-import { readModelMetadata, type ClassifierMetadata } from './modelFile';
+import { openInferenceUnits } from './inferenceUnits';
+import { readModelMetadata } from './modelFile';
+import { classifierPipeline } from './pipeline';
 
 /**
  * Names the feature cache: features are kept per backbone, image content and view (classifierView.ts),
@@ -71,60 +73,54 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
       }
     },
 
-    async load(modelPath: string, { workers }): Promise<LoadedModel> {
+    async load(modelPath: string, { minUnits, maxUnits, onScaled }): Promise<LoadedModel> {
+      const unitOptions = {
+        units: maxUnits,
+        minUnits,
+        ...(onScaled ? { onScaled } : {}),
+        ...(threads ? { threads } : {}),
+        ...(options.inferenceEntry ? { entry: options.inferenceEntry } : {}),
+      };
       const anomaly = await readAnomalyMetadata(modelPath);
       if (anomaly) {
-        const units = await openInferenceUnits(modelPath, {
-          units: workers,
-          ...(threads ? { threads } : {}),
-          ...(options.inferenceEntry ? { entry: options.inferenceEntry } : {}),
-          ...anomalyUnitOutputs(anomaly),
-        });
+        const units = await openInferenceUnits(modelPath, { ...unitOptions, ...anomalyUnitOutputs(anomaly) });
         return {
           get provider() {
             return units.provider;
           },
+          get unitsInService() {
+            return units.inService;
+          },
           labels: [...ANOMALY_LABELS],
           thresholds: {},
           useCase: 'ANOMALY_DETECTION',
-          analyze: anomalyAnalysis(anomaly, units),
-          setUnits: (count: number) => units.setInService(count),
+          // One request of the units' queue, decoding included.
+          analyze: (image, size) => units.admit((run) => anomalyAnalysis(anomaly, { run })(image, size)),
           close: () => units.close(),
         };
       }
       const metadata = await readModelMetadata(modelPath);
-      const units = await openInferenceUnits(modelPath, {
-        units: workers,
-        ...(threads ? { threads } : {}),
-        ...(options.inferenceEntry ? { entry: options.inferenceEntry } : {}),
-        input: metadata.input,
-        output: metadata.output,
-      });
+      const pipeline = metadata.useCase === 'OBJECT_LOCALIZATION' ? detectorPipeline(metadata) : classifierPipeline(metadata);
+      const units = await openInferenceUnits(modelPath, { ...unitOptions, input: pipeline.input, output: pipeline.output });
+      // One request of the units' queue: decode and cut, each input on a unit, the outputs read.
+      const analyze: LoadedModel['analyze'] = (image, size) =>
+        units.admit(async (run) => {
+          const prepared = await pipeline.toInputs(image, size);
+          return prepared.read(await Promise.all(prepared.pixels.map(async (pixels) => (await run(pixels)).data)));
+        });
       return {
         get provider() {
           return units.provider;
         },
+        get unitsInService() {
+          return units.inService;
+        },
         labels: metadata.labels,
         thresholds: metadata.thresholds,
         useCase: metadata.useCase,
-        analyze: metadata.useCase === 'OBJECT_LOCALIZATION' ? detectorAnalysis(metadata, units) : classifierAnalysis(metadata, units),
-        setUnits: (count: number) => units.setInService(count),
+        analyze,
         close: () => units.close(),
       };
     },
-  };
-}
-
-/** How a classifier analyses an image on its inference units: a score per label. */
-function classifierAnalysis(metadata: ClassifierMetadata, units: InferenceUnits): LoadedModel['analyze'] {
-  const view = metadata.view ?? { fit: 'crop' as const, crop: LEGACY_CROP, features: [], mirror: true };
-  return async (image, size) => {
-    const rgb = await prepareInput(image, view, metadata.input);
-    const { data } = await units.run(rgb);
-    return {
-      scores: Object.fromEntries(metadata.labels.map((label, j) => [label, data[j]!])),
-      width: size?.width ?? rgb.width,
-      height: size?.height ?? rgb.height,
-    };
   };
 }

@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { encodeHeatMapPng, ImageDecodeError, probeImageHeader } from '../../native/preprocess';
 import { checkImageLimits, IMAGE_LIMITS } from '../../preload/contract/imageLimits';
-import type { CustomLabel, OutputOf, ProjectVersionDescription } from '../../preload/contract';
+import type { OutputOf, ProjectVersionDescription } from '../../preload/contract';
 import type {
   DeleteProjectVersionInput,
   DescribeProjectVersionsInput,
@@ -18,7 +18,8 @@ import type {
   StopProjectVersionInput,
 } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
-import type { Analysis } from '../engine/engine';
+import type { Analysis, LoadedModel } from '../engine/engine';
+import { customLabels } from '../engine/pipeline';
 import { createResolver } from '../datasets/sources';
 import { transaction } from '../db';
 import * as q from '../db/queries';
@@ -29,7 +30,7 @@ import { requireProject } from '../projects';
 import { outputLocation, s3Object } from './output';
 import type { ManifestSummary } from './manifestSummary';
 import { removeVersionFiles } from './recovery';
-import { RunningModel, runningModels } from './runtime';
+import { runningModels } from './runtime';
 import { chosenThresholds, forgetThresholds, putThresholds } from './thresholds';
 
 export { chosenThresholds } from './thresholds';
@@ -121,7 +122,7 @@ export function describeVersion(ctx: Context, row: q.VersionRow, projectName: st
         }
       : {}),
     ...(row.kmsKeyId ? { KmsKeyId: row.kmsKeyId } : {}),
-    ...(row.minInferenceUnits !== null ? { MinInferenceUnits: running?.inServiceUnits ?? row.minInferenceUnits } : {}),
+    ...(row.minInferenceUnits !== null ? { MinInferenceUnits: running?.unitsInService ?? row.minInferenceUnits } : {}),
     ...(row.maxInferenceUnits !== null ? { MaxInferenceUnits: row.maxInferenceUnits } : {}),
     ...(row.sourceVersionArn ? { SourceProjectVersionArn: row.sourceVersionArn } : {}),
     ...(snapshot?.useCase === 'IMAGE_LEVEL_LABELS' || snapshot?.useCase === 'OBJECT_LOCALIZATION' ? { UseCase: snapshot.useCase } : {}),
@@ -152,14 +153,15 @@ export function startProjectVersion(ctx: Context, input: StartProjectVersionInpu
   changed(ctx, version);
   void (async () => {
     try {
-      const model = await engine.load(modelPath, { workers: max });
-      if (!ctx.db.open) return void (await model.close());
-      runningModels(ctx).set(
-        version.id,
-        new RunningModel(model, input.MinInferenceUnits, max, (units) => {
+      const model = await engine.load(modelPath, {
+        minUnits: input.MinInferenceUnits,
+        maxUnits: max,
+        onScaled: (units) => {
           if (ctx.db.open) recordUnits(ctx, version, 'scale', units);
-        }),
-      );
+        },
+      });
+      if (!ctx.db.open) return void (await model.close());
+      runningModels(ctx).set(version.id, model);
       q.updateVersion(ctx.db, version.id, { status: 'RUNNING', statusMessage: MODEL_MESSAGES.running });
       recordUnits(ctx, version, 'start', input.MinInferenceUnits);
       log.info('model running', { version: version.arn, provider: model.provider, units: input.MinInferenceUnits });
@@ -226,35 +228,8 @@ export async function detectCustomLabels(ctx: Context, input: DetectCustomLabels
   const version = requireVersion(ctx, input.ProjectVersionArn);
   const { analysis, model } = await analyzeOnVersion(ctx, version, () => imageBytes(ctx, input.Image));
   // The thresholds saved on the version, else the assumed ones training wrote into the model.
-  const thresholds = { ...model.model.thresholds, ...chosenThresholds(ctx, input.ProjectVersionArn) };
-  const keep = (name: string, score: number) =>
-    input.MinConfidence === undefined ? score >= (thresholds[name] ?? 0) : score * 100 >= input.MinConfidence;
-  const labels: CustomLabel[] = [];
-  if (analysis.anomaly) {
-    // An anomaly model answers with one image-level label, its verdict at the model's threshold.
-    const { isAnomalous, confidence } = analysis.anomaly;
-    if (input.MinConfidence === undefined || confidence * 100 >= input.MinConfidence) labels.push({ Name: isAnomalous ? 'anomaly' : 'normal', Confidence: confidence * 100 });
-  }
-  for (const [name, score] of Object.entries(analysis.scores ?? {})) {
-    if (keep(name, score)) labels.push({ Name: name, Confidence: score * 100 });
-  }
-  for (const box of analysis.boxes ?? []) {
-    if (!keep(box.label, box.confidence)) continue;
-    labels.push({
-      Name: box.label,
-      Confidence: box.confidence * 100,
-      Geometry: {
-        BoundingBox: {
-          Width: box.width / analysis.width,
-          Height: box.height / analysis.height,
-          Left: box.left / analysis.width,
-          Top: box.top / analysis.height,
-        },
-      },
-    });
-  }
-  labels.sort((a, b) => b.Confidence - a.Confidence);
-  return { CustomLabels: input.MaxResults === undefined ? labels : labels.slice(0, input.MaxResults) };
+  const thresholds = { ...model.thresholds, ...chosenThresholds(ctx, input.ProjectVersionArn) };
+  return { CustomLabels: customLabels(analysis, { thresholds, minConfidence: input.MinConfidence, maxResults: input.MaxResults }) };
 }
 
 /** An anomaly model's answer with its heat map, for the app's Analyze screen and kiosk (one analysis, as DetectCustomLabels runs it). */
@@ -278,7 +253,7 @@ export async function detectImageAnomalies(ctx: Context, input: DetectImageAnoma
  * (DetectCustomLabels, DetectImageAnomalies, Lookout for Vision's DetectAnomalies) — with the
  * image checks the service makes and the usage record.
  */
-export async function analyzeOnVersion(ctx: Context, version: q.VersionRow, readImage: () => Promise<Buffer>): Promise<{ analysis: Analysis; model: RunningModel }> {
+export async function analyzeOnVersion(ctx: Context, version: q.VersionRow, readImage: () => Promise<Buffer>): Promise<{ analysis: Analysis; model: LoadedModel }> {
   const model = runningModels(ctx).get(version.id);
   if (version.status !== 'RUNNING' || !model) {
     throw codedError('ResourceNotReadyException', 'ModelNotRunning', { status: version.status });
@@ -294,7 +269,7 @@ export async function analyzeOnVersion(ctx: Context, version: q.VersionRow, read
   }
 }
 
-async function analyzeImage(image: Buffer, model: RunningModel): Promise<Analysis> {
+async function analyzeImage(image: Buffer, model: LoadedModel): Promise<Analysis> {
   // The header is checked here; decoding, in the analysis, catches what a header hides.
   const header = await probeImageHeader(image);
   const invalid = () => new ServiceError('InvalidImageFormatException', 'The image is not a valid PNG or JPEG file.');

@@ -280,7 +280,7 @@ async function checkParity(ctx: Context, options: ParityOptions): Promise<void> 
   const model =
     graph.useCase === 'anomaly'
       ? await loadAnomalyModel(options.modelPath, { threads: 1 }).then((loaded) => ({ analyze: (png: Buffer) => loaded.analyze(png), close: () => loaded.close() }))
-      : await ctx.engine!.load(options.modelPath, { workers: 1 });
+      : await ctx.engine!.load(options.modelPath, { minUnits: 1, maxUnits: 1 });
   const { session } = await createSession(await readFile(join(modelDir, '1', 'model.onnx')), { threads: 1, name: `${modelName} (parity)` });
   const problems: string[] = [];
   try {

@@ -13,8 +13,8 @@
  */
 import { buildModel, encodeModel, GraphBuilder, type Dim, type ValueRef } from '../onnx';
 import { createSession, type Provider, type TensorInput } from '../ort';
-import { createRandom } from '../train';
-import { adamCorrections, adamUpdate, DETECT_STEP_NAMES, detectionLoss, detectionTargetInputs } from './graphs';
+import { adamStep, adamStepSize, adamUpdate, AdamState, createRandom } from '../train';
+import { DETECT_STEP_NAMES, detectionLoss, detectionTargetInputs } from './graphs';
 import type { DetectionHead, DetectionTargets } from './index';
 import { tailBackward, tailForward, tailParameters, type BackboneTail, type MapSize } from './tail';
 
@@ -58,8 +58,12 @@ export function buildTunedStepGraph(tail: BackboneTail, map: MapSize): GraphBuil
     const tailGrads = tailBackward(g, tail, values, df, byInitializer, map);
     for (const parameter of parameters) grads.set(parameter.name, tailGrads.get(parameter.initializer)!);
   }
-  const adam = adamCorrections(g, t);
-  for (const [name, shape] of shapes) adamUpdate(g, adam, name, params.get(name)!, grads.get(name)!, m.get(name)!, v.get(name)!, name === 'W' || name === 'b' ? lr : tailLr, shape);
+  const adam = adamStep(g, t);
+  const headStep = adamStepSize(g, adam, lr);
+  const tailStep = adamStepSize(g, adam, tailLr);
+  for (const [name, shape] of shapes) {
+    adamUpdate(g, adam, { name, param: params.get(name)!, grad: grads.get(name)!, m: m.get(name)!, v: v.get(name)!, stepSize: name === 'W' || name === 'b' ? headStep : tailStep, shape });
+  }
   return g;
 }
 
@@ -178,14 +182,13 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   b[C + 3] = 1;
   params.set('b', b);
   for (const parameter of parameters) params.set(parameter.name, Float32Array.from(tail.initial.get(parameter.initializer)!));
-  const m = new Map<string, Float32Array>([...params].map(([name, values]) => [name, new Float32Array(values.length)]));
-  const v = new Map<string, Float32Array>([...params].map(([name, values]) => [name, new Float32Array(values.length)]));
+  const adam = new AdamState([...dims].map(([name, shape]) => [name, { data: params.get(name)!, dims: shape }] as const));
 
   // Fold the standardisation: z = ((f − μ)·s)·W + b = f·(s·W) + (b − Σ_d μ_d s_d W_d).
   const snapshot = (): Omit<TunedDetector, 'provider' | 'loss'> => {
-    const W = params.get('W')!;
+    const W = adam.get('W');
     const folded = new Float32Array(D * O);
-    const bias = Float32Array.from(params.get('b')!);
+    const bias = Float32Array.from(adam.get('b'));
     for (let d = 0; d < D; d++) {
       for (let o = 0; o < O; o++) {
         const w = W[d * O + o]! * featureScale[d]!;
@@ -193,7 +196,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
         bias[o] = bias[o]! - featureMean[d]! * w;
       }
     }
-    const tailWeights = new Map(parameters.map((parameter) => [parameter.initializer, params.get(parameter.name)!]));
+    const tailWeights = new Map(parameters.map((parameter) => [parameter.initializer, adam.get(parameter.name)]));
     return { head: { features: D, classes: C, W: folded, b: bias }, tailWeights };
   };
 
@@ -244,18 +247,10 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
           [n.learningRate]: { data: Float32Array.of(lr * decay), dims: [] },
           [n.tailLearningRate]: { data: Float32Array.of(tailLr * decay), dims: [] },
           [n.weightDecay]: { data: Float32Array.of(wd), dims: [] },
+          ...adam.feeds,
         };
-        for (const [name, shape] of dims) {
-          inputs[name] = { data: params.get(name)!, dims: shape };
-          inputs[n.moment1(name)] = { data: m.get(name)!, dims: shape };
-          inputs[n.moment2(name)] = { data: v.get(name)!, dims: shape };
-        }
         const out = await session.run(inputs);
-        for (const name of dims.keys()) {
-          params.set(name, out[n.next(name)]!.data as Float32Array);
-          m.set(name, out[n.next(n.moment1(name))]!.data as Float32Array);
-          v.set(name, out[n.next(n.moment2(name))]!.data as Float32Array);
-        }
+        adam.take(out);
         total += (out[n.loss]!.data as Float32Array)[0]!;
         steps++;
       }

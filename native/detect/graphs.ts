@@ -23,11 +23,11 @@
  *   dL_reg/dr_ik = m_i · λ_k · sign(r_ik − t_ik) / P
  *   gW = xᵀ·dz + wd·W,  gb = Σ_i dz
  *
- * Adam as in native/train's head graphs (t counts steps from 1).
+ * Adam: native/train's adam.ts, the same update as the classification heads'.
  */
 import { buildModel, encodeModel, GraphBuilder, type ValueRef } from '../onnx';
+import { ADAM_NAMES, adamStep, adamStepSize, adamUpdate } from '../train';
 
-export const DETECT_ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
 export const DETECT_STEP_NAMES = {
   features: 'x',
@@ -46,9 +46,7 @@ export const DETECT_STEP_NAMES = {
   loss: 'loss',
   heatLoss: 'heatLoss',
   regressionLoss: 'regressionLoss',
-  moment1: (parameter: string) => `m_${parameter}`,
-  moment2: (parameter: string) => `v_${parameter}`,
-  next: (name: string) => `${name}_next`,
+  ...ADAM_NAMES,
 } as const;
 
 export const DETECT_PARAMETERS = ['W', 'b'] as const;
@@ -80,8 +78,9 @@ export function buildDetectionStepGraph(): GraphBuilder {
     W: g.op('Add', [g.op('Gemm', [x, dz], { transA: 1 }), g.op('Mul', [wd, params.W!])]),
     b: g.op('ReduceSum', [dz, g.int64('axis0', [0])], { keepdims: 0 }),
   };
-  const adam = adamCorrections(g, t);
-  for (const name of DETECT_PARAMETERS) adamUpdate(g, adam, name, params[name]!, grads[name]!, m[name]!, v[name]!, lr, SHAPES[name]);
+  const adam = adamStep(g, t);
+  const stepSize = adamStepSize(g, adam, lr);
+  for (const name of DETECT_PARAMETERS) adamUpdate(g, adam, { name, param: params[name]!, grad: grads[name]!, m: m[name]!, v: v[name]!, stepSize, shape: SHAPES[name] });
   return g;
 }
 
@@ -153,36 +152,6 @@ export function detectionLoss(g: GraphBuilder, z: ValueRef, targets: DetectionTa
   g.output(heatLoss, 'float32', []);
   g.output(regressionLoss, 'float32', []);
   return g.op('Concat', [dHeat, dReg], { axis: 1 }); // [N, C + 4]
-}
-
-export interface AdamCorrections {
-  beta1: ValueRef;
-  beta2: ValueRef;
-  correction1: ValueRef;
-  correction2: ValueRef;
-}
-
-/** The bias corrections 1 − β1ᵗ and 1 − β2ᵗ for step t (counted from 1). */
-export function adamCorrections(g: GraphBuilder, t: ValueRef): AdamCorrections {
-  const one = g.float('adam_one', 1);
-  const beta1 = g.float('beta1', DETECT_ADAM.beta1);
-  const beta2 = g.float('beta2', DETECT_ADAM.beta2);
-  return { beta1, beta2, correction1: g.op('Sub', [one, g.op('Pow', [beta1, t])]), correction2: g.op('Sub', [one, g.op('Pow', [beta2, t])]) };
-}
-
-/** One Adam update of parameter `name`: declares the outputs name_next, m_name_next and v_name_next. */
-export function adamUpdate(g: GraphBuilder, adam: AdamCorrections, name: string, param: ValueRef, grad: ValueRef, m: ValueRef, v: ValueRef, lr: ValueRef, shape: readonly (number | string)[]): void {
-  const n = DETECT_STEP_NAMES;
-  const mNext = g.op('Add', [g.op('Mul', [adam.beta1, m]), g.op('Mul', [g.float(`omb1_${name}`, 1 - DETECT_ADAM.beta1), grad])], {}, { outputs: [n.next(n.moment1(name))] });
-  const vNext = g.op('Add', [g.op('Mul', [adam.beta2, v]), g.op('Mul', [g.float(`omb2_${name}`, 1 - DETECT_ADAM.beta2), g.op('Mul', [grad, grad])])], {}, {
-    outputs: [n.next(n.moment2(name))],
-  });
-  const mHat = g.op('Div', [mNext, adam.correction1]);
-  const vHat = g.op('Div', [vNext, adam.correction2]);
-  const update = g.op('Mul', [lr, g.op('Div', [mHat, g.op('Add', [g.op('Sqrt', [vHat]), g.float(`eps_${name}`, DETECT_ADAM.epsilon)])])]);
-  g.output(g.op('Sub', [param, update], {}, { outputs: [n.next(name)] }), 'float32', shape);
-  g.output(mNext, 'float32', shape);
-  g.output(vNext, 'float32', shape);
 }
 
 export function detectionStepModel(): Uint8Array {

@@ -4,7 +4,7 @@
  * export, and decoding (peaks, top-K, per-class NMS, boxes back in image pixels). See README.md.
  */
 import { buildModel, GraphBuilder, type OnnxModel, type ValueRef } from '../onnx';
-import { iou } from '../metrics';
+import { iou, type BoxPx } from '../metrics';
 import type { MapSize } from './tail';
 
 export type { MapSize } from './tail';
@@ -12,17 +12,11 @@ export { findTail, tailBackward, tailForward, tailParameters, withTailWeights, t
 export { buildTunedStepGraph, tailFeatureModel, trainTunedDetector, type TrainTunedDetectorOptions, type TunedDetector } from './finetune';
 export { mirrorAveraged, withMirroredBatch } from './mirror';
 export { mergeTiledDetections, tileGrid, type MergeOptions, type Region, type TileDetections } from './tiles';
-export { buildDetectionStepGraph, detectionStepModel, DETECT_ADAM, DETECT_PARAMETERS, DETECT_STEP_NAMES } from './graphs';
+export { buildDetectionStepGraph, detectionStepModel, DETECT_PARAMETERS, DETECT_STEP_NAMES } from './graphs';
 
-/** A box in image pixels (or any unit consistent with the image's width and height). */
-export interface DetectBox {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
+export type { BoxPx } from '../metrics';
 
-export interface LabelledBox extends DetectBox {
+export interface LabelledBox extends BoxPx {
   /** Index into the labels. */
   classIndex: number;
 }
@@ -76,7 +70,7 @@ export function encodeTargets(boxes: readonly LabelledBox[], image: { width: num
   return { heatmap, regression, mask, objects };
 }
 
-export interface Detection extends DetectBox {
+export interface Detection extends BoxPx {
   classIndex: number;
   confidence: number;
 }

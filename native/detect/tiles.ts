@@ -8,15 +8,11 @@
  * and lying mostly inside the whole box, and is dropped by the merge (a "fragment") even when its
  * IoU with the whole box is below the NMS threshold.
  */
-import { iou } from '../metrics';
-import type { DetectBox, Detection } from './index';
+import { iou, type BoxPx } from '../metrics';
+import type { Detection } from './index';
 
-export interface Region {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
+/** A part of an image (a tile), in its whole pixels. */
+export type Region = BoxPx;
 
 /**
  * Start positions of windows of `size` along a line of `length` that cover it with at least
@@ -66,7 +62,7 @@ export interface MergeOptions {
   fragmentCover?: number;
 }
 
-function intersection(a: DetectBox, b: DetectBox): number {
+function intersection(a: BoxPx, b: BoxPx): number {
   const w = Math.min(a.left + a.width, b.left + b.width) - Math.max(a.left, b.left);
   const h = Math.min(a.top + a.height, b.top + b.height) - Math.max(a.top, b.top);
   return w > 0 && h > 0 ? w * h : 0;

@@ -185,15 +185,18 @@ export function confusionMatrix(
 
 // --- Detection --------------------------------------------------------------------------------
 
-/** A box in any consistent unit, left/top/width/height. */
-export interface Box {
+/**
+ * A box, left/top/width/height, in the pixels of the image it is on (or any unit consistent with
+ * that image's width and height): the one box type of main/ and native/ (the renderer has its own).
+ */
+export interface BoxPx {
   left: number;
   top: number;
   width: number;
   height: number;
 }
 
-export function iou(a: Box, b: Box): number {
+export function iou(a: BoxPx, b: BoxPx): number {
   const x1 = Math.max(a.left, b.left);
   const y1 = Math.max(a.top, b.top);
   const x2 = Math.min(a.left + a.width, b.left + b.width);
@@ -206,8 +209,8 @@ export function iou(a: Box, b: Box): number {
 export const IOU_MATCH = 0.5;
 
 export interface DetectedImage {
-  truth: readonly (Box & { label: string })[];
-  predictions: readonly (Box & { label: string; confidence: number })[];
+  truth: readonly (BoxPx & { label: string })[];
+  predictions: readonly (BoxPx & { label: string; confidence: number })[];
 }
 
 /** For each prediction of `label`, whether it matched a ground-truth box (greedy, best confidence first). */

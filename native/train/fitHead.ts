@@ -7,6 +7,7 @@
  */
 import { prf } from '../metrics';
 import { createSession, type OrtSession, type Provider, type TensorInput } from '../ort';
+import { AdamState } from './adam';
 import { FORWARD_OUTPUT, headForwardModel, headParameterNames, headStepModel, STEP_NAMES, trialAxis, type HeadKind } from './headGraphs';
 import { parameterDims, type HeadParameters, type HeadSpec } from './headModel';
 import type { PreparedData } from './prepare';
@@ -288,15 +289,14 @@ export async function fitHeads(sessions: HeadSessions, data: PreparedData, share
     [STEP_NAMES.weightDecay]: { data: Float32Array.from(rates, (rate) => rate.weightDecay), dims: [heads] },
   };
   if (data.kind === 'sigmoid') feeds[STEP_NAMES.positiveWeight] = { data: data.positiveWeight as Float32Array, dims: [C] };
-  for (const name of names) {
-    const single = parameterDims(spec, name);
-    const dims = stackedDims(name, single, heads);
-    const values = stackHeads(new Array<Float32Array>(heads).fill(initial[name] as Float32Array), name, single);
-    feeds[name] = { data: values, dims };
-    feeds[STEP_NAMES.moment1(name)] = { data: new Float32Array(values.length), dims };
-    feeds[STEP_NAMES.moment2(name)] = { data: new Float32Array(values.length), dims };
-  }
-  const current = (): Record<string, Float32Array> => Object.fromEntries(names.map((name) => [name, (feeds[name] as TensorInput).data as Float32Array]));
+  const adam = new AdamState(
+    names.map((name) => {
+      const single = parameterDims(spec, name);
+      return [name, { data: stackHeads(new Array<Float32Array>(heads).fill(initial[name] as Float32Array), name, single), dims: stackedDims(name, single, heads) }] as const;
+    }),
+  );
+  Object.assign(feeds, adam.feeds);
+  const current = (): Record<string, Float32Array> => Object.fromEntries(names.map((name) => [name, adam.get(name)]));
 
   const results: FitResult[] = rates.map(() => ({ parameters: initial, epochs: 0 }));
   const running = new Array<boolean>(heads).fill(true);
@@ -325,11 +325,7 @@ export async function fitHeads(sessions: HeadSessions, data: PreparedData, share
       feeds[STEP_NAMES.sampleWeight] = { data: s, dims: [size] };
       feeds[STEP_NAMES.step] = scalar(step);
       const out = await session.run(feeds);
-      for (const name of names) {
-        for (const input of [name, STEP_NAMES.moment1(name), STEP_NAMES.moment2(name)]) {
-          (feeds[input] as TensorInput).data = out[STEP_NAMES.next(input)]?.data as Float32Array;
-        }
-      }
+      adam.take(out);
       const losses = out[STEP_NAMES.loss]?.data as Float32Array;
       for (let k = 0; k < heads; k++) lossSum[k] = (lossSum[k] as number) + (losses[k] as number) * batchWeight;
       weightSum += batchWeight;

@@ -29,18 +29,16 @@
  * Backward:   gW_out = hᵀ·dz + λ·W_out,  gb_out = Σ_i dz
  *   hidden:   dh = dz·W2ᵀ,  da = dh ⊙ [a > 0],  gW1 = xᵀ·da + λ·W1,  gb1 = Σ_i da
  *
- * Adam (t counts steps from 1):  m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,
- *   θ ← θ − lr / (1 − β1^t) · m / (√(v / (1 − β2^t)) + ε)
+ * Adam (adam.ts), one learning rate per head.
  *
  * Every size (trials, batch, features, hidden, classes) is symbolic, so one session serves every
  * head of the same kind and depth.
  */
 import { buildModel, encodeModel, GraphBuilder, type ValueRef } from '../onnx';
+import { ADAM_NAMES, adamStep, adamStepSize, adamUpdate } from './adam';
 
 export type HeadKind = 'softmax' | 'sigmoid';
 
-/** Adam's constants, baked into the step graphs. */
-export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
 /** The parameter names of a head, in the order the graphs take them: W1, b1 (, W2, b2). */
 export function headParameterNames(hidden: number): string[] {
@@ -62,9 +60,7 @@ export const STEP_NAMES = {
   learningRate: 'learningRate',
   weightDecay: 'weightDecay',
   loss: 'loss',
-  moment1: (parameter: string) => `m_${parameter}`,
-  moment2: (parameter: string) => `v_${parameter}`,
-  next: (name: string) => `${name}_next`,
+  ...ADAM_NAMES,
 } as const;
 
 /** The output name of the forward graph: probabilities [B, K, C]. */
@@ -132,7 +128,6 @@ export function buildHeadStepGraph(kind: HeadKind, hidden: boolean): GraphBuilde
   const lr = g.input(STEP_NAMES.learningRate, 'float32', ['trials']);
   const wd = g.input(STEP_NAMES.weightDecay, 'float32', ['trials']);
 
-  const one = g.float('one', 1);
   const axis0 = g.int64('axis0', [0]);
   const axis1 = g.int64('axis1', [1]);
   const axes02 = g.int64('axes02', [0, 2]);
@@ -158,6 +153,7 @@ export function buildHeadStepGraph(kind: HeadKind, hidden: boolean): GraphBuilde
     const dLogits = g.op('Sub', [g.op('Mul', [p, targetSum]), yByHead]);
     dz = g.op('Mul', [dLogits, g.op('Div', [sColumn, sTotal])]);
   } else {
+    const one = g.float('one', 1);
     const softplus = g.op('Add', [g.op('Relu', [z]), g.op('Log', [g.op('Add', [one, g.op('Exp', [g.op('Neg', [g.op('Abs', [z])])])])])]);
     const softplusNeg = g.op('Sub', [softplus, z]);
     const weightedY = g.op('Mul', [pw as ValueRef, yByHead]); // [B, 1, C]
@@ -197,31 +193,20 @@ export function buildHeadStepGraph(kind: HeadKind, hidden: boolean): GraphBuilde
     grads.W1 = firstLayerGradient(da);
     grads.b1 = sumOverBatch(da);
   }
-  const beta1 = g.float('beta1', ADAM.beta1);
-  const beta2 = g.float('beta2', ADAM.beta2);
-  const oneMinusBeta1 = g.float('one_minus_beta1', 1 - ADAM.beta1);
-  const oneMinusBeta2 = g.float('one_minus_beta2', 1 - ADAM.beta2);
-  const epsilon = g.float('epsilon', ADAM.epsilon);
-  // The bias corrections are folded into scalars (the same update, fewer passes over the
-  // parameters): lr/c1 · m/(√(v/c2) + ε) = (lr·√c2/c1) · m/(√v + ε·√c2).
-  const correction1 = g.op('Sub', [one, g.op('Pow', [beta1, t])]);
-  const rootCorrection2 = g.op('Sqrt', [g.op('Sub', [one, g.op('Pow', [beta2, t])])]);
-  const stepSize = g.op('Div', [g.op('Mul', [lr, rootCorrection2]), correction1]); // [K]
+  const adam = adamStep(g, t);
+  const stepSize = adamStepSize(g, adam, lr); // [K]
   const stepKx1 = g.op('Unsqueeze', [stepSize, axis1]); // [K, 1]: for W1 [D, K, W], b1 and b2 [K, ·]
   const stepKx1x1 = g.op('Unsqueeze', [stepSize, axes12]); // [K, 1, 1]: for W2 [K, H, C]
-  const scaledEpsilon = g.op('Mul', [epsilon, rootCorrection2]);
   for (const name of names) {
-    const grad = grads[name] as ValueRef;
-    const shape = parameterShape(name, hidden);
-    const mNext = g.op('Add', [g.op('Mul', [beta1, m[name] as ValueRef]), g.op('Mul', [oneMinusBeta1, grad])], {}, { outputs: [STEP_NAMES.next(STEP_NAMES.moment1(name))] });
-    const vNext = g.op('Add', [g.op('Mul', [beta2, v[name] as ValueRef]), g.op('Mul', [oneMinusBeta2, g.op('Mul', [grad, grad])])], {}, {
-      outputs: [STEP_NAMES.next(STEP_NAMES.moment2(name))],
+    adamUpdate(g, adam, {
+      name,
+      param: params[name] as ValueRef,
+      grad: grads[name] as ValueRef,
+      m: m[name] as ValueRef,
+      v: v[name] as ValueRef,
+      stepSize: name === 'W2' ? stepKx1x1 : stepKx1,
+      shape: parameterShape(name, hidden),
     });
-    const denominator = g.op('Add', [g.op('Sqrt', [vNext]), scaledEpsilon]);
-    const update = g.op('Mul', [g.op('Div', [mNext, denominator]), name === 'W2' ? stepKx1x1 : stepKx1]);
-    g.output(g.op('Sub', [params[name] as ValueRef, update], {}, { outputs: [STEP_NAMES.next(name)] }), 'float32', shape);
-    g.output(mNext, 'float32', shape);
-    g.output(vNext, 'float32', shape);
   }
   return g;
 }

@@ -1,7 +1,9 @@
 /**
- * i18next setup. Every string the user sees lives in locales/en.json and locales/ko.json (the same
- * keys; the browser suite checks that). The language comes from GetSettings at start-up; before
- * that (the sign-in screen) the browser's language decides.
+ * i18next setup. The words several screens share live in locales/en.json and locales/ko.json; each
+ * feature adds its own namespace (renderer/lib/featureLocales.ts, the features' locales/ folders).
+ * English and Korean carry the same keys (test/renderer/locales.spec.ts checks every folder). The
+ * language comes from GetSettings at start-up; before that (the sign-in screen) the browser's
+ * language decides.
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { aClock, aLoupe, type TestLoupe } from '../support/loupe';
+import { sqlite } from '../../main/db/handle';
 
 describe('datasets', () => {
   let loupe: TestLoupe;
@@ -56,7 +57,7 @@ describe('datasets', () => {
   it('refuses to delete a dataset that an import is writing to', async () => {
     const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'busy' });
     const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
-    loupe.ctx.db.prepare(`UPDATE datasets SET status = 'UPDATE_IN_PROGRESS' WHERE arn = ?`).run(DatasetArn);
+    sqlite(loupe.ctx.db).prepare(`UPDATE datasets SET status = 'UPDATE_IN_PROGRESS' WHERE arn = ?`).run(DatasetArn);
     assert.equal((await loupe.fails('DeleteDataset', { DatasetArn })).code, 'ResourceInUseException');
   });
 

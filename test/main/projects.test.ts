@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { aClock, aLoupe, type TestLoupe } from '../support/loupe';
+import { sqlite } from '../../main/db/handle';
 
 describe('projects', () => {
   let loupe: TestLoupe;
@@ -101,7 +102,7 @@ describe('projects', () => {
       await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TEST' });
       await loupe.ok('DeleteProjectCascade', { ProjectArn });
       assert.equal((await loupe.fails('DescribeDataset', { DatasetArn: train.DatasetArn })).code, 'ResourceNotFoundException');
-      const leftovers = loupe.ctx.db.prepare('SELECT count(*) AS n FROM tags WHERE resource_arn = ?').get(train.DatasetArn) as {
+      const leftovers = sqlite(loupe.ctx.db).prepare('SELECT count(*) AS n FROM tags WHERE resource_arn = ?').get(train.DatasetArn) as {
         n: number;
       };
       assert.equal(leftovers.n, 0);

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { aLoupe, tempDir } from '../support/loupe';
+import { sqlite } from '../../main/db/handle';
 
 describe('settings and credentials', () => {
   it('persists the language across restarts and rejects unknown ones', async () => {
@@ -94,7 +95,7 @@ describe('issue #16: the kiosk PIN', () => {
       assert.equal((await loupe.ok('SetKioskPin', { Pin: '2468' })).KioskPinSet, true);
       assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '2468' }), { Verified: true });
       assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1111' }), { Verified: false, AttemptsLeft: 4 });
-      const stored = JSON.stringify(loupe.ctx.db.prepare('SELECT value FROM settings').all());
+      const stored = JSON.stringify(sqlite(loupe.ctx.db).prepare('SELECT value FROM settings').all());
       assert.doesNotMatch(stored, /2468/);
       assert.equal((await loupe.fails('SetKioskPin', { Pin: '12' })).code, 'ValidationException');
       assert.equal((await loupe.ok('SetKioskPin', {})).KioskPinSet, false);

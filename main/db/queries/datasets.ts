@@ -1,5 +1,5 @@
 import type { DatasetStats, DatasetStatus, DatasetStatusMessageCode } from '../../../preload/contract';
-import type { Db } from '../index';
+import { sqlite, type Db } from '../handle';
 
 export interface DatasetRow {
   id: number;
@@ -17,7 +17,7 @@ const columns = `id, project_id AS projectId, type, arn, created_ms AS createdMs
                  status, status_message AS statusMessage, status_message_code AS statusMessageCode`;
 
 export function insertDataset(db: Db, dataset: Omit<DatasetRow, 'id'>): DatasetRow {
-  const { lastInsertRowid } = db
+  const { lastInsertRowid } = sqlite(db)
     .prepare(
       `INSERT INTO datasets (project_id, type, arn, created_ms, updated_ms, status, status_message, status_message_code)
        VALUES (@projectId, @type, @arn, @createdMs, @updatedMs, @status, @statusMessage, @statusMessageCode)`,
@@ -27,17 +27,17 @@ export function insertDataset(db: Db, dataset: Omit<DatasetRow, 'id'>): DatasetR
 }
 
 export function findDatasetByArn(db: Db, arn: string): DatasetRow | undefined {
-  return db.prepare(`SELECT ${columns} FROM datasets WHERE arn = ?`).get(arn) as DatasetRow | undefined;
+  return sqlite(db).prepare(`SELECT ${columns} FROM datasets WHERE arn = ?`).get(arn) as DatasetRow | undefined;
 }
 
 export function findDatasetOfType(db: Db, projectId: number, type: 'TRAIN' | 'TEST'): DatasetRow | undefined {
-  return db.prepare(`SELECT ${columns} FROM datasets WHERE project_id = ? AND type = ?`).get(projectId, type) as
+  return sqlite(db).prepare(`SELECT ${columns} FROM datasets WHERE project_id = ? AND type = ?`).get(projectId, type) as
     | DatasetRow
     | undefined;
 }
 
 export function listDatasetsOfProject(db: Db, projectId: number): DatasetRow[] {
-  return db.prepare(`SELECT ${columns} FROM datasets WHERE project_id = ? ORDER BY type DESC`).all(projectId) as DatasetRow[];
+  return sqlite(db).prepare(`SELECT ${columns} FROM datasets WHERE project_id = ? ORDER BY type DESC`).all(projectId) as DatasetRow[];
 }
 
 export function setDatasetStatus(
@@ -48,22 +48,22 @@ export function setDatasetStatus(
   statusMessageCode: DatasetStatusMessageCode,
   updatedMs: number,
 ): void {
-  db.prepare(
+  sqlite(db).prepare(
     `UPDATE datasets SET status = ?, status_message = ?, status_message_code = ?, updated_ms = ? WHERE id = ?`,
   ).run(status, statusMessage, statusMessageCode, updatedMs, id);
 }
 
 /** The dataset changed without a status change (a watched folder wrote to it). */
 export function touchDataset(db: Db, id: number, updatedMs: number): void {
-  db.prepare('UPDATE datasets SET updated_ms = MAX(updated_ms, ?) WHERE id = ?').run(updatedMs, id);
+  sqlite(db).prepare('UPDATE datasets SET updated_ms = MAX(updated_ms, ?) WHERE id = ?').run(updatedMs, id);
 }
 
 export function deleteDatasetRow(db: Db, id: number): void {
-  db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+  sqlite(db).prepare('DELETE FROM datasets WHERE id = ?').run(id);
 }
 
 export function datasetStats(db: Db, id: number): DatasetStats {
-  return db
+  return sqlite(db)
     .prepare(
       `SELECT
          (SELECT count(*) FROM entries e WHERE e.dataset_id = @id
@@ -80,7 +80,7 @@ export function datasetStats(db: Db, id: number): DatasetStats {
 
 /** Datasets an import, a copy or a deletion was writing to (at start-up: those a stopped run left). */
 export function listBusyDatasets(db: Db): { arn: string; status: string }[] {
-  return db
+  return sqlite(db)
     .prepare(`SELECT arn, status FROM datasets WHERE status IN ('CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS')`)
     .all() as { arn: string; status: string }[];
 }

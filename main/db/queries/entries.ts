@@ -4,7 +4,7 @@
  * replaces its annotations and errors and bumps its revision.
  */
 import type { EntryDraft, EntryError, EntryExtra, ImageLabel, BoxLabel } from '../entry';
-import type { Db } from '../index';
+import { sqlite, type Db } from '../handle';
 
 export interface ImageFacts {
   path: string | null;
@@ -32,7 +32,7 @@ export interface StoredEntry extends EntryRow {
 /** The statements entry writes use, from the database's statement cache (prepared once per text). */
 function stmts(db: Db) {
   return {
-    upsert: db.prepare(
+    upsert: sqlite(db).prepare(
       `INSERT INTO entries (dataset_id, source_ref, path, content_hash, size_bytes, width, height, depth, format,
                             extra_json, created_ms, updated_ms)
        VALUES (@datasetId, @sourceRef, @path, @contentHash, @sizeBytes, @width, @height, @depth, @format,
@@ -43,24 +43,24 @@ function stmts(db: Db) {
          extra_json = excluded.extra_json, updated_ms = excluded.updated_ms, revision = revision + 1
        RETURNING id`,
     ),
-    clearLabels: db.prepare('DELETE FROM entry_labels WHERE entry_id = ?'),
-    clearBoxes: db.prepare('DELETE FROM boxes WHERE entry_id = ?'),
-    clearErrors: db.prepare('DELETE FROM entry_errors WHERE entry_id = ?'),
-    ensureLabel: db.prepare(
+    clearLabels: sqlite(db).prepare('DELETE FROM entry_labels WHERE entry_id = ?'),
+    clearBoxes: sqlite(db).prepare('DELETE FROM boxes WHERE entry_id = ?'),
+    clearErrors: sqlite(db).prepare('DELETE FROM entry_errors WHERE entry_id = ?'),
+    ensureLabel: sqlite(db).prepare(
       'INSERT INTO labels (dataset_id, name, created_ms) VALUES (?, ?, ?) ON CONFLICT (dataset_id, name) DO NOTHING',
     ),
-    labelId: db.prepare('SELECT id FROM labels WHERE dataset_id = ? AND name = ?'),
-    insertLabel: db.prepare(
+    labelId: sqlite(db).prepare('SELECT id FROM labels WHERE dataset_id = ? AND name = ?'),
+    insertLabel: sqlite(db).prepare(
       `INSERT OR REPLACE INTO entry_labels (entry_id, label_id, attribute, confidence, human_annotated, creation_date, job_name)
        VALUES (@entryId, @labelId, @attribute, @confidence, @humanAnnotated, @creationDate, @jobName)`,
     ),
-    insertBox: db.prepare(
+    insertBox: sqlite(db).prepare(
       `INSERT INTO boxes (entry_id, label_id, ordinal, left_px, top_px, width_px, height_px, confidence, attribute,
                           human_annotated, creation_date, job_name)
        VALUES (@entryId, @labelId, @ordinal, @left, @top, @width, @height, @confidence, @attribute,
                @humanAnnotated, @creationDate, @jobName)`,
     ),
-    insertError: db.prepare(
+    insertError: sqlite(db).prepare(
       `INSERT INTO entry_errors (entry_id, level, attribute, annotation_index, code, message)
        VALUES (@entryId, @level, @attribute, @annotationIndex, @code, @message)`,
     ),
@@ -160,7 +160,7 @@ const hasErrors = `EXISTS (SELECT 1 FROM entry_errors x WHERE x.entry_id = e.id 
 /** Entries in id order after `afterId` (or from `offset`), filtered as ListDatasetEntries filters. */
 export function listEntries(db: Db, datasetId: number, filter: EntryFilter): StoredEntry[] {
   const { where, params } = entryWhere(datasetId, filter);
-  const rows = db
+  const rows = sqlite(db)
     .prepare(`SELECT ${entryColumns} FROM entries e WHERE ${where.join(' AND ')} ORDER BY e.id LIMIT ? OFFSET ?`)
     .all(...params, filter.limit, filter.offset ?? 0) as (EntryRow & { extraJson: string | null })[];
   return hydrate(db, rows);
@@ -168,13 +168,13 @@ export function listEntries(db: Db, datasetId: number, filter: EntryFilter): Sto
 
 export function countMatchingEntries(db: Db, datasetId: number, filter: Omit<EntryFilter, 'limit'>): number {
   const { where, params } = entryWhere(datasetId, { ...filter, afterId: undefined });
-  return (db.prepare(`SELECT count(*) AS n FROM entries e WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+  return (sqlite(db).prepare(`SELECT count(*) AS n FROM entries e WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
 }
 
 /** How many other entries of the dataset share each of these hashes. */
 export function duplicateCounts(db: Db, datasetId: number, hashes: string[]): Map<string, number> {
   if (hashes.length === 0) return new Map();
-  const rows = db
+  const rows = sqlite(db)
     .prepare(
       `SELECT content_hash AS hash, count(*) - 1 AS others FROM entries
        WHERE dataset_id = ? AND content_hash IN (${hashes.map(() => '?').join(', ')}) GROUP BY content_hash`,
@@ -208,7 +208,7 @@ function entryWhere(datasetId: number, filter: Omit<EntryFilter, 'limit'>): { wh
 }
 
 export function findEntry(db: Db, datasetId: number, sourceRef: string): StoredEntry | undefined {
-  const rows = db
+  const rows = sqlite(db)
     .prepare(`SELECT ${entryColumns} FROM entries e WHERE e.dataset_id = ? AND e.source_ref = ?`)
     .all(datasetId, sourceRef) as (EntryRow & { extraJson: string | null })[];
   return hydrate(db, rows)[0];
@@ -218,7 +218,7 @@ function hydrate(db: Db, rows: (EntryRow & { extraJson: string | null })[]): Sto
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const marks = ids.map(() => '?').join(', ');
-  const labels = db
+  const labels = sqlite(db)
     .prepare(
       `SELECT el.entry_id AS entryId, n.name, el.attribute, el.confidence, el.human_annotated AS humanAnnotated,
               el.creation_date AS creationDate, el.job_name AS jobName
@@ -226,7 +226,7 @@ function hydrate(db: Db, rows: (EntryRow & { extraJson: string | null })[]): Sto
        ORDER BY el.rowid`,
     )
     .all(...ids) as (NullableMeta & { entryId: number; name: string })[];
-  const boxes = db
+  const boxes = sqlite(db)
     .prepare(
       `SELECT b.entry_id AS entryId, n.name, b.left_px AS "left", b.top_px AS top, b.width_px AS width,
               b.height_px AS height, b.attribute, b.confidence, b.human_annotated AS humanAnnotated,
@@ -234,7 +234,7 @@ function hydrate(db: Db, rows: (EntryRow & { extraJson: string | null })[]): Sto
        FROM boxes b JOIN labels n ON n.id = b.label_id WHERE b.entry_id IN (${marks}) ORDER BY b.entry_id, b.ordinal`,
     )
     .all(...ids) as (NullableMeta & { entryId: number; name: string; left: number; top: number; width: number; height: number })[];
-  const errors = db
+  const errors = sqlite(db)
     .prepare(
       `SELECT entry_id AS entryId, level, attribute, annotation_index AS annotationIndex, code, message
        FROM entry_errors WHERE entry_id IN (${marks}) ORDER BY id`,
@@ -279,7 +279,7 @@ export interface LabelStatsRow {
 
 /** Every declared label with the images that use it and the images that have it on a box. */
 export function labelStats(db: Db, datasetId: number, options: { afterName?: string; limit: number }): LabelStatsRow[] {
-  return db
+  return sqlite(db)
     .prepare(
       `SELECT n.name, n.created_ms AS createdMs,
               (SELECT count(DISTINCT entry_id) FROM (
@@ -292,29 +292,29 @@ export function labelStats(db: Db, datasetId: number, options: { afterName?: str
 }
 
 export function listLabelNames(db: Db, datasetId: number): string[] {
-  return (db.prepare('SELECT name FROM labels WHERE dataset_id = ? ORDER BY name').all(datasetId) as { name: string }[]).map(
+  return (sqlite(db).prepare('SELECT name FROM labels WHERE dataset_id = ? ORDER BY name').all(datasetId) as { name: string }[]).map(
     (row) => row.name,
   );
 }
 
 export function countEntries(db: Db, datasetId: number): number {
-  return (db.prepare('SELECT count(*) AS n FROM entries WHERE dataset_id = ?').get(datasetId) as { n: number }).n;
+  return (sqlite(db).prepare('SELECT count(*) AS n FROM entries WHERE dataset_id = ?').get(datasetId) as { n: number }).n;
 }
 
 /** Move entries to another dataset of the same project (DistributeDatasetEntries). */
 export function moveEntries(db: Db, entryIds: number[], toDatasetId: number, nowMs: number): void {
-  const labelsOf = db.prepare(
+  const labelsOf = sqlite(db).prepare(
     `SELECT DISTINCT n.name FROM labels n WHERE n.id IN (
        SELECT label_id FROM entry_labels WHERE entry_id = ? UNION SELECT label_id FROM boxes WHERE entry_id = ?)`,
   );
-  const move = db.prepare('UPDATE entries SET dataset_id = ?, updated_ms = ?, revision = revision + 1 WHERE id = ?');
-  const relabel = db.prepare(
+  const move = sqlite(db).prepare('UPDATE entries SET dataset_id = ?, updated_ms = ?, revision = revision + 1 WHERE id = ?');
+  const relabel = sqlite(db).prepare(
     `UPDATE entry_labels SET label_id = ? WHERE entry_id = ? AND label_id = (SELECT id FROM labels WHERE dataset_id = ? AND name = ?)`,
   );
-  const rebox = db.prepare(
+  const rebox = sqlite(db).prepare(
     `UPDATE boxes SET label_id = ? WHERE entry_id = ? AND label_id = (SELECT id FROM labels WHERE dataset_id = ? AND name = ?)`,
   );
-  const datasetOf = db.prepare('SELECT dataset_id AS id FROM entries WHERE id = ?');
+  const datasetOf = sqlite(db).prepare('SELECT dataset_id AS id FROM entries WHERE id = ?');
   for (const entryId of entryIds) {
     const from = (datasetOf.get(entryId) as { id: number }).id;
     const names = (labelsOf.all(entryId, entryId) as { name: string }[]).map((row) => row.name);
@@ -332,7 +332,7 @@ export function deleteEntries(db: Db, datasetId: number, ids: number[]): number 
   let removed = 0;
   for (let i = 0; i < ids.length; i += 500) {
     const slice = ids.slice(i, i + 500);
-    removed += db.prepare(`DELETE FROM entries WHERE dataset_id = ? AND id IN (${slice.map(() => '?').join(', ')})`).run(datasetId, ...slice).changes;
+    removed += sqlite(db).prepare(`DELETE FROM entries WHERE dataset_id = ? AND id IN (${slice.map(() => '?').join(', ')})`).run(datasetId, ...slice).changes;
   }
   return removed;
 }
@@ -342,7 +342,7 @@ export function findEntriesByIds(db: Db, datasetId: number, ids: number[]): Stor
   // SQLite caps bound parameters; read in slices.
   for (let i = 0; i < ids.length; i += 500) {
     const slice = ids.slice(i, i + 500);
-    const rows = db
+    const rows = sqlite(db)
       .prepare(`SELECT ${entryColumns} FROM entries e WHERE e.dataset_id = ? AND e.id IN (${slice.map(() => '?').join(', ')})`)
       .all(datasetId, ...slice) as (EntryRow & { extraJson: string | null })[];
     found.push(...hydrate(db, rows));
@@ -352,7 +352,7 @@ export function findEntriesByIds(db: Db, datasetId: number, ids: number[]): Stor
 
 export function entryIdsWithLabel(db: Db, datasetId: number, name: string): number[] {
   return (
-    db
+    sqlite(db)
       .prepare(
         `SELECT entry_id AS id FROM entry_labels WHERE label_id = (SELECT id FROM labels WHERE dataset_id = @d AND name = @n)
          UNION SELECT entry_id FROM boxes WHERE label_id = (SELECT id FROM labels WHERE dataset_id = @d AND name = @n)`,
@@ -363,7 +363,7 @@ export function entryIdsWithLabel(db: Db, datasetId: number, name: string): numb
 
 /** Images that carry a label (as an image-level label or on a box) and the boxes that do. */
 export function labelUsage(db: Db, datasetId: number, name: string): { ImageCount: number; BoxCount: number } {
-  return db
+  return sqlite(db)
     .prepare(
       `SELECT (SELECT count(*) FROM (
                  SELECT entry_id FROM entry_labels WHERE label_id = l.id UNION SELECT entry_id FROM boxes WHERE label_id = l.id)) AS ImageCount,
@@ -374,10 +374,10 @@ export function labelUsage(db: Db, datasetId: number, name: string): { ImageCoun
 }
 
 export function renameLabel(db: Db, datasetId: number, from: string, to: string, nowMs: number): void {
-  const label = db.prepare('SELECT id FROM labels WHERE dataset_id = ? AND name = ?').get(datasetId, from) as { id: number } | undefined;
+  const label = sqlite(db).prepare('SELECT id FROM labels WHERE dataset_id = ? AND name = ?').get(datasetId, from) as { id: number } | undefined;
   if (!label) return;
-  db.prepare('UPDATE labels SET name = ? WHERE id = ?').run(to, label.id);
-  db.prepare(
+  sqlite(db).prepare('UPDATE labels SET name = ? WHERE id = ?').run(to, label.id);
+  sqlite(db).prepare(
     `UPDATE entries SET revision = revision + 1, updated_ms = ? WHERE id IN (
        SELECT entry_id FROM entry_labels WHERE label_id = @id UNION SELECT entry_id FROM boxes WHERE label_id = @id)`.replace(
       /@id/g,
@@ -387,7 +387,7 @@ export function renameLabel(db: Db, datasetId: number, from: string, to: string,
 }
 
 export function deleteLabelRow(db: Db, datasetId: number, name: string): void {
-  db.prepare('DELETE FROM labels WHERE dataset_id = ? AND name = ?').run(datasetId, name);
+  sqlite(db).prepare('DELETE FROM labels WHERE dataset_id = ? AND name = ?').run(datasetId, name);
 }
 
 /** Every entry of a dataset, in id order (read a thousand at a time). */
@@ -404,12 +404,12 @@ export function allEntries(db: Db, datasetId: number): StoredEntry[] {
 
 /** Whether any dataset has an entry for the image at `path`. */
 export function isImportedPath(db: Db, path: string): boolean {
-  return db.prepare('SELECT 1 FROM entries WHERE path = ? LIMIT 1').get(path) !== undefined;
+  return sqlite(db).prepare('SELECT 1 FROM entries WHERE path = ? LIMIT 1').get(path) !== undefined;
 }
 
 /** Where an entry's image is and its content hash (null until probed); undefined for no such entry. */
 export function findEntryImage(db: Db, entryId: number): { path: string | null; hash: string | null } | undefined {
-  return db.prepare('SELECT path, content_hash AS hash FROM entries WHERE id = ?').get(entryId) as
+  return sqlite(db).prepare('SELECT path, content_hash AS hash FROM entries WHERE id = ?').get(entryId) as
     | { path: string | null; hash: string | null }
     | undefined;
 }

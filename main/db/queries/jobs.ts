@@ -1,5 +1,5 @@
 import type { JobStatus } from '../../../preload/contract';
-import type { Db } from '../index';
+import { sqlite, type Db } from '../handle';
 
 export interface JobRow {
   id: number;
@@ -22,7 +22,7 @@ const columns = `id, kind, resource_arn AS resourceArn, status, phase, progress,
                  created_ms AS createdMs, updated_ms AS updatedMs, finished_ms AS finishedMs`;
 
 export function insertJob(db: Db, job: { kind: string; resourceArn: string | null; inputJson: string | null; nowMs: number }): number {
-  const { lastInsertRowid } = db
+  const { lastInsertRowid } = sqlite(db)
     .prepare(
       `INSERT INTO jobs (kind, resource_arn, status, input_json, created_ms, updated_ms)
        VALUES (@kind, @resourceArn, 'running', @inputJson, @nowMs, @nowMs)`,
@@ -46,7 +46,7 @@ export function updateJob(
     finished?: boolean;
   },
 ): void {
-  db.prepare(
+  sqlite(db).prepare(
     `UPDATE jobs SET status = coalesce(@status, status), phase = coalesce(@phase, phase),
             progress = coalesce(@progress, progress), message = coalesce(@message, message),
             message_code = CASE WHEN @message IS NULL THEN message_code ELSE @messageCode END,
@@ -67,7 +67,7 @@ export function updateJob(
 }
 
 export function findJob(db: Db, id: number): JobRow | undefined {
-  return db.prepare(`SELECT ${columns} FROM jobs WHERE id = ?`).get(id) as JobRow | undefined;
+  return sqlite(db).prepare(`SELECT ${columns} FROM jobs WHERE id = ?`).get(id) as JobRow | undefined;
 }
 
 export function listJobs(db: Db, filter: { resourceArn?: string; active?: boolean; limit: number }): JobRow[] {
@@ -78,12 +78,12 @@ export function listJobs(db: Db, filter: { resourceArn?: string; active?: boolea
     params.push(filter.resourceArn);
   }
   if (filter.active !== undefined) where.push(filter.active ? `status IN ('queued', 'running')` : `status NOT IN ('queued', 'running')`);
-  return db
+  return sqlite(db)
     .prepare(`SELECT ${columns} FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
     .all(...params, filter.limit) as JobRow[];
 }
 
 /** Jobs a previous run of Loupe left unfinished. */
 export function listUnfinishedJobs(db: Db): JobRow[] {
-  return db.prepare(`SELECT ${columns} FROM jobs WHERE status IN ('queued', 'running')`).all() as JobRow[];
+  return sqlite(db).prepare(`SELECT ${columns} FROM jobs WHERE status IN ('queued', 'running')`).all() as JobRow[];
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../index';
+import { sqlite, type Db } from '../handle';
 
 export interface ProjectRow {
   id: number;
@@ -13,7 +13,7 @@ export interface ProjectRow {
 const columns = `id, name, arn, created_ms AS createdMs, status, feature, auto_update AS autoUpdate`;
 
 export function insertProject(db: Db, project: Omit<ProjectRow, 'id'>): ProjectRow {
-  const { lastInsertRowid } = db
+  const { lastInsertRowid } = sqlite(db)
     .prepare(
       `INSERT INTO projects (name, arn, created_ms, status, feature, auto_update)
        VALUES (@name, @arn, @createdMs, @status, @feature, @autoUpdate)`,
@@ -23,15 +23,15 @@ export function insertProject(db: Db, project: Omit<ProjectRow, 'id'>): ProjectR
 }
 
 export function findProjectByArn(db: Db, arn: string): ProjectRow | undefined {
-  return db.prepare(`SELECT ${columns} FROM projects WHERE arn = ?`).get(arn) as ProjectRow | undefined;
+  return sqlite(db).prepare(`SELECT ${columns} FROM projects WHERE arn = ?`).get(arn) as ProjectRow | undefined;
 }
 
 export function findProjectById(db: Db, id: number): ProjectRow | undefined {
-  return db.prepare(`SELECT ${columns} FROM projects WHERE id = ?`).get(id) as ProjectRow | undefined;
+  return sqlite(db).prepare(`SELECT ${columns} FROM projects WHERE id = ?`).get(id) as ProjectRow | undefined;
 }
 
 export function findProjectByName(db: Db, name: string): ProjectRow | undefined {
-  return db.prepare(`SELECT ${columns} FROM projects WHERE name = ?`).get(name) as ProjectRow | undefined;
+  return sqlite(db).prepare(`SELECT ${columns} FROM projects WHERE name = ?`).get(name) as ProjectRow | undefined;
 }
 
 /** Projects in creation order, newest first, after the row `afterId` (keyset paging). */
@@ -55,23 +55,23 @@ export function listProjects(
   }
   const sql = `SELECT ${columns} FROM projects ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                ORDER BY id DESC LIMIT ?`;
-  return db.prepare(sql).all(...params, options.limit) as ProjectRow[];
+  return sqlite(db).prepare(sql).all(...params, options.limit) as ProjectRow[];
 }
 
 export function setProjectStatus(db: Db, id: number, status: ProjectRow['status']): void {
-  db.prepare('UPDATE projects SET status = ? WHERE id = ?').run(status, id);
+  sqlite(db).prepare('UPDATE projects SET status = ? WHERE id = ?').run(status, id);
 }
 
 export function listProjectsWithStatus(db: Db, statuses: ProjectRow['status'][]): ProjectRow[] {
-  return db.prepare(`SELECT ${columns} FROM projects WHERE status IN (${statuses.map(() => '?').join(', ')})`).all(...statuses) as ProjectRow[];
+  return sqlite(db).prepare(`SELECT ${columns} FROM projects WHERE status IN (${statuses.map(() => '?').join(', ')})`).all(...statuses) as ProjectRow[];
 }
 
 export function deleteProjectRow(db: Db, id: number): void {
-  db.prepare('DELETE FROM projects WHERE id = ?').run(id);
+  sqlite(db).prepare('DELETE FROM projects WHERE id = ?').run(id);
 }
 
 export function countProjectChildren(db: Db, id: number): { datasets: number; versions: number } {
-  return db
+  return sqlite(db)
     .prepare(
       `SELECT (SELECT count(*) FROM datasets WHERE project_id = @id) AS datasets,
               (SELECT count(*) FROM project_versions WHERE project_id = @id) AS versions`,
@@ -93,17 +93,17 @@ const policyColumns = `id, project_id AS projectId, name, document, revision_id 
                        updated_ms AS updatedMs`;
 
 export function listPolicies(db: Db, projectId: number): PolicyRow[] {
-  return db.prepare(`SELECT ${policyColumns} FROM project_policies WHERE project_id = ? ORDER BY name`).all(projectId) as PolicyRow[];
+  return sqlite(db).prepare(`SELECT ${policyColumns} FROM project_policies WHERE project_id = ? ORDER BY name`).all(projectId) as PolicyRow[];
 }
 
 export function findPolicy(db: Db, projectId: number, name: string): PolicyRow | undefined {
-  return db.prepare(`SELECT ${policyColumns} FROM project_policies WHERE project_id = ? AND name = ?`).get(projectId, name) as
+  return sqlite(db).prepare(`SELECT ${policyColumns} FROM project_policies WHERE project_id = ? AND name = ?`).get(projectId, name) as
     | PolicyRow
     | undefined;
 }
 
 export function putPolicy(db: Db, row: Omit<PolicyRow, 'id'>): void {
-  db.prepare(
+  sqlite(db).prepare(
     `INSERT INTO project_policies (project_id, name, document, revision_id, created_ms, updated_ms)
      VALUES (@projectId, @name, @document, @revisionId, @createdMs, @updatedMs)
      ON CONFLICT (project_id, name) DO UPDATE SET document = excluded.document, revision_id = excluded.revision_id,
@@ -112,5 +112,5 @@ export function putPolicy(db: Db, row: Omit<PolicyRow, 'id'>): void {
 }
 
 export function deletePolicy(db: Db, projectId: number, name: string): void {
-  db.prepare('DELETE FROM project_policies WHERE project_id = ? AND name = ?').run(projectId, name);
+  sqlite(db).prepare('DELETE FROM project_policies WHERE project_id = ? AND name = ?').run(projectId, name);
 }

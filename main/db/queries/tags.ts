@@ -1,7 +1,7 @@
-import type { Db } from '../index';
+import { sqlite, type Db } from '../handle';
 
 export function listTags(db: Db, resourceArn: string): Record<string, string> {
-  const rows = db.prepare('SELECT key, value FROM tags WHERE resource_arn = ? ORDER BY key').all(resourceArn) as {
+  const rows = sqlite(db).prepare('SELECT key, value FROM tags WHERE resource_arn = ? ORDER BY key').all(resourceArn) as {
     key: string;
     value: string;
   }[];
@@ -9,7 +9,7 @@ export function listTags(db: Db, resourceArn: string): Record<string, string> {
 }
 
 export function upsertTags(db: Db, resourceArn: string, tags: Record<string, string>): void {
-  const statement = db.prepare(
+  const statement = sqlite(db).prepare(
     `INSERT INTO tags (resource_arn, key, value) VALUES (?, ?, ?)
      ON CONFLICT (resource_arn, key) DO UPDATE SET value = excluded.value`,
   );
@@ -18,9 +18,9 @@ export function upsertTags(db: Db, resourceArn: string, tags: Record<string, str
 
 export function deleteTags(db: Db, resourceArn: string, keys?: string[]): void {
   if (!keys) {
-    db.prepare('DELETE FROM tags WHERE resource_arn = ?').run(resourceArn);
+    sqlite(db).prepare('DELETE FROM tags WHERE resource_arn = ?').run(resourceArn);
     return;
   }
-  const statement = db.prepare('DELETE FROM tags WHERE resource_arn = ? AND key = ?');
+  const statement = sqlite(db).prepare('DELETE FROM tags WHERE resource_arn = ? AND key = ?');
   for (const key of keys) statement.run(resourceArn, key);
 }

@@ -1,5 +1,5 @@
 import type { ProjectVersionStatus } from '../../../preload/contract';
-import type { Db } from '../index';
+import { sqlite, type Db } from '../handle';
 
 export interface VersionSummaryRow {
   projectId: number;
@@ -12,7 +12,7 @@ export interface VersionSummaryRow {
 
 /** The newest version of each project with the project's version count (Projects screen). */
 export function latestVersionPerProject(db: Db): VersionSummaryRow[] {
-  return db
+  return sqlite(db)
     .prepare(
       `SELECT v.project_id AS projectId, v.name, v.status, v.status_message AS statusMessage,
               e.f1_score AS f1Score,
@@ -29,7 +29,7 @@ export function latestVersionPerProject(db: Db): VersionSummaryRow[] {
  * stopped, copied), newest first among equals: what the project list offers as its model.
  */
 export function bestUsableVersionPerProject(db: Db): Omit<VersionSummaryRow, 'versionCount'>[] {
-  return db
+  return sqlite(db)
     .prepare(
       `SELECT projectId, name, status, statusMessage, f1Score FROM (
          SELECT v.project_id AS projectId, v.name, v.status, v.status_message AS statusMessage, e.f1_score AS f1Score,
@@ -43,7 +43,7 @@ export function bestUsableVersionPerProject(db: Db): Omit<VersionSummaryRow, 've
 }
 
 export function listVersionArnsOfProject(db: Db, projectId: number): { id: number; arn: string; status: ProjectVersionStatus }[] {
-  return db.prepare('SELECT id, arn, status FROM project_versions WHERE project_id = ?').all(projectId) as {
+  return sqlite(db).prepare('SELECT id, arn, status FROM project_versions WHERE project_id = ?').all(projectId) as {
     id: number;
     arn: string;
     status: ProjectVersionStatus;
@@ -51,11 +51,11 @@ export function listVersionArnsOfProject(db: Db, projectId: number): { id: numbe
 }
 
 export function deleteVersionRow(db: Db, id: number): void {
-  db.prepare('DELETE FROM project_versions WHERE id = ?').run(id);
+  sqlite(db).prepare('DELETE FROM project_versions WHERE id = ?').run(id);
 }
 
 export function versionArnExists(db: Db, arn: string): boolean {
-  return db.prepare('SELECT 1 FROM project_versions WHERE arn = ?').get(arn) !== undefined;
+  return sqlite(db).prepare('SELECT 1 FROM project_versions WHERE arn = ?').get(arn) !== undefined;
 }
 
 export interface VersionRow {
@@ -93,7 +93,7 @@ export function insertVersion(
   row: Pick<VersionRow, 'projectId' | 'name' | 'arn' | 'createdMs' | 'status' | 'statusMessage'> &
     Partial<Pick<VersionRow, 'description' | 'outputBucket' | 'outputPrefix' | 'kmsKeyId' | 'sourceVersionArn'>>,
 ): number {
-  const { lastInsertRowid } = db
+  const { lastInsertRowid } = sqlite(db)
     .prepare(
       `INSERT INTO project_versions (project_id, name, arn, created_ms, status, status_message, description, output_bucket,
                                      output_prefix, kms_key_id, source_version_arn)
@@ -120,18 +120,18 @@ const updatable: Record<string, string> = {
 export function updateVersion(db: Db, id: number, fields: Partial<VersionRow>): void {
   const entries = Object.entries(fields).filter(([key]) => key in updatable);
   if (entries.length === 0) return;
-  db.prepare(`UPDATE project_versions SET ${entries.map(([key]) => `${updatable[key]} = @${key}`).join(', ')} WHERE id = @id`).run({
+  sqlite(db).prepare(`UPDATE project_versions SET ${entries.map(([key]) => `${updatable[key]} = @${key}`).join(', ')} WHERE id = @id`).run({
     ...Object.fromEntries(entries),
     id,
   });
 }
 
 export function findVersionByArn(db: Db, arn: string): VersionRow | undefined {
-  return db.prepare(`SELECT ${versionColumns} FROM project_versions WHERE arn = ?`).get(arn) as VersionRow | undefined;
+  return sqlite(db).prepare(`SELECT ${versionColumns} FROM project_versions WHERE arn = ?`).get(arn) as VersionRow | undefined;
 }
 
 export function findVersionByName(db: Db, projectId: number, name: string): VersionRow | undefined {
-  return db.prepare(`SELECT ${versionColumns} FROM project_versions WHERE project_id = ? AND name = ?`).get(projectId, name) as
+  return sqlite(db).prepare(`SELECT ${versionColumns} FROM project_versions WHERE project_id = ? AND name = ?`).get(projectId, name) as
     | VersionRow
     | undefined;
 }
@@ -147,13 +147,13 @@ export function listVersions(db: Db, projectId: number, options: { names?: strin
     where.push('id < ?');
     params.push(options.beforeId);
   }
-  return db
+  return sqlite(db)
     .prepare(`SELECT ${versionColumns} FROM project_versions WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`)
     .all(...params, options.limit) as VersionRow[];
 }
 
 export function listVersionsWithStatus(db: Db, statuses: string[]): VersionRow[] {
-  return db
+  return sqlite(db)
     .prepare(`SELECT ${versionColumns} FROM project_versions WHERE status IN (${statuses.map(() => '?').join(', ')})`)
     .all(...statuses) as VersionRow[];
 }
@@ -168,7 +168,7 @@ export interface EvaluationRow {
 }
 
 export function putEvaluation(db: Db, row: EvaluationRow): void {
-  db.prepare(
+  sqlite(db).prepare(
     `INSERT INTO evaluations (version_id, f1_score, summary_path, manifest_path, summary_json, created_ms)
      VALUES (@versionId, @f1Score, @summaryPath, @manifestPath, @summaryJson, @createdMs)
      ON CONFLICT (version_id) DO UPDATE SET f1_score = excluded.f1_score, summary_path = excluded.summary_path,
@@ -177,7 +177,7 @@ export function putEvaluation(db: Db, row: EvaluationRow): void {
 }
 
 export function findEvaluation(db: Db, versionId: number): EvaluationRow | undefined {
-  return db
+  return sqlite(db)
     .prepare(
       `SELECT version_id AS versionId, f1_score AS f1Score, summary_path AS summaryPath, manifest_path AS manifestPath,
               summary_json AS summaryJson, created_ms AS createdMs FROM evaluations WHERE version_id = ?`,
@@ -186,11 +186,11 @@ export function findEvaluation(db: Db, versionId: number): EvaluationRow | undef
 }
 
 export function openUsageInterval(db: Db, versionId: number, startMs: number, units: number): void {
-  db.prepare('INSERT INTO usage_intervals (version_id, start_ms, inference_units) VALUES (?, ?, ?)').run(versionId, startMs, units);
+  sqlite(db).prepare('INSERT INTO usage_intervals (version_id, start_ms, inference_units) VALUES (?, ?, ?)').run(versionId, startMs, units);
 }
 
 export function closeUsageIntervals(db: Db, versionId: number, endMs: number): void {
-  db.prepare('UPDATE usage_intervals SET end_ms = ? WHERE version_id = ? AND end_ms IS NULL').run(endMs, versionId);
+  sqlite(db).prepare('UPDATE usage_intervals SET end_ms = ? WHERE version_id = ? AND end_ms IS NULL').run(endMs, versionId);
 }
 
 export interface UsageIntervalRow {
@@ -202,7 +202,7 @@ export interface UsageIntervalRow {
 
 /** Units in service over time, for the versions given (every version when none is). */
 export function listUsageIntervals(db: Db, versionIds: readonly number[] | undefined): UsageIntervalRow[] {
-  const rows = db
+  const rows = sqlite(db)
     .prepare('SELECT version_id AS versionId, start_ms AS startMs, end_ms AS endMs, inference_units AS units FROM usage_intervals ORDER BY version_id, start_ms')
     .all() as UsageIntervalRow[];
   return versionIds ? rows.filter((row) => versionIds.includes(row.versionId)) : rows;
@@ -217,25 +217,25 @@ export interface UsageCountRow {
 
 /** One more analysed image or failed request for the version on that UTC day. */
 export function countUsage(db: Db, versionId: number, day: string, images: number, errors: number): void {
-  db.prepare(
+  sqlite(db).prepare(
     `INSERT INTO usage_counts (version_id, day, images, errors) VALUES (?, ?, ?, ?)
      ON CONFLICT (version_id, day) DO UPDATE SET images = images + excluded.images, errors = errors + excluded.errors`,
   ).run(versionId, day, images, errors);
 }
 
 export function listUsageCounts(db: Db, versionIds: readonly number[] | undefined): UsageCountRow[] {
-  const rows = db.prepare('SELECT version_id AS versionId, day, images, errors FROM usage_counts ORDER BY version_id, day').all() as UsageCountRow[];
+  const rows = sqlite(db).prepare('SELECT version_id AS versionId, day, images, errors FROM usage_counts ORDER BY version_id, day').all() as UsageCountRow[];
   return versionIds ? rows.filter((row) => versionIds.includes(row.versionId)) : rows;
 }
 
 /** Every version's id, ARN and project, for reports across projects. */
 export function listVersionArns(db: Db): { id: number; arn: string; projectId: number }[] {
-  return db.prepare('SELECT id, arn, project_id AS projectId FROM project_versions ORDER BY id').all() as { id: number; arn: string; projectId: number }[];
+  return sqlite(db).prepare('SELECT id, arn, project_id AS projectId FROM project_versions ORDER BY id').all() as { id: number; arn: string; projectId: number }[];
 }
 
 /** How many versions are being copied into the project `projectArn` now. */
 export function countCopiesInto(db: Db, projectArn: string): number {
-  const row = db
+  const row = sqlite(db)
     .prepare(`SELECT count(*) AS n FROM project_versions v JOIN projects p ON p.id = v.project_id WHERE p.arn = ? AND v.status = 'COPYING_IN_PROGRESS'`)
     .get(projectArn) as { n: number };
   return row.n;

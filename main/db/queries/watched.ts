@@ -5,7 +5,7 @@
  */
 import { sep } from 'node:path';
 import type { DatasetStatus } from '../../../preload/contract';
-import type { Db } from '../index';
+import { sqlite, type Db } from '../handle';
 
 export interface WatchedFolderRow {
   id: number;
@@ -40,19 +40,19 @@ export function insertWatchedFolder(
   db: Db,
   folder: { datasetId: number; folder: string; autoLabel: boolean; createdMs: number },
 ): number {
-  const { lastInsertRowid } = db
+  const { lastInsertRowid } = sqlite(db)
     .prepare('INSERT INTO watched_folders (dataset_id, folder, auto_label, created_ms) VALUES (?, ?, ?, ?)')
     .run(folder.datasetId, folder.folder, folder.autoLabel ? 1 : 0, folder.createdMs);
   return Number(lastInsertRowid);
 }
 
 export function findWatchedFolderById(db: Db, id: number): WatchedFolderRow | undefined {
-  const row = db.prepare(`SELECT ${watchedColumns} FROM ${watchedFrom} WHERE w.id = ?`).get(id) as RawWatched | undefined;
+  const row = sqlite(db).prepare(`SELECT ${watchedColumns} FROM ${watchedFrom} WHERE w.id = ?`).get(id) as RawWatched | undefined;
   return row && toWatched(row);
 }
 
 export function findWatchedFolder(db: Db, datasetId: number, folder: string): WatchedFolderRow | undefined {
-  const row = db
+  const row = sqlite(db)
     .prepare(`SELECT ${watchedColumns} FROM ${watchedFrom} WHERE w.dataset_id = ? AND w.folder = ?`)
     .get(datasetId, folder) as RawWatched | undefined;
   return row && toWatched(row);
@@ -70,7 +70,7 @@ export function listWatchedFolders(db: Db, filter: { projectId?: number; dataset
     where.push('w.dataset_id = ?');
     params.push(filter.datasetId);
   }
-  const rows = db
+  const rows = sqlite(db)
     .prepare(
       `SELECT ${watchedColumns} FROM ${watchedFrom} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY w.created_ms, w.id`,
@@ -80,7 +80,7 @@ export function listWatchedFolders(db: Db, filter: { projectId?: number; dataset
 }
 
 export function deleteWatchedFolder(db: Db, id: number): void {
-  db.prepare('DELETE FROM watched_folders WHERE id = ?').run(id);
+  sqlite(db).prepare('DELETE FROM watched_folders WHERE id = ?').run(id);
 }
 
 /** The path range of files inside `folder`: [folder/, folder0) in binary collation. */
@@ -95,7 +95,7 @@ const fileColumns = `id, source_ref AS sourceRef, path, content_hash AS contentH
 export function countEntriesInFolder(db: Db, datasetId: number, folder: string): number {
   const [from, to] = pathRange(folder);
   return (
-    db.prepare('SELECT count(*) AS n FROM entries WHERE dataset_id = ? AND path >= ? AND path < ?').get(datasetId, from, to) as {
+    sqlite(db).prepare('SELECT count(*) AS n FROM entries WHERE dataset_id = ? AND path >= ? AND path < ?').get(datasetId, from, to) as {
       n: number;
     }
   ).n;
@@ -103,7 +103,7 @@ export function countEntriesInFolder(db: Db, datasetId: number, folder: string):
 
 export function listFolderEntries(db: Db, datasetId: number, folder: string): FileEntryRow[] {
   const [from, to] = pathRange(folder);
-  return db
+  return sqlite(db)
     .prepare(`SELECT ${fileColumns} FROM entries WHERE dataset_id = ? AND path >= ? AND path < ? ORDER BY path`)
     .all(datasetId, from, to) as FileEntryRow[];
 }
@@ -112,7 +112,7 @@ export function listFolderEntries(db: Db, datasetId: number, folder: string): Fi
 export function findEntriesByPath(db: Db, datasetId: number, paths: readonly string[]): FileEntryRow[] {
   if (paths.length === 0) return [];
   const marks = paths.map(() => '?').join(', ');
-  return db
+  return sqlite(db)
     .prepare(`SELECT ${fileColumns} FROM entries WHERE dataset_id = ? AND path IN (${marks}) ORDER BY id`)
     .all(datasetId, ...paths) as FileEntryRow[];
 }
@@ -121,7 +121,7 @@ export function findEntriesByPath(db: Db, datasetId: number, paths: readonly str
 export function findEntriesBySourceRef(db: Db, datasetId: number, sourceRefs: readonly string[]): FileEntryRow[] {
   if (sourceRefs.length === 0) return [];
   const marks = sourceRefs.map(() => '?').join(', ');
-  return db
+  return sqlite(db)
     .prepare(`SELECT ${fileColumns} FROM entries WHERE dataset_id = ? AND source_ref IN (${marks}) ORDER BY id`)
     .all(datasetId, ...sourceRefs) as FileEntryRow[];
 }
@@ -129,7 +129,7 @@ export function findEntriesBySourceRef(db: Db, datasetId: number, sourceRefs: re
 /** Entries of a dataset with this content, inside `folder` (uses entries_by_hash). */
 export function findFolderEntriesByHash(db: Db, datasetId: number, folder: string, contentHash: string): FileEntryRow[] {
   const [from, to] = pathRange(folder);
-  return db
+  return sqlite(db)
     .prepare(
       // By hash, which matches a handful of rows at most: left to itself the planner prefers the
       // (dataset, path) index here and reads every entry under the folder for each new file.
@@ -141,15 +141,15 @@ export function findFolderEntriesByHash(db: Db, datasetId: number, folder: strin
 
 /** Point an entry at another file (a move); its annotations are rewritten by putEntry after. */
 export function relocateEntry(db: Db, entryId: number, sourceRef: string, path: string): void {
-  db.prepare('UPDATE entries SET source_ref = ?, path = ? WHERE id = ?').run(sourceRef, path, entryId);
+  sqlite(db).prepare('UPDATE entries SET source_ref = ?, path = ? WHERE id = ?').run(sourceRef, path, entryId);
 }
 
 /** Remove an entry with its labels, boxes and errors (the labels stay declared in the dataset). */
 export function deleteEntry(db: Db, entryId: number): void {
-  db.prepare('DELETE FROM entries WHERE id = ?').run(entryId);
+  sqlite(db).prepare('DELETE FROM entries WHERE id = ?').run(entryId);
 }
 
 /** Every folder some dataset watches (each once). */
 export function listWatchedFolderPaths(db: Db): string[] {
-  return (db.prepare('SELECT DISTINCT folder FROM watched_folders').all() as { folder: string }[]).map((row) => row.folder);
+  return (sqlite(db).prepare('SELECT DISTINCT folder FROM watched_folders').all() as { folder: string }[]).map((row) => row.folder);
 }

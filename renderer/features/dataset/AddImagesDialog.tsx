@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { DatasetMetadata } from '../../api';
 import { Button, Dialog, OptionCards, useToast } from '../../ui';
 import { checkSource, initialSource, SourceFields, startSource, type SourceKind, type SourceState } from './sources';
+import { useDatasetT } from './i18n';
 
 /** More images for an existing dataset: a folder, image files, or an annotations file. */
 /** `anomaly`: the project is an anomaly-detection project (its folders can be marked good or anomalous). */
 export function AddImagesDialog({ dataset, anomaly = false, onClose }: { dataset: DatasetMetadata; anomaly?: boolean; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const toast = useToast();
   const [source, setSource] = useState<SourceState>(() => initialSource('folder'));
   const [submitted, setSubmitted] = useState(false);

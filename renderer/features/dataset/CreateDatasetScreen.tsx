@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { call, invalidateQueries, isApiError, useQuery, type DatasetMetadata } from '../../api';
 import { useDescribeError } from '../../lib/errors';
@@ -10,6 +9,7 @@ import { ProjectBreadcrumbs, ProjectUnavailable } from '../../app/chrome';
 import { splitWhenReady } from './imports';
 import { checkSource, datasetSourceOf, initialSource, SourceFields, startSource, type SourceKind, type SourceProblem, type SourceState } from './sources';
 import './dataset.css';
+import { useDatasetT } from './i18n';
 
 type Configuration = 'single' | 'both';
 type DatasetType = DatasetMetadata['DatasetType'];
@@ -20,7 +20,7 @@ type DatasetType = DatasetMetadata['DatasetType'];
  * page, where the imports' progress shows.
  */
 export function CreateDatasetScreen() {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const { name = '' } = useParams();
   const navigate = useNavigate();
   const toast = useToast();

@@ -1,4 +1,3 @@
-import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useParams } from 'react-router-dom';
 import { call, invalidateQueries, useQuery, type DatasetMetadata, type ProjectDescription } from '../../api';
 import { createDatasetPath, datasetPath, type DatasetSlug } from '../../lib/routes';
@@ -10,12 +9,13 @@ import { DatasetView } from './DatasetView';
 import { DropImportTarget, useAutoLabelDrops, type DropTarget } from './DropImportTarget';
 import { MissingDataset } from './MissingDataset';
 import './dataset.css';
+import { useDatasetT } from './i18n';
 
 const TYPES = { train: 'TRAIN', test: 'TEST' } as const;
 
 /** The project's datasets, a tab each (the console's Training / Test tabs). */
 export function DatasetScreen() {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const { name = '', type = '' } = useParams();
   const navigate = useNavigate();
   const described = useQuery('DescribeProjects', { ProjectNames: [name] });

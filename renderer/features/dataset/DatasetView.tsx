@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { call, invalidateQueries, useQuery, type DatasetMetadata, type DatasetStats, type EntryView, type ProjectDescription } from '../../api';
 import { formatCount, formatDateTime } from '../../lib/format';
@@ -22,6 +21,7 @@ import { JobsPanel } from './JobsPanel';
 import { useIsDatasetBusy } from './jobStore';
 import { useDatasetLabels } from './useDatasetLabels';
 import { WatchedFoldersPanel } from './WatchedFoldersPanel';
+import { useDatasetT } from './i18n';
 
 /** How long the search field waits for typing to pause before it asks the backend. */
 const SEARCH_DELAY_MS = 250;
@@ -37,7 +37,7 @@ export interface DatasetViewProps {
 
 /** One dataset: status, numbers, actions, running imports, watched folders and the gallery. */
 export function DatasetView({ project, projectName, dataset, slug }: DatasetViewProps) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useDatasetT();
   const navigate = useNavigate();
   const arn = dataset.DatasetArn;
   const described = useQuery('DescribeDataset', { DatasetArn: arn });
@@ -237,7 +237,7 @@ function useEntrySelection(datasetArn: string, filter: EntryFilter): EntrySelect
  * (RestoreEntries) that stays until dismissed. Broken files no longer stay as errors forever.
  */
 function SelectionBar({ datasetArn, selection, total, isBusy }: { datasetArn: string; selection: EntrySelection; total: number | undefined; isBusy: boolean }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useDatasetT();
   const toast = useToast();
   const describeError = useDescribeError();
   const [isWorking, setWorking] = useState(false);
@@ -331,7 +331,7 @@ function labelEntryPath(projectName: string, slug: DatasetSlug, entry: EntryView
 }
 
 function DatasetStatusNote({ datasetArn, status, message: english }: { datasetArn: string; status: DatasetMetadata['Status']; message: string }) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const isFailed = status === 'CREATE_FAILED' || status === 'UPDATE_FAILED';
   // The status message is the service's English; the job that ended with it has its code, so the
   // note is worded in the UI's language (issue 15).
@@ -357,7 +357,7 @@ function DatasetStatusNote({ datasetArn, status, message: english }: { datasetAr
 }
 
 function StatsRow({ stats, onErrors }: { stats: DatasetStats | undefined; onErrors: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useDatasetT();
   const value = (count: number | undefined) => (count === undefined ? <span className="skeleton dataset-stat__skeleton" /> : formatCount(count, i18n.language));
   const errors = stats?.ErrorEntries ?? 0;
   return (

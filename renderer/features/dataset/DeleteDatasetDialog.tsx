@@ -1,8 +1,8 @@
-import { Trans, useTranslation } from 'react-i18next';
 import { useMutation, type DatasetMetadata, type DatasetStats } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
 import { Button, Dialog, ErrorAlert, TypedConfirmationField, useToast, useTypedConfirmation } from '../../ui';
+import { datasetText, useDatasetT } from './i18n';
 
 /** The word the console asks for; the localized word is accepted too. */
 const CONFIRM_WORD = 'delete';
@@ -19,7 +19,7 @@ export function DeleteDatasetDialog({
   onClose: () => void;
   onDeleted: () => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useDatasetT();
   const toast = useToast();
   const describeError = useDescribeError();
   const remove = useMutation('DeleteDataset');
@@ -42,7 +42,7 @@ export function DeleteDatasetDialog({
     <Dialog
       tone="danger"
       title={t('deleteDataset.title', { type: typeName })}
-      description={<Trans i18nKey="deleteDataset.description" values={{ type: typeName }} components={{ strong: <strong /> }} />}
+      description={<datasetText.Trans i18nKey="deleteDataset.description" values={{ type: typeName }} components={{ strong: <strong /> }} />}
       closeLabel={t('common.close')}
       onClose={onClose}
       onSubmit={() => void submit()}

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ApiError, call, invalidateQueries, type DatasetMetadata } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { Button, Dialog, ErrorAlert, useToast } from '../../ui';
+import { useDatasetT } from './i18n';
 
 export interface DistributeDialogProps {
   projectArn: string;
@@ -18,7 +18,7 @@ export interface DistributeDialogProps {
  * label on both sides. The test dataset is created first when the project has none.
  */
 export function DistributeDialog({ projectArn, train, test, onClose, onDone }: DistributeDialogProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const toast = useToast();
   const describeError = useDescribeError();
   const [isPending, setPending] = useState(false);

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import { carriesFiles, readDrop, selectionSize } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { Icon, useToast } from '../../ui';
 import { importIntoDataset } from './imports';
+import { useDatasetT } from './i18n';
 
 export interface DropTarget {
   key: string;
@@ -54,7 +54,7 @@ export function useOwnDrops(active: boolean): void {
  * per dataset when there are two), and the drop starts the import.
  */
 export function DropImportTarget({ targets, children }: { targets: readonly DropTarget[]; children: ReactNode }) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const toast = useToast();
   const describeError = useDescribeError();
   const [isDragging, setDragging] = useState(false);

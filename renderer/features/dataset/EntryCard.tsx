@@ -1,8 +1,8 @@
 import { memo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { entryImageUrl, type EntryView } from '../../api';
 import { Icon } from '../../ui';
+import { useDatasetT } from './i18n';
 
 export interface EntryCardProps {
   entry: EntryView;
@@ -44,7 +44,7 @@ export function cardLabels(entry: Pick<EntryView, 'Labels' | 'Boxes'>): { name: 
  * the image for labeling.
  */
 export const EntryCard = memo(function EntryCard({ entry, position, setSize, thumbHeight, onShowErrors, href, isSelected = false, onToggle }: EntryCardProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const [hasNoPicture, setNoPicture] = useState(false);
   const errorCount = entry.Errors.filter((error) => !isWarningCode(error.Code)).length;
   const warningCount = entry.Errors.length - errorCount;

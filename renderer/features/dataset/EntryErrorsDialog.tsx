@@ -1,12 +1,11 @@
-import { getI18n, useTranslation } from 'react-i18next';
 import type { EntryView } from '../../api';
 import { Button, Dialog, Icon } from '../../ui';
 import { isWarningCode } from './EntryCard';
+import { useDatasetT } from './i18n';
 
 /** An entry's errors and warnings in words, each with its code (the console's gallery, §2.7). */
 export function EntryErrorsDialog({ entry, onClose }: { entry: EntryView; onClose: () => void }) {
-  const { t } = useTranslation();
-  const i18n = getI18n();
+  const { t, exists } = useDatasetT();
   return (
     <Dialog
       title={t('datasets.errors.title', { name: entry.FileName })}
@@ -18,9 +17,9 @@ export function EntryErrorsDialog({ entry, onClose }: { entry: EntryView; onClos
       <ul className="entry-errors">
         {entry.Errors.map((error, index) => {
           const key = `entryErrors.codes.${error.Code}`;
-          const words = i18n.exists(key) ? (t(key as 'entryErrors.codes.ERROR_INVALID_IMAGE') as string) : error.Message;
+          const words = exists(key) ? (t(key as 'entryErrors.codes.ERROR_INVALID_IMAGE') as string) : error.Message;
           const levelKey = `entryErrors.levels.${error.Level}`;
-          const level = i18n.exists(levelKey) ? (t(levelKey as 'entryErrors.levels.image') as string) : error.Level;
+          const level = exists(levelKey) ? (t(levelKey as 'entryErrors.levels.image') as string) : error.Level;
           const isWarning = isWarningCode(error.Code);
           return (
             <li key={`${error.Code}-${index}`} className={`entry-error ${isWarning ? 'entry-error--warning' : ''}`}>

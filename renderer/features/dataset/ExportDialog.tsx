@@ -1,16 +1,16 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { hasLocalPaths, useMutation, type DatasetMetadata, type InputOf } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { Button, Checkbox, Dialog, ErrorAlert, SelectField, TextField, useToast } from '../../ui';
 import { followJob } from './jobStore';
+import { useDatasetT } from './i18n';
 
 type ExportFormat = InputOf<'ExportDataset'>['Format'];
 const FORMATS: readonly ExportFormat[] = ['MANIFEST', 'COCO', 'VOC', 'YOLO', 'CSV'];
 
 /** ExportDataset: a manifest or another tool's format, written into a folder. */
 export function ExportDialog({ dataset, onClose }: { dataset: DatasetMetadata; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const toast = useToast();
   const describeError = useDescribeError();
   const run = useMutation('ExportDataset');

@@ -1,9 +1,9 @@
 import { useId } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { DatasetLabelDescription, DatasetStats } from '../../api';
 import { formatCount } from '../../lib/format';
 import { Button, Checkbox, SegmentedControl } from '../../ui';
 import type { EntryFilter } from './entryPages';
+import { useDatasetT } from './i18n';
 
 /** ListEntries takes at most this many labels at once. */
 const MAX_LABELS = 50;
@@ -17,7 +17,7 @@ export interface GalleryFiltersProps {
 
 /** The gallery's side bar, as the console's Labels section: which images, and with which labels. */
 export function GalleryFilters({ filter, onChange, stats, labels }: GalleryFiltersProps) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useDatasetT();
   const headingId = useId();
   const count = (value: number | undefined) => (value === undefined ? undefined : formatCount(value, i18n.language));
   const selected = new Set(filter.labels);

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { getI18n, useTranslation } from 'react-i18next';
 import { call, type Job } from '../../api';
 import { backendText } from '../../lib/backendMessages';
 import { useDescribeError } from '../../lib/errors';
@@ -7,6 +6,7 @@ import { formatCount, formatDuration, formatRate } from '../../lib/format';
 import { isJobActive, jobTone } from '../../lib/status';
 import { Button, Icon, ProgressBar, StatusBadge, useToast } from '../../ui';
 import { dismissActivity, useActivities, type Activity, type ClientTask } from './jobStore';
+import { datasetText, useDatasetT } from './i18n';
 
 /**
  * The datasets' running imports, copies and exports, and how the last ones ended. A finished one
@@ -14,7 +14,7 @@ import { dismissActivity, useActivities, type Activity, type ClientTask } from '
  * the gallery and pushed it out of the window).
  */
 export function JobsPanel({ datasetArns }: { datasetArns: readonly string[] }) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const activities = useActivities(datasetArns);
   const [showsAll, setShowsAll] = useState(false);
   if (activities.length === 0) return null;
@@ -45,19 +45,19 @@ function statusOf(activity: Activity): Job['Status'] {
 function phaseText(phase: string | undefined): string | undefined {
   if (!phase) return undefined;
   const key = `jobs.phases.${phase.replace(/\s+(\w)/g, (_, letter: string) => letter.toUpperCase())}`;
-  return getI18n().exists(key) ? getI18n().t(key as 'jobs.phases.saving') : phase;
+  return datasetText.exists(key) ? datasetText.t(key as 'jobs.phases.saving') : phase;
 }
 
 function kindText(kind: string): string {
   const format = /^(Import|Export)(MANIFEST|COCO|VOC|YOLO|CSV)$/.exec(kind);
-  const i18n = getI18n();
-  if (format) return i18n.t(format[1] === 'Import' ? 'jobs.kinds.importFormat' : 'jobs.kinds.exportFormat', { format: format[2] });
+  const { t, exists } = datasetText;
+  if (format) return t(format[1] === 'Import' ? 'jobs.kinds.importFormat' : 'jobs.kinds.exportFormat', { format: format[2] });
   const key = `jobs.kinds.${kind}`;
-  return i18n.exists(key) ? i18n.t(key as 'jobs.kinds.other') : i18n.t('jobs.kinds.other');
+  return exists(key) ? t(key as 'jobs.kinds.other') : t('jobs.kinds.other');
 }
 
 function JobItem({ job, activity }: { job: Job; activity: Activity }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useDatasetT();
   const toast = useToast();
   const describeError = useDescribeError();
   const [isCancelling, setCancelling] = useState(false);
@@ -126,7 +126,7 @@ function JobItem({ job, activity }: { job: Job; activity: Activity }) {
 }
 
 function TaskItem({ task, activity }: { task: ClientTask; activity: Activity }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useDatasetT();
   const describeError = useDescribeError();
   const active = isJobActive(task.status);
   const title = t(`jobs.tasks.${task.kind}.title`);

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQuery, type DatasetMetadata, type ProjectDescription } from '../../api';
 import { createDatasetPath, datasetPath } from '../../lib/routes';
@@ -7,6 +6,7 @@ import { isDatasetBusy } from '../../lib/status';
 import { Button, buttonClass, EmptyState, Icon } from '../../ui';
 import { DistributeDialog } from './DistributeDialog';
 import { JobsPanel } from './JobsPanel';
+import { useDatasetT } from './i18n';
 
 export interface MissingDatasetProps {
   project: ProjectDescription;
@@ -17,7 +17,7 @@ export interface MissingDatasetProps {
 
 /** A tab whose dataset does not exist yet: what it is for and how to make it. */
 export function MissingDataset({ project, projectName, type, train }: MissingDatasetProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const navigate = useNavigate();
   const [isSplitting, setSplitting] = useState(false);
   const trainDescribed = useQuery('DescribeDataset', { DatasetArn: train?.DatasetArn ?? '' }, { enabled: type === 'TEST' && Boolean(train) });

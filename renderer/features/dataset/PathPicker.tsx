@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import { canPickPaths, isImportableName, pickPath, transportKind, uploadForPath } from '../../api';
 import type { PickPurpose } from '../../../preload/contract/names';
 import { useDescribeError } from '../../lib/errors';
 import { Button } from '../../ui';
+import { useDatasetT } from './i18n';
 
 export interface PathPickerProps {
   purpose: PickPurpose;
@@ -23,7 +23,7 @@ export interface PathPickerProps {
  * upload of the picked file or folder when the operation can take an uploaded copy; else nothing.
  */
 export function PathPicker({ purpose, upload, accept, onlyImages = false, onPath }: PathPickerProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const describeError = useDescribeError();
   const input = useRef<HTMLInputElement>(null);
   const [isBusy, setBusy] = useState(false);

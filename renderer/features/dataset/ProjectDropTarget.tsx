@@ -1,16 +1,16 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { call, invalidateQueries, type ProjectDescription } from '../../api';
 import { datasetPath, datasetSlug } from '../../lib/routes';
 import { DropImportTarget, useAutoLabelDrops, type DropTarget } from './DropImportTarget';
+import { useDatasetT } from './i18n';
 
 /**
  * Drops on the project page: into either dataset (a zone each), or, while the project has none,
  * into a new training dataset, whose page then opens.
  */
 export function ProjectDropTarget({ project, projectName, children }: { project: ProjectDescription; projectName: string; children: ReactNode }) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const navigate = useNavigate();
   const autoLabel = useAutoLabelDrops();
   const hint = autoLabel ? t('drop.hintLabels') : t('drop.hintNoLabels');

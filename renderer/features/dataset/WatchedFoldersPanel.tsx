@@ -1,11 +1,11 @@
 import { useEffect, useId, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { hasLocalPaths, readDrop, useMutation, useQuery, type WatchedFolder } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
 import { Button, Checkbox, ErrorAlert, Icon, StatusBadge, TextField, useToast } from '../../ui';
 import { useOwnDrops } from './DropImportTarget';
 import { PathPicker } from './PathPicker';
+import { useDatasetT } from './i18n';
 
 /** Counts change as files come and go; events say so, and this catches what they do not. */
 const REFRESH_MS = 5000;
@@ -23,7 +23,7 @@ export interface WatchedFoldersPanelProps {
  * watched and no form open it takes no room, so the gallery starts high (issue 15).
  */
 export function WatchedFoldersPanel({ projectArn, datasetArn, isAdding, onAddingChange: setAdding }: WatchedFoldersPanelProps) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useDatasetT();
   const toast = useToast();
   const describeError = useDescribeError();
   const listed = useQuery('ListWatchedFolders', { ProjectArn: projectArn });

@@ -4,7 +4,6 @@
  * The create-dataset page and the "Add images" dialog share them.
  */
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   call,
@@ -25,6 +24,7 @@ import { importIntoDataset } from './imports';
 import { bucketKeyOf } from './bucketKeys';
 import { PathPicker } from './PathPicker';
 import { followJob, startTask, waitForJob } from './jobStore';
+import { useDatasetT } from './i18n';
 
 export type SourceKind = 'folder' | 'upload' | 'manifest' | 'copy' | 'annotations' | 'empty' | 'split';
 export type AnnotationFormat = InputOf<'ImportAnnotations'>['Format'];
@@ -195,7 +195,7 @@ function useFilePicker(directory: boolean, onPick: (files: FileList) => void) {
 }
 
 function SelectionSummary({ selection, onClear }: { selection: DropSelection; onClear: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useDatasetT();
   const size = selectionSize(selection);
   const skipped = skippedCount(selection);
   const names = [...selection.folders.map((folder) => folder.name), ...selection.files.slice(0, 3).map((picked) => picked.file.name)];
@@ -219,7 +219,7 @@ function SelectionSummary({ selection, onClear }: { selection: DropSelection; on
 }
 
 function FolderFields({ source, onChange, problem, anomaly }: SourceFieldsProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const local = hasLocalPaths();
   const [emptyDrop, setEmptyDrop] = useState(false);
   const take = (selection: DropSelection) => {
@@ -301,7 +301,7 @@ function FolderFields({ source, onChange, problem, anomaly }: SourceFieldsProps)
 
 /** The guide's folder-to-label rule, drawn as a tiny tree. */
 function FolderRuleExample() {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   return (
     <details className="folder-rule">
       <summary>{t('sources.folder.ruleSummary')}</summary>
@@ -317,7 +317,7 @@ function FolderRuleExample() {
 }
 
 function UploadFields({ source, onChange, problem }: SourceFieldsProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const [emptyDrop, setEmptyDrop] = useState(false);
   const take = (selection: DropSelection) => {
     const isEmpty = selectionSize(selection) === 0;
@@ -352,7 +352,7 @@ function UploadFields({ source, onChange, problem }: SourceFieldsProps) {
 }
 
 function ManifestFields({ source, onChange, problem }: SourceFieldsProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const listId = useId();
   const mappings = useQuery('ListBucketMappings', {});
   const bucket = source.bucket.trim();
@@ -423,7 +423,7 @@ function projectNameOf(projectArn: string): string {
 }
 
 function CopyFields({ source, onChange, problem }: SourceFieldsProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const projects = useQuery('DescribeProjects', { MaxResults: 100 });
   const groups = (projects.data?.ProjectDescriptions ?? [])
     .filter((project) => project.Datasets.length > 0)
@@ -457,7 +457,7 @@ function CopyFields({ source, onChange, problem }: SourceFieldsProps) {
 const FORMATS: readonly AnnotationFormat[] = ['COCO', 'VOC', 'YOLO', 'CSV'];
 
 function AnnotationsFields({ source, onChange, problem }: SourceFieldsProps) {
-  const { t } = useTranslation();
+  const { t } = useDatasetT();
   const isFolderFormat = source.format === 'VOC' || source.format === 'YOLO';
   // An uploaded copy is named as the user knows it under the field.
   const uploadedName = (path: string) => {

@@ -7,28 +7,18 @@
 import type { i18n as I18n } from 'i18next';
 import { useMemo } from 'react';
 import { getI18n, useTranslation } from 'react-i18next';
+import { registerLocales, type KeyPaths } from '../../lib/featureLocales';
 import en from './locales/en.json';
 import ko from './locales/ko.json';
 
 export const LABELING_NS = 'labeling';
 
-const bundles = { en, ko } as const;
-
-type PluralSuffix = '_zero' | '_one' | '_two' | '_few' | '_many' | '_other';
-type Unplural<K extends string> = K extends `${infer Base}${PluralSuffix}` ? Base : K;
-type Leaves<T, Prefix extends string = ''> = {
-  [K in keyof T & string]: T[K] extends string ? `${Prefix}${Unplural<K>}` : Leaves<T[K], `${Prefix}${K}.`>;
-}[keyof T & string];
-
 /** Every key of the labeling namespace, e.g. `grid.selected`. */
-export type LabelingKey = Leaves<typeof en>;
+export type LabelingKey = KeyPaths<typeof en>;
 export type LabelingT = (key: LabelingKey, values?: Record<string, unknown>) => string;
 
 export function registerLabelingLocales(instance: I18n | undefined): void {
-  if (!instance) return;
-  for (const [language, bundle] of Object.entries(bundles)) {
-    if (!instance.hasResourceBundle(language, LABELING_NS)) instance.addResourceBundle(language, LABELING_NS, bundle, true, false);
-  }
+  registerLocales(instance, LABELING_NS, { en, ko });
 }
 
 registerLabelingLocales(getI18n());

@@ -6,27 +6,18 @@
 import type { i18n as I18n } from 'i18next';
 import { useMemo } from 'react';
 import { getI18n, useTranslation } from 'react-i18next';
+import { registerLocales, type KeyPaths } from '../../lib/featureLocales';
 import en from './locales/en.json';
 import ko from './locales/ko.json';
 
 export const MODELS_NS = 'models';
-
-type PluralSuffix = '_zero' | '_one' | '_two' | '_few' | '_many' | '_other';
-type WithoutPlural<K extends string> = K extends `${infer Base}${PluralSuffix}` ? Base : K;
-type KeyPaths<T, Prefix extends string = ''> = {
-  [K in keyof T & string]: T[K] extends string ? `${Prefix}${WithoutPlural<K>}` : KeyPaths<T[K], `${Prefix}${K}.`>;
-}[keyof T & string];
 
 /** Every key of the namespace, e.g. `evaluate.tiles.f1`. */
 export type ModelsKey = KeyPaths<typeof en>;
 export type ModelsT = (key: ModelsKey, values?: Record<string, unknown>) => string;
 
 function register(instance: I18n | undefined): void {
-  if (!instance) return;
-  const bundles: Record<string, object> = { en, ko };
-  for (const [language, bundle] of Object.entries(bundles)) {
-    if (!instance.hasResourceBundle(language, MODELS_NS)) instance.addResourceBundle(language, MODELS_NS, bundle, true, false);
-  }
+  registerLocales(instance, MODELS_NS, { en, ko });
 }
 
 register(getI18n());

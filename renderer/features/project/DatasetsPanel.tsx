@@ -1,4 +1,3 @@
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useQuery, type DatasetMetadata } from '../../api';
 import { formatCount, formatDateTime } from '../../lib/format';
@@ -7,6 +6,7 @@ import { datasetTone } from '../../lib/status';
 import { buttonClass, CopyButton, Icon, StatusBadge } from '../../ui';
 import { JobsPanel } from '../dataset';
 import { statusText } from '../../lib/backendMessages';
+import { useProjectT } from './i18n';
 
 type DatasetType = DatasetMetadata['DatasetType'];
 const TYPES: readonly DatasetType[] = ['TRAIN', 'TEST'];
@@ -18,7 +18,7 @@ export interface DatasetsPanelProps {
 
 /** The project's two datasets with their numbers, or what each one is for while it does not exist yet. */
 export function DatasetsPanel({ projectName, datasets }: DatasetsPanelProps) {
-  const { t } = useTranslation();
+  const { t } = useProjectT();
   const isMissingOne = datasets.length < TYPES.length;
   return (
     <div className="datasets">
@@ -61,7 +61,7 @@ export function DatasetsPanel({ projectName, datasets }: DatasetsPanelProps) {
 }
 
 function DatasetCard({ projectName, type, dataset }: { projectName: string; type: DatasetType; dataset: DatasetMetadata | undefined }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useProjectT();
   const title = t(`status.datasetType.${type}`);
   const path = datasetPath(projectName, datasetSlug(type));
   return (
@@ -126,7 +126,7 @@ function DatasetCard({ projectName, type, dataset }: { projectName: string; type
 
 /** Images, labeled images, labels and images with errors, from DescribeDataset. */
 function DatasetNumbers({ datasetArn }: { datasetArn: string }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useProjectT();
   const described = useQuery('DescribeDataset', { DatasetArn: datasetArn });
   const stats = described.data?.DatasetDescription.DatasetStats;
   const value = (count: number | undefined) => (count === undefined ? '–' : formatCount(count, i18n.language));

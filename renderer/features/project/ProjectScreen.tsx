@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useQuery } from '../../api';
 import { useDescribeError } from '../../lib/errors';
@@ -16,12 +15,13 @@ import { ProjectUnavailable } from '../../app/chrome';
 import { ModelsPanel } from './ModelsPanel';
 import { ProjectBreadcrumbs } from '../../app/chrome';
 import './project.css';
+import { useProjectT } from './i18n';
 
 type Tab = 'datasets' | 'models';
 
 /** One project: its identity, and tabs for its datasets and models. */
 export function ProjectScreen() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useProjectT();
   const { name = '' } = useParams();
   const navigate = useNavigate();
   const toast = useToast();

@@ -1,10 +1,10 @@
 import { useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useMutation } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { checkResourceName, NAME_MAX_LENGTH, type NameProblem } from '../../lib/names';
 import { Button, Checkbox, Dialog, ErrorAlert, TextField } from '../../ui';
 import './dialogs.css';
+import { useProjectsT } from './i18n';
 
 export interface CreateProjectDialogProps {
   onClose: () => void;
@@ -16,7 +16,7 @@ export interface CreateProjectDialogProps {
  * an anomaly-detection project (Lookout for Vision's kind) learns from normal images alone.
  */
 export function CreateProjectDialog({ onClose, onCreated }: CreateProjectDialogProps) {
-  const { t } = useTranslation();
+  const { t } = useProjectsT();
   const describeError = useDescribeError();
   const create = useMutation('CreateProject');
   const createAnomaly = useMutation('LookoutVisionCreateProject');

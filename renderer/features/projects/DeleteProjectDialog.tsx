@@ -1,10 +1,10 @@
-import { Trans, useTranslation } from 'react-i18next';
 import { useMutation, type ProjectSummary } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { datasetTone, isVersionBusy } from '../../lib/status';
 import { Alert, Button, Dialog, ErrorAlert, Icon, StatusBadge, TypedConfirmationField, useTypedConfirmation } from '../../ui';
 import './dialogs.css';
+import { projectsText, useProjectsT } from './i18n';
 
 export interface DeleteProjectDialogProps {
   project: Pick<ProjectSummary, 'ProjectArn' | 'ProjectName' | 'Datasets' | 'VersionCount' | 'LatestVersion'>;
@@ -20,7 +20,7 @@ const CONFIRM_WORD = 'delete';
  * once the user types "delete". Models and datasets are removed with the project.
  */
 export function DeleteProjectDialog({ project, onClose, onDeleted }: DeleteProjectDialogProps) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useProjectsT();
   const describeError = useDescribeError();
   const remove = useMutation('DeleteProjectCascade');
   const word = t('deleteProject.confirmWord');
@@ -54,7 +54,7 @@ export function DeleteProjectDialog({ project, onClose, onDeleted }: DeleteProje
       size="md"
       title={t('deleteProject.title')}
       description={
-        <Trans i18nKey="deleteProject.description" values={{ name: project.ProjectName }} components={{ strong: <strong /> }} />
+        <projectsText.Trans i18nKey="deleteProject.description" values={{ name: project.ProjectName }} components={{ strong: <strong /> }} />
       }
       closeLabel={t('common.close')}
       onClose={onClose}

@@ -1,5 +1,4 @@
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQuery, type ProjectSummary } from '../../api';
 import { useDescribeError } from '../../lib/errors';
@@ -14,6 +13,7 @@ import { CreateProjectDialog } from './CreateProjectDialog';
 import { DeleteProjectDialog } from './DeleteProjectDialog';
 import './projects.css';
 import { statusText } from '../../lib/backendMessages';
+import { useProjectsT } from './i18n';
 
 /** The version a project is listed with: its best usable model, else its newest version (issue 15). */
 function shownVersion(project: ProjectSummary): ProjectSummary['LatestVersion'] {
@@ -22,7 +22,7 @@ function shownVersion(project: ProjectSummary): ProjectSummary['LatestVersion'] 
 
 /** Home: every project with the console's columns, kept live by ResourcesChanged. */
 export function ProjectsScreen() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useProjectsT();
   const toast = useToast();
   const describeError = useDescribeError();
   const projects = useQuery('ListProjectSummaries', {});

@@ -1,11 +1,11 @@
-import { useTranslation } from 'react-i18next';
 import { useQuery } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { CopyButton, DescriptionList, ErrorAlert, Panel } from '../../ui';
+import { useSettingsT } from './i18n';
 
 /** Versions and where Loupe keeps its data: what a bug report needs. */
 export function AboutSection() {
-  const { t } = useTranslation();
+  const { t } = useSettingsT();
   const describeError = useDescribeError();
   const info = useQuery('GetAppInfo', {}, { live: false });
   const data = info.data;

@@ -1,14 +1,14 @@
 import { useState, type ReactNode } from 'react';
-import { Trans, useTranslation } from 'react-i18next';
 import { useQuery } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { Button, CodeBlock, CopyButton, ErrorAlert, Panel } from '../../ui';
+import { settingsText, useSettingsT } from './i18n';
 
 const MASK = '•'.repeat(24);
 
 /** The keys AWS SDKs and the AWS CLI sign with, and the endpoint to point them at. */
 export function ApiCredentialsSection() {
-  const { t } = useTranslation();
+  const { t } = useSettingsT();
   const describeError = useDescribeError();
   const credentials = useQuery('GetApiCredentials', {}, { live: false });
   const [isRevealed, setRevealed] = useState(false);
@@ -43,7 +43,7 @@ export function ApiCredentialsSection() {
                 </>
               ) : (
                 <span className="muted rich">
-                  <Trans i18nKey="settings.api.notServing" components={{ code: <code /> }} />
+                  <settingsText.Trans i18nKey="settings.api.notServing" components={{ code: <code /> }} />
                 </span>
               )}
             </dd>
@@ -94,7 +94,7 @@ export function ApiCredentialsSection() {
             }
           />
           <p className="cli-example__hint rich">
-            <Trans i18nKey="settings.api.cliHint" components={{ code: <code /> }} />
+            <settingsText.Trans i18nKey="settings.api.cliHint" components={{ code: <code /> }} />
           </p>
         </div>
       </>

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useEvent, useMutation, useQuery, type Backbone, type DownloadableBackbone, type Job } from '../../api';
 import { useDescribeError, type ErrorText } from '../../lib/errors';
 import { isJobActive } from '../../lib/status';
 import { Alert, Button, EmptyState, ErrorAlert, Panel, ProgressBar, StatusBadge, Table, useToast, type Column } from '../../ui';
+import { useSettingsT } from './i18n';
 
 /** Why a download stopped: the job's own message, or a refused request. */
 type Failure = { kind: 'job'; message: string } | { kind: 'request'; error: ErrorText };
@@ -19,7 +19,7 @@ const withoutKey = <T,>(record: Record<string, T>, key: string): Record<string, 
  * the pinned ImageNet backbones Loupe can download, each with its progress and a Cancel button.
  */
 export function BackbonesSection() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useSettingsT();
   const toast = useToast();
   const describeError = useDescribeError();
   const backbones = useQuery('ListBackbones', {});

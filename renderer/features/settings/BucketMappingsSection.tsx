@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, type BucketMapping } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { checkBucketName } from '../../lib/names';
 import { Button, EmptyState, ErrorAlert, Panel, Table, TextField, useToast, type Column } from '../../ui';
+import { useSettingsT } from './i18n';
 
 /** s3://bucket → a local folder, so manifests that name S3 objects resolve on this computer. */
 export function BucketMappingsSection() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useSettingsT();
   const toast = useToast();
   const describeError = useDescribeError();
   const mappings = useQuery('ListBucketMappings', {});

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import { getI18n, useTranslation } from 'react-i18next';
+import { getI18n } from 'react-i18next';
 import { useMutation, type Language } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { ErrorAlert, Panel, useToast } from '../../ui';
+import { settingsText, useSettingsT } from './i18n';
 
 /** Each language is named in itself, so it can be found whatever the current language is. */
 const OPTIONS: readonly { value: Language; name: string; sample: string }[] = [
@@ -12,7 +13,7 @@ const OPTIONS: readonly { value: Language; name: string; sample: string }[] = [
 
 /** Switches the UI at once and saves the choice with UpdateSettings. */
 export function LanguageSection() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useSettingsT();
   const toast = useToast();
   const describeError = useDescribeError();
   const update = useMutation('UpdateSettings');
@@ -29,7 +30,7 @@ export function LanguageSection() {
     await instance.changeLanguage(language);
     try {
       await update.run({ Language: language });
-      toast.show(instance.getFixedT(language)('settings.language.changed'));
+      toast.show(settingsText.t('settings.language.changed'));
     } catch {
       setSelected(previous);
       await instance.changeLanguage(previous);

@@ -1,4 +1,3 @@
-import { useTranslation } from 'react-i18next';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { PageHeader } from '../../ui';
 import { KioskPinSection } from '../models';
@@ -9,9 +8,10 @@ import { BucketMappingsSection } from './BucketMappingsSection';
 import { LanguageSection } from './LanguageSection';
 import { SystemSection } from './SystemSection';
 import './settings.css';
+import { useSettingsT } from './i18n';
 
 export function SettingsScreen() {
-  const { t } = useTranslation();
+  const { t } = useSettingsT();
   useDocumentTitle(t('settings.title'));
   return (
     <div className="screen screen--narrow">

@@ -1,12 +1,12 @@
-import { useTranslation } from 'react-i18next';
 import type { SystemReport } from '../../../preload/contract';
 import { useQuery } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { Button, DescriptionList, ErrorAlert, Panel, StatusBadge } from '../../ui';
+import { useSettingsT } from './i18n';
 
 /** What this machine has for Loupe and what is in use: the DescribeSystem operation `loupe doctor` prints. */
 export function SystemSection() {
-  const { t } = useTranslation();
+  const { t } = useSettingsT();
   const describeError = useDescribeError();
   const report = useQuery('DescribeSystem', {}, { live: false });
   const data = report.data;
@@ -29,7 +29,7 @@ export function SystemSection() {
 }
 
 function SystemDetails({ report }: { report: SystemReport }) {
-  const { t } = useTranslation();
+  const { t } = useSettingsT();
   const providers = report.ExecutionProviders;
   const gib = (bytes: number) => t('settings.system.gib', { value: (bytes / 1024 ** 3).toFixed(1) });
   return (

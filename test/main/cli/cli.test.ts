@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../../support/cli';
 import { tempDir } from '../../support/loupe';
+import { sqlite } from '../../../main/db/handle';
 
 const home = tempDir();
 after(() => rmSync(home, { recursive: true, force: true }));
@@ -183,7 +184,7 @@ describe('loupe usage', () => {
     assert.ok(created.ok);
     const { ProjectArn } = created.value as { ProjectArn: string };
     const arn = ProjectArn.replace(/\/\d+$/, '/version/v1/1');
-    opened.ctx.db.prepare(`INSERT INTO project_versions (project_id, name, arn, created_ms, status) VALUES (?, 'v1', ?, 1, 'STOPPED')`).run(q.findProjectByArn(opened.ctx.db, ProjectArn)!.id, arn);
+    sqlite(opened.ctx.db).prepare(`INSERT INTO project_versions (project_id, name, arn, created_ms, status) VALUES (?, 'v1', ?, 1, 'STOPPED')`).run(q.findProjectByArn(opened.ctx.db, ProjectArn)!.id, arn);
     const version = { id: q.findVersionByArn(opened.ctx.db, arn)!.id, arn };
     recordUnits(opened.ctx, version, 'start', 2);
     recordAnalysis(opened.ctx, version.id, true);

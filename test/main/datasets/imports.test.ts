@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { waitForJob } from '../../../main/jobs';
 import { aClock, aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
 import { anImage } from '../../support/images';
+import { sqlite } from '../../../main/db/handle';
 
 describe('importing a folder with labels from directory names', () => {
   let loupe: TestLoupe;
@@ -141,8 +142,8 @@ describe('when Loupe stopped in the middle of an import', () => {
     const first = aLoupe({ home });
     const { ProjectArn } = await first.ok('CreateProject', { ProjectName: 'crashy' });
     const { DatasetArn } = await first.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
-    first.ctx.db.prepare(`UPDATE datasets SET status = 'UPDATE_IN_PROGRESS' WHERE arn = ?`).run(DatasetArn);
-    first.ctx.db.prepare(`INSERT INTO jobs (kind, resource_arn, status, created_ms, updated_ms) VALUES ('ImportFolder', ?, 'running', 1, 1)`).run(DatasetArn);
+    sqlite(first.ctx.db).prepare(`UPDATE datasets SET status = 'UPDATE_IN_PROGRESS' WHERE arn = ?`).run(DatasetArn);
+    sqlite(first.ctx.db).prepare(`INSERT INTO jobs (kind, resource_arn, status, created_ms, updated_ms) VALUES ('ImportFolder', ?, 'running', 1, 1)`).run(DatasetArn);
     first.close();
     const second = aLoupe({ home });
     try {

@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { waitForJob } from '../../../main/jobs';
 import { aClock, aLoupe, type TestLoupe } from '../../support/loupe';
 import { anImage } from '../../support/images';
+import { sqlite } from '../../../main/db/handle';
 
 const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -49,7 +50,7 @@ describe('when a folder holds images larger than the service takes', () => {
     const job = await waitForJob(loupe.ctx, (await loupe.ok('ImportFolder', { DatasetArn, Folder: folder })).JobId);
     assert.equal(job.Status, 'succeeded', job.Message);
 
-    const rows = loupe.ctx.db.prepare('SELECT source_ref AS sourceRef, path, width, height FROM entries ORDER BY source_ref').all() as {
+    const rows = sqlite(loupe.ctx.db).prepare('SELECT source_ref AS sourceRef, path, width, height FROM entries ORDER BY source_ref').all() as {
       sourceRef: string;
       path: string;
       width: number | null;

@@ -10,10 +10,11 @@ import { describe, it } from 'node:test';
 import { openDatabase } from '../../../main/db';
 import { configureLogFile, releaseLogFile } from '../../../main/log';
 import { tempDir } from '../../support/loupe';
+import { sqlite } from '../../../main/db/handle';
 
 describe('kept statements', () => {
   it('gives the same statement for the same SQL and answers each call with its own arguments', () => {
-    const db = openDatabase(join(tempDir(), 'loupe.db'));
+    const db = sqlite(openDatabase(join(tempDir(), 'loupe.db')));
     try {
       db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
       const insert = 'INSERT INTO notes (text) VALUES (?)';
@@ -31,7 +32,7 @@ describe('kept statements', () => {
   });
 
   it('lets the least recently used statement go after 500 others', () => {
-    const db = openDatabase(':memory:');
+    const db = sqlite(openDatabase(':memory:'));
     try {
       const first = db.prepare('SELECT 0 AS n');
       const recent = db.prepare('SELECT -1 AS n');
@@ -51,7 +52,7 @@ describe('slow statements', () => {
   it('logs a statement that runs past the threshold, with its SQL and time, and not the quick ones', () => {
     const logFile = join(tempDir(), 'loupe.log');
     configureLogFile(logFile);
-    const db = openDatabase(':memory:', { slowStatementMs: 100 });
+    const db = sqlite(openDatabase(':memory:', { slowStatementMs: 100 }));
     try {
       assert.equal((db.prepare('SELECT 1 AS quick').get() as { quick: number }).quick, 1);
       // Counting to a million in SQL takes well past 100 ms on any machine.

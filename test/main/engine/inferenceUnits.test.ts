@@ -1,7 +1,8 @@
 /**
  * Inference units in worker threads, on a small real model (a per-channel mean of the normalised
  * image): the units' answers equal the same model run on this thread, requests beyond the units
- * wait instead of failing, a model that cannot load is refused, and a closed set of units says so.
+ * wait in the one queue and beyond the queue are refused, units in service scale up while requests
+ * queue, a model that cannot load is refused, and a closed set of units says so.
  */
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -53,11 +54,45 @@ describe('inference units', () => {
         assert.deepEqual(got[i]!.dims, [1, 3]);
         assert.deepEqual([...got[i]!.data], [...expected]);
       }
-      units.setInService(1);
-      const one = await Promise.all(batch.slice(0, 3).map((image) => units.run(copy(image))));
-      assert.deepEqual(one.map((r) => [...r.data]), got.slice(0, 3).map((r) => [...r.data]));
     } finally {
       await session.release();
+      await units.close();
+    }
+  });
+
+  it('start with the units in service asked for, answer alike there, and put one more in service while requests queue', async () => {
+    const path = meanModel();
+    const scaled: number[] = [];
+    const all = await openInferenceUnits(path, { units: 2, input, output: 'scores' });
+    const units = await openInferenceUnits(path, { units: 2, minUnits: 1, onScaled: (count) => scaled.push(count), input, output: 'scores' });
+    try {
+      const batch = images(5);
+      const copy = (image: RgbPixels): RgbPixels => ({ ...image, data: image.data.slice() });
+      const got = await Promise.all(batch.slice(0, 3).map((image) => all.run(copy(image))));
+      assert.equal(units.inService, 1);
+      const one = await Promise.all(batch.slice(0, 3).map((image) => units.run(copy(image))));
+      assert.deepEqual(one.map((r) => [...r.data]), got.map((r) => [...r.data]));
+      assert.deepEqual(scaled, [], 'two requests in progress and none waiting keep one unit');
+      // One unit takes 2 in progress: the next 2 wait, and a queue as long as the units in service adds a unit.
+      await Promise.all(batch.map((image) => units.run(copy(image))));
+      assert.deepEqual(scaled, [2]);
+      assert.equal(units.inService, 2);
+    } finally {
+      await all.close();
+      await units.close();
+    }
+  });
+
+  it('refuse a request beyond the queue with ProvisionedThroughputExceededException and answer the ones admitted', async () => {
+    const units = await openInferenceUnits(meanModel(), { units: 1, input, output: 'scores' });
+    try {
+      // 1 unit: 2 in progress and 16 waiting; the 19th and later are refused at once.
+      const results = await Promise.allSettled(images(24).map((image) => units.run(image)));
+      const refused = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as { code?: string }).code] : []));
+      assert.equal(results.filter((result) => result.status === 'fulfilled').length, 18);
+      assert.deepEqual(refused, Array(6).fill('ProvisionedThroughputExceededException'));
+      assert.equal((await units.run(images(1)[0]!)).dims[1], 3, 'the queue drains');
+    } finally {
       await units.close();
     }
   });

@@ -87,7 +87,7 @@ async function classifierDir(input: ModelSpec['input'], view: ClassifierMetadata
 }
 
 async function analyze(dir: string, png: Buffer) {
-  const model = await engine.load(join(dir, 'model.onnx'), { workers: 1 });
+  const model = await engine.load(join(dir, 'model.onnx'), { minUnits: 1, maxUnits: 1 });
   loaded.push(model);
   return model.analyze(png);
 }

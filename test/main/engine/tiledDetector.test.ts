@@ -94,7 +94,7 @@ describe('a tiled detector on elongated images', { skip: modelsBuilt ? false : '
     const byTiles = found(test, (sample) => tiled.predictions.get(sample.entryId));
 
     // The same file as DetectCustomLabels runs it, on inference units.
-    const loaded = await createOnnxEngine({ modelsDir: MODELS }).load(tiled.modelPath, { workers: 1 });
+    const loaded = await createOnnxEngine({ modelsDir: MODELS }).load(tiled.modelPath, { minUnits: 1, maxUnits: 1 });
     const served = new Map<number, Analysis>();
     try {
       for (const sample of test) served.set(sample.entryId, await loaded.analyze(readFileSync(sample.path)));

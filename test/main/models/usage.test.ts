@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import * as q from '../../../main/db/queries';
 import { recordAnalysis, recordUnits } from '../../../main/models/usage';
 import { aLoupe, type TestLoupe } from '../../support/loupe';
+import { sqlite } from '../../../main/db/handle';
 
 const HOUR = 3_600_000;
 
@@ -21,7 +22,7 @@ describe('the usage report', () => {
     ({ ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'usage' }));
     const project = q.findProjectByArn(loupe.ctx.db, ProjectArn)!;
     const arn = ProjectArn.replace(/\/\d+$/, '/version/v1/1');
-    loupe.ctx.db.prepare(`INSERT INTO project_versions (project_id, name, arn, created_ms, status) VALUES (?, 'v1', ?, 1, 'RUNNING')`).run(project.id, arn);
+    sqlite(loupe.ctx.db).prepare(`INSERT INTO project_versions (project_id, name, arn, created_ms, status) VALUES (?, 'v1', ?, 1, 'RUNNING')`).run(project.id, arn);
     version = { id: q.findVersionByArn(loupe.ctx.db, arn)!.id, arn };
   });
   after(() => loupe.dispose());

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { DETECT_ADAM, DETECT_STEP_NAMES as n, detectionStepModel } from '../../../native/detect';
+import { DETECT_STEP_NAMES as n, detectionStepModel } from '../../../native/detect';
+import { ADAM } from '../../../native/train';
 import { createSession, type OrtSession } from '../../../native/ort';
 import { assertRelativelyClose, normal, uniform } from '../train/helpers';
 import { tfDetectionLoss } from './helpers';
@@ -80,7 +81,7 @@ describe('detection head step graph', () => {
       assertRelativelyClose(out[n.regressionLoss]!.data as Float32Array, losses.reg.dataSync() as Float32Array, 1e-5, 'regression loss');
       for (const name of ['W', 'b'] as const) {
         const m1 = out[n.next(n.moment1(name))]!.data as Float32Array;
-        const gradient = Float32Array.from(m1, (value) => value / (1 - DETECT_ADAM.beta1));
+        const gradient = Float32Array.from(m1, (value) => value / (1 - ADAM.beta1));
         assertRelativelyClose(gradient, expected[name], 1e-4, `gradient of ${name}`);
       }
     });
@@ -98,11 +99,11 @@ describe('detection head step graph', () => {
       const next = out[n.next(name)]!.data as Float32Array;
       const expected = new Float32Array(next.length);
       for (let i = 0; i < next.length; i++) {
-        const mi = DETECT_ADAM.beta1 * m[name][i]! + (1 - DETECT_ADAM.beta1) * gradient[name][i]!;
-        const vi = DETECT_ADAM.beta2 * v[name][i]! + (1 - DETECT_ADAM.beta2) * gradient[name][i]! ** 2;
-        const mHat = mi / (1 - DETECT_ADAM.beta1 ** 3);
-        const vHat = vi / (1 - DETECT_ADAM.beta2 ** 3);
-        expected[i] = c[name][i]! - c.lr * (mHat / (Math.sqrt(vHat) + DETECT_ADAM.epsilon));
+        const mi = ADAM.beta1 * m[name][i]! + (1 - ADAM.beta1) * gradient[name][i]!;
+        const vi = ADAM.beta2 * v[name][i]! + (1 - ADAM.beta2) * gradient[name][i]! ** 2;
+        const mHat = mi / (1 - ADAM.beta1 ** 3);
+        const vHat = vi / (1 - ADAM.beta2 ** 3);
+        expected[i] = c[name][i]! - c.lr * (mHat / (Math.sqrt(vHat) + ADAM.epsilon));
       }
       assertRelativelyClose(next, expected, 1e-5, `updated ${name}`);
       assert.ok(next.some((value, i) => value !== c[name][i]), `${name} moved`);

@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { buildTunedStepGraph, DETECT_ADAM, DETECT_STEP_NAMES as n, findTail, spatialFeatureModel, tailFeatureModel, tailParameters, toLocationRows, trainTunedDetector, withTailWeights, type BackboneTail, type TailLayer } from '../../../native/detect';
+import { buildTunedStepGraph, DETECT_STEP_NAMES as n, findTail, spatialFeatureModel, tailFeatureModel, tailParameters, toLocationRows, trainTunedDetector, withTailWeights, type BackboneTail, type TailLayer } from '../../../native/detect';
+import { ADAM } from '../../../native/train';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
 import { assertRelativelyClose, normal, uniform } from '../train/helpers';
@@ -252,7 +253,7 @@ async function checkGradients(tail: BackboneTail, seed: number) {
   const stepNames = ['W', 'b', ...parameters.map((parameter) => parameter.name)];
   stepNames.forEach((name, i) => {
     const m1 = out[n.next(n.moment1(name))]!.data as Float32Array;
-    const gradient = Float32Array.from(m1, (value) => value / (1 - DETECT_ADAM.beta1));
+    const gradient = Float32Array.from(m1, (value) => value / (1 - ADAM.beta1));
     const expected = grads[i]!.dataSync() as Float32Array;
     let worst = 0;
     let largest = 0;

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { migrate, migrations, openDatabase } from '../../../../main/db';
 import { tempDir } from '../../../support/loupe';
+import { sqlite } from '../../../../main/db/handle';
 
 const EXPECTED_TABLES = [
   'bucket_mappings',
@@ -27,7 +28,7 @@ const EXPECTED_TABLES = [
 
 describe('migration 0001 on a fresh database file', () => {
   const file = join(tempDir(), 'loupe.db');
-  const db = openDatabase(file);
+  const db = sqlite(openDatabase(file));
 
   it('creates every table, all STRICT', () => {
     const tables = db.prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`).all() as {
@@ -66,7 +67,7 @@ describe('migration 0001 on a fresh database file', () => {
 
   it('is not applied twice when the file is opened again', () => {
     db.close();
-    const again = openDatabase(file);
+    const again = sqlite(openDatabase(file));
     assert.deepEqual(migrate(again), []);
     again.close();
   });
