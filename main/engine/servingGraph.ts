@@ -20,6 +20,7 @@
  * graph resamples once in float. Images already at the size the view reads (`nativeSize`) go through
  * both unchanged, which is how the export's parity check compares them exactly. Tiled detectors
  * (`detection.tiling`) are not exported yet: the tiles' NMS merge needs the whole image's tile grid.
+ * Anomaly models: the whole image stretched to the view, then `anomaly_score`, `is_anomalous`, `anomaly_map`.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -22,7 +22,7 @@ import * as q from '../db/queries';
 import { loadAnomalyModel, type AnomalyAnalysis } from '../engine/anomalyEngine';
 import type { Analysis } from '../engine/engine';
 import { buildServingGraph, servingModelName, type ServingGraph } from '../engine/servingGraph';
-import { ServiceError } from '../errors';
+import { codedError, ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { createLogger } from '../log';
 import { createSession, type TensorOutput } from '../../native/ort';
@@ -55,7 +55,7 @@ export async function exportModelRepository(ctx: Context, input: ExportModelRepo
   if (!TRAINED.has(version.status) || !version.modelPath) {
     throw new ServiceError('ResourceNotReadyException', `The model is ${version.status}; only a trained model can be exported.`);
   }
-  if (!isAbsolute(input.Folder)) throw new ServiceError('InvalidParameterException', `Folder must be an absolute path: ${input.Folder}`);
+  if (!isAbsolute(input.Folder)) throw codedError('InvalidParameterException', 'NotAbsolutePath', { field: 'Folder', path: input.Folder });
   const folder = resolve(input.Folder);
   const engine = ctx.engine;
   if (!engine) throw new ServiceError('InternalServerError', 'No compute engine is available to check the export.');
@@ -89,8 +89,8 @@ export async function exportModelRepository(ctx: Context, input: ExportModelRepo
 async function requireNewOrEmpty(folder: string): Promise<boolean> {
   const info = await stat(folder).catch(() => undefined);
   if (!info) return true;
-  if (!info.isDirectory()) throw new ServiceError('InvalidParameterException', `Folder ${folder} is a file; give the path of a new or empty folder.`);
-  if ((await readdir(folder)).length > 0) throw new ServiceError('InvalidParameterException', `Folder ${folder} is not empty; give the path of a new or empty folder.`);
+  if (!info.isDirectory()) throw codedError('InvalidParameterException', 'NotAFolder', { path: folder });
+  if ((await readdir(folder)).length > 0) throw codedError('InvalidParameterException', 'ExportFolderNotEmpty', { path: folder });
   return false;
 }
 
@@ -304,10 +304,7 @@ async function checkParity(ctx: Context, options: ParityOptions): Promise<void> 
     await model.close();
   }
   if (problems.length > 0) {
-    throw new ServiceError(
-      'InternalServerError',
-      `The export was refused: the exported model does not agree with Loupe on ${problems.length} check(s) of the golden images. ${problems.slice(0, 5).join('; ')}`,
-    );
+    throw codedError('InternalServerError', 'ExportRefused', { count: problems.length, details: problems.slice(0, 5).join('; ') });
   }
 }
 

@@ -12,6 +12,8 @@ export const MESSAGES = {
   NotAbsolutePath: '{field} must be an absolute path: {path}',
   NoFolderAt: 'There is no folder at {path}.',
   NotAFolder: '{path} is a file, not a folder.',
+  ExportFolderNotEmpty: 'The folder {path} is not empty; give the path of a new or empty folder.',
+  ExportRefused: 'The export was refused: the exported model does not agree with Loupe on {count} check(s) of the golden images. {details}',
   FolderNotReadable: 'Loupe may not read the folder {path}.',
   FileNotFound: 'There is no file at {path}.',
   FileNotReadable: 'Loupe could not read {path}: {reason}',

@@ -16,6 +16,7 @@ import { decodeModel, encodeModel, makeTensor, tensorValues } from '../../../nat
 import { runCli } from '../../support/cli';
 import { aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
 import { writeSquaresDataset } from '../../support/squares';
+import { aTexture } from '../../support/textures';
 import { trainOnClassFolders } from '../../support/training';
 
 const root = join(import.meta.dirname, '../../..');
@@ -97,11 +98,11 @@ describe('exporting a trained classifier as a model repository', { skip: modelsB
     const notEmpty = await loupe.fails('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: full });
     assert.match(notEmpty.message, /not empty/);
     const file = await loupe.fails('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: join(full, 'keep.txt') });
-    assert.match(file.message, /is a file/);
+    assert.match(file.message, /is a file, not a folder/);
     assert.equal(readFileSync(join(full, 'keep.txt'), 'utf8'), 'mine');
     const cli = await runCli(loupe.home, 'export-model-repository', '--project-version-arn', versionArn, '--folder', full);
     assert.equal(cli.code, 254);
-    assert.match(cli.err, /An error occurred \(InvalidParameterException\) when calling the ExportModelRepository operation: Folder .* is not empty/);
+    assert.match(cli.err, /An error occurred \(InvalidParameterException\) when calling the ExportModelRepository operation: The folder .* is not empty/);
   });
 
   it('refuses to finish when the exported model.onnx was changed, and leaves the folder empty', async () => {
@@ -185,5 +186,34 @@ describe('exporting a trained detector as a model repository', { skip: modelsBui
     if (!pythonReady) return;
     const run = spawnSync('python3', [join(import.meta.dirname, 'checkRepository.py'), folder, out.ModelName, existsSync(proto) ? proto : ''], { encoding: 'utf8' });
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  });
+});
+
+describe('exporting a trained anomaly model as a model repository', { skip: modelsBuilt ? false : 'dist/models is not built: run npm run build:models' }, () => {
+  it('answers anomaly_score, is_anomalous and anomaly_map as DetectAnomalies does, and runs in Python onnxruntime', async () => {
+    const loupe = aLoupe();
+    try {
+      const images = join(loupe.home, 'parts');
+      for (let i = 0; i < 6; i++) await aTexture(join(images, 'normal', `${i}.png`), { seed: i });
+      await loupe.ok('LookoutVisionCreateProject', { ProjectName: 'parts' });
+      const { ProjectArn } = (await loupe.ok('DescribeProjects', { ProjectNames: ['parts'] })).ProjectDescriptions[0]!;
+      const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
+      await waitForJob(loupe.ctx, (await loupe.ok('ImportFolder', { DatasetArn, Folder: images })).JobId);
+      const { ProjectVersionArn } = await loupe.ok('CreateProjectVersion', { ProjectArn });
+      for (const job of (await loupe.ok('ListJobs', { ResourceArn: ProjectVersionArn, Active: true })).Jobs) await waitForJob(loupe.ctx, job.JobId);
+      const folder = join(tempDir(), 'loupe-export-parts-1');
+      const out = await loupe.ok('ExportModelRepository', { ProjectVersionArn, Folder: folder });
+      const job = await waitForJob(loupe.ctx, out.JobId);
+      assert.equal(job.Status, 'succeeded', job.Message);
+      const loupeJson = JSON.parse(readFileSync(join(folder, out.ModelName, 'loupe.json'), 'utf8'));
+      assert.equal(loupeJson.useCase, 'anomaly');
+      assert.deepEqual(loupeJson.outputs.map((o: { name: string }) => o.name), ['anomaly_score', 'is_anomalous', 'anomaly_map']);
+      assert.equal(typeof loupeJson.thresholds.effective.anomaly, 'number');
+      if (!pythonReady) return;
+      const run = spawnSync('python3', [join(import.meta.dirname, 'checkRepository.py'), folder, out.ModelName, existsSync(proto) ? proto : ''], { encoding: 'utf8' });
+      assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    } finally {
+      loupe.dispose();
+    }
   });
 });
