@@ -107,7 +107,11 @@ function fewerTiles(tile: number, overlap: number, lengths: readonly number[]): 
  * percentile of the boxes' longer side (between 1/8 and 1/2 of a tile), so nearly every object is
  * whole in some tile; a slightly larger tile when it saves a row or column (fewerTiles). `force` fixes the mode (used by tests to show what the other mode misses).
  */
-export function chooseDetectorView(samples: readonly Sample[], labels: readonly string[], force?: 'whole' | 'tiled'): { view: DetectorView; choices: ModelChoices } {
+export function chooseDetectorView(
+  samples: readonly Sample[],
+  labels: readonly string[],
+  force?: 'whole' | 'tiled',
+): { view: DetectorView; choices: ModelChoices; alternatives: DetectorView[] } {
   const sizes = boxSizes(samples, labels);
   const median = quantile(sizes.relative, 0.5);
   const candidates: ModelChoices['candidates'] = [];
@@ -139,8 +143,27 @@ export function chooseDetectorView(samples: readonly Sample[], labels: readonly 
   const wantTiles = shortAtInput < SMALL_BOX_PX && imageShort >= LARGE_IMAGE * whole;
   const tiled = tiledAllowed && (force === 'tiled' || (force !== 'whole' && wantTiles));
   const view: DetectorView = tiled ? tiledView : { side: whole };
-  const chosen: ModelChoices['chosen'] = tiled
-    ? { mode: 'tiled', inputSide: whole, tileSide, tileOverlap: overlap, featureStride: STRIDE }
-    : { mode: 'whole', inputSide: whole, featureStride: STRIDE };
-  return { view, choices: { chosen, candidates } };
+  // The views worth comparing on held-out images, the rule's own first: the whole image at the
+  // rule's side, tiles where the images are large enough for them to differ from the whole image
+  // and the median box keeps under twice SMALL_BOX_PX at the input, and the whole image at the larger side where objects are near the rule's limit at the smaller.
+  const alternatives: DetectorView[] = [view];
+  const add = (other: DetectorView) => {
+    if (!alternatives.some((known) => settingsOf(known).key === settingsOf(other).key)) alternatives.push(other);
+  };
+  if (!force) {
+    add({ side: whole });
+    if (tiledAllowed && imageShort >= LARGE_IMAGE * whole && shortAtInput < 2 * SMALL_BOX_PX) add(tiledView);
+    const larger = Math.max(...INPUT_SIDES);
+    const cellsAtWhole = Number.isFinite(median) ? (median * whole) / STRIDE : Number.POSITIVE_INFINITY;
+    if (whole < larger && cellsAtWhole < 2 * SMALL_OBJECT_CELLS) add({ side: larger });
+  }
+  return { view, choices: { chosen: settingsOf(view).settings, candidates }, alternatives };
+}
+
+/** The settings a view is recorded by (`choices`), and a key naming it. */
+export function settingsOf(view: DetectorView): { settings: ModelChoices['chosen']; key: string } {
+  const settings: ModelChoices['chosen'] = view.tile
+    ? { mode: 'tiled', inputSide: view.side, tileSide: view.tile.side, tileOverlap: view.tile.overlap, featureStride: STRIDE }
+    : { mode: 'whole', inputSide: view.side, featureStride: STRIDE };
+  return { settings, key: view.tile ? `tiled-${view.side}-${view.tile.side}-${view.tile.overlap}` : `whole-${view.side}` };
 }

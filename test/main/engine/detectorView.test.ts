@@ -41,6 +41,16 @@ describe('the detector view chosen from the boxes', () => {
     assert.equal(tileGrid({ width: 640, height: 640 }, pcb.view.tile.side, pcb.view.tile.overlap).length, 4);
     assert.deepEqual(pcb.choices.chosen, { mode: 'tiled', inputSide: 320, tileSide: 340, tileOverlap: pcb.view.tile.overlap, featureStride: 16 });
 
+    // What the held-out images compare: the rule's view first, then the whole image, then the larger side where objects are near the rule's limit.
+    assert.deepEqual(pcb.alternatives, [pcb.view, { side: 320 }]);
+    assert.deepEqual(large.alternatives, [{ side: 224 }]);
+    const nearLimit = chooseDetectorView(samples(500, 500, [{ width: 150, height: 140 }, { width: 160, height: 150 }]), ['a']);
+    assert.deepEqual(nearLimit.alternatives, [{ side: 224 }, { side: 320 }]);
+    // Wide images with small boxes: tiles, the whole image, each once.
+    const wide = chooseDetectorView(samples(1130, 460, [{ width: 40, height: 40 }, { width: 60, height: 55 }]), ['a']);
+    assert.equal(wide.alternatives.length, 2);
+    assert.ok(wide.alternatives.some((view) => view.tile) && wide.alternatives.some((view) => !view.tile));
+
     // Small boxes on a small image: no room for tiles, the whole image at 320.
     assert.deepEqual(chooseDetectorView(samples(300, 300, [{ width: 6, height: 6 }]), ['a']).view, { side: 320 });
     // Labels not asked for do not count.
@@ -59,6 +69,8 @@ describe('the detector view chosen from the boxes', () => {
     assert.ok(choices.candidates.some((c) => c.settings.mode === 'whole' && c.settings.inputSide === 320));
     assert.equal(chooseDetectorView(set, ['a'], 'whole').view.tile, undefined);
     assert.equal(chooseDetectorView(set, ['a'], 'whole').choices.chosen.mode, 'whole');
+    // Forced, there is nothing left to compare on held-out images.
+    assert.equal(chooseDetectorView(set, ['a'], 'whole').alternatives.length, 1);
     const large = samples(500, 375, [{ width: 300, height: 250 }]);
     // Large boxes let the tile grow to the image's shorter side.
     assert.equal(chooseDetectorView(large, ['a'], 'tiled').view.tile?.side, 375);
