@@ -1,12 +1,13 @@
 /**
- * What a detector sees, chosen from the training boxes' sizes: the input side (224 or 320, the sizes
- * the converted backbones run at with the block structure the fine-tuning knows), and for images
- * much larger than the input whose objects would shrink below SMALL_BOX_PX, tiles at native
- * resolution (training on crops around objects plus background crops; analysis by overlapping tiles
- * merged by NMS, native/detect tiles.ts).
+ * What a detector sees: the input side (224 or 320, the sizes the converted backbones run at with
+ * the block structure the fine-tuning knows), and for images much larger than the input, tiles at
+ * native resolution (training on crops around objects plus background crops; analysis by
+ * overlapping tiles merged by NMS, native/detect tiles.ts).
  *
- * The rule and the sizes it measures are written on the version as `choices` (candidates with the
- * figure each was judged by).
+ * The training boxes' sizes propose (a rule: tiles when objects would shrink below SMALL_BOX_PX) and
+ * name the views worth comparing (`alternatives`); detectionEngine.ts's view search decides among
+ * them by mAP@0.5 on held-out training images. The sizes and the held-out scores are written on the
+ * version as `choices` (candidates with the figure each was judged by).
  */
 import type { ModelChoices } from './modelFile';
 import type { Sample } from './engine';
@@ -106,6 +107,11 @@ function fewerTiles(tile: number, overlap: number, lengths: readonly number[]): 
  * TILE_BOX_PX pixels, never beyond the images' shorter side; neighbours overlap by the 90th
  * percentile of the boxes' longer side (between 1/8 and 1/2 of a tile), so nearly every object is
  * whole in some tile; a slightly larger tile when it saves a row or column (fewerTiles). `force` fixes the mode (used by tests to show what the other mode misses).
+ *
+ * `alternatives`, the rule's view first: also the whole image at the rule's side; tiles where the
+ * images are large enough and the median box keeps under 2 × SMALL_BOX_PX at the input; the whole
+ * image at the larger side where the median object spans under 2 × SMALL_OBJECT_CELLS cells at
+ * the smaller. Forced, there are no alternatives.
  */
 export function chooseDetectorView(
   samples: readonly Sample[],
