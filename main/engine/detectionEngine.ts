@@ -356,7 +356,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   const searched = proposed.alternatives.length > 1 ? await searchDetectorView(options.train, proposed.alternatives, base) : undefined;
   const seen = searched?.view ?? proposed.view;
   const choices: ModelChoices = {
-    chosen: settingsOf(seen).settings,
+    chosen: { ...settingsOf(seen).settings, ...searched?.figures },
     candidates: [...proposed.choices.candidates, ...(searched?.candidates ?? [])],
   };
   const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, phase: { embed: 'embedding images', train: 'training' } });
@@ -384,7 +384,7 @@ async function searchDetectorView(
   train: readonly Sample[],
   alternatives: readonly DetectorView[],
   context: Omit<FitContext, 'epochs' | 'phase'>,
-): Promise<{ view: DetectorView; candidates: ModelChoices['candidates'] } | undefined> {
+): Promise<{ view: DetectorView; candidates: ModelChoices['candidates']; figures: ModelChoices['chosen'] } | undefined> {
   const split = heldOutSplit(train, context.labels);
   if (!split) return undefined;
   const started = performance.now();
@@ -404,12 +404,12 @@ async function searchDetectorView(
     const cost = view.tile ? tileGrid({ width: split.held[0]!.width, height: split.held[0]!.height }, view.tile.side, view.tile.overlap).length * view.side ** 2 : view.side ** 2;
     scored.push({ view, map, cost });
     const seconds = Math.round((performance.now() - began) / 100) / 10;
-    candidates.push({ settings: settingsOf(view).settings, metric: `held-out mAP@0.5 (${split.fit.length} / ${split.held.length} training images, ${SEARCH.epochs} epochs)`, score: Math.round(map * 1000) / 1000, seconds });
+    candidates.push({ settings: settingsOf(view).settings, metric: 'mAP', score: Math.round(map * 1000) / 1000, seconds });
     log.info('detector view scored', { view: settingsOf(view).key, map, seconds });
   }
   const best = Math.max(...scored.map((s) => s.map));
   const kept = scored.filter((s) => s.map >= best - SEARCH.tie).sort((a, b) => a.cost - b.cost)[0];
-  return kept ? { view: kept.view, candidates } : undefined;
+  return kept ? { view: kept.view, candidates, figures: { searchImages: `${split.fit.length} / ${split.held.length}`, searchEpochs: SEARCH.epochs } } : undefined;
 }
 
 /**
