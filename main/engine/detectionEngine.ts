@@ -398,9 +398,9 @@ async function searchDetectorView(
   for (const [k, view] of alternatives.entries()) {
     if (k > 0 && cpuSeconds() > SEARCH.cpuSeconds) break;
     const began = performance.now();
-    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, phase: { embed: 'choosing the view: embedding', train: 'choosing the view: training' } });
+    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, phase: { embed: 'choosing the view', train: 'choosing the view' } });
     const metadata: DetectorMetadata = { ...fitted.metadata, choices: { chosen: {}, candidates: [] } };
-    const predictions = await predictSamples(encodeModel(fitted.model), metadata, fitted.spec, split.held, { job: context.job, threads: context.threads, phase: 'choosing the view: scoring' });
+    const predictions = await predictSamples(encodeModel(fitted.model), metadata, fitted.spec, split.held, { job: context.job, threads: context.threads, phase: 'choosing the view' });
     const images = split.held.map((sample) => ({
       truth: sample.boxes.filter((box) => context.labels.includes(box.label)),
       predictions: predictions.get(sample.entryId)?.boxes ?? [],
