@@ -49,13 +49,19 @@ export async function call<N extends OperationName>(
 /**
  * A service operation answers only with the errors the service model declares for it: input the
  * schema refuses is the service's InvalidParameterException, a name in use its
- * ResourceInUseException. Anything else undeclared is a slip worth a log line.
+ * ResourceInUseException, a busy resource its ResourceNotReadyException where that is the one it
+ * declares. Anything else undeclared is a slip worth a log line.
  */
 function declaredFailure(name: OperationName, code: ApiErrorData['code'], message: string): Result<never> {
   const declared = declaredErrors[name];
   if (!declared || declared.includes(code)) return failure(code, message);
   if (code === 'ResourceAlreadyExistsException' && declared.includes('ResourceInUseException')) {
     return failure('ResourceInUseException', message);
+  }
+  // A resource busy with other work is, for an operation that cannot say "in use", not ready yet
+  // (DistributeDatasetEntries on a dataset still importing).
+  if (code === 'ResourceInUseException' && declared.includes('ResourceNotReadyException')) {
+    return failure('ResourceNotReadyException', message);
   }
   if (code !== 'ValidationException') log.warn('undeclared error answered as InvalidParameterException', { operation: name, code, message });
   return failure('InvalidParameterException', message);

@@ -16,6 +16,7 @@ import { recoverInterruptedTraining } from '../training';
 import { ensureDefaultOutputBucket } from '../models/output';
 import { recoverInterruptedVersions } from '../models';
 import { recoverInterruptedProjects } from '../projects';
+import { sweepLeftovers } from '../buckets';
 import { closeRunningModels } from '../models/runtime';
 import { startWatchers, stopWatchers } from '../watch';
 import type { Engine } from '../engine/engine';
@@ -59,7 +60,12 @@ export interface OpenLoupeOptions {
   electronSqliteBuild?: string;
   /** Downloadable backbones: another catalogue, a mirror, a timeout (default: the pinned ones, LOUPE_BACKBONE_MIRROR). */
   backboneDownloads?: BackboneDownloadOptions;
+  /** Incomplete S3 multipart uploads are aborted this long after they started (default 7 days). */
+  abandonUploadsAfterMs?: number;
 }
+
+/** How often a long-running Loupe sweeps what interrupted S3 writes left (it also does at start-up). */
+const SWEEP_EVERY_MS = 3600_000;
 
 function defaultModelsDir(): string {
   // A CommonJS bundle (the Electron app) has an empty import.meta: it passes modelsDir instead.
@@ -102,6 +108,10 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
   recoverInterruptedTraining(ctx);
   recoverInterruptedVersions(ctx);
   recoverInterruptedProjects(ctx);
+  const sweep = () => sweepLeftovers(ctx, options.abandonUploadsAfterMs === undefined ? {} : { abandonAfterMs: options.abandonUploadsAfterMs });
+  sweep();
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+  sweeper.unref();
   if (options.watch) startWatchers(ctx);
   return {
     ctx,
@@ -109,6 +119,7 @@ export function openLoupe(options: OpenLoupeOptions = {}): Loupe {
     close: () => {
       // Watchers stop at once; their operating-system watches close a moment later. A transport
       // that must know they are closed awaits stopWatchers(ctx) before close().
+      clearInterval(sweeper);
       void stopWatchers(ctx);
       void closeRunningModels(ctx);
       abortAllJobs(ctx);

@@ -17,3 +17,4 @@ export {
   type ObjectList,
 } from './objects';
 export { abortUpload, completeUpload, createUpload, MIN_PART_BYTES, uploadPart, type CompletedPart } from './multipart';
+export { ABANDON_UPLOAD_AFTER_MS, STALE_WRITE_MS, sweepLeftovers, type SweepOptions, type SweepReport } from './leftovers';

@@ -13,6 +13,7 @@ import { waitForIdle } from '../jobs';
 import { startServer } from '../server';
 import { isLoopbackHost } from '../server/hosts';
 import { loadOrCreateTlsIdentity, readTlsIdentity, servedNames } from '../server/tls';
+import { KIOSK_CODE_TTL_MS } from '../server/kiosk';
 import { parseOperationArgs, UsageError } from './args';
 import { detectCommand, importCommand } from './conveniences';
 import { doctorCommand } from './doctor';
@@ -134,13 +135,16 @@ async function serve(words: string[], out: NodeJS.WritableStream): Promise<numbe
     `Home=${loupe.ctx.home}`,
   ];
   if (tls) lines.push(`CertificateSha256=${tls.fingerprint}`);
-  if (server.kioskToken) lines.push(`Kiosk=${server.url}/#kiosk=${server.kioskToken}`);
+  if (server.kioskCode) {
+    // A one-time link: the kiosk that opens it first trades the code for its cookie (server/kiosk.ts).
+    lines.push(`Kiosk=${server.url}/#kiosk-code=${server.kioskCode}`, `  (open it once, on the kiosk, within ${KIOSK_CODE_TTL_MS / 60_000} minutes; it opens only ${values['kiosk-model']})`);
+  }
   if (exposed) {
     lines.push(
       '',
       `WARNING: ${values.host} is reachable from other machines. Whoever has the credentials or the session token above can`,
       'read and change every project, dataset and model in this home, import files from the folders it knows, and',
-      'see the images; a kiosk token can only analyse with its one model. Share the token with kiosks only.',
+      'see the images; the kiosk link opens one kiosk that can only analyse with its one model.',
       tls
         ? `Clients should check the certificate's SHA-256 fingerprint: ${tls.fingerprint}`
         : 'PLAIN HTTP (--insecure-http): the secret, the session token and every image cross the network unencrypted.',

@@ -133,15 +133,15 @@ export function distributeDatasetEntries(
 ): OutputOf<'DistributeDatasetEntries'> {
   const [first, second] = input.Datasets.map((d) => requireIdleDataset(ctx, d.Arn)) as [q.DatasetRow, q.DatasetRow];
   if (first.projectId !== second.projectId) {
-    throw new ServiceError('InvalidParameterException', 'The datasets must belong to the same project.');
+    throw new ServiceError('InvalidParameterException', `The datasets must belong to the same project: ${first.arn} and ${second.arn} do not.`);
   }
   const train = first.type === 'TRAIN' ? first : second;
   const test = first.type === 'TEST' ? first : second;
   if (train.type !== 'TRAIN' || test.type !== 'TEST') {
-    throw new ServiceError('InvalidParameterException', 'Datasets must be the project’s TRAIN and TEST datasets.');
+    throw new ServiceError('InvalidParameterException', `Datasets must be the project’s TRAIN and TEST datasets; both given are ${first.type}.`);
   }
   if (q.countEntries(ctx.db, test.id) > 0) {
-    throw new ServiceError('InvalidParameterException', `The test dataset ${test.arn} must be empty.`);
+    throw new ServiceError('InvalidParameterException', `The test dataset ${test.arn} must be empty to receive entries from the training dataset; it has ${q.countEntries(ctx.db, test.id)}.`);
   }
   const nowMs = ctx.now();
   const entries = splitItems(ctx, train.id);

@@ -245,7 +245,7 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   } finally {
     await session.release();
   }
-  if (!cutShape.map) throw new ServiceError('InvalidParameterException', 'There are no training images.');
+  if (!cutShape.map) throw new ServiceError('InvalidParameterException', 'There are no training images with boxes to train a detector on. Label objects with bounding boxes in the training dataset.');
   if (cutShape.channels !== tail.cutChannels) throw new Error(`the cut map has ${cutShape.channels} channels, the tail expects ${tail.cutChannels}`);
   const mapSize = cutShape.map;
   const targets = views.map((view) => {

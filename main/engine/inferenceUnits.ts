@@ -68,7 +68,7 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
   const units: Unit[] = [];
   const free: Unit[] = [];
   const waiting: ((unit: Unit | undefined) => void)[] = [];
-  const stopped = () => new ServiceError('ResourceNotReadyException', 'The model has stopped.');
+  const stopped = () => new ServiceError('ResourceNotReadyException', 'The model has stopped. Start it (StartProjectVersion) and analyse the image again.');
   let closed = false;
   let provider = 'cpu';
   /** Units that may run at once (setInService), and units running now. */

@@ -24,7 +24,7 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
   const evaluation = q.findEvaluation(ctx.db, version.id);
   const project = q.findProjectById(ctx.db, version.projectId)!;
   if (!evaluation?.summaryJson) {
-    throw new ServiceError('ResourceNotReadyException', `The model is ${version.status}; it has no evaluation yet.`);
+    throw new ServiceError('ResourceNotReadyException', `The model ${version.arn} is ${version.status}; it has no evaluation yet. Wait for training to complete (DescribeProjectVersions).`);
   }
   const folder = outputLocation(ctx, version, project.name).folder;
   const readJson = async (file: string) => JSON.parse(await readFile(join(folder, file), 'utf8')) as Json;

@@ -3,8 +3,8 @@
  * another project (COPYING_IN_PROGRESS → COPYING_COMPLETED | COPYING_FAILED). Project policies on
  * the source project decide whether the copy is allowed.
  */
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { OutputOf } from '../../preload/contract';
 import type { CopyProjectVersionInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
@@ -14,6 +14,7 @@ import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
 import { copyAllowed } from '../projects/policies';
+import { completeCopy, copyPlanned, planCopy } from './copyPlan';
 import { outputLocation } from './output';
 import { requireVersion } from './index';
 import { insertNewVersion } from './newVersion';
@@ -21,11 +22,11 @@ import { removeVersionFiles } from './recovery';
 
 const COPYABLE = new Set(['TRAINING_COMPLETED', 'STOPPED', 'RUNNING', 'STARTING', 'STOPPING', 'FAILED', 'COPYING_COMPLETED']);
 
-export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput): OutputOf<'CopyProjectVersion'> {
+export async function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput): Promise<OutputOf<'CopyProjectVersion'>> {
   const source = requireVersion(ctx, input.SourceProjectVersionArn);
   const sourceProject = requireProject(ctx, input.SourceProjectArn);
   if (source.projectId !== sourceProject.id) {
-    throw new ServiceError('InvalidParameterException', 'SourceProjectVersionArn is not a version of SourceProjectArn.');
+    throw new ServiceError('InvalidParameterException', `SourceProjectVersionArn ${source.arn} is not a version of SourceProjectArn ${sourceProject.arn}.`);
   }
   if (!COPYABLE.has(source.status) || !source.modelPath) {
     throw new ServiceError('InvalidParameterException', `The source model is ${source.status}; only a trained model can be copied.`);
@@ -33,7 +34,29 @@ export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput)
   if (!copyAllowed(ctx, sourceProject, source.arn)) {
     throw new ServiceError('AccessDeniedException', `A project policy of ${sourceProject.name} denies copying ${source.arn}.`);
   }
-  if (q.countCopiesInto(ctx.db, input.DestinationProjectArn) >= 5) throw new ServiceError('LimitExceededException', 'At most 5 copies may run into one project at a time.');
+  if (q.countCopiesInto(ctx.db, input.DestinationProjectArn) >= 5) throw new ServiceError('LimitExceededException', `At most 5 copies may run into one project at a time; ${input.DestinationProjectArn} has 5 in progress. Wait for one to finish.`);
+
+  // The plan is measured before the version exists: its row and its job (holding the plan) are
+  // written together, so a crash at any point leaves a version that start-up can finish or fail.
+  const from = outputLocation(ctx, source, sourceProject.name).folder;
+  const names = (await readdir(from, { withFileTypes: true }))
+    // The version's files only: a key prefix the user chose may hold other folders too.
+    .filter((file) => file.isFile() && !file.name.includes('.tmp-'))
+    .map((file) => file.name);
+  const evaluation = q.findEvaluation(ctx.db, source.id);
+  const fileOf = (path: string | null) => (path ? basename(path) : null);
+  const plan = await planCopy(from, names, {
+    statusMessage: 'The model was copied.',
+    model: basename(source.modelPath),
+    executionProvider: source.executionProvider,
+    manifestSummaryJson: source.manifestSummaryJson,
+    snapshotJson: source.snapshotJson,
+    billableTrainingMs: source.billableTrainingMs,
+    trainingEndMs: source.trainingEndMs,
+    evaluation: evaluation
+      ? { f1Score: evaluation.f1Score, summaryFile: fileOf(evaluation.summaryPath), manifestFile: fileOf(evaluation.manifestPath), summaryJson: evaluation.summaryJson }
+      : null,
+  });
 
   const createdMs = ctx.now();
   const { destination, version } = transaction(ctx.db, () => {
@@ -58,6 +81,7 @@ export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput)
     {
       kind: 'CopyProjectVersion',
       resourceArn: version.arn,
+      input: plan,
       onFailure: (error) => {
         // What was copied so far is of no use: a failed copy leaves no files behind.
         removeVersionFiles(ctx, version);
@@ -68,32 +92,10 @@ export function copyProjectVersion(ctx: Context, input: CopyProjectVersionInput)
         changed();
       },
     },
-    async () => {
-      const from = outputLocation(ctx, source, sourceProject.name).folder;
+    async (job) => {
       const to = outputLocation(ctx, version, destination.name).folder;
-      await mkdir(to, { recursive: true });
-      // The version's files only: a key prefix the user chose may hold other folders too.
-      for (const file of await readdir(from, { withFileTypes: true })) {
-        if (file.isFile()) await copyFile(join(from, file.name), join(to, file.name));
-      }
-      const modelPath = join(to, source.modelPath!.split(/[\\/]/).pop()!);
-      const evaluation = q.findEvaluation(ctx.db, source.id);
-      transaction(ctx.db, () => {
-        if (evaluation) {
-          const rename = (path: string | null) => (path ? join(to, path.split(/[\\/]/).pop()!) : null);
-          q.putEvaluation(ctx.db, { ...evaluation, versionId: version.id, summaryPath: rename(evaluation.summaryPath), manifestPath: rename(evaluation.manifestPath) });
-        }
-        q.updateVersion(ctx.db, version.id, {
-          status: 'COPYING_COMPLETED',
-          statusMessage: 'The model was copied.',
-          modelPath,
-          executionProvider: source.executionProvider,
-          manifestSummaryJson: source.manifestSummaryJson,
-          snapshotJson: source.snapshotJson,
-          billableTrainingMs: source.billableTrainingMs,
-          trainingEndMs: source.trainingEndMs,
-        });
-      });
+      await copyPlanned(plan, from, to, job);
+      completeCopy(ctx, version, to, plan.completion);
       changed();
     },
   );

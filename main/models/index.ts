@@ -136,7 +136,7 @@ export function startProjectVersion(ctx: Context, input: StartProjectVersionInpu
   }
   const max = input.MaxInferenceUnits ?? input.MinInferenceUnits;
   if (max < input.MinInferenceUnits) {
-    throw new ServiceError('InvalidParameterException', 'MaxInferenceUnits must be at least MinInferenceUnits.');
+    throw new ServiceError('InvalidParameterException', `MaxInferenceUnits (${max}) must be at least MinInferenceUnits (${input.MinInferenceUnits}).`);
   }
   if (!ctx.engine) throw new ServiceError('InternalServerError', 'No model engine is available in this Loupe build.');
   const engine = ctx.engine;

@@ -5,8 +5,7 @@
  * checks a package and adds it to a project as a new version (COPYING_IN_PROGRESS →
  * COPYING_COMPLETED | COPYING_FAILED), exactly the weights that were evaluated, no datasets.
  */
-import { createHash } from 'node:crypto';
-import { copyFile, lstat, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { OutputOf } from '../../preload/contract';
@@ -17,6 +16,7 @@ import * as q from '../db/queries';
 import { ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
+import { completeCopy, copyPlanned, planCopy, sha256OfFile } from './copyPlan';
 import { outputLocation } from './output';
 import { requireVersion } from './index';
 import { insertNewVersion } from './newVersion';
@@ -46,10 +46,6 @@ function absolute(path: string): string {
   return resolve(path);
 }
 
-async function sha256Of(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
-}
-
 export async function exportModelPackage(ctx: Context, input: ExportModelPackageInput): Promise<OutputOf<'ExportModelPackage'>> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
   if (!TRAINED.has(version.status) || !version.modelPath) {
@@ -65,7 +61,7 @@ export async function exportModelPackage(ctx: Context, input: ExportModelPackage
   const manifest: PackageManifest = {
     format: 1,
     model: basename(version.modelPath),
-    sha256: await sha256Of(version.modelPath),
+    sha256: await sha256OfFile(version.modelPath),
     sourceProjectVersionArn: version.arn,
     f1Score: evaluation?.f1Score ?? null,
     executionProvider: version.executionProvider,
@@ -117,8 +113,24 @@ export async function importModelPackage(ctx: Context, input: ImportModelPackage
     throw new ServiceError('InvalidParameterException', `${folder} is not a Loupe model package (${PACKAGE_FILE}: ${(error as Error).message}).`);
   }
   await requirePackagePaths(folder, manifest);
-  const modelFile = join(folder, manifest.model);
-  if (!(await stat(modelFile).catch(() => undefined))?.isFile() || (await sha256Of(modelFile)) !== manifest.sha256) {
+  const plan = await planCopy(folder, manifest.files, {
+    statusMessage: 'The model was imported.',
+    model: manifest.model,
+    executionProvider: manifest.executionProvider,
+    manifestSummaryJson: manifest.manifestSummary ? JSON.stringify(manifest.manifestSummary) : null,
+    snapshotJson: manifest.snapshot ? JSON.stringify(manifest.snapshot) : null,
+    billableTrainingMs: manifest.trainingSeconds === null ? null : Math.round(manifest.trainingSeconds * 1000),
+    trainingEndMs: null,
+    evaluation: manifest.evaluationSummary
+      ? {
+          f1Score: manifest.f1Score,
+          summaryFile: manifest.evaluationSummary,
+          manifestFile: manifest.files.includes('testing_manifest_snapshot.json') ? 'testing_manifest_snapshot.json' : null,
+          summaryJson: null,
+        }
+      : null,
+  });
+  if (plan.files.find((file) => file.name === manifest.model)?.sha256 !== manifest.sha256) {
     throw new ServiceError('InvalidParameterException', `The package's ${manifest.model} is missing or does not match its SHA-256.`);
   }
   const createdMs = ctx.now();
@@ -141,6 +153,7 @@ export async function importModelPackage(ctx: Context, input: ImportModelPackage
     {
       kind: 'ImportModelPackage',
       resourceArn: version.arn,
+      input: plan,
       onFailure: (error) => {
         // What was copied so far is of no use: a failed copy leaves no files behind.
         removeVersionFiles(ctx, version);
@@ -148,35 +161,10 @@ export async function importModelPackage(ctx: Context, input: ImportModelPackage
         changed();
       },
     },
-    async () => {
+    async (job) => {
       const to = outputLocation(ctx, version, project.name).folder;
-      await mkdir(to, { recursive: true });
-      for (const file of manifest.files) await copyFile(join(folder, file), join(to, file));
-      const summaryPath = manifest.evaluationSummary ? join(to, manifest.evaluationSummary) : null;
-      const summaryJson = summaryPath ? await readFile(summaryPath, 'utf8').catch(() => null) : null;
-      const now = ctx.now();
-      transaction(ctx.db, () => {
-        if (summaryJson !== null) {
-          q.putEvaluation(ctx.db, {
-            versionId: version.id,
-            f1Score: manifest.f1Score,
-            summaryPath,
-            manifestPath: manifest.files.includes('testing_manifest_snapshot.json') ? join(to, 'testing_manifest_snapshot.json') : null,
-            summaryJson,
-            createdMs: now,
-          });
-        }
-        q.updateVersion(ctx.db, version.id, {
-          status: 'COPYING_COMPLETED',
-          statusMessage: 'The model was imported.',
-          modelPath: join(to, manifest.model),
-          executionProvider: manifest.executionProvider,
-          ...(manifest.manifestSummary ? { manifestSummaryJson: JSON.stringify(manifest.manifestSummary) } : {}),
-          ...(manifest.snapshot ? { snapshotJson: JSON.stringify(manifest.snapshot) } : {}),
-          ...(manifest.trainingSeconds === null ? {} : { billableTrainingMs: Math.round(manifest.trainingSeconds * 1000) }),
-          trainingEndMs: now,
-        });
-      });
+      await copyPlanned(plan, folder, to, job);
+      completeCopy(ctx, version, to, plan.completion);
       changed();
     },
   );

@@ -35,7 +35,7 @@ export function putThresholds(ctx: Context, version: q.VersionRow, input: PutPro
   const snapshot = JSON.parse(version.snapshotJson) as { train: { labels: string[]; boxes?: { label: string }[] }[] };
   const labels = new Set(snapshot.train.flatMap((sample) => [...sample.labels, ...(sample.boxes ?? []).map((box) => box.label)]));
   const unknown = Object.keys(input.Thresholds).filter((label) => !labels.has(label));
-  if (unknown.length > 0) throw new ServiceError('InvalidParameterException', `The model has no label ${unknown.join(', ')}.`);
+  if (unknown.length > 0) throw new ServiceError('InvalidParameterException', `The model has no label ${unknown.join(', ')} (Thresholds); its labels are ${[...labels].sort().join(', ')}.`);
   q.writeSetting(ctx.db, keyOf(version.arn), input.Thresholds);
   log.info('thresholds saved', { version: version.arn, labels: Object.keys(input.Thresholds).length });
   return { Thresholds: chosenThresholds(ctx, version.arn) };

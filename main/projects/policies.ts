@@ -81,7 +81,7 @@ export function putProjectPolicy(ctx: Context, input: PutProjectPolicyInput): Ou
       );
     }
     if (!existing && input.PolicyRevisionId !== undefined) {
-      throw new ServiceError('InvalidPolicyRevisionIdException', `There is no policy ${input.PolicyName} to revise.`);
+      throw new ServiceError('InvalidPolicyRevisionIdException', `There is no policy ${input.PolicyName} to revise; leave PolicyRevisionId out to create it.`);
     }
     if (!existing && q.listPolicies(ctx.db, project.id).length >= MAX_POLICIES_PER_PROJECT) {
       throw new ServiceError('LimitExceededException', `A project can have at most ${MAX_POLICIES_PER_PROJECT} policies.`);
@@ -110,9 +110,9 @@ export function deleteProjectPolicy(ctx: Context, input: DeleteProjectPolicyInpu
   transaction(ctx.db, () => {
     const project = requireProject(ctx, input.ProjectArn);
     const existing = q.findPolicy(ctx.db, project.id, input.PolicyName);
-    if (!existing) throw new ServiceError('ResourceNotFoundException', `The project has no policy ${input.PolicyName}.`);
+    if (!existing) throw new ServiceError('ResourceNotFoundException', `The project ${project.name} has no policy ${input.PolicyName}; ListProjectPolicies lists its policies.`);
     if (input.PolicyRevisionId !== undefined && input.PolicyRevisionId !== existing.revisionId) {
-      throw new ServiceError('InvalidPolicyRevisionIdException', `The policy's current revision is ${existing.revisionId}.`);
+      throw new ServiceError('InvalidPolicyRevisionIdException', `PolicyRevisionId ${input.PolicyRevisionId} is not the current revision of ${input.PolicyName} (${existing.revisionId}); pass that one, or leave PolicyRevisionId out.`);
     }
     q.deletePolicy(ctx.db, project.id, input.PolicyName);
   });

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { ServiceError } from '../errors';
+import type { KioskGrant } from './kiosk';
 import type { Credentials } from '../home';
 import { readBody } from './body';
 import { parseJsonBody, sendError, sendJson } from './json11';
@@ -22,24 +23,6 @@ const MAX_SESSION_BODY_BYTES = 16 * 1024;
 
 export type Caller = { kind: 'session' } | { kind: 'kiosk' } | { kind: 'sigv4'; claim: SigV4Claim };
 
-/**
- * A kiosk page's token: it may analyse images with one model, nothing else — no credentials, no
- * settings, no other project. Operations it may call, each checked to name that model.
- */
-export interface KioskGrant {
-  token: string;
-  projectVersionArn: string;
-}
-
-const KIOSK_OPERATIONS = new Set(['DetectCustomLabels']);
-
-/** Refuse what a kiosk token may not do. */
-export function checkKioskCall(grant: KioskGrant, operation: string, input: Record<string, unknown>): void {
-  if (!KIOSK_OPERATIONS.has(operation) || input.ProjectVersionArn !== grant.projectVersionArn) {
-    throw new ServiceError('AccessDeniedException', `A kiosk token may only analyse images with ${grant.projectVersionArn}.`);
-  }
-}
-
 /** 32 random bytes, base64url: the web UI's bearer token for this server's lifetime. */
 export function createSessionToken(): string {
   return randomBytes(32).toString('base64url');
@@ -52,8 +35,10 @@ export function identifyCaller(
   sessionToken: string,
   nowMs: number,
   kiosk?: KioskGrant,
+  hasKioskCookie = false,
 ): Caller {
   const authorization = headers.authorization;
+  if (!authorization && hasKioskCookie) return { kind: 'kiosk' };
   if (!authorization) {
     throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   }

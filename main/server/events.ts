@@ -5,7 +5,7 @@
  * closing the stream.
  */
 import type { ServerResponse } from 'node:http';
-import { eventNames } from '../../preload/contract';
+import { eventNames, type EventName } from '../../preload/contract';
 import type { EventBus } from '../api';
 
 export const HEARTBEAT_MS = 15_000;
@@ -17,8 +17,8 @@ export class EventStreams {
 
   constructor(private readonly bus: EventBus) {}
 
-  /** Turn `res` into an event stream until the client goes away or `closeAll` is called. */
-  attach(res: ServerResponse): void {
+  /** Turn `res` into a stream of the events `isShown` lets through (all by default) until the client goes away or `closeAll` is called. */
+  attach(res: ServerResponse, isShown: (name: EventName, payload: unknown) => boolean = () => true): void {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -37,7 +37,9 @@ export class EventStreams {
       res.write(chunk);
     };
     const unsubscribes = eventNames.map((name) =>
-      this.bus.on(name, (payload) => write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)),
+      this.bus.on(name, (payload) => {
+        if (isShown(name, payload)) write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+      }),
     );
     const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
     heartbeat.unref();

@@ -4,7 +4,8 @@
  *
  *   POST /          X-Amz-Target: RekognitionService.<Op> | LoupeService.<Op>   → loupe.invoke
  *   POST /session   {AccessKeyId, SecretAccessKey} → {Token}
- *   GET  /events    ?token=<session token>  → text/event-stream
+ *   POST /kiosk/session {Code} → kiosk cookie, {ProjectVersionArn, Route}; DELETE drops it (kiosk.ts)
+ *   GET  /events    ?token=<session token> (or the kiosk cookie: settings and its own model only) → text/event-stream
  *   GET  /images/<entry id>/<thumb|display>?token=<session token>  → JPEG
  *   PUT  /uploads/<batch>/<relative path>  (session token)  → {Folder} for ImportFolder
  *   *    S3 REST for mapped buckets: signed for `s3`, or Host `<bucket>.localhost:<port>` (s3/)
@@ -18,10 +19,11 @@ import { fileURLToPath } from 'node:url';
 import type { Loupe } from '../api';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
-import { checkKioskCall, createSessionToken, handleSignIn, requireSigningService, identifyCaller, isSessionToken, verifyCaller } from './auth';
+import { createSessionToken, handleSignIn, requireSigningService, identifyCaller, isSessionToken, verifyCaller } from './auth';
 import { BodyTooLargeError, MAX_API_BODY_BYTES, drain, readBody } from './body';
 import { EventStreams } from './events';
 import { createHostCheck, isLoopbackHost, isSameOrigin, urlHost } from './hosts';
+import { checkKioskCall, createKioskGrant, handleKioskSession, hasKioskCookie, isKioskEvent } from './kiosk';
 import { failureOf, operationOfTarget, parseJsonBody, sendError, sendJson, sendPlain } from './json11';
 import { bucketOfHost, failures as s3Failures, handleS3, isS3Request } from './s3';
 import { isSigV4Authorization, queryRecord, signableHeaders } from './sigv4';
@@ -53,8 +55,10 @@ export interface RunningServer {
   url: string;
   /** The web UI's bearer token, valid until the server closes. */
   sessionToken: string;
-  /** With kioskModelArn: the token that may only analyse with that model. */
+  /** With kioskModelArn: the token that may only analyse with that model (the kiosk cookie's value). */
   kioskToken?: string;
+  /** With kioskModelArn: the one-time code of the kiosk link, `<url>/#kiosk-code=<code>` (kiosk.ts). */
+  kioskCode?: string;
   close(): Promise<void>;
 }
 
@@ -89,7 +93,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const scheme = options.tls ? 'https' : 'http';
   const rendererDir = options.rendererDir ?? defaultRendererDir();
   const sessionToken = createSessionToken();
-  const kiosk = options.kioskModelArn ? { token: createSessionToken(), projectVersionArn: options.kioskModelArn } : undefined;
+  const kiosk = options.kioskModelArn ? createKioskGrant(options.kioskModelArn, Date.now()) : undefined;
+  const secure = scheme === 'https';
   const streams = new EventStreams(loupe.ctx.events);
   let isHostAllowed: (host: string | undefined) => boolean = () => false;
 
@@ -130,13 +135,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else await handleSignIn(req, res, loupe.ctx.credentials, sessionToken);
       return;
     }
+    if ((method === 'POST' || method === 'DELETE') && rawPath === '/kiosk/session') {
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host, scheme)) {
+        drain(req);
+        sendError(res, 'AccessDeniedException', 'Requests from other web pages are not accepted.');
+        return;
+      }
+      await handleKioskSession(req, res, kiosk, secure, Date.now());
+      return;
+    }
     if (method === 'GET' && rawPath === '/events') {
       const token = new URLSearchParams(query).get('token') ?? bearerToken(req);
-      if (!isSameOrigin(header(req, 'origin'), req.headers.host, scheme) || !isSessionToken(token, sessionToken)) {
+      if (!isSameOrigin(header(req, 'origin'), req.headers.host, scheme)) {
         sendPlain(res, 403, 'Forbidden: /events needs ?token=<session token>.');
         return;
       }
-      streams.attach(res);
+      if (isSessionToken(token, sessionToken)) streams.attach(res);
+      else if (!token && hasKioskCookie(req.headers, kiosk, secure)) streams.attach(res, isKioskEvent(kiosk!));
+      else sendPlain(res, 403, 'Forbidden: /events needs ?token=<session token>.');
       return;
     }
     if (method === 'PUT' && rawPath.startsWith('/uploads/')) {
@@ -175,7 +191,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> => {
     const { credentials } = loupe.ctx;
-    const caller = identifyCaller(req.headers, credentials, sessionToken, Date.now(), kiosk);
+    const caller = identifyCaller(req.headers, credentials, sessionToken, Date.now(), kiosk, hasKioskCookie(req.headers, kiosk, secure));
     requireSigningService(caller, 'rekognition');
     const body = await readBody(req, MAX_API_BODY_BYTES);
     await verifyCaller(
@@ -248,7 +264,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
 
-  return { url, sessionToken, ...(kiosk ? { kioskToken: kiosk.token } : {}), close };
+  return { url, sessionToken, ...(kiosk ? { kioskToken: kiosk.token, kioskCode: kiosk.code } : {}), close };
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

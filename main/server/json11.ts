@@ -33,7 +33,10 @@ export function operationOfTarget(target: string | undefined): OperationName {
   const dot = target.lastIndexOf('.');
   const service = target.slice(0, dot);
   const name = target.slice(dot + 1);
-  if (dot <= 0 || !isOperationName(name) || operations[name].service !== service) {
+  if (dot > 0 && isOperationName(name) && operations[name].service !== service) {
+    throw new ServiceError('UnknownOperationException', `Operation ${target} is not supported by Loupe: ${name} is ${operations[name].service}.${name}.`);
+  }
+  if (dot <= 0 || !isOperationName(name)) {
     throw new ServiceError('UnknownOperationException', `Operation ${target} is not supported by Loupe.`);
   }
   return name;

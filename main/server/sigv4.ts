@@ -32,8 +32,10 @@ export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
 const INVALID_SIGNATURE =
   'The request signature we calculated does not match the signature you provided. ' +
-  'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
-const INVALID_KEY = 'The security token included in the request is invalid.';
+  'Check your AWS Secret Access Key and signing method. Consult the service documentation for details. ' +
+  "Loupe's secret key is in Settings › API (`loupe credentials`).";
+const INVALID_KEY =
+  'The security token included in the request is invalid. Loupe accepts only the access key of its home: see Settings › API or run `loupe credentials`.';
 
 /** What the Authorization header claims, checked before the body is read. */
 export interface SigV4Claim {

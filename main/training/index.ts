@@ -124,8 +124,8 @@ async function runTraining(
   const output = outputLocation(ctx, version, project.name);
   try {
     await mkdir(output.folder, { recursive: true });
-  } catch {
-    throw new ServiceError('InvalidParameterException', STATUS_MESSAGES.outputNotWritable);
+  } catch (error) {
+    throw new ServiceError('InvalidParameterException', `${STATUS_MESSAGES.outputNotWritable} ${output.folder} (s3://${output.bucket}/${output.prefix}) cannot be made: ${(error as Error).message}`);
   }
   const plan = planTraining(trainEntries, testEntries, version.arn);
   await writeValidationResults(output, plan);

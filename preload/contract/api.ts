@@ -497,7 +497,11 @@ export const operations = {
   GetSettings: loupe<typeof s.EmptyInput, Settings>(s.EmptyInput),
   UpdateSettings: loupe<typeof s.UpdateSettingsInput, Settings>(s.UpdateSettingsInput),
   SetKioskPin: loupe<typeof s.SetKioskPinInput, Settings>(s.SetKioskPinInput),
-  VerifyKioskPin: loupe<typeof s.VerifyKioskPinInput, { Verified: boolean }>(s.VerifyKioskPinInput),
+  VerifyKioskPin: loupe<
+    typeof s.VerifyKioskPinInput,
+    /** After a wrong PIN: wrong PINs left before the pad locks, and how long it is locked for. */
+    { Verified: boolean; AttemptsLeft?: number; RetryAfterSeconds?: number }
+  >(s.VerifyKioskPinInput),
   GetApiCredentials: loupe<typeof s.EmptyInput, ApiCredentials>(s.EmptyInput),
   GetAppInfo: loupe<typeof s.EmptyInput, AppInfo>(s.EmptyInput),
   DescribeSystem: loupe<typeof s.EmptyInput, SystemReport>(s.EmptyInput),

@@ -19,7 +19,7 @@ export {
 export { entryImageUrl, type ImageVariant } from './images';
 export { canOpenKioskWindow, closeKioskWindow, isKioskWindow, openKioskWindow } from './shell';
 export { useEvent, useMutation, useQuery, useSession, type MutationState, type QueryOptions, type QueryState } from './hooks';
-export { signIn, signOut, type SessionState } from './session';
+export { isKioskSession, leaveKiosk, signIn, signOut, type SessionState } from './session';
 export type {
   ApiCredentials,
   AppInfo,

@@ -4,6 +4,11 @@
  * it out of the address bar. Without one, or when the server stops accepting it, the page asks
  * for the access keys and trades them for a token at `POST /session`.
  *
+ * A kiosk link (`loupe serve --kiosk-model`, `/#kiosk-code=…`) carries a one-time code instead: the
+ * page trades it at `POST /kiosk/session` for an HttpOnly cookie the page never sees, and shows
+ * only that model's kiosk screen (`kiosk`); requests then carry the cookie, not a token
+ * (main/server/kiosk.ts says why). Leaving the kiosk drops the cookie.
+ *
  * Inside Electron the preload bridge needs no session: the state is always `bridge`.
  */
 import { ApiError } from './ApiError';
@@ -11,9 +16,13 @@ import { ApiError } from './ApiError';
 export type SessionState =
   | { status: 'bridge' }
   | { status: 'signed-in'; token: string }
-  | { status: 'signed-out'; expired: boolean };
+  /** The kiosk of one model; `route` is null while the link's code is being traded. */
+  | { status: 'kiosk'; route: string | null }
+  | { status: 'signed-out'; expired: boolean; kioskLinkRefused?: boolean };
 
 const TOKEN_KEY = 'loupe.sessionToken';
+/** The kiosk screen's route, kept while the tab lives: the cookie itself cannot be read. */
+const KIOSK_KEY = 'loupe.kioskRoute';
 
 let state: SessionState = { status: 'signed-out', expired: false };
 const listeners = new Set<() => void>();
@@ -45,6 +54,17 @@ export function initSession(hasBridge: boolean): void {
     setState({ status: 'bridge' });
     return;
   }
+  const kioskCode = takeKioskCodeFromAddress();
+  if (kioskCode) {
+    setState({ status: 'kiosk', route: null });
+    void openKiosk(kioskCode);
+    return;
+  }
+  const kioskRoute = readStored(KIOSK_KEY);
+  if (kioskRoute) {
+    setState({ status: 'kiosk', route: kioskRoute });
+    return;
+  }
   const fromAddress = takeTokenFromAddress();
   if (fromAddress) writeStoredToken(fromAddress);
   const token = fromAddress ?? readStoredToken();
@@ -73,6 +93,64 @@ function takeTokenFromAddress(): string | null {
   return token && token.length > 0 ? token : null;
 }
 
+/** `#kiosk-code=…`: taken out of the address bar at once, so it is neither kept nor shown. */
+function takeKioskCodeFromAddress(): string | null {
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+  const code = params.get('kiosk-code');
+  if (code === null) return null;
+  window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}#/`);
+  return code.length > 0 ? code : null;
+}
+
+async function openKiosk(code: string): Promise<void> {
+  try {
+    const response = await fetch('/kiosk/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ Code: code }),
+    });
+    const body = await readJson<{ Route?: unknown }>(response);
+    if (!response.ok || typeof body.Route !== 'string' || !body.Route.startsWith('/kiosk/')) throw new Error(`kiosk link refused (${response.status})`);
+    writeStored(KIOSK_KEY, body.Route);
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}#${body.Route}`);
+    setState({ status: 'kiosk', route: body.Route });
+  } catch {
+    // Used, expired or from an earlier start: the page says so and offers the sign-in form.
+    setState({ status: 'signed-out', expired: false, kioskLinkRefused: true });
+  }
+}
+
+export function isKioskSession(): boolean {
+  return state.status === 'kiosk';
+}
+
+/** Leave the kiosk (after its PIN): the server drops the cookie and the page asks for the keys. */
+export async function leaveKiosk(): Promise<void> {
+  writeStored(KIOSK_KEY, null);
+  try {
+    await fetch('/kiosk/session', { method: 'DELETE' });
+  } finally {
+    setState({ status: 'signed-out', expired: false });
+  }
+}
+
+function readStored(key: string): string | null {
+  try {
+    return window.sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeStored(key: string, value: string | null): void {
+  try {
+    if (value === null) window.sessionStorage.removeItem(key);
+    else window.sessionStorage.setItem(key, value);
+  } catch {
+    // Without storage the kiosk lasts as long as this page.
+  }
+}
+
 function readStoredToken(): string | null {
   try {
     return window.sessionStorage.getItem(TOKEN_KEY);
@@ -93,6 +171,11 @@ function writeStoredToken(token: string | null): void {
 
 /** The server refused the token (403): forget it and show the sign-in screen. */
 export function expireSession(): void {
+  if (state.status === 'kiosk') {
+    writeStored(KIOSK_KEY, null);
+    setState({ status: 'signed-out', expired: true, kioskLinkRefused: true });
+    return;
+  }
   if (state.status !== 'signed-in') return;
   writeStoredToken(null);
   setState({ status: 'signed-out', expired: true });

@@ -4,7 +4,7 @@
  */
 import type { EventName, LoupeBridge, OperationName } from '../../preload/contract/api';
 import { ApiError } from './ApiError';
-import { errorFromBody, expireSession, getToken, readJson, subscribeSession } from './session';
+import { errorFromBody, expireSession, getToken, isKioskSession, readJson, subscribeSession } from './session';
 import { targetOf } from './services';
 
 declare global {
@@ -41,7 +41,8 @@ export function httpTransport(): Transport {
     kind: 'http',
     async call(name, input) {
       const token = getToken();
-      if (!token) {
+      // A kiosk's requests carry its HttpOnly cookie (same origin), not a token.
+      if (!token && !isKioskSession()) {
         expireSession();
         throw new ApiError('MissingAuthenticationTokenException', 'Sign in to continue.');
       }
@@ -52,7 +53,7 @@ export function httpTransport(): Transport {
           headers: {
             'X-Amz-Target': targetOf(name),
             'Content-Type': 'application/x-amz-json-1.1',
-            Authorization: `Bearer ${token}`,
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
           },
           body: JSON.stringify(input ?? {}),
         });
@@ -70,6 +71,8 @@ export function httpTransport(): Transport {
 }
 
 const RETRY_MS = 3000;
+/** Stands for the kiosk cookie where the stream remembers which credential it opened with. */
+const KIOSK_STREAM = '\u0000kiosk';
 
 /**
  * One shared Server-Sent Events connection, opened while anyone listens. EventSource retries a
@@ -119,12 +122,13 @@ class EventStream {
   }
 
   private connect(): void {
-    const token = getToken();
+    const token = getToken() ?? (isKioskSession() ? KIOSK_STREAM : null);
     if (this.source && this.token === token) return;
     this.close();
     if (!token) return;
     this.token = token;
-    const source = new EventSource(`/events?token=${encodeURIComponent(token)}`);
+    // The kiosk's stream is opened by its cookie and carries only the events a kiosk may see.
+    const source = new EventSource(token === KIOSK_STREAM ? '/events' : `/events?token=${encodeURIComponent(token)}`);
     this.source = source;
     this.listening.clear();
     for (const name of this.listeners.keys()) this.listen(name);

@@ -8,7 +8,7 @@ import { KioskScreen, ModelScreen, TestResultsScreen, TrainScreen } from '../fea
 import { ProjectScreen } from '../features/project';
 import { ProjectsScreen } from '../features/projects';
 import { SettingsScreen } from '../features/settings';
-import { ToastProvider } from '../ui';
+import { Spinner, ToastProvider } from '../ui';
 import { ErrorBoundary } from './ErrorBoundary';
 import { i18n } from './i18n';
 import { AppError } from './AppError';
@@ -24,7 +24,21 @@ function Toasts({ children }: { children: ReactNode }) {
 /** Signed in (or inside Electron): the app. Otherwise: the sign-in screen. */
 function SessionGate() {
   const session = useSession();
-  if (session.status === 'signed-out') return <SignInScreen expired={session.expired} />;
+  if (session.status === 'signed-out') return <SignInScreen expired={session.expired} kioskLinkRefused={session.kioskLinkRefused === true} />;
+  if (session.status === 'kiosk') {
+    // A kiosk link opens its one kiosk screen; every other route leads back to it.
+    if (session.route === null) return <Spinner size={32} />;
+    return (
+      <SettingsGate>
+        <HashRouter>
+          <Routes>
+            <Route path="kiosk/:project/:version" element={<KioskScreen />} />
+            <Route path="*" element={<Navigate to={session.route} replace />} />
+          </Routes>
+        </HashRouter>
+      </SettingsGate>
+    );
+  }
   return (
     <SettingsGate>
       <HashRouter>

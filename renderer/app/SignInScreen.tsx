@@ -8,7 +8,7 @@ import { Logo } from './Logo';
 import './SignInScreen.css';
 
 /** Shown when the page is served over HTTP without a valid session token. */
-export function SignInScreen({ expired }: { expired: boolean }) {
+export function SignInScreen({ expired, kioskLinkRefused = false }: { expired: boolean; kioskLinkRefused?: boolean }) {
   const { t } = useTranslation();
   const describeError = useDescribeError();
   const [accessKeyId, setAccessKeyId] = useState('');
@@ -48,7 +48,11 @@ export function SignInScreen({ expired }: { expired: boolean }) {
         <p className="signin__description rich">
           <Trans i18nKey="signIn.description" components={{ code: <code /> }} />
         </p>
-        {expired ? <Alert tone="warning">{t('signIn.expired')}</Alert> : null}
+        {kioskLinkRefused ? (
+          <Alert tone="warning">{t('signIn.kioskLinkRefused')}</Alert>
+        ) : expired ? (
+          <Alert tone="warning">{t('signIn.expired')}</Alert>
+        ) : null}
         <form
           className="signin__form"
           noValidate

@@ -232,6 +232,26 @@ function aPackage(modelBytes: number): string {
   return folder;
 }
 
+/**
+ * Versions a killed copy or import left COPYING_COMPLETED must hold the package's exact model (a
+ * copy is completed at start-up only when every file arrived intact); the count of those that do not.
+ */
+async function brokenCopies(served: Served, packageFolder: string): Promise<number> {
+  const expected = (JSON.parse(readFileSync(join(packageFolder, 'loupe-model.json'), 'utf8')) as { sha256: string }).sha256;
+  const { ProjectDescriptions } = await call<{ ProjectDescriptions: { ProjectArn: string }[] }>(served, 'DescribeProjects', {});
+  let broken = 0;
+  for (const { ProjectArn } of ProjectDescriptions) {
+    const { ProjectVersionDescriptions } = await call<{ ProjectVersionDescriptions: { ProjectVersionArn: string; Status: string }[] }>(served, 'DescribeProjectVersions', { ProjectArn });
+    for (const version of ProjectVersionDescriptions) {
+      if (version.Status !== 'COPYING_COMPLETED') continue;
+      const { Folder } = await call<{ Folder: string }>(served, 'ExportModelPackage', { ProjectVersionArn: version.ProjectVersionArn, Folder: mkdtempSync(join(scratch, 'export-')) });
+      const exported = JSON.parse(readFileSync(join(Folder, 'loupe-model.json'), 'utf8')) as { sha256: string };
+      if (exported.sha256 !== expected) broken++;
+    }
+  }
+  return broken;
+}
+
 // --- the kill scenarios -------------------------------------------------------------------------
 
 interface Outcome {
@@ -335,10 +355,11 @@ const scenarios: Scenario[] = [
       );
       try {
         await nothingInProgress(served);
+        const lost = await brokenCopies(served, packageFolder);
         // Whatever state it ended in, it can be deleted, and so can its project.
         const { ProjectDescriptions } = await call<{ ProjectDescriptions: { ProjectArn: string }[] }>(served, 'DescribeProjects', {});
         for (const { ProjectArn } of ProjectDescriptions) await call(served, 'DeleteProjectCascade', { ProjectArn });
-        return { lost: 0 };
+        return { lost };
       } finally {
         await kill(served);
       }
@@ -369,9 +390,10 @@ const scenarios: Scenario[] = [
       );
       try {
         await nothingInProgress(served);
+        const lost = await brokenCopies(served, packageFolder);
         const { ProjectDescriptions } = await call<{ ProjectDescriptions: { ProjectArn: string }[] }>(served, 'DescribeProjects', {});
         for (const { ProjectArn } of ProjectDescriptions) await call(served, 'DeleteProjectCascade', { ProjectArn });
-        return { lost: 0 };
+        return { lost };
       } finally {
         await kill(served);
       }

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as q from '../../main/db/queries';
 import { declaredErrors } from '../../preload/contract';
 import { aLoupe, type TestLoupe } from '../support/loupe';
 
@@ -50,6 +51,37 @@ describe('answers as the service gives them', () => {
     assert.match(untag.message, /TagKeys/);
     const reserved = await loupe.fails('TagResource', { ResourceArn: ProjectArn, Tags: { 'aws:owner': 'x' } });
     assert.match(reserved.message, /aws: \(the prefix is reserved\)/);
+  });
+
+  it('names what was wrong and what to do in the errors it answers (issue 17 audit)', async () => {
+    const PolicyDocument = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'rekognition:CopyProjectVersion', Resource: '*' }] });
+    await loupe.ok('PutProjectPolicy', { ProjectArn, PolicyName: 'p1', PolicyDocument });
+    const stale = await loupe.fails('DeleteProjectPolicy', { ProjectArn, PolicyName: 'p1', PolicyRevisionId: '0ff1ce' });
+    assert.equal(stale.code, 'InvalidPolicyRevisionIdException');
+    assert.match(stale.message, /PolicyRevisionId 0ff1ce is not the current revision of p1 \(\w+\); pass that one, or leave PolicyRevisionId out\./);
+    const absent = await loupe.fails('DeleteProjectPolicy', { ProjectArn, PolicyName: 'p2' });
+    assert.equal(absent.code, 'ResourceNotFoundException');
+    assert.match(absent.message, /The project answers has no policy p2; ListProjectPolicies lists its policies\./);
+    const revise = await loupe.fails('PutProjectPolicy', { ProjectArn, PolicyName: 'p3', PolicyRevisionId: 'a1', PolicyDocument });
+    assert.match(revise.message, /leave PolicyRevisionId out to create it/);
+    const { ProjectArn: other } = await loupe.ok('CreateProject', { ProjectName: 'answers-2' });
+    const { DatasetArn: otherTest } = await loupe.ok('CreateDataset', { ProjectArn: other, DatasetType: 'TEST' });
+    const apart = await loupe.fails('DistributeDatasetEntries', { Datasets: [{ Arn: DatasetArn }, { Arn: otherTest }] });
+    assert.equal(apart.code, 'InvalidParameterException');
+    assert.equal(apart.message, `The datasets must belong to the same project: ${DatasetArn} and ${otherTest} do not.`);
+
+    // A dataset still being written is not ready for DistributeDatasetEntries, which cannot say "in use".
+    const { DatasetArn: test } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TEST' });
+    const train = q.findDatasetByArn(loupe.ctx.db, DatasetArn)!;
+    q.setDatasetStatus(loupe.ctx.db, train.id, 'UPDATE_IN_PROGRESS', 'The dataset is being updated.', 'SUCCESS', Date.now());
+    try {
+      const busy = await loupe.fails('DistributeDatasetEntries', { Datasets: [{ Arn: DatasetArn }, { Arn: test }] });
+      assert.equal(busy.code, 'ResourceNotReadyException');
+      assert.ok(declaredErrors.DistributeDatasetEntries?.includes(busy.code));
+      assert.match(busy.message, /is UPDATE_IN_PROGRESS\. Wait for it to finish\./);
+    } finally {
+      q.setDatasetStatus(loupe.ctx.db, train.id, train.status, train.statusMessage, train.statusMessageCode, Date.now());
+    }
   });
 
   it('keeps app operations answering with their own errors', async () => {

@@ -93,7 +93,7 @@ describe('issue #16: the kiosk PIN', () => {
       assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '0000' }), { Verified: true }, 'no PIN: anyone may leave');
       assert.equal((await loupe.ok('SetKioskPin', { Pin: '2468' })).KioskPinSet, true);
       assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '2468' }), { Verified: true });
-      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1111' }), { Verified: false });
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1111' }), { Verified: false, AttemptsLeft: 4 });
       const stored = JSON.stringify(loupe.ctx.db.prepare('SELECT value FROM settings').all());
       assert.doesNotMatch(stored, /2468/);
       assert.equal((await loupe.fails('SetKioskPin', { Pin: '12' })).code, 'ValidationException');
@@ -102,6 +102,43 @@ describe('issue #16: the kiosk PIN', () => {
       assert.deepEqual(changes, [true, false]);
     } finally {
       off();
+      loupe.close();
+    }
+  });
+
+  it('locks the PIN pad after 5 wrong PINs, for twice as long each time, and a restart does not reset it', async () => {
+    const home = tempDir();
+    let nowMs = Date.UTC(2026, 11, 6, 8, 0, 0);
+    const now = () => nowMs;
+    let loupe = aLoupe({ home, now });
+    await loupe.ok('SetKioskPin', { Pin: '2468' });
+    for (let left = 4; left >= 1; left--) assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1111' }), { Verified: false, AttemptsLeft: left });
+    assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1112' }), { Verified: false, AttemptsLeft: 0, RetryAfterSeconds: 30 });
+    // While locked even the right PIN is refused, unchecked, with the service's throttling error.
+    const locked = await loupe.fails('VerifyKioskPin', { Pin: '2468' });
+    assert.equal(locked.code, 'ThrottlingException');
+    assert.match(locked.message, /Too many wrong PINs.*30 seconds/);
+    loupe.close();
+
+    loupe = aLoupe({ home, now });
+    try {
+      nowMs += 10_000;
+      assert.match((await loupe.fails('VerifyKioskPin', { Pin: '2468' })).message, /in 20 seconds/, 'the lock outlives a restart');
+      nowMs += 20_000;
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1113' }), { Verified: false, AttemptsLeft: 0, RetryAfterSeconds: 60 });
+      nowMs += 60_000;
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1114' }), { Verified: false, AttemptsLeft: 0, RetryAfterSeconds: 120 });
+      nowMs += 120_000;
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '2468' }), { Verified: true }, 'the right PIN after the lock');
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '1111' }), { Verified: false, AttemptsLeft: 4 }, 'and the count starts again');
+      for (let i = 0; i < 20; i++) {
+        const answer = await loupe.ok('VerifyKioskPin', { Pin: '1111' }).catch(() => undefined);
+        nowMs += 16 * 60_000;
+        if (answer?.RetryAfterSeconds !== undefined) assert.ok(answer.RetryAfterSeconds <= 15 * 60, 'a lock never exceeds 15 minutes');
+      }
+      await loupe.ok('SetKioskPin', { Pin: '1357' });
+      assert.deepEqual(await loupe.ok('VerifyKioskPin', { Pin: '0000' }), { Verified: false, AttemptsLeft: 4 }, 'a new PIN starts a new count');
+    } finally {
       loupe.close();
     }
   });

@@ -73,6 +73,22 @@ interface Startup {
   url: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** Everything printed up to then. */
+  printed: string;
+}
+
+/** A `loupe serve` of the spec's own (e.g. with `--kiosk-model`); `stop()` ends it. */
+export async function startServe(home: string, args: readonly string[]): Promise<Startup & { stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['main/cli/bin.mjs', 'serve', '--port', '0', '--home', home, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    return { ...(await readStartup(child)), stop: () => stop(child) };
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
 }
 
 /** Reads stdout until the URL and both keys are printed. */
@@ -95,7 +111,7 @@ function readStartup(child: ChildProcess): Promise<Startup> {
       const secretAccessKey = /^SecretAccessKey=(\S+)$/m.exec(out)?.[1];
       if (url && accessKeyId && secretAccessKey) {
         clearTimeout(timer);
-        resolve({ url, accessKeyId, secretAccessKey });
+        resolve({ url, accessKeyId, secretAccessKey, printed: out });
       }
     });
     child.once('exit', (code) => fail(new Error(`loupe serve exited with ${code}`)));

@@ -204,6 +204,9 @@ describe('when a signed request is not a valid call', () => {
       const error = await errorOf(await signedFetch(harness, { target }));
       assert.equal(error.status, 400);
       assert.equal(error.__type, 'UnknownOperationException');
+      // Issue 17: an operation sent under the other prefix is told which one it belongs to.
+      if (target === 'LoupeService.CreateProject') assert.match(error.Message, /CreateProject is RekognitionService\.CreateProject\.$/);
+      if (target === 'RekognitionService.GetSettings') assert.match(error.Message, /GetSettings is LoupeService\.GetSettings\.$/);
     });
   }
 

@@ -117,6 +117,25 @@ describe('issue #16: serving beyond loopback', () => {
     assert.equal(events.status, 403);
   });
 
+  it('sets the kiosk cookie Secure, with the __Host- prefix, over HTTPS', async () => {
+    const traded = await new Promise<{ status: number; cookie: string }>((resolve, reject) => {
+      const req = request(new URL('/kiosk/session', url), { method: 'POST', ca: identity.cert, servername: 'localhost', headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0] ?? '' }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ Code: server.kioskCode }));
+    });
+    assert.equal(traded.status, 200);
+    assert.match(traded.cookie, /^__Host-loupe-kiosk=[\w-]+; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+    const own = await httpsCall(url, identity.cert, {
+      method: 'POST',
+      headers: { cookie: traded.cookie.split(';', 1)[0]!, 'x-amz-target': 'LoupeService.GetApiCredentials', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
+    assert.equal(JSON.parse(own.body).__type, 'AccessDeniedException');
+  });
+
   it('prints a warning naming what is exposed, and the certificate fingerprint', async () => {
     let printed = '';
     const out = { write: (text: string) => ((printed += text), true) } as unknown as NodeJS.WritableStream;

@@ -16,6 +16,8 @@ import { crc32 } from 'node:zlib';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { openLoupe } from '../../../main/api';
+import { ABANDON_UPLOAD_AFTER_MS, STALE_WRITE_MS } from '../../../main/buckets';
 import { watchersStarted } from '../../../main/watch';
 import type { InputOf, OperationName, OutputOf } from '../../../preload/contract';
 import { anImage } from '../../support/images';
@@ -271,6 +273,18 @@ describe('a server killed in the middle of uploads', () => {
       await new Promise((resolve) => child.once('exit', resolve));
       const left = readdirSync(folder);
       assert.deepEqual(left.filter((name) => !name.startsWith('.loupe-upload-')), [], `no object appeared: ${left.join(', ')}`);
+
+      // Issue 17: what the crash left is swept when Loupe opens the home again: the cut PUT's temporary
+      // file once nothing has written to it for a minute, the multipart upload once it is abandoned.
+      assert.equal(left.length, 1, 'the cut PUT left its temporary file');
+      assert.deepEqual(readdirSync(join(home, 's3-uploads')), [uploadId]);
+      const reopened = openLoupe({ home, now: () => Date.now() + STALE_WRITE_MS });
+      reopened.close();
+      assert.deepEqual(readdirSync(folder), []);
+      assert.deepEqual(readdirSync(join(home, 's3-uploads')), [uploadId], 'an upload started a minute ago is kept');
+      const later = openLoupe({ home, now: () => Date.now() + ABANDON_UPLOAD_AFTER_MS });
+      later.close();
+      assert.deepEqual(readdirSync(join(home, 's3-uploads')), []);
     } finally {
       child.kill('SIGKILL');
       rmSync(home, { recursive: true, force: true });

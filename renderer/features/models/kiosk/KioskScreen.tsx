@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { closeKioskWindow, isKioskWindow } from '../../../api';
+import { closeKioskWindow, isKioskSession, isKioskWindow, leaveKiosk } from '../../../api';
 import { useDescribeError } from '../../../lib/errors';
 import { formatCount, formatDateTime } from '../../../lib/format';
 import { modelPath } from '../../../lib/routes';
@@ -17,7 +17,7 @@ import { canWatchFolders } from './folderWatch';
 import type { KioskPrefs } from './kioskStore';
 import { useKioskFolder } from './useKioskFolder';
 import { useKioskPrefs, useShiftCounts } from './useKioskStore';
-import { hasPin, subscribePin } from './pin';
+import { mustAskPin, subscribePin } from './pin';
 import { PinPad } from './PinPad';
 import { guessOkLabel, labelHue, tallyKey, verdictOf, type Verdict } from './verdict';
 import './kiosk.css';
@@ -37,9 +37,11 @@ export function KioskScreen() {
           <div className="kiosk__notice">
             <p className="kiosk__notice-title">{t('model.notFound.title')}</p>
             <p>{t('model.notFound.body', { version, project })}</p>
-            <Link className="kiosk__link" to="/">
-              {t('kiosk.backToProjects')}
-            </Link>
+            {isKioskSession() ? null : (
+              <Link className="kiosk__link" to="/">
+                {t('kiosk.backToProjects')}
+              </Link>
+            )}
           </div>
         )}
       </div>
@@ -78,7 +80,7 @@ function Kiosk({ model }: { model: ModelContext }) {
   const { watching } = folder;
   const isFullscreen = useFullscreen();
   const inKioskWindow = isKioskWindow();
-  const pinSet = useSyncExternalStore(subscribePin, hasPin);
+  const pinSet = useSyncExternalStore(subscribePin, mustAskPin);
   const fileInput = useRef<HTMLInputElement>(null);
   const okRef = useRef(okLabel);
   okRef.current = okLabel;
@@ -110,6 +112,12 @@ function Kiosk({ model }: { model: ModelContext }) {
   const stopWatching = folder.stop;
 
   const leave = () => {
+    // A kiosk opened by its link ends its kiosk session: the page then asks for the access keys.
+    if (isKioskSession()) {
+      if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+      void leaveKiosk();
+      return;
+    }
     // The desktop app's kiosk window closes; a kiosk tab leaves full screen and goes back.
     if (inKioskWindow) {
       closeKioskWindow().catch((error: unknown) => setNotice(describeError(error).title));
@@ -221,9 +229,12 @@ function Kiosk({ model }: { model: ModelContext }) {
           <div className="kiosk__notice">
             <p className="kiosk__notice-title">{t('kiosk.notRunning')}</p>
             <p>{t('kiosk.notRunningBody')}</p>
-            <Link className="kiosk__link" to={modelPath(model.projectName, model.versionName, 'use')}>
-              {t('kiosk.openUseModel')}
-            </Link>
+            {/* A kiosk opened by its link has no other page: it waits here for the model to start. */}
+            {isKioskSession() ? null : (
+              <Link className="kiosk__link" to={modelPath(model.projectName, model.versionName, 'use')}>
+                {t('kiosk.openUseModel')}
+              </Link>
+            )}
           </div>
         ) : shown ? (
           <>

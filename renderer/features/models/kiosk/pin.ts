@@ -4,10 +4,11 @@
  * the same one. Whether one is set comes with the settings (GetSettings, SettingsChanged) and is
  * mirrored here for React's useSyncExternalStore.
  */
-import { call, subscribe } from '../../../api';
+import { ApiError, call, subscribe } from '../../../api';
 import { isValidPin } from './pinRules';
 
-let isSet = false;
+/** Unknown until GetSettings answers. */
+let isSet: boolean | undefined;
 let started = false;
 const listeners = new Set<() => void>();
 
@@ -37,7 +38,15 @@ export function subscribePin(listener: () => void): () => void {
 }
 
 export function hasPin(): boolean {
-  return isSet;
+  return isSet === true;
+}
+
+/**
+ * Whether leaving the kiosk must go through the PIN pad: also while it is not yet known whether a
+ * PIN is set, so an Exit pressed right after a reload does not slip out (with no PIN, any PIN passes).
+ */
+export function mustAskPin(): boolean {
+  return isSet !== false;
 }
 
 export async function setPin(pin: string): Promise<void> {
@@ -49,7 +58,24 @@ export async function clearPin(): Promise<void> {
   update((await call('SetKioskPin', {})).KioskPinSet);
 }
 
-/** True when no PIN is set, or when `pin` is it. */
-export async function verifyPin(pin: string): Promise<boolean> {
-  return (await call('VerifyKioskPin', { Pin: pin })).Verified;
+export type PinAnswer =
+  | { kind: 'verified' }
+  | { kind: 'wrong'; attemptsLeft: number | undefined }
+  /** Too many wrong PINs: the backend refuses every PIN for a while (seconds unknown after a reload). */
+  | { kind: 'locked'; retryAfterSeconds: number | undefined };
+
+/** Verified when no PIN is set, or when `pin` is it; the backend limits wrong guesses. */
+export async function verifyPin(pin: string): Promise<PinAnswer> {
+  try {
+    const answer = await call('VerifyKioskPin', { Pin: pin });
+    if (answer.Verified) return { kind: 'verified' };
+    if (answer.RetryAfterSeconds !== undefined) return { kind: 'locked', retryAfterSeconds: answer.RetryAfterSeconds };
+    return { kind: 'wrong', attemptsLeft: answer.AttemptsLeft };
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'ThrottlingException') {
+      const seconds = /in (\d+) seconds/.exec(error.message)?.[1];
+      return { kind: 'locked', retryAfterSeconds: seconds === undefined ? undefined : Number(seconds) };
+    }
+    throw error;
+  }
 }

@@ -1,0 +1,2 @@
+aws rekognition describe-projects \
+--profile custom-labels-access

@@ -1,0 +1,2 @@
+aws rekognition delete-project --project-arn project_arn \
+  --profile custom-labels-access

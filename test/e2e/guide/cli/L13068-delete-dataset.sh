@@ -1,0 +1,2 @@
+aws rekognition delete-dataset --dataset-arn dataset-arn \
+  --profile custom-labels-access
