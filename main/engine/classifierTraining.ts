@@ -170,6 +170,10 @@ export async function trainClassifier(
     ? Uint8Array.from(both.flatMap((sample) => labels.map((label) => (sample.labels.includes(label) ? 1 : 0))))
     : Int32Array.from(both.map((sample) => labels.indexOf(sample.labels[0]!)));
   const counts = labels.map((label) => samples.filter((s) => s.labels.includes(label)).length);
+  // An image, its mirror and any copy of it (same content) form one group for the head's validation split.
+  const firstOfHash = new Map<string, number>();
+  samples.forEach((sample, i) => firstOfHash.has(sample.contentHash) || firstOfHash.set(sample.contentHash, i));
+  const groups = Int32Array.from(both.map((sample) => firstOfHash.get(sample.contentHash)!));
 
   // 3. The head.
   job.progress({ phase: 'training', done: 0, total: 1 });
@@ -179,6 +183,7 @@ export async function trainClassifier(
     targets,
     kind,
     classes: labels.length,
+    groups,
     // Balanced is the head's own default (computed there, so the default case trains as it always did).
     ...(kind === 'softmax' && weighting !== 'balanced' ? { classWeights: classWeights(weighting, counts) } : {}),
     seed: 1,

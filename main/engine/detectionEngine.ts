@@ -16,12 +16,13 @@ import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } fr
 import { createSession } from '../../native/ort';
 import { decodeRgb, probeImageHeader } from '../../native/preprocess';
 import { mirrorPixels, toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
+import { evaluateDetection } from '../../native/metrics';
 import { createRandom, deriveSeed } from '../../native/train';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
-import { chooseDetectorView } from './detectorView';
+import { chooseDetectorView, settingsOf, type DetectorView } from './detectorView';
 import { cachedFeatures } from './featureCache';
-import { writeModelFile, type DetectorMetadata } from './modelFile';
+import { writeModelFile, type DetectorMetadata, type ModelChoices } from './modelFile';
 import type { Analysis, TrainedModel, TrainOptions } from './engine';
 import { predictSamples, type Pipeline } from './pipeline';
 import type { Sample } from './engine';
@@ -59,6 +60,13 @@ const CROPS = { views: 4, area: [0.6, 0.9], aspect: 0.2, minVisible: 0.5 } as co
  * `background` crops anywhere; per image without, `empty` crops anywhere. Every other one mirrored.
  */
 const TILE_CROPS = { objects: 4, background: 1, empty: 2 } as const;
+/**
+ * The view search (searchDetectorView): images to fit on and to score by, epochs (half a full
+ * training), how far a view may fall behind the best and still be kept for being cheaper, and the
+ * processor seconds (this process, all its threads: about 150 s on two idle cores) after which no
+ * further view is tried; counted in processor time so that a busy machine does not cut the search short.
+ */
+const SEARCH = { train: 96, held: 32, every: 4, epochs: 6, tie: 0.01, cpuSeconds: 300, minWithObjects: 3 } as const;
 const BATCH = 16;
 const FEATURE_MAP = 'feature_map';
 const OUTPUT = 'detections';
@@ -163,13 +171,32 @@ function featureMapModel(base: OnnxModel): SpatialFeatures {
   return found;
 }
 
-/** Train a detector for `options.labels` on the backbone's feature map and write it as one model. */
-export async function trainDetector(options: TrainOptions, backbone: DetectorBackbone, settings: { threads?: number; view?: 'whole' | 'tiled' } = {}): Promise<TrainedModel> {
-  const { view: seen, choices } = chooseDetectorView(options.train, options.labels, settings.view);
+/** What one fit of a detector gives: the exported model (backbone + head), its metadata without `choices`, the provider. */
+interface FittedDetector {
+  model: OnnxModel;
+  spec: ModelSpec;
+  metadata: Omit<DetectorMetadata, 'choices'>;
+  provider: string;
+}
+
+interface FitContext {
+  backbone: DetectorBackbone;
+  labels: readonly string[];
+  cacheDir: string;
+  job: TrainOptions['job'];
+  threads: number | undefined;
+  epochs: number;
+  /** Progress phases are named after this (the view search reports its own). */
+  phase: { embed: string; train: string };
+}
+
+/**
+ * Train a detector for `context.labels` on `train` seen as `seen` (the whole image or tiles) and
+ * build it as one model: backbone with the fine-tuned blocks + head, run on each image and its mirror.
+ */
+async function fitDetector(train: readonly Sample[], seen: DetectorView, context: FitContext): Promise<FittedDetector> {
+  const { backbone, labels, job, threads } = context;
   const spec: ModelSpec = { ...backbone.spec, input: { ...backbone.spec.input, width: seen.side, height: seen.side } };
-  const threads = settings.threads;
-  const job = options.job;
-  const labels = options.labels;
   const base = withInputSize(decodeModel(await readFile(backbone.modelPath)), spec.input.name, spec.input.layout, spec.input.width, spec.input.height);
   const featureModel = featureMapModel(base);
   // The tail of the backbone that is fine-tuned starts at `cut`; what is cached per view is the map there.
@@ -179,11 +206,11 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   const cutModel = pruneModel(buildModel(cutBuilder, { metadata: base.metadata }));
   const { session, provider } = await createSession(encodeModel(cutModel), { ...(threads ? { threads } : {}), name: `${backbone.id}-map` });
   // The decoded size is part of what a map shows (views already name their regions).
-  const cacheDir = join(options.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${TAIL_BLOCKS}-${spec.input.width}x${spec.input.height}-decoded-to-input`);
+  const cacheDir = join(context.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${TAIL_BLOCKS}-${spec.input.width}x${spec.input.height}-decoded-to-input`);
   // What the cut model gives, known after its first run: the map's size and its channels.
   const cutShape: { map?: MapSize; channels?: number } = {};
   const tile = seen.tile;
-  const views = options.train.flatMap((sample): View[] =>
+  const views = train.flatMap((sample): View[] =>
     tile
       ? tileViews(sample, labels, tile.side)
       : [{ sample, id: '', flip: false }, { sample, id: '-flip', flip: true }, ...cropViews(sample, CROPS.views)],
@@ -211,7 +238,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
       job.throwIfCancelled();
       const batch = views.slice(start, start + BATCH);
       maps.push(...(await cachedFeatures({ cacheDir, views: batch, key: (view) => ({ contentHash: view.sample.contentHash, view: view.id }), compute: computeMaps })));
-      job.progress({ phase: 'embedding images', done: Math.min(start + BATCH, views.length), total: views.length });
+      job.progress({ phase: context.phase.embed, done: Math.min(start + BATCH, views.length), total: views.length });
     }
     // Every view came from the cache: one run still says how large the map is.
     if (!cutShape.map && views.length > 0) await computeMaps([views[0]!]);
@@ -225,7 +252,7 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
     const { boxes, image } = viewBoxes(view, labels);
     return encodeTargets(boxes, image, mapSize, labels.length);
   });
-  job.progress({ phase: 'training', done: 0, total: 1 });
+  job.progress({ phase: context.phase.train, done: 0, total: context.epochs });
   const started = performance.now();
   const trained = await trainTunedDetector({
     maps,
@@ -233,15 +260,15 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
     tail,
     map: mapSize,
     classes: labels.length,
-    epochs: EPOCHS,
+    epochs: context.epochs,
     learningRate: HEAD_LR,
     tailLearningRate: TAIL_LR,
     weightDecay: 1e-4,
     signal: job.signal,
     ...(threads ? { threads } : {}),
-    onEpoch: (epoch, loss) => job.progress({ phase: 'training', done: epoch, total: EPOCHS, message: `epoch ${epoch}, loss ${loss.toFixed(4)}` }),
+    onEpoch: (epoch, loss) => job.progress({ phase: context.phase.train, done: epoch, total: context.epochs, message: `epoch ${epoch}, loss ${loss.toFixed(4)}` }),
   });
-  log.info('detector trained', { loss: trained.loss, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: tail.layers.length });
+  log.info('detector trained', { loss: trained.loss, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: tail.layers.length, epochs: context.epochs });
 
   // Backbone + head: one model, which runs every image together with its left–right mirror and
   // averages the two outputs (native/detect mirror.ts), at twice the backbone work per image.
@@ -252,11 +279,11 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
   const builder = new GraphBuilder('loupe', { ...tuned.graph, outputs: [] });
   const output = mirrorAveraged(builder, detectionHeadGraph(builder, builder.value(featureModel.value), trained.head), labels.length);
   builder.output(output, 'float32', ['batch', labels.length + 4, mapSize.height, mapSize.width], OUTPUT);
-  const metadata: DetectorMetadata = {
+  const metadata: Omit<DetectorMetadata, 'choices'> = {
     format: 1,
     useCase: 'OBJECT_LOCALIZATION',
     multiLabel: false,
-    labels,
+    labels: [...labels],
     thresholds: {},
     backbone: backbone.id,
     input: spec.input,
@@ -274,19 +301,103 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
       mirrorAveraged: true,
       ...(tile ? { tiling: { side: tile.side, overlap: tile.overlap } } : {}),
     },
-    choices,
   };
-  const written = await writeModelFile(options.outputDir, pruneModel(buildModel(builder)), metadata);
-  const modelPath = written.path;
+  return { model: pruneModel(buildModel(builder)), spec, metadata, provider: trained.provider === 'cpu' ? provider : trained.provider };
+}
 
+/** Train a detector for `options.labels` on the backbone's feature map and write it as one model. */
+export async function trainDetector(options: TrainOptions, backbone: DetectorBackbone, settings: { threads?: number; view?: 'whole' | 'tiled' } = {}): Promise<TrainedModel> {
+  const proposed = chooseDetectorView(options.train, options.labels, settings.view);
+  const threads = settings.threads;
+  const job = options.job;
+  const base = { backbone, labels: options.labels, cacheDir: options.cacheDir, job, threads };
+  // Whole image or tiles, and at which side: compared on held-out training images where there is a choice.
+  const searched = proposed.alternatives.length > 1 ? await searchDetectorView(options.train, proposed.alternatives, base) : undefined;
+  const seen = searched?.view ?? proposed.view;
+  const choices: ModelChoices = {
+    chosen: { ...settingsOf(seen).settings, ...searched?.figures },
+    candidates: [...proposed.choices.candidates, ...(searched?.candidates ?? [])],
+  };
+  const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, phase: { embed: 'embedding images', train: 'training' } });
+  const metadata: DetectorMetadata = { ...fitted.metadata, choices };
+  const written = await writeModelFile(options.outputDir, fitted.model, metadata);
+  const modelPath = written.path;
   // What you evaluate is what you ship: the test set goes through the written file.
   const predictions = await predictSamples(modelPath, detectorPipeline(metadata), options.test, { job, threads });
   return {
     modelPath,
-    provider: trained.provider === 'cpu' ? provider : trained.provider,
+    provider: fitted.provider,
     predictions,
     finalize: ({ thresholds }) => written.finalize(thresholds),
   };
+}
+
+/**
+ * Which of `alternatives` (the size rule's view first) sees these training images best: each is
+ * trained on most of the images (at most SEARCH.train, SEARCH.epochs epochs) and scored by mAP@0.5
+ * on the rest (at most SEARCH.held; images with objects and without held out alike). The best wins;
+ * within SEARCH.tie of it the view with the fewest model runs per image is kept (whole before tiles,
+ * the smaller side first). A view not reached within SEARCH.cpuSeconds is not tried.
+ */
+async function searchDetectorView(
+  train: readonly Sample[],
+  alternatives: readonly DetectorView[],
+  context: Omit<FitContext, 'epochs' | 'phase'>,
+): Promise<{ view: DetectorView; candidates: ModelChoices['candidates']; figures: ModelChoices['chosen'] } | undefined> {
+  const split = heldOutSplit(train, context.labels);
+  if (!split) return undefined;
+  const cpuStarted = process.cpuUsage();
+  const cpuSeconds = () => {
+    const used = process.cpuUsage(cpuStarted);
+    return (used.user + used.system) / 1e6;
+  };
+  const scored: { view: DetectorView; map: number; cost: number }[] = [];
+  const candidates: ModelChoices['candidates'] = [];
+  for (const [k, view] of alternatives.entries()) {
+    if (k > 0 && cpuSeconds() > SEARCH.cpuSeconds) break;
+    const began = performance.now();
+    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, phase: { embed: 'choosing the view', train: 'choosing the view' } });
+    const metadata: DetectorMetadata = { ...fitted.metadata, choices: { chosen: {}, candidates: [] } };
+    const predictions = await predictSamples(encodeModel(fitted.model), detectorPipeline(metadata), split.held, { job: context.job, threads: context.threads, phase: 'choosing the view' });
+    const images = split.held.map((sample) => ({
+      truth: sample.boxes.filter((box) => context.labels.includes(box.label)),
+      predictions: predictions.get(sample.entryId)?.boxes ?? [],
+    }));
+    const map = evaluateDetection(context.labels, images).averagePrecision;
+    const cost = view.tile ? tileGrid({ width: split.held[0]!.width, height: split.held[0]!.height }, view.tile.side, view.tile.overlap).length * view.side ** 2 : view.side ** 2;
+    scored.push({ view, map, cost });
+    const seconds = Math.round((performance.now() - began) / 100) / 10;
+    candidates.push({ settings: settingsOf(view).settings, metric: 'mAP', score: Math.round(map * 1000) / 1000, seconds });
+    log.info('detector view scored', { view: settingsOf(view).key, map, seconds });
+  }
+  const best = Math.max(...scored.map((s) => s.map));
+  const kept = scored.filter((s) => s.map >= best - SEARCH.tie).sort((a, b) => a.cost - b.cost)[0];
+  return kept ? { view: kept.view, candidates, figures: { searchImages: `${split.fit.length} / ${split.held.length}`, searchEpochs: SEARCH.epochs } } : undefined;
+}
+
+/**
+ * Training images split for the view search, the same on every run: in content-hash order, every
+ * SEARCH.every-th image with objects held out (at most SEARCH.held) and as many without objects as
+ * a quarter of that; copies of one image stay on one side. Fitted on the rest: at most SEARCH.train
+ * images with objects and a quarter as many without, spread over the hash order. Undefined when
+ * too few images with objects are left on either side to score a view.
+ */
+export function heldOutSplit(train: readonly Sample[], labels: readonly string[]): { fit: Sample[]; held: Sample[] } | undefined {
+  const hasObjects = (sample: Sample) => sample.boxes.some((box) => labels.includes(box.label));
+  const byHash = [...train].sort((a, b) => (a.contentHash < b.contentHash ? -1 : a.contentHash > b.contentHash ? 1 : a.entryId - b.entryId));
+  const spread = (list: readonly Sample[], count: number) =>
+    list.length <= count ? [...list] : Array.from({ length: count }, (_, i) => list[Math.floor((i * list.length) / count)]!);
+  const objects = byHash.filter(hasObjects);
+  const background = byHash.filter((sample) => !hasObjects(sample));
+  const heldObjects = objects.filter((_, i) => i % SEARCH.every === SEARCH.every - 1).slice(0, SEARCH.held);
+  const heldBackground = spread(background.filter((_, i) => i % SEARCH.every === SEARCH.every - 1), Math.ceil(heldObjects.length / 4));
+  const heldHashes = new Set([...heldObjects, ...heldBackground].map((sample) => sample.contentHash));
+  const held = byHash.filter((sample) => heldHashes.has(sample.contentHash));
+  const rest = (list: readonly Sample[]) => list.filter((sample) => !heldHashes.has(sample.contentHash));
+  const fitObjects = spread(rest(objects), SEARCH.train);
+  const fit = [...fitObjects, ...spread(rest(background), Math.ceil(fitObjects.length / 4))];
+  if (held.filter(hasObjects).length < SEARCH.minWithObjects || fitObjects.length < SEARCH.minWithObjects) return undefined;
+  return { fit, held };
 }
 
 /** `region` of `image` (whole pixels, inside it) as pixels of its own. */

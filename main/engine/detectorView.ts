@@ -1,12 +1,13 @@
 /**
- * What a detector sees, chosen from the training boxes' sizes: the input side (224 or 320, the sizes
- * the converted backbones run at with the block structure the fine-tuning knows), and for images
- * much larger than the input whose objects would shrink below SMALL_BOX_PX, tiles at native
- * resolution (training on crops around objects plus background crops; analysis by overlapping tiles
- * merged by NMS, native/detect tiles.ts).
+ * What a detector sees: the input side (224 or 320, the sizes the converted backbones run at with
+ * the block structure the fine-tuning knows), and for images much larger than the input, tiles at
+ * native resolution (training on crops around objects plus background crops; analysis by
+ * overlapping tiles merged by NMS, native/detect tiles.ts).
  *
- * The rule and the sizes it measures are written on the version as `choices` (candidates with the
- * figure each was judged by).
+ * The training boxes' sizes propose (a rule: tiles when objects would shrink below SMALL_BOX_PX) and
+ * name the views worth comparing (`alternatives`); detectionEngine.ts's view search decides among
+ * them by mAP@0.5 on held-out training images. The sizes and the held-out scores are written on the
+ * version as `choices` (candidates with the figure each was judged by).
  */
 import type { ModelChoices } from './modelFile';
 import type { Sample } from './engine';
@@ -106,8 +107,17 @@ function fewerTiles(tile: number, overlap: number, lengths: readonly number[]): 
  * TILE_BOX_PX pixels, never beyond the images' shorter side; neighbours overlap by the 90th
  * percentile of the boxes' longer side (between 1/8 and 1/2 of a tile), so nearly every object is
  * whole in some tile; a slightly larger tile when it saves a row or column (fewerTiles). `force` fixes the mode (used by tests to show what the other mode misses).
+ *
+ * `alternatives`, the rule's view first: also the whole image at the rule's side; tiles where the
+ * images are large enough and the median box keeps under 2 × SMALL_BOX_PX at the input; the whole
+ * image at the larger side where the median object spans under 2 × SMALL_OBJECT_CELLS cells at
+ * the smaller. Forced, there are no alternatives.
  */
-export function chooseDetectorView(samples: readonly Sample[], labels: readonly string[], force?: 'whole' | 'tiled'): { view: DetectorView; choices: ModelChoices } {
+export function chooseDetectorView(
+  samples: readonly Sample[],
+  labels: readonly string[],
+  force?: 'whole' | 'tiled',
+): { view: DetectorView; choices: ModelChoices; alternatives: DetectorView[] } {
   const sizes = boxSizes(samples, labels);
   const median = quantile(sizes.relative, 0.5);
   const candidates: ModelChoices['candidates'] = [];
@@ -139,8 +149,27 @@ export function chooseDetectorView(samples: readonly Sample[], labels: readonly 
   const wantTiles = shortAtInput < SMALL_BOX_PX && imageShort >= LARGE_IMAGE * whole;
   const tiled = tiledAllowed && (force === 'tiled' || (force !== 'whole' && wantTiles));
   const view: DetectorView = tiled ? tiledView : { side: whole };
-  const chosen: ModelChoices['chosen'] = tiled
-    ? { mode: 'tiled', inputSide: whole, tileSide, tileOverlap: overlap, featureStride: STRIDE }
-    : { mode: 'whole', inputSide: whole, featureStride: STRIDE };
-  return { view, choices: { chosen, candidates } };
+  // The views worth comparing on held-out images, the rule's own first: the whole image at the
+  // rule's side, tiles where the images are large enough for them to differ from the whole image
+  // and the median box keeps under twice SMALL_BOX_PX at the input, and the whole image at the larger side where objects are near the rule's limit at the smaller.
+  const alternatives: DetectorView[] = [view];
+  const add = (other: DetectorView) => {
+    if (!alternatives.some((known) => settingsOf(known).key === settingsOf(other).key)) alternatives.push(other);
+  };
+  if (!force) {
+    add({ side: whole });
+    if (tiledAllowed && imageShort >= LARGE_IMAGE * whole && shortAtInput < 2 * SMALL_BOX_PX) add(tiledView);
+    const larger = Math.max(...INPUT_SIDES);
+    const cellsAtWhole = Number.isFinite(median) ? (median * whole) / STRIDE : Number.POSITIVE_INFINITY;
+    if (whole < larger && cellsAtWhole < 2 * SMALL_OBJECT_CELLS) add({ side: larger });
+  }
+  return { view, choices: { chosen: settingsOf(view).settings, candidates }, alternatives };
+}
+
+/** The settings a view is recorded by (`choices`), and a key naming it. */
+export function settingsOf(view: DetectorView): { settings: ModelChoices['chosen']; key: string } {
+  const settings: ModelChoices['chosen'] = view.tile
+    ? { mode: 'tiled', inputSide: view.side, tileSide: view.tile.side, tileOverlap: view.tile.overlap, featureStride: STRIDE }
+    : { mode: 'whole', inputSide: view.side, featureStride: STRIDE };
+  return { settings, key: view.tile ? `tiled-${view.side}-${view.tile.side}-${view.tile.overlap}` : `whole-${view.side}` };
 }

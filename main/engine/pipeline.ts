@@ -56,16 +56,17 @@ const BATCH = 16;
  * of images at a time, their inputs run together; the analysis of each by entry id.
  */
 export async function predictSamples(
-  modelPath: string,
+  model: string | Uint8Array,
   pipeline: Pipeline,
   samples: readonly Sample[],
-  options: { job: JobHandle; threads?: number | undefined },
+  options: { job: JobHandle; threads?: number | undefined; phase?: string },
 ): Promise<Map<number, Analysis>> {
   const { job, threads } = options;
+  const phase = options.phase ?? 'testing';
   const spec = { input: pipeline.input } as ModelSpec;
-  job.progress({ phase: 'testing', done: 0, total: samples.length });
+  job.progress({ phase, done: 0, total: samples.length });
   const predictions = new Map<number, Analysis>();
-  const { session } = await createSession(modelPath, { ...(threads ? { threads } : {}), name: 'model' });
+  const { session } = await createSession(model, { ...(threads ? { threads } : {}), name: 'model' });
   try {
     const run = async (inputs: readonly RgbPixels[]): Promise<Float32Array[]> => {
       const outputs: Float32Array[] = [];
@@ -88,7 +89,7 @@ export async function predictSamples(
         predictions.set(sample.entryId, prepared[i]!.read(outputs.slice(at, at + count)));
         at += count;
       });
-      job.progress({ phase: 'testing', done: start + group.length, total: samples.length });
+      job.progress({ phase, done: start + group.length, total: samples.length });
     }
   } finally {
     await session.release();

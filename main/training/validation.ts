@@ -72,12 +72,25 @@ function decideUseCase(lines: Line[]): UseCase {
   return useCaseOf(counts) ?? 'NOT_DETERMINED';
 }
 
+/**
+ * A line a person annotated as holding no object: an empty bounding-box attribute marked
+ * human-annotated (WARNING_NO_ANNOTATIONS), nothing else. The service ignores such lines and the
+ * manifest summary counts them as ignored; a detector learns from them what is not an object
+ * (background images of an inspection set), and a test image without objects counts its false
+ * detections, so detection trains and tests on them with no boxes.
+ */
+export function isAnnotatedBackground(line: Line): boolean {
+  return line.state === 'ignored' && !line.hasBoxes && !line.hasImageLabels && line.entry.draft.errors.some((e) => e.code === 'WARNING_NO_ANNOTATIONS');
+}
+
 /** The sample a line gives for a use case, or undefined when the use case cannot use it. */
 function sampleOf(line: Line, useCase: UseCase): Sample | undefined {
   const { entry } = line;
-  if (line.state !== 'valid' || !entry.path || !entry.contentHash || !entry.width || !entry.height) return undefined;
+  if (!entry.path || !entry.contentHash || !entry.width || !entry.height) return undefined;
   const draft: EntryDraft = entry.draft;
   const base = { entryId: entry.id, sourceRef: entry.sourceRef, path: entry.path, contentHash: entry.contentHash, width: entry.width, height: entry.height };
+  if (useCase === 'OBJECT_LOCALIZATION' && isAnnotatedBackground(line)) return { ...base, labels: [], boxes: [] };
+  if (line.state !== 'valid') return undefined;
   if (useCase === 'IMAGE_LEVEL_LABELS') {
     if (!line.hasImageLabels) return undefined;
     return { ...base, labels: [...new Set(draft.labels.map((l) => l.name))], boxes: [] };

@@ -76,6 +76,11 @@ export interface AutoTrainHeadOptions extends HeadData {
   patience?: number;
   /** Share of each class held out for validation (default 0.2). */
   validationFraction?: number;
+  /**
+   * A group id per row: rows of one group (an image and its mirror, copies of one image) stay on
+   * one side of the validation split, so early stopping never scores a row whose twin it trained on.
+   */
+  groups?: Int32Array;
   /** Default: ⌈rows / 10⌉ clamped to [8, 64]. */
   batchSize?: number;
   /** Seeds the split, the initial weights and the shuffling (default 0). */
@@ -183,7 +188,7 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
 
   try {
     const reason = tooSmallToSearch(data.rows, classCounts(data, allRows));
-    const split = reason ? undefined : stratifiedSplit(data, fraction, seed);
+    const split = reason ? undefined : stratifiedSplit(data, fraction, seed, options.groups);
     if (!split || split.validation.length === 0) {
       const batchSize = batchFor(data.rows);
       const steps = batchSizes(data.rows, batchSize).length;

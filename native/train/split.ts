@@ -28,25 +28,36 @@ export function strata(data: PreparedData): Int32Array {
 
 /**
  * About `fraction` of each stratum to validation, the rest to training: a stratum of one row stays
- * in training, and every stratum of two or more keeps at least one row on each side. Deterministic
- * for a seed; both lists come back in ascending row order.
+ * in training, and every stratum of two or more keeps at least one row on each side. With `groups`
+ * (a group id per row: an image and its mirror, copies of one image) the groups are what is split,
+ * so the rows of one group never straddle the two sides; a group's stratum is its first row's.
+ * Deterministic for a seed; both lists come back in ascending row order.
  */
-export function stratifiedSplit(data: PreparedData, fraction: number, seed: number): RowSplit {
+export function stratifiedSplit(data: PreparedData, fraction: number, seed: number, groups?: Int32Array): RowSplit {
+  if (groups && groups.length !== data.rows) throw new RangeError(`groups has ${groups.length} entries for ${data.rows} rows`);
+  const rowsOf = new Map<number, number[]>();
+  const group = (row: number) => (groups ? (groups[row] as number) : row);
+  for (let row = 0; row < data.rows; row++) {
+    const members = rowsOf.get(group(row));
+    if (members) members.push(row);
+    else rowsOf.set(group(row), [row]);
+  }
   const byStratum = new Map<number, number[]>();
   const labels = strata(data);
-  labels.forEach((stratum, row) => {
+  for (const [id, rows] of rowsOf) {
+    const stratum = labels[rows[0]!] as number;
     const members = byStratum.get(stratum);
-    if (members) members.push(row);
-    else byStratum.set(stratum, [row]);
-  });
+    if (members) members.push(id);
+    else byStratum.set(stratum, [id]);
+  }
   const random = createRandom(deriveSeed(seed, 3));
   const train: number[] = [];
   const validation: number[] = [];
   for (const stratum of [...byStratum.keys()].sort((a, b) => a - b)) {
     const members = random.shuffle(byStratum.get(stratum) as number[]);
     const held = members.length < 2 ? 0 : Math.min(members.length - 1, Math.max(1, Math.round(members.length * fraction)));
-    validation.push(...members.slice(0, held));
-    train.push(...members.slice(held));
+    for (const id of members.slice(0, held)) validation.push(...rowsOf.get(id)!);
+    for (const id of members.slice(held)) train.push(...rowsOf.get(id)!);
   }
   return { train: Int32Array.from(train).sort(), validation: Int32Array.from(validation).sort() };
 }

@@ -2,9 +2,17 @@
  * COCO object-detection JSON ↔ entries, with the guide's mapping (guide-notes-1 §4.4, L3255–3757):
  * images, annotations and categories are joined by id; `bbox [x, y, w, h]` is left, top, width,
  * height in pixels. Ids are compared by value, so sets whose ids start at 0 (facemask-coco) work.
+ *
+ * An image that no annotation names is an image someone looked at and found no object in (COCO
+ * lists every image of a set, its background images too): it becomes a line with an empty
+ * bounding-box attribute marked human-annotated, as the guide's converter writes it (L3623) and as
+ * Ground Truth represents an image with zero boxes, carrying the service's warnings for it
+ * (WARNING_NO_ATTRIBUTE_ANNOTATIONS, WARNING_NO_ANNOTATIONS, guide-notes-2 §1). An image whose
+ * annotations were all refused is not background: it stays without an attribute (unlabeled).
  */
 import { isRecord } from '../manifest/parse';
 import type { EntryDraft, ImageSize } from '../../db/entry';
+import { entryMessage } from '../../../preload/contract/codes';
 import {
   boxMeta,
   checkBox,
@@ -54,6 +62,8 @@ export function parseCoco(jsonText: string, options: CocoImportOptions): FormatI
   const problem = (where: string, code: ImportProblem['code'], message: string) =>
     problems.push({ where: `${fileName}: ${where}`, code, message });
   const meta = boxMeta(options.now);
+  /** Images that at least one annotation names (kept or refused). */
+  const named = new Set<EntryDraft>();
 
   const labels = new NameList();
   const categoryNames = new Map<string, string>();
@@ -111,6 +121,7 @@ export function parseCoco(jsonText: string, options: CocoImportOptions): FormatI
     }
     const imageId = idKey(annotation.image_id);
     const entry = imageId === undefined ? undefined : entryOfImageId.get(imageId);
+    if (entry) named.add(entry);
     if (!entry) {
       problem(where, 'UNKNOWN_IMAGE_ID', `The image id ${describeValue(annotation.image_id)} is not in "images"; the annotation was left out.`);
       return;
@@ -133,6 +144,7 @@ export function parseCoco(jsonText: string, options: CocoImportOptions): FormatI
     }
     entry.boxes.push(makeBox(name, checked.box, meta));
   });
+  for (const entry of index.entries) if (!named.has(entry)) markNoObjects(entry, meta);
 
   return { entries: index.entries, labels: labels.names, problems };
 }
@@ -187,6 +199,21 @@ export function toCoco(entries: readonly EntryDraft[], options: CocoExportOption
     annotations,
   };
   return { text: `${JSON.stringify(coco)}\n`, skipped };
+}
+
+/** `entry` as an image labeled with zero boxes: an empty, human-annotated bounding-box attribute and the service's warnings for it. */
+function markNoObjects(entry: EntryDraft, meta: ReturnType<typeof boxMeta>): void {
+  entry.extra = {
+    ...entry.extra,
+    attributes: {
+      ...entry.extra?.attributes,
+      [meta.attribute]: { classMap: {}, meta: { 'human-annotated': 'yes', ...(meta.creationDate ? { 'creation-date': meta.creationDate } : {}) } },
+    },
+  };
+  entry.errors.push(
+    { level: 'label_attribute', code: 'WARNING_NO_ATTRIBUTE_ANNOTATIONS', message: entryMessage('WARNING_NO_ATTRIBUTE_ANNOTATIONS'), attribute: meta.attribute },
+    { level: 'image', code: 'WARNING_NO_ANNOTATIONS', message: entryMessage('WARNING_NO_ANNOTATIONS') },
+  );
 }
 
 /** COCO ids are integers; strings are accepted too. 0 is a valid id. */

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { heldOutSplit } from '../../../main/engine/detectionEngine';
 import { chooseDetectorView } from '../../../main/engine/detectorView';
 import type { Sample } from '../../../main/engine/engine';
 import { tileGrid } from '../../../native/detect';
@@ -41,6 +42,16 @@ describe('the detector view chosen from the boxes', () => {
     assert.equal(tileGrid({ width: 640, height: 640 }, pcb.view.tile.side, pcb.view.tile.overlap).length, 4);
     assert.deepEqual(pcb.choices.chosen, { mode: 'tiled', inputSide: 320, tileSide: 340, tileOverlap: pcb.view.tile.overlap, featureStride: 16 });
 
+    // What the held-out images compare: the rule's view first, then the whole image, then the larger side where objects are near the rule's limit.
+    assert.deepEqual(pcb.alternatives, [pcb.view, { side: 320 }]);
+    assert.deepEqual(large.alternatives, [{ side: 224 }]);
+    const nearLimit = chooseDetectorView(samples(500, 500, [{ width: 150, height: 140 }, { width: 160, height: 150 }]), ['a']);
+    assert.deepEqual(nearLimit.alternatives, [{ side: 224 }, { side: 320 }]);
+    // Wide images with small boxes: tiles, the whole image, each once.
+    const wide = chooseDetectorView(samples(1130, 460, [{ width: 40, height: 40 }, { width: 60, height: 55 }]), ['a']);
+    assert.equal(wide.alternatives.length, 2);
+    assert.ok(wide.alternatives.some((view) => view.tile) && wide.alternatives.some((view) => !view.tile));
+
     // Small boxes on a small image: no room for tiles, the whole image at 320.
     assert.deepEqual(chooseDetectorView(samples(300, 300, [{ width: 6, height: 6 }]), ['a']).view, { side: 320 });
     // Labels not asked for do not count.
@@ -59,8 +70,47 @@ describe('the detector view chosen from the boxes', () => {
     assert.ok(choices.candidates.some((c) => c.settings.mode === 'whole' && c.settings.inputSide === 320));
     assert.equal(chooseDetectorView(set, ['a'], 'whole').view.tile, undefined);
     assert.equal(chooseDetectorView(set, ['a'], 'whole').choices.chosen.mode, 'whole');
+    // Forced, there is nothing left to compare on held-out images.
+    assert.equal(chooseDetectorView(set, ['a'], 'whole').alternatives.length, 1);
     const large = samples(500, 375, [{ width: 300, height: 250 }]);
     // Large boxes let the tile grow to the image's shorter side.
     assert.equal(chooseDetectorView(large, ['a'], 'tiled').view.tile?.side, 375);
+  });
+});
+
+describe('the training images the detector view search holds out', () => {
+  const set = (objects: number, background: number): Sample[] =>
+    Array.from({ length: objects + background }, (_, k) => ({
+      entryId: k,
+      sourceRef: `s${k}`,
+      path: `/nowhere/${k}.png`,
+      // Images 0 and 1 are copies of one image.
+      contentHash: (k === 1 ? 0 : (k * 2654435761) % 2 ** 32).toString(16).padStart(8, '0'),
+      width: 640,
+      height: 640,
+      labels: k < objects ? ['a'] : [],
+      boxes: k < objects ? [{ label: 'a', left: 5, top: 5, width: 20, height: 20 }] : [],
+    }));
+
+  it('holds out every fourth image with objects and a quarter as many without, copies on one side, the same on every run', () => {
+    const train = set(40, 100);
+    const split = heldOutSplit(train, ['a'])!;
+    const held = split.held.filter((s) => s.boxes.length > 0).length;
+    assert.ok(held === 10 || held === 11, `${held} held out`);
+    assert.equal(split.held.filter((s) => s.contentHash === train[0]!.contentHash).length % 2, 0, 'both copies or neither');
+    assert.ok(split.held.length - held >= 1 && split.held.length - held <= Math.ceil(held / 4) + 1);
+    const heldHashes = new Set(split.held.map((s) => s.contentHash));
+    assert.ok(split.fit.every((s) => !heldHashes.has(s.contentHash)), 'no image on both sides');
+    assert.equal(split.fit.filter((s) => s.boxes.length > 0).length + held, 40, 'every other image with objects is fitted on');
+    assert.equal(split.fit.filter((s) => s.boxes.length === 0).length, Math.ceil(split.fit.filter((s) => s.boxes.length > 0).length / 4));
+    assert.deepEqual(heldOutSplit([...train].reverse(), ['a']), split, 'the order images come in does not matter');
+  });
+
+  it('caps what is fitted on and gives up when too few images have objects', () => {
+    const split = heldOutSplit(set(400, 0), ['a'])!;
+    assert.equal(split.held.length, 32);
+    assert.equal(split.fit.length, 96);
+    assert.equal(heldOutSplit(set(8, 50), ['a']), undefined);
+    assert.equal(heldOutSplit(set(40, 0), ['b']), undefined);
   });
 });

@@ -18,6 +18,24 @@ describe('the validation split', () => {
     assert.deepEqual(all, Array.from({ length: 76 }, (_, i) => i));
   });
 
+  it('keeps the rows of one group (an image and its mirror) on one side', () => {
+    // Rows 2i and 2i + 1 are one image and its mirror, as the classifier lays them out.
+    const data = prepareData({ ...gaussianBlobs({ classes: 2, dims: 4, perClass: [40, 12], separation: 1, seed: 3 }), dims: 4, kind: 'softmax', classes: 2 });
+    const pairs = (rows: Int32Array) => new Set([...rows].map((row) => row >> 1));
+    // Class rows come in blocks of an even size, so every pair is of one class.
+    const groups = Int32Array.from({ length: data.rows }, (_, row) => row >> 1);
+    const split = stratifiedSplit(data, 0.2, 7, groups);
+    const held = pairs(split.validation);
+    assert.ok([...pairs(split.train)].every((pair) => !held.has(pair)), 'no pair straddles the split');
+    assert.equal(split.validation.length % 2, 0);
+    assert.deepEqual(classCounts(data, split.validation), [8, 2]);
+    // Split by rows, the same data leaks: some image sits in training while its mirror validates.
+    const byRows = stratifiedSplit(data, 0.2, 7);
+    const heldRows = pairs(byRows.validation);
+    assert.ok([...pairs(byRows.train)].some((pair) => heldRows.has(pair)));
+    assert.throws(() => stratifiedSplit(data, 0.2, 7, new Int32Array(3)), /groups has 3 entries/);
+  });
+
   it('puts rows of a rare label on both sides in multi-label data', () => {
     // Label 2 is on 4 rows only; each also carries the common label 0.
     const targets = new Uint8Array(40 * 3);

@@ -48,6 +48,28 @@ describe('when a COCO file has ids from 0, a bad category id, a zero-area box an
     assert.deepEqual(result.entries[2]!.labels, []);
   });
 
+  it('reads the image no annotation names as labeled with no objects, written as Ground Truth writes zero boxes', () => {
+    const background = result.entries[2]!;
+    assert.deepEqual(
+      background.errors.map((e) => [e.level, e.code]),
+      [
+        ['label_attribute', 'WARNING_NO_ATTRIBUTE_ANNOTATIONS'],
+        ['image', 'WARNING_NO_ANNOTATIONS'],
+      ],
+    );
+    const line = toJsonLine(background, { withErrors: false }) as Record<string, unknown>;
+    assert.deepEqual(line['bounding-box'], { image_size: [{ width: 100, height: 100, depth: 3 }], annotations: [] });
+    const metadata = line['bounding-box-metadata'] as Record<string, unknown>;
+    assert.deepEqual([metadata.objects, metadata['class-map'], metadata.type, metadata['human-annotated']], [[], {}, 'groundtruth/object-detection', 'yes']);
+    // Read back, the line says the same: an empty attribute a person annotated.
+    const parsed = parseJsonLine(JSON.stringify(line));
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.entry.boxes, []);
+    assert.deepEqual(parsed.entry.errors.map((e) => e.code).sort(), ['WARNING_NO_ANNOTATIONS', 'WARNING_NO_ATTRIBUTE_ANNOTATIONS']);
+    // Images with annotations carry no such warning, even where some were refused.
+    assert.deepEqual(result.entries[1]!.errors, []);
+  });
+
   it('maps bbox [x, y, w, h] to left, top, width, height with the category name of id 0', () => {
     const [first, second] = result.entries[0]!.boxes;
     assert.deepEqual(first, {
@@ -96,6 +118,23 @@ describe('when a COCO file has ids from 0, a bad category id, a zero-area box an
         ['custom_train.json: annotations[8]', 'MALFORMED_RECORD'],
       ],
     );
+  });
+});
+
+describe('when every annotation of an image is refused', () => {
+  it('leaves the image unlabeled rather than calling it background', () => {
+    const coco = {
+      categories: [{ id: 1, name: 'pitting' }],
+      images: [
+        { id: 1, file_name: 'refused.jpg', width: 50, height: 50 },
+        { id: 2, file_name: 'clean.jpg', width: 50, height: 50 },
+      ],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 0, 0] }],
+    };
+    const [refused, clean] = parseCoco(JSON.stringify(coco), { imagesFolder: FOLDER, now: NOW }).entries;
+    assert.deepEqual(refused!.errors, []);
+    assert.equal(refused!.extra, undefined);
+    assert.deepEqual(clean!.errors.map((e) => e.code), ['WARNING_NO_ATTRIBUTE_ANNOTATIONS', 'WARNING_NO_ANNOTATIONS']);
   });
 });
 

@@ -13,7 +13,7 @@ describe('migration 0003 (usage counts)', () => {
     db.prepare(`INSERT INTO projects (id, name, arn, created_ms, status) VALUES (1, 'p', 'arn:p', 1, 'CREATED')`).run();
     db.prepare(`INSERT INTO project_versions (id, project_id, name, arn, created_ms, status) VALUES (1, 1, 'v1', 'arn:v', 1, 'RUNNING')`).run();
 
-    assert.deepEqual(migrate(db), [3]);
+    assert.deepEqual(migrate(db, 3), [3]);
     assert.equal(db.pragma('user_version', { simple: true }), 3);
     const count = db.prepare(
       `INSERT INTO usage_counts (version_id, day, images, errors) VALUES (1, '2026-01-02', 1, 0)
