@@ -5,11 +5,9 @@
  * "say up to 100 MP") but is still checked from the header first, so a decompression bomb is refused
  * before any decoding; JPEGs are decoded with shrink-on-load, so memory stays near the output size.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import sharp from 'sharp';
 import { decodeFailure, decodeOptions, ImageDecodeError, imageBytes } from './input';
+import { writeAtomically } from './writeAtomically';
 
 /** The largest image, in pixels, that Loupe downscales at import rather than refusing as too large. */
 export const MAX_DOWNSCALE_PIXELS = 100_000_000;
@@ -50,14 +48,6 @@ export async function downscaleImage(source: string, target: string, options: Do
   } catch (error) {
     throw error instanceof ImageDecodeError ? error : decodeFailure(error);
   }
-  await mkdir(dirname(target), { recursive: true });
-  const temporary = `${target}.tmp-${randomBytes(6).toString('hex')}`;
-  try {
-    await writeFile(temporary, output.data);
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeAtomically(target, output.data);
   return { width: output.info.width, height: output.info.height };
 }

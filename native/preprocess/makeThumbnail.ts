@@ -1,9 +1,7 @@
 /** Thumbnails for the dataset grid: small oriented sRGB JPEGs, written so that a reader never sees half a file. */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import sharp from 'sharp';
 import { decodeFailure, decodeOptions, imageBytes } from './input';
+import { writeAtomically } from './writeAtomically';
 
 export interface ThumbnailOptions {
   /** Longer side in pixels; smaller images are not enlarged. Default 256. */
@@ -35,14 +33,6 @@ export async function makeThumbnail(
   } catch (error) {
     throw decodeFailure(error);
   }
-  await mkdir(dirname(target), { recursive: true });
-  const temporary = `${target}.tmp-${randomBytes(6).toString('hex')}`;
-  try {
-    await writeFile(temporary, output.data);
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeAtomically(target, output.data);
   return { width: output.info.width, height: output.info.height };
 }
