@@ -9,6 +9,10 @@ import type { z } from 'zod';
 
 export class UsageError extends Error {}
 
+/** The AWS CLI's exit codes: 252 for a command line it cannot parse, 254 for an error the service answered. */
+export const EXIT_USAGE = 252;
+export const EXIT_SERVICE = 254;
+
 type Kind = 'string' | 'number' | 'boolean' | 'array' | 'structure';
 
 interface ZodInternals {

@@ -8,11 +8,10 @@ import { parseArgs } from 'node:util';
 import type { Job } from '../../preload/contract';
 import { openLoupe } from '../api';
 import { waitForJob } from '../jobs';
-import { UsageError } from './args';
+import { EXIT_SERVICE, UsageError } from './args';
 import type { Io } from './index';
 import { invokeRemote, signingKeys } from './remote';
 
-const EXIT_SERVICE = 254;
 
 function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(words: string[], options: T, positionals = false) {
   try {

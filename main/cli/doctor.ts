@@ -7,11 +7,10 @@
 import { parseArgs } from 'node:util';
 import type { SystemReport } from '../../preload/contract';
 import { openLoupe } from '../api';
-import { UsageError } from './args';
+import { EXIT_SERVICE, UsageError } from './args';
 import type { Io } from './index';
 import { invokeRemote, signingKeys } from './remote';
 
-const EXIT_SERVICE = 254;
 /** Less free space than this on the home's disk is worth a warning: models, caches and logs live there. */
 const LOW_DISK_BYTES = 2 * 1024 ** 3;
 

@@ -9,12 +9,12 @@
 import { parseArgs } from 'node:util';
 import { operationNames, operations, toKebabCase, type OperationName } from '../../preload/contract';
 import { openLoupe } from '../api';
-import { waitForIdle } from '../jobs';
+import { waitForIdle, waitForJob } from '../jobs';
 import { startServer } from '../server';
 import { isLoopbackHost } from '../server/hosts';
 import { loadOrCreateTlsIdentity, readTlsIdentity, servedNames } from '../server/tls';
 import { KIOSK_CODE_TTL_MS } from '../server/kiosk';
-import { parseOperationArgs, UsageError } from './args';
+import { EXIT_SERVICE, EXIT_USAGE, parseOperationArgs, UsageError } from './args';
 import { detectCommand, importCommand } from './conveniences';
 import { doctorCommand } from './doctor';
 import { usageCommand } from './usage';
@@ -22,8 +22,6 @@ import { invokeRemote, signingKeys } from './remote';
 import { serveModelRepository } from './serveModel';
 
 /** Exit codes as the AWS CLI uses them: 252 bad usage, 254 the service refused. */
-const EXIT_USAGE = 252;
-const EXIT_SERVICE = 254;
 
 const commandToOperation = new Map<string, OperationName>(operationNames.map((name) => [toKebabCase(name), name]));
 
@@ -85,6 +83,12 @@ async function runOperation(
       if (job.Status === 'running') io.err.write(`\r${job.Kind}: ${[job.Phase, job.Total ? `${job.Done ?? 0}/${job.Total}` : ''].filter(Boolean).join(' ')}   `);
       else io.err.write(`\r${job.Kind}: ${job.Status}${job.Message ? ` — ${job.Message}` : ''}\n`);
     });
+    // An operation of Loupe's own that answers with a job (an import, an export) fails with that job.
+    const jobId = (result.value as { JobId?: unknown }).JobId;
+    if (typeof jobId === 'number' && !options.endpointUrl) {
+      const job = await waitForJob(loupe.ctx, jobId);
+      if (job.Status !== 'succeeded') return EXIT_SERVICE;
+    }
     return 0;
   } finally {
     loupe.close();

@@ -5,11 +5,10 @@
 import { parseArgs } from 'node:util';
 import type { Usage } from '../../preload/contract';
 import { openLoupe } from '../api';
-import { UsageError } from './args';
+import { EXIT_SERVICE, UsageError } from './args';
 import type { Io } from './index';
 import { invokeRemote, signingKeys } from './remote';
 
-const EXIT_SERVICE = 254;
 const COLUMNS = ['ProjectVersionArn', 'Day', 'RunningHours', 'InferenceUnitHours', 'ImagesAnalysed', 'Errors'] as const;
 
 export async function usageCommand(words: string[], io: Io): Promise<number> {

@@ -42,6 +42,17 @@ describe('the loupe command line', () => {
     assert.match(result.err, /An error occurred \(ResourceInUseException\) when calling the CreateProject operation/);
   });
 
+  it('fails with exit code 254 when the job an operation of Loupe\'s own started fails, naming why', async () => {
+    const project = JSON.parse((await loupe('create-project', '--project-name', 'job-fails')).out) as { ProjectArn: string };
+    const dataset = await loupe('create-dataset', '--project-arn', project.ProjectArn, '--dataset-type', 'TRAIN');
+    assert.equal(dataset.code, 0, dataset.err);
+    const { DatasetArn } = JSON.parse(dataset.out) as { DatasetArn: string };
+    const missing = join(home, 'no-such-folder');
+    const result = await loupe('import-folder', '--dataset-arn', DatasetArn, '--folder', missing);
+    assert.equal(result.code, 254, result.err);
+    assert.ok(result.err.includes(missing), result.err);
+  });
+
   it('reports bad usage with exit code 252', async () => {
     assert.equal((await loupe('create-project', '--no-such-option', 'x')).code, 252);
     assert.equal((await loupe('launch-rockets')).code, 252);
