@@ -348,9 +348,9 @@ describe('on the command line, with LOUPE_BACKBONE_MIRROR set', () => {
     );
   });
 
-  it('downloads one with download-backbone --id, waiting for the job and printing how it ended', async () => {
+  it('downloads one with download-backbone --id, waiting for the job, printing how it ended and exiting 254 when it failed', async () => {
     const result = await cli('download-backbone', '--id', DOWNLOADABLE_BACKBONES[0]!.id);
-    assert.equal(result.code, 0, result.err);
+    assert.equal(result.code, 254, result.err);
     assert.ok(Number.isInteger((JSON.parse(result.out) as { JobId: number }).JobId));
     assert.match(result.err, /DownloadBackbone: failed — .*answered HTTP 404/);
   });
