@@ -11,9 +11,11 @@ import * as q from '../db/queries';
 import { notFound, ServiceError } from '../errors';
 import { epochSeconds } from '../paging';
 import { startDatasetCopy, startManifestImport } from './create';
+import { downscaledCopiesOf, removeUnusedCopies, type DownscaledCopy } from './downscaled';
 import { BUSY_DATASET_STATUSES, requireDataset } from './guards';
 
 export { requireDataset, requireIdleDataset } from './guards';
+export { removeUnusedCopies } from './downscaled';
 
 export function createDataset(ctx: Context, input: CreateDatasetInput): OutputOf<'CreateDataset'> {
   const source = input.DatasetSource;
@@ -65,27 +67,34 @@ export function describeDataset(ctx: Context, input: DescribeDatasetInput): Outp
 }
 
 export function deleteDataset(ctx: Context, input: DeleteDatasetInput): OutputOf<'DeleteDataset'> {
-  const projectArn = transaction(ctx.db, () => {
+  const { projectArn, copies } = transaction(ctx.db, () => {
     const dataset = requireDataset(ctx, input.DatasetArn);
-    deleteDatasetCascade(ctx, dataset);
-    return q.findProjectById(ctx.db, dataset.projectId)?.arn;
+    const copies = deleteDatasetCascade(ctx, dataset);
+    return { projectArn: q.findProjectById(ctx.db, dataset.projectId)?.arn, copies };
   });
+  removeUnusedCopies(ctx, copies);
   ctx.events.resourcesChanged(input.DatasetArn, ...(projectArn ? [projectArn] : []));
   return {};
 }
 
-/** Remove a dataset with its entries, labels and tags; refused while an import is writing to it. */
-export function deleteDatasetCascade(ctx: Context, dataset: q.DatasetRow): void {
+/**
+ * Remove a dataset with its entries, labels and tags; refused while an import is writing to it.
+ * Returns the downscaled copies its entries read: once the caller's transaction is committed,
+ * `removeUnusedCopies` removes those no other entry reads.
+ */
+export function deleteDatasetCascade(ctx: Context, dataset: q.DatasetRow): DownscaledCopy[] {
   if (BUSY_DATASET_STATUSES.has(dataset.status)) {
     throw new ServiceError(
       'ResourceInUseException',
       `The dataset ${dataset.arn} is ${dataset.status}. Wait for it to finish, then delete it.`,
     );
   }
+  const copies = downscaledCopiesOf(ctx, dataset.id);
   q.deleteTags(ctx.db, dataset.arn);
   q.deleteDatasetRow(ctx.db, dataset.id);
   // Its watched folders went with the row (ON DELETE CASCADE); their watchers stop now.
   ctx.events.emit('DatasetDeleted', { datasetId: dataset.id });
+  return copies;
 }
 
 /**
@@ -97,7 +106,7 @@ export function recoverInterruptedDatasets(ctx: Context): void {
   for (const row of q.listBusyDatasets(ctx.db)) {
     const dataset = requireDataset(ctx, row.arn);
     if (row.status === 'DELETE_IN_PROGRESS') {
-      transaction(ctx.db, () => deleteDatasetCascade(ctx, { ...dataset, status: 'UPDATE_FAILED' }));
+      removeUnusedCopies(ctx, transaction(ctx.db, () => deleteDatasetCascade(ctx, { ...dataset, status: 'UPDATE_FAILED' })));
       continue;
     }
     const failed = row.status === 'CREATE_IN_PROGRESS' ? 'CREATE_FAILED' : 'UPDATE_FAILED';

@@ -17,7 +17,7 @@ import type { Context } from '../core/context';
 import { projectArn } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { deleteDatasetCascade } from '../datasets';
+import { deleteDatasetCascade, removeUnusedCopies } from '../datasets';
 import { codedError, notFound, ServiceError } from '../errors';
 import { epochSeconds, decodePageToken, encodePageToken, keysetPage } from '../paging';
 
@@ -104,7 +104,7 @@ export function deleteProject(ctx: Context, input: DeleteProjectInput): OutputOf
  * is training or running — those must be stopped first.
  */
 export function deleteProjectCascade(ctx: Context, input: DeleteProjectInput): OutputOf<'DeleteProjectCascade'> {
-  transaction(ctx.db, () => {
+  const copies = transaction(ctx.db, () => {
     const project = requireProject(ctx, input.ProjectArn);
     const versions = q.listVersionArnsOfProject(ctx.db, project.id);
     const busy = versions.filter((version) => BUSY_VERSION_STATUSES.has(version.status));
@@ -118,9 +118,11 @@ export function deleteProjectCascade(ctx: Context, input: DeleteProjectInput): O
       q.deleteTags(ctx.db, version.arn);
       q.deleteVersionRow(ctx.db, version.id);
     }
-    for (const dataset of q.listDatasetsOfProject(ctx.db, project.id)) deleteDatasetCascade(ctx, dataset);
+    const copies = q.listDatasetsOfProject(ctx.db, project.id).flatMap((dataset) => deleteDatasetCascade(ctx, dataset));
     removeProject(ctx, project);
+    return copies;
   });
+  removeUnusedCopies(ctx, copies);
   ctx.events.resourcesChanged(input.ProjectArn);
   return { Status: 'DELETING' };
 }

@@ -1,3 +1,5 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { ServiceError } from '../errors';
 
@@ -74,6 +76,71 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+/**
+ * Stream the body into a new file at `target`, refusing past `limitBytes` as readBody does; a
+ * refused or broken body leaves no file behind. Large uploads never sit in memory whole.
+ * Returns the number of bytes written.
+ */
+export function writeBody(req: IncomingMessage, target: string, limitBytes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limitBytes) {
+      drain(req);
+      reject(new BodyTooLargeError(limitBytes));
+      return;
+    }
+    const out = createWriteStream(target, { flags: 'wx' });
+    let size = 0;
+    let settled = false;
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      if (!req.complete) drain(req);
+      out.destroy();
+      rm(target, { force: true }).then(
+        () => reject(error),
+        () => reject(error),
+      );
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        fail(new BodyTooLargeError(limitBytes));
+        return;
+      }
+      if (!out.write(chunk)) {
+        req.pause();
+        out.once('drain', () => {
+          if (!settled) req.resume();
+        });
+      }
+    };
+    const onEnd = (): void => {
+      cleanup();
+      out.end(() => {
+        if (settled) return;
+        settled = true;
+        resolve(size);
+      });
+    };
+    const onClose = (): void => {
+      if (!req.complete) fail(new Error('The client closed the connection before sending the whole body.'));
+    };
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', fail);
+      req.off('close', onClose);
+    };
+    out.on('error', fail);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', fail);
     req.on('close', onClose);
   });
 }

@@ -51,6 +51,8 @@ export interface ServerOptions {
   names?: string[];
   /** Make a kiosk token that may only analyse with this model (auth.ts). */
   kioskModelArn?: string;
+  /** The largest file the web UI may upload (PUT /uploads); IMAGE_LIMITS.maxUploadBytes by default. */
+  maxUploadBytes?: number;
   /** The models /v2 serves (the Open Inference Protocol); the running project versions by default. */
   servedModels?: ServedModels;
 }
@@ -186,7 +188,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         sendPlain(res, 403, 'Forbidden: uploads need the session token.');
         return;
       }
-      await handleUpload(req, res, loupe, rawPath);
+      await handleUpload(req, res, loupe, rawPath, options.maxUploadBytes);
       return;
     }
     const image = /^\/images\/(\d+)\/([a-z]+)$/.exec(rawPath);

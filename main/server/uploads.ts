@@ -8,13 +8,13 @@
  * checked segment by segment and can never leave the batch folder.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Loupe } from '../api';
 import { IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import { ServiceError } from '../errors';
-import { readBody } from './body';
+import { writeBody } from './body';
 import { sendJson } from './json11';
 
 const BATCH = /^[A-Za-z0-9_-]{1,64}$/;
@@ -24,17 +24,28 @@ export function uploadFolder(loupe: Loupe, batch: string): string {
   return join(loupe.ctx.home, 'uploads', batch);
 }
 
-export async function handleUpload(req: IncomingMessage, res: ServerResponse, loupe: Loupe, rawPath: string): Promise<void> {
+/**
+ * `maxBytes`: IMAGE_LIMITS.maxUploadBytes unless the server was told otherwise. Uploads are the app's
+ * own path (ImportFolder on the batch downscales camera images beyond the service's 15 MB and
+ * 4096 px), so they take files up to that cap rather than the guide's 15 MB; the API and S3 paths
+ * keep their own limits.
+ */
+export async function handleUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  loupe: Loupe,
+  rawPath: string,
+  maxBytes: number = IMAGE_LIMITS.maxUploadBytes,
+): Promise<void> {
   const [batch, ...segments] = rawPath.slice('/uploads/'.length).split('/').map(decodeSegment);
   if (!batch || !BATCH.test(batch) || segments.length === 0 || segments.some((s) => !isSafeSegment(s))) {
     throw new ServiceError('InvalidParameterException', 'Upload to /uploads/<batch>/<relative path> with plain folder and file names.');
   }
-  const body = await readBody(req, IMAGE_LIMITS.maxFileBytes + 1024 * 1024);
   const folder = uploadFolder(loupe, batch);
   const target = join(folder, ...segments);
   await mkdir(dirname(target), { recursive: true });
   const partial = `${target}.part-${randomBytes(4).toString('hex')}`;
-  await writeFile(partial, body);
+  await writeBody(req, partial, maxBytes);
   await rename(partial, target);
   sendJson(res, 200, { Folder: folder }, 'application/json');
 }

@@ -11,15 +11,21 @@
  *   nothing to remove. This also holds for moves made while Loupe was closed.
  * - Any other new file: a new entry labelled by the directory rule (with AutoLabel).
  * - A vanished path: its entry is removed, unless the file came back.
+ * - A file beyond the service's limits is read through a downscaled copy (the folder-import rule,
+ *   datasets/ingest.ts): its entry is found by source-ref rather than path, a move finds it by the
+ *   copy's content, and when the entry goes its copy goes too unless another entry reads it.
  *
  * A dataset has at most 250 labels (L16464): a folder label past that is left off and logged.
  */
 import { existsSync } from 'node:fs';
 import type { Context } from '../core/context';
-import { transaction, type Db } from '../db';
+import { transaction } from '../db';
 import * as q from '../db/queries';
 import type { EntryDraft, ImageLabel } from '../db/entry';
+import type { DownscaledCopy } from '../datasets/downscaled';
 import { labelFromFolder, loupeLabel } from '../datasets/folders';
+import { createResolver, isInside } from '../datasets/sources';
+import { homePaths } from '../home';
 import { DATASET_LIMITS } from '../datasets/limits';
 import { createLogger } from '../log';
 
@@ -41,10 +47,12 @@ export interface WriteResult {
   removed: number;
   /** Old paths of moved entries: their removal is settled. */
   movedFrom: string[];
+  /** Downscaled copies the removed entries read: removed in turn once no entry reads them. */
+  removedCopies: DownscaledCopy[];
 }
 
 export function writeChanges(ctx: Context, folder: q.WatchedFolderRow, files: ProbedFile[], vanished: string[]): WriteResult {
-  const result: WriteResult = { added: 0, updated: 0, moved: 0, removed: 0, movedFrom: [] };
+  const result: WriteResult = { added: 0, updated: 0, moved: 0, removed: 0, movedFrom: [], removedCopies: [] };
   const { db } = ctx;
   const nowMs = ctx.now();
   const nowIso = new Date(nowMs).toISOString();
@@ -55,8 +63,9 @@ export function writeChanges(ctx: Context, folder: q.WatchedFolderRow, files: Pr
     for (const file of files) {
       const stored = q.findEntry(db, folder.datasetId, byPath.get(file.path)?.sourceRef ?? file.sourceRef);
       if (stored) {
+        // The file's image is read from file.image.path: the file itself, or its downscaled copy.
         const same =
-          stored.path === file.path &&
+          stored.path === (file.image.path ?? file.path) &&
           stored.contentHash === file.image.contentHash &&
           stored.sizeBytes === file.image.sizeBytes;
         if (same) continue;
@@ -64,7 +73,7 @@ export function writeChanges(ctx: Context, folder: q.WatchedFolderRow, files: Pr
         result.updated++;
         continue;
       }
-      const source = file.image.contentHash ? findMoveSource(db, folder, file.image.contentHash, file.path) : undefined;
+      const source = file.image.contentHash ? findMoveSource(ctx, folder, file.image.contentHash, file.path) : undefined;
       if (source) {
         const moving = q.findEntry(db, folder.datasetId, source.sourceRef);
         if (moving) {
@@ -87,10 +96,11 @@ export function writeChanges(ctx: Context, folder: q.WatchedFolderRow, files: Pr
     }
 
     if (vanished.length > 0) {
-      for (const entry of q.findEntriesByPath(db, folder.datasetId, vanished)) {
-        if (existsSync(entry.path)) continue;
+      for (const { entry, file } of entriesOfFiles(ctx, folder.datasetId, vanished)) {
+        if (existsSync(file)) continue;
         q.deleteEntry(db, entry.id);
         result.removed++;
+        if (entry.path !== file && entry.contentHash) result.removedCopies.push({ path: entry.path, contentHash: entry.contentHash });
       }
     }
     if (result.added + result.updated + result.moved + result.removed > 0) q.touchDataset(db, folder.datasetId, nowMs);
@@ -101,9 +111,33 @@ export function writeChanges(ctx: Context, folder: q.WatchedFolderRow, files: Pr
   return result;
 }
 
+/**
+ * The entries made from these files: found by path, or by source-ref when the entry reads a
+ * downscaled copy of the file (ingest.ts) instead of the file itself.
+ */
+function entriesOfFiles(ctx: Context, datasetId: number, files: string[]): { entry: q.FileEntryRow; file: string }[] {
+  const found = new Map(q.findEntriesByPath(ctx.db, datasetId, files).map((entry) => [entry.id, { entry, file: entry.path }]));
+  const resolver = createResolver(ctx);
+  const fileOfRef = new Map(files.map((file) => [resolver.sourceRefFor(file), file]));
+  const copies = homePaths(ctx.home).downscaled;
+  for (const entry of q.findEntriesBySourceRef(ctx.db, datasetId, [...fileOfRef.keys()])) {
+    if (!found.has(entry.id) && isInside(copies, entry.path)) found.set(entry.id, { entry, file: fileOfRef.get(entry.sourceRef)! });
+  }
+  return [...found.values()];
+}
+
 /** An entry of this folder with this content whose own file is gone: the file moved. */
-function findMoveSource(db: Db, folder: q.WatchedFolderRow, hash: string, path: string) {
-  return q.findFolderEntriesByHash(db, folder.datasetId, folder.folder, hash).find((e) => e.path !== path && !existsSync(e.path));
+function findMoveSource(ctx: Context, folder: q.WatchedFolderRow, hash: string, path: string): q.FileEntryRow | undefined {
+  const own = q.findFolderEntriesByHash(ctx.db, folder.datasetId, folder.folder, hash).find((e) => e.path !== path && !existsSync(e.path));
+  if (own) return own;
+  // A large file's entry reads its downscaled copy, named by the file's content: a moved file finds
+  // the same copy, and the entry's own file is the one its source-ref names.
+  const resolver = createResolver(ctx);
+  for (const entry of q.findFolderEntriesByHash(ctx.db, folder.datasetId, homePaths(ctx.home).downscaled, hash)) {
+    const original = resolver.resolve(entry.sourceRef);
+    if (original.ok && original.path !== path && isInside(folder.folder, original.path) && !existsSync(original.path)) return { ...entry, path: original.path };
+  }
+  return undefined;
 }
 
 /** Replace the label the old folder gave with the new folder's; every other label stays. */

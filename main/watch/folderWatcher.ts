@@ -27,8 +27,10 @@ import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { BUSY_DATASET_STATUSES } from '../datasets/guards';
 import { draftForFile, isIgnoredFile, isIgnoredFolder, labelFromFolder, listImageFiles } from '../datasets/folders';
+import { removeUnusedCopies } from '../datasets/downscaled';
 import { probeDraft } from '../datasets/ingest';
 import { createResolver, isInside } from '../datasets/sources';
+import { homePaths } from '../home';
 import { createLogger } from '../log';
 import { writeChanges, type ProbedFile } from './changes';
 
@@ -232,13 +234,13 @@ export class FolderWatcher {
       return;
     }
     if (!this.isCurrent(generation) || !this.ctx.db.open) return;
-    const entries = q.listFolderEntries(this.ctx.db, this.row.datasetId, this.folder);
+    const entries = this.filesOfEntriesUnder(this.folder);
     const onDisk = new Set(files);
     for (const file of files) this.queue.set(file, this.queue.get(file) ?? false);
     let missing = 0;
-    for (const entry of entries) {
-      if (onDisk.has(entry.path)) continue;
-      this.queue.set(entry.path, this.queue.get(entry.path) ?? false);
+    for (const path of entries) {
+      if (onDisk.has(path)) continue;
+      this.queue.set(path, this.queue.get(path) ?? false);
       missing++;
     }
     log.info('comparing folder with entries', {
@@ -297,7 +299,7 @@ export class FolderWatcher {
       return;
     }
     if (!this.ctx.db.open) return;
-    for (const entry of q.listFolderEntries(this.ctx.db, this.row.datasetId, path)) this.enqueue(entry.path);
+    for (const file of this.filesOfEntriesUnder(path)) this.enqueue(file);
   }
 
   /** The folder is gone: keep every entry, report it, and start again when it is back. */
@@ -446,10 +448,15 @@ export class FolderWatcher {
       if (seen.kind === 'ignored') return;
       const changed = changedPaths.has(path);
       if (seen.kind === 'young') return this.settle(path, seen.waitMs, changed);
-      const recorded = entry && entry.path === path && entry.sizeBytes === seen.size && entry.updatedMs >= seen.mtimeMs + MTIME_MARGIN_MS;
+      // An entry reading a downscaled copy has the copy's size: its time alone tells.
+      const recorded =
+        entry &&
+        (entry.path === path ? entry.sizeBytes === seen.size : isInside(this.downscaled, entry.path)) &&
+        entry.updatedMs >= seen.mtimeMs + MTIME_MARGIN_MS;
       if (recorded && !changed) return;
       const draft = draftForFile(sourceRef, this.row.autoLabel ? labelFromFolder(this.folder, path) : undefined, nowIso);
-      const { image } = await probeDraft(draft, resolver, new Map([[sourceRef, path]]));
+      // The folder-import rule: camera images beyond the service's limits become downscaled copies.
+      const { image } = await probeDraft(draft, resolver, new Map([[sourceRef, path]]), this.downscaled);
       // Written to (or removed) while it was read: look again rather than record a torn file.
       const after = await this.look(path);
       if (this.stopped) return;
@@ -502,6 +509,19 @@ export class FolderWatcher {
   }
 
   /** The directory rule's view: an image file, and no hidden folder on the way down. */
+  /**
+   * The files under `folder` this dataset's entries came from: an entry's own path, or for an entry
+   * reading a downscaled copy, the original its source-ref names.
+   */
+  private filesOfEntriesUnder(folder: string): string[] {
+    const paths = q.listFolderEntries(this.ctx.db, this.row.datasetId, folder).map((entry) => entry.path);
+    return [...paths, ...downscaledFilesUnder(this.ctx, this.row.datasetId, folder)];
+  }
+
+  private get downscaled(): string {
+    return homePaths(this.ctx.home).downscaled;
+  }
+
   private isImportable(path: string): boolean {
     if (isIgnoredFile(path)) return false;
     const folders = relative(this.folder, dirname(path));
@@ -524,6 +544,7 @@ export class FolderWatcher {
       }
       const startedMs = performance.now();
       const result = writeChanges(this.ctx, row, files, gone);
+      removeUnusedCopies(this.ctx, result.removedCopies);
       for (const path of [...gone, ...result.movedFrom]) this.vanished.delete(path);
       const changed = result.added + result.updated + result.moved + result.removed;
       if (changed > 0) {
@@ -564,4 +585,13 @@ function takeFirst<K, V>(map: Map<K, V>, count: number): [K, V][] {
   }
   for (const [key] of taken) map.delete(key);
   return taken;
+}
+
+/** The files under `folder` whose entries in the dataset read a downscaled copy (named by their source-ref). */
+export function downscaledFilesUnder(ctx: Context, datasetId: number, folder: string): string[] {
+  const resolver = createResolver(ctx);
+  return q.listFolderEntries(ctx.db, datasetId, homePaths(ctx.home).downscaled).flatMap((entry) => {
+    const original = resolver.resolve(entry.sourceRef);
+    return original.ok && isInside(folder, original.path) ? [original.path] : [];
+  });
 }

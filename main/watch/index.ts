@@ -17,7 +17,7 @@ import { isInside } from '../datasets/sources';
 import { codedError, notFound, ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { epochSeconds } from '../paging';
-import { FolderWatcher } from './folderWatcher';
+import { downscaledFilesUnder, FolderWatcher } from './folderWatcher';
 
 export { WATCH_TIMING } from './folderWatcher';
 
@@ -144,7 +144,7 @@ function describe(ctx: Context, row: q.WatchedFolderRow): WatchedFolder {
     CreationTimestamp: epochSeconds(row.createdMs),
     Status: state.status,
     ...(state.status === 'ERROR' ? { Message: state.message } : {}),
-    EntryCount: q.countEntriesInFolder(ctx.db, row.datasetId, row.folder),
+    EntryCount: q.countEntriesInFolder(ctx.db, row.datasetId, row.folder) + downscaledFilesUnder(ctx, row.datasetId, row.folder).length,
   };
 }
 

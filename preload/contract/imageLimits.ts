@@ -20,6 +20,11 @@ export const IMAGE_LIMITS = {
   maxFileBytes: 15 * 1024 * 1024,
   /** Bytes of an image passed as raw bytes to DetectCustomLabels. */
   maxInferenceBytes: 4 * 1024 * 1024,
+  /**
+   * Bytes of one file the web UI uploads (Loupe's own path, not the service's): room for a camera
+   * image up to the 100 MP Loupe downscales at import — some 20–60 MB as JPEG, up to ~250 MB as PNG.
+   */
+  maxUploadBytes: 256 * 1024 * 1024,
   /** Longer side over shorter side. */
   maxAspectRatio: 20,
 } as const;

@@ -153,3 +153,12 @@ export function deleteEntry(db: Db, entryId: number): void {
 export function listWatchedFolderPaths(db: Db): string[] {
   return (sqlite(db).prepare('SELECT DISTINCT folder FROM watched_folders').all() as { folder: string }[]).map((row) => row.folder);
 }
+
+/** Whether any entry, in any dataset, reads its image from `path` (whose content is `contentHash`; uses entries_by_hash). */
+export function isImageFileInUse(db: Db, path: string, contentHash: string): boolean {
+  return (
+    sqlite(db)
+      .prepare('SELECT 1 FROM entries INDEXED BY entries_by_hash WHERE content_hash = ? AND path = ? LIMIT 1')
+      .get(contentHash, path) !== undefined
+  );
+}

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
@@ -13,6 +13,9 @@ import { waitForJob } from '../../../main/jobs';
 import { aClock, aLoupe, type TestLoupe } from '../../support/loupe';
 import { anImage } from '../../support/images';
 import { sqlite } from '../../../main/db/handle';
+import * as q from '../../../main/db/queries';
+import { stopWatchers } from '../../../main/api';
+import { watchersStarted } from '../../../main/watch';
 
 const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -86,5 +89,100 @@ describe('when a folder holds images larger than the service takes', () => {
     const entries = (await loupe.ok('ListDatasetEntries', { DatasetArn })).DatasetEntries.map((line) => JSON.parse(line));
     assert.equal(entries[0].errors[0].code, 'ERROR_INVALID_IMAGE_DIMENSION');
     assert.match(entries[0].errors[0].message, /too large: 6000×3000 pixels/);
+  });
+});
+
+describe('when the datasets that read a downscaled copy are deleted', () => {
+  let loupe: TestLoupe;
+  let folder: string;
+
+  before(async () => {
+    loupe = aLoupe({ now: aClock() });
+    folder = join(loupe.home, 'camera');
+    await anImage(join(folder, 'ok', 'wide.jpg'), { width: 5000, height: 2000, color: '#2255aa' });
+    await anImage(join(folder, 'ok', 'small.jpg'));
+  });
+  after(() => loupe.dispose());
+
+  const copyPaths = () =>
+    (sqlite(loupe.ctx.db).prepare("SELECT DISTINCT path FROM entries WHERE source_ref LIKE '%wide.jpg'").all() as { path: string }[]).map((row) => row.path);
+
+  it('keeps the copy while another dataset reads it, removes it with the last one, and never touches the original', async () => {
+    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'copies' });
+    const arns: string[] = [];
+    for (const DatasetType of ['TRAIN', 'TEST'] as const) {
+      const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType });
+      const job = await waitForJob(loupe.ctx, (await loupe.ok('ImportFolder', { DatasetArn, Folder: folder })).JobId);
+      assert.equal(job.Status, 'succeeded', job.Message);
+      arns.push(DatasetArn);
+    }
+    const [copy, ...others] = copyPaths();
+    assert.equal(others.length, 0, 'both datasets read one copy');
+    assert.ok(copy!.startsWith(join(loupe.home, 'downscaled')) && existsSync(copy!));
+
+    await loupe.ok('DeleteDataset', { DatasetArn: arns[1]! });
+    assert.ok(existsSync(copy!), 'the TRAIN dataset still reads it');
+    await loupe.ok('DeleteProjectCascade', { ProjectArn });
+    assert.ok(!existsSync(copy!), 'no entry reads it any more');
+    assert.ok(existsSync(join(folder, 'ok', 'wide.jpg')) && existsSync(join(folder, 'ok', 'small.jpg')));
+  });
+});
+
+describe('when a watched folder receives a photo larger than the service takes', () => {
+  let loupe: TestLoupe;
+  after(async () => {
+    await stopWatchers(loupe.ctx);
+    loupe.dispose();
+  });
+
+  /** Retry until the assertions hold. */
+  async function eventually(check: () => void, timeoutMs = 8000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return check();
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
+  it('reads it through a downscaled copy as a folder import does, follows a move, and removes entry and copy with the file', async () => {
+    loupe = aLoupe();
+    const root = join(loupe.home, 'watched');
+    mkdirSync(root);
+    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'watched-camera' });
+    const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
+    await loupe.ok('WatchFolder', { DatasetArn, Folder: root });
+    await watchersStarted(loupe.ctx);
+    const datasetId = q.findDatasetByArn(loupe.ctx.db, DatasetArn)!.id;
+    const scratch = join(loupe.home, 'scratch', 'wide.jpg');
+    await anImage(scratch, { width: 5000, height: 2000, color: '#55aa22' });
+    const original = hashOf(scratch);
+    mkdirSync(join(root, 'ok'));
+    renameSync(scratch, join(root, 'ok', 'wide.jpg'));
+
+    const entryOf = (name: string) => q.findEntry(loupe.ctx.db, datasetId, join(root, name));
+    await eventually(() => assert.ok(entryOf(join('ok', 'wide.jpg'))));
+    const added = entryOf(join('ok', 'wide.jpg'))!;
+    assert.deepEqual([added.width, added.height], [4096, 1638]);
+    assert.ok(added.path!.startsWith(join(loupe.home, 'downscaled')), added.path!);
+    assert.deepEqual(added.draft.errors, []);
+    assert.equal(hashOf(join(root, 'ok', 'wide.jpg')), original, 'the user’s file is untouched');
+    assert.equal((await loupe.ok('ListWatchedFolders', {})).WatchedFolders[0]?.EntryCount, 1);
+
+    mkdirSync(join(root, 'dent'));
+    renameSync(join(root, 'ok', 'wide.jpg'), join(root, 'dent', 'wide.jpg'));
+    await eventually(() => {
+      const moved = entryOf(join('dent', 'wide.jpg'));
+      assert.equal(moved?.id, added.id, 'the same entry, moved');
+      assert.deepEqual(moved.draft.labels.map((label) => label.name), ['dent']);
+      assert.equal(entryOf(join('ok', 'wide.jpg')), undefined);
+    });
+
+    rmSync(join(root, 'dent', 'wide.jpg'));
+    await eventually(() => assert.equal(q.countEntries(loupe.ctx.db, datasetId), 0));
+    assert.ok(!existsSync(added.path!), 'the copy went with its entry');
   });
 });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { waitForJob } from '../../../main/jobs';
+import { IMAGE_LIMITS } from '../../../preload/contract/imageLimits';
 import { anImage } from '../../support/images';
 import { startHarness, type Harness } from './harness';
 
@@ -88,24 +89,57 @@ describe('uploads from the web UI', () => {
     assert.equal((await put('/uploads/batch-2/ok.jpg', body, 'wrong-token')).status, 403);
   });
 
-  it('issue #16: answers an upload over 16 MiB with 413, not a broken connection', async () => {
-    const response = await put('/uploads/batch-3/big.jpg', Buffer.alloc(17 * 1024 * 1024, 1));
-    assert.equal(response.status, 413);
-    assert.match(await response.text(), /SerializationException/);
-    assert.equal((await put('/uploads/batch-3/small.jpg', Buffer.from('x'))).status, 200, 'the server still answers');
+  it('issue #15: takes a camera photo over the service\'s 15 MB, written whole to the batch', async () => {
+    const big = Buffer.alloc(20 * 1024 * 1024, 7);
+    const response = await put('/uploads/batch-3/big.jpg', big);
+    assert.equal(response.status, 200);
+    const { Folder } = (await response.json()) as { Folder: string };
+    assert.equal(statSync(join(Folder, 'big.jpg')).size, big.length);
+  });
+
+  it('issue #15: answers a declared size over the upload cap with 413 before reading the body', { timeout: 30_000 }, async () => {
+    const { port } = new URL(harness.server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const size = IMAGE_LIMITS.maxUploadBytes + 1;
+    socket.write(`PUT /uploads/batch-4/huge.png HTTP/1.1\r\nHost: ${harness.authority}\r\nAuthorization: Bearer ${harness.server.sessionToken}\r\nContent-Length: ${size}\r\n\r\n`);
+    for (let i = 0; i < 300 && !received.includes('\r\n\r\n'); i++) await new Promise((r) => setTimeout(r, 10));
+    socket.destroy();
+    assert.match(received, /^HTTP\/1\.1 413/);
+    assert.match(received, /256 MiB/);
+    assert.ok(!existsSync(join(harness.home, 'uploads', 'batch-4', 'huge.png')));
+  });
+});
+
+describe('issue #16: an upload over the cap', () => {
+  it('answers 413, not a broken connection, and leaves no partial file', async () => {
+    const harness = await startHarness({ maxUploadBytes: 1024 * 1024 });
+    try {
+      const put = (path: string, body: Buffer) =>
+        fetch(`${harness.server.url}${path}`, { method: 'PUT', body: new Uint8Array(body), headers: { Authorization: `Bearer ${harness.server.sessionToken}` } });
+      const response = await put('/uploads/batch-3/big.jpg', Buffer.alloc(3 * 1024 * 1024, 1));
+      assert.equal(response.status, 413);
+      assert.match(await response.text(), /SerializationException/);
+      assert.equal((await put('/uploads/batch-3/small.jpg', Buffer.from('x'))).status, 200, 'the server still answers');
+      assert.deepEqual(readdirSync(join(harness.home, 'uploads', 'batch-3')), ['small.jpg']);
+    } finally {
+      await harness.close();
+    }
   });
 });
 
 describe('issue #16: a refused upload on a raw connection', () => {
   it('answers 413 while the client is still sending, then reads the rest and keeps the connection', { timeout: 30_000 }, async () => {
-    const harness = await startHarness();
+    const harness = await startHarness({ maxUploadBytes: 4 * 1024 * 1024 });
     try {
       const { port } = new URL(harness.server.url);
       const socket = connect(Number(port), '127.0.0.1');
       await once(socket, 'connect');
       let received = '';
       socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-      const size = 20 * 1024 * 1024;
+      const size = 12 * 1024 * 1024;
       socket.write(`PUT /uploads/raw/big.jpg HTTP/1.1\r\nHost: ${harness.authority}\r\nAuthorization: Bearer ${harness.server.sessionToken}\r\nContent-Length: ${size}\r\n\r\n`);
       socket.write(Buffer.alloc(1024 * 1024, 1));
       for (let i = 0; i < 200 && !received.includes('\r\n\r\n'); i++) await new Promise((r) => setTimeout(r, 10));

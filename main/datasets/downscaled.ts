@@ -1,0 +1,44 @@
+/**
+ * The downscaled copies an import makes of camera images beyond the service's limits
+ * (`<home>/downscaled/<sha256>.<ext>`, ingest.ts) belong to Loupe, not to the user: when the
+ * datasets whose entries read them are deleted, a copy no other entry reads is removed. Entries
+ * removed one by one (RemoveEntries) keep theirs, since that removal can be undone.
+ */
+import { rmSync } from 'node:fs';
+import type { Context } from '../core/context';
+import * as q from '../db/queries';
+import { homePaths } from '../home';
+import { createLogger } from '../log';
+
+const log = createLogger('datasets');
+
+export interface DownscaledCopy {
+  path: string;
+  contentHash: string;
+}
+
+/** The copies a dataset's entries read, found before the dataset goes. */
+export function downscaledCopiesOf(ctx: Context, datasetId: number): DownscaledCopy[] {
+  return q
+    .listFolderEntries(ctx.db, datasetId, homePaths(ctx.home).downscaled)
+    .flatMap((entry) => (entry.contentHash ? [{ path: entry.path, contentHash: entry.contentHash }] : []));
+}
+
+/** Remove each copy no entry reads any more; call once the deletion is committed. Returns how many went. */
+export function removeUnusedCopies(ctx: Context, copies: readonly DownscaledCopy[]): number {
+  let removed = 0;
+  const seen = new Set<string>();
+  for (const copy of copies) {
+    if (seen.has(copy.path)) continue;
+    seen.add(copy.path);
+    if (q.isImageFileInUse(ctx.db, copy.path, copy.contentHash)) continue;
+    try {
+      rmSync(copy.path, { force: true });
+      removed++;
+    } catch (error) {
+      log.warn('a downscaled copy could not be removed', { path: copy.path, error });
+    }
+  }
+  if (removed > 0) log.info('downscaled copies removed with their dataset', { removed });
+  return removed;
+}
