@@ -26,6 +26,15 @@ export function codedError(name: ErrorName, code: MessageCode, params: MessagePa
   return new ServiceError(name, formatMessage(code, params), { ...options, ref: { Code: code, Params: params } });
 }
 
+/**
+ * A refusal only a caller of the API can meet (the app never sends such input): the service's
+ * English, no code. In the domains whose messages the app shows, every other refusal is a
+ * `codedError` (test/main/messageCodes.test.ts).
+ */
+export function apiError(name: ErrorName, message: string): ServiceError {
+  return new ServiceError(name, message);
+}
+
 export function notFound(what: string, arn: string): ServiceError {
   return new ServiceError('ResourceNotFoundException', `The ${what} ${arn} does not exist.`);
 }

@@ -8,16 +8,16 @@ import type { BucketMapping, OutputOf } from '../../preload/contract';
 import type { CreateBucketMappingInput, DeleteBucketMappingInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { epochSeconds } from '../paging';
 
 export function createBucketMapping(ctx: Context, input: CreateBucketMappingInput): OutputOf<'CreateBucketMapping'> {
   if (!isAbsolute(input.Folder)) {
-    throw new ServiceError('InvalidParameterException', `Folder must be an absolute path: ${input.Folder}`);
+    throw codedError('InvalidParameterException', 'NotAbsolutePath', { field: 'Folder', path: input.Folder });
   }
   const folder = resolve(input.Folder);
   if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new ServiceError('InvalidParameterException', `Folder ${folder} does not exist or is not a folder.`);
+    throw codedError('InvalidParameterException', 'NoFolderOrNotAFolder', { path: folder });
   }
   const row = { bucket: input.Bucket, folder, createdMs: ctx.now() };
   q.upsertBucketMapping(ctx.db, row);
@@ -30,7 +30,7 @@ export function listBucketMappings(ctx: Context): OutputOf<'ListBucketMappings'>
 
 export function deleteBucketMapping(ctx: Context, input: DeleteBucketMappingInput): OutputOf<'DeleteBucketMapping'> {
   if (!q.deleteBucketMappingRow(ctx.db, input.Bucket)) {
-    throw new ServiceError('ResourceNotFoundException', `No folder is mapped to the bucket ${input.Bucket}.`);
+    throw codedError('ResourceNotFoundException', 'BucketNotMapped', { bucket: input.Bucket });
   }
   return {};
 }

@@ -15,7 +15,7 @@ import type {
 import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { apiError, codedError } from '../errors';
 import { decodeNameToken, decodePageToken, encodeNameToken, encodePageToken, keysetPage } from '../paging';
 import { DATASET_FILE_CODES } from '../../preload/contract/codes';
 import { requireDataset, requireIdleDataset } from './guards';
@@ -97,7 +97,7 @@ export function decodeGroundTruth(blob: string): string {
   const trimmed = blob.replace(/^\uFEFF/, '').trimStart();
   const text = trimmed.startsWith('{') ? blob : Buffer.from(blob, 'base64').toString('utf8');
   if (Buffer.byteLength(text) > DATASET_LIMITS.maxChangesBytes) {
-    throw new ServiceError('ValidationException', "Value at 'Changes.GroundTruth' failed to satisfy constraint: Member must be at most 5 MB.");
+    throw apiError('ValidationException', "Value at 'Changes.GroundTruth' failed to satisfy constraint: Member must be at most 5 MB.");
   }
   return text;
 }
@@ -121,7 +121,7 @@ export function updateDatasetEntries(ctx: Context, input: UpdateDatasetEntriesIn
   const text = decodeGroundTruth(input.Changes.GroundTruth);
   const parsed = parseManifestText(text);
   if (parsed.drafts.length === 0 && parsed.dropped.length === 0) {
-    throw new ServiceError('InvalidParameterException', 'Changes.GroundTruth holds no JSON lines.');
+    throw apiError('InvalidParameterException', 'Changes.GroundTruth holds no JSON lines.');
   }
   startIngest(ctx, dataset, 'update', 'UpdateDatasetEntries', async () => ({ ...parsed, resolver: createResolver(ctx), manifestRules: true }));
   return {};
@@ -133,15 +133,15 @@ export function distributeDatasetEntries(
 ): OutputOf<'DistributeDatasetEntries'> {
   const [first, second] = input.Datasets.map((d) => requireIdleDataset(ctx, d.Arn)) as [q.DatasetRow, q.DatasetRow];
   if (first.projectId !== second.projectId) {
-    throw new ServiceError('InvalidParameterException', `The datasets must belong to the same project: ${first.arn} and ${second.arn} do not.`);
+    throw apiError('InvalidParameterException', `The datasets must belong to the same project: ${first.arn} and ${second.arn} do not.`);
   }
   const train = first.type === 'TRAIN' ? first : second;
   const test = first.type === 'TEST' ? first : second;
   if (train.type !== 'TRAIN' || test.type !== 'TEST') {
-    throw new ServiceError('InvalidParameterException', `Datasets must be the project’s TRAIN and TEST datasets; both given are ${first.type}.`);
+    throw apiError('InvalidParameterException', `Datasets must be the project’s TRAIN and TEST datasets; both given are ${first.type}.`);
   }
   if (q.countEntries(ctx.db, test.id) > 0) {
-    throw new ServiceError('InvalidParameterException', `The test dataset ${test.arn} must be empty to receive entries from the training dataset; it has ${q.countEntries(ctx.db, test.id)}.`);
+    throw codedError('InvalidParameterException', 'TestDatasetNotEmpty', { dataset: test.arn, count: q.countEntries(ctx.db, test.id) });
   }
   const nowMs = ctx.now();
   const entries = splitItems(ctx, train.id);

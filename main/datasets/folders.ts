@@ -8,7 +8,7 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { countSkippedFile, isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
 import type { EntryDraft, ImageLabel } from '../db/entry';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { isInside } from './sources';
 
 /** Files that never become entries: not an image by name, or hidden, temporary or partial (preload/contract/files.ts). */
@@ -65,7 +65,7 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
 
   const addFile = (path: string, info: { dev: number; ino: number }) => {
     if (isIgnoredFile(path)) return;
-    if (files.length >= WALK_LIMITS.maxFiles) throw walkTooLarge(root, `more than ${WALK_LIMITS.maxFiles} files`);
+    if (files.length >= WALK_LIMITS.maxFiles) throw codedError('LimitExceededException', 'FolderTooManyFiles', { path: root, count: WALK_LIMITS.maxFiles });
     seenFiles.add(fileKey(info));
     files.push(path);
   };
@@ -74,8 +74,8 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
     const info = await stat(folder);
     if (walked.has(fileKey(info))) return;
     walked.add(fileKey(info));
-    if (walked.size > WALK_LIMITS.maxFolders) throw walkTooLarge(root, `more than ${WALK_LIMITS.maxFolders} folders`);
-    if (depth > WALK_LIMITS.maxDepth) throw walkTooLarge(root, `folders nested more than ${WALK_LIMITS.maxDepth} deep`);
+    if (walked.size > WALK_LIMITS.maxFolders) throw codedError('LimitExceededException', 'FolderTooManyFolders', { path: root, count: WALK_LIMITS.maxFolders });
+    if (depth > WALK_LIMITS.maxDepth) throw codedError('LimitExceededException', 'FolderTooDeep', { path: root, depth: WALK_LIMITS.maxDepth });
     const items = await readdir(folder, { withFileTypes: true });
     for (const item of items) {
       const path = join(folder, item.name);
@@ -116,10 +116,6 @@ export async function listImageFiles(root: string, signal?: AbortSignal): Promis
     await follow(links[i]!.path, links[i]!.depth);
   }
   return { files: files.sort(), skippedLinks, skippedFiles };
-}
-
-function walkTooLarge(root: string, what: string): ServiceError {
-  return new ServiceError('LimitExceededException', `${root} has ${what}; choose a smaller folder.`);
 }
 
 /** A skipped link as a line of an import's report. */

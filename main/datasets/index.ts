@@ -8,7 +8,8 @@ import type { Context } from '../core/context';
 import { datasetArn } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { notFound, ServiceError } from '../errors';
+import { apiError, codedError, notFound } from '../errors';
+import { formatMessage } from '../../preload/contract/messages';
 import { epochSeconds } from '../paging';
 import { startDatasetCopy, startManifestImport } from './create';
 import { downscaledCopiesOf, removeUnusedCopies, type DownscaledCopy } from './downscaled';
@@ -20,7 +21,7 @@ export { removeUnusedCopies } from './downscaled';
 export function createDataset(ctx: Context, input: CreateDatasetInput): OutputOf<'CreateDataset'> {
   const source = input.DatasetSource;
   if (source?.DatasetArn && source.GroundTruthManifest) {
-    throw new ServiceError('InvalidParameterException', 'Give DatasetSource either a GroundTruthManifest or a DatasetArn, not both.');
+    throw apiError('InvalidParameterException', 'Give DatasetSource either a GroundTruthManifest or a DatasetArn, not both.');
   }
   const copyFrom = source?.DatasetArn ? requireDataset(ctx, source.DatasetArn) : undefined;
   const createdMs = ctx.now();
@@ -28,10 +29,7 @@ export function createDataset(ctx: Context, input: CreateDatasetInput): OutputOf
     const project = q.findProjectByArn(ctx.db, input.ProjectArn);
     if (!project) throw notFound('project', input.ProjectArn);
     if (q.findDatasetOfType(ctx.db, project.id, input.DatasetType)) {
-      throw new ServiceError(
-        'ResourceAlreadyExistsException',
-        `The project ${project.name} already has a ${input.DatasetType} dataset. Delete it before creating another.`,
-      );
+      throw codedError('ResourceAlreadyExistsException', 'DatasetExists', { project: project.name, type: input.DatasetType });
     }
     const row = q.insertDataset(ctx.db, {
       projectId: project.id,
@@ -84,10 +82,7 @@ export function deleteDataset(ctx: Context, input: DeleteDatasetInput): OutputOf
  */
 export function deleteDatasetCascade(ctx: Context, dataset: q.DatasetRow): DownscaledCopy[] {
   if (BUSY_DATASET_STATUSES.has(dataset.status)) {
-    throw new ServiceError(
-      'ResourceInUseException',
-      `The dataset ${dataset.arn} is ${dataset.status}. Wait for it to finish, then delete it.`,
-    );
+    throw codedError('ResourceInUseException', 'DatasetBusyToDelete', { dataset: dataset.arn, status: dataset.status });
   }
   const copies = downscaledCopiesOf(ctx, dataset.id);
   q.deleteTags(ctx.db, dataset.arn);
@@ -114,7 +109,7 @@ export function recoverInterruptedDatasets(ctx: Context): void {
       ctx.db,
       dataset.id,
       failed,
-      'Loupe stopped while this dataset was being written. Nothing was changed; run the import again.',
+      formatMessage('DatasetInterrupted'),
       'SERVICE_ERROR',
       ctx.now(),
     );

@@ -65,7 +65,7 @@ export class DatasetFileError extends ServiceError {
    */
   constructor(readonly fileCode: DatasetFileCode, detail?: string, file?: string) {
     const reason = detail ? `${DATASET_FILE_CODES[fileCode]} ${detail}` : DATASET_FILE_CODES[fileCode];
-    super('InvalidParameterException', reason, file ? { ref: { Code: 'ManifestRefused', Params: { file, reason } } } : undefined);
+    super('InvalidParameterException', reason, { ref: file ? { Code: 'ManifestRefused', Params: { file, reason } } : { Code: 'DatasetFileRefused', Params: { reason } } });
   }
 }
 

@@ -11,7 +11,7 @@ import type { RemoveEntriesInput, RestoreEntriesInput } from '../../preload/cont
 import { perContext, type Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { codedError, ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { createLogger } from '../log';
 import { requireDataset, requireIdleDataset } from './index';
 
@@ -36,7 +36,7 @@ export function removeEntries(ctx: Context, input: RemoveEntriesInput): OutputOf
     if (found.length !== ids.length) {
       const known = new Set(found.map((entry) => entry.id));
       const missing = ids.filter((id) => !known.has(id));
-      throw new ServiceError('InvalidParameterException', `The dataset ${dataset.arn} has no entry ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}.`);
+      throw codedError('InvalidParameterException', 'NoSuchEntries', { dataset: dataset.arn, ids: `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}` });
     }
     q.deleteEntries(ctx.db, dataset.id, ids);
     q.touchDataset(ctx.db, dataset.id, nowMs);

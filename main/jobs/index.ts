@@ -8,7 +8,7 @@ import { formatMessage, type Job, type MessageRef, type OutputOf } from '../../p
 import type { CancelJobInput, ListJobsInput } from '../../preload/contract/schemas';
 import { perContext, type Context } from '../core/context';
 import * as q from '../db/queries';
-import { cancelledError, ServiceError } from '../errors';
+import { cancelledError, codedError, ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { epochSeconds } from '../paging';
 import type { JobHandle, ProgressUpdate } from '../core/progress';
@@ -85,13 +85,15 @@ export function startJob(ctx: Context, spec: JobSpec, run: (job: JobHandle) => P
         } catch (hookError) {
           log.error('job failure hook failed', { job: id, error: hookError });
         }
-        if (cancelled) finish(ctx, id, 'cancelled', 'Cancelled.');
+        if (cancelled) finish(ctx, id, 'cancelled', formatMessage('JobCancelled'), { Code: 'JobCancelled' });
         else {
           // A refusal (the user's file, folder or input) is the user's to fix, and the log says which and why.
           if (error instanceof ServiceError) {
             log.warn('job refused', { job: id, kind: spec.kind, resource: spec.resourceArn, code: error.code, messageCode: error.ref?.Code, params: error.ref?.Params, message: error.message });
           } else log.error('job failed', { job: id, kind: spec.kind, error });
-          finish(ctx, id, 'failed', error instanceof Error ? error.message : String(error), error instanceof ServiceError ? error.ref : undefined);
+          const message = error instanceof Error ? error.message : String(error);
+          // Uncoded failures keep their English as the reason; the UI says around it that the job failed.
+          finish(ctx, id, 'failed', message, (error instanceof ServiceError ? error.ref : undefined) ?? { Code: 'JobFailed', Params: { reason: message } });
         }
       }
     })();
@@ -163,7 +165,7 @@ export function listJobs(ctx: Context, input: ListJobsInput): OutputOf<'ListJobs
 
 export function cancelJob(ctx: Context, input: CancelJobInput): OutputOf<'CancelJob'> {
   const row = q.findJob(ctx.db, input.JobId);
-  if (!row) throw new ServiceError('ResourceNotFoundException', `Job ${input.JobId} does not exist.`);
+  if (!row) throw codedError('ResourceNotFoundException', 'NoSuchJob', { id: input.JobId });
   liveJobs(ctx).get(input.JobId)?.controller.abort(cancelledError());
   return { Job: toJob(ctx, row) };
 }

@@ -19,14 +19,13 @@ import type {
 } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import { requireDataset } from '../datasets';
-import { ENTRY_CODES } from '../../preload/contract/codes';
 import type { BoxLabel, EntryDraft, ImageLabel } from '../db/entry';
 import { loupeLabel } from '../datasets/folders';
 import { DATASET_LIMITS } from '../datasets/limits';
 import { DEFAULT_BOX_ATTRIBUTE } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { codedError, ServiceError } from '../errors';
+import { codedError } from '../errors';
 
 type Box = EntryAnnotations['Boxes'][number];
 
@@ -89,19 +88,13 @@ function withoutUndefined<T extends object>(value: T): T {
 function checkBoxes(entry: q.StoredEntry, boxes: Box[]): void {
   for (const box of boxes) {
     if (box.Width <= DATASET_LIMITS.minBoxSidePx || box.Height <= DATASET_LIMITS.minBoxSidePx) {
-      throw new ServiceError(
-        'InvalidParameterException',
-        `ERROR_BOUNDING_BOX_TOO_SMALL: ${ENTRY_CODES.ERROR_BOUNDING_BOX_TOO_SMALL} Each side must be more than ${DATASET_LIMITS.minBoxSidePx} px.`,
-      );
+      throw codedError('InvalidParameterException', 'BoxTooSmall', { min: DATASET_LIMITS.minBoxSidePx });
     }
     const width = entry.width ?? Number.POSITIVE_INFINITY;
     const height = entry.height ?? Number.POSITIVE_INFINITY;
     const slack = 0.5;
     if (box.Left < -slack || box.Top < -slack || box.Left + box.Width > width + slack || box.Top + box.Height > height + slack) {
-      throw new ServiceError(
-        'InvalidParameterException',
-        `ERROR_INVALID_BOUNDING_BOX: ${ENTRY_CODES.ERROR_INVALID_BOUNDING_BOX} The image is ${width}×${height} px.`,
-      );
+      throw codedError('InvalidParameterException', 'BoxOffImage', { width, height });
     }
   }
 }
@@ -110,7 +103,7 @@ function loadEntries(ctx: Context, datasetId: number, ids: number[]): Map<number
   const entries = new Map(q.findEntriesByIds(ctx.db, datasetId, ids).map((entry) => [entry.id, entry]));
   const missing = ids.filter((id) => !entries.has(id));
   if (missing.length > 0) {
-    throw new ServiceError('ResourceNotFoundException', `No entry ${missing.slice(0, 5).join(', ')} in this dataset.`);
+    throw codedError('ResourceNotFoundException', 'NoSuchEntriesHere', { ids: missing.slice(0, 5).join(', ') });
   }
   return entries;
 }
@@ -145,10 +138,7 @@ export function putEntryAnnotations(ctx: Context, input: PutEntryAnnotationsInpu
     const updates = input.Entries.map((wanted) => {
       const entry = entries.get(wanted.EntryId)!;
       if (wanted.ExpectedRevision !== undefined && wanted.ExpectedRevision !== entry.revision) {
-        throw new ServiceError(
-          'ConflictException',
-          `${entry.sourceRef} changed since it was loaded (revision ${entry.revision}, not ${wanted.ExpectedRevision}). Reload it and try again.`,
-        );
+        throw codedError('ConflictException', 'EntryChanged', { file: entry.sourceRef, revision: entry.revision, expected: wanted.ExpectedRevision });
       }
       checkBoxes(entry, wanted.Boxes);
       return { entry, draft: withAnnotations(entry, wanted.Labels, wanted.Boxes, nowIso) };
@@ -219,7 +209,7 @@ export function deleteLabel(ctx: Context, input: DeleteLabelInput): OutputOf<'De
   const nowIso = new Date(ctx.now()).toISOString();
   const result = transaction(ctx.db, () => {
     if (!q.listLabelNames(ctx.db, dataset.id).includes(input.LabelName)) {
-      throw new ServiceError('ResourceNotFoundException', `The dataset has no label ${input.LabelName}.`);
+      throw codedError('ResourceNotFoundException', 'NoSuchLabel', { label: input.LabelName });
     }
     const usage = q.labelUsage(ctx.db, dataset.id, input.LabelName);
     const ids = q.entryIdsWithLabel(ctx.db, dataset.id, input.LabelName);

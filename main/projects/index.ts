@@ -18,7 +18,7 @@ import { projectArn } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { deleteDatasetCascade, removeUnusedCopies } from '../datasets';
-import { codedError, notFound, ServiceError } from '../errors';
+import { codedError, notFound } from '../errors';
 import { epochSeconds, decodePageToken, encodePageToken, keysetPage } from '../paging';
 
 export function createProject(ctx: Context, input: CreateProjectInput): OutputOf<'CreateProject'> {
@@ -87,11 +87,7 @@ export function deleteProject(ctx: Context, input: DeleteProjectInput): OutputOf
     const project = requireProject(ctx, input.ProjectArn);
     const children = q.countProjectChildren(ctx.db, project.id);
     if (children.datasets > 0 || children.versions > 0) {
-      throw new ServiceError(
-        'ResourceInUseException',
-        `The project ${project.name} still has ${children.datasets} dataset(s) and ${children.versions} model(s). ` +
-          'Delete them before deleting the project.',
-      );
+      throw codedError('ResourceInUseException', 'ProjectNotEmpty', { project: project.name, datasets: children.datasets, models: children.versions });
     }
     removeProject(ctx, project);
   });
@@ -109,10 +105,7 @@ export function deleteProjectCascade(ctx: Context, input: DeleteProjectInput): O
     const versions = q.listVersionArnsOfProject(ctx.db, project.id);
     const busy = versions.filter((version) => BUSY_VERSION_STATUSES.has(version.status));
     if (busy.length > 0) {
-      throw new ServiceError(
-        'ResourceInUseException',
-        `Stop the running or training models of ${project.name} first: ${busy.map((v) => v.arn).join(', ')}.`,
-      );
+      throw codedError('ResourceInUseException', 'ProjectModelsBusy', { project: project.name, models: busy.map((v) => v.arn).join(', ') });
     }
     for (const version of versions) {
       q.deleteTags(ctx.db, version.arn);

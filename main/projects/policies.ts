@@ -11,7 +11,7 @@ import type { DeleteProjectPolicyInput, ListProjectPoliciesInput, PutProjectPoli
 import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { apiError, type ServiceError } from '../errors';
 import { epochSeconds, offsetPage } from '../paging';
 import { requireProject } from './index';
 
@@ -26,7 +26,7 @@ interface Statement {
 }
 
 function malformed(message: string): ServiceError {
-  return new ServiceError('MalformedPolicyDocumentException', message);
+  return apiError('MalformedPolicyDocumentException', message);
 }
 
 export function parsePolicy(document: string): Statement[] {
@@ -75,16 +75,16 @@ export function putProjectPolicy(ctx: Context, input: PutProjectPolicyInput): Ou
     const project = requireProject(ctx, input.ProjectArn);
     const existing = q.findPolicy(ctx.db, project.id, input.PolicyName);
     if (existing && existing.revisionId !== input.PolicyRevisionId) {
-      throw new ServiceError(
+      throw apiError(
         'InvalidPolicyRevisionIdException',
         `The policy ${input.PolicyName} has revision ${existing.revisionId}; pass it as PolicyRevisionId to change the policy.`,
       );
     }
     if (!existing && input.PolicyRevisionId !== undefined) {
-      throw new ServiceError('InvalidPolicyRevisionIdException', `There is no policy ${input.PolicyName} to revise; leave PolicyRevisionId out to create it.`);
+      throw apiError('InvalidPolicyRevisionIdException', `There is no policy ${input.PolicyName} to revise; leave PolicyRevisionId out to create it.`);
     }
     if (!existing && q.listPolicies(ctx.db, project.id).length >= MAX_POLICIES_PER_PROJECT) {
-      throw new ServiceError('LimitExceededException', `A project can have at most ${MAX_POLICIES_PER_PROJECT} policies.`);
+      throw apiError('LimitExceededException', `A project can have at most ${MAX_POLICIES_PER_PROJECT} policies.`);
     }
     const now = ctx.now();
     q.putPolicy(ctx.db, {
@@ -110,9 +110,9 @@ export function deleteProjectPolicy(ctx: Context, input: DeleteProjectPolicyInpu
   transaction(ctx.db, () => {
     const project = requireProject(ctx, input.ProjectArn);
     const existing = q.findPolicy(ctx.db, project.id, input.PolicyName);
-    if (!existing) throw new ServiceError('ResourceNotFoundException', `The project ${project.name} has no policy ${input.PolicyName}; ListProjectPolicies lists its policies.`);
+    if (!existing) throw apiError('ResourceNotFoundException', `The project ${project.name} has no policy ${input.PolicyName}; ListProjectPolicies lists its policies.`);
     if (input.PolicyRevisionId !== undefined && input.PolicyRevisionId !== existing.revisionId) {
-      throw new ServiceError('InvalidPolicyRevisionIdException', `PolicyRevisionId ${input.PolicyRevisionId} is not the current revision of ${input.PolicyName} (${existing.revisionId}); pass that one, or leave PolicyRevisionId out.`);
+      throw apiError('InvalidPolicyRevisionIdException', `PolicyRevisionId ${input.PolicyRevisionId} is not the current revision of ${input.PolicyName} (${existing.revisionId}); pass that one, or leave PolicyRevisionId out.`);
     }
     q.deletePolicy(ctx.db, project.id, input.PolicyName);
   });

@@ -5,7 +5,7 @@ import type { Context } from '../core/context';
 import { resourceKind } from '../arn';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { notFound, ServiceError } from '../errors';
+import { codedError, notFound } from '../errors';
 
 /** The service allows 50 user tags per resource. */
 export const MAX_TAGS_PER_RESOURCE = 50;
@@ -24,10 +24,7 @@ export function tagResource(ctx: Context, input: TagResourceInput): OutputOf<'Ta
     requireResource(ctx, input.ResourceArn);
     const merged = { ...q.listTags(ctx.db, input.ResourceArn), ...input.Tags };
     if (Object.keys(merged).length > MAX_TAGS_PER_RESOURCE) {
-      throw new ServiceError(
-        'ServiceQuotaExceededException',
-        `A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags; this change would give it ${Object.keys(merged).length}.`,
-      );
+      throw codedError('ServiceQuotaExceededException', 'TooManyTags', { max: MAX_TAGS_PER_RESOURCE, count: Object.keys(merged).length });
     }
     q.upsertTags(ctx.db, input.ResourceArn, input.Tags);
   });

@@ -11,7 +11,8 @@ import { transaction } from '../db';
 import * as q from '../db/queries';
 import { ANOMALY_EVALUATION_FILE, ANOMALY_MANIFEST_FILE, trainAnomalyVersion, type AnomalyEvaluation } from '../engine/anomalyEngine';
 import { createResolver, type SourceResolver } from '../datasets/sources';
-import { ServiceError } from '../errors';
+import { MESSAGES } from '../../preload/contract/messages';
+import { codedError, ServiceError } from '../errors';
 import { startJob } from '../jobs';
 import { createLogger } from '../log';
 import { outputLocation } from '../models/output';
@@ -77,7 +78,7 @@ export function startAnomalyTraining(
       kind: 'CreateProjectVersion',
       resourceArn: version.arn,
       onFailure: (error, cancelled) => {
-        const message = cancelled ? 'Training was cancelled.' : error instanceof ServiceError ? error.message : 'Loupe experienced an internal error while training.';
+        const message = cancelled ? MESSAGES.TrainingCancelled : error instanceof ServiceError ? error.message : MESSAGES.TrainingInternalError;
         q.updateVersion(ctx.db, version.id, { status: 'TRAINING_FAILED', statusMessage: message, trainingEndMs: ctx.now() });
         ctx.events.resourcesChanged(version.arn, project.arn);
       },
@@ -88,7 +89,7 @@ export function startAnomalyTraining(
       const withPath = (entries: q.StoredEntry[], anomalyClass: string) => entries.filter((e) => e.path && classOf(e) === anomalyClass).map((e) => e.path!);
       const good = withPath(trainEntries, NORMAL);
       const resolver = createResolver(ctx);
-      if (good.length < 2) throw new ServiceError('ValidationException', `The training dataset needs at least 2 images labelled normal; it has ${good.length}.`);
+      if (good.length < 2) throw codedError('ValidationException', 'TooFewNormalImages', { count: good.length });
       const trained = await trainAnomalyVersion({
         good,
         anomalous: withPath(trainEntries, ANOMALY),

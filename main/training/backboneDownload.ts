@@ -28,7 +28,7 @@ import { decodeModel, encodeModel, OnnxDecodeError } from '../../native/onnx';
 import type { DownloadableBackbone, OutputOf } from '../../preload/contract';
 import type { DownloadBackboneInput } from '../../preload/contract/schemas';
 import { perContext, type Context } from '../core/context';
-import { ServiceError } from '../errors';
+import { apiError, codedError } from '../errors';
 import { startJob } from '../jobs';
 import { createLogger } from '../log';
 import { registeredBackboneDir, saveBackbone } from './backbones';
@@ -89,12 +89,12 @@ export async function listDownloadableBackbones(ctx: Context): Promise<OutputOf<
 export async function downloadBackbone(ctx: Context, input: DownloadBackboneInput): Promise<OutputOf<'DownloadBackbone'>> {
   const entry = catalogueOf(ctx).find((candidate) => candidate.id === input.Id);
   if (!entry) {
-    throw new ServiceError('ResourceNotFoundException', `No downloadable backbone ${input.Id}; ListDownloadableBackbones lists them.`);
+    throw apiError('ResourceNotFoundException', `No downloadable backbone ${input.Id}; ListDownloadableBackbones lists them.`);
   }
-  if (await isPresent(ctx, entry.id)) throw new ServiceError('ResourceAlreadyExistsException', `${entry.id} is downloaded already.`);
+  if (await isPresent(ctx, entry.id)) throw codedError('ResourceAlreadyExistsException', 'BackboneDownloaded', { id: entry.id });
   // No await from here to `downloads.set`: a second call sees the first one's job.
   const downloads = runningDownloads(ctx);
-  if (downloads.has(entry.id)) throw new ServiceError('ResourceInUseException', `${entry.id} is being downloaded (job ${downloads.get(entry.id)}).`);
+  if (downloads.has(entry.id)) throw codedError('ResourceInUseException', 'BackboneDownloading', { id: entry.id, job: downloads.get(entry.id)! });
   const url = urlOf(ctx, entry);
   const folder = registeredBackboneDir(ctx);
   const jobId = startJob(ctx, { kind: 'DownloadBackbone', input: { Id: entry.id } }, async (job) => {
@@ -116,7 +116,7 @@ export async function downloadBackbone(ctx: Context, input: DownloadBackboneInpu
         });
       } catch (error) {
         job.throwIfCancelled();
-        if (error instanceof DownloadError) throw new ServiceError('InvalidParameterException', error.message);
+        if (error instanceof DownloadError) throw codedError('InvalidParameterException', 'BackboneDownloadFailed', { reason: error.message });
         throw error;
       }
       job.throwIfCancelled();
@@ -127,13 +127,13 @@ export async function downloadBackbone(ctx: Context, input: DownloadBackboneInpu
         cut = cutAtAveragePool(decodeModel(await readFile(partial)), entry.cut, entry.input.name);
       } catch (error) {
         if (error instanceof FeatureCutError || error instanceof OnnxDecodeError) {
-          throw new ServiceError('InvalidParameterException', `${entry.id} cannot be used as a backbone: ${error.message}`);
+          throw codedError('InvalidParameterException', 'BackboneUnusable', { id: entry.id, reason: error.message });
         }
         throw error;
       }
       const spec = downloadedSpec(entry, url, cut.poolNode);
       job.throwIfCancelled();
-      if (await isPresent(ctx, entry.id)) throw new ServiceError('ResourceAlreadyExistsException', `${entry.id} is downloaded already.`);
+      if (await isPresent(ctx, entry.id)) throw codedError('ResourceAlreadyExistsException', 'BackboneDownloaded', { id: entry.id });
       // The batch is made free by the cut: a run of one and of two images proves the graph allows it.
       await saveBackbone(ctx, spec, encodeModel(cut.model), { runBatches: [1, 2] });
       log.info('backbone downloaded', { backbone: entry.id, cutAt: cut.poolNode, prunedNodes: cut.prunedNodes, job: job.id });

@@ -25,7 +25,7 @@ import type { Backbone, OutputOf } from '../../preload/contract';
 import type { RegisterBackboneInput, SetDefaultBackboneInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { apiError, codedError } from '../errors';
 import { writeAtomically } from '../files';
 
 const SETTING = 'backbone';
@@ -77,19 +77,19 @@ export async function listBackbones(ctx: Context): Promise<OutputOf<'ListBackbon
 }
 
 export async function registerBackbone(ctx: Context, input: RegisterBackboneInput): Promise<OutputOf<'RegisterBackbone'>> {
-  if (!isAbsolute(input.ModelFile)) throw new ServiceError('InvalidParameterException', `ModelFile must be an absolute path: ${input.ModelFile}`);
+  if (!isAbsolute(input.ModelFile)) throw codedError('InvalidParameterException', 'NotAbsolutePath', { field: 'ModelFile', path: input.ModelFile });
   let spec;
   try {
     spec = parseModelSpec({ ...input.Spec, source: { kind: 'file', originalName: input.ModelFile.split(/[\\/]/).pop() } });
   } catch (error) {
-    if (error instanceof ModelSpecError) throw new ServiceError('InvalidParameterException', `The spec is not valid: ${error.problems.join('; ')}.`);
+    if (error instanceof ModelSpecError) throw codedError('InvalidParameterException', 'BackboneSpecInvalid', { problems: error.problems.join('; ') });
     throw error;
   }
   if (DEFAULT_BACKBONES.some((builtIn) => builtIn.id === spec.id)) {
-    throw new ServiceError('ResourceAlreadyExistsException', `${spec.id} is a built-in backbone; give yours another id.`);
+    throw codedError('ResourceAlreadyExistsException', 'BackboneIdTaken', { id: spec.id });
   }
   const bytes = await readFile(input.ModelFile).catch(() => {
-    throw new ServiceError('InvalidParameterException', `${input.ModelFile} cannot be read.`);
+    throw codedError('InvalidParameterException', 'FileCannotBeRead', { path: input.ModelFile });
   });
   return { Backbone: await saveBackbone(ctx, spec, bytes) };
 }
@@ -101,13 +101,13 @@ export async function registerBackbone(ctx: Context, input: RegisterBackboneInpu
  */
 export async function saveBackbone(ctx: Context, spec: ModelSpec, bytes: Uint8Array, options: { runBatches?: number[] } = {}): Promise<Backbone> {
   const check = await validateBackbone(bytes, spec);
-  if (!check.ok) throw new ServiceError('InvalidParameterException', `The model does not fit its spec: ${check.problems.join('; ')}.`);
+  if (!check.ok) throw codedError('InvalidParameterException', 'BackboneMismatch', { problems: check.problems.join('; ') });
   // Its inputs and outputs fit; ONNX Runtime must also accept the graph itself.
   let session;
   try {
     ({ session } = await createSession(bytes, { providers: ['cpu'], name: spec.id }));
   } catch (error) {
-    throw new ServiceError('InvalidParameterException', `ONNX Runtime cannot load the model: ${(error as Error).message}`);
+    throw codedError('InvalidParameterException', 'BackboneNotLoadable', { reason: (error as Error).message });
   }
   try {
     for (const batch of options.runBatches ?? []) {
@@ -117,12 +117,12 @@ export async function saveBackbone(ctx: Context, spec: ModelSpec, bytes: Uint8Ar
       try {
         outputs = await session.run({ [spec.input.name]: { data: zeros, dims } });
       } catch (error) {
-        throw new ServiceError('InvalidParameterException', `The model does not run on a batch of ${batch}: ${(error as Error).message}`);
+        throw codedError('InvalidParameterException', 'BackboneBatchFails', { batch, reason: (error as Error).message });
       }
       for (const feature of spec.outputs) {
         const got = outputs[feature.name]?.dims ?? [];
         if (got.length !== 2 || got[0] !== batch || got[1] !== feature.size) {
-          throw new ServiceError('InvalidParameterException', `Output "${feature.name}" is [${got.join(', ')}] for a batch of ${batch}; the spec needs [${batch}, ${feature.size}].`);
+          throw codedError('InvalidParameterException', 'BackboneOutputShape', { output: feature.name, got: got.join(', '), batch, size: feature.size });
         }
       }
     }
@@ -139,7 +139,7 @@ export async function saveBackbone(ctx: Context, spec: ModelSpec, bytes: Uint8Ar
 
 export async function setDefaultBackbone(ctx: Context, input: SetDefaultBackboneInput): Promise<OutputOf<'SetDefaultBackbone'>> {
   if (!(await findBackbone(ctx.modelsDir, ctx.home, input.Id))) {
-    throw new ServiceError('ResourceNotFoundException', `No backbone ${input.Id} is built or registered.`);
+    throw apiError('ResourceNotFoundException', `No backbone ${input.Id} is built or registered.`);
   }
   q.writeSetting(ctx.db, SETTING, input.Id);
   return {};

@@ -17,7 +17,7 @@ import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
 import * as q from '../db/queries';
 import { MESSAGES } from '../../preload/contract/messages';
-import { codedError, ServiceError } from '../errors';
+import { apiError, codedError, ServiceError } from '../errors';
 import { evaluate } from '../evaluation';
 import { writeAtomically } from '../files';
 import { homePaths } from '../home';
@@ -28,7 +28,7 @@ import { defaultBackboneId } from './backbones';
 import { insertNewVersion } from '../models/newVersion';
 import { outputLocation, removeFailedModelFiles, type OutputLocation } from '../models/output';
 import { ANOMALY_FEATURE, nextModelVersion, startAnomalyTraining } from './anomalyTraining';
-import { firstError, planTraining, type Line, type TrainingPlan } from './validation';
+import { contentRefusal, firstError, planTraining, type Line, type TrainingPlan } from './validation';
 
 const log = createLogger('training');
 
@@ -36,10 +36,9 @@ export const STATUS_MESSAGES = {
   inProgress: MESSAGES.ModelTraining,
   completed: MESSAGES.ModelTrained,
   serviceError: MESSAGES.TrainingServiceIssue,
-  outputNotWritable: 'Unable to write to output S3 bucket.',
   interrupted: MESSAGES.TrainingInterrupted,
   cancelled: TRAINING_CANCELLED_MESSAGE,
-  noEngine: 'No training engine is available in this Loupe build.',
+  noEngine: MESSAGES.NoTrainingEngine,
 } as const;
 
 /** `rooms_19.2021-07-13T10.36.30`, as the console names versions (L4701, L1632). */
@@ -49,10 +48,7 @@ export function defaultVersionName(projectName: string, ms: number): string {
 
 export function createProjectVersion(ctx: Context, input: CreateProjectVersionInput): OutputOf<'CreateProjectVersion'> {
   if (input.TrainingData !== undefined || input.TestingData !== undefined) {
-    throw new ServiceError(
-      'InvalidParameterException',
-      "External manifest files can no longer be given to train a model; train from the project's datasets.",
-    );
+    throw apiError('InvalidParameterException', "External manifest files can no longer be given to train a model; train from the project's datasets.");
   }
   const createdMs = ctx.now();
   const { project, version, train, test } = transaction(ctx.db, () => {
@@ -126,7 +122,7 @@ async function runTraining(
   try {
     await mkdir(output.folder, { recursive: true });
   } catch (error) {
-    throw new ServiceError('InvalidParameterException', `${STATUS_MESSAGES.outputNotWritable} ${output.folder} (s3://${output.bucket}/${output.prefix}) cannot be made: ${(error as Error).message}`);
+    throw codedError('InvalidParameterException', 'OutputNotWritable', { folder: output.folder, bucket: output.bucket, prefix: output.prefix, reason: (error as Error).message });
   }
   const plan = planTraining(trainEntries, testEntries, version.arn);
   await writeValidationResults(output, plan);
@@ -136,9 +132,10 @@ async function runTraining(
   });
   const problem = firstError(plan.summary);
   if (plan.failed || plan.useCase === 'NOT_DETERMINED') {
-    throw new ServiceError('InvalidParameterException', problem?.message ?? 'The datasets hold nothing to train on.');
+    const refusal = contentRefusal(problem);
+    throw codedError('InvalidParameterException', refusal.Code, refusal.Params);
   }
-  if (!ctx.engine) throw new ServiceError('InternalServerError', STATUS_MESSAGES.noEngine);
+  if (!ctx.engine) throw codedError('InternalServerError', 'NoTrainingEngine');
 
   const trained = await ctx.engine.train({
     useCase: plan.useCase,

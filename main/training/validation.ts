@@ -9,6 +9,7 @@
  * from training images that carry only an image-level label, as a box around the whole image —
  * the guide's brand-detection case (L2130–2146); a classification model ignores box-only lines.
  */
+import { MESSAGES, type MessageCode, type MessageRef } from '../../preload/contract/messages';
 import { DATASET_LIMITS } from '../datasets/limits';
 import type { EntryDraft } from '../db/entry';
 import { chooseTestEntries } from '../datasets/entries';
@@ -20,19 +21,28 @@ import type { ContentError, DatasetStatistics, ManifestSummary } from '../models
 export type { Sample, UseCase } from '../engine/engine';
 export type { ContentError, DatasetStatistics, ManifestSummary } from '../models/manifestSummary';
 
-export const CONTENT_ERRORS = {
-  ERROR_TOO_MANY_INVALID_ROWS_IN_MANIFEST: 'The manifest file contains too many invalid rows.',
-  ERROR_INSUFFICIENT_IMAGES_PER_LABEL_FOR_AUTOSPLIT:
-    'The manifest file has insufficient labeled images per label to perform auto-split.',
-  ERROR_MANIFEST_TOO_FEW_LABELS: 'The manifest file has too few labels.',
-  ERROR_MANIFEST_TOO_MANY_LABELS: 'The manifest file has too many labels.',
-  ERROR_INSUFFICIENT_LABEL_OVERLAP: 'Less than 50% label overlap between the training and testing manifest files.',
-  ERROR_MANIFEST_TOO_FEW_USABLE_LABELS: 'The manifest file has too few usable labels.',
-  ERROR_INSUFFICIENT_USABLE_LABEL_OVERLAP: 'Less than 50% usable label overlap between the training and testing manifest files.',
-} as const;
+/** The guide's content errors, each one of Loupe's coded sentences (the guide's words) so the UI can word it. */
+export const CONTENT_ERROR_CODES = {
+  ERROR_TOO_MANY_INVALID_ROWS_IN_MANIFEST: 'ManifestTooManyInvalidRows',
+  ERROR_INSUFFICIENT_IMAGES_PER_LABEL_FOR_AUTOSPLIT: 'TooFewImagesToSplit',
+  ERROR_MANIFEST_TOO_FEW_LABELS: 'TooFewLabels',
+  ERROR_MANIFEST_TOO_MANY_LABELS: 'TooManyLabelsToTrain',
+  ERROR_INSUFFICIENT_LABEL_OVERLAP: 'TooLittleLabelOverlap',
+  ERROR_MANIFEST_TOO_FEW_USABLE_LABELS: 'TooFewUsableLabels',
+  ERROR_INSUFFICIENT_USABLE_LABEL_OVERLAP: 'TooLittleUsableLabelOverlap',
+} as const satisfies Record<string, MessageCode>;
 
-type ContentCode = keyof typeof CONTENT_ERRORS;
+type ContentCode = keyof typeof CONTENT_ERROR_CODES;
+export const CONTENT_ERRORS = Object.fromEntries(
+  Object.entries(CONTENT_ERROR_CODES).map(([code, message]) => [code, MESSAGES[message]]),
+) as { [code in ContentCode]: (typeof MESSAGES)[(typeof CONTENT_ERROR_CODES)[code]] };
 const contentError = (code: ContentCode): ContentError => ({ code, message: CONTENT_ERRORS[code] });
+
+/** A content error as a refusal: the guide's words, with Loupe's code for the UI. */
+export function contentRefusal(error: ContentError | undefined): MessageRef {
+  const code = error && (CONTENT_ERROR_CODES as Record<string, MessageCode>)[error.code];
+  return { Code: code ?? 'NothingToTrainOn' };
+}
 
 export interface Line {
   entry: StoredEntry;

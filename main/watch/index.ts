@@ -14,7 +14,7 @@ import { transaction } from '../db';
 import * as q from '../db/queries';
 import { requireDataset } from '../datasets/guards';
 import { isInside } from '../datasets/sources';
-import { codedError, notFound, ServiceError } from '../errors';
+import { codedError, notFound } from '../errors';
 import { createLogger } from '../log';
 import { epochSeconds } from '../paging';
 import { downscaledFilesUnder, FolderWatcher } from './folderWatcher';
@@ -67,7 +67,7 @@ export async function unwatchFolder(ctx: Context, input: UnwatchFolderInput): Pr
   const dataset = requireDataset(ctx, input.DatasetArn);
   const folder = absoluteFolder(input.Folder);
   const row = q.findWatchedFolder(ctx.db, dataset.id, folder);
-  if (!row) throw new ServiceError('ResourceNotFoundException', `The dataset ${dataset.arn} does not watch ${folder}.`);
+  if (!row) throw codedError('ResourceNotFoundException', 'NotWatched', { dataset: dataset.arn, path: folder });
   q.deleteWatchedFolder(ctx.db, row.id);
   const watcher = liveWatchers(ctx).get(row.id);
   liveWatchers(ctx).delete(row.id);

@@ -39,6 +39,52 @@ export const MESSAGES = {
   JobInterrupted: 'Loupe stopped while this job was running.',
   NotAnImageFile: 'Not an image file Loupe imports.',
   ImageTooLarge: '{file} is too large: {width}×{height} px ({megapixels} MP); Loupe uses images up to {maxMegapixels} MP.',
+  ManifestTooManyInvalidRows: 'The manifest file contains too many invalid rows.',
+  TooFewImagesToSplit: 'The manifest file has insufficient labeled images per label to perform auto-split.',
+  TooFewLabels: 'The manifest file has too few labels.',
+  TooManyLabelsToTrain: 'The manifest file has too many labels.',
+  TooLittleLabelOverlap: 'Less than 50% label overlap between the training and testing manifest files.',
+  TooFewUsableLabels: 'The manifest file has too few usable labels.',
+  TooLittleUsableLabelOverlap: 'Less than 50% usable label overlap between the training and testing manifest files.',
+  NothingToTrainOn: 'The datasets hold nothing to train on.',
+  OutputNotWritable: 'Unable to write to output S3 bucket. {folder} (s3://{bucket}/{prefix}) cannot be made: {reason}',
+  NoTrainingEngine: 'No training engine is available in this Loupe build.',
+  TooFewNormalImages: 'The training dataset needs at least 2 images labelled normal; it has {count}.',
+  TrainingCancelled: 'Training was cancelled.',
+  TrainingInternalError: 'Loupe experienced an internal error while training.',
+  BackboneDownloaded: '{id} is downloaded already.',
+  BackboneDownloading: '{id} is being downloaded (job {job}).',
+  BackboneDownloadFailed: '{reason}',
+  BackboneUnusable: '{id} cannot be used as a backbone: {reason}',
+  BackboneSpecInvalid: 'The spec is not valid: {problems}.',
+  BackboneIdTaken: '{id} is a built-in backbone; give yours another id.',
+  FileCannotBeRead: '{path} cannot be read.',
+  BackboneMismatch: 'The model does not fit its spec: {problems}.',
+  BackboneNotLoadable: 'ONNX Runtime cannot load the model: {reason}',
+  BackboneBatchFails: 'The model does not run on a batch of {batch}: {reason}',
+  BackboneOutputShape: 'Output "{output}" is [{got}] for a batch of {batch}; the spec needs [{batch}, {size}].',
+  NoFolderOrNotAFolder: 'Folder {path} does not exist or is not a folder.',
+  BucketNotMapped: 'No folder is mapped to the bucket {bucket}.',
+  DatasetExists: 'The project {project} already has a {type} dataset. Delete it before creating another.',
+  DatasetBusyToDelete: 'The dataset {dataset} is {status}. Wait for it to finish, then delete it.',
+  DatasetInterrupted: 'Loupe stopped while this dataset was being written. Nothing was changed; run the import again.',
+  TestDatasetNotEmpty: 'The test dataset {dataset} must be empty to receive entries from the training dataset; it has {count}.',
+  FolderTooManyFiles: '{path} has more than {count} files; choose a smaller folder.',
+  FolderTooManyFolders: '{path} has more than {count} folders; choose a smaller folder.',
+  FolderTooDeep: '{path} has folders nested more than {depth} deep; choose a smaller folder.',
+  NoSuchEntries: 'The dataset {dataset} has no entry {ids}.',
+  DatasetFileRefused: '{reason}',
+  BoxTooSmall: 'ERROR_BOUNDING_BOX_TOO_SMALL: The height and width of the bounding box is too small. Each side must be more than {min} px.',
+  BoxOffImage: 'ERROR_INVALID_BOUNDING_BOX: The bounding box has off frame values. The image is {width}×{height} px.',
+  NoSuchEntriesHere: 'No entry {ids} in this dataset.',
+  EntryChanged: '{file} changed since it was loaded (revision {revision}, not {expected}). Reload it and try again.',
+  NoSuchJob: 'Job {id} does not exist.',
+  JobCancelled: 'Cancelled.',
+  JobFailed: '{reason}',
+  NotWatched: 'The dataset {dataset} does not watch {path}.',
+  ProjectNotEmpty: 'The project {project} still has {datasets} dataset(s) and {models} model(s). Delete them before deleting the project.',
+  ProjectModelsBusy: 'Stop the running or training models of {project} first: {models}.',
+  TooManyTags: 'A resource can have at most {max} tags; this change would give it {count}.',
   /** Worded from ImportCounts by `describeImport`. */
   ImportSummary: '{written} images added or updated.',
 } as const;
@@ -63,6 +109,51 @@ export function isMessageCode(value: string): value is MessageCode {
  */
 export function codeOfMessage(english: string): MessageCode | undefined {
   return (Object.keys(MESSAGES) as MessageCode[]).find((code) => !MESSAGES[code].includes('{') && MESSAGES[code] === english);
+}
+
+/**
+ * The code and parameters of one of Loupe's sentences, from its English: the service's shapes
+ * carry a StatusMessage as text only, and the UI words it in the user's language from these. A
+ * template that is little more than its parameters (`{reason}`) is never guessed from.
+ */
+export function parseMessage(english: string): MessageRef | undefined {
+  const exact = codeOfMessage(english);
+  if (exact) return { Code: exact };
+  const counts = parseImportSummary(english);
+  if (counts) return { Code: 'ImportSummary', Params: { ...counts } };
+  for (const { code, names, pattern } of templatePatterns()) {
+    const match = pattern.exec(english);
+    if (match) return { Code: code, Params: Object.fromEntries(names.map((name, i) => [name, match[i + 1]!])) };
+  }
+  return undefined;
+}
+
+let patterns: { code: MessageCode; names: string[]; pattern: RegExp }[] | undefined;
+
+function templatePatterns(): NonNullable<typeof patterns> {
+  patterns ??= (Object.keys(MESSAGES) as MessageCode[]).flatMap((code) => {
+    const template: string = MESSAGES[code];
+    const names = [...template.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+    if (code === 'ImportSummary' || names.length === 0 || template.replace(/\{\w+\}/g, '').trim().length < 12) return [];
+    const literal = template.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return [{ code, names, pattern: new RegExp(`^${literal.join('(.+?)')}$`, 's') }];
+  });
+  return patterns;
+}
+
+/** The counts behind a describeImport sentence, or undefined. */
+function parseImportSummary(english: string): ImportCounts | undefined {
+  const match = /^(\d+) images? added or updated(?:, (\d+) with an invalid image)?(?:, (\d+) left out \((.*?)\))?(?:, (\d+) files? skipped: not (?:an image|images) \((.*)\))?\.$/s.exec(english);
+  if (!match) return undefined;
+  const [, written, invalid, dropped, firstDropped, skipped, skippedKinds] = match;
+  return {
+    written: Number(written),
+    invalid: Number(invalid ?? 0),
+    dropped: Number(dropped ?? 0),
+    firstDropped: firstDropped ?? '',
+    skipped: Number(skipped ?? 0),
+    skippedKinds: skippedKinds ?? '',
+  };
 }
 
 /** The English sentence of `code` with its parameters filled in. */

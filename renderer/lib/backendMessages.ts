@@ -1,5 +1,5 @@
 import { getI18n } from 'react-i18next';
-import { codeOfMessage } from '../../preload/contract/messages';
+import { parseMessage } from '../../preload/contract/messages';
 import { userPathOf } from '../api';
 
 /**
@@ -29,8 +29,8 @@ function importSummary(params: Record<string, string | number>, english: string)
   return i18n.t('backend.ImportSummaryParts.sentence', { parts: parts.join(i18n.t('backend.ImportSummaryParts.separator')) });
 }
 
-/** A StatusMessage (text only in the service's shapes) in the UI's language when it is one of Loupe's fixed sentences. */
+/** A StatusMessage (text only in the service's shapes) in the UI's language when it is one of Loupe's sentences. */
 export function statusText(message: string): string {
-  const code = codeOfMessage(message);
-  return code ? backendText(code, {}, message) : message;
+  const ref = parseMessage(message);
+  return ref ? backendText(ref.Code, ref.Params, message) : message;
 }

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { codeOfMessage, describeImport, formatMessage, MESSAGES, type MessageCode } from '../../../preload/contract/messages';
+import { codeOfMessage, describeImport, formatMessage, MESSAGES, parseMessage, type MessageCode } from '../../../preload/contract/messages';
 import { STATUS_MESSAGES } from '../../../main/training';
+import { CONTENT_ERRORS } from '../../../main/training/validation';
 
 const locale = (language: string) =>
   (JSON.parse(readFileSync(join(import.meta.dirname, '../../../renderer/app/locales', `${language}.json`), 'utf8')) as { backend: Record<string, unknown> }).backend;
@@ -44,4 +45,16 @@ describe('backend sentences by code', () => {
       '3 images added or updated, 1 with an invalid image, 2 files skipped: not images (.txt ×2).',
     );
   });
+
+  it('issue 15: are read back from a StatusMessage (text only in the service’s shapes), parameters and import summaries too', () => {
+    assert.deepEqual(parseMessage(CONTENT_ERRORS.ERROR_MANIFEST_TOO_FEW_LABELS), { Code: 'TooFewLabels' });
+    assert.deepEqual(parseMessage(formatMessage('TooFewNormalImages', { count: 1 })), { Code: 'TooFewNormalImages', Params: { count: '1' } });
+    assert.deepEqual(parseMessage(formatMessage('NoFolderAt', { path: '/data/a b.' })), { Code: 'NoFolderAt', Params: { path: '/data/a b.' } });
+    const counts = { written: 3, invalid: 1, dropped: 2, firstDropped: 'a.json line 2: ERROR_X; b: ERROR_Y', skipped: 2, skippedKinds: '.txt ×2' };
+    assert.deepEqual(parseMessage(describeImport(counts)), { Code: 'ImportSummary', Params: counts });
+    assert.deepEqual(parseMessage('1 image added or updated.'), { Code: 'ImportSummary', Params: { written: 1, invalid: 0, dropped: 0, firstDropped: '', skipped: 0, skippedKinds: '' } });
+    // A sentence that is only its parameter ('{reason}') is never guessed; other text is left alone.
+    assert.equal(parseMessage('Something else happened.'), undefined);
+  });
 });
+
