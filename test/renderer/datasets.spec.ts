@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import sharp from 'sharp';
 import { expect, test, type LoupeServer } from './fixtures';
-import { shot } from './screens';
+import { shootBoth, shot } from './screens';
 
 /** A small picture of one colour; 96×72 is inside the guide's 64–4096 px. */
 function picture(format: 'png' | 'jpeg', hue: number, width = 96, height = 72): Promise<Buffer> {
@@ -83,7 +83,7 @@ test.describe('when a dataset is created from a folder tree', () => {
       await page.getByRole('button', { name: 'Create dataset' }).click();
       await expect(page.getByText('Enter a folder, or drop one.')).toBeVisible();
       await page.getByLabel('Folder on the computer running Loupe').fill(tree);
-      await shot(page, testInfo, 'create-dataset-en');
+      await shootBoth(page, loupe, testInfo, 'create-dataset', '폴더에서 이미지 가져오기');
       await page.getByRole('button', { name: 'Create dataset' }).click();
 
       await expect(page).toHaveURL(/#\/projects\/shelf\/datasets\/train$/);
@@ -120,7 +120,7 @@ test.describe('when a dataset is created from a folder tree', () => {
       const errors = page.getByRole('dialog', { name: 'Errors in broken.jpg' });
       await expect(errors).toContainText('ERROR_INVALID_IMAGE');
       await expect(errors).toContainText("The image can't be read. It may be damaged, missing, or not a PNG or JPEG file.");
-      await shot(page, testInfo, 'dataset-errors-en', { wholePage: false });
+      await shootBoth(page, loupe, testInfo, 'dataset-errors', 'broken.jpg의 오류', { wholePage: false });
       await errors.getByRole('button', { name: 'Close' }).first().click();
       await expect(errors).toBeHidden();
       await filters.getByRole('checkbox', { name: /Only images with errors/ }).uncheck();

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { shot } from './screens';
+import { shootBoth, shot } from './screens';
 import { LOUPE, aLabelingDataset, dragImage, labelNames, listEntries, nextAnswer, screenPoint } from './labelingSetup';
 
 type Box = { Left: number; Top: number; Width: number; Height: number };
@@ -368,7 +368,7 @@ test.describe('when images are labelled in the grid', () => {
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect(help.getByText('Assign label 1')).toBeVisible();
     await expect(help.getByText('Nudge the box left 10 px')).toBeVisible();
-    await shot(page, testInfo, 'labeling-help-en', { wholePage: false });
+    await shootBoth(page, loupe, testInfo, 'labeling-help', '키보드 단축키', { wholePage: false });
     // Remap "switch mode" to T; the new key works and survives a reload.
     await help.getByRole('button', { name: 'Change the keys for: Switch between grid and single image' }).click();
     await page.keyboard.press('t');

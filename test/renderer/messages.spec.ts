@@ -3,13 +3,15 @@
  * (with the non-image files it skipped, counted by kind) and a refusal naming the user's file —
  * worded from the backend's message code and parameters, in Chromium against `loupe serve`.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
+import { classFolder } from '../support/classes';
 import { expect, test, type LoupeServer } from './fixtures';
-import { LOUPE, REKOGNITION, shot } from './screens';
+import { LOUPE, REKOGNITION, shootBoth, shot, waitForDatasets } from './screens';
 
 async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(tmpdir(), 'loupe-ui-messages-'));
@@ -121,7 +123,7 @@ test.describe('when an annotation file is chosen in the browser', () => {
       await page.locator('input[data-picker="path-annotationFile"]').setInputFiles(good);
       await expect(page.getByText('Uploaded from this computer: my-labels.json')).toBeVisible();
       await page.getByLabel('Images folder (optional)').fill(images);
-      await shot(page, testInfo, 'annotations-upload-en');
+      await shootBoth(page, loupe, testInfo, 'annotations-upload', '이 컴퓨터에서 업로드함: my-labels.json');
       await page.getByRole('button', { name: 'Create dataset' }).click();
       await expect(page).toHaveURL(/datasets\/train$/);
       await expect(page.getByRole('region', { name: 'Activity' }).getByRole('listitem', { name: 'Importing COCO annotations' })).toContainText(
@@ -167,8 +169,76 @@ test.describe('when a folder holds camera images larger than the service takes',
       await gallery.getByRole('button', { name: 'Show the errors of huge.jpg' }).click();
       const dialog = page.getByRole('dialog', { name: 'Errors in huge.jpg' });
       await expect(dialog).toContainText('The image is too large: 12000×9000 pixels');
-      await shot(page, testInfo, 'import-too-large-en');
+      await shootBoth(page, loupe, testInfo, 'import-too-large', 'huge.jpg의 오류');
       expect((await readFile(wide)).equals(before)).toBe(true);
+    });
+  });
+});
+
+test.describe('when a camera photo over 16 MiB is picked in the browser', () => {
+  test('it is uploaded whole, downscaled into Loupe’s home as a folder import does, and imported', async ({ page, loupe }, testInfo) => {
+    test.setTimeout(90_000);
+    await withTempDir(async (dir) => {
+      const tree = path.join(dir, 'camera');
+      await mkdir(path.join(tree, 'ok'), { recursive: true });
+      const photo = path.join(tree, 'ok', 'big.jpg');
+      // Noise does not compress: a 24 MP JPEG of it is some 20 MB, like a camera's.
+      await sharp(randomBytes(6000 * 4000 * 3), { raw: { width: 6000, height: 4000, channels: 3 } })
+        .jpeg({ quality: 95 })
+        .toFile(photo);
+      expect((await stat(photo)).size).toBeGreaterThan(16 * 1024 * 1024);
+      const before = await readFile(photo);
+      await writeFile(path.join(tree, 'ok', 'small.png'), await picture(90));
+
+      await openCreateDataset(page, loupe, 'browser-camera');
+      await page.locator('input[data-picker="folder"]').first().setInputFiles(tree);
+      await expect(page.getByText('2 images', { exact: true })).toBeVisible();
+      await page.getByRole('button', { name: 'Create dataset' }).click();
+      await expect(page).toHaveURL(/datasets\/train$/, { timeout: 60_000 });
+      const gallery = page.getByRole('list', { name: /Images of the Training dataset/ });
+      await expect(gallery.getByRole('listitem')).toHaveCount(2, { timeout: 30_000 });
+      await expect(gallery.getByRole('listitem', { name: 'big.jpg' }).locator('.entry-badge')).toHaveCount(0);
+
+      const { ProjectDescriptions } = (await loupe.call(`${REKOGNITION}.DescribeProjects`, { ProjectNames: ['browser-camera'] })) as {
+        ProjectDescriptions: { Datasets: { DatasetType: string; DatasetArn: string }[] }[];
+      };
+      const DatasetArn = ProjectDescriptions[0]!.Datasets.find((d) => d.DatasetType === 'TRAIN')!.DatasetArn;
+      const { Entries } = (await loupe.call(`${LOUPE}.ListEntries`, { DatasetArn })) as { Entries: { FileName: string; Width: number; Height: number }[] };
+      expect(Entries.find((e) => e.FileName === 'big.jpg')).toMatchObject({ Width: 4096, Height: 2731 });
+      expect(await readdir(path.join(loupe.home, 'downscaled'))).toHaveLength(1);
+      expect((await readFile(photo)).equals(before)).toBe(true);
+      await shootBoth(page, loupe, testInfo, 'import-large-upload', '이미지');
+    });
+  });
+});
+
+test.describe('when validation refuses to train', () => {
+  test('the model page says why, in English and in Korean from the guide’s content error', async ({ page, loupe }, testInfo) => {
+    await withTempDir(async (dir) => {
+      // One label in both datasets: a classifier needs two (ERROR_MANIFEST_TOO_FEW_LABELS).
+      const train = await classFolder(path.join(dir, 'train'), 3, 0);
+      const testSet = await classFolder(path.join(dir, 'test'), 2, 50);
+      await rm(path.join(train, 'stripes'), { recursive: true });
+      await rm(path.join(testSet, 'stripes'), { recursive: true });
+      const { ProjectArn } = (await loupe.call(`${REKOGNITION}.CreateProject`, { ProjectName: 'lonely' })) as { ProjectArn: string };
+      const arns: string[] = [];
+      for (const [DatasetType, Folder] of [['TRAIN', train], ['TEST', testSet]] as const) {
+        const { DatasetArn } = (await loupe.call(`${REKOGNITION}.CreateDataset`, { ProjectArn, DatasetType })) as { DatasetArn: string };
+        await loupe.call(`${LOUPE}.ImportFolder`, { DatasetArn, Folder });
+        arns.push(DatasetArn);
+      }
+      await waitForDatasets(loupe, arns, [3, 2]);
+      await loupe.call(`${REKOGNITION}.CreateProjectVersion`, { ProjectArn, VersionName: 'v1' });
+
+      await page.goto(loupe.url);
+      await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
+      await page.goto(`${loupe.origin}/#/projects/lonely/models/v1`);
+      const failure = page.getByRole('alert').filter({ hasText: 'The manifest file has too few labels.' });
+      await expect(failure).toBeVisible({ timeout: 20_000 });
+      await shootBoth(page, loupe, testInfo, 'training-refused', '레이블이 너무 적습니다');
+      await loupe.call(`${LOUPE}.UpdateSettings`, { Language: 'ko' });
+      await expect(page.getByRole('alert').filter({ hasText: '레이블이 너무 적습니다. 분류 모델에는 레이블이 2개 이상' })).toBeVisible();
+      await expect(page.getByRole('alert').filter({ hasText: 'manifest' })).toHaveCount(0);
     });
   });
 });

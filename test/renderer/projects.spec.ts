@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { cellOf, expect, test } from './fixtures';
-import { shot } from './screens';
+import { shootBoth, shot } from './screens';
 
 async function createProject(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: 'Create project' }).first().click();
@@ -39,7 +39,7 @@ test.describe('when the workspace is new', () => {
     await expect(page.getByRole('listitem', { name: 'Test dataset' })).toContainText('Not created yet');
     await page.getByRole('tab', { name: /Models/ }).click();
     await expect(page.getByRole('heading', { name: 'No models yet' })).toBeVisible();
-    await shot(page, testInfo, 'project-en');
+    await shootBoth(page, loupe, testInfo, 'project', '아직 모델이 없습니다');
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('radio', { name: /한국어/ }).check();

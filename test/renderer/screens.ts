@@ -26,12 +26,19 @@ export async function shot(page: Page, testInfo: TestInfo, name: string, options
 }
 
 /** `<name>-en` and `<name>-ko`: the same screen in English, then in Korean (the app's language setting), then back. */
-export async function shootBoth(page: Page, loupe: LoupeServer, testInfo: TestInfo, name: string, koreanText?: string | RegExp): Promise<void> {
-  await shot(page, testInfo, `${name}-en`);
+export async function shootBoth(
+  page: Page,
+  loupe: LoupeServer,
+  testInfo: TestInfo,
+  name: string,
+  koreanText?: string | RegExp,
+  options: { wholePage?: boolean } = {},
+): Promise<void> {
+  await shot(page, testInfo, `${name}-en`, options);
   await loupe.call(`${LOUPE}.UpdateSettings`, { Language: 'ko' });
   await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
   if (koreanText) await expect(page.getByText(koreanText).first()).toBeVisible();
-  await shot(page, testInfo, `${name}-ko`);
+  await shot(page, testInfo, `${name}-ko`, options);
   await loupe.call(`${LOUPE}.UpdateSettings`, { Language: 'en' });
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 }

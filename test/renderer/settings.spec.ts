@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { shootBoth } from './screens';
 
 test.describe('in Settings', () => {
   test('the API credentials are shown, hidden and revealed', async ({ page, loupe }) => {
@@ -13,7 +14,7 @@ test.describe('in Settings', () => {
     await expect(page.getByRole('region', { name: 'About Loupe' }).getByText(loupe.home)).toBeVisible();
   });
 
-  test('a bucket mapping is added, listed and removed', async ({ page, loupe }) => {
+  test('a bucket mapping is added, listed and removed', async ({ page, loupe }, testInfo) => {
     await page.goto(loupe.url);
     await page.getByRole('link', { name: 'Settings' }).click();
     const buckets = page.getByRole('region', { name: 'Bucket mappings' });
@@ -30,6 +31,7 @@ test.describe('in Settings', () => {
     const row = buckets.getByRole('row', { name: 'training-images' });
     await expect(row).toContainText('s3://training-images');
     await expect(row).toContainText(loupe.home);
+    await shootBoth(page, loupe, testInfo, 'settings', '버킷 매핑');
 
     await row.getByRole('button', { name: 'Remove mapping for training-images' }).click();
     await expect(row).toHaveCount(0);
