@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { aScratch, aTexture } from '../support/textures';
 import { expect, test, type LoupeServer } from './fixtures';
-import { dropFiles, LOUPE, REKOGNITION, waitForDatasets } from './screens';
+import { dropFiles, LOUPE, REKOGNITION, shootBoth, waitForDatasets } from './screens';
 
 const LOOKOUT = 'LookoutVisionService';
 
@@ -67,7 +67,7 @@ test.describe('when a line has good parts to learn from', () => {
 test.describe('an anomaly model in the app', () => {
   test.describe.configure({ timeout: 300_000 });
 
-  test('marks the good folder, shows scores, heat maps, false rejects first, and the kiosk NG view', async ({ page, loupe }) => {
+  test('marks the good folder, shows scores, heat maps, false rejects first, and the kiosk NG view', async ({ page, loupe }, testInfo) => {
     const root = await mkdtemp(path.join(tmpdir(), 'loupe-ui-anomaly-'));
     try {
       const { clean, scratched } = await surfaces(root);
@@ -121,6 +121,7 @@ test.describe('an anomaly model in the app', () => {
       await expect(page.getByTestId('test-anomaly-score').first()).toContainText(evaluation.TestResults[0]!.Anomaly.Threshold.toFixed(3));
       // Each card's heat map over its picture, hidden with the toggle.
       await expect(page.getByTestId('test-heat-map')).toHaveCount(6);
+      await shootBoth(page, loupe, testInfo, 'anomaly-results', '히트맵 표시');
       await page.getByRole('checkbox', { name: 'Show heat map' }).uncheck();
       await expect(page.getByTestId('test-heat-map')).toHaveCount(0);
 
@@ -140,6 +141,7 @@ test.describe('an anomaly model in the app', () => {
       await analyze.getByRole('checkbox', { name: 'Show heat map' }).check();
       await analyze.getByRole('slider', { name: 'Heat-map opacity' }).fill('30');
       await expect(analyze.getByTestId('heat-map').first()).toHaveCSS('opacity', '0.3');
+      await shootBoth(page, loupe, testInfo, 'anomaly-analyze', '히트맵 표시');
 
       // --- Kiosk: NG with the heat map over the part, OK without it, and the counts.
       await page.getByRole('link', { name: 'Open kiosk view' }).first().click();
@@ -147,6 +149,7 @@ test.describe('an anomaly model in the app', () => {
       await dropFiles(page, kiosk, [{ name: 'part-ng.png', bytes: await readFile(scratched), type: 'image/png' }]);
       await expect(page.getByTestId('kiosk-verdict')).toHaveText('NG', { timeout: 40_000 });
       await expect(kiosk.locator('.kiosk__picture').getByTestId('heat-map')).toBeVisible();
+      await shootBoth(page, loupe, testInfo, 'anomaly-kiosk-ng', '집계 초기화');
       await dropFiles(page, kiosk, [{ name: 'part-ok.png', bytes: await readFile(clean), type: 'image/png' }]);
       await expect(kiosk.locator('.kiosk__verdict-file')).toHaveText('part-ok.png', { timeout: 40_000 });
       await expect(page.getByTestId('kiosk-verdict')).toHaveText('OK');

@@ -185,7 +185,7 @@ test.describe('when boxes are drawn in single-image mode', () => {
     await dragImage(page, picture(page), { width: 400, height: 300 }, [50, 50], [200, 200]);
     await expect(page.getByRole('status').filter({ hasText: 'Add a label before drawing a box' })).toBeVisible();
     expect((await listEntries(loupe, dataset.datasetArn))[0]!.Boxes).toEqual([]);
-    await shot(page, testInfo, 'labeling-needs-label-en', { wholePage: false });
+    await shootBoth(page, loupe, testInfo, 'labeling-needs-label', '먼저 레이블을 추가하세요', { wholePage: false });
   });
 
   test('an image changed elsewhere is reloaded with a notice, never overwritten', async ({ page, loupe }) => {
@@ -263,7 +263,7 @@ test.describe('when images are labelled in the grid', () => {
     const confirm = page.getByRole('dialog', { name: 'Delete “ok”?' });
     await expect(confirm).toContainText('“ok” is used on 6 images and 0 bounding boxes.');
     await expect(confirm).toContainText('Deleting a label also removes it from every image and every bounding box that carries it.');
-    await shot(page, testInfo, 'labeling-delete-en', { wholePage: false });
+    await shootBoth(page, loupe, testInfo, 'labeling-delete', '레이블 삭제', { wholePage: false });
     saved = nextAnswer(page, 'DeleteLabel');
     await confirm.getByRole('button', { name: 'Delete label' }).click();
     await saved;
