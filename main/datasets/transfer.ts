@@ -7,6 +7,7 @@ import { copyFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { probeImage } from '../../native/preprocess';
 import type { OutputOf } from '../../preload/contract';
+import type { MessageRef } from '../../preload/contract/messages';
 import type { ExportDatasetInput, ImportAnnotationsInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
@@ -185,7 +186,9 @@ export function exportDataset(ctx: Context, input: ExportDatasetInput): OutputOf
         break;
       }
     }
-    return `${entries.length} entries written to ${folder}${skipped > 0 ? `; ${skipped} annotations this format cannot hold were left out` : ''}.`;
+    const done: MessageRef =
+      skipped > 0 ? { Code: 'ExportDoneWithSkipped', Params: { count: entries.length, folder, skipped } } : { Code: 'ExportDone', Params: { count: entries.length, folder } };
+    return done;
   });
   return { JobId: jobId, Folder: folder };
 }

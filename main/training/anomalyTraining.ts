@@ -120,7 +120,7 @@ export function startAnomalyTraining(
       });
       ctx.events.resourcesChanged(version.arn, project.arn);
       log.info('anomaly model trained', { version: version.arn, auroc: trained.evaluation.imageAuroc, seconds: trained.evaluation.trainingSeconds });
-      return `Image AUROC ${trained.evaluation.imageAuroc?.toFixed(3) ?? 'n/a'} on ${trained.evaluation.testImages} test images.`;
+      return { Code: 'AnomalyTrainingFinished', Params: { auroc: trained.evaluation.imageAuroc?.toFixed(3) ?? 'n/a', count: trained.evaluation.testImages } } as const;
     },
   );
 }

@@ -138,7 +138,7 @@ export async function downloadBackbone(ctx: Context, input: DownloadBackboneInpu
       await saveBackbone(ctx, spec, encodeModel(cut.model), { runBatches: [1, 2] });
       log.info('backbone downloaded', { backbone: entry.id, cutAt: cut.poolNode, prunedNodes: cut.prunedNodes, job: job.id });
       ctx.events.resourcesChanged();
-      return `${entry.title} is downloaded and registered as ${entry.id}.`;
+      return { Code: 'BackboneDownloadDone', Params: { title: entry.title, id: entry.id } } as const;
     } finally {
       downloads.delete(entry.id);
       await rm(partial, { force: true });

@@ -16,7 +16,7 @@ import { ENTRY_CODES } from '../../preload/contract/codes';
 import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { MESSAGES } from '../../preload/contract/messages';
+import { MESSAGES, type MessageRef } from '../../preload/contract/messages';
 import { apiError, codedError, ServiceError } from '../errors';
 import { evaluate } from '../evaluation';
 import { writeAtomically } from '../files';
@@ -115,7 +115,7 @@ async function runTraining(
   trainEntries: q.StoredEntry[],
   testEntries: q.StoredEntry[] | undefined,
   job: JobHandle,
-): Promise<string> {
+): Promise<MessageRef> {
   const startedMs = ctx.now();
   job.progress({ phase: 'validating' });
   const output = outputLocation(ctx, version, project.name);
@@ -197,7 +197,7 @@ async function runTraining(
   });
   ctx.events.resourcesChanged(version.arn, project.arn);
   log.info('trained', { version: version.arn, f1: evaluation.summary.AggregatedEvaluationResults.F1Score, durationMs: endMs - startedMs });
-  return `F1 ${evaluation.summary.AggregatedEvaluationResults.F1Score.toFixed(3)} on ${plan.test.length} test images.`;
+  return { Code: 'TrainingFinished', Params: { f1: evaluation.summary.AggregatedEvaluationResults.F1Score.toFixed(3), count: plan.test.length } };
 }
 
 /** What the version was trained and tested on: image hashes and labels (explainable later). */

@@ -85,6 +85,11 @@ export const MESSAGES = {
   ProjectNotEmpty: 'The project {project} still has {datasets} dataset(s) and {models} model(s). Delete them before deleting the project.',
   ProjectModelsBusy: 'Stop the running or training models of {project} first: {models}.',
   TooManyTags: 'A resource can have at most {max} tags; this change would give it {count}.',
+  TrainingFinished: 'F1 {f1} on {count} test images.',
+  AnomalyTrainingFinished: 'Image AUROC {auroc} on {count} test images.',
+  BackboneDownloadDone: '{title} is downloaded and registered as {id}.',
+  ExportDone: '{count} entries written to {folder}.',
+  ExportDoneWithSkipped: '{count} entries written to {folder}; {skipped} annotations this format cannot hold were left out.',
   /** Worded from ImportCounts by `describeImport`. */
   ImportSummary: '{written} images added or updated.',
 } as const;

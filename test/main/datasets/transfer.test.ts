@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitForJob } from '../../../main/jobs';
+import { formatMessage } from '../../../preload/contract/messages';
 import { aClock, aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
 import { anImage } from '../../support/images';
 
@@ -59,7 +60,10 @@ describe('exporting and importing datasets', () => {
 
   it('round-trips a Ground Truth manifest field for field: import → export → import', async () => {
     const folder = join(tempDir(), 'export');
-    await settleJob(await loupe.ok('ExportDataset', { DatasetArn: source, Format: 'MANIFEST', Folder: folder }));
+    const exported = await settleJob(await loupe.ok('ExportDataset', { DatasetArn: source, Format: 'MANIFEST', Folder: folder }));
+    // Issue 15: the summary is one of Loupe's coded sentences, so the UI can say it in Korean.
+    assert.equal(exported.MessageCode, 'ExportDone');
+    assert.equal(exported.Message, formatMessage('ExportDone', exported.MessageParams));
     const text = readFileSync(join(folder, 'train.manifest'), 'utf8');
     writeFileSync(join(images, 'again.manifest'), text);
     const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'again' });
