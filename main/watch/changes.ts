@@ -47,7 +47,7 @@ export interface WriteResult {
   removed: number;
   /** Old paths of moved entries: their removal is settled. */
   movedFrom: string[];
-  /** Downscaled copies the removed entries read: removed in turn once no entry reads them. */
+  /** Downscaled copies that removed or changed entries read before: removed in turn once no entry reads them. */
   removedCopies: DownscaledCopy[];
 }
 
@@ -69,6 +69,9 @@ export function writeChanges(ctx: Context, folder: q.WatchedFolderRow, files: Pr
           stored.contentHash === file.image.contentHash &&
           stored.sizeBytes === file.image.sizeBytes;
         if (same) continue;
+        if (stored.path && stored.contentHash && stored.path !== file.image.path && isInside(homePaths(ctx.home).downscaled, stored.path)) {
+          result.removedCopies.push({ path: stored.path, contentHash: stored.contentHash });
+        }
         q.putEntry(db, folder.datasetId, { ...withoutImageSize(stored.draft), errors: keptErrors(stored.draft, file.draft) }, file.image, nowMs);
         result.updated++;
         continue;

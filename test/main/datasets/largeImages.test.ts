@@ -15,7 +15,7 @@ import { anImage } from '../../support/images';
 import { sqlite } from '../../../main/db/handle';
 import * as q from '../../../main/db/queries';
 import { stopWatchers } from '../../../main/api';
-import { watchersStarted } from '../../../main/watch';
+import { startWatchers, watchersStarted } from '../../../main/watch';
 
 const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -184,5 +184,18 @@ describe('when a watched folder receives a photo larger than the service takes',
     rmSync(join(root, 'dent', 'wide.jpg'));
     await eventually(() => assert.equal(q.countEntries(loupe.ctx.db, datasetId), 0));
     assert.ok(!existsSync(added.path!), 'the copy went with its entry');
+
+    // Removed while nothing watches: found when the watcher starts again and compares.
+    await anImage(scratch, { width: 4800, height: 1200, color: '#22aa55' });
+    renameSync(scratch, join(root, 'ok', 'banner.jpg'));
+    await eventually(() => assert.ok(entryOf(join('ok', 'banner.jpg'))));
+    const banner = entryOf(join('ok', 'banner.jpg'))!;
+    assert.ok(banner.path!.startsWith(join(loupe.home, 'downscaled')), banner.path!);
+    await stopWatchers(loupe.ctx);
+    rmSync(join(root, 'ok', 'banner.jpg'));
+    startWatchers(loupe.ctx);
+    await watchersStarted(loupe.ctx);
+    await eventually(() => assert.equal(q.countEntries(loupe.ctx.db, datasetId), 0));
+    assert.ok(!existsSync(banner.path!), 'the copy went with its entry');
   });
 });
