@@ -4,7 +4,9 @@
  * datasets whose entries read them are deleted, a copy no other entry reads is removed. Entries
  * removed one by one (RemoveEntries) keep theirs, since that removal can be undone.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { downscaleImage } from '../../native/preprocess';
+import { IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { homePaths } from '../home';
@@ -15,6 +17,28 @@ const log = createLogger('datasets');
 export interface DownscaledCopy {
   path: string;
   contentHash: string;
+}
+
+/** A copy an import or a watched folder is about to record, and the user's file it was made from. */
+export interface PendingCopy {
+  path: string;
+  original: string;
+}
+
+/**
+ * The pending copies that are gone: a dataset deleted while the import ran took the last entry
+ * that read one. Called synchronously right before the write, and when any is missing, they are
+ * made again (`remakeCopies`) and checked again: from an empty answer to the commit nothing else
+ * runs, so a deletion either came before (and the copy is made again) or sees the new entries.
+ */
+export function missingCopies(copies: readonly PendingCopy[]): PendingCopy[] {
+  return copies.filter((copy) => !existsSync(copy.path));
+}
+
+/** Make the copies again, as the import made them (same rule, same file name). */
+export async function remakeCopies(copies: readonly PendingCopy[]): Promise<void> {
+  for (const copy of copies) await downscaleImage(copy.original, copy.path, { maxSide: IMAGE_LIMITS.maxSidePx });
+  if (copies.length > 0) log.info('downscaled copies made again before writing', { count: copies.length });
 }
 
 /** The copies a dataset's entries read, found before the dataset goes. */

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { describeImport, formatMessage, type ImportCounts } from '../../preload/contract/messages';
+import { missingCopies, remakeCopies } from './downscaled';
 
 const log = createLogger('datasets');
 
@@ -171,6 +172,8 @@ export async function ingest(ctx: Context, dataset: q.DatasetRow, input: IngestI
       `${dropped.length + invalidImages} of ${totalLines} lines are in error (at most 20% may be). ${firstFailures(dropped, drafts, facts)}`,
     );
   }
+  const copies = facts.flatMap((f) => (f.copiedFrom && f.image.path ? [{ path: f.image.path, original: f.copiedFrom }] : []));
+  for (let missing = missingCopies(copies); missing.length > 0; missing = missingCopies(copies)) await remakeCopies(missing);
   job?.throwIfCancelled();
   job?.progress({ phase: 'saving', done: drafts.length, total: drafts.length });
   const nowMs = ctx.now();
@@ -194,6 +197,8 @@ function firstFailures(dropped: Dropped[], drafts: EntryDraft[], facts: Facts[])
 interface Facts {
   image: q.ImageFacts;
   invalid: boolean;
+  /** The user's file, when `image` is its downscaled copy. */
+  copiedFrom?: string;
 }
 
 async function probeAll(
@@ -238,6 +243,7 @@ export async function probeDraft(
   // A downscaled copy stands in for the original: the entry keeps the user's source-ref, its
   // pixels, size and hash are the copy's.
   const probe = large ? large.probe : original;
+  const copiedFrom = large ? resolved.path : undefined;
   if (large) resolved = { ok: true, path: large.path };
   const image: q.ImageFacts = probe.ok
     ? {
@@ -255,9 +261,9 @@ export async function probeDraft(
   if (problem) {
     draft.errors.push({ level: 'image', code: problem.code, message: problem.message });
     // An image of the wrong size still exists and can be fixed; an unreadable one counts as missing.
-    return { image, invalid: problem.code === 'ERROR_INVALID_IMAGE' };
+    return { image, invalid: problem.code === 'ERROR_INVALID_IMAGE', ...(copiedFrom ? { copiedFrom } : {}) };
   }
-  return { image, invalid: false };
+  return { image, invalid: false, ...(copiedFrom ? { copiedFrom } : {}) };
 }
 
 /** Whether an image is beyond the service's limits only by its size: too many pixels, a side over 4096 px, over 15 MB. */

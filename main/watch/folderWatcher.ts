@@ -27,7 +27,7 @@ import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { BUSY_DATASET_STATUSES } from '../datasets/guards';
 import { draftForFile, isIgnoredFile, isIgnoredFolder, labelFromFolder, listImageFiles } from '../datasets/folders';
-import { removeUnusedCopies } from '../datasets/downscaled';
+import { missingCopies, remakeCopies, removeUnusedCopies } from '../datasets/downscaled';
 import { probeDraft } from '../datasets/ingest';
 import { createResolver, isInside } from '../datasets/sources';
 import { homePaths } from '../home';
@@ -540,6 +540,16 @@ export class FolderWatcher {
       // Imports and copies write a dataset in one go; the watcher waits for them to finish.
       if (BUSY_DATASET_STATUSES.has(row.datasetStatus)) {
         await delay(WATCH_TIMING.busyRetryMs);
+        continue;
+      }
+      // A copy a dataset's deletion removed since it was read is made again; then, with nothing
+      // missing, the write follows without a pause.
+      const missing = missingCopies(files.flatMap((f) => (f.image.path && f.image.path !== f.path ? [{ path: f.image.path, original: f.path }] : [])));
+      if (missing.length > 0) {
+        await remakeCopies(missing).catch((error: unknown) => log.warn('a downscaled copy could not be made again', { dataset: row.datasetArn, error }));
+        // A file whose copy cannot be made (it went meanwhile) waits for its next event.
+        const lost = new Set(missingCopies(missing).map((copy) => copy.path));
+        files = files.filter((file) => !lost.has(file.image.path ?? ''));
         continue;
       }
       const startedMs = performance.now();

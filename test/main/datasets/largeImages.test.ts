@@ -16,6 +16,7 @@ import { sqlite } from '../../../main/db/handle';
 import * as q from '../../../main/db/queries';
 import { stopWatchers } from '../../../main/api';
 import { startWatchers, watchersStarted } from '../../../main/watch';
+import { missingCopies, remakeCopies } from '../../../main/datasets/downscaled';
 
 const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -197,5 +198,26 @@ describe('when a watched folder receives a photo larger than the service takes',
     await watchersStarted(loupe.ctx);
     await eventually(() => assert.equal(q.countEntries(loupe.ctx.db, datasetId), 0));
     assert.ok(!existsSync(banner.path!), 'the copy went with its entry');
+  });
+});
+
+describe('when a downscaled copy is removed while an import that found it is still running', () => {
+  it('is made again, the same bytes, before the import writes', async () => {
+    const loupe = aLoupe();
+    try {
+      const original = join(loupe.home, 'camera', 'wide.jpg');
+      await anImage(original, { width: 5000, height: 2500, color: '#8844aa' });
+      const copy = join(loupe.home, 'downscaled', 'wide-copy.jpg');
+      await remakeCopies([{ path: copy, original }]);
+      const made = hashOf(copy);
+      rmSync(copy);
+      const pending = [{ path: copy, original }];
+      assert.deepEqual(missingCopies(pending), pending);
+      await remakeCopies(missingCopies(pending));
+      assert.deepEqual(missingCopies(pending), []);
+      assert.equal(hashOf(copy), made, 'the copy is made the same way again');
+    } finally {
+      loupe.dispose();
+    }
   });
 });
