@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
+import { formatMessage, type MessageRef } from '../../preload/contract/messages';
 import { ServiceError } from '../errors';
 
 export const MiB = 1024 * 1024;
@@ -15,16 +16,20 @@ export const MAX_API_BODY_BYTES = 8 * MiB;
 export class BodyTooLargeError extends ServiceError {
   readonly status = 413;
 
-  constructor(limitBytes: number) {
+  /** `ref`: Loupe's own sentence for the path that refused the body (an upload names the file). */
+  constructor(limitBytes: number, ref?: MessageRef) {
     super(
       'SerializationException',
-      `The request body is larger than ${formatLimit(limitBytes)}, the most Loupe accepts in one request. ` +
-        'Send a smaller image (the service limit is 4 MB as bytes) or reference it by S3Object.',
+      ref
+        ? formatMessage(ref.Code, ref.Params)
+        : `The request body is larger than ${formatLimit(limitBytes)}, the most Loupe accepts in one request. ` +
+            'Send a smaller image (the service limit is 4 MB as bytes) or reference it by S3Object.',
+      ref ? { ref } : undefined,
     );
   }
 }
 
-function formatLimit(bytes: number): string {
+export function formatLimit(bytes: number): string {
   return bytes >= MiB ? `${bytes / MiB} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 

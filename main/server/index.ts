@@ -253,7 +253,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (error instanceof BodyTooLargeError) {
         // The client may still be sending: the connection stays open while the rest is read and
         // dropped (body.ts drain), so the 413 is read rather than cut off by a reset.
-        sendError(res, error.code, error.message, { status: error.status });
+        sendError(res, error.code, error.message, {
+          status: error.status,
+          ...(error.ref ? { messageCode: error.ref.Code, ...(error.ref.Params ? { messageParams: error.ref.Params } : {}) } : {}),
+        });
       } else if (error instanceof ServiceError) {
         sendError(res, error.code, error.message, error.ref ? { messageCode: error.ref.Code, ...(error.ref.Params ? { messageParams: error.ref.Params } : {}) } : {});
       } else {

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import type { Loupe } from '../api';
 import { IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import { ServiceError } from '../errors';
-import { writeBody } from './body';
+import { BodyTooLargeError, formatLimit, writeBody } from './body';
 import { sendJson } from './json11';
 
 const BATCH = /^[A-Za-z0-9_-]{1,64}$/;
@@ -45,7 +45,12 @@ export async function handleUpload(
   const target = join(folder, ...segments);
   await mkdir(dirname(target), { recursive: true });
   const partial = `${target}.part-${randomBytes(4).toString('hex')}`;
-  await writeBody(req, partial, maxBytes);
+  try {
+    await writeBody(req, partial, maxBytes);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    throw new BodyTooLargeError(maxBytes, { Code: 'UploadTooLarge', Params: { file: segments.join('/'), limit: formatLimit(maxBytes) } });
+  }
   await rename(partial, target);
   sendJson(res, 200, { Folder: folder }, 'application/json');
 }

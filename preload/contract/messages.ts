@@ -90,6 +90,7 @@ export const MESSAGES = {
   BackboneDownloadDone: '{title} is downloaded and registered as {id}.',
   ExportDone: '{count} entries written to {folder}.',
   ExportDoneWithSkipped: '{count} entries written to {folder}; {skipped} annotations this format cannot hold were left out.',
+  UploadTooLarge: '{file} is larger than {limit}, the most Loupe takes in one upload.',
   /** Worded from ImportCounts by `describeImport`. */
   ImportSummary: '{written} images added or updated.',
 } as const;

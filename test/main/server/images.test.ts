@@ -121,7 +121,12 @@ describe('issue #16: an upload over the cap', () => {
         fetch(`${harness.server.url}${path}`, { method: 'PUT', body: new Uint8Array(body), headers: { Authorization: `Bearer ${harness.server.sessionToken}` } });
       const response = await put('/uploads/batch-3/big.jpg', Buffer.alloc(3 * 1024 * 1024, 1));
       assert.equal(response.status, 413);
-      assert.match(await response.text(), /SerializationException/);
+      assert.deepEqual(await response.json(), {
+        __type: 'SerializationException',
+        Message: 'big.jpg is larger than 1 MiB, the most Loupe takes in one upload.',
+        MessageCode: 'UploadTooLarge',
+        MessageParams: { file: 'big.jpg', limit: '1 MiB' },
+      });
       assert.equal((await put('/uploads/batch-3/small.jpg', Buffer.from('x'))).status, 200, 'the server still answers');
       assert.deepEqual(readdirSync(join(harness.home, 'uploads', 'batch-3')), ['small.jpg']);
     } finally {
