@@ -10,7 +10,7 @@ import type { EvaluationDescription, OutputOf, TestImageResult } from '../../pre
 import type { DescribeEvaluationInput, GetTestHeatMapInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { chosenThresholds, requireVersion } from '../models';
 import { ANOMALY_LABELS, readAnomalyMetadata, verdictOf, type AnomalyMetadata } from '../engine/anomalyEngine';
 import { readModelMetadata } from '../engine/modelFile';
@@ -25,7 +25,7 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
   const evaluation = q.findEvaluation(ctx.db, version.id);
   const project = q.findProjectById(ctx.db, version.projectId)!;
   if (!evaluation?.summaryJson) {
-    throw new ServiceError('ResourceNotReadyException', `The model ${version.arn} is ${version.status}; it has no evaluation yet. Wait for training to complete (DescribeProjectVersions).`);
+    throw codedError('ResourceNotReadyException', 'NoEvaluationYet', { model: version.arn, status: version.status });
   }
   const folder = outputLocation(ctx, version, project.name).folder;
   const readJson = async (file: string) => JSON.parse(await readFile(join(folder, file), 'utf8')) as Json;
@@ -84,10 +84,10 @@ export async function getTestHeatMap(ctx: Context, input: GetTestHeatMapInput): 
   const file = line?.['anomaly-heatmap-ref'];
   // Only a file in the heat-map folder beside the manifest, whatever the line says.
   if (!evaluation?.manifestPath || typeof file !== 'string' || !/^heatmaps\/\d+\.png$/.test(file)) {
-    throw new ServiceError('ResourceNotFoundException', `The model has no heat map for ${input.SourceRef}.`);
+    throw codedError('ResourceNotFoundException', 'NoHeatMap', { file: input.SourceRef });
   }
   const bytes = await readFile(join(dirname(evaluation.manifestPath), file)).catch(() => undefined);
-  if (!bytes) throw new ServiceError('ResourceNotFoundException', `The heat map of ${input.SourceRef} is missing from the model's folder.`);
+  if (!bytes) throw codedError('ResourceNotFoundException', 'HeatMapMissing', { file: input.SourceRef });
   return { HeatMap: bytes.toString('base64') };
 }
 

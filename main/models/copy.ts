@@ -10,7 +10,7 @@ import type { CopyProjectVersionInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { apiError, codedError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
 import { copyAllowed } from '../projects/policies';
@@ -26,15 +26,15 @@ export async function copyProjectVersion(ctx: Context, input: CopyProjectVersion
   const source = requireVersion(ctx, input.SourceProjectVersionArn);
   const sourceProject = requireProject(ctx, input.SourceProjectArn);
   if (source.projectId !== sourceProject.id) {
-    throw new ServiceError('InvalidParameterException', `SourceProjectVersionArn ${source.arn} is not a version of SourceProjectArn ${sourceProject.arn}.`);
+    throw apiError('InvalidParameterException', `SourceProjectVersionArn ${source.arn} is not a version of SourceProjectArn ${sourceProject.arn}.`);
   }
   if (!COPYABLE.has(source.status) || !source.modelPath) {
-    throw new ServiceError('InvalidParameterException', `The source model is ${source.status}; only a trained model can be copied.`);
+    throw codedError('InvalidParameterException', 'ModelNotCopyable', { status: source.status });
   }
   if (!copyAllowed(ctx, sourceProject, source.arn)) {
-    throw new ServiceError('AccessDeniedException', `A project policy of ${sourceProject.name} denies copying ${source.arn}.`);
+    throw codedError('AccessDeniedException', 'CopyDenied', { project: sourceProject.name, model: source.arn });
   }
-  if (q.countCopiesInto(ctx.db, input.DestinationProjectArn) >= 5) throw new ServiceError('LimitExceededException', `At most 5 copies may run into one project at a time; ${input.DestinationProjectArn} has 5 in progress. Wait for one to finish.`);
+  if (q.countCopiesInto(ctx.db, input.DestinationProjectArn) >= 5) throw apiError('LimitExceededException', `At most 5 copies may run into one project at a time; ${input.DestinationProjectArn} has 5 in progress. Wait for one to finish.`);
 
   // The plan is measured before the version exists: its row and its job (holding the plan) are
   // written together, so a crash at any point leaves a version that start-up can finish or fail.

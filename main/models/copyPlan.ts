@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import type { JobHandle } from '../core/progress';
 
 const PlannedFile = z.object({ name: z.string().regex(/^[^/\\]+$/), sizeBytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
@@ -72,7 +72,7 @@ export async function copyPlanned(plan: CopyPlan, from: string, to: string, job:
     const target = join(to, file.name);
     await copyFile(join(from, file.name), target);
     if ((await stat(target)).size !== file.sizeBytes || (await sha256OfFile(target)) !== file.sha256) {
-      throw new ServiceError('InvalidParameterException', `${file.name} changed while it was being copied; copy the model again.`);
+      throw codedError('InvalidParameterException', 'FileChangedWhileCopying', { file: file.name });
     }
   }
 }

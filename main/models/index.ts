@@ -23,7 +23,8 @@ import { customLabels } from '../engine/pipeline';
 import { createResolver } from '../datasets/sources';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { codedError, notFound, ServiceError } from '../errors';
+import { MESSAGES } from '../../preload/contract/messages';
+import { apiError, codedError, notFound } from '../errors';
 import { createLogger } from '../log';
 import { decodePageToken, encodePageToken, epochSeconds, keysetPage } from '../paging';
 import { requireProject } from '../projects';
@@ -43,10 +44,10 @@ export { recoverInterruptedVersions } from './recovery';
 const log = createLogger('models');
 
 export const MODEL_MESSAGES = {
-  starting: 'The model is starting.',
-  running: 'The model is running.',
-  stopping: 'The model is stopping.',
-  stopped: 'The model has stopped running.',
+  starting: MESSAGES.ModelStarting,
+  running: MESSAGES.ModelRunning,
+  stopping: MESSAGES.ModelStopping,
+  stopped: MESSAGES.ModelStopped,
 } as const;
 
 export function requireVersion(ctx: Context, arn: string): q.VersionRow {
@@ -137,13 +138,13 @@ const STARTABLE = new Set(['TRAINING_COMPLETED', 'STOPPED', 'FAILED', 'COPYING_C
 export function startProjectVersion(ctx: Context, input: StartProjectVersionInput): OutputOf<'StartProjectVersion'> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
   if (!STARTABLE.has(version.status) || !version.modelPath) {
-    throw new ServiceError('ResourceInUseException', `The model is ${version.status}; only a trained, stopped model can be started.`);
+    throw codedError('ResourceInUseException', 'ModelNotStartable', { status: version.status });
   }
   const max = input.MaxInferenceUnits ?? input.MinInferenceUnits;
   if (max < input.MinInferenceUnits) {
-    throw new ServiceError('InvalidParameterException', `MaxInferenceUnits (${max}) must be at least MinInferenceUnits (${input.MinInferenceUnits}).`);
+    throw codedError('InvalidParameterException', 'InferenceUnitsOutOfOrder', { max, min: input.MinInferenceUnits });
   }
-  if (!ctx.engine) throw new ServiceError('InternalServerError', 'No model engine is available in this Loupe build.');
+  if (!ctx.engine) throw codedError('InternalServerError', 'NoModelEngine');
   const engine = ctx.engine;
   const modelPath = version.modelPath;
   q.updateVersion(ctx.db, version.id, {
@@ -183,7 +184,7 @@ export function startProjectVersion(ctx: Context, input: StartProjectVersionInpu
 export function stopProjectVersion(ctx: Context, input: StopProjectVersionInput): OutputOf<'StopProjectVersion'> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
   if (version.status !== 'RUNNING' && version.status !== 'FAILED' && version.status !== 'STARTING') {
-    throw new ServiceError('ResourceInUseException', `The model is ${version.status}; only a running model can be stopped.`);
+    throw codedError('ResourceInUseException', 'ModelNotStoppable', { status: version.status });
   }
   q.updateVersion(ctx.db, version.id, { status: 'STOPPING', statusMessage: MODEL_MESSAGES.stopping });
   changed(ctx, version);
@@ -204,10 +205,7 @@ const BUSY = new Set(['TRAINING_IN_PROGRESS', 'STARTING', 'RUNNING', 'STOPPING',
 export function deleteProjectVersion(ctx: Context, input: DeleteProjectVersionInput): OutputOf<'DeleteProjectVersion'> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
   if (BUSY.has(version.status)) {
-    throw new ServiceError(
-      'ResourceInUseException',
-      `The model is ${version.status}. Stop it, or wait for training to finish, before deleting it.`,
-    );
+    throw codedError('ResourceInUseException', 'ModelBusyToDelete', { status: version.status });
   }
   transaction(ctx.db, () => {
     q.deleteTags(ctx.db, version.arn);
@@ -239,7 +237,7 @@ export async function detectImageAnomalies(ctx: Context, input: DetectImageAnoma
   const version = requireVersion(ctx, input.ProjectVersionArn);
   const { analysis } = await analyzeOnVersion(ctx, version, () => imageBytes(ctx, input.Image));
   const verdict = analysis.anomaly;
-  if (!verdict) throw new ServiceError('InvalidParameterException', 'The model is not an anomaly-detection model; analyse its images with DetectCustomLabels.');
+  if (!verdict) throw apiError('InvalidParameterException', 'The model is not an anomaly-detection model; analyse its images with DetectCustomLabels.');
   return {
     IsAnomalous: verdict.isAnomalous,
     Confidence: verdict.confidence * 100,
@@ -274,7 +272,7 @@ export async function analyzeOnVersion(ctx: Context, version: q.VersionRow, read
 async function analyzeImage(image: Buffer, model: LoadedModel): Promise<Analysis> {
   // The header is checked here; decoding, in the analysis, catches what a header hides.
   const header = await probeImageHeader(image);
-  const invalid = () => new ServiceError('InvalidImageFormatException', 'The image is not a valid PNG or JPEG file.');
+  const invalid = () => codedError('InvalidImageFormatException', 'ImageNotPngOrJpeg');
   if (!header.ok) {
     // Too many pixels is a size the service refuses as too large, not a broken file.
     if (header.reason === 'too-many-pixels') throw codedError('ImageTooLargeException', 'ImageTooManyPixels', { detail: header.detail });
@@ -283,7 +281,7 @@ async function analyzeImage(image: Buffer, model: LoadedModel): Promise<Analysis
   const problem = checkImageLimits({ ...header, sizeBytes: image.length }, 'inference');
   if (problem) {
     const tooBig = header.width > IMAGE_LIMITS.maxSidePx || header.height > IMAGE_LIMITS.maxSidePx;
-    throw new ServiceError(tooBig ? 'ImageTooLargeException' : 'InvalidParameterException', problem.message);
+    throw codedError(tooBig ? 'ImageTooLargeException' : 'InvalidParameterException', 'ImageOutsideLimits', { reason: problem.message });
   }
   return model.analyze(image, { width: header.width, height: header.height }).catch((error: unknown) => {
     throw error instanceof ImageDecodeError ? invalid() : error;
@@ -292,22 +290,22 @@ async function analyzeImage(image: Buffer, model: LoadedModel): Promise<Analysis
 
 async function imageBytes(ctx: Context, image: DetectCustomLabelsInput['Image']): Promise<Buffer> {
   if ((image.Bytes === undefined) === (image.S3Object === undefined)) {
-    throw new ServiceError('InvalidParameterException', 'Image needs exactly one of Bytes and S3Object.');
+    throw apiError('InvalidParameterException', 'Image needs exactly one of Bytes and S3Object.');
   }
   if (image.Bytes !== undefined) {
     const bytes = Buffer.from(image.Bytes, 'base64');
     if (bytes.length > IMAGE_LIMITS.maxInferenceBytes) {
-      throw new ServiceError('ImageTooLargeException', `Image bytes must be at most 4 MB; these are ${(bytes.length / 1048576).toFixed(1)} MB.`);
+      throw codedError('ImageTooLargeException', 'ImageBytesTooLarge', { size: (bytes.length / 1048576).toFixed(1) });
     }
     return bytes;
   }
   const { Bucket, Name } = image.S3Object!;
   const resolved = createResolver(ctx).resolve(`s3://${Bucket}/${Name}`);
-  if (!resolved.ok) throw new ServiceError('InvalidS3ObjectException', resolved.reason);
+  if (!resolved.ok) throw apiError('InvalidS3ObjectException', resolved.reason);
   const info = await stat(resolved.path).catch(() => undefined);
-  if (!info?.isFile()) throw new ServiceError('InvalidS3ObjectException', `s3://${Bucket}/${Name} does not exist.`);
+  if (!info?.isFile()) throw apiError('InvalidS3ObjectException', `s3://${Bucket}/${Name} does not exist.`);
   if (info.size > IMAGE_LIMITS.maxFileBytes) {
-    throw new ServiceError('ImageTooLargeException', `The image is ${(info.size / 1048576).toFixed(1)} MB; the limit is 15 MB.`);
+    throw apiError('ImageTooLargeException', `The image is ${(info.size / 1048576).toFixed(1)} MB; the limit is 15 MB.`);
   }
   return readFile(resolved.path);
 }

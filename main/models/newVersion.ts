@@ -7,7 +7,7 @@ import type { ProjectVersionStatus } from '../../preload/contract';
 import type { Context } from '../core/context';
 import { versionArn } from '../arn';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { DEFAULT_OUTPUT_BUCKET } from './output';
 
 export interface NewVersion {
@@ -26,7 +26,7 @@ export interface NewVersion {
 export function insertNewVersion(ctx: Context, version: NewVersion): q.VersionRow {
   const { project, name } = version;
   if (q.findVersionByName(ctx.db, project.id, name)) {
-    throw new ServiceError('ResourceInUseException', `The project ${project.name} already has a version named ${name}.`);
+    throw codedError('ResourceInUseException', 'VersionNameTaken', { project: project.name, name });
   }
   const arn = versionArn(project.arn, name, version.createdMs);
   q.insertVersion(ctx.db, {

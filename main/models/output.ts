@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { apiError, codedError } from '../errors';
 
 export const DEFAULT_OUTPUT_BUCKET = 'loupe-output';
 
@@ -29,17 +29,14 @@ export function outputLocation(ctx: Context, version: q.VersionRow, projectName:
   const bucket = version.outputBucket ?? DEFAULT_OUTPUT_BUCKET;
   const mapping = q.findBucketMapping(ctx.db, bucket);
   if (!mapping) {
-    throw new ServiceError(
-      'InvalidParameterException',
-      `Unable to write to output S3 bucket. No folder is mapped to the bucket ${bucket} (OutputConfig.S3Bucket): map one in Settings › Bucket mappings (CreateBucketMapping), or leave OutputConfig out.`,
-    );
+    throw codedError('InvalidParameterException', 'OutputBucketNotMapped', { bucket });
   }
   const userPrefix = (version.outputPrefix ?? '').replace(/^\/+/, '');
   // With a key prefix, the files go directly under it (the guide's example); without one, each
   // version gets its own `<project>/<version>/` so versions sharing a bucket never collide.
   const prefix = userPrefix ? `${userPrefix}${userPrefix.endsWith('/') ? '' : '/'}` : `${projectName}/${version.name}/`;
   if (prefix.split('/').some((part) => part === '..')) {
-    throw new ServiceError('InvalidParameterException', `Unable to write to output S3 bucket. OutputConfig.S3KeyPrefix ${userPrefix} has a '..' part, which would leave the bucket's folder.`);
+    throw apiError('InvalidParameterException', `Unable to write to output S3 bucket. OutputConfig.S3KeyPrefix ${userPrefix} has a '..' part, which would leave the bucket's folder.`);
   }
   return { bucket, prefix, folder: join(mapping.folder, ...prefix.split('/').filter(Boolean)) };
 }

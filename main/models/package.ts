@@ -13,7 +13,7 @@ import type { ExportModelPackageInput, ImportModelPackageInput } from '../../pre
 import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { startJob } from '../jobs';
 import { requireProject } from '../projects';
 import { completeCopy, copyPlanned, planCopy, sha256OfFile } from './copyPlan';
@@ -42,14 +42,14 @@ type PackageManifest = z.infer<typeof PackageManifest>;
 const TRAINED = new Set(['TRAINING_COMPLETED', 'STOPPED', 'RUNNING', 'STARTING', 'STOPPING', 'FAILED', 'COPYING_COMPLETED']);
 
 function absolute(path: string): string {
-  if (!isAbsolute(path)) throw new ServiceError('InvalidParameterException', `Folder must be an absolute path: ${path}`);
+  if (!isAbsolute(path)) throw codedError('InvalidParameterException', 'NotAbsolutePath', { field: 'Folder', path });
   return resolve(path);
 }
 
 export async function exportModelPackage(ctx: Context, input: ExportModelPackageInput): Promise<OutputOf<'ExportModelPackage'>> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
   if (!TRAINED.has(version.status) || !version.modelPath) {
-    throw new ServiceError('InvalidParameterException', `The model is ${version.status}; only a trained model can be exported.`);
+    throw codedError('InvalidParameterException', 'ModelNotExportable', { status: version.status });
   }
   const project = q.findProjectById(ctx.db, version.projectId)!;
   const from = outputLocation(ctx, version, project.name).folder;
@@ -82,7 +82,7 @@ export async function exportModelPackage(ctx: Context, input: ExportModelPackage
  */
 async function requirePackagePaths(folder: string, manifest: PackageManifest): Promise<void> {
   const refuse = (field: string, value: string, why: string) =>
-    new ServiceError('InvalidParameterException', `The package's ${PACKAGE_FILE} field ${field} (${JSON.stringify(value)}) ${why}.`);
+    codedError('InvalidParameterException', 'PackageFieldInvalid', { manifest: PACKAGE_FILE, field, value: JSON.stringify(value), why });
   for (const [i, file] of manifest.files.entries()) {
     if (!isPackageName(file)) throw refuse(`files[${i}]`, file, 'must be the name of a file inside the package');
     const info = await lstat(join(folder, file)).catch(() => undefined);
@@ -110,7 +110,7 @@ export async function importModelPackage(ctx: Context, input: ImportModelPackage
   try {
     manifest = PackageManifest.parse(JSON.parse(await readFile(join(folder, PACKAGE_FILE), 'utf8')));
   } catch (error) {
-    throw new ServiceError('InvalidParameterException', `${folder} is not a Loupe model package (${PACKAGE_FILE}: ${(error as Error).message}).`);
+    throw codedError('InvalidParameterException', 'NotAPackage', { path: folder, manifest: PACKAGE_FILE, reason: (error as Error).message });
   }
   await requirePackagePaths(folder, manifest);
   const plan = await planCopy(folder, manifest.files, {
@@ -131,7 +131,7 @@ export async function importModelPackage(ctx: Context, input: ImportModelPackage
       : null,
   });
   if (plan.files.find((file) => file.name === manifest.model)?.sha256 !== manifest.sha256) {
-    throw new ServiceError('InvalidParameterException', `The package's ${manifest.model} is missing or does not match its SHA-256.`);
+    throw codedError('InvalidParameterException', 'PackageModelMismatch', { model: manifest.model });
   }
   const createdMs = ctx.now();
   const { project, version } = transaction(ctx.db, () => {

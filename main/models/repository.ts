@@ -22,7 +22,7 @@ import * as q from '../db/queries';
 import { loadAnomalyModel, type AnomalyAnalysis } from '../engine/anomalyEngine';
 import type { Analysis } from '../engine/engine';
 import { buildServingGraph, servingModelName, type ServingGraph } from '../engine/servingGraph';
-import { codedError, ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { startJob } from '../jobs';
 import { createLogger } from '../log';
 import { createSession, type TensorOutput } from '../../native/ort';
@@ -53,12 +53,12 @@ export interface ExportHooks {
 export async function exportModelRepository(ctx: Context, input: ExportModelRepositoryInput, hooks: ExportHooks = {}): Promise<OutputOf<'ExportModelRepository'>> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
   if (!TRAINED.has(version.status) || !version.modelPath) {
-    throw new ServiceError('ResourceNotReadyException', `The model is ${version.status}; only a trained model can be exported.`);
+    throw codedError('ResourceNotReadyException', 'ModelNotExportable', { status: version.status });
   }
   if (!isAbsolute(input.Folder)) throw codedError('InvalidParameterException', 'NotAbsolutePath', { field: 'Folder', path: input.Folder });
   const folder = resolve(input.Folder);
   const engine = ctx.engine;
-  if (!engine) throw new ServiceError('InternalServerError', 'No compute engine is available to check the export.');
+  if (!engine) throw codedError('InternalServerError', 'NoModelEngine');
   const project = q.findProjectById(ctx.db, version.projectId)!;
   const modelName = servingModelName(project.name, version.name);
   const modelPath = version.modelPath;

@@ -9,7 +9,7 @@ import type { OutputOf } from '../../preload/contract';
 import type { PutProjectVersionThresholdsInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { createLogger } from '../log';
 
 const log = createLogger('models');
@@ -30,12 +30,12 @@ export function forgetThresholds(ctx: Context, versionArn: string): void {
 
 export function putThresholds(ctx: Context, version: q.VersionRow, input: PutProjectVersionThresholdsInput): OutputOf<'PutProjectVersionThresholds'> {
   if (version.status === 'TRAINING_IN_PROGRESS' || version.status === 'TRAINING_FAILED' || !version.snapshotJson) {
-    throw new ServiceError('ResourceNotReadyException', `The model is ${version.status}; thresholds are set on a trained model.`);
+    throw codedError('ResourceNotReadyException', 'ThresholdsNeedTrainedModel', { status: version.status });
   }
   const snapshot = JSON.parse(version.snapshotJson) as { train: { labels: string[]; boxes?: { label: string }[] }[] };
   const labels = new Set(snapshot.train.flatMap((sample) => [...sample.labels, ...(sample.boxes ?? []).map((box) => box.label)]));
   const unknown = Object.keys(input.Thresholds).filter((label) => !labels.has(label));
-  if (unknown.length > 0) throw new ServiceError('InvalidParameterException', `The model has no label ${unknown.join(', ')} (Thresholds); its labels are ${[...labels].sort().join(', ')}.`);
+  if (unknown.length > 0) throw codedError('InvalidParameterException', 'ThresholdLabelUnknown', { unknown: unknown.join(', '), labels: [...labels].sort().join(', ') });
   q.writeSetting(ctx.db, keyOf(version.arn), input.Thresholds);
   log.info('thresholds saved', { version: version.arn, labels: Object.keys(input.Thresholds).length });
   return { Thresholds: chosenThresholds(ctx, version.arn) };
