@@ -18,8 +18,10 @@
  * decodes large images smaller first (JPEG shrink-on-load, native/preprocess `decodeRgb` maxSide),
  * and a classifier's crop / stretch / letterbox resize is libvips' linear kernel to 8 bits, where the
  * graph resamples once in float. Images already at the size the view reads (`nativeSize`) go through
- * both unchanged, which is how the export's parity check compares them exactly. Tiled detectors
- * (`detection.tiling`) are not exported yet: the tiles' NMS merge needs the whole image's tile grid.
+ * both unchanged, which is how the export's parity check compares them exactly. A tiled detector's
+ * graph takes TILES (each one an image: the graph is the same), and the tiling around it — decode at
+ * the tiles' scale, grid, cut, merge — is stated in `contract.tiling` with a reference implementation
+ * (tiledServing.ts: the merge is a sequential loop, not an ONNX graph without a Loop subgraph).
  * Anomaly models: the whole image stretched to the view, then `anomaly_score`, `is_anomalous`, `anomaly_map`.
  */
 import { readFile } from 'node:fs/promises';
@@ -29,6 +31,7 @@ import { LETTERBOX_GREY } from '../../native/preprocess';
 import { ServiceError } from '../errors';
 import { LEGACY_CROP, inputSize, type ClassifierView } from './classifierView';
 import type { AnomalyMetadata } from './anomalyEngine';
+import { tilingContract } from './tiledServing';
 import { MODEL_FILE, type ClassifierMetadata, type DetectorMetadata, type ModelMetadata } from './modelFile';
 
 export interface TensorSpec {
@@ -78,9 +81,6 @@ export function servingGraphOf(bytes: Uint8Array): ServingGraph {
   if (metadata.useCase !== 'IMAGE_LEVEL_LABELS' && metadata.useCase !== 'OBJECT_LOCALIZATION' && metadata.useCase !== 'ANOMALY_DETECTION') {
     throw new ServiceError('InvalidParameterException', `Models of use case ${String((metadata as { useCase?: unknown }).useCase)} cannot be exported as a serving graph yet.`);
   }
-  if (metadata.useCase === 'OBJECT_LOCALIZATION' && metadata.detection.tiling) {
-    throw new ServiceError('InvalidParameterException', 'This detector analyses images by tiles; tiled detectors cannot be exported as a serving graph yet.');
-  }
   const spec = metadata.input;
   const b = new GraphBuilder('serving_pre');
   const image = b.input(IMAGE_INPUT, 'uint8', ['batch', 'height', 'width', 3]);
@@ -111,7 +111,7 @@ export function servingGraphOf(bytes: Uint8Array): ServingGraph {
   } else if (metadata.useCase === 'OBJECT_LOCALIZATION') {
     target = { width: spec.width, height: spec.height };
     nativeSize = target;
-    contract = { detection: { ...metadata.detection } };
+    contract = { detection: { ...metadata.detection }, ...(metadata.detection.tiling ? { tiling: tilingContract(metadata) } : {}) };
   } else {
     // anomalyEngine.ts viewPixels: the whole image stretched to the view.
     target = metadata.view;
