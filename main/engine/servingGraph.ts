@@ -264,13 +264,19 @@ function letterbox(b: GraphBuilder, pixels: ValueRef, height: ValueRef, width: V
   return b.op('Pad', [resized, pads, b.float(`${P}lb_grey`, LETTERBOX_GREY)], { mode: 'constant' });
 }
 
-/** (pixel × scale − mean[c]) / std[c] on NCHW [N, 3, h, w], channel c read from pixel channel order[c]. */
+/**
+ * (pixel × scale − mean[c]) / std[c] on NCHW [N, 3, h, w], channel c read from pixel channel order[c].
+ * As native/models toModelBatch computes it: pixel × gain + bias in double precision, rounded to float
+ * once — so a pixel the graph reads unresampled gives the model bit for bit the app's input (in float
+ * the two roundings differed by an ulp, which an anomaly model's distances near zero magnified).
+ */
 function normalise(b: GraphBuilder, nchw: ValueRef, spec: ModelMetadata['input']): ValueRef {
   const order = spec.colourOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
   const ordered = spec.colourOrder === 'RGB' ? nchw : b.op('Gather', [nchw, b.int64(`${P}bgr`, order)], { axis: 1 });
-  const gain = b.float(`${P}gain`, [0, 1, 2].map((c) => spec.scale / spec.std[c]!), [1, 3, 1, 1]);
-  const bias = b.float(`${P}bias`, [0, 1, 2].map((c) => -spec.mean[c]! / spec.std[c]!), [1, 3, 1, 1]);
-  return b.op('Add', [b.op('Mul', [ordered, gain]), bias]);
+  const gain = b.initializer(`${P}gain`, Float64Array.from([0, 1, 2], (c) => spec.scale / spec.std[c]!), [1, 3, 1, 1]);
+  const bias = b.initializer(`${P}bias`, Float64Array.from([0, 1, 2], (c) => -spec.mean[c]! / spec.std[c]!), [1, 3, 1, 1]);
+  const wide = b.op('Cast', [ordered], { to: 11 });
+  return b.op('Cast', [b.op('Add', [b.op('Mul', [wide, gain]), bias])], { to: 1 });
 }
 
 /**

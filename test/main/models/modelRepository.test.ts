@@ -118,7 +118,7 @@ describe('exporting a trained classifier as a model repository', { skip: modelsB
         model.graph.initializers = model.graph.initializers.map((tensor) => {
           if (tensor.name !== 'serving/bias') return tensor;
           found++;
-          const values = Float32Array.from(tensorValues(tensor) as Float32Array, (v) => v + 0.5);
+          const values = Float64Array.from(tensorValues(tensor) as Float64Array, (v) => v + 0.5);
           return makeTensor(tensor.name, values, tensor.dims);
         });
         assert.equal(found, 1);
