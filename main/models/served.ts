@@ -57,7 +57,7 @@ export async function startServing(ctx: Context, version: { id: number; projectI
 /** A served model whose metadata is the graph's (started with the model; loaded again on request if that failed). */
 export function runningServedModels(ctx: Context): ServedModels {
   return {
-    // A version whose graph cannot be served (a tiled detector, say) is left out of the list; asked for by name, it says why.
+    // A version whose graph cannot be served is left out of the list; asked for by name, it says why.
     list: async () => {
       const settled = await Promise.allSettled(candidates(ctx).map((candidate) => servedOf(ctx, candidate)));
       return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
