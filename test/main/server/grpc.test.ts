@@ -18,6 +18,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { openModelRepository, type ModelRepository } from '../../../main/engine/exportedModel';
 import type { Credentials } from '../../../main/home';
 import { startModelServer, type RunningModelServer } from '../../../main/server/modelServer';
+import { loadOrCreateTlsIdentity } from '../../../main/server/tls';
 import { writeTinyRepository } from '../../support/modelRepository';
 
 const execFileAsync = promisify(execFile);
@@ -81,15 +82,7 @@ describe('the Open Inference Protocol over gRPC', () => {
   });
 
   it("answers raw and typed contents alike to a client built from Loupe's copy of the definitions", async () => {
-    const definition = protoLoader.loadSync(join(ownProtoDir, 'grpc_service.proto'), { keepCase: true, longs: String, defaults: true, includeDirs: [ownProtoDir] });
-    const Service = (grpc.loadPackageDefinition(definition).inference as grpc.GrpcObject).GRPCInferenceService as grpc.ServiceClientConstructor;
-    const client = new Service(server.grpcAddress!, grpc.credentials.createInsecure()) as unknown as Record<string, Unary>;
-    const call = (method: string, request: unknown, token?: string) =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const metadata = new grpc.Metadata();
-        if (token) metadata.set('authorization', `Bearer ${token}`);
-        client[method]!.call(client, request, metadata, (error, response) => (error ? reject(error) : resolve(response)));
-      });
+    const { client, call } = grpcClient(server.grpcAddress!, grpc.credentials.createInsecure());
     try {
       const pixels = Uint8Array.from({ length: 2 * 3 * 3 * 3 }, (_, i) => (i < 27 ? 10 : 240));
       const input = { name: 'image', datatype: 'UINT8', shape: [2, 3, 3, 3] };
@@ -103,7 +96,37 @@ describe('the Open Inference Protocol over gRPC', () => {
       await assert.rejects(call('ModelInfer', { model_name: 'tiny', model_version: '2', inputs: [input], raw_input_contents: [Buffer.from(pixels)] }, TOKEN), (error: grpc.ServiceError) => error.code === grpc.status.NOT_FOUND);
       await assert.rejects(call('ModelStatistics', {}, TOKEN), (error: grpc.ServiceError) => error.code === grpc.status.UNIMPLEMENTED);
     } finally {
-      (client as unknown as grpc.Client).close();
+      client.close();
+    }
+  });
+
+  it("serves TLS with the server's certificate when it has one, and a client that checks it gets answers", async () => {
+    const tls = await loadOrCreateTlsIdentity(mkdtempSync(join(tmpdir(), 'loupe-grpc-tls-')), ['127.0.0.1', 'localhost']);
+    const secure = await startModelServer({ models: repository, credentials: CREDENTIALS, token: TOKEN, port: 0, grpcPort: 0, version: 'test', tls });
+    const { client, call } = grpcClient(secure.grpcAddress!, grpc.credentials.createSsl(Buffer.from(tls.cert)));
+    const plain = grpcClient(secure.grpcAddress!, grpc.credentials.createInsecure());
+    try {
+      assert.deepEqual(await call('ModelReady', { name: 'tiny' }, TOKEN), { ready: true });
+      await assert.rejects(plain.call('ServerLive', {}), (error: grpc.ServiceError) => error.code === grpc.status.UNAVAILABLE);
+    } finally {
+      client.close();
+      plain.client.close();
+      await secure.close();
     }
   });
 });
+
+/** A @grpc/grpc-js client of the service from Loupe's copy of the definitions; `call` sends the token as metadata. */
+function grpcClient(address: string, credentials: grpc.ChannelCredentials) {
+  const definition = protoLoader.loadSync(join(ownProtoDir, 'grpc_service.proto'), { keepCase: true, longs: String, defaults: true, includeDirs: [ownProtoDir] });
+  const Service = (grpc.loadPackageDefinition(definition).inference as grpc.GrpcObject).GRPCInferenceService as grpc.ServiceClientConstructor;
+  const client = new Service(address, credentials, { 'grpc.initial_reconnect_backoff_ms': 100 });
+  const methods = client as unknown as Record<string, Unary>;
+  const call = (method: string, request: unknown, token?: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const metadata = new grpc.Metadata();
+      if (token) metadata.set('authorization', `Bearer ${token}`);
+      methods[method]!.call(client, request, metadata, (error, response) => (error ? reject(error) : resolve(response)));
+    });
+  return { client, call };
+}
