@@ -199,7 +199,7 @@ async function writeRepository(ctx: Context, options: WriteOptions): Promise<voi
       const dir = join(folder, 'golden', String(i).padStart(3, '0'));
       await mkdir(dir, { recursive: true });
       if (image.tiled) {
-        // The graph's input is the image's tiles (one size: goldenImages sees to it); the image, its decode and the merged answer beside them.
+        // The graph's input is the image's tiles (those of the first size: goldenImages makes them one size where it can); the image, its decode and the merged answer beside them.
         const [batch] = tileBatches(image.tiled.tiles);
         const run = await runTiles(session, image.tiled, tiledDetection(graph));
         await writeFile(join(dir, 'image.npy'), npy('UINT8', batch!.image.dims, batch!.image.data));
