@@ -140,8 +140,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     ModelMetadata: unary(false, async (request) => metadataOf(await model(String(request.name), String(request.version)))),
     ModelInfer: unary(false, async (request) => infer(await model(String(request.model_name), String(request.model_version)), request as unknown as InferRequest)),
   };
-  const unimplemented: Handler = (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Loupe serves ServerLive, ServerReady, ModelReady, ServerMetadata, ModelMetadata and ModelInfer over gRPC.' });
-  for (const name of Object.keys(service.service)) implementation[name] ??= unimplemented;
+  // The other RPCs (streaming, repository, shared memory, statistics…) get grpc-js's own UNIMPLEMENTED answer, whatever their kind.
 
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_INFER_BODY_BYTES, 'grpc.max_send_message_length': MAX_INFER_BODY_BYTES });
   server.addService(service.service, implementation);

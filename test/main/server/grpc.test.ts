@@ -95,6 +95,16 @@ describe('the Open Inference Protocol over gRPC', () => {
       await assert.rejects(call('ModelInfer', { model_name: 'tiny', inputs: [{ ...input, contents: { uint_contents: [1, 2] } }] }, TOKEN), (error: grpc.ServiceError) => error.code === grpc.status.INVALID_ARGUMENT && /has 2 values/.test(error.details));
       await assert.rejects(call('ModelInfer', { model_name: 'tiny', model_version: '2', inputs: [input], raw_input_contents: [Buffer.from(pixels)] }, TOKEN), (error: grpc.ServiceError) => error.code === grpc.status.NOT_FOUND);
       await assert.rejects(call('ModelStatistics', {}, TOKEN), (error: grpc.ServiceError) => error.code === grpc.status.UNIMPLEMENTED);
+      // A streaming RPC is refused as such, and the server goes on answering.
+      const stream = (client as unknown as { ModelStreamInfer(metadata: grpc.Metadata): grpc.ClientDuplexStream<unknown, unknown> }).ModelStreamInfer(new grpc.Metadata());
+      const streamed = await new Promise<grpc.ServiceError>((resolve) => {
+        stream.on('error', resolve);
+        stream.on('data', () => {});
+        stream.write({ model_name: 'tiny' });
+        stream.end();
+      });
+      assert.equal(streamed.code, grpc.status.UNIMPLEMENTED);
+      assert.deepEqual(await call('ModelReady', { name: 'tiny' }, TOKEN), { ready: true });
     } finally {
       client.close();
     }
