@@ -147,7 +147,7 @@ send images no larger than it reads (${detection ? 'shorter side at most the inp
 ${
   detection
     ? `
-\`boxes\` are left, top, width, height as shares of the image (the service's BoundingBox), \`scores\` are
+\`boxes\` are left, top, width, height as shares of the image${facts.tiled ? ' (of the tile: this detector reads images by tiles, below)' : ''} (the service's BoundingBox), \`scores\` are
 confidences in [0, 1], \`classes\` index \`labels.txt\` (−1 past \`count\`), \`count\` is the number of boxes.
 A box is reported when its score is at least its label's threshold in \`loupe.json\` (\`thresholds.effective\`).
 `
