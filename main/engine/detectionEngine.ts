@@ -21,7 +21,7 @@ import { createRandom, deriveSeed } from '../../native/train';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { chooseDetectorView, settingsOf, type DetectorView } from './detectorView';
-import { cachedFeatures } from './featureCache';
+import { cachedFeatures, storeFeatures } from './featureCache';
 import { writeModelFile, type DetectorMetadata, type ModelChoices } from './modelFile';
 import type { Analysis, TrainedModel, TrainOptions } from './engine';
 import { predictSamples, type Pipeline } from './pipeline';
@@ -205,6 +205,8 @@ interface FitContext {
   minSteps?: number;
   /** How many blocks under the head are fine-tuned (findTail). */
   tailBlocks: number;
+  /** Other depths whose cut maps are cached from the same backbone runs (the search compares them next). */
+  alsoTailBlocks?: readonly number[];
   /** Whether the model runs each image with its mirror and averages the two (the written model does). */
   mirror: boolean;
   /** Progress phases are named after this (the view search reports its own). */
@@ -224,10 +226,17 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   const tail = findTail(base, featureModel.value, context.tailBlocks);
   const cutBuilder = new GraphBuilder('cut_map', { ...base.graph, outputs: [] });
   cutBuilder.output(cutBuilder.value(tail.cut), 'float32', undefined, FEATURE_MAP);
+  // The decoded size is part of what a map shows (views already name their regions).
+  const mapCache = (blocks: number) => join(context.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${blocks}-${spec.input.width}x${spec.input.height}-decoded-to-input`);
+  const cacheDir = mapCache(context.tailBlocks);
+  // The cut maps of the other depths the search compares come out of the same backbone run and are
+  // cached too, so the frozen layers run once per view whichever depth is fitted next.
+  const extras = (context.alsoTailBlocks ?? [])
+    .filter((blocks) => blocks !== context.tailBlocks)
+    .map((blocks) => ({ name: `${FEATURE_MAP}_tail${blocks}`, cut: findTail(base, featureModel.value, blocks).cut, cacheDir: mapCache(blocks) }));
+  for (const extra of extras) cutBuilder.output(cutBuilder.value(extra.cut), 'float32', undefined, extra.name);
   const cutModel = pruneModel(buildModel(cutBuilder, { metadata: base.metadata }));
   const { session, provider } = await createSession(encodeModel(cutModel), { ...(threads ? { threads } : {}), name: `${backbone.id}-map` });
-  // The decoded size is part of what a map shows (views already name their regions).
-  const cacheDir = join(context.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${context.tailBlocks}-${spec.input.width}x${spec.input.height}-decoded-to-input`);
   // What the cut model gives, known after its first run: the map's size and its channels.
   const cutShape: { map?: MapSize; channels?: number } = {};
   const tile = seen.tile;
@@ -248,13 +257,19 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
       }),
     );
     computed += batch.length;
-    const out = (await session.run({ [spec.input.name]: toModelBatch(images, spec) }))[FEATURE_MAP]!;
-    const [, D, H, W] = out.dims as [number, number, number, number];
+    const outputs = await session.run({ [spec.input.name]: toModelBatch(images, spec) });
+    const rowsOf = (name: string): Float32Array[] => {
+      const out = outputs[name]!;
+      const [, D, H, W] = out.dims as [number, number, number, number];
+      const size = D * H * W;
+      const data = out.data as Float32Array;
+      return batch.map((_, row) => toLocationRows(data.slice(row * size, (row + 1) * size), D, H * W));
+    };
+    await Promise.all(extras.flatMap((extra) => rowsOf(extra.name).map((rows, row) => storeFeatures(extra.cacheDir, batch[row]!.sample.contentHash, batch[row]!.id, rows))));
+    const [, D, H, W] = outputs[FEATURE_MAP]!.dims as [number, number, number, number];
     cutShape.map = { width: W, height: H };
     cutShape.channels = D;
-    const size = D * H * W;
-    const data = out.data as Float32Array;
-    return batch.map((_, row) => toLocationRows(data.slice(row * size, (row + 1) * size), D, H * W));
+    return rowsOf(FEATURE_MAP);
   };
   const maps: Float32Array[] = [];
   try {
@@ -419,7 +434,7 @@ async function searchDetector(
   const phase = 'choosing the view';
   const score = async (view: DetectorView, tailBlocks: number): Promise<number> => {
     const began = performance.now();
-    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, minSteps: SEARCH.minSteps, tailBlocks, mirror: false, phase: { embed: phase, train: phase } });
+    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, minSteps: SEARCH.minSteps, tailBlocks, alsoTailBlocks: LIGHTER_TAILS, mirror: false, phase: { embed: phase, train: phase } });
     const metadata: DetectorMetadata = { ...fitted.metadata, choices: { chosen: {}, candidates: [] } };
     const predictions = await predictSamples(encodeModel(fitted.model), detectorPipeline(metadata), split.held, { job: context.job, threads: context.threads, phase });
     const images = split.held.map((sample) => ({
