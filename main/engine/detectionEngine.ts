@@ -21,7 +21,7 @@ import { createRandom, deriveSeed } from '../../native/train';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
 import { chooseDetectorView, settingsOf, type DetectorView } from './detectorView';
-import { cachedFeatures } from './featureCache';
+import { cachedFeatures, storeFeatures } from './featureCache';
 import { writeModelFile, type DetectorMetadata, type ModelChoices } from './modelFile';
 import type { Analysis, TrainedModel, TrainOptions } from './engine';
 import { predictSamples, type Pipeline } from './pipeline';
@@ -36,6 +36,14 @@ const log = createLogger('detection');
  * stay within 0.70–0.75.
  */
 const TAIL_BLOCKS = 2;
+/**
+ * Lighter fine-tuning compared with TAIL_BLOCKS on held-out training images wherever the search
+ * runs (searchDetector): 1 = block 13's expand alone, on maps cached after block 12, at a quarter
+ * or less of the processor time per epoch (measured 19 against 79 ms per view and epoch on two busy
+ * cores; its backward pass stops at the expand's weights, no depthwise layer). Kept
+ * when it scores within SEARCH.tie of the deeper tail.
+ */
+const LIGHTER_TAILS = [1] as const;
 /**
  * Epochs and learning rates (cosine-decayed), chosen on held-out training images (3 of 5 folds of
  * the raccoon training split, 32 images each; mAP@0.5 means over the folds): with the crops below,
@@ -61,13 +69,20 @@ const CROPS = { views: 4, area: [0.6, 0.9], aspect: 0.2, minVisible: 0.5 } as co
  */
 const TILE_CROPS = { objects: 4, background: 1, empty: 2 } as const;
 /**
- * The view search (searchDetectorView): images to fit on and to score by, epochs (half a full
- * training), how far a view may fall behind the best and still be kept for being cheaper, and the
+ * The view search (searchDetector): images to fit on and to score by, epochs (a third of a
+ * full training: the search ranks views, it does not train the model; 96 images and 6 epochs cost
+ * about 1.5 times the final training; more epochs where a small set would otherwise take fewer
+ * than `minSteps` steps), how far a view may fall behind the best and still be kept for being cheaper, and the
  * processor seconds (this process, all its threads: about 150 s on two idle cores) after which no
  * further view is tried; counted in processor time so that a busy machine does not cut the search short.
+ * Where the size rule leaves no view to compare, the fine-tuning depth alone is compared from
+ * `depthOnlyFrom` images with objects on (four times what the search fits on: below that, the two
+ * fits cost about as much as a lighter tail could save in the final training).
  */
-const SEARCH = { train: 96, held: 32, every: 4, epochs: 6, tie: 0.01, cpuSeconds: 300, minWithObjects: 3 } as const;
+const SEARCH = { train: 48, held: 32, every: 4, epochs: 4, minSteps: 48, tie: 0.01, cpuSeconds: 300, minWithObjects: 3, depthOnlyFrom: 192 } as const;
 const BATCH = 16;
+/** Training views per step. */
+const STEP_IMAGES = 8;
 const FEATURE_MAP = 'feature_map';
 const OUTPUT = 'detections';
 /** The pooled outputs whose un-pooled map the head reads (stride 16 in the default backbones), in order of preference. */
@@ -186,6 +201,14 @@ interface FitContext {
   job: TrainOptions['job'];
   threads: number | undefined;
   epochs: number;
+  /** At least this many steps (of STEP_IMAGES views): small sets get more epochs. */
+  minSteps?: number;
+  /** How many blocks under the head are fine-tuned (findTail). */
+  tailBlocks: number;
+  /** Other depths whose cut maps are cached from the same backbone runs (the search compares them next). */
+  alsoTailBlocks?: readonly number[];
+  /** Whether the model runs each image with its mirror and averages the two (the written model does). */
+  mirror: boolean;
   /** Progress phases are named after this (the view search reports its own). */
   phase: { embed: string; train: string };
 }
@@ -200,13 +223,20 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   const base = withInputSize(decodeModel(await readFile(backbone.modelPath)), spec.input.name, spec.input.layout, spec.input.width, spec.input.height);
   const featureModel = featureMapModel(base);
   // The tail of the backbone that is fine-tuned starts at `cut`; what is cached per view is the map there.
-  const tail = findTail(base, featureModel.value, TAIL_BLOCKS);
+  const tail = findTail(base, featureModel.value, context.tailBlocks);
   const cutBuilder = new GraphBuilder('cut_map', { ...base.graph, outputs: [] });
   cutBuilder.output(cutBuilder.value(tail.cut), 'float32', undefined, FEATURE_MAP);
+  // The decoded size is part of what a map shows (views already name their regions).
+  const mapCache = (blocks: number) => join(context.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${blocks}-${spec.input.width}x${spec.input.height}-decoded-to-input`);
+  const cacheDir = mapCache(context.tailBlocks);
+  // The cut maps of the other depths the search compares come out of the same backbone run and are
+  // cached too, so the frozen layers run once per view whichever depth is fitted next.
+  const extras = (context.alsoTailBlocks ?? [])
+    .filter((blocks) => blocks !== context.tailBlocks)
+    .map((blocks) => ({ name: `${FEATURE_MAP}_tail${blocks}`, cut: findTail(base, featureModel.value, blocks).cut, cacheDir: mapCache(blocks) }));
+  for (const extra of extras) cutBuilder.output(cutBuilder.value(extra.cut), 'float32', undefined, extra.name);
   const cutModel = pruneModel(buildModel(cutBuilder, { metadata: base.metadata }));
   const { session, provider } = await createSession(encodeModel(cutModel), { ...(threads ? { threads } : {}), name: `${backbone.id}-map` });
-  // The decoded size is part of what a map shows (views already name their regions).
-  const cacheDir = join(context.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${TAIL_BLOCKS}-${spec.input.width}x${spec.input.height}-decoded-to-input`);
   // What the cut model gives, known after its first run: the map's size and its channels.
   const cutShape: { map?: MapSize; channels?: number } = {};
   const tile = seen.tile;
@@ -215,6 +245,8 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
       ? tileViews(sample, labels, tile.side)
       : [{ sample, id: '', flip: false }, { sample, id: '-flip', flip: true }, ...cropViews(sample, CROPS.views)],
   );
+  const embedStarted = performance.now();
+  let computed = 0;
   // The cut map of views not cached yet, in location-major rows; the first run tells the map's size.
   const computeMaps = async (batch: View[]): Promise<Float32Array[]> => {
     const images = await Promise.all(
@@ -224,13 +256,20 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
         return view.flip ? mirrorPixels(rgb) : rgb;
       }),
     );
-    const out = (await session.run({ [spec.input.name]: toModelBatch(images, spec) }))[FEATURE_MAP]!;
-    const [, D, H, W] = out.dims as [number, number, number, number];
+    computed += batch.length;
+    const outputs = await session.run({ [spec.input.name]: toModelBatch(images, spec) });
+    const rowsOf = (name: string): Float32Array[] => {
+      const out = outputs[name]!;
+      const [, D, H, W] = out.dims as [number, number, number, number];
+      const size = D * H * W;
+      const data = out.data as Float32Array;
+      return batch.map((_, row) => toLocationRows(data.slice(row * size, (row + 1) * size), D, H * W));
+    };
+    await Promise.all(extras.flatMap((extra) => rowsOf(extra.name).map((rows, row) => storeFeatures(extra.cacheDir, batch[row]!.sample.contentHash, batch[row]!.id, rows))));
+    const [, D, H, W] = outputs[FEATURE_MAP]!.dims as [number, number, number, number];
     cutShape.map = { width: W, height: H };
     cutShape.channels = D;
-    const size = D * H * W;
-    const data = out.data as Float32Array;
-    return batch.map((_, row) => toLocationRows(data.slice(row * size, (row + 1) * size), D, H * W));
+    return rowsOf(FEATURE_MAP);
   };
   const maps: Float32Array[] = [];
   try {
@@ -245,6 +284,7 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   } finally {
     await session.release();
   }
+  const embedMs = Math.round(performance.now() - embedStarted);
   if (!cutShape.map) throw new ServiceError('InvalidParameterException', 'There are no training images with boxes to train a detector on. Label objects with bounding boxes in the training dataset.');
   if (cutShape.channels !== tail.cutChannels) throw new Error(`the cut map has ${cutShape.channels} channels, the tail expects ${tail.cutChannels}`);
   const mapSize = cutShape.map;
@@ -252,7 +292,8 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     const { boxes, image } = viewBoxes(view, labels);
     return encodeTargets(boxes, image, mapSize, labels.length);
   });
-  job.progress({ phase: context.phase.train, done: 0, total: context.epochs });
+  const epochs = Math.max(context.epochs, Math.ceil((context.minSteps ?? 0) / Math.ceil(views.length / STEP_IMAGES)));
+  job.progress({ phase: context.phase.train, done: 0, total: epochs });
   const started = performance.now();
   const trained = await trainTunedDetector({
     maps,
@@ -260,24 +301,28 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     tail,
     map: mapSize,
     classes: labels.length,
-    epochs: context.epochs,
+    epochs,
+    batchImages: STEP_IMAGES,
     learningRate: HEAD_LR,
     tailLearningRate: TAIL_LR,
     weightDecay: 1e-4,
     signal: job.signal,
     ...(threads ? { threads } : {}),
-    onEpoch: (epoch, loss) => job.progress({ phase: context.phase.train, done: epoch, total: context.epochs, message: `epoch ${epoch}, loss ${loss.toFixed(4)}` }),
+    onEpoch: (epoch, loss) => job.progress({ phase: context.phase.train, done: epoch, total: epochs, message: `epoch ${epoch}, loss ${loss.toFixed(4)}` }),
   });
-  log.info('detector trained', { loss: trained.loss, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: tail.layers.length, epochs: context.epochs });
+  log.info('detector trained', { loss: trained.loss, embedMs, embedded: computed, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: tail.layers.length, epochs });
 
   // Backbone + head: one model, which runs every image together with its left–right mirror and
   // averages the two outputs (native/detect mirror.ts), at twice the backbone work per image.
   // Raccoon, the same training: mAP@0.5 0.705 → 0.786 averaged over three held-out folds of the
   // training split (each fold +0.06 to +0.09), test split 0.766 → 0.830; averaging the heat alone
   // (boxes from the image only) reached 0.800 on the test split.
-  const tuned = withMirroredBatch(withTailWeights(base, trained.tailWeights), spec.input.name, spec.input.layout);
+  // The search's candidates are scored without the mirror (each alike, at half the backbone work).
+  const withTail = withTailWeights(base, trained.tailWeights);
+  const tuned = context.mirror ? withMirroredBatch(withTail, spec.input.name, spec.input.layout) : withTail;
   const builder = new GraphBuilder('loupe', { ...tuned.graph, outputs: [] });
-  const output = mirrorAveraged(builder, detectionHeadGraph(builder, builder.value(featureModel.value), trained.head), labels.length);
+  const head = detectionHeadGraph(builder, builder.value(featureModel.value), trained.head);
+  const output = context.mirror ? mirrorAveraged(builder, head, labels.length) : head;
   builder.output(output, 'float32', ['batch', labels.length + 4, mapSize.height, mapSize.width], OUTPUT);
   const metadata: Omit<DetectorMetadata, 'choices'> = {
     format: 1,
@@ -298,32 +343,61 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
       topK: 100,
       nmsIou: 0.5,
       resize: 'stretch',
-      mirrorAveraged: true,
+      mirrorAveraged: context.mirror,
       ...(tile ? { tiling: { side: tile.side, overlap: tile.overlap } } : {}),
     },
   };
   return { model: pruneModel(buildModel(builder)), spec, metadata, provider: trained.provider === 'cpu' ? provider : trained.provider };
 }
 
-/** Train a detector for `options.labels` on the backbone's feature map and write it as one model. */
-export async function trainDetector(options: TrainOptions, backbone: DetectorBackbone, settings: { threads?: number; view?: 'whole' | 'tiled' } = {}): Promise<TrainedModel> {
+/**
+ * Train a detector for `options.labels` on the backbone's feature map and write it as one model.
+ * `settings.view` forces whole image or tiles; `settings.search` 'always' compares the size rule's
+ * alternatives on held-out images even where the rule's margin is clear (tests use both).
+ */
+export async function trainDetector(
+  options: TrainOptions,
+  backbone: DetectorBackbone,
+  settings: { threads?: number; view?: 'whole' | 'tiled'; search?: 'always' } = {},
+): Promise<TrainedModel> {
   const proposed = chooseDetectorView(options.train, options.labels, settings.view);
   const threads = settings.threads;
   const job = options.job;
   const base = { backbone, labels: options.labels, cacheDir: options.cacheDir, job, threads };
-  // Whole image or tiles, and at which side: compared on held-out training images where there is a choice.
-  const searched = proposed.alternatives.length > 1 ? await searchDetectorView(options.train, proposed.alternatives, base) : undefined;
+  const started = performance.now();
+  // Whole image or tiles, and at which side: compared on held-out training images where the size
+  // rule leaves a choice; where its margin is clear, the rule decides (chosen.reason 'rule').
+  // How many blocks are fine-tuned: compared on the same held-out images where the views are, and
+  // on its own where the training set is large enough for a lighter tail to save more than the
+  // comparison costs (never when the view is forced).
+  const searchViews = proposed.alternatives.length > 1 && (!proposed.clear || settings.search === 'always');
+  const withObjects = options.train.filter((sample) => sample.boxes.some((box) => options.labels.includes(box.label))).length;
+  const searchDepth = withObjects >= SEARCH.depthOnlyFrom;
+  const searched = settings.view || !(searchViews || searchDepth) ? undefined : await searchDetector(options.train, searchViews ? proposed.alternatives : [proposed.view], base);
   const seen = searched?.view ?? proposed.view;
+  const tailBlocks = searched?.tailBlocks ?? TAIL_BLOCKS;
   const choices: ModelChoices = {
-    chosen: { ...settingsOf(seen).settings, ...searched?.figures },
+    chosen: { ...settingsOf(seen).settings, reason: searched && searchViews ? 'search' : String(proposed.choices.chosen.reason), tunedBlocks: tailBlocks, ...searched?.figures },
     candidates: [...proposed.choices.candidates, ...(searched?.candidates ?? [])],
   };
-  const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, phase: { embed: 'embedding images', train: 'training' } });
+  const searchedAt = performance.now();
+  const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, tailBlocks, mirror: true, phase: { embed: 'embedding images', train: 'training' } });
   const metadata: DetectorMetadata = { ...fitted.metadata, choices };
   const written = await writeModelFile(options.outputDir, fitted.model, metadata);
   const modelPath = written.path;
+  const fittedAt = performance.now();
   // What you evaluate is what you ship: the test set goes through the written file.
   const predictions = await predictSamples(modelPath, detectorPipeline(metadata), options.test, { job, threads });
+  const seconds = (from: number, to: number) => Math.round((to - from) / 100) / 10;
+  log.info('detector training phases', {
+    view: settingsOf(seen).key,
+    reason: choices.chosen.reason,
+    searchS: seconds(started, searchedAt),
+    fitS: seconds(searchedAt, fittedAt),
+    testS: seconds(fittedAt, performance.now()),
+    trainImages: options.train.length,
+    testImages: options.test.length,
+  });
   return {
     modelPath,
     provider: fitted.provider,
@@ -333,17 +407,21 @@ export async function trainDetector(options: TrainOptions, backbone: DetectorBac
 }
 
 /**
- * Which of `alternatives` (the size rule's view first) sees these training images best: each is
- * trained on most of the images (at most SEARCH.train, SEARCH.epochs epochs) and scored by mAP@0.5
- * on the rest (at most SEARCH.held; images with objects and without held out alike). The best wins;
- * within SEARCH.tie of it the view with the fewest model runs per image is kept (whole before tiles,
- * the smaller side first). A view not reached within SEARCH.cpuSeconds is not tried.
+ * Which of `alternatives` (the size rule's view first) sees these training images best, and how
+ * deep the fine-tuning should go: each view is trained with TAIL_BLOCKS fine-tuned on most of the
+ * images (at most SEARCH.train, SEARCH.epochs epochs) and scored by mAP@0.5 on the rest (at most
+ * SEARCH.held; images with objects and without held out alike); the best wins, and within
+ * SEARCH.tie of it the view with the fewest model runs per image is kept (whole before tiles, the
+ * smaller side first). The kept view is then fitted with each of LIGHTER_TAILS, and the lightest
+ * within SEARCH.tie of the best depth is kept. Nothing further is tried after SEARCH.cpuSeconds.
+ * Every fitted candidate is recorded with its score and seconds. Undefined when too few images can
+ * be held out.
  */
-async function searchDetectorView(
+async function searchDetector(
   train: readonly Sample[],
   alternatives: readonly DetectorView[],
-  context: Omit<FitContext, 'epochs' | 'phase'>,
-): Promise<{ view: DetectorView; candidates: ModelChoices['candidates']; figures: ModelChoices['chosen'] } | undefined> {
+  context: Omit<FitContext, 'epochs' | 'phase' | 'tailBlocks' | 'mirror'>,
+): Promise<{ view: DetectorView; tailBlocks: number; candidates: ModelChoices['candidates']; figures: ModelChoices['chosen'] } | undefined> {
   const split = heldOutSplit(train, context.labels);
   if (!split) return undefined;
   const cpuStarted = process.cpuUsage();
@@ -351,28 +429,41 @@ async function searchDetectorView(
     const used = process.cpuUsage(cpuStarted);
     return (used.user + used.system) / 1e6;
   };
-  const scored: { view: DetectorView; map: number; cost: number }[] = [];
   const candidates: ModelChoices['candidates'] = [];
-  for (const [k, view] of alternatives.entries()) {
-    if (k > 0 && cpuSeconds() > SEARCH.cpuSeconds) break;
+  // One progress phase for the whole search (the app names it; the fine-tuning depth is part of how the model sees).
+  const phase = 'choosing the view';
+  const score = async (view: DetectorView, tailBlocks: number): Promise<number> => {
     const began = performance.now();
-    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, phase: { embed: 'choosing the view', train: 'choosing the view' } });
+    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, minSteps: SEARCH.minSteps, tailBlocks, alsoTailBlocks: LIGHTER_TAILS, mirror: false, phase: { embed: phase, train: phase } });
     const metadata: DetectorMetadata = { ...fitted.metadata, choices: { chosen: {}, candidates: [] } };
-    const predictions = await predictSamples(encodeModel(fitted.model), detectorPipeline(metadata), split.held, { job: context.job, threads: context.threads, phase: 'choosing the view' });
+    const predictions = await predictSamples(encodeModel(fitted.model), detectorPipeline(metadata), split.held, { job: context.job, threads: context.threads, phase });
     const images = split.held.map((sample) => ({
       truth: sample.boxes.filter((box) => context.labels.includes(box.label)),
       predictions: predictions.get(sample.entryId)?.boxes ?? [],
     }));
     const map = evaluateDetection(context.labels, images).averagePrecision;
-    const cost = view.tile ? tileGrid({ width: split.held[0]!.width, height: split.held[0]!.height }, view.tile.side, view.tile.overlap).length * view.side ** 2 : view.side ** 2;
-    scored.push({ view, map, cost });
     const seconds = Math.round((performance.now() - began) / 100) / 10;
-    candidates.push({ settings: settingsOf(view).settings, metric: 'mAP', score: Math.round(map * 1000) / 1000, seconds });
-    log.info('detector view scored', { view: settingsOf(view).key, map, seconds });
+    candidates.push({ settings: { ...settingsOf(view).settings, tunedBlocks: tailBlocks }, metric: 'mAP', score: Math.round(map * 1000) / 1000, seconds });
+    log.info('detector candidate scored', { view: settingsOf(view).key, tailBlocks, map, seconds });
+    return map;
+  };
+  const views: { view: DetectorView; map: number; cost: number }[] = [];
+  for (const [k, view] of alternatives.entries()) {
+    if (k > 0 && cpuSeconds() > SEARCH.cpuSeconds) break;
+    const map = await score(view, TAIL_BLOCKS);
+    const cost = view.tile ? tileGrid({ width: split.held[0]!.width, height: split.held[0]!.height }, view.tile.side, view.tile.overlap).length * view.side ** 2 : view.side ** 2;
+    views.push({ view, map, cost });
   }
-  const best = Math.max(...scored.map((s) => s.map));
-  const kept = scored.filter((s) => s.map >= best - SEARCH.tie).sort((a, b) => a.cost - b.cost)[0];
-  return kept ? { view: kept.view, candidates, figures: { searchImages: `${split.fit.length} / ${split.held.length}`, searchEpochs: SEARCH.epochs } } : undefined;
+  const bestView = Math.max(...views.map((v) => v.map));
+  const kept = views.filter((v) => v.map >= bestView - SEARCH.tie).sort((a, b) => a.cost - b.cost)[0]!;
+  const depths: { tailBlocks: number; map: number }[] = [{ tailBlocks: TAIL_BLOCKS, map: kept.map }];
+  for (const tailBlocks of LIGHTER_TAILS) {
+    if (cpuSeconds() > SEARCH.cpuSeconds) break;
+    depths.push({ tailBlocks, map: await score(kept.view, tailBlocks) });
+  }
+  const bestDepth = Math.max(...depths.map((d) => d.map));
+  const depth = depths.filter((d) => d.map >= bestDepth - SEARCH.tie).sort((a, b) => a.tailBlocks - b.tailBlocks)[0]!;
+  return { view: kept.view, tailBlocks: depth.tailBlocks, candidates, figures: { searchImages: `${split.fit.length} / ${split.held.length}`, searchEpochs: SEARCH.epochs } };
 }
 
 /**

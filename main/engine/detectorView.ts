@@ -28,6 +28,13 @@ const LARGE_IMAGE = 1.25;
 const TILE_BOX_PX = 32;
 /** How much larger than that a tile may grow to save a row or column of tiles. */
 const TILE_GROWTH = 1.15;
+/**
+ * The size rule decides alone, with no view fitted on held-out images, when its margin is clear:
+ * the median box's shorter side at the input at least this factor away from SMALL_BOX_PX (and, for
+ * the 224/320 choice, the median object this factor away from SMALL_OBJECT_CELLS), with three in
+ * four boxes on the same side of SMALL_BOX_PX.
+ */
+const CLEAR_MARGIN = 2;
 
 export interface DetectorView {
   /** The model's (square) input side, a multiple of 32. */
@@ -109,15 +116,18 @@ function fewerTiles(tile: number, overlap: number, lengths: readonly number[]): 
  * whole in some tile; a slightly larger tile when it saves a row or column (fewerTiles). `force` fixes the mode (used by tests to show what the other mode misses).
  *
  * `alternatives`, the rule's view first: also the whole image at the rule's side; tiles where the
- * images are large enough and the median box keeps under 2 × SMALL_BOX_PX at the input; the whole
- * image at the larger side where the median object spans under 2 × SMALL_OBJECT_CELLS cells at
- * the smaller. Forced, there are no alternatives.
+ * images are large enough and the boxes are not clearly large at the input (the median under
+ * CLEAR_MARGIN × SMALL_BOX_PX, or a quarter of the boxes under SMALL_BOX_PX); the whole image at
+ * the larger side where the median object spans under CLEAR_MARGIN × SMALL_OBJECT_CELLS cells at
+ * the smaller; forced, none. `clear`: the rule's margin is clear and nothing needs comparing (tiles
+ * for boxes whose median is under SMALL_BOX_PX / CLEAR_MARGIN with three in four under
+ * SMALL_BOX_PX, or no alternative at all). `chosen.reason` says who decided: 'rule' or 'forced'.
  */
 export function chooseDetectorView(
   samples: readonly Sample[],
   labels: readonly string[],
   force?: 'whole' | 'tiled',
-): { view: DetectorView; choices: ModelChoices; alternatives: DetectorView[] } {
+): { view: DetectorView; choices: ModelChoices; alternatives: DetectorView[]; clear: boolean } {
   const sizes = boxSizes(samples, labels);
   const median = quantile(sizes.relative, 0.5);
   const candidates: ModelChoices['candidates'] = [];
@@ -146,24 +156,32 @@ export function chooseDetectorView(
       score: round1((nativeShort * whole) / tileSide),
     });
   }
-  const wantTiles = shortAtInput < SMALL_BOX_PX && imageShort >= LARGE_IMAGE * whole;
+  const largeImages = imageShort >= LARGE_IMAGE * whole;
+  const wantTiles = shortAtInput < SMALL_BOX_PX && largeImages;
   const tiled = tiledAllowed && (force === 'tiled' || (force !== 'whole' && wantTiles));
   const view: DetectorView = tiled ? tiledView : { side: whole };
   // The views worth comparing on held-out images, the rule's own first: the whole image at the
   // rule's side, tiles where the images are large enough for them to differ from the whole image
-  // and the median box keeps under twice SMALL_BOX_PX at the input, and the whole image at the larger side where objects are near the rule's limit at the smaller.
+  // and the boxes are not clearly large at the input, and the whole image at the larger side where
+  // objects are near the rule's limit at the smaller.
   const alternatives: DetectorView[] = [view];
   const add = (other: DetectorView) => {
     if (!alternatives.some((known) => settingsOf(known).key === settingsOf(other).key)) alternatives.push(other);
   };
+  const lowerAtInput = quantile(sizes.shortStretched, 0.25) * whole;
+  const upperAtInput = quantile(sizes.shortStretched, 0.75) * whole;
+  const clearlySmall = tiled && shortAtInput * CLEAR_MARGIN <= SMALL_BOX_PX && upperAtInput < SMALL_BOX_PX;
+  const clearlyLarge = shortAtInput >= CLEAR_MARGIN * SMALL_BOX_PX && lowerAtInput >= SMALL_BOX_PX;
   if (!force) {
     add({ side: whole });
-    if (tiledAllowed && imageShort >= LARGE_IMAGE * whole && shortAtInput < 2 * SMALL_BOX_PX) add(tiledView);
+    if (tiledAllowed && largeImages && !clearlyLarge) add(tiledView);
     const larger = Math.max(...INPUT_SIDES);
     const cellsAtWhole = Number.isFinite(median) ? (median * whole) / STRIDE : Number.POSITIVE_INFINITY;
-    if (whole < larger && cellsAtWhole < 2 * SMALL_OBJECT_CELLS) add({ side: larger });
+    if (whole < larger && cellsAtWhole < CLEAR_MARGIN * SMALL_OBJECT_CELLS) add({ side: larger });
   }
-  return { view, choices: { chosen: settingsOf(view).settings, candidates }, alternatives };
+  // Decided here unless the training compares `alternatives` on held-out images (reason 'search').
+  const reason = force ? 'forced' : 'rule';
+  return { view, choices: { chosen: { ...settingsOf(view).settings, reason }, candidates }, alternatives, clear: force !== undefined || clearlySmall || alternatives.length === 1 };
 }
 
 /** The settings a view is recorded by (`choices`), and a key naming it. */

@@ -10,6 +10,11 @@ function featureFile(cacheDir: string, contentHash: string, view: string): strin
   return join(cacheDir, contentHash.slice(0, 2), `${contentHash}${view}.f32`);
 }
 
+/** Store one view's features where cachedFeatures looks for them (features computed alongside others). */
+export function storeFeatures(cacheDir: string, contentHash: string, view: string, features: Float32Array): Promise<void> {
+  return writeAtomically(featureFile(cacheDir, contentHash, view), new Uint8Array(features.buffer, features.byteOffset, features.byteLength));
+}
+
 export interface CachedFeatures<V> {
   cacheDir: string;
   views: readonly V[];
@@ -40,7 +45,8 @@ export async function cachedFeatures<V>({ cacheDir, views, key, length, compute 
   await Promise.all(
     missing.map(async (i, k) => {
       found[i] = computed[k]!;
-      await writeAtomically(file(views[i]!), new Uint8Array(computed[k]!.buffer, computed[k]!.byteOffset, computed[k]!.byteLength));
+      const { contentHash, view } = key(views[i]!);
+      await storeFeatures(cacheDir, contentHash, view, computed[k]!);
     }),
   );
   return found as Float32Array[];

@@ -78,6 +78,7 @@ export async function benchDetection(): Promise<Record<string, string | number>[
         bench: `detector: ${TRAIN} TRAIN + ${TEST} TEST images of ${SIDE} × ${SIDE}, cold cache`,
         status: version.status,
         'embed s': version.phases?.embedS ?? NaN,
+        'of which search s': version.phases?.searchS ?? NaN,
         'head s': version.phases?.headS ?? NaN,
         'test s': version.phases?.testS ?? NaN,
         'seconds per 100 TRAIN images': per100,

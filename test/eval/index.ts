@@ -53,7 +53,7 @@ function timings(importS: number, version: TrainedVersion): Row {
   return {
     'import s': seconds(importS),
     ...(version.phases
-      ? { 'embed s': seconds(version.phases.embedS), 'head s': seconds(version.phases.headS), 'test s': seconds(version.phases.testS) }
+      ? { 'embed s': seconds(version.phases.embedS), 'search s': seconds(version.phases.searchS), 'head s': seconds(version.phases.headS), 'test s': seconds(version.phases.testS) }
       : {}),
     'train total s': seconds(version.seconds),
   };

@@ -15,8 +15,10 @@ export const MODELS_DIR = join(import.meta.dirname, '../../dist/models');
 
 /** Seconds spent in each phase of one engine.train call. */
 export interface PhaseTimes {
-  /** Backbone load and every training view embedded (or read from the feature cache). */
+  /** Backbone load and every training view embedded (or read from the feature cache), the search included. */
   embedS: number;
+  /** Of embedS, the search on held-out training images (0 when none ran). */
+  searchS: number;
   /** Head search and final fit, and writing the model file. */
   headS: number;
   /** The test set through the written model file (decode, preprocess, backbone and head). */
@@ -57,7 +59,9 @@ export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}, featu
       const ended = performance.now();
       const training = marks.get('training') ?? ended;
       const testing = marks.get('testing') ?? ended;
-      last = { embedS: (training - started) / 1000, headS: (testing - training) / 1000, testS: (ended - testing) / 1000 };
+      const searching = marks.get('choosing the view');
+      const searchS = searching === undefined ? 0 : ((marks.get('embedding images') ?? training) - searching) / 1000;
+      last = { embedS: (training - started) / 1000, searchS, headS: (testing - training) / 1000, testS: (ended - testing) / 1000 };
       return trained;
     },
   };

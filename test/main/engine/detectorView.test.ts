@@ -40,11 +40,14 @@ describe('the detector view chosen from the boxes', () => {
     assert.equal(pcb.view.tile.side, 340);
     assert.ok(pcb.view.tile.overlap >= 40 && pcb.view.tile.overlap <= 160, `overlap ${pcb.view.tile.overlap}`);
     assert.equal(tileGrid({ width: 640, height: 640 }, pcb.view.tile.side, pcb.view.tile.overlap).length, 4);
-    assert.deepEqual(pcb.choices.chosen, { mode: 'tiled', inputSide: 320, tileSide: 340, tileOverlap: pcb.view.tile.overlap, featureStride: 16 });
+    assert.deepEqual(pcb.choices.chosen, { mode: 'tiled', inputSide: 320, tileSide: 340, tileOverlap: pcb.view.tile.overlap, featureStride: 16, reason: 'rule' });
+    // 9 px boxes at the input are not far enough under 16 px for the rule to decide alone.
+    assert.equal(pcb.clear, false);
 
     // What the held-out images compare: the rule's view first, then the whole image, then the larger side where objects are near the rule's limit.
     assert.deepEqual(pcb.alternatives, [pcb.view, { side: 320 }]);
     assert.deepEqual(large.alternatives, [{ side: 224 }]);
+    assert.equal(large.clear, true);
     const nearLimit = chooseDetectorView(samples(500, 500, [{ width: 150, height: 140 }, { width: 160, height: 150 }]), ['a']);
     assert.deepEqual(nearLimit.alternatives, [{ side: 224 }, { side: 320 }]);
     // Wide images with small boxes: tiles, the whole image, each once.
@@ -56,6 +59,28 @@ describe('the detector view chosen from the boxes', () => {
     assert.deepEqual(chooseDetectorView(samples(300, 300, [{ width: 6, height: 6 }]), ['a']).view, { side: 320 });
     // Labels not asked for do not count.
     assert.deepEqual(chooseDetectorView(samples(640, 640, [{ width: 20, height: 20 }]), ['b']).view, { side: 224 });
+  });
+
+  it('decides alone where its margin is clear: boxes far under 16 px at the input on large images, or far over it', () => {
+    // 8 px squares on 1280 × 400 strips: 2 px at the 320 input, tiles by the rule.
+    const tiny = chooseDetectorView(samples(1280, 400, [{ width: 8, height: 8 }, { width: 9, height: 7 }, { width: 8, height: 10 }, { width: 7, height: 8 }]), ['a']);
+    assert.ok(tiny.view.tile, 'tiled');
+    assert.equal(tiny.clear, true);
+    assert.equal(tiny.choices.chosen.reason, 'rule');
+    assert.ok(tiny.alternatives.length > 1, 'the views a search would compare are still named');
+    // The median far under 16 px but a quarter of the boxes over it: not clear.
+    const mixed = chooseDetectorView(samples(1280, 400, [{ width: 8, height: 8 }, { width: 9, height: 7 }, { width: 8, height: 10 }, { width: 80, height: 80 }, { width: 90, height: 70 }]), ['a']);
+    assert.equal(mixed.clear, false);
+    // Boxes of about 50 px at the input (BCCD-like cells on 640 × 480): whole image, nothing to compare.
+    const cells = chooseDetectorView(samples(640, 480, [{ width: 100, height: 90 }, { width: 110, height: 95 }, { width: 90, height: 100 }]), ['a']);
+    assert.deepEqual(cells.alternatives, [{ side: 320 }]);
+    assert.equal(cells.clear, true);
+    // A quarter of the boxes under 16 px at the input keeps tiles among the views to compare, though the median is large.
+    const someSmall = chooseDetectorView(samples(1280, 1280, [{ width: 40, height: 40 }, { width: 40, height: 44 }, { width: 300, height: 300 }, { width: 310, height: 290 }, { width: 290, height: 300 }]), ['a']);
+    assert.ok(someSmall.alternatives.some((view) => view.tile));
+    assert.equal(someSmall.clear, false);
+    // Forced: nothing to compare.
+    assert.equal(chooseDetectorView(samples(640, 640, [{ width: 20, height: 18 }]), ['a'], 'whole').clear, true);
   });
 
   it('records the candidates with their figures, and can be forced either way', () => {
@@ -109,7 +134,7 @@ describe('the training images the detector view search holds out', () => {
   it('caps what is fitted on and gives up when too few images have objects', () => {
     const split = heldOutSplit(set(400, 0), ['a'])!;
     assert.equal(split.held.length, 32);
-    assert.equal(split.fit.length, 96);
+    assert.equal(split.fit.length, 48);
     assert.equal(heldOutSplit(set(8, 50), ['a']), undefined);
     assert.equal(heldOutSplit(set(40, 0), ['b']), undefined);
   });

@@ -4,9 +4,9 @@
  * analysing by tiles finds the square in images it has not seen, through the written model file as
  * it runs for DetectCustomLabels; the same training forced to the whole image (stretched to 320, the
  * square 2–3 px wide) misses it in most images (measured: tiles 8 of 8, the whole image 3 of 8). Tiles
- * are chosen by held-out training images, not by the size rule alone: the model file records both
- * views' held-out mAP@0.5 among its candidates. Needs the built
- * backbones.
+ * are decided by the size rule alone here (2–3 px at the input is far under its 16 px), and held-out
+ * training images agree when the search is run anyway: the model file records both views' held-out
+ * mAP@0.5 among its candidates. Needs the built backbones.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -82,20 +82,42 @@ describe('a tiled detector on elongated images', { skip: modelsBuilt ? false : '
     test = await Promise.all(Array.from({ length: 8 }, (_, k) => stripImage(dir, 100 + k, true)));
   });
 
-  it('finds the small square by tiles and records the choice; forced to the whole image, misses it more often than not', async () => {
+  it('tiles by the size rule alone where its margin is clear: no view fitted on held-out images', async () => {
+    const built = (await readBuiltBackbone(MODELS, DEFAULT_BACKBONE_ID))!;
+    const backbone = { id: DEFAULT_BACKBONE_ID, spec: built.spec, modelPath: built.modelPath };
+    // 14–18 px squares on 2000 × 400 strips are 2–3 px at the 320 input: far under 16 px.
+    const phases = new Set<string>();
+    const watched = { ...job, progress: (update: { phase?: string }) => void (update.phase && phases.add(update.phase)) };
+    const few = train.slice(0, 4);
+    const trained = await trainDetector({ useCase: 'OBJECT_LOCALIZATION', multiLabel: false, labels: ['defect'], train: few, test: [], cacheDir, job: watched, outputDir: join(cacheDir, 'rule') }, backbone);
+    const metadata = await readModelMetadata(trained.modelPath);
+    assert.ok(metadata.useCase === 'OBJECT_LOCALIZATION' && metadata.detection.tiling, 'tiled');
+    assert.equal(metadata.choices?.chosen.reason, 'rule');
+    assert.equal(metadata.choices.chosen.mode, 'tiled');
+    assert.equal(metadata.choices.chosen.tunedBlocks, 2);
+    assert.ok(metadata.choices.candidates.length > 0 && metadata.choices.candidates.every((c) => c.metric !== 'mAP'), 'only the rule\'s figures, no held-out scores');
+    assert.deepEqual([...phases].filter((phase) => phase !== 'embedding images' && phase !== 'training' && phase !== 'testing'), [], 'no search phase');
+  });
+
+  it('finds the small square by tiles, chosen on held-out images; forced to the whole image, misses it more often than not', async () => {
     const built = (await readBuiltBackbone(MODELS, DEFAULT_BACKBONE_ID))!;
     const backbone = { id: DEFAULT_BACKBONE_ID, spec: built.spec, modelPath: built.modelPath };
     const options = { useCase: 'OBJECT_LOCALIZATION' as const, multiLabel: false, labels: ['defect'], train, test, cacheDir, job };
 
-    const tiled = await trainDetector({ ...options, outputDir: join(cacheDir, 'tiled') }, backbone);
+    // The rule's margin is clear here; the search runs anyway to show that held-out images agree with it.
+    const tiled = await trainDetector({ ...options, outputDir: join(cacheDir, 'tiled') }, backbone, { search: 'always' });
     const metadata = await readModelMetadata(tiled.modelPath);
     assert.equal(metadata.useCase, 'OBJECT_LOCALIZATION');
     assert.ok(metadata.useCase === 'OBJECT_LOCALIZATION' && metadata.detection.tiling, 'the model file says it analyses by tiles');
     assert.equal(metadata.choices?.chosen.mode, 'tiled');
+    assert.equal(metadata.choices.chosen.reason, 'search');
     assert.ok(metadata.choices.candidates.some((c) => c.settings.mode === 'whole') && metadata.choices.candidates.some((c) => c.settings.mode === 'tiled'));
     // Chosen by held-out training images: both views fitted on most of them and scored by mAP@0.5 on the rest.
     const searched = metadata.choices.candidates.filter((c) => c.metric === 'mAP');
-    const heldOut = (mode: string) => searched.find((c) => c.settings.mode === mode)?.score ?? Number.NaN;
+    const heldOut = (mode: string) => searched.find((c) => c.settings.mode === mode && c.settings.tunedBlocks === 2)?.score ?? Number.NaN;
+    // The chosen view was also fitted with the lighter tail; the depth kept is one of the two.
+    assert.ok(searched.some((c) => c.settings.mode === 'tiled' && c.settings.tunedBlocks === 1), 'the lighter tail was compared');
+    assert.ok([1, 2].includes(Number(metadata.choices.chosen.tunedBlocks)));
     console.log(`held-out mAP@0.5: tiles ${heldOut('tiled')}, the whole image ${heldOut('whole')}`);
     assert.ok(heldOut('tiled') > heldOut('whole'), 'tiles won on the held-out images');
     const byTiles = found(test, (sample) => tiled.predictions.get(sample.entryId));
