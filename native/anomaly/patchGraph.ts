@@ -171,7 +171,11 @@ function bankInitializers(g: GraphBuilder, bank: Bank, dims: number): BankRefs {
   };
 }
 
-/** The whole model: image → score [batch], anomaly_map [batch, 1, H, W], patch_scores [batch, P]. */
+/**
+ * The whole model: image → score [batch], anomaly_map [batch, 1, H, W], patch_scores [batch, P],
+ * patches [batch, P, D] (the patch features, which name an anomaly's class where the model has
+ * classes; not fetched, they cost nothing).
+ */
 export function buildAnomalyGraph(backbone: OnnxModel, inputName: string, layout: 'NHWC' | 'NCHW', layers: FeatureLayers, bank: Bank): GraphBuilder {
   const g = freeSizeBackbone(backbone, inputName, layout);
   const { patches, gridSize } = addFeatures(g, layers);
@@ -180,6 +184,7 @@ export function buildAnomalyGraph(backbone: OnnxModel, inputName: string, layout
   g.output(imageScores, 'float32', ['batch'], PATCH_NAMES.score);
   g.output(map, 'float32', ['batch', 1, 'height', 'width'], PATCH_NAMES.map);
   g.output(patchScores, 'float32', ['batch', 'patches'], PATCH_NAMES.patchScores);
+  g.output(patches, 'float32', ['batch', 'patches', layers.dims]);
   return g;
 }
 

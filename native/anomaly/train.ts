@@ -5,7 +5,8 @@
  *
  * - the candidate layer set is the one that best separates held-out good images from the same
  *   images with a synthetic defect (or from the labelled anomalies, when the training data has
- *   some); a tie (within 0.005 AUROC) keeps the cheaper, coarser set;
+ *   some): more of them caught at the held-out good-only threshold, then the higher AUROC
+ *   (betterCandidate); a tie keeps the cheaper, coarser set;
  * - the threshold comes from the held-out good scores (goodOnlyThreshold).
  *
  * Held out without a coreset per fold: leave-one-image-out against the one coreset, the bank rows
@@ -13,6 +14,10 @@
  * and the bank is otherwise the one that ships. Measured against 4 folds (a quarter of the bank set
  * aside each time) on kolektorsdd: recall at the good-only threshold 0.019 → 0.058, image AUROC
  * 0.624 → 0.662; l4v-cookies unchanged (AUROC 1.000, F1 0.933). One coreset keeps training short.
+ *
+ * Memory stays bounded at large views: the patches are streamed — each one a bank candidate with
+ * the pool's share (at most MAX_POOL per layer set), full patch sets kept only for the held-out
+ * images (HELD_OUT_PATCHES; those with a synthetic defect first).
  */
 import { buildModel, encodeModel, type OnnxModel } from '../onnx';
 import { createSession, type OrtSession } from '../ort';
@@ -36,6 +41,12 @@ const MAX_POOL = 30_000;
 /** The bank: 5 % of the patches seen, between 1,000 and 2,500 rows (analysis time grows with it). */
 const BANK = { share: 0.05, min: 1000, max: 2500 };
 const MAX_SYNTHETIC = 32;
+/**
+ * The held-out images' full patch sets are kept up to this many rows over all candidate layer sets
+ * (about 300 MB at 128 dimensions): every good image at the whole-image view of a few hundred
+ * images, a few dozen at a native-resolution view (each one of those has ~10,000 patches).
+ */
+const HELD_OUT_PATCHES = 600_000;
 
 export interface ImageSource {
   count: number;
@@ -56,6 +67,12 @@ export interface AnomalyTrainOptions {
    * surroundings seen the other way up is still good.
    */
   turnedViews?: boolean;
+  /**
+   * Defective copies of good images for validation, given by the caller (drawn on the original
+   * image, so that several views see the same defect): `images` item s is good image `sources[s]`
+   * with a defect, at the view's size. Without it, defects are drawn here on the view.
+   */
+  synthetic?: { sources: number[]; images: ImageSource };
   /** Patch feature dimensions after the projection (default PATCH_DIMS). */
   dims?: number;
   threads?: number;
@@ -68,6 +85,18 @@ export interface CandidateResult {
   maps: string[];
   /** AUROC of held-out good images against synthetic (or labelled) anomalies. */
   validationAuroc: number;
+  /** The share of those anomalies at or above the good-only threshold of the held-out good scores (the operating point). */
+  validationRecall: number;
+}
+
+/**
+ * How candidates are compared: the one that catches more of the validation anomalies at its own
+ * good-only threshold (what F1 at that threshold rewards), by more than `margin`; within it, the
+ * higher AUROC by more than `aurocMargin`; otherwise the first (cheaper) one stays.
+ */
+export function betterCandidate(a: { recall: number; auroc: number }, b: { recall: number; auroc: number }, margin = 0.05, aurocMargin = 0.005): boolean {
+  if (Math.abs(b.recall - a.recall) > margin) return b.recall > a.recall;
+  return b.auroc > a.auroc + aurocMargin;
 }
 
 export interface AnomalyTrainResult {
@@ -75,6 +104,8 @@ export interface AnomalyTrainResult {
   model: OnnxModel;
   maps: string[];
   candidates: CandidateResult[];
+  /** The index of the chosen one in `candidates`. */
+  chosenCandidate: number;
   bankSize: number;
   patchesSeen: number;
   goodOnly: GoodOnlyThreshold;
@@ -112,85 +143,115 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
   );
   try {
     const viewSpec: ModelSpec = { ...spec, input: { ...spec.input, width: view.width, height: view.height } };
-    const embed = async (source: ImageSource, phase: string, transform?: (image: RgbPixels, index: number) => RgbPixels): Promise<Float32Array[][]> => {
-      const out: Float32Array[][] = candidates.map(() => []);
+    /** Embeds every image of `source`, handing each one's patches per candidate layer set to `visit`. */
+    const embed = async (source: ImageSource, phase: string, transform: ((image: RgbPixels, index: number) => RgbPixels) | undefined, visit: (index: number, patches: Float32Array[]) => void): Promise<void> => {
       for (let start = 0; start < source.count; start += EMBED_BATCH) {
         check();
         const indices = Array.from({ length: Math.min(EMBED_BATCH, source.count - start) }, (_, i) => start + i);
         const images = await Promise.all(indices.map(async (i) => (transform ? transform(await source.load(i), i) : source.load(i))));
         const result = await features.run({ [spec.input.name]: toModelBatch(images, viewSpec) });
-        candidates.forEach((_, c) => {
-          const data = result[`patches_${c}`]!.data as Float32Array;
-          const per = data.length / images.length;
-          images.forEach((__, i) => out[c]!.push(data.slice(i * per, (i + 1) * per)));
-        });
+        const per = candidates.map((_, c) => result[`patches_${c}`]!.data as Float32Array);
+        indices.forEach((index, i) => visit(index, per.map((data) => data.slice((i * data.length) / images.length, ((i + 1) * data.length) / images.length))));
         progress({ phase, done: start + indices.length, total: source.count });
       }
+    };
+    const collect = async (source: ImageSource, phase: string, transform?: (image: RgbPixels, index: number) => RgbPixels): Promise<Float32Array[][]> => {
+      const out: Float32Array[][] = candidates.map(() => []);
+      await embed(source, phase, transform, (_, patches) => patches.forEach((p, c) => out[c]!.push(p)));
       return out;
     };
 
-    const goodPatches = await embed(good, 'embedding good images');
-    const turned = options.turnedViews === false ? undefined : await embed(good, 'embedding turned views', turned180);
+    // Good images: every patch is a bank candidate (a seeded pool of at most MAX_POOL per layer set);
+    // the full patch sets are kept only for the held-out images scored later (HELD_OUT_PATCHES).
     const random = createRandom(deriveSeed(seed, 1));
-    // Synthetic defects on a seeded subset of the good images (each scored with its own fold).
-    const syntheticSources = random.shuffle(Array.from({ length: good.count }, (_, i) => i)).slice(0, Math.min(MAX_SYNTHETIC, good.count));
     const defectRandom = createRandom(deriveSeed(seed, 2));
+    const given = options.synthetic;
+    const syntheticSources = given
+      ? given.sources.filter((source) => source >= 0 && source < good.count)
+      : random.shuffle(Array.from({ length: good.count }, (_, i) => i)).slice(0, Math.min(MAX_SYNTHETIC, good.count));
+    const bankImageCount = options.turnedViews === false ? good.count : 2 * good.count;
+    const pools = candidates.map((_, c) => ({ random: createRandom(deriveSeed(seed, 20 + c)), rows: [] as Float32Array[], origin: [] as number[], keepShare: 1, total: 0 }));
+    const heldPatches: Map<number, Float32Array>[] = candidates.map(() => new Map());
+    let heldImages: Set<number> | undefined;
+    const visitBankImage = (bankImage: number, perCandidate: Float32Array[]) => {
+      if (!heldImages) {
+        // Decided on the first image: as many held-out images as the patch budget allows, those
+        // with a synthetic defect first, then the others in a seeded order.
+        const rowsPerImage = perCandidate.reduce((sum, patches) => sum + patches.length / dims, 0);
+        const count = Math.min(good.count, Math.max(2, Math.floor(HELD_OUT_PATCHES / rowsPerImage)));
+        const order = [...syntheticSources, ...createRandom(deriveSeed(seed, 3)).shuffle(Array.from({ length: good.count }, (_, i) => i)).filter((i) => !syntheticSources.includes(i))];
+        heldImages = new Set(order.slice(0, count));
+        perCandidate.forEach((patches, c) => {
+          pools[c]!.total = (patches.length / dims) * bankImageCount;
+          pools[c]!.keepShare = Math.min(1, MAX_POOL / pools[c]!.total);
+        });
+      }
+      const image = bankImage % good.count;
+      perCandidate.forEach((patches, c) => {
+        const pool = pools[c]!;
+        const count = patches.length / dims;
+        for (let p = 0; p < count; p++) {
+          if (pool.keepShare === 1 || pool.random.next() < pool.keepShare) {
+            pool.rows.push(patches.slice(p * dims, (p + 1) * dims));
+            pool.origin.push(image);
+          }
+        }
+        if (bankImage < good.count && heldImages!.has(image)) heldPatches[c]!.set(image, patches);
+      });
+    };
+    await embed(good, 'embedding good images', undefined, (i, patches) => visitBankImage(i, patches));
+    if (options.turnedViews !== false) await embed(good, 'embedding turned views', turned180, (i, patches) => visitBankImage(good.count + i, patches));
+    const heldList = Array.from({ length: good.count }, (_, i) => i).filter((i) => heldImages!.has(i));
+    // Synthetic defects on held-out good images (each scored with its own fold): drawn here on the
+    // view, or given by the caller (drawn on the original image, so that every view sees the same defect).
+    const syntheticHeld = syntheticSources.filter((source) => heldImages!.has(source));
     const synthetic = options.anomalous && options.anomalous.count > 0
       ? undefined
-      : await embed({ count: syntheticSources.length, load: (i) => good.load(syntheticSources[i]!) }, 'embedding synthetic defects', (image) => withSyntheticDefect(image, defectRandom));
-    const labelled = options.anomalous && options.anomalous.count > 0 ? await embed(options.anomalous, 'embedding anomalous images') : undefined;
+      : given
+        ? await collect({ count: syntheticHeld.length, load: (s) => given.images.load(given.sources.indexOf(syntheticHeld[s]!)) }, 'embedding synthetic defects')
+        : await collect({ count: syntheticHeld.length, load: (s) => good.load(syntheticHeld[s]!) }, 'embedding synthetic defects', (image) => withSyntheticDefect(image, defectRandom));
+    const labelled = options.anomalous && options.anomalous.count > 0 ? await collect(options.anomalous, 'embedding anomalous images') : undefined;
 
-    const results: { coreset: Bank; origin: Int32Array; held: number[]; anomalies: number[]; validation: number; patches: number }[] = [];
+    const results: { coreset: Bank; held: number[]; anomalies: number[]; validation: number; recall: number; patches: number }[] = [];
     for (let c = 0; c < candidates.length; c++) {
       check();
       progress({ phase: 'selecting the memory bank', done: c, total: candidates.length });
-      const perImage = goodPatches[c]!;
-      // The bank's images: each good image, and (by default) it turned by 180°; bank rows remember their source image.
-      const bankImages = turned ? [...perImage, ...turned[c]!] : perImage;
-      const patchesPerImage = perImage[0]!.length / dims;
-      const total = patchesPerImage * bankImages.length;
-      // The selection pool: every patch, or a seeded subset of MAX_POOL.
-      const poolRandom = createRandom(deriveSeed(seed, 20 + c));
-      const keepShare = Math.min(1, MAX_POOL / total);
-      const pool: number[] = [];
-      for (let i = 0; i < total; i++) if (keepShare === 1 || poolRandom.next() < keepShare) pool.push(i);
-      const poolRows = new Float32Array(pool.length * dims);
-      pool.forEach((flat, row) => {
-        const image = Math.floor(flat / patchesPerImage);
-        const patch = flat % patchesPerImage;
-        poolRows.set(bankImages[image]!.subarray(patch * dims, (patch + 1) * dims), row * dims);
-      });
-      const size = Math.min(pool.length, Math.max(BANK.min, Math.min(BANK.max, Math.round(BANK.share * total))));
+      const pool = pools[c]!;
+      const poolRows = new Float32Array(pool.rows.length * dims);
+      pool.rows.forEach((row, i) => poolRows.set(row, i * dims));
+      const size = Math.min(pool.rows.length, Math.max(BANK.min, Math.min(BANK.max, Math.round(BANK.share * pool.total))));
       const picks = greedyCoreset(poolRows, dims, { size, selectionDims: 16, seed: deriveSeed(seed, 30 + c), onProgress: () => check() });
       const rows = gatherRows(poolRows, dims, picks);
-      const origin = Int32Array.from(picks, (row) => Math.floor(pool[row]! / patchesPerImage) % good.count);
+      const origin = Int32Array.from(picks, (row) => pool.origin[row]!);
       const coreset: Bank = { rows, size, neighbours: await neighbourTable(neighbourSession, rows, size, dims) };
 
-      // Held out, one image at a time: each good image (and its synthetic defect) against the bank
-      // without the rows drawn from it — those rows are moved far away, so the bank's neighbour
-      // table stays valid and everything else is the bank that ships.
-      const held = new Array<number>(good.count).fill(0);
+      // Held out, one image at a time: each held-out good image (and its synthetic defect) against
+      // the bank without the rows drawn from it — those rows are moved far away, so the bank's
+      // neighbour table stays valid and everything else is the bank that ships.
+      const held: number[] = [];
       const anomalies: number[] = [];
-      const syntheticOf = new Map(syntheticSources.map((source, s) => [source, s]));
-      for (let i = 0; i < good.count; i++) {
+      const syntheticOf = new Map(syntheticHeld.map((source, s) => [source, s]));
+      for (const i of heldList) {
         check();
         const own = Array.from(origin.keys()).filter((k) => origin[k] === i);
         const without = own.length === 0 ? coreset : { ...coreset, rows: Float32Array.from(rows) };
         for (const k of own) without.rows.fill(FAR, k * dims, (k + 1) * dims);
         const s = syntheticOf.get(i);
-        const images = synthetic && s !== undefined ? [perImage[i]!, synthetic[c]![s]!] : [perImage[i]!];
+        const images = synthetic && s !== undefined ? [heldPatches[c]!.get(i)!, synthetic[c]![s]!] : [heldPatches[c]!.get(i)!];
         const scores = await scoreImages(scoring, images, without, dims);
-        held[i] = scores[0]!;
+        held.push(scores[0]!);
         if (scores.length > 1) anomalies.push(scores[1]!);
       }
       if (labelled) anomalies.push(...(await scoreImages(scoring, labelled[c]!, coreset, dims)));
       const validation = auroc([...held, ...anomalies], [...held.map(() => false), ...anomalies.map(() => true)]);
-      results.push({ coreset, origin, held, anomalies, validation, patches: total });
+      const line = goodOnlyThreshold(held).threshold;
+      const recall = anomalies.length === 0 ? 0 : anomalies.filter((score) => score >= line).length / anomalies.length;
+      results.push({ coreset, held, anomalies, validation, recall, patches: pool.total });
     }
 
     // The coarser set unless the finer one separates clearly better.
     let chosen = 0;
-    for (let c = 1; c < results.length; c++) if (results[c]!.validation > results[chosen]!.validation + 0.005) chosen = c;
+    for (let c = 1; c < results.length; c++) if (betterCandidate({ recall: results[chosen]!.recall, auroc: results[chosen]!.validation }, { recall: results[c]!.recall, auroc: results[c]!.validation })) chosen = c;
     const best = results[chosen]!;
     const goodOnly = goodOnlyThreshold(best.held);
     const sortedHeld = [...best.held].sort((a, b) => a - b);
@@ -198,7 +259,8 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
     return {
       model,
       maps: candidates[chosen]!.maps,
-      candidates: results.map((r, c) => ({ maps: candidates[c]!.maps, validationAuroc: r.validation })),
+      candidates: results.map((r, c) => ({ maps: candidates[c]!.maps, validationAuroc: r.validation, validationRecall: r.recall })),
+      chosenCandidate: chosen,
       bankSize: best.coreset.size,
       patchesSeen: best.patches,
       goodOnly,
