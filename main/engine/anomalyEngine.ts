@@ -68,6 +68,8 @@ export interface AnomalyMetadata {
   outputs: { score: string; map: string; patches?: string };
   featureMaps: string[];
   bankSize: number;
+  /** How the image score comes from the patch scores (absent in older models: the re-weighted worst patch). */
+  imageScore?: AnomalyTrainResult['imageScore'];
   /** Which view candidate was chosen (absent in older models: the whole image). */
   viewKind?: ViewKind;
   /** What training chose by validation and among which candidates (absent in older models). */
@@ -156,7 +158,7 @@ export interface AnomalyEvaluation {
   testImages: number;
   trainingSeconds: number;
   /** Every candidate (view × layer set) with its validation AUROC (held-out good against synthetic or labelled anomalies). */
-  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; auroc: number; recall: number; seconds: number }[];
+  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; imageScore: string; auroc: number; recall: number; seconds: number }[];
   results: AnomalyImageResult[];
 }
 
@@ -268,12 +270,12 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   let pick = tried[0]!;
   for (const t of tried.slice(1)) if (betterCandidate(judged(pick), judged(t))) pick = t;
   const { trained, view } = pick;
-  const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
+  const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
   const choices: TrainingChoices = {
-    chosen: { view: pick.kind, width: view.width, height: view.height, featureMaps: trained.maps.join(' + '), bankSize: trained.bankSize },
+    chosen: { view: pick.kind, width: view.width, height: view.height, featureMaps: trained.maps.join(' + '), imageScore: trained.candidates[trained.chosenCandidate]!.imageScore, bankSize: trained.bankSize },
     // Each candidate twice: the share of the validation anomalies caught at its good-only threshold, and its AUROC.
     candidates: validation.flatMap((c) => {
-      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.join(' + ') };
+      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.join(' + '), imageScore: c.imageScore };
       const against = anomalous.length > 0 ? 'labelled-anomalies' : 'synthetic-defects';
       return [
         { settings, metric: `recall-at-good-only-threshold-${against}`, score: Number(c.recall.toFixed(4)), seconds: c.seconds },
@@ -295,6 +297,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     outputs: { score: PATCH_NAMES.score, map: PATCH_NAMES.map },
     featureMaps: trained.maps,
     bankSize: trained.bankSize,
+    imageScore: trained.imageScore,
     viewKind: pick.kind,
     choices,
   };
