@@ -200,6 +200,12 @@ export function viewCandidates(sizes: readonly { width: number; height: number }
   return [whole, { kind: 'native', view: native }];
 }
 
+/** A backbone value's name as a person reads it: its last path segment with a number (`expanded_conv_13`). */
+function shortMapName(name: string): string {
+  const segments = name.split('/');
+  return [...segments].reverse().find((segment) => /\d/.test(segment)) ?? segments[segments.length - 1]!;
+}
+
 /**
  * How the candidates are judged with good images only: a seeded set of good images each get one
  * synthetic defect (a scratch or a displaced block, sized from a quarter of the default up), drawn
@@ -272,10 +278,10 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   const { trained, view } = pick;
   const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
   const choices: TrainingChoices = {
-    chosen: { view: pick.kind, width: view.width, height: view.height, featureMaps: trained.maps.join(' + '), imageScore: trained.candidates[trained.chosenCandidate]!.imageScore, bankSize: trained.bankSize },
+    chosen: { view: pick.kind, width: view.width, height: view.height, featureMaps: trained.maps.map(shortMapName).join(' + '), imageScore: trained.candidates[trained.chosenCandidate]!.imageScore, bankSize: trained.bankSize },
     // Each candidate twice: the share of the validation anomalies caught at its good-only threshold, and its AUROC.
     candidates: validation.flatMap((c) => {
-      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.join(' + '), imageScore: c.imageScore };
+      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.map(shortMapName).join(' + '), imageScore: c.imageScore };
       const against = anomalous.length > 0 ? 'labelled-anomalies' : 'synthetic-defects';
       return [
         { settings, metric: `recall-at-good-only-threshold-${against}`, score: Number(c.recall.toFixed(4)), seconds: c.seconds },
