@@ -283,7 +283,8 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     return { recall: c.validationRecall, auroc: c.validationAuroc };
   };
   let pick = tried[0]!;
-  for (const t of tried.slice(1)) if (betterCandidate(judged(pick), judged(t), 0.05, NATIVE_AUROC_MARGIN)) pick = t;
+  // A view whose validation cannot separate the drawn defects well (train.ts INFORMATIVE_AUROC) is not trusted with the cost.
+  for (const t of tried.slice(1)) if (t.trained.informative && betterCandidate(judged(pick), judged(t), 0.05, NATIVE_AUROC_MARGIN)) pick = t;
   const { trained, view } = pick;
   const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
   const choices: TrainingChoices = {

@@ -54,6 +54,8 @@ const HELD_OUT_PATCHES = 600_000;
 /** The other image-score candidates: the mean of the worst 0.5 % or 2 % of a view's patches (at least TOP_MIN). */
 const TOP_SHARES = [0.005, 0.02];
 const TOP_MIN = 3;
+/** Below this best validation AUROC the drawn defects are too hard to rank candidates by (see the choice). */
+export const INFORMATIVE_AUROC = 0.85;
 
 export interface ImageSource {
   count: number;
@@ -117,6 +119,8 @@ export interface AnomalyTrainResult {
   candidates: CandidateResult[];
   /** The index of the chosen one in `candidates`. */
   chosenCandidate: number;
+  /** Whether validation separated its anomalies well enough (INFORMATIVE_AUROC) to rank the candidates fully. */
+  informative: boolean;
   bankSize: number;
   patchesSeen: number;
   goodOnly: GoodOnlyThreshold;
@@ -275,9 +279,16 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
       });
     }
 
-    // The coarser set and the worst patch unless another candidate separates clearly better.
+    // The coarser set and the worst patch unless another candidate separates clearly better. When
+    // no candidate separates the validation anomalies well (AUROC < INFORMATIVE_AUROC) their
+    // ranking is noise: only PatchCore's own image score, the layer sets by AUROC alone.
+    const informative = Math.max(...results.map((r) => r.validation)) >= INFORMATIVE_AUROC;
     let chosen = 0;
-    for (let c = 1; c < results.length; c++) if (betterCandidate({ recall: results[chosen]!.recall, auroc: results[chosen]!.validation }, { recall: results[c]!.recall, auroc: results[c]!.validation })) chosen = c;
+    for (let c = 1; c < results.length; c++) {
+      const r = results[c]!;
+      const current = results[chosen]!;
+      if (informative ? betterCandidate({ recall: current.recall, auroc: current.validation }, { recall: r.recall, auroc: r.validation }) : r.topK === 0 && r.validation > current.validation + 0.005) chosen = c;
+    }
     const best = results[chosen]!;
     const goodOnly = goodOnlyThreshold(best.held);
     const sortedHeld = [...best.held].sort((a, b) => a - b);
@@ -289,6 +300,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
       imageScore: best.topK > 0 ? { kind: 'top-mean', topK: best.topK } : { kind: 'max' },
       candidates: results.map((r) => ({ maps: candidates[r.layers]!.maps, imageScore: r.topK > 0 ? `top-${r.topK}-mean` : 'max', validationAuroc: r.validation, validationRecall: r.recall })),
       chosenCandidate: chosen,
+      informative,
       bankSize: best.coreset.size,
       patchesSeen: best.patches,
       goodOnly,
