@@ -209,10 +209,10 @@ export function viewCandidates(sizes: readonly { width: number; height: number }
   return [whole, { kind: 'native', view: native }];
 }
 
-/** A backbone value's name as a person reads it: its last path segment with a number (`expanded_conv_13`). */
+/** A backbone value's name as a person reads it: its last path segment that numbers a block (`expanded_conv_13`). */
 function shortMapName(name: string): string {
   const segments = name.split('/');
-  return [...segments].reverse().find((segment) => /\d/.test(segment)) ?? segments[segments.length - 1]!;
+  return [...segments].reverse().find((segment) => /[_.]\d+$/.test(segment)) ?? segments[segments.length - 1]!;
 }
 
 /**
