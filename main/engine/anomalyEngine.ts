@@ -8,11 +8,13 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { auroc, bestF1AnomalyThreshold, prfAt, trainAnomalyModel, PATCH_NAMES, type AnomalyTrainResult } from '../../native/anomaly';
+import { auroc, bestF1AnomalyThreshold, betterCandidate, prfAt, trainAnomalyModel, withSyntheticDefect, PATCH_NAMES, type AnomalyTrainResult } from '../../native/anomaly';
 import { readBuiltBackbone, toModelBatch, DEFAULT_BACKBONE_ID, type ModelSpec, type RgbPixels } from '../../native/models';
 import { describeModel, decodeModel, encodeModel } from '../../native/onnx';
 import { createSession, type OrtSession } from '../../native/ort';
-import { decodeForModel, encodeHeatMapPng, probeImage, probeImageHeader } from '../../native/preprocess';
+import { decodeForModel, decodeRgb, encodeHeatMapPng, probeImage, probeImageHeader, rgbPng } from '../../native/preprocess';
+import { createRandom, deriveSeed } from '../../native/train';
+import type { TrainingChoices } from '../../preload/contract';
 import { ServiceError } from '../errors';
 import { writeAtomically } from '../files';
 import type { LoadedModel } from './engine';
@@ -29,6 +31,35 @@ const VIEW_SIDE = 224;
 const VIEW_STRIDE = 32;
 /** Elongated parts keep their shape up to this ratio; beyond it they are squeezed. */
 const MAX_ASPECT = 3;
+/**
+ * The second view candidate, the part at its native resolution: offered when the images' shorter
+ * side is at least this many times VIEW_SIDE (below it the whole-image view already is native).
+ * The backbone is fully convolutional and the graph takes any size, so the native view is one pass
+ * over the whole part — what overlapping tiles at native resolution give, with the anomaly map
+ * already whole (no seams to stitch) and the exported graph unchanged.
+ */
+const NATIVE_MIN_FACTOR = 1.5;
+/** The native view's pixels at most (larger parts are shrunk to it): bounds analysis time and memory. */
+const NATIVE_MAX_PIXELS = 640 * 1024;
+/**
+ * The native view learns from at most this many good images (a seeded choice). Fewer cost the
+ * bank the normal variation it needs: with 64 of bsdata's 220 good images the native view's test
+ * image AUROC was 0.765 (the whole view's 0.851), although validation on the 64 preferred it.
+ */
+const NATIVE_MAX_IMAGES = 256;
+/**
+ * The native view costs about four times the whole view's analysis: it must catch more than 5 %
+ * more of the validation defects, or have an AUROC higher by more than this — about one standard
+ * error of an AUROC over 32 defects and a few dozen held-out images, so that noise does not buy
+ * the cost. (On bsdata, a 0.009 lead of the native view on drawn defects came with a test image
+ * AUROC of 0.771 against the whole view's 0.851.)
+ */
+const NATIVE_AUROC_MARGIN = 0.02;
+/** Validation defects range in size from this share of the default ones (native/anomaly/synthetic.ts) up. */
+const SMALLEST_DEFECT = 0.1;
+const SYNTHETIC_DEFECTS = 32;
+/** The pixel AUROC samples about this many pixels of each test image's map. */
+const PIXEL_SAMPLES = 50_000;
 
 export interface AnomalyMetadata {
   format: 1;
@@ -42,10 +73,42 @@ export interface AnomalyMetadata {
   /** The held-out good images' measured false-reject rate at the threshold, and their median score. */
   heldOutFalseRejectRate: number;
   normalMedian: number;
-  outputs: { score: string; map: string };
+  /** `patches` only where the model has classes (it names them from the patch features). */
+  outputs: { score: string; map: string; patches?: string };
   featureMaps: string[];
   bankSize: number;
+  /** How the image score comes from the patch scores (absent in older models: the re-weighted worst patch). */
+  imageScore?: AnomalyTrainResult['imageScore'];
+  /** Which view candidate was chosen (absent in older models: the whole image). */
+  viewKind?: ViewKind;
+  /** What training chose by validation and among which candidates (absent in older models). */
+  choices?: TrainingChoices;
+  /** The anomaly classes the training masks named (absent when they named none). */
+  classes?: AnomalyClass[];
 }
+
+/**
+ * An anomaly class learnt from training masks (Lookout for Vision's `anomaly-mask-ref` and its
+ * internal-color-map): its name, its colour ('#RRGGBB') and the mean patch feature of the patches
+ * its mask covers; an anomalous patch is named after the nearest one.
+ */
+export interface AnomalyClass {
+  name: string;
+  colour: string;
+  prototype: number[];
+}
+
+/** A training image's mask and the classes its colours stand for. */
+export interface AnomalyMask {
+  mask: string;
+  /** The background colour (default black). */
+  maskBackground?: [number, number, number];
+  /** The classes by colour (not the background). */
+  classes?: { name: string; colour: [number, number, number] }[];
+}
+
+/** 'whole': the image stretched to VIEW_SIDE on its shorter side; 'native': at its own resolution. */
+export type ViewKind = 'whole' | 'native';
 
 export interface AnomalyTestImage {
   path: string;
@@ -65,11 +128,15 @@ export interface AnomalyTrainInput {
   good: string[];
   /** Labelled anomalous training images, if any (they choose the layers; the threshold may be best-F1). */
   anomalous?: string[];
+  /** The anomalous training images' masks, in the same order (undefined where one has none): their classes are named in analyses. */
+  anomalousMasks?: (AnomalyMask | undefined)[];
   test?: AnomalyTestImage[];
   outputDir: string;
   /** Where the built backbones are (dist/models). */
   modelsDir: string;
   backboneId?: string;
+  /** Only these view candidates (default: every one that applies; the whole image always does). */
+  viewKinds?: ViewKind[];
   /** 'good-only' (default) or 'best-f1' when labelled anomalies exist (training or test). */
   thresholdSource?: 'good-only' | 'best-f1';
   threads?: number;
@@ -99,7 +166,8 @@ export interface AnomalyEvaluation {
   trainingImages: number;
   testImages: number;
   trainingSeconds: number;
-  validation: { featureMaps: string[]; auroc: number }[];
+  /** Every candidate (view × layer set) with its validation AUROC (held-out good against synthetic or labelled anomalies). */
+  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; imageScore: string; auroc: number; recall: number; seconds: number }[];
   results: AnomalyImageResult[];
 }
 
@@ -122,6 +190,52 @@ export function viewPixels(source: string | Buffer, view: { width: number; heigh
   return decodeForModel(source, { ...view, maxSide: 2 * Math.max(view.width, view.height) });
 }
 
+/**
+ * The view candidates for a set of image sizes: always the whole image (viewFor); and, when the
+ * images are clearly larger than that, the part at its native resolution (the median shorter side
+ * and shape, shrunk to NATIVE_MAX_PIXELS at most), both sides multiples of 32.
+ */
+export function viewCandidates(sizes: readonly { width: number; height: number }[]): { kind: ViewKind; view: { width: number; height: number } }[] {
+  const whole = { kind: 'whole' as const, view: viewFor(sizes) };
+  if (sizes.length === 0) return [whole];
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const short = median(sizes.map((size) => Math.min(size.width, size.height)));
+  if (short < NATIVE_MIN_FACTOR * VIEW_SIDE) return [whole];
+  const ratio = median(sizes.map((size) => size.width / size.height));
+  const long = short * Math.max(ratio, 1 / ratio);
+  const scale = Math.min(1, Math.sqrt(NATIVE_MAX_PIXELS / (short * long)));
+  const round = (value: number) => Math.max(VIEW_STRIDE, Math.round((value * scale) / VIEW_STRIDE) * VIEW_STRIDE);
+  const native = ratio >= 1 ? { width: round(long), height: round(short) } : { width: round(short), height: round(long) };
+  return [whole, { kind: 'native', view: native }];
+}
+
+/** A backbone value's name as a person reads it: its last path segment that numbers a block (`expanded_conv_13`). */
+function shortMapName(name: string): string {
+  const segments = name.split('/');
+  return [...segments].reverse().find((segment) => /[_.]\d+$/.test(segment)) ?? segments[segments.length - 1]!;
+}
+
+/**
+ * How the candidates are judged with good images only: a seeded set of good images each get one
+ * synthetic defect (a scratch or a displaced block, sized from a quarter of the default up), drawn
+ * on the ORIGINAL image so that every view sees the same defect at its own resolution; each
+ * candidate scores those against its held-out good images (leave-one-image-out); the candidate
+ * that catches more of them at its own good-only threshold (the operating point: what F1 at that
+ * threshold rewards), then the one with the higher AUROC, wins (betterCandidate). Small marks
+ * vanish when a large part is squeezed to 224 pixels, and that is what the native view is for;
+ * when nothing is gained the cheaper whole view stays.
+ */
+async function syntheticDefects(paths: readonly string[], sources: readonly number[], maxSide: number, seed: number): Promise<Buffer[]> {
+  const random = createRandom(deriveSeed(seed, 40));
+  const out: Buffer[] = [];
+  for (const source of sources) {
+    const image = await decodeRgb(paths[source]!, { maxSide });
+    const defective = withSyntheticDefect({ data: image.data, width: image.width, height: image.height }, random, { smallest: SMALLEST_DEFECT });
+    out.push(await rgbPng({ data: Buffer.from(defective.data.buffer, defective.data.byteOffset, defective.data.byteLength), width: defective.width, height: defective.height }));
+  }
+  return out;
+}
+
 export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<TrainedAnomalyModel> {
   const started = performance.now();
   const backboneId = input.backboneId ?? DEFAULT_BACKBONE_ID;
@@ -129,18 +243,62 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   if (!built) throw new ServiceError('InternalServerError', `The backbone ${backboneId} is not built in ${input.modelsDir}. Run "npm run build:models".`);
   if (input.good.length < 2) throw new ServiceError('ValidationException', 'An anomaly model needs at least 2 normal images in its training dataset.');
   const probes = await Promise.all(input.good.slice(0, 64).map((path) => probeImage(path)));
-  const view = viewFor(probes.flatMap((probe) => (probe.ok ? [{ width: probe.width, height: probe.height }] : [])));
+  const sizes = probes.flatMap((probe) => (probe.ok ? [{ width: probe.width, height: probe.height }] : []));
+  const applicable = viewCandidates(sizes);
+  const wanted = applicable.filter((candidate) => !input.viewKinds || input.viewKinds.includes(candidate.kind));
+  const views = wanted.length > 0 ? wanted : applicable.slice(0, 1);
   const anomalous = input.anomalous ?? [];
-  const trained = await trainAnomalyModel({
-    backbone: decodeModel(await readFile(built.modelPath)),
-    spec: built.spec,
-    view,
-    good: { count: input.good.length, load: (i) => viewPixels(input.good[i]!, view) },
-    ...(anomalous.length > 0 ? { anomalous: { count: anomalous.length, load: (i: number) => viewPixels(anomalous[i]!, view) } } : {}),
-    ...(input.threads ? { threads: input.threads } : {}),
-    ...(input.signal ? { signal: input.signal } : {}),
-    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
-  });
+  const backbone = decodeModel(await readFile(built.modelPath));
+  const seed = 1;
+  // The images each view learns from (all, or a seeded NATIVE_MAX_IMAGES for the native view) and
+  // the validation defects, drawn from images every view learns from.
+  const order = createRandom(deriveSeed(seed, 41)).shuffle(Array.from({ length: input.good.length }, (_, i) => i));
+  const nativeImages = order.slice(0, NATIVE_MAX_IMAGES).sort((a, b) => a - b);
+  const sources = order.slice(0, SYNTHETIC_DEFECTS);
+  const defects = anomalous.length > 0 ? [] : await syntheticDefects(input.good, sources, 2 * Math.max(...views.flatMap((v) => [v.view.width, v.view.height])), seed);
+  const tried: { kind: ViewKind; view: { width: number; height: number }; trained: AnomalyTrainResult; seconds: number }[] = [];
+  for (const [v, { kind, view }] of views.entries()) {
+    const viewStarted = performance.now();
+    const images = kind === 'native' ? nativeImages : input.good.map((_, i) => i);
+    const report = input.onProgress && views.length > 1 ? (p: { phase: string; done: number; total: number }) => input.onProgress!({ ...p, phase: `${p.phase} (view ${v + 1} of ${views.length})` }) : input.onProgress;
+    const trained = await trainAnomalyModel({
+      backbone,
+      spec: built.spec,
+      view,
+      seed,
+      good: { count: images.length, load: (i) => viewPixels(input.good[images[i]!]!, view) },
+      ...(defects.length > 0 ? { synthetic: { sources: sources.map((source) => images.indexOf(source)), images: { count: defects.length, load: (s: number) => viewPixels(defects[s]!, view) } } } : {}),
+      // The turned copies double the bank's embedding; at native resolution the pool is full without them.
+      ...(kind === 'native' ? { turnedViews: false } : {}),
+      ...(anomalous.length > 0 ? { anomalous: { count: anomalous.length, load: (i: number) => viewPixels(anomalous[i]!, view) } } : {}),
+      ...(input.threads ? { threads: input.threads } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...(report ? { onProgress: report } : {}),
+    });
+    tried.push({ kind, view, trained, seconds: (performance.now() - viewStarted) / 1000 });
+  }
+  // Each view by its chosen layer set; the costlier native view must do better (betterCandidate).
+  const judged = (t: (typeof tried)[number]) => {
+    const c = t.trained.candidates[t.trained.chosenCandidate]!;
+    return { recall: c.validationRecall, auroc: c.validationAuroc };
+  };
+  let pick = tried[0]!;
+  // A view whose validation cannot separate the drawn defects well (train.ts INFORMATIVE_AUROC) is not trusted with the cost.
+  for (const t of tried.slice(1)) if (t.trained.informative && betterCandidate(judged(pick), judged(t), 0.05, NATIVE_AUROC_MARGIN)) pick = t;
+  const { trained, view } = pick;
+  const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
+  const choices: TrainingChoices = {
+    chosen: { view: pick.kind, width: view.width, height: view.height, featureMaps: trained.maps.map(shortMapName).join(' + '), imageScore: trained.candidates[trained.chosenCandidate]!.imageScore, bankSize: trained.bankSize },
+    // Each candidate twice: the share of the validation anomalies caught at its good-only threshold, and its AUROC.
+    candidates: validation.flatMap((c) => {
+      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.map(shortMapName).join(' + '), imageScore: c.imageScore };
+      const against = anomalous.length > 0 ? 'labelled-anomalies' : 'synthetic-defects';
+      return [
+        { settings, metric: `recall-at-good-only-threshold-${against}`, score: Number(c.recall.toFixed(4)), seconds: c.seconds },
+        { settings, metric: `auroc-${against}`, score: Number(c.auroc.toFixed(4)), seconds: c.seconds },
+      ];
+    }),
+  };
   const trainingSeconds = (performance.now() - started) / 1000;
   const metadata: AnomalyMetadata = {
     format: 1,
@@ -155,10 +313,20 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     outputs: { score: PATCH_NAMES.score, map: PATCH_NAMES.map },
     featureMaps: trained.maps,
     bankSize: trained.bankSize,
+    imageScore: trained.imageScore,
+    viewKind: pick.kind,
+    choices,
   };
   await mkdir(input.outputDir, { recursive: true });
   const modelPath = join(input.outputDir, ANOMALY_MODEL_FILE);
   await writeModel(modelPath, trained, metadata);
+
+  const classes = await learnClasses(modelPath, metadata, anomalous, input.anomalousMasks ?? [], input.threads);
+  if (classes.length > 0) {
+    metadata.classes = classes;
+    metadata.outputs.patches = PATCH_NAMES.patches;
+    await writeModel(modelPath, trained, metadata);
+  }
 
   // What you evaluate is what you ship: the test set goes through the written file.
   const model = await loadAnomalyModel(modelPath, input.threads ? { threads: input.threads } : {});
@@ -179,9 +347,10 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
       );
       results.push({ path: item.path, ...(item.sourceRef ? { sourceRef: item.sourceRef } : {}), anomalous: item.anomalous, score: analysis.score, predictedAnomalous: false, heatMap });
       if (item.mask || !item.anomalous) {
-        // Pixel AUROC on the view's grid, every 3rd pixel (a mask's share is what counts, not its resolution).
+        // Pixel AUROC on the view's grid, every 3rd pixel or fewer (a mask's share is what counts, not its resolution).
         const mask = item.mask ? await viewPixels(item.mask, view) : undefined;
-        for (let p = 0; p < analysis.map.length; p += 3) {
+        const step = Math.max(3, Math.floor(analysis.map.length / PIXEL_SAMPLES));
+        for (let p = 0; p < analysis.map.length; p += step) {
           pixelScores.push(analysis.map[p]!);
           pixelLabels.push(mask ? isMaskedPixel(mask.data, p, item.maskBackground ?? [0, 0, 0]) : false);
         }
@@ -216,7 +385,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     trainingImages: input.good.length + anomalous.length,
     testImages: results.length,
     trainingSeconds,
-    validation: trained.candidates.map((c) => ({ featureMaps: c.maps, auroc: c.validationAuroc })),
+    validation,
     results,
   };
   await writeAtomically(join(input.outputDir, ANOMALY_EVALUATION_FILE), `${JSON.stringify(evaluation, null, 2)}\n`);
@@ -225,6 +394,109 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     results.map((r) => JSON.stringify({ 'source-ref': r.sourceRef ?? r.path, 'anomaly-label': r.anomalous ? 1 : 0, 'anomaly-label-detected': r.predictedAnomalous ? 1 : 0, 'anomaly-score': r.score, ...(r.heatMap ? { 'anomaly-heatmap-ref': r.heatMap } : {}) })).join('\n') + (results.length ? '\n' : ''),
   );
   return { modelPath, metadata, evaluation };
+}
+
+/**
+ * The classes the training masks name, each with the mean patch feature (the written model's
+ * `patches`) of the patch cells its colour covers at least a quarter of (the class covering most
+ * of a cell claims it). Classes no cell is claimed by are left out.
+ */
+async function learnClasses(modelPath: string, metadata: AnomalyMetadata, images: readonly string[], masks: readonly (AnomalyMask | undefined)[], threads?: number): Promise<AnomalyClass[]> {
+  const named = images.flatMap((image, i) => (masks[i]?.classes?.length ? [{ image, mask: masks[i]! }] : []));
+  if (named.length === 0) return [];
+  const { session } = await createSession(modelPath, { ...(threads ? { threads } : {}), name: 'anomaly classes' });
+  const sums = new Map<string, { colour: [number, number, number]; sum: Float64Array; count: number }>();
+  const { width, height } = metadata.view;
+  try {
+    for (const { image, mask } of named) {
+      const out = await session.run({ [metadata.input.name]: toModelBatch([await viewPixels(image, metadata.view)], { input: metadata.input } as ModelSpec) }, { outputs: [PATCH_NAMES.patches] });
+      const patches = out[PATCH_NAMES.patches]!;
+      const [, count, dims] = patches.dims as [number, number, number];
+      const data = patches.data as Float32Array;
+      const grid = patchGrid(count, metadata.view);
+      const pixels = await viewPixels(mask.mask, metadata.view);
+      const classes = mask.classes!;
+      const cells = new Map<number, number[]>();
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const k = classOfPixel(pixels.data, y * width + x, mask.maskBackground ?? [0, 0, 0], classes.map((c) => c.colour));
+          if (k < 0) continue;
+          const cell = Math.min(grid.height - 1, Math.floor((y * grid.height) / height)) * grid.width + Math.min(grid.width - 1, Math.floor((x * grid.width) / width));
+          const counts = cells.get(cell) ?? new Array<number>(classes.length).fill(0);
+          counts[k]!++;
+          cells.set(cell, counts);
+        }
+      }
+      const cellPixels = (width * height) / count;
+      for (const [cell, counts] of cells) {
+        const k = counts.indexOf(Math.max(...counts));
+        if (counts[k]! < cellPixels / 4) continue;
+        const { name, colour } = classes[k]!;
+        const entry = sums.get(name) ?? { colour, sum: new Float64Array(dims), count: 0 };
+        for (let j = 0; j < dims; j++) entry.sum[j]! += data[cell * dims + j]!;
+        entry.count++;
+        sums.set(name, entry);
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  return [...sums].map(([name, { colour, sum, count }]) => ({
+    name,
+    colour: `#${colour.map((c) => c.toString(16).padStart(2, '0').toUpperCase()).join('')}`,
+    prototype: Array.from(sum, (v) => Number((v / count).toFixed(5))),
+  }));
+}
+
+/** The patch grid of a view that has `count` patches (the backbone's stride divides both sides). */
+export function patchGrid(count: number, view: { width: number; height: number }): { width: number; height: number } {
+  const stride = Math.sqrt((view.width * view.height) / count);
+  return { width: Math.round(view.width / stride), height: Math.round(view.height / stride) };
+}
+
+/** The index of the class colour a mask pixel shows (−1: background or none within MASK_TOLERANCE). */
+function classOfPixel(rgb: Uint8Array, p: number, background: [number, number, number], colours: [number, number, number][]): number {
+  const distance = (c: [number, number, number]) => Math.max(Math.abs(rgb[p * 3]! - c[0]), Math.abs(rgb[p * 3 + 1]! - c[1]), Math.abs(rgb[p * 3 + 2]! - c[2]));
+  let best = -1;
+  let bestDistance = Math.min(MASK_TOLERANCE + 1, distance(background));
+  colours.forEach((colour, k) => {
+    const d = distance(colour);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  });
+  return best;
+}
+
+/**
+ * Each pixel of the view's grid named by its patch's nearest class prototype: class index + 1,
+ * row-major [view.height, view.width]. `patches` is the model's [1, P, D] output.
+ */
+export function classMapOf(classes: readonly AnomalyClass[], patches: Float32Array, view: { width: number; height: number }): Uint8Array {
+  const dims = classes[0]!.prototype.length;
+  const count = patches.length / dims;
+  const grid = patchGrid(count, view);
+  const nearest = new Uint8Array(count);
+  for (let p = 0; p < count; p++) {
+    let best = 0;
+    let bestDistance = Infinity;
+    classes.forEach((c, k) => {
+      let d = 0;
+      for (let j = 0; j < dims; j++) d += (patches[p * dims + j]! - c.prototype[j]!) ** 2;
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    });
+    nearest[p] = best + 1;
+  }
+  const out = new Uint8Array(view.width * view.height);
+  for (let y = 0; y < view.height; y++) {
+    const row = Math.min(grid.height - 1, Math.floor((y * grid.height) / view.height)) * grid.width;
+    for (let x = 0; x < view.width; x++) out[y * view.width + x] = nearest[row + Math.min(grid.width - 1, Math.floor((x * grid.width) / view.width))]!;
+  }
+  return out;
 }
 
 function isMaskedPixel(rgb: Uint8Array, p: number, background: [number, number, number]): boolean {
@@ -310,15 +582,21 @@ export function anomalyAnalysis(metadata: AnomalyMetadata, units: Pick<Inference
     const out = await units.run(pixels);
     const map = out.extra?.[0];
     if (!map) throw new Error('the anomaly model gave no map');
+    const verdict = verdictOf(metadata, out.data[0]!);
+    const patches = out.extra?.[1];
+    const classes = metadata.classes?.length && patches && verdict.isAnomalous
+      ? { classes: metadata.classes.map(({ name, colour }) => ({ name, colour })), classMap: classMapOf(metadata.classes, patches.data, metadata.view) }
+      : {};
     return {
       width: probe.width,
       height: probe.height,
-      anomaly: { ...verdictOf(metadata, out.data[0]!), normalMedian: metadata.normalMedian, map: map.data, mapWidth: metadata.view.width, mapHeight: metadata.view.height },
+      anomaly: { ...verdict, normalMedian: metadata.normalMedian, map: map.data, mapWidth: metadata.view.width, mapHeight: metadata.view.height, ...classes },
     };
   };
 }
 
 /** What the engine's load needs to open units on an anomaly model file. */
 export function anomalyUnitOutputs(metadata: AnomalyMetadata): { input: ModelSpec['input']; output: string; extraOutputs: string[] } {
-  return { input: metadata.input, output: metadata.outputs.score, extraOutputs: [metadata.outputs.map] };
+  const patches = metadata.classes?.length && metadata.outputs.patches ? [metadata.outputs.patches] : [];
+  return { input: metadata.input, output: metadata.outputs.score, extraOutputs: [metadata.outputs.map, ...patches] };
 }

@@ -49,6 +49,10 @@ export interface AnomalyVerdict {
   map: Float32Array;
   mapWidth: number;
   mapHeight: number;
+  /** Where the model has classes (learnt from masks) and the image is anomalous: their names and colours… */
+  classes?: { name: string; colour: string }[];
+  /** …and each pixel of the map's grid named by its patch's nearest class (index + 1). */
+  classMap?: Uint8Array;
 }
 
 /** What a model says about one image: scores per label (classification), boxes in image pixels, or an anomaly verdict. */

@@ -4,7 +4,7 @@
  * the API reports; and what training chose by validation (the model file's `choices`), which the
  * Details tab shows.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EvaluationDescription, OutputOf, TestImageResult } from '../../preload/contract';
 import type { DescribeEvaluationInput, GetTestHeatMapInput } from '../../preload/contract/schemas';
@@ -12,7 +12,9 @@ import type { Context } from '../core/context';
 import * as q from '../db/queries';
 import { codedError } from '../errors';
 import { chosenThresholds, requireVersion } from '../models';
-import { ANOMALY_LABELS, readAnomalyMetadata, verdictOf, type AnomalyMetadata } from '../engine/anomalyEngine';
+import { ANOMALY_HEATMAP_FOLDER, ANOMALY_LABELS, loadAnomalyModel, readAnomalyMetadata, verdictOf, type AnomalyMetadata } from '../engine/anomalyEngine';
+import { encodeHeatMapPng } from '../../native/preprocess';
+import { writeAtomically } from '../files';
 import { readModelMetadata } from '../engine/modelFile';
 import { outputLocation } from '../models/output';
 
@@ -38,7 +40,7 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
     : [];
   const snapshot = version.snapshotJson ? (JSON.parse(version.snapshotJson) as { train: { labels: string[] }[] }) : undefined;
   const anomaly = version.modelPath ? await readAnomalyMetadata(version.modelPath).catch(() => undefined) : undefined;
-  const choices = version.modelPath && !anomaly ? (await readModelMetadata(version.modelPath).catch(() => undefined))?.choices : undefined;
+  const choices = anomaly ? anomaly.choices : version.modelPath ? (await readModelMetadata(version.modelPath).catch(() => undefined))?.choices : undefined;
   const test = q.findDatasetOfType(ctx.db, project.id, 'TEST') ?? q.findDatasetOfType(ctx.db, project.id, 'TRAIN');
   const entryOf = (sourceRef: string) => (test ? q.findEntry(ctx.db, test.id, sourceRef) : undefined);
   const summary = JSON.parse(evaluation.summaryJson) as Json;
@@ -57,6 +59,7 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
       TrainingImages: summary.trainingImages as number,
       TrainingLabels: 1,
       ChosenThresholds: {},
+      ...(choices ? { Choices: choices } : {}),
     };
   }
   return {
@@ -71,24 +74,54 @@ export async function describeEvaluation(ctx: Context, input: DescribeEvaluation
   };
 }
 
-/** GetTestHeatMap: the heat map training wrote for one test image of an anomaly model (its evaluation manifest names the file). */
+/**
+ * GetTestHeatMap: the heat map of one test image of an anomaly model — the file training wrote
+ * (its evaluation manifest names it) or, for versions trained before test heat maps were written,
+ * computed now from the model file and the test image, and kept beside the others
+ * (`heatmaps/<line>.png`, the name training gives it) for the next time.
+ */
 export async function getTestHeatMap(ctx: Context, input: GetTestHeatMapInput): Promise<OutputOf<'GetTestHeatMap'>> {
   const version = requireVersion(ctx, input.ProjectVersionArn);
   const evaluation = q.findEvaluation(ctx.db, version.id);
   const manifest = evaluation?.manifestPath ? await readFile(evaluation.manifestPath, 'utf8').catch(() => '') : '';
-  const line = manifest
+  const lines = manifest
     .split('\n')
     .filter((text) => text.trim() !== '')
-    .map((text) => JSON.parse(text) as Json)
-    .find((candidate) => candidate['source-ref'] === input.SourceRef);
-  const file = line?.['anomaly-heatmap-ref'];
-  // Only a file in the heat-map folder beside the manifest, whatever the line says.
-  if (!evaluation?.manifestPath || typeof file !== 'string' || !/^heatmaps\/\d+\.png$/.test(file)) {
-    throw codedError('ResourceNotFoundException', 'NoHeatMap', { file: input.SourceRef });
+    .map((text) => JSON.parse(text) as Json);
+  const index = lines.findIndex((candidate) => candidate['source-ref'] === input.SourceRef);
+  if (!evaluation?.manifestPath || index < 0) throw codedError('ResourceNotFoundException', 'NoTestResult', { file: input.SourceRef });
+  const folder = dirname(evaluation.manifestPath);
+  const file = lines[index]!['anomaly-heatmap-ref'];
+  if (file !== undefined) {
+    // Only a file in the heat-map folder beside the manifest, whatever the line says.
+    if (typeof file !== 'string' || !/^heatmaps\/\d+\.png$/.test(file)) throw codedError('ResourceNotFoundException', 'NoHeatMap', { file: input.SourceRef });
+    const bytes = await readFile(join(folder, file)).catch(() => undefined);
+    if (!bytes) throw codedError('ResourceNotFoundException', 'HeatMapMissing', { file: input.SourceRef });
+    return { HeatMap: bytes.toString('base64') };
   }
-  const bytes = await readFile(join(dirname(evaluation.manifestPath), file)).catch(() => undefined);
-  if (!bytes) throw codedError('ResourceNotFoundException', 'HeatMapMissing', { file: input.SourceRef });
-  return { HeatMap: bytes.toString('base64') };
+  const cached = join(folder, ANOMALY_HEATMAP_FOLDER, `${index}.png`);
+  const kept = await readFile(cached).catch(() => undefined);
+  if (kept) return { HeatMap: kept.toString('base64') };
+  const metadata = version.modelPath ? await readAnomalyMetadata(version.modelPath).catch(() => undefined) : undefined;
+  if (!version.modelPath || !metadata) throw codedError('ResourceNotFoundException', 'NotAnAnomalyModel', { model: version.arn });
+  // The image as the test dataset holds it now (never a path the manifest line names).
+  const project = q.findProjectById(ctx.db, version.projectId)!;
+  const test = q.findDatasetOfType(ctx.db, project.id, 'TEST') ?? q.findDatasetOfType(ctx.db, project.id, 'TRAIN');
+  const entry = test ? q.findEntry(ctx.db, test.id, input.SourceRef) : undefined;
+  if (!entry?.path) throw codedError('ResourceNotFoundException', 'TestImageGone', { file: input.SourceRef });
+  const model = await loadAnomalyModel(version.modelPath, { threads: 1 });
+  let png: Buffer;
+  try {
+    const analysis = await model.analyze(entry.path).catch((error: unknown) => {
+      throw codedError('ResourceNotFoundException', 'TestImageUnreadable', { file: input.SourceRef, reason: error instanceof Error ? error.message : String(error) });
+    });
+    png = await encodeHeatMapPng({ map: analysis.map, width: analysis.view.width, height: analysis.view.height, low: metadata.normalMedian, threshold: metadata.threshold });
+  } finally {
+    await model.close();
+  }
+  await mkdir(dirname(cached), { recursive: true });
+  await writeAtomically(cached, png);
+  return { HeatMap: png.toString('base64') };
 }
 
 /** A line of an anomaly model's evaluation manifest, with its score against the threshold. */
@@ -116,7 +149,7 @@ function anomalyTestResult(line: Json, metadata: AnomalyMetadata, entryOf: (sour
     Width: entry?.width ?? 0,
     Height: entry?.height ?? 0,
     Labels: labels,
-    Anomaly: { Score: score, Threshold: verdict.threshold, IsAnomalous: truth, PredictedAnomalous: verdict.isAnomalous, HasHeatMap: typeof line['anomaly-heatmap-ref'] === 'string' },
+    Anomaly: { Score: score, Threshold: verdict.threshold, IsAnomalous: truth, PredictedAnomalous: verdict.isAnomalous, HasHeatMap: typeof line['anomaly-heatmap-ref'] === 'string' || entry?.path !== undefined },
   };
 }
 

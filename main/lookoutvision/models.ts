@@ -203,17 +203,26 @@ export async function detectAnomalies(ctx: Context, input: z.output<typeof lv.De
   const cut = analysis.threshold + 0.5 * Math.max(0, peak - analysis.threshold);
   const mask = Uint8Array.from(analysis.map, (value) => (analysis.isAnomalous && value >= cut ? 1 : 0));
   const share = mask.reduce((sum, v) => sum + v, 0) / mask.length;
-  const png = await encodeMaskPng({ mask, width: analysis.mapWidth, height: analysis.mapHeight, outWidth: header.width, outHeight: header.height, colour: ANOMALY_COLOUR });
   const hex = `#${ANOMALY_COLOUR.map((c) => c.toString(16).padStart(2, '0').toUpperCase()).join('')}`;
+  // A model trained with masks names each marked pixel's class (its patch's nearest class), in the class's colour.
+  const { classes, classMap } = analysis;
+  let anomalies: { Name: string; PixelAnomaly: { TotalPercentageArea: number; Color: string } }[];
+  let colours: [number, number, number][] | undefined;
+  if (classes && classMap) {
+    const counts = new Array<number>(classes.length).fill(0);
+    for (let p = 0; p < mask.length; p++) if (mask[p]) counts[(mask[p] = classMap[p]!) - 1]!++;
+    anomalies = classes.flatMap((c, k) => (counts[k]! > 0 ? [{ Name: c.name, PixelAnomaly: { TotalPercentageArea: counts[k]! / mask.length, Color: c.colour } }] : []));
+    colours = classes.map((c) => [1, 3, 5].map((i) => parseInt(c.colour.slice(i, i + 2), 16)) as [number, number, number]);
+  } else {
+    anomalies = share > 0 ? [{ Name: ANOMALY, PixelAnomaly: { TotalPercentageArea: share, Color: hex } }] : [];
+  }
+  const png = await encodeMaskPng({ mask, width: analysis.mapWidth, height: analysis.mapHeight, outWidth: header.width, outHeight: header.height, colour: ANOMALY_COLOUR, ...(colours ? { colours } : {}) });
   return {
     DetectAnomalyResult: {
       Source: { Type: 'direct' },
       IsAnomalous: analysis.isAnomalous,
       Confidence: analysis.confidence,
-      Anomalies: [
-        { Name: 'background', PixelAnomaly: { TotalPercentageArea: 1 - share, Color: '#FFFFFF' } },
-        ...(share > 0 ? [{ Name: ANOMALY, PixelAnomaly: { TotalPercentageArea: share, Color: hex } }] : []),
-      ],
+      Anomalies: [{ Name: 'background', PixelAnomaly: { TotalPercentageArea: 1 - share, Color: '#FFFFFF' } }, ...anomalies],
       AnomalyMask: png.toString('base64'),
     },
   };

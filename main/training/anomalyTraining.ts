@@ -48,7 +48,7 @@ export function anomalyEvaluationOf(ctx: Context, version: q.VersionRow): Anomal
  * resolved as source-refs are) and its background colour (`anomaly-mask-ref-metadata`'s
  * internal-color-map, the class named BACKGROUND); nothing when the line has none or it does not resolve.
  */
-export function maskOf(entry: q.StoredEntry, resolver: SourceResolver): { mask?: string; maskBackground?: [number, number, number] } {
+export function maskOf(entry: q.StoredEntry, resolver: SourceResolver): { mask?: string; maskBackground?: [number, number, number]; classes?: { name: string; colour: [number, number, number] }[] } {
   // The manifest importer keeps the segmentation attribute it does not model as the line had it.
   const kept = entry.draft.extra?.attributes?.[MASK_ATTRIBUTE];
   const [ref, metadata] = kept?.invalid ?? [kept?.value ?? entry.draft.extra?.top?.[MASK_ATTRIBUTE], kept?.meta ?? entry.draft.extra?.top?.[`${MASK_ATTRIBUTE}-metadata`]];
@@ -59,9 +59,19 @@ export function maskOf(entry: q.StoredEntry, resolver: SourceResolver): { mask?:
     return {};
   }
   const colourMap = (metadata as { 'internal-color-map'?: Record<string, { 'class-name'?: string; 'hex-color'?: string }> } | undefined)?.['internal-color-map'];
-  const background = Object.values(colourMap ?? {}).find((c) => /^background$/i.test(c['class-name'] ?? ''))?.['hex-color'];
-  const hex = background && /^#?([0-9a-f]{6})$/i.exec(background)?.[1];
-  return { mask: resolved.path, ...(hex ? { maskBackground: [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number] } : {}) };
+  const rgbOf = (colour: string | undefined) => {
+    const hex = colour && /^#?([0-9a-f]{6})$/i.exec(colour)?.[1];
+    return hex ? ([0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number]) : undefined;
+  };
+  const entries = Object.values(colourMap ?? {});
+  const background = rgbOf(entries.find((c) => /^background$/i.test(c['class-name'] ?? ''))?.['hex-color']);
+  // The anomaly classes the colour map names (each with a colour), the background left out.
+  const classes = entries.flatMap((c) => {
+    const colour = rgbOf(c['hex-color']);
+    const name = c['class-name']?.trim();
+    return name && colour && !/^background$/i.test(name) ? [{ name, colour }] : [];
+  });
+  return { mask: resolved.path, ...(background ? { maskBackground: background } : {}), ...(classes.length > 0 ? { classes } : {}) };
 }
 
 /** Starts the job that trains `version` (already TRAINING_IN_PROGRESS) from the datasets' entries. */
@@ -90,9 +100,14 @@ export function startAnomalyTraining(
       const good = withPath(trainEntries, NORMAL);
       const resolver = createResolver(ctx);
       if (good.length < 2) throw codedError('ValidationException', 'TooFewNormalImages', { count: good.length });
+      const anomalousEntries = trainEntries.filter((e) => e.path && classOf(e) === ANOMALY);
       const trained = await trainAnomalyVersion({
         good,
-        anomalous: withPath(trainEntries, ANOMALY),
+        anomalous: anomalousEntries.map((e) => e.path!),
+        anomalousMasks: anomalousEntries.map((e) => {
+          const found = maskOf(e, resolver);
+          return found.mask ? { mask: found.mask, ...(found.maskBackground ? { maskBackground: found.maskBackground } : {}), ...(found.classes ? { classes: found.classes } : {}) } : undefined;
+        }),
         test: testEntries.filter((e) => e.path && classOf(e)).map((e) => ({ path: e.path!, sourceRef: e.sourceRef, anomalous: classOf(e) === ANOMALY, ...maskOf(e, resolver) })),
         outputDir: output.folder,
         modelsDir: ctx.modelsDir,

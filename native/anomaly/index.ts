@@ -5,13 +5,13 @@
  */
 
 /** trainAnomalyModel({ backbone, spec, view, good, anomalous?, ... }) → the whole model graph, its threshold and validation figures. */
-export { PATCH_DIMS, scoreImages, trainAnomalyModel, type AnomalyTrainOptions, type AnomalyTrainResult, type CandidateResult, type ImageSource } from './train';
+export { betterCandidate, PATCH_DIMS, scoreImages, scoreImagesBoth, trainAnomalyModel, type AnomalyTrainOptions, type AnomalyTrainResult, type CandidateResult, type ImageSource } from './train';
 
 /** greedyCoreset(rows [N, D], D, { size, selectionDims, seed }) → picked row indices; randomProjection; gatherRows. */
 export { gatherRows, greedyCoreset, project, randomProjection, type CoresetOptions } from './coreset';
 
 /** The graphs: features (candidate layer sets), scoring against a bank (as initializers or inputs), bank neighbours; PATCH_NAMES. */
-export { buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, gaussianTaps, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers } from './patchGraph';
+export { addScoring, buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, gaussianTaps, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers, type ImageScore } from './patchGraph';
 
 /** goodOnlyThreshold(held-out good scores, { falseRejectRate, marginSigmas }); bestF1AnomalyThreshold; auroc; prfAt; quantileOf. */
 export { auroc, bestF1AnomalyThreshold, goodOnlyThreshold, prfAt, quantileOf, type GoodOnlyOptions, type GoodOnlyThreshold } from './threshold';

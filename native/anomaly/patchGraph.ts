@@ -9,7 +9,8 @@
  *   scoring   d²(p, m) = |p|² − 2 p·m + |m|² against the memory bank M [K, D] (MatMul),
  *             s(p) = √min_m d² (ReduceMin): the patch scores;
  *             p* = argmax_p s(p), m* = argmin_m d(p*, m), N = the 9 nearest bank rows of m* (m* first);
- *             image score = (1 − softmax_N(d(p*, ·))[m*]) · s(p*)   (PatchCore eq. 7)
+ *             image score = (1 − softmax_N(d(p*, ·))[m*]) · s(p*)   (PatchCore eq. 7),
+ *             or (a validated candidate) the mean of the k highest s(p)
  *   map       s reshaped [B, 1, h, w], resized (bilinear) to the input's size, smoothed by a
  *             Gaussian (σ = 4 px, separable Conv)
  *
@@ -88,13 +89,23 @@ export interface BankRefs {
   neighbours: ValueRef;
 }
 
-/** Adds the scoring stage: patch scores [B, P] and image scores [B]. */
-export function addScoring(g: GraphBuilder, patches: ValueRef, bank: BankRefs): { patchScores: ValueRef; imageScores: ValueRef } {
+/** How a model makes its image score from the patch scores. */
+export type ImageScore = { kind: 'max' } | { kind: 'top-mean'; topK: number };
+
+/**
+ * Adds the scoring stage: patch scores [B, P] and image scores [B] — PatchCore's re-weighted worst
+ * patch, or with `topK` the mean of the topK highest patch scores.
+ */
+export function addScoring(g: GraphBuilder, patches: ValueRef, bank: BankRefs, topK?: number): { patchScores: ValueRef; imageScores: ValueRef } {
   const squared = g.op('ReduceSum', [g.op('Mul', [patches, patches]), g.int64('sq_axes', [2])], { keepdims: 1 });
   const cross = g.op('MatMul', [patches, bank.transposed]);
   const d2 = g.op('Relu', [g.op('Add', [g.op('Sub', [squared, g.op('Mul', [cross, g.float('two', 2)])]), bank.norms])]);
   const nearest = g.op('ReduceMin', [d2], { axes: [2], keepdims: 0 });
   const patchScores = g.op('Sqrt', [nearest], {}, { outputs: [PATCH_NAMES.patchScores] });
+  if (topK !== undefined) {
+    const [highest] = g.opMulti('TopK', [patchScores, g.int64('top_k', [topK])], 2, { axis: 1, largest: 1, sorted: 1 });
+    return { patchScores, imageScores: g.op('ReduceMean', [highest!], { axes: [1], keepdims: 0 }, { outputs: [PATCH_NAMES.score] }) };
+  }
   // The most anomalous patch, its nearest bank row m* and m*'s neighbourhood in the bank.
   const worst = g.op('ArgMax', [patchScores], { axis: 1, keepdims: 1 }); // [B, 1]
   const worstScore = g.op('ReduceMax', [patchScores], { axes: [1], keepdims: 0 }); // [B]
@@ -171,15 +182,20 @@ function bankInitializers(g: GraphBuilder, bank: Bank, dims: number): BankRefs {
   };
 }
 
-/** The whole model: image → score [batch], anomaly_map [batch, 1, H, W], patch_scores [batch, P]. */
-export function buildAnomalyGraph(backbone: OnnxModel, inputName: string, layout: 'NHWC' | 'NCHW', layers: FeatureLayers, bank: Bank): GraphBuilder {
+/**
+ * The whole model: image → score [batch], anomaly_map [batch, 1, H, W], patch_scores [batch, P],
+ * patches [batch, P, D] (the patch features, which name an anomaly's class where the model has
+ * classes; not fetched, they cost nothing).
+ */
+export function buildAnomalyGraph(backbone: OnnxModel, inputName: string, layout: 'NHWC' | 'NCHW', layers: FeatureLayers, bank: Bank, options: { topK?: number } = {}): GraphBuilder {
   const g = freeSizeBackbone(backbone, inputName, layout);
   const { patches, gridSize } = addFeatures(g, layers);
-  const { patchScores, imageScores } = addScoring(g, patches, bankInitializers(g, bank, layers.dims));
+  const { patchScores, imageScores } = addScoring(g, patches, bankInitializers(g, bank, layers.dims), options.topK);
   const map = addMap(g, patchScores, gridSize, layout);
   g.output(imageScores, 'float32', ['batch'], PATCH_NAMES.score);
   g.output(map, 'float32', ['batch', 1, 'height', 'width'], PATCH_NAMES.map);
   g.output(patchScores, 'float32', ['batch', 'patches'], PATCH_NAMES.patchScores);
+  g.output(patches, 'float32', ['batch', 'patches', layers.dims]);
   return g;
 }
 

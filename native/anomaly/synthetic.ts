@@ -7,11 +7,22 @@
 import type { RgbPixels } from '../models';
 import type { Random } from '../train';
 
-/** A copy of `image` with one synthetic defect covering roughly 1–4 % of it. */
-export function withSyntheticDefect(image: RgbPixels, random: Random): RgbPixels {
+export interface SyntheticOptions {
+  /**
+   * The smallest size of a defect, as a share of the default one (default 1: scratches 20–50 % of
+   * the shorter side long and 2–4 % thick, blocks 10–20 % of it). Below 1 each defect's size is
+   * drawn log-uniformly between this share and the default, so that small defects — which only a
+   * view at the part's own resolution shows — are among those the views are judged on.
+   */
+  smallest?: number;
+}
+
+/** A copy of `image` with one synthetic defect covering roughly 1–4 % of it (less with `smallest` < 1). */
+export function withSyntheticDefect(image: RgbPixels, random: Random, options: SyntheticOptions = {}): RgbPixels {
   const data = Uint8Array.from(image.data);
   const { width, height } = image;
-  const side = Math.min(width, height);
+  const smallest = options.smallest ?? 1;
+  const side = Math.min(width, height) * (smallest >= 1 ? 1 : Math.exp(Math.log(smallest) * random.next()));
   if (random.next() < 0.5) {
     // A scratch: a line across 20–50 % of the shorter side, 2–4 % of it thick, darker or lighter than around it.
     const length = side * (0.2 + 0.3 * random.next());

@@ -5,7 +5,13 @@
  *
  * - the candidate layer set is the one that best separates held-out good images from the same
  *   images with a synthetic defect (or from the labelled anomalies, when the training data has
- *   some); a tie (within 0.005 AUROC) keeps the cheaper, coarser set;
+ *   some): more of them caught at the held-out good-only threshold, then the higher AUROC
+ *   (betterCandidate); a tie keeps the cheaper, coarser set;
+ * - the image score is a candidate too, judged the same way on the same held-out scores: PatchCore's
+ *   re-weighted worst patch, or the mean of the worst 0.5 % or 2 % of the patches (a crack or a
+ *   scratch raises many patches, an odd normal patch one; on kolektorsdd's native view, learnt from
+ *   64 of the good images, the top-0.5 % mean lifted image AUROC 0.649 → 0.788 and F1 at the
+ *   good-only threshold 0.073 → 0.651; learnt from all 100, the top-12 mean chosen gave 0.733 and 0);
  * - the threshold comes from the held-out good scores (goodOnlyThreshold).
  *
  * Held out without a coreset per fold: leave-one-image-out against the one coreset, the bank rows
@@ -13,6 +19,10 @@
  * and the bank is otherwise the one that ships. Measured against 4 folds (a quarter of the bank set
  * aside each time) on kolektorsdd: recall at the good-only threshold 0.019 → 0.058, image AUROC
  * 0.624 → 0.662; l4v-cookies unchanged (AUROC 1.000, F1 0.933). One coreset keeps training short.
+ *
+ * Memory stays bounded at large views: the patches are streamed — each one a bank candidate with
+ * the pool's share (at most MAX_POOL per layer set), full patch sets kept only for the held-out
+ * images (HELD_OUT_PATCHES; those with a synthetic defect first).
  */
 import { buildModel, encodeModel, type OnnxModel } from '../onnx';
 import { createSession, type OrtSession } from '../ort';
@@ -22,7 +32,7 @@ import { pruneModel } from '../detect';
 import { createRandom, deriveSeed } from '../train';
 import { gatherRows, greedyCoreset, randomProjection } from './coreset';
 import { candidateMaps } from './layers';
-import { buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers } from './patchGraph';
+import { buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers, type ImageScore } from './patchGraph';
 import { withSyntheticDefect } from './synthetic';
 import { auroc, bestF1AnomalyThreshold, goodOnlyThreshold, quantileOf, type GoodOnlyThreshold } from './threshold';
 
@@ -36,6 +46,17 @@ const MAX_POOL = 30_000;
 /** The bank: 5 % of the patches seen, between 1,000 and 2,500 rows (analysis time grows with it). */
 const BANK = { share: 0.05, min: 1000, max: 2500 };
 const MAX_SYNTHETIC = 32;
+/**
+ * The held-out images' full patch sets are kept up to this many rows over all candidate layer sets
+ * (about 300 MB at 128 dimensions): every good image at the whole-image view of a few hundred
+ * images, a few dozen at a native-resolution view (each one of those has ~10,000 patches).
+ */
+const HELD_OUT_PATCHES = 600_000;
+/** The other image-score candidates: the mean of the worst 0.5 % or 2 % of a view's patches (at least TOP_MIN). */
+const TOP_SHARES = [0.005, 0.02];
+const TOP_MIN = 3;
+/** Below this best validation AUROC the drawn defects are too hard to rank candidates by (see the choice). */
+export const INFORMATIVE_AUROC = 0.85;
 
 export interface ImageSource {
   count: number;
@@ -56,6 +77,12 @@ export interface AnomalyTrainOptions {
    * surroundings seen the other way up is still good.
    */
   turnedViews?: boolean;
+  /**
+   * Defective copies of good images for validation, given by the caller (drawn on the original
+   * image, so that several views see the same defect): `images` item s is good image `sources[s]`
+   * with a defect, at the view's size. Without it, defects are drawn here on the view.
+   */
+  synthetic?: { sources: number[]; images: ImageSource };
   /** Patch feature dimensions after the projection (default PATCH_DIMS). */
   dims?: number;
   threads?: number;
@@ -66,15 +93,35 @@ export interface AnomalyTrainOptions {
 
 export interface CandidateResult {
   maps: string[];
+  /** 'max' (PatchCore's re-weighted worst patch) or 'top-<k>-mean'. */
+  imageScore: string;
   /** AUROC of held-out good images against synthetic (or labelled) anomalies. */
   validationAuroc: number;
+  /** The share of those anomalies at or above the good-only threshold of the held-out good scores (the operating point). */
+  validationRecall: number;
+}
+
+/**
+ * How candidates are compared: the one that catches more of the validation anomalies at its own
+ * good-only threshold (what F1 at that threshold rewards), by more than `margin`; within it, the
+ * higher AUROC by more than `aurocMargin`; otherwise the first (cheaper) one stays.
+ */
+export function betterCandidate(a: { recall: number; auroc: number }, b: { recall: number; auroc: number }, margin = 0.05, aurocMargin = 0.005): boolean {
+  if (Math.abs(b.recall - a.recall) > margin) return b.recall > a.recall;
+  return b.auroc > a.auroc + aurocMargin;
 }
 
 export interface AnomalyTrainResult {
   /** Image → score [batch], anomaly_map [batch, 1, H, W], patch_scores [batch, P]; metadata is the caller's. */
   model: OnnxModel;
   maps: string[];
+  /** How the image score is made from the patch scores. */
+  imageScore: ImageScore;
   candidates: CandidateResult[];
+  /** The index of the chosen one in `candidates`. */
+  chosenCandidate: number;
+  /** Whether validation separated its anomalies well enough (INFORMATIVE_AUROC) to rank the candidates fully. */
+  informative: boolean;
   bankSize: number;
   patchesSeen: number;
   goodOnly: GoodOnlyThreshold;
@@ -112,93 +159,149 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
   );
   try {
     const viewSpec: ModelSpec = { ...spec, input: { ...spec.input, width: view.width, height: view.height } };
-    const embed = async (source: ImageSource, phase: string, transform?: (image: RgbPixels, index: number) => RgbPixels): Promise<Float32Array[][]> => {
-      const out: Float32Array[][] = candidates.map(() => []);
+    /** Embeds every image of `source`, handing each one's patches per candidate layer set to `visit`. */
+    const embed = async (source: ImageSource, phase: string, transform: ((image: RgbPixels, index: number) => RgbPixels) | undefined, visit: (index: number, patches: Float32Array[]) => void): Promise<void> => {
       for (let start = 0; start < source.count; start += EMBED_BATCH) {
         check();
         const indices = Array.from({ length: Math.min(EMBED_BATCH, source.count - start) }, (_, i) => start + i);
         const images = await Promise.all(indices.map(async (i) => (transform ? transform(await source.load(i), i) : source.load(i))));
         const result = await features.run({ [spec.input.name]: toModelBatch(images, viewSpec) });
-        candidates.forEach((_, c) => {
-          const data = result[`patches_${c}`]!.data as Float32Array;
-          const per = data.length / images.length;
-          images.forEach((__, i) => out[c]!.push(data.slice(i * per, (i + 1) * per)));
-        });
+        const per = candidates.map((_, c) => result[`patches_${c}`]!.data as Float32Array);
+        indices.forEach((index, i) => visit(index, per.map((data) => data.slice((i * data.length) / images.length, ((i + 1) * data.length) / images.length))));
         progress({ phase, done: start + indices.length, total: source.count });
       }
+    };
+    const collect = async (source: ImageSource, phase: string, transform?: (image: RgbPixels, index: number) => RgbPixels): Promise<Float32Array[][]> => {
+      const out: Float32Array[][] = candidates.map(() => []);
+      await embed(source, phase, transform, (_, patches) => patches.forEach((p, c) => out[c]!.push(p)));
       return out;
     };
 
-    const goodPatches = await embed(good, 'embedding good images');
-    const turned = options.turnedViews === false ? undefined : await embed(good, 'embedding turned views', turned180);
+    // Good images: every patch is a bank candidate (a seeded pool of at most MAX_POOL per layer set);
+    // the full patch sets are kept only for the held-out images scored later (HELD_OUT_PATCHES).
     const random = createRandom(deriveSeed(seed, 1));
-    // Synthetic defects on a seeded subset of the good images (each scored with its own fold).
-    const syntheticSources = random.shuffle(Array.from({ length: good.count }, (_, i) => i)).slice(0, Math.min(MAX_SYNTHETIC, good.count));
     const defectRandom = createRandom(deriveSeed(seed, 2));
+    const given = options.synthetic;
+    const syntheticSources = given
+      ? given.sources.filter((source) => source >= 0 && source < good.count)
+      : random.shuffle(Array.from({ length: good.count }, (_, i) => i)).slice(0, Math.min(MAX_SYNTHETIC, good.count));
+    const bankImageCount = options.turnedViews === false ? good.count : 2 * good.count;
+    const pools = candidates.map((_, c) => ({ random: createRandom(deriveSeed(seed, 20 + c)), rows: [] as Float32Array[], origin: [] as number[], keepShare: 1, total: 0 }));
+    const heldPatches: Map<number, Float32Array>[] = candidates.map(() => new Map());
+    let heldImages: Set<number> | undefined;
+    const visitBankImage = (bankImage: number, perCandidate: Float32Array[]) => {
+      if (!heldImages) {
+        // Decided on the first image: as many held-out images as the patch budget allows, those
+        // with a synthetic defect first, then the others in a seeded order.
+        const rowsPerImage = perCandidate.reduce((sum, patches) => sum + patches.length / dims, 0);
+        const count = Math.min(good.count, Math.max(2, Math.floor(HELD_OUT_PATCHES / rowsPerImage)));
+        const order = [...syntheticSources, ...createRandom(deriveSeed(seed, 3)).shuffle(Array.from({ length: good.count }, (_, i) => i)).filter((i) => !syntheticSources.includes(i))];
+        heldImages = new Set(order.slice(0, count));
+        perCandidate.forEach((patches, c) => {
+          pools[c]!.total = (patches.length / dims) * bankImageCount;
+          pools[c]!.keepShare = Math.min(1, MAX_POOL / pools[c]!.total);
+        });
+      }
+      const image = bankImage % good.count;
+      perCandidate.forEach((patches, c) => {
+        const pool = pools[c]!;
+        const count = patches.length / dims;
+        for (let p = 0; p < count; p++) {
+          if (pool.keepShare === 1 || pool.random.next() < pool.keepShare) {
+            pool.rows.push(patches.slice(p * dims, (p + 1) * dims));
+            pool.origin.push(image);
+          }
+        }
+        if (bankImage < good.count && heldImages!.has(image)) heldPatches[c]!.set(image, patches);
+      });
+    };
+    await embed(good, 'embedding good images', undefined, (i, patches) => visitBankImage(i, patches));
+    if (options.turnedViews !== false) await embed(good, 'embedding turned views', turned180, (i, patches) => visitBankImage(good.count + i, patches));
+    const heldList = Array.from({ length: good.count }, (_, i) => i).filter((i) => heldImages!.has(i));
+    // Synthetic defects on held-out good images (each scored with its own fold): drawn here on the
+    // view, or given by the caller (drawn on the original image, so that every view sees the same defect).
+    const syntheticHeld = syntheticSources.filter((source) => heldImages!.has(source));
     const synthetic = options.anomalous && options.anomalous.count > 0
       ? undefined
-      : await embed({ count: syntheticSources.length, load: (i) => good.load(syntheticSources[i]!) }, 'embedding synthetic defects', (image) => withSyntheticDefect(image, defectRandom));
-    const labelled = options.anomalous && options.anomalous.count > 0 ? await embed(options.anomalous, 'embedding anomalous images') : undefined;
+      : given
+        ? await collect({ count: syntheticHeld.length, load: (s) => given.images.load(given.sources.indexOf(syntheticHeld[s]!)) }, 'embedding synthetic defects')
+        : await collect({ count: syntheticHeld.length, load: (s) => good.load(syntheticHeld[s]!) }, 'embedding synthetic defects', (image) => withSyntheticDefect(image, defectRandom));
+    const labelled = options.anomalous && options.anomalous.count > 0 ? await collect(options.anomalous, 'embedding anomalous images') : undefined;
 
-    const results: { coreset: Bank; origin: Int32Array; held: number[]; anomalies: number[]; validation: number; patches: number }[] = [];
+    const results: { layers: number; topK: number; coreset: Bank; held: number[]; anomalies: number[]; validation: number; recall: number; patches: number }[] = [];
     for (let c = 0; c < candidates.length; c++) {
       check();
       progress({ phase: 'selecting the memory bank', done: c, total: candidates.length });
-      const perImage = goodPatches[c]!;
-      // The bank's images: each good image, and (by default) it turned by 180°; bank rows remember their source image.
-      const bankImages = turned ? [...perImage, ...turned[c]!] : perImage;
-      const patchesPerImage = perImage[0]!.length / dims;
-      const total = patchesPerImage * bankImages.length;
-      // The selection pool: every patch, or a seeded subset of MAX_POOL.
-      const poolRandom = createRandom(deriveSeed(seed, 20 + c));
-      const keepShare = Math.min(1, MAX_POOL / total);
-      const pool: number[] = [];
-      for (let i = 0; i < total; i++) if (keepShare === 1 || poolRandom.next() < keepShare) pool.push(i);
-      const poolRows = new Float32Array(pool.length * dims);
-      pool.forEach((flat, row) => {
-        const image = Math.floor(flat / patchesPerImage);
-        const patch = flat % patchesPerImage;
-        poolRows.set(bankImages[image]!.subarray(patch * dims, (patch + 1) * dims), row * dims);
-      });
-      const size = Math.min(pool.length, Math.max(BANK.min, Math.min(BANK.max, Math.round(BANK.share * total))));
+      const pool = pools[c]!;
+      const poolRows = new Float32Array(pool.rows.length * dims);
+      pool.rows.forEach((row, i) => poolRows.set(row, i * dims));
+      const size = Math.min(pool.rows.length, Math.max(BANK.min, Math.min(BANK.max, Math.round(BANK.share * pool.total))));
       const picks = greedyCoreset(poolRows, dims, { size, selectionDims: 16, seed: deriveSeed(seed, 30 + c), onProgress: () => check() });
       const rows = gatherRows(poolRows, dims, picks);
-      const origin = Int32Array.from(picks, (row) => Math.floor(pool[row]! / patchesPerImage) % good.count);
+      const origin = Int32Array.from(picks, (row) => pool.origin[row]!);
       const coreset: Bank = { rows, size, neighbours: await neighbourTable(neighbourSession, rows, size, dims) };
 
-      // Held out, one image at a time: each good image (and its synthetic defect) against the bank
-      // without the rows drawn from it — those rows are moved far away, so the bank's neighbour
-      // table stays valid and everything else is the bank that ships.
-      const held = new Array<number>(good.count).fill(0);
-      const anomalies: number[] = [];
-      const syntheticOf = new Map(syntheticSources.map((source, s) => [source, s]));
-      for (let i = 0; i < good.count; i++) {
+      // Held out, one image at a time: each held-out good image (and its synthetic defect) against
+      // the bank without the rows drawn from it — those rows are moved far away, so the bank's
+      // neighbour table stays valid and everything else is the bank that ships.
+      // Both image scores at once: PatchCore's re-weighted worst patch, and the mean of the worst
+      // TOP_SHARE of the patches (an extended defect — a crack, a scratch — raises many patches,
+      // an odd normal patch only one).
+      const patchCount = heldPatches[c]!.values().next().value!.length / dims;
+      const topKs = [...new Set(TOP_SHARES.map((share) => Math.max(TOP_MIN, Math.round(share * patchCount))))];
+      const kinds = [0, ...topKs];
+      const held = kinds.map(() => [] as number[]);
+      const anomalies = kinds.map(() => [] as number[]);
+      const syntheticOf = new Map(syntheticHeld.map((source, s) => [source, s]));
+      for (const i of heldList) {
         check();
         const own = Array.from(origin.keys()).filter((k) => origin[k] === i);
         const without = own.length === 0 ? coreset : { ...coreset, rows: Float32Array.from(rows) };
         for (const k of own) without.rows.fill(FAR, k * dims, (k + 1) * dims);
         const s = syntheticOf.get(i);
-        const images = synthetic && s !== undefined ? [perImage[i]!, synthetic[c]![s]!] : [perImage[i]!];
-        const scores = await scoreImages(scoring, images, without, dims);
-        held[i] = scores[0]!;
-        if (scores.length > 1) anomalies.push(scores[1]!);
+        const images = synthetic && s !== undefined ? [heldPatches[c]!.get(i)!, synthetic[c]![s]!] : [heldPatches[c]!.get(i)!];
+        const scores = await scoreImagesBoth(scoring, images, without, dims, topKs);
+        kinds.forEach((_, j) => {
+          held[j]!.push(scores[j]![0]!);
+          if (images.length > 1) anomalies[j]!.push(scores[j]![1]!);
+        });
       }
-      if (labelled) anomalies.push(...(await scoreImages(scoring, labelled[c]!, coreset, dims)));
-      const validation = auroc([...held, ...anomalies], [...held.map(() => false), ...anomalies.map(() => true)]);
-      results.push({ coreset, origin, held, anomalies, validation, patches: total });
+      if (labelled) {
+        const scores = await scoreImagesBoth(scoring, labelled[c]!, coreset, dims, topKs);
+        kinds.forEach((_, j) => anomalies[j]!.push(...scores[j]!));
+      }
+      kinds.forEach((topK, j) => {
+        const h = held[j]!;
+        const a = anomalies[j]!;
+        const validation = auroc([...h, ...a], [...h.map(() => false), ...a.map(() => true)]);
+        const line = goodOnlyThreshold(h).threshold;
+        const recall = a.length === 0 ? 0 : a.filter((score) => score >= line).length / a.length;
+        results.push({ layers: c, topK, coreset, held: h, anomalies: a, validation, recall, patches: pool.total });
+      });
     }
 
-    // The coarser set unless the finer one separates clearly better.
+    // The coarser set and the worst patch unless another candidate separates clearly better. When
+    // no candidate separates the validation anomalies well (AUROC < INFORMATIVE_AUROC) their
+    // ranking is noise: only PatchCore's own image score, the layer sets by AUROC alone.
+    const informative = Math.max(...results.map((r) => r.validation)) >= INFORMATIVE_AUROC;
     let chosen = 0;
-    for (let c = 1; c < results.length; c++) if (results[c]!.validation > results[chosen]!.validation + 0.005) chosen = c;
+    for (let c = 1; c < results.length; c++) {
+      const r = results[c]!;
+      const current = results[chosen]!;
+      if (informative ? betterCandidate({ recall: current.recall, auroc: current.validation }, { recall: r.recall, auroc: r.validation }) : r.topK === 0 && r.validation > current.validation + 0.005) chosen = c;
+    }
     const best = results[chosen]!;
     const goodOnly = goodOnlyThreshold(best.held);
     const sortedHeld = [...best.held].sort((a, b) => a - b);
-    const model = pruneModel(buildModel(buildAnomalyGraph(options.backbone, spec.input.name, spec.input.layout, candidates[chosen]!, best.coreset)));
+    const layers = candidates[best.layers]!;
+    const model = pruneModel(buildModel(buildAnomalyGraph(options.backbone, spec.input.name, spec.input.layout, layers, best.coreset, best.topK > 0 ? { topK: best.topK } : {})));
     return {
       model,
-      maps: candidates[chosen]!.maps,
-      candidates: results.map((r, c) => ({ maps: candidates[c]!.maps, validationAuroc: r.validation })),
+      maps: layers.maps,
+      imageScore: best.topK > 0 ? { kind: 'top-mean', topK: best.topK } : { kind: 'max' },
+      candidates: results.map((r) => ({ maps: candidates[r.layers]!.maps, imageScore: r.topK > 0 ? `top-${r.topK}-mean` : 'max', validationAuroc: r.validation, validationRecall: r.recall })),
+      chosenCandidate: chosen,
+      informative,
       bankSize: best.coreset.size,
       patchesSeen: best.patches,
       goodOnly,
@@ -250,6 +353,41 @@ export async function scoreImages(session: OrtSession, images: Float32Array[], b
       neighbours: { data: neighbours, dims: [bank.size, REWEIGHT_NEIGHBOURS] },
     }, { outputs: ['score'] });
     out.push(...(result.score!.data as Float32Array));
+  }
+  return out;
+}
+
+/**
+ * Image scores of per-image patches against a bank, [kind][image]: first the graph's (PatchCore's
+ * re-weighted worst patch), then for each of `topKs` the mean of that many highest patch scores
+ * (what the graph computes when a model is built with `{ topK }`).
+ */
+export async function scoreImagesBoth(session: OrtSession, images: Float32Array[], bank: Bank, dims: number, topKs: readonly number[]): Promise<number[][]> {
+  const out = [[], ...topKs.map(() => [])] as number[][];
+  if (images.length === 0) return out;
+  const perImage = images[0]!.length;
+  const batch = 8;
+  const neighbours = BigInt64Array.from(bank.neighbours, (i) => BigInt(i));
+  for (let start = 0; start < images.length; start += batch) {
+    const part = images.slice(start, start + batch);
+    const data = new Float32Array(part.length * perImage);
+    part.forEach((image, i) => data.set(image, i * perImage));
+    const result = await session.run({
+      patches: { data, dims: [part.length, perImage / dims, dims] },
+      bank: { data: bank.rows, dims: [bank.size, dims] },
+      neighbours: { data: neighbours, dims: [bank.size, REWEIGHT_NEIGHBOURS] },
+    }, { outputs: [PATCH_NAMES.score, PATCH_NAMES.patchScores] });
+    out[0]!.push(...(result[PATCH_NAMES.score]!.data as Float32Array));
+    const patchScores = result[PATCH_NAMES.patchScores]!.data as Float32Array;
+    const count = patchScores.length / part.length;
+    for (let i = 0; i < part.length; i++) {
+      const sorted = Float32Array.from(patchScores.subarray(i * count, (i + 1) * count)).sort();
+      topKs.forEach((topK, j) => {
+        let sum = 0;
+        for (let k = 0; k < topK; k++) sum += sorted[count - 1 - k]!;
+        out[j + 1]!.push(sum / topK);
+      });
+    }
   }
   return out;
 }

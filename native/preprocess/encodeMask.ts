@@ -15,13 +15,15 @@ export interface MaskPngOptions {
   outHeight: number;
   /** RGB 0–255. */
   colour: [number, number, number];
+  /** Where the mask names classes: value v ≥ 1 takes colours[v − 1] (default: every non-zero value takes `colour`). */
+  colours?: [number, number, number][];
 }
 
 export async function encodeMaskPng(options: MaskPngOptions): Promise<Buffer> {
-  const { mask, width, height, colour } = options;
+  const { mask, width, height, colour, colours } = options;
   const rgb = Buffer.alloc(width * height * 3);
   for (let i = 0; i < mask.length; i++) {
-    if (mask[i]) rgb.set(colour, i * 3);
+    if (mask[i]) rgb.set(colours?.[mask[i]! - 1] ?? colour, i * 3);
   }
   return sharp(rgb, { raw: { width, height, channels: 3 } })
     .resize(options.outWidth, options.outHeight, { fit: 'fill', kernel: 'nearest' })

@@ -5,7 +5,7 @@
  * surfaces, stopped; and each error the service names, once.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -54,21 +54,21 @@ async function rejectionOf(promise: Promise<unknown>): Promise<Error & { $metada
   assert.fail('expected the call to fail');
 }
 
-/** A Lookout for Vision segmentation mask: white background, the scratch in its class colour (#2ca02c). */
-async function lookoutMask(whiteOnBlack: string, path: string): Promise<void> {
+/** A Lookout for Vision segmentation mask: white background, the defect in its class colour (default the scratch's, #2ca02c). */
+async function lookoutMask(whiteOnBlack: string, path: string, colour: [number, number, number] = [44, 160, 44]): Promise<void> {
   const { data, info } = await sharp(whiteOnBlack).raw().toBuffer({ resolveWithObject: true });
   const rgb = Buffer.alloc(info.width * info.height * 3);
-  for (let p = 0; p < info.width * info.height; p++) rgb.set(data[p * info.channels]! > 127 ? [44, 160, 44] : [255, 255, 255], p * 3);
+  for (let p = 0; p < info.width * info.height; p++) rgb.set(data[p * info.channels]! > 127 ? colour : [255, 255, 255], p * 3);
   await sharp(rgb, { raw: { width: info.width, height: info.height, channels: 3 } }).png().toFile(path);
 }
 
-function manifestLine(key: string, anomalous: boolean, maskKey?: string): string {
+function manifestLine(key: string, anomalous: boolean, maskKey?: string, maskClass = { name: 'scratch', hex: '#2ca02c' }): string {
   return JSON.stringify({
     ...(maskKey
       ? {
           'anomaly-mask-ref': `s3://${BUCKET}/${maskKey}`,
           'anomaly-mask-ref-metadata': {
-            'internal-color-map': { '0': { 'class-name': 'BACKGROUND', 'hex-color': '#ffffff', confidence: 0 }, '1': { 'class-name': 'scratch', 'hex-color': '#2ca02c', confidence: 0 } },
+            'internal-color-map': { '0': { 'class-name': 'BACKGROUND', 'hex-color': '#ffffff', confidence: 0 }, '1': { 'class-name': maskClass.name, 'hex-color': maskClass.hex, confidence: 0 } },
             type: 'groundtruth/semantic-segmentation',
             'human-annotated': 'yes',
             'creation-date': '2026-12-01T00:00:00.000Z',
@@ -270,6 +270,29 @@ describe('Lookout for Vision code against Loupe', () => {
 
       assert.equal((await client.send(new StopModelCommand({ ProjectName: 'surfaces', ModelVersion: '1' }))).Status, 'STOPPING_HOSTING');
       await until(() => client.send(new DescribeModelCommand({ ProjectName: 'surfaces', ModelVersion: '1' })), (d) => d.ModelDescription?.Status === 'TRAINED');
+      // A version trained before test heat maps were written (its manifest names none, its folder has
+      // none): GetTestHeatMap makes the heat map from the model file and keeps it.
+      const version1 = (running.value as { ProjectVersionDescriptions: { ProjectVersionArn: string }[] }).ProjectVersionDescriptions[0]!.ProjectVersionArn;
+      const outputFolder = join(folder, description.EvaluationResult!.Key!, '..');
+      const manifestPath = join(outputFolder, 'evaluation-manifest.jsonl');
+      const lines = readFileSync(manifestPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      writeFileSync(manifestPath, `${lines.map(({ 'anomaly-heatmap-ref': _, ...rest }) => JSON.stringify(rest)).join('\n')}\n`);
+      rmSync(join(outputFolder, 'heatmaps'), { recursive: true, force: true });
+      const scratchedAt = lines.findIndex((line) => String(line['source-ref']).endsWith('scratch-0.png'));
+      const SourceRef = String(lines[scratchedAt]!['source-ref']);
+      const evaluated = await harness.loupe.invoke('DescribeEvaluation', { ProjectVersionArn: version1 });
+      assert.ok(evaluated.ok, JSON.stringify(evaluated));
+      assert.ok((evaluated.value as { TestResults: { SourceRef: string; Anomaly: { HasHeatMap: boolean } }[] }).TestResults.every((r) => r.Anomaly.HasHeatMap));
+      const made = await harness.loupe.invoke('GetTestHeatMap', { ProjectVersionArn: version1, SourceRef });
+      assert.ok(made.ok, JSON.stringify(made));
+      const heatPng = Buffer.from((made.value as { HeatMap: string }).HeatMap, 'base64');
+      assert.equal((await sharp(heatPng).metadata()).channels, 4);
+      assert.deepEqual(readFileSync(join(outputFolder, 'heatmaps', `${scratchedAt}.png`)), heatPng);
+      const again = await harness.loupe.invoke('GetTestHeatMap', { ProjectVersionArn: version1, SourceRef });
+      assert.ok(again.ok && (again.value as { HeatMap: string }).HeatMap === heatPng.toString('base64'));
+      const unknown = await harness.loupe.invoke('GetTestHeatMap', { ProjectVersionArn: version1, SourceRef: 's3://l4v-surfaces/test/none.png' });
+      assert.ok(!unknown.ok && JSON.stringify(unknown).includes('ResourceNotFoundException'), JSON.stringify(unknown));
+
       // UpdateDatasetEntries takes Lookout for Vision lines: one clean test image relabelled as an anomaly.
       const changes = Buffer.from(`${manifestLine(clean[0]!, true)}\n`);
       await client.send(new UpdateDatasetEntriesCommand({ ProjectName: 'surfaces', DatasetType: 'test', Changes: changes }));
@@ -294,6 +317,51 @@ describe('Lookout for Vision code against Loupe', () => {
       assert.equal(two.ModelDescription?.Status, 'TRAINED', two.ModelDescription?.StatusMessage);
       // Tested on the relabelled set: the clean image now called an anomaly is the one miss (P 1, R 3/4).
       assert.ok(Math.abs(two.ModelDescription!.Performance!.F1Score! - (2 * 0.75) / 1.75) < 1e-6, JSON.stringify(two.ModelDescription?.Performance));
+    });
+
+    it('names the classes of a model trained with masks in DetectAnomalies, in their colours', async () => {
+      const SCRATCH = { name: 'scratch', hex: '#2ca02c', rgb: [44, 160, 44] as [number, number, number] };
+      const SPOT = { name: 'spot', hex: '#d62728', rgb: [214, 39, 40] as [number, number, number] };
+      const spotAt = (seed: number) => ({ at: [40 + ((seed * 37) % 80), 40 + ((seed * 53) % 80)] as [number, number], radius: 9 });
+      const train: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        await aTexture(join(folder, 'marks', `normal-${i}.png`), { seed: 500 + i });
+        train.push(manifestLine(`marks/normal-${i}.png`, false));
+      }
+      for (let i = 0; i < 2; i++) {
+        for (const kind of [SCRATCH, SPOT]) {
+          const key = `marks/${kind.name}-${i}.png`;
+          const whiteOnBlack = join(folder, 'marks', `${kind.name}-${i}-mask.png`);
+          await aTexture(join(folder, key), { seed: 520 + i, ...(kind === SCRATCH ? { scratch: aScratch(10 + i) } : { spot: spotAt(i) }) }, whiteOnBlack);
+          await lookoutMask(whiteOnBlack, join(folder, 'marks', `${kind.name}-${i}-lookout.png`), kind.rgb);
+          train.push(manifestLine(key, true, `marks/${kind.name}-${i}-lookout.png`, kind));
+        }
+      }
+      writeFileSync(join(folder, 'marks.manifest'), `${train.join('\n')}\n`);
+      await client.send(new CreateProjectCommand({ ProjectName: 'marks' }));
+      await client.send(new CreateDatasetCommand({ ProjectName: 'marks', DatasetType: 'train', DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: BUCKET, Key: 'marks.manifest' } } } }));
+      await until(() => client.send(new DescribeDatasetCommand({ ProjectName: 'marks', DatasetType: 'train' })), (d) => d.DatasetDescription?.Status === 'CREATE_COMPLETE');
+      await client.send(new CreateModelCommand({ ProjectName: 'marks', OutputConfig: { S3Location: { Bucket: BUCKET, Prefix: 'marks-models/' } } }));
+      const trained = await until(() => client.send(new DescribeModelCommand({ ProjectName: 'marks', ModelVersion: '1' })), (d) => d.ModelDescription?.Status !== 'TRAINING');
+      assert.equal(trained.ModelDescription?.Status, 'TRAINED', trained.ModelDescription?.StatusMessage);
+      await client.send(new StartModelCommand({ ProjectName: 'marks', ModelVersion: '1', MinInferenceUnits: 1 }));
+      await until(() => client.send(new DescribeModelCommand({ ProjectName: 'marks', ModelVersion: '1' })), (d) => d.ModelDescription?.Status === 'HOSTED');
+      for (const [i, kind] of [[0, SCRATCH], [1, SPOT], [2, SCRATCH], [3, SPOT]] as const) {
+        const path = join(folder, 'marks', `new-${i}.png`);
+        await aTexture(path, { seed: 600 + i, ...(kind === SCRATCH ? { scratch: aScratch(20 + i) } : { spot: spotAt(5 + i) }) });
+        const result = (await client.send(new DetectAnomaliesCommand({ ProjectName: 'marks', ModelVersion: '1', ContentType: 'image/png', Body: readFileSync(path) }))).DetectAnomalyResult!;
+        assert.equal(result.IsAnomalous, true, path);
+        const named = (result.Anomalies ?? []).filter((a) => a.Name !== 'background').sort((a, b) => b.PixelAnomaly!.TotalPercentageArea! - a.PixelAnomaly!.TotalPercentageArea!);
+        assert.ok(named.every((a) => a.Name === SCRATCH.name || a.Name === SPOT.name), JSON.stringify(result.Anomalies));
+        assert.equal(named[0]?.Name, kind.name, `${path}: ${JSON.stringify(result.Anomalies)}`);
+        assert.equal(named[0]?.PixelAnomaly?.Color, kind.hex.toUpperCase());
+        // The mask shows the class in its colour.
+        const png = await sharp(Buffer.from(result.AnomalyMask!)).raw().toBuffer({ resolveWithObject: true });
+        let coloured = 0;
+        for (let p = 0; p < png.info.width * png.info.height; p++) if (kind.rgb.every((c, j) => png.data[p * png.info.channels + j] === c)) coloured++;
+        assert.ok(coloured > 0, `${path}: no pixel of the mask in ${kind.hex}`);
+      }
+      await client.send(new StopModelCommand({ ProjectName: 'marks', ModelVersion: '1' }));
     });
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildModel, encodeModel } from '../../../native/onnx';
+import { buildModel, encodeModel, GraphBuilder } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
-import { buildNeighbourGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS } from '../../../native/anomaly';
+import { addScoring, buildNeighbourGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS, scoreImagesBoth } from '../../../native/anomaly';
 import { createRandom } from '../../../native/train';
 
 const DIMS = 12;
@@ -64,6 +64,40 @@ describe('nearest-neighbour scoring against the memory bank', () => {
       }
     } finally {
       await session.release();
+    }
+  });
+
+  it('gives the mean of the k worst patch scores, in the model graph as in training', async () => {
+    const size = 40;
+    const bank = rows(size, 5);
+    const neighbours = bruteNeighbours(bank, size);
+    const perImage = 24;
+    const topK = 5;
+    const images = [rows(perImage, 6), rows(perImage, 7)];
+    const g = new GraphBuilder('top-k');
+    const patches = g.input('patches', 'float32', ['batch', 'patches', DIMS]);
+    const bankInput = g.input('bank', 'float32', ['bank', DIMS]);
+    const norms = g.op('ReduceSum', [g.op('Mul', [bankInput, bankInput]), g.int64('axes', [1])], { keepdims: 0 });
+    const refs = { transposed: g.op('Transpose', [bankInput], { perm: [1, 0] }), norms, neighbours: g.input('neighbours', 'int64', ['bank', REWEIGHT_NEIGHBOURS]) };
+    const { imageScores } = addScoring(g, patches, refs, topK);
+    g.output(imageScores, 'float32', ['batch']);
+    const { session: graph } = await createSession(Buffer.from(encodeModel(buildModel(g))), { name: 'top-k' });
+    const { session: scoring } = await createSession(Buffer.from(encodeModel(buildModel(buildScoringGraph(DIMS)))), { name: 'scoring' });
+    try {
+      const data = new Float32Array(2 * perImage * DIMS);
+      images.forEach((image, i) => data.set(image, i * perImage * DIMS));
+      const neighbourTensor = { data: BigInt64Array.from(neighbours.flat(), BigInt), dims: [size, REWEIGHT_NEIGHBOURS] };
+      const out = await graph.run({ patches: { data, dims: [2, perImage, DIMS] }, bank: { data: bank, dims: [size, DIMS] }, neighbours: neighbourTensor });
+      const inGraph = out.score!.data as Float32Array;
+      const inTraining = await scoreImagesBoth(scoring, images, { rows: bank, size, neighbours: Int32Array.from(neighbours.flat()) }, DIMS, [topK]);
+      images.forEach((image, i) => {
+        const { patchScores } = bruteScore(image, perImage, bank, size, neighbours);
+        const expected = patchScores.sort((a, b) => b - a).slice(0, topK).reduce((a, b) => a + b, 0) / topK;
+        assert.ok(Math.abs(inGraph[i]! - expected) < 1e-3, `graph, image ${i}: ${inGraph[i]} vs ${expected}`);
+        assert.ok(Math.abs(inTraining[1]![i]! - expected) < 1e-3, `training, image ${i}: ${inTraining[1]![i]} vs ${expected}`);
+      });
+    } finally {
+      await Promise.all([graph.release(), scoring.release()]);
     }
   });
 

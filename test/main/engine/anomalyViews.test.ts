@@ -1,0 +1,76 @@
+/**
+ * The anomaly model's view candidates on a long strip: a short, thin scratch that squeezing the
+ * strip to 224 pixels blurs away is found by the native-resolution view, which training picks by
+ * validation on synthetic defects drawn on good strips, and records with the other candidates.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { trainAnomalyVersion, viewCandidates, type AnomalyTestImage, type TrainedAnomalyModel } from '../../../main/engine/anomalyEngine';
+import { tempDir } from '../../support/loupe';
+import { aTexture } from '../../support/textures';
+import { createRandom } from '../../../native/train';
+
+const MODELS = join(import.meta.dirname, '../../../dist/models');
+const modelsBuilt = existsSync(join(MODELS, 'nsfwjs-mobilenet-v2-140.onnx'));
+const STRIP = { width: 352, height: 1408 };
+
+describe('view candidates', () => {
+  it('offers the native view only for parts clearly larger than the whole-image view', () => {
+    assert.deepEqual(viewCandidates([{ width: 160, height: 160 }]).map((c) => c.kind), ['whole']);
+    assert.deepEqual(viewCandidates([{ width: 300, height: 900 }]).map((c) => c.kind), ['whole']);
+    const strip = viewCandidates([STRIP, STRIP, { width: 360, height: 1400 }]);
+    assert.deepEqual(strip, [
+      { kind: 'whole', view: { width: 224, height: 672 } },
+      { kind: 'native', view: { width: 352, height: 1408 } },
+    ]);
+    // Large photos are shrunk to the native view's pixel budget, keeping their shape.
+    const [, large] = viewCandidates([{ width: 4000, height: 3000 }]);
+    assert.ok(large && large.view.width * large.view.height <= 640 * 1024 && Math.abs(large.view.width / large.view.height - 4 / 3) < 0.05, JSON.stringify(large));
+  });
+});
+
+describe('a small scratch on a long strip', { skip: modelsBuilt ? false : 'dist/models is not built: run npm run build:models' }, () => {
+  const dir = tempDir('loupe-anomaly-views-');
+  const good: string[] = [];
+  const test: AnomalyTestImage[] = [];
+  let chosen: TrainedAnomalyModel;
+  let whole: TrainedAnomalyModel;
+
+  before(async () => {
+    for (let i = 0; i < 8; i++) good.push(await aTexture(join(dir, 'train', `${i}.png`), { seed: i, ...STRIP }));
+    for (let i = 0; i < 3; i++) test.push({ path: await aTexture(join(dir, 'test', `clean-${i}.png`), { seed: 100 + i, ...STRIP }), anomalous: false });
+    for (let i = 0; i < 3; i++) {
+      const random = createRandom(300 + i);
+      const x = 60 + random.next() * 230;
+      const y = 200 + random.next() * 1000;
+      const scratch = { from: [x, y] as [number, number], to: [x + 6, y + 8] as [number, number], width: 2 };
+      test.push({ path: await aTexture(join(dir, 'test', `scratch-${i}.png`), { seed: 200 + i, ...STRIP, scratch }), anomalous: true });
+    }
+    whole = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'whole'), modelsDir: MODELS, threads: 2, viewKinds: ['whole'] });
+    chosen = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'chosen'), modelsDir: MODELS, threads: 2 });
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the whole-image view misses a scratch the native view finds, and validation picks the native view', () => {
+    const missed = whole.evaluation.results.filter((r) => r.anomalous && !r.predictedAnomalous);
+    assert.ok(missed.length > 0, `whole view: ${JSON.stringify(whole.evaluation.results.map((r) => [r.anomalous, r.score.toFixed(3)]))}, threshold ${whole.evaluation.threshold}`);
+    assert.equal(chosen.metadata.viewKind, 'native');
+    assert.deepEqual(chosen.metadata.view, STRIP);
+    assert.equal(chosen.evaluation.imageAuroc, 1);
+    for (const r of chosen.evaluation.results) assert.equal(r.predictedAnomalous, r.anomalous, `${r.path}: ${r.score} against ${chosen.evaluation.threshold}`);
+  });
+
+  it('records every candidate with its validation score, and the choice', () => {
+    const choices = chosen.metadata.choices!;
+    assert.equal(choices.chosen.view, 'native');
+    assert.deepEqual([...new Set(choices.candidates.map((c) => c.settings.view))], ['whole', 'native']);
+    for (const c of choices.candidates) assert.ok(['auroc-synthetic-defects', 'recall-at-good-only-threshold-synthetic-defects'].includes(c.metric) && c.score >= 0 && c.score <= 1, JSON.stringify(c));
+    assert.ok(choices.candidates.every((c) => /^expanded_conv_\d+( \+ expanded_conv_\d+)?$/.test(String(c.settings.featureMaps))), JSON.stringify(choices.candidates.map((c) => c.settings.featureMaps)));
+    const best = (view: string) => Math.max(...choices.candidates.filter((c) => c.settings.view === view && c.metric.startsWith('auroc')).map((c) => c.score));
+    assert.ok(best('native') > best('whole'), JSON.stringify(choices.candidates));
+    assert.deepEqual(chosen.evaluation.validation.flatMap((v) => [v.view, v.view]), choices.candidates.map((c) => c.settings.view));
+  });
+});
