@@ -14,6 +14,11 @@ import * as q from '../../../main/db/queries';
 import { waitForJob } from '../../../main/jobs';
 import { createOnnxEngine } from '../../../main/engine/onnxEngine';
 import { readModelMetadata } from '../../../main/engine/modelFile';
+import { lastPointwise } from '../../../main/engine/classifierFineTune';
+import { findTail, spatialFeatureModel } from '../../../native/detect';
+import { decodeModel } from '../../../native/onnx';
+import { DEFAULT_BACKBONE_ID, readBuiltBackbone } from '../../../native/models';
+import { readFileSync } from 'node:fs';
 import { createRandom } from '../../../native/train';
 import { augmentImage } from '../../../native/train/augment';
 import { MODELS_DIR } from '../../eval/train';
@@ -60,6 +65,19 @@ describe('fine-tuning the classifier', () => {
     assert.notDeepEqual(a.data, data);
     const mean = (d: Uint8Array) => d.reduce((s, v) => s + v, 0) / d.length;
     assert.ok(Math.abs(mean(a.data) - mean(data)) < 0.25 * mean(data), `${mean(a.data)} vs ${mean(data)}`);
+  });
+
+  it("fine-tunes the backbone's final 1 × 1 convolution: the tail from the last residual junction, cut down to it", async () => {
+    const backbone = (await readBuiltBackbone(MODELS_DIR, DEFAULT_BACKBONE_ID))!;
+    const base = decodeModel(readFileSync(backbone.modelPath));
+    const final = backbone.spec.outputs.find((o) => o.role === 'final')!;
+    const tail = findTail(base, spatialFeatureModel(base, [final.name], 'map')!.value, 1);
+    const last = lastPointwise(tail);
+    assert.deepEqual(last.layers.map((l) => l.kind), ['pointwise', 'relu6']);
+    assert.equal(last.channels, final.size);
+    assert.ok(last.cutChannels < tail.channels && last.cut !== tail.cut);
+    assert.equal(last.initial.size, 2, 'its weight and bias');
+    assert.ok(tail.layers.length > last.layers.length);
   });
 
   it('compares the frozen backbone with its last block fine-tuned, with and without augmentation, and records the choice', async () => {
