@@ -111,11 +111,14 @@ async function serve(words: string[], out: NodeJS.WritableStream): Promise<numbe
     model: { type: 'string' },
     units: { type: 'string' },
     threads: { type: 'string' },
+    'grpc-port': { type: 'string' },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${values.port}`);
+  const grpcPort = values['grpc-port'] === undefined ? undefined : Number(values['grpc-port']);
+  if (grpcPort !== undefined && !(Number.isInteger(grpcPort) && grpcPort >= 0 && grpcPort <= 65535)) throw new UsageError(`--grpc-port must be 0–65535, got ${values['grpc-port']}`);
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together.');
-  if (values.model !== undefined) return await serveModelRepository({ ...values, model: values.model, port }, out);
+  if (values.model !== undefined) return await serveModelRepository({ ...values, model: values.model, port, ...(grpcPort !== undefined ? { grpcPort } : {}) }, out);
   if (values.units !== undefined || values.threads !== undefined) throw new UsageError('--units and --threads go with --model.');
   const exposed = !isLoopbackHost(values.host);
   const loupe = openLoupe({ home: values.home, watch: true });
@@ -133,6 +136,7 @@ async function serve(words: string[], out: NodeJS.WritableStream): Promise<numbe
     names,
     insecureHttp: values['insecure-http'],
     ...(tls ? { tls } : {}),
+    ...(grpcPort !== undefined ? { grpcPort } : {}),
     ...(values['kiosk-model'] ? { kioskModelArn: values['kiosk-model'] } : {}),
   });
   const { AccessKeyId, SecretAccessKey, Region } = loupe.ctx.credentials;
@@ -150,6 +154,7 @@ async function serve(words: string[], out: NodeJS.WritableStream): Promise<numbe
     lines.push(`Kiosk=${server.url}/#kiosk-code=${server.kioskCode}`, `  (open it once, on the kiosk, within ${KIOSK_CODE_TTL_MS / 60_000} minutes; it opens only ${values['kiosk-model']})`);
   }
   lines.push(`InferenceToken=${server.inferenceToken}`);
+  if (server.grpcAddress) lines.push(`GrpcEndpoint=${server.grpcAddress}`);
   if (exposed) {
     lines.push(
       '',
@@ -206,6 +211,7 @@ function usage(): string {
     '  serve [--host 127.0.0.1] [--port 7800] [--home DIR]   serve the API and the web UI',
     '        [--cert FILE --key FILE] [--name HOST ...]       off loopback: HTTPS (a certificate Loupe makes, or yours)',
     '        [--insecure-http] [--kiosk-model ARN]            plain HTTP off loopback; a token that only analyses',
+    '        [--grpc-port 8001]                               also the Open Inference Protocol over gRPC (also with --model)',
     '  serve --model EXPORT_FOLDER [--units 1] [--threads N]  serve an exported model repository over /v2 only,',
     '        [--host ...] [--port ...] [--cert --key]         without a home (keys and token from LOUPE_ACCESS_KEY_ID,',
     '                                                         LOUPE_SECRET_ACCESS_KEY, LOUPE_INFERENCE_TOKEN, or made up)',

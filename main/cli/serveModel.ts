@@ -28,6 +28,8 @@ export interface ServeModelValues {
   home?: string;
   units?: string;
   threads?: string;
+  /** Also serve the protocol over gRPC on this port. */
+  grpcPort?: number;
 }
 
 /** Keys from LOUPE_ACCESS_KEY_ID / LOUPE_SECRET_ACCESS_KEY (both or neither), else made up for this run. */
@@ -78,12 +80,14 @@ export async function serveModelRepository(values: ServeModelValues, out: NodeJS
       insecureHttp: values['insecure-http'] ?? false,
       version: loupeVersion(),
       ...(tls ? { tls } : {}),
+      ...(values.grpcPort !== undefined ? { grpcPort: values.grpcPort } : {}),
     });
     const models = await repository.list();
     const lines = [
       `Loupe is serving ${models.map((model) => `${model.name} (version ${model.version})`).join(', ')} on ${server.url}/v2`,
       `Endpoint=${server.url}`,
       `InferenceToken=${token}`,
+      ...(server.grpcAddress ? [`GrpcEndpoint=${server.grpcAddress}`] : []),
       `AccessKeyId=${credentials.AccessKeyId}`,
       `SecretAccessKey=${credentials.SecretAccessKey}`,
       `Region=${credentials.Region}`,

@@ -421,9 +421,17 @@ async function modelInputs(image: string | Buffer, size: { width: number; height
     const pixels = await decodeRgb(image, { maxSide: decodeSide(size.width, size.height, side) });
     return [{ region: { left: 0, top: 0, width: size.width, height: size.height }, pixels }];
   }
-  // The whole image at the tiles' scale (a tile of `tiling.side` pixels becomes the input's side), then cut.
+  return cutTiles(await decodeForTiles(image, size, side, tiling), size, tiling);
+}
+
+/** The whole image at the tiles' scale: a tile of `tiling.side` pixels becomes the input's `side` (never enlarged). */
+export function decodeForTiles(image: string | Buffer, size: { width: number; height: number }, side: number, tiling: { side: number }): Promise<RgbPixels> {
   const scale = Math.min(1, side / tiling.side);
-  const pixels = await decodeRgb(image, { maxSide: Math.max(1, Math.round(Math.max(size.width, size.height) * scale)) });
+  return decodeRgb(image, { maxSide: Math.max(1, Math.round(Math.max(size.width, size.height) * scale)) });
+}
+
+/** The tiles of an image of `size` (tileGrid, in its pixels) cut from `pixels`, its decode at the tiles' scale. */
+export function cutTiles(pixels: RgbPixels, size: { width: number; height: number }, tiling: { side: number; overlap: number }): { region: Region; pixels: RgbPixels }[] {
   const sx = pixels.width / size.width;
   const sy = pixels.height / size.height;
   return tileGrid(size, tiling.side, tiling.overlap).map((region) => {

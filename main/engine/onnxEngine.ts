@@ -141,7 +141,7 @@ async function closeBoth(serving: { close(): Promise<void> }, units: InferenceUn
 
 /**
  * A loaded model's Open Inference Protocol side: its serving graph built from the model file on
- * first use and loaded on as many units as the model has, whose requests wait in `queue` (the
+ * the first `served()` (StartProjectVersion asks at once: models/served.ts `startServing`) and loaded on as many units as the model has, whose requests wait in `queue` (the
  * model's) and run on as many of them as the model has in service.
  */
 function servingOf(

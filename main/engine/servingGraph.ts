@@ -18,8 +18,10 @@
  * decodes large images smaller first (JPEG shrink-on-load, native/preprocess `decodeRgb` maxSide),
  * and a classifier's crop / stretch / letterbox resize is libvips' linear kernel to 8 bits, where the
  * graph resamples once in float. Images already at the size the view reads (`nativeSize`) go through
- * both unchanged, which is how the export's parity check compares them exactly. Tiled detectors
- * (`detection.tiling`) are not exported yet: the tiles' NMS merge needs the whole image's tile grid.
+ * both unchanged, which is how the export's parity check compares them exactly. A tiled detector's
+ * graph takes TILES (each one an image: the graph is the same), and the tiling around it — decode at
+ * the tiles' scale, grid, cut, merge — is stated in `contract.tiling` with a reference implementation
+ * (tiledServing.ts: the merge is a sequential loop, not an ONNX graph without a Loop subgraph).
  * Anomaly models: the whole image stretched to the view, then `anomaly_score`, `is_anomalous`, `anomaly_map`.
  */
 import { readFile } from 'node:fs/promises';
@@ -29,6 +31,7 @@ import { LETTERBOX_GREY } from '../../native/preprocess';
 import { ServiceError } from '../errors';
 import { LEGACY_CROP, inputSize, type ClassifierView } from './classifierView';
 import type { AnomalyMetadata } from './anomalyEngine';
+import { tilingContract } from './tiledServing';
 import { MODEL_FILE, type ClassifierMetadata, type DetectorMetadata, type ModelMetadata } from './modelFile';
 
 export interface TensorSpec {
@@ -78,9 +81,6 @@ export function servingGraphOf(bytes: Uint8Array): ServingGraph {
   if (metadata.useCase !== 'IMAGE_LEVEL_LABELS' && metadata.useCase !== 'OBJECT_LOCALIZATION' && metadata.useCase !== 'ANOMALY_DETECTION') {
     throw new ServiceError('InvalidParameterException', `Models of use case ${String((metadata as { useCase?: unknown }).useCase)} cannot be exported as a serving graph yet.`);
   }
-  if (metadata.useCase === 'OBJECT_LOCALIZATION' && metadata.detection.tiling) {
-    throw new ServiceError('InvalidParameterException', 'This detector analyses images by tiles; tiled detectors cannot be exported as a serving graph yet.');
-  }
   const spec = metadata.input;
   const b = new GraphBuilder('serving_pre');
   const image = b.input(IMAGE_INPUT, 'uint8', ['batch', 'height', 'width', 3]);
@@ -111,7 +111,7 @@ export function servingGraphOf(bytes: Uint8Array): ServingGraph {
   } else if (metadata.useCase === 'OBJECT_LOCALIZATION') {
     target = { width: spec.width, height: spec.height };
     nativeSize = target;
-    contract = { detection: { ...metadata.detection } };
+    contract = { detection: { ...metadata.detection }, ...(metadata.detection.tiling ? { tiling: tilingContract(metadata) } : {}) };
   } else {
     // anomalyEngine.ts viewPixels: the whole image stretched to the view.
     target = metadata.view;
@@ -264,13 +264,19 @@ function letterbox(b: GraphBuilder, pixels: ValueRef, height: ValueRef, width: V
   return b.op('Pad', [resized, pads, b.float(`${P}lb_grey`, LETTERBOX_GREY)], { mode: 'constant' });
 }
 
-/** (pixel × scale − mean[c]) / std[c] on NCHW [N, 3, h, w], channel c read from pixel channel order[c]. */
+/**
+ * (pixel × scale − mean[c]) / std[c] on NCHW [N, 3, h, w], channel c read from pixel channel order[c].
+ * As native/models toModelBatch computes it: pixel × gain + bias in double precision, rounded to float
+ * once — so a pixel the graph reads unresampled gives the model bit for bit the app's input (in float
+ * the two roundings differed by an ulp, which an anomaly model's distances near zero magnified).
+ */
 function normalise(b: GraphBuilder, nchw: ValueRef, spec: ModelMetadata['input']): ValueRef {
   const order = spec.colourOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
   const ordered = spec.colourOrder === 'RGB' ? nchw : b.op('Gather', [nchw, b.int64(`${P}bgr`, order)], { axis: 1 });
-  const gain = b.float(`${P}gain`, [0, 1, 2].map((c) => spec.scale / spec.std[c]!), [1, 3, 1, 1]);
-  const bias = b.float(`${P}bias`, [0, 1, 2].map((c) => -spec.mean[c]! / spec.std[c]!), [1, 3, 1, 1]);
-  return b.op('Add', [b.op('Mul', [ordered, gain]), bias]);
+  const gain = b.initializer(`${P}gain`, Float64Array.from([0, 1, 2], (c) => spec.scale / spec.std[c]!), [1, 3, 1, 1]);
+  const bias = b.initializer(`${P}bias`, Float64Array.from([0, 1, 2], (c) => -spec.mean[c]! / spec.std[c]!), [1, 3, 1, 1]);
+  const wide = b.op('Cast', [ordered], { to: 11 });
+  return b.op('Cast', [b.op('Add', [b.op('Mul', [wide, gain]), bias])], { to: 1 });
 }
 
 /**

@@ -31,6 +31,7 @@ import { outputLocation, s3Object } from './output';
 import type { ManifestSummary } from './manifestSummary';
 import { removeVersionFiles } from './recovery';
 import { runningModels } from './runtime';
+import { startServing } from './served';
 
 export { runningServedModels } from './served';
 import { chosenThresholds, forgetThresholds, putThresholds } from './thresholds';
@@ -162,6 +163,8 @@ export function startProjectVersion(ctx: Context, input: StartProjectVersionInpu
           if (ctx.db.open) recordUnits(ctx, version, 'scale', units);
         },
       });
+      // The Open Inference Protocol's serving graph starts with the model: RUNNING means /v2 answers at once too.
+      if (ctx.db.open) await startServing(ctx, version, model);
       if (!ctx.db.open) return void (await model.close());
       runningModels(ctx).set(version.id, model);
       q.updateVersion(ctx.db, version.id, { status: 'RUNNING', statusMessage: MODEL_MESSAGES.running });

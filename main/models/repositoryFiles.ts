@@ -5,6 +5,7 @@
  * what the export writes.
  */
 import type { TensorSpec } from '../engine/servingGraph';
+import { TILES_REFERENCE_PY } from './tilesReference';
 
 const TRITON_TYPES: Record<TensorSpec['datatype'], string> = { UINT8: 'TYPE_UINT8', FP32: 'TYPE_FP32', INT32: 'TYPE_INT32', INT64: 'TYPE_INT64', BOOL: 'TYPE_BOOL' };
 
@@ -112,6 +113,8 @@ export interface ReadmeFacts {
   outputs: TensorSpec[];
   nativeSize: { width: number; height: number };
   goldenCount: number;
+  /** A tiled detector: the graph takes tiles, and loupe_tiles.py does the tiling around it. */
+  tiled?: boolean;
 }
 
 /** The README at the repository root: what the model takes and gives, and how to run it elsewhere. */
@@ -144,7 +147,7 @@ send images no larger than it reads (${detection ? 'shorter side at most the inp
 ${
   detection
     ? `
-\`boxes\` are left, top, width, height as shares of the image (the service's BoundingBox), \`scores\` are
+\`boxes\` are left, top, width, height as shares of the image${facts.tiled ? ' (of the tile: this detector reads images by tiles, below)' : ''} (the service's BoundingBox), \`scores\` are
 confidences in [0, 1], \`classes\` index \`labels.txt\` (−1 past \`count\`), \`count\` is the number of boxes.
 A box is reported when its score is at least its label's threshold in \`loupe.json\` (\`thresholds.effective\`).
 `
@@ -153,7 +156,7 @@ A box is reported when its score is at least its label's threshold in \`loupe.js
 threshold in \`loupe.json\` (\`thresholds.effective\`).
 `
 }
-## Triton
+${facts.tiled ? tiledSection(m) : ''}## Triton
 
 \`golden/\` is not a model, so load the model by name:
 
@@ -190,5 +193,34 @@ curl -s localhost:8000/v2/models/${m}/infer -H 'Content-Type: application/json' 
 Each \`golden/NNN/\` holds \`image.npy\` (the input) and one \`.npy\` per output as Loupe computed it. With
 Python: \`onnxruntime.InferenceSession("${m}/1/model.onnx").run(None, {"image": numpy.load("golden/000/image.npy")})\`
 gives the same values (scores within 1e-4, boxes within 1e-3).
+`;
+}
+
+/** A tiled detector's README section: the graph takes tiles; the reference implementation of the rest, printed in full. */
+function tiledSection(m: string): string {
+  return `## Tiles: this detector reads an image by tiles
+
+Loupe analyses an image with this model tile by tile: the graph above is the detector on ONE TILE (send
+tiles as images; boxes come back as shares of the tile). The tiling around it — decode at the tiles' scale,
+the tile grid, the cut, and the merge of the tiles' boxes — is stated with its numbers in \`loupe.json\`
+(\`servingContract.tiling\`) and done by \`loupe_tiles.py\` (below, also beside this README). Its merge is a
+sequential loop (a whole box replaces a cut-off fragment of itself), which an ONNX graph could only hold as a
+Loop subgraph. Each \`golden/NNN/\` of this export also holds \`source_image.npy\` (the image as Loupe decoded
+it at the tiles' scale), \`source_size.npy\` (the original width and height) and \`merged_*.npy\` (the answer:
+boxes as shares of the image, scores, classes, count), and \`image.npy\` is its tiles.
+
+\`\`\`python
+import json, numpy, onnxruntime, loupe_tiles
+session = onnxruntime.InferenceSession("${m}/1/model.onnx")
+names = [o.name for o in session.get_outputs()]
+run = lambda tiles: dict(zip(names, session.run(None, {"image": tiles})))
+tiling = json.load(open("${m}/loupe.json"))["servingContract"]["tiling"]
+width, height = numpy.load("golden/000/source_size.npy")
+boxes, scores, classes = loupe_tiles.analyse(run, numpy.load("golden/000/source_image.npy"), int(width), int(height), tiling)
+\`\`\`
+
+\`\`\`python
+${TILES_REFERENCE_PY}\`\`\`
+
 `;
 }

@@ -3,8 +3,8 @@
  * RUNNING version is served as `servingModelName(project, version)`, version '1', running its
  * serving graph (engine/servingGraph.ts: the version's model.onnx with Loupe's preprocessing and
  * decoding as ONNX nodes, uint8 images in) — the same computation an export carries. The loaded
- * model owns it (LoadedModel.served): built and loaded into units of its own the first time the
- * model is asked for, its requests waiting in the version's one queue with DetectCustomLabels'
+ * model owns it (LoadedModel.served): built and loaded into units of its own when the version starts
+ * (`startServing`, before it is RUNNING), its requests waiting in the version's one queue with DetectCustomLabels'
  * (so both are refused alike when it is full), its units stopped when the version stops.
  */
 import { join } from 'node:path';
@@ -44,10 +44,20 @@ function servedOf(ctx: Context, candidate: Candidate): Promise<ServedModel> {
   return served;
 }
 
-/** A served model whose metadata is the graph's; loading it the first time a client asks. */
+/**
+ * Start `model`'s serving graph with the model (StartProjectVersion), so the first /v2 request finds
+ * its units running; a graph that cannot be built or loaded is logged and tried again when asked for.
+ */
+export async function startServing(ctx: Context, version: { id: number; projectId: number; name: string }, model: LoadedModel): Promise<void> {
+  const project = q.findProjectById(ctx.db, version.projectId);
+  if (!project) return;
+  await servedOf(ctx, { versionId: version.id, name: servingModelName(project.name, version.name), model }).catch(() => undefined);
+}
+
+/** A served model whose metadata is the graph's (started with the model; loaded again on request if that failed). */
 export function runningServedModels(ctx: Context): ServedModels {
   return {
-    // A version whose graph cannot be served (a tiled detector, say) is left out of the list; asked for by name, it says why.
+    // A version whose graph cannot be served is left out of the list; asked for by name, it says why.
     list: async () => {
       const settled = await Promise.allSettled(candidates(ctx).map((candidate) => servedOf(ctx, candidate)));
       return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

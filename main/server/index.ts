@@ -33,6 +33,7 @@ import { serveEntryImage, serveStatic } from './static';
 import { servedNames } from './tls';
 import { handleUpload } from './uploads';
 import { handleLookoutVision, LOOKOUT_VISION_PREFIX, sendLookoutVisionError } from './lookoutvision';
+import { startGrpcServer, type RunningGrpcServer } from './grpc';
 import { handleInferenceRequest, isInferencePath, ProtocolError, sendProtocolError, type InferenceRoutes } from './inference';
 
 export interface ServerOptions {
@@ -53,6 +54,8 @@ export interface ServerOptions {
   kioskModelArn?: string;
   /** The models /v2 serves (the Open Inference Protocol); the running project versions by default. */
   servedModels?: ServedModels;
+  /** Also serve the Open Inference Protocol over gRPC (grpc.ts) on this port (0: any free one); off when absent. */
+  grpcPort?: number;
 }
 
 export interface RunningServer {
@@ -66,6 +69,8 @@ export interface RunningServer {
   kioskCode?: string;
   /** A bearer token that may only call the Open Inference Protocol (/v2), for clients that cannot sign. */
   inferenceToken: string;
+  /** host:port of the gRPC service, when grpcPort was given. */
+  grpcAddress?: string;
   close(): Promise<void>;
 }
 
@@ -264,6 +269,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
 
   const port = await listen(server, host, options.port ?? DEFAULT_PORT);
+  let grpcServer: RunningGrpcServer | undefined;
+  if (options.grpcPort !== undefined) {
+    try {
+      grpcServer = await startGrpcServer({ models: inference.models, tokens: [inferenceToken, sessionToken], host, port: options.grpcPort, ...(options.tls ? { tls: options.tls } : {}), insecure: options.insecureHttp ?? false, server: inference.server });
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+  }
   isHostAllowed = createHostCheck(host, port, options.names ?? servedNames(host));
   const url = `${scheme}://${urlHost(host)}:${port}`;
   loupe.ctx.endpoint = url;
@@ -273,6 +287,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {
       if (loupe.ctx.endpoint === url) delete loupe.ctx.endpoint;
+      void grpcServer?.close();
       server.close((error) => {
         clearTimeout(force);
         if (error) reject(error);
@@ -289,7 +304,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
 
-  return { url, sessionToken, inferenceToken, ...(kiosk ? { kioskToken: kiosk.token, kioskCode: kiosk.code } : {}), close };
+  return { url, sessionToken, inferenceToken, ...(grpcServer ? { grpcAddress: grpcServer.address } : {}), ...(kiosk ? { kioskToken: kiosk.token, kioskCode: kiosk.code } : {}), close };
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

@@ -101,7 +101,7 @@ async function route(routes: InferenceRoutes, req: IncomingMessage, res: ServerR
     const action = rest.length === 0 ? 'metadata' : rest.length === 1 ? rest[0] : undefined;
     if (action !== 'metadata' && action !== 'ready' && action !== 'infer') throw new ProtocolError(404, `Unknown path ${path}.`);
     const model = await routes.models.get(name);
-    if (!model) throw new ProtocolError(404, `Model '${name}' is not served here. GET /v2/models/<name> for a running model; the served names are ${await servedNames(routes.models)}.`);
+    if (!model) throw new ProtocolError(404, `Model '${name}' is not served here. GET /v2/models/<name> for a running model; the served names are ${await servedModelNames(routes.models)}.`);
     if (version !== undefined && version !== model.version) {
       throw new ProtocolError(404, `Model '${name}' has no version '${version}'; it serves version '${model.version}'.`);
     }
@@ -118,7 +118,7 @@ async function route(routes: InferenceRoutes, req: IncomingMessage, res: ServerR
   throw new ProtocolError(404, `Unknown path ${path}.`);
 }
 
-async function servedNames(models: ServedModels): Promise<string> {
+export async function servedModelNames(models: ServedModels): Promise<string> {
   const names = (await models.list()).map((model) => `'${model.name}'`);
   return names.length === 0 ? 'none (no model is running)' : names.join(', ');
 }
@@ -131,7 +131,7 @@ function decodeSegment(segment: string): string {
   }
 }
 
-function metadataOf(model: ServedModel): Record<string, unknown> {
+export function metadataOf(model: ServedModel): { name: string; versions: string[]; platform: string; inputs: TensorSpec[]; outputs: TensorSpec[] } {
   const spec = (tensor: TensorSpec) => ({ name: tensor.name, datatype: tensor.datatype, shape: tensor.shape });
   return { name: model.name, versions: [model.version], platform: model.platform, inputs: model.inputs.map(spec), outputs: model.outputs.map(spec) };
 }
@@ -266,7 +266,7 @@ function decodeInputs(model: ServedModel, request: Record<string, unknown>, bina
   return tensors;
 }
 
-function checkShape(model: ServedModel, spec: TensorSpec, shape: number[]): void {
+export function checkShape(model: ServedModel, spec: TensorSpec, shape: number[]): void {
   const wrong = () =>
     new ProtocolError(400, `Input '${spec.name}' has shape [${shape.join(',')}], but model '${model.name}' expects [${spec.shape.join(',')}] (-1: any size).`);
   if (shape.length !== spec.shape.length) throw wrong();
@@ -293,7 +293,7 @@ function requestedOutputs(model: ServedModel, request: Record<string, unknown>):
   });
 }
 
-function describeSpecs(specs: readonly TensorSpec[]): string {
+export function describeSpecs(specs: readonly TensorSpec[]): string {
   return specs.map((spec) => `'${spec.name}' ${spec.datatype} [${spec.shape.join(',')}]`).join(', ');
 }
 
@@ -313,14 +313,21 @@ const SERVICE_STATUS: Record<string, number> = {
   ResourceNotReadyException: 503,
 };
 
-/** `{"error": "..."}` with the status the failure calls for. */
-export function sendProtocolError(res: ServerResponse, error: unknown): void {
+/** The HTTP status and message a failure calls for (logged when it is the server's). */
+export function protocolFailure(error: unknown): { status: number; message: string } {
   let status = 500;
   let message = 'Loupe experienced an internal error. The log has the details.';
   if (error instanceof ProtocolError) [status, message] = [error.status, error.message];
   else if (error instanceof BodyTooLargeError) [status, message] = [413, error.message];
+  else if (error instanceof OrtError && error.kind === 'bad-input') [status, message] = [400, `The model refused the inputs: ${error.message}`];
   else if (error instanceof ServiceError) [status, message] = [SERVICE_STATUS[error.code] ?? errorStatus[error.code] ?? 400, error.message];
   if (status >= 500) log.error('inference request failed', { error });
+  return { status, message };
+}
+
+/** `{"error": "..."}` with the status the failure calls for. */
+export function sendProtocolError(res: ServerResponse, error: unknown): void {
+  const { status, message } = protocolFailure(error);
   if (res.headersSent) {
     res.destroy();
     return;

@@ -13,6 +13,7 @@ import type { Credentials } from '../home';
 import { createLogger } from '../log';
 import { identifyInferenceCaller, verifyCaller } from './auth';
 import { drain } from './body';
+import { startGrpcServer, type RunningGrpcServer } from './grpc';
 import { createHostCheck, isLoopbackHost, isSameOrigin, urlHost } from './hosts';
 import { handleInferenceRequest, isInferencePath, ProtocolError, sendProtocolError, type InferenceRoutes } from './inference';
 import { queryRecord, signableHeaders } from './sigv4';
@@ -30,10 +31,14 @@ export interface ModelServerOptions {
   insecureHttp?: boolean;
   names?: string[];
   version: string;
+  /** Also serve the protocol over gRPC (grpc.ts) on this port (0: any free one); off when absent. */
+  grpcPort?: number;
 }
 
 export interface RunningModelServer {
   url: string;
+  /** host:port of the gRPC service, when grpcPort was given. */
+  grpcAddress?: string;
   close(): Promise<void>;
 }
 
@@ -84,13 +89,26 @@ export async function startModelServer(options: ModelServerOptions): Promise<Run
   isHostAllowed = createHostCheck(host, port, options.names ?? servedNames(host));
   const url = `${scheme}://${urlHost(host)}:${port}`;
   log.info('listening', { url });
+  const closeHttp = () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 2_000).unref();
+    });
+  let grpcServer: RunningGrpcServer | undefined;
+  if (options.grpcPort !== undefined) {
+    try {
+      grpcServer = await startGrpcServer({ models: options.models, tokens: [options.token], host, port: options.grpcPort, ...(options.tls ? { tls: options.tls } : {}), insecure: options.insecureHttp ?? false, server: routes.server });
+    } catch (error) {
+      await closeHttp();
+      throw error;
+    }
+  }
   return {
     url,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2_000).unref();
-      }),
+    ...(grpcServer ? { grpcAddress: grpcServer.address } : {}),
+    close: async () => {
+      await Promise.all([closeHttp(), grpcServer?.close()]);
+    },
   };
 }

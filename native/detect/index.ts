@@ -11,7 +11,7 @@ export type { MapSize } from './tail';
 export { findTail, tailBackward, tailForward, tailParameters, withTailWeights, type BackboneTail, type TailLayer, type TailParameter } from './tail';
 export { buildTunedStepGraph, tailFeatureModel, trainTunedDetector, type TrainTunedDetectorOptions, type TunedDetector } from './finetune';
 export { mirrorAveraged, withMirroredBatch } from './mirror';
-export { mergeTiledDetections, tileGrid, type MergeOptions, type Region, type TileDetections } from './tiles';
+export { MERGE_DEFAULTS, mergeTiledDetections, tileGrid, type MergeOptions, type Region, type TileDetections } from './tiles';
 export { buildDetectionStepGraph, detectionStepModel, DETECT_PARAMETERS, DETECT_STEP_NAMES } from './graphs';
 
 export type { BoxPx } from '../metrics';

@@ -62,6 +62,9 @@ export interface MergeOptions {
   fragmentCover?: number;
 }
 
+/** The merge's settings where MergeOptions leaves them out (an exported model states them: main/engine/tiledServing.ts). */
+export const MERGE_DEFAULTS: Required<MergeOptions> = { nmsIou: 0.5, tileIou: 0.3, edgeMargin: 2, fragmentCover: 0.6 };
+
 function intersection(a: BoxPx, b: BoxPx): number {
   const w = Math.min(a.left + a.width, b.left + b.width) - Math.max(a.left, b.left);
   const h = Math.min(a.top + a.height, b.top + b.height) - Math.max(a.top, b.top);
@@ -75,10 +78,10 @@ function intersection(a: BoxPx, b: BoxPx): number {
  * box that holds most of a more confident kept fragment takes the fragment's place.
  */
 export function mergeTiledDetections(tiles: readonly TileDetections[], image: { width: number; height: number }, options: MergeOptions = {}): Detection[] {
-  const nmsIou = options.nmsIou ?? 0.5;
-  const tileIou = options.tileIou ?? 0.3;
-  const margin = options.edgeMargin ?? 2;
-  const cover = options.fragmentCover ?? 0.6;
+  const nmsIou = options.nmsIou ?? MERGE_DEFAULTS.nmsIou;
+  const tileIou = options.tileIou ?? MERGE_DEFAULTS.tileIou;
+  const margin = options.edgeMargin ?? MERGE_DEFAULTS.edgeMargin;
+  const cover = options.fragmentCover ?? MERGE_DEFAULTS.fragmentCover;
   const candidates = tiles.flatMap(({ region, detections }, tile) =>
     detections.map((detection) => {
       const box: Detection = { ...detection, left: detection.left + region.left, top: detection.top + region.top };

@@ -15,7 +15,7 @@ import { tempDir } from '../../support/loupe';
 import { aScratch, aTexture } from '../../support/textures';
 
 describe('an anomaly model as a serving graph', { skip: existsSync(join(import.meta.dirname, '../../../dist/models/nsfwjs-mobilenet-v2-140.onnx')) ? false : 'dist/models is not built: run npm run build:models' }, () => {
-  it("gives DetectAnomalies' score, verdict and map for the same pixels, score within 1e-4, map within 1 %", async () => {
+  it("gives DetectAnomalies' score, verdict and map for the same pixels, score within 1e-4, map within 1e-5 of its scale", async () => {
     const dir = tempDir('loupe-anomaly-serving-');
     const good = await Promise.all(Array.from({ length: 6 }, (_, i) => aTexture(join(dir, 'good', `${i}.png`), { seed: i })));
     const trained = await trainAnomalyVersion({ good, outputDir: join(dir, 'model'), modelsDir: join(import.meta.dirname, '../../../dist/models'), threads: 1 });
@@ -38,8 +38,10 @@ describe('an anomaly model as a serving graph', { skip: existsSync(join(import.m
         assert.equal(map.length, expected.map.length);
         const scale = Math.max(1, ...Array.from(expected.map));
         const worst = expected.map.reduce((max, v, i) => Math.max(max, Math.abs(v - map[i]!)), 0);
-        // The maps agree within 1 % of their scale, not 1e-4: see MAP_TOLERANCE in main/models/repository.ts.
-        assert.ok(worst <= 1e-2 * scale, `the maps differ by ${worst} (scale ${scale})`);
+        // The graph normalises in double as toModelBatch does, so the model reads the same input bit for bit
+        // (normalised in float, the maps of normal images differed by ~0.7 % of their scale: square roots of
+        // distances near zero magnify an ulp of input).
+        assert.ok(worst <= 1e-5 * scale, `the maps differ by ${worst} (scale ${scale})`);
       }
     } finally {
       await model.close();

@@ -4,6 +4,8 @@ python3 checkRepository.py <repository root> <model name> [<model_config.proto>]
 
 - Python onnxruntime runs <model>/1/model.onnx on every golden/NNN/image.npy and must reproduce each
   golden output .npy (floats within 1e-5, integers exactly).
+- A tiled detector's export: its own loupe_tiles.py on each golden/NNN/source_image.npy reproduces
+  merged_*.npy (Loupe's merged answer) through the same session.
 - With Triton's model_config.proto: config.pbtxt and configs/gpu.pbtxt parse as inference.ModelConfig
   (compiled with grpc_tools.protoc), and their inputs and outputs match the ONNX graph's names, types,
   dims and batch dimension.
@@ -43,6 +45,32 @@ for case in golden:
         elif not np.array_equal(expected, value):
             problems.append(f"{case}/{name}: integers differ")
 
+# A tiled detector: the export's own loupe_tiles.py, run on each golden image's decode, gives the merged answer.
+tiled = 0
+if os.path.exists(os.path.join(root, "loupe_tiles.py")):
+    sys.path.insert(0, root)
+    loupe_tiles = importlib.import_module("loupe_tiles")
+    tiling = json.load(open(os.path.join(model_dir, "loupe.json")))["servingContract"]["tiling"]
+
+    def run(tiles):
+        return dict(zip(output_names, session.run(None, {"image": tiles})))
+
+    for case in golden:
+        width, height = (int(v) for v in np.load(os.path.join(case, "source_size.npy")))
+        boxes, scores, classes = loupe_tiles.analyse(run, np.load(os.path.join(case, "source_image.npy")), width, height, tiling)
+        count = int(np.load(os.path.join(case, "merged_count.npy"))[0, 0])
+        want = {name: np.load(os.path.join(case, f"merged_{name}.npy"))[0] for name in ["boxes", "scores", "classes"]}
+        tiled += 1
+        if len(scores) != count:
+            problems.append(f"{case}: loupe_tiles.py found {len(scores)} boxes instead of {count}")
+            continue
+        if not np.array_equal(classes, want["classes"]):
+            problems.append(f"{case}: loupe_tiles.py classes {classes} instead of {want['classes']}")
+        if count and (np.max(np.abs(scores - want["scores"])) > 1e-5 or np.max(np.abs(boxes - want["boxes"])) > 1e-5):
+            problems.append(f"{case}: loupe_tiles.py boxes or scores differ")
+    if tiled == 0:
+        problems.append("loupe_tiles.py present but no golden image to run it on")
+
 configs = 0
 if proto:
     from google.protobuf import text_format
@@ -80,5 +108,5 @@ if proto:
             if not kinds or not config.HasField("dynamic_batching") or not config.model_warmup:
                 problems.append(f"{path}: instance_group, dynamic_batching or model_warmup missing")
 
-print(json.dumps({"golden": len(golden), "configs": configs, "worst": worst, "problems": problems}))
+print(json.dumps({"golden": len(golden), "tiled": tiled, "configs": configs, "worst": worst, "problems": problems}))
 sys.exit(1 if problems else 0)

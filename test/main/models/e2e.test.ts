@@ -138,6 +138,8 @@ describe('training, evaluating and running a classifier end to end', { skip: mod
       client.send(new DetectCustomLabelsCommand({ ProjectVersionArn: `${versionArn.replace(/\/version\/.*$/, '')}/version/nope/1`, Image: { Bytes: image } })),
       (error: Error) => error.name === 'ResourceNotFoundException',
     );
+    // Its serving graph started with the version: written (and its units loaded) before any /v2 request.
+    assert.ok(existsSync(join(harness.loupe.ctx.home, 'serving', `${findVersionByArn(harness.loupe.ctx.db, versionArn)!.id}.onnx`)), 'the serving graph started with StartProjectVersion');
     // The same running model over the Open Inference Protocol: its serving graph on the decoded pixels agrees with DetectCustomLabels.
     const v2 = `${harness.server.url}/v2/models/patterns-v1`;
     const auth = { authorization: `Bearer ${harness.server.inferenceToken}` };

@@ -8,12 +8,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitForJob } from '../../../main/jobs';
+import { writeModelFile, type DetectorMetadata } from '../../../main/engine/modelFile';
+import { requireVersion } from '../../../main/models';
 import { exportModelRepository, type ExportHooks } from '../../../main/models/repository';
 import { decodeModel, encodeModel, makeTensor, tensorValues } from '../../../native/onnx';
 import { runCli } from '../../support/cli';
+import { readNpy } from '../../support/npy';
 import { aLoupe, tempDir, type TestLoupe } from '../../support/loupe';
 import { writeSquaresDataset } from '../../support/squares';
 import { aTexture } from '../../support/textures';
@@ -115,7 +118,7 @@ describe('exporting a trained classifier as a model repository', { skip: modelsB
         model.graph.initializers = model.graph.initializers.map((tensor) => {
           if (tensor.name !== 'serving/bias') return tensor;
           found++;
-          const values = Float32Array.from(tensorValues(tensor) as Float32Array, (v) => v + 0.5);
+          const values = Float64Array.from(tensorValues(tensor) as Float64Array, (v) => v + 0.5);
           return makeTensor(tensor.name, values, tensor.dims);
         });
         assert.equal(found, 1);
@@ -186,6 +189,42 @@ describe('exporting a trained detector as a model repository', { skip: modelsBui
     if (!pythonReady) return;
     const run = spawnSync('python3', [join(import.meta.dirname, 'checkRepository.py'), folder, out.ModelName, existsSync(proto) ? proto : ''], { encoding: 'utf8' });
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  });
+
+  it("exports it reading by tiles: the graph takes tiles, loupe_tiles.py does the tiling around it, and both agree with Loupe's tiled analysis", async () => {
+    // The same trained weights set to analyse by tiles (as the view search chooses for small objects), a tile larger than the input so the decode shrinks.
+    const { modelPath } = requireVersion(loupe.ctx, versionArn);
+    const model = decodeModel(readFileSync(modelPath!));
+    const metadata = JSON.parse(model.metadata.loupe!) as DetectorMetadata;
+    const side = metadata.input.width;
+    const tiling = { side: Math.round(side * 1.25), overlap: Math.round(side / 4) };
+    await (await writeModelFile(dirname(modelPath!), model, { ...metadata, detection: { ...metadata.detection, tiling } })).finalize(metadata.thresholds);
+
+    const folder = join(tempDir(), 'loupe-export-squares-v1-tiled');
+    const out = await loupe.ok('ExportModelRepository', { ProjectVersionArn: versionArn, Folder: folder });
+    const job = await waitForJob(loupe.ctx, out.JobId);
+    assert.equal(job.Status, 'succeeded', job.Message);
+    const loupeJson = JSON.parse(readFileSync(join(folder, out.ModelName, 'loupe.json'), 'utf8'));
+    assert.equal(loupeJson.servingContract.tiling.tile, tiling.side);
+    assert.equal(loupeJson.servingContract.tiling.overlap, tiling.overlap);
+    assert.deepEqual(loupeJson.servingContract.tiling.merge, { nmsIou: metadata.detection.nmsIou, tileIou: 0.3, edgeMargin: 2, fragmentCover: 0.6, topK: metadata.detection.topK, rule: loupeJson.servingContract.tiling.merge.rule });
+    const golden = readdirSync(join(folder, 'golden', '000')).sort();
+    assert.deepEqual(golden, ['boxes.npy', 'classes.npy', 'count.npy', 'image.npy', 'merged_boxes.npy', 'merged_classes.npy', 'merged_count.npy', 'merged_scores.npy', 'scores.npy', 'source_image.npy', 'source_size.npy']);
+    // Several tiles per image, and boxes found and merged on some of them, so the grid, the cut and the merge all take part.
+    const cases = readdirSync(join(folder, 'golden'));
+    const tiles = cases.map((c) => readNpy(readFileSync(join(folder, 'golden', c, 'image.npy'))).shape[0]!);
+    const merged = cases.map((c) => Number(readNpy(readFileSync(join(folder, 'golden', c, 'merged_count.npy'))).values()[0]));
+    const perTile = cases.map((c) => Array.from(readNpy(readFileSync(join(folder, 'golden', c, 'count.npy'))).values() as Int32Array).reduce((a, b) => a + b, 0));
+    console.log(`# tiles per golden image ${tiles.join(',')}; boxes before the merge ${perTile.join(',')}, after ${merged.join(',')}`);
+    assert.ok(tiles.every((n) => n >= 4), `tiles per image: ${tiles.join(', ')}`);
+    assert.ok(merged.some((n) => n > 0), 'some golden image has boxes after the merge');
+    const readme = readFileSync(join(folder, 'README.md'), 'utf8');
+    assert.ok(readme.includes(readFileSync(join(folder, 'loupe_tiles.py'), 'utf8')), 'the README prints loupe_tiles.py as written');
+    if (!pythonReady) return;
+    const run = spawnSync('python3', [join(import.meta.dirname, 'checkRepository.py'), folder, out.ModelName, existsSync(proto) ? proto : ''], { encoding: 'utf8' });
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    const report = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    assert.ok(report.tiled >= 8, `loupe_tiles.py ran on ${report.tiled} golden images`);
   });
 });
 

@@ -253,7 +253,7 @@ describe('the full server', () => {
 async function serveModelCli(folder: string, root: string): Promise<{ endpoint: string; output: string; noHome: string; user: string; stop(): Promise<void> }> {
   const noHome = join(root, 'no-home');
   const user = join(root, 'user');
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../../../main/cli/bin.mjs'), 'serve', '--model', folder, '--port', '0', '--threads', '1'], {
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../../../main/cli/bin.mjs'), 'serve', '--model', folder, '--port', '0', '--threads', '1', '--grpc-port', '0'], {
     env: { ...process.env, LOUPE_HOME: noHome, HOME: user, XDG_CONFIG_HOME: join(user, '.config'), LOUPE_INFERENCE_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -290,6 +290,7 @@ describe('loupe serve --model', () => {
     try {
       assert.match(output, /InferenceToken=test-inference-token/);
       assert.match(output, /serving tiny \(version 1\)/);
+      assert.match(output, /^GrpcEndpoint=127\.0\.0\.1:\d+$/m, 'with --grpc-port, the gRPC service too');
       const answer = await fetch(`${endpoint}/v2/models/tiny/infer`, { method: 'POST', headers: bearer(TOKEN), body: inferBody(images()) });
       assert.equal(answer.status, 200);
       assert.deepEqual(((await answer.json()) as InferResponse).outputs[1]!.data, [0, 1]);
