@@ -7,18 +7,20 @@
  * metadata. The test set then goes through that very file, as analysis will.
  */
 import { readFile } from 'node:fs/promises';
-import { decodeModel, buildModel, type GraphBuilder, type ValueRef } from '../../native/onnx';
-import type { OrtSession } from '../../native/ort';
+import { decodeModel, buildModel, encodeModel, type GraphBuilder, type ValueRef } from '../../native/onnx';
+import { createSession, type OrtSession } from '../../native/ort';
+import { withInputSize, withTailWeights } from '../../native/detect';
 import { toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
-import { autoTrainHead } from '../../native/train';
+import { autoTrainHead, type HeadModel } from '../../native/train';
 import { createLogger } from '../log';
 import type { TrainedModel, TrainOptions } from './engine';
 import { classifierPipeline, predictSamples } from './pipeline';
 import { cachedFeatures } from './featureCache';
 import { writeModelFile, type ClassifierMetadata, type TrainingChoices } from './modelFile';
-import { appendClassifier, candidateViews, cutTiles, inputSize, prepareInput, viewName, type ClassifierView, type PixelView } from './classifierView';
+import { appendClassifier, cacheName, candidateSides, candidateViews, cutTiles, inputSize, prepareInput, specAt, viewName, type ClassifierView, type PixelView } from './classifierView';
 import { appendPrototypes, buildPrototypes, chooseBlend, FEW_PER_LABEL } from './prototypes';
 import { classWeights, poolTiles, searchView, type ClassWeighting } from './viewSearch';
+import { chooseFineTune, FINE_TUNE_BELOW } from './classifierFineTune';
 import type { Sample } from './engine';
 
 const log = createLogger('engine');
@@ -30,7 +32,7 @@ interface Backbone {
   modelPath: string;
 }
 
-/** The features of `samples` in `view` (mirrored or not): per sample, tiles × every output side by side. */
+/** The features of `samples` in `view` (mirrored or not): per sample, tiles × every output side by side. `spec`: the backbone's at the view's side, `session` running it. */
 export async function embedView(
   session: OrtSession,
   spec: ModelSpec,
@@ -42,7 +44,7 @@ export async function embedView(
 ): Promise<Float32Array[]> {
   const dims = spec.outputs.reduce((sum, o) => sum + o.size, 0);
   const tiles = view.tiles?.count ?? 1;
-  const name = `-${viewName(view)}${mirror ? '-flip' : ''}`;
+  const name = `-${cacheName(view)}${mirror ? '-flip' : ''}`;
   const out: Float32Array[] = [];
   for (let start = 0; start < samples.length; start += EMBED_BATCH) {
     const batch = samples.slice(start, start + EMBED_BATCH);
@@ -109,6 +111,49 @@ export async function trainClassifier(
   threads: number | undefined,
   /** The views to compare (default: candidateViews for the training images). */
   viewsToCompare?: PixelView[],
+  /** The larger input sides to compare (default: candidateSides for the training images). */
+  sidesToCompare?: number[],
+  /** Fine-tuning is tried when the search's held-out score is below this (default FINE_TUNE_BELOW). */
+  fineTuneBelow = FINE_TUNE_BELOW,
+): Promise<TrainedModel> {
+  const { spec } = backbone;
+  // The backbone at each input side a view asks for (its own size: the session given).
+  const sessions = new Map<number, Promise<OrtSession>>([[spec.input.width, Promise.resolve(session)]]);
+  const opened: Promise<OrtSession>[] = [];
+  const sessionAt = (side: number): Promise<OrtSession> => {
+    let at = sessions.get(side);
+    if (!at) {
+      at = readFile(backbone.modelPath).then(async (bytes) => {
+        const model = withInputSize(decodeModel(bytes), spec.input.name, spec.input.layout, side, side);
+        return (await createSession(encodeModel(model), { ...(threads ? { threads } : {}), name: `${backbone.id}-${side}` })).session;
+      });
+      sessions.set(side, at);
+      opened.push(at);
+    }
+    return at;
+  };
+  const embedAt = async (view: PixelView, rows: readonly Sample[], mirror: boolean, onBatch?: (done: number) => void) => {
+    const side = view.side ?? spec.input.width;
+    return embedView(await sessionAt(side), specAt(spec, side), cacheDir, view, rows, mirror, onBatch);
+  };
+  try {
+    return await trainOnViews(train, backbone, embedAt, provider, threads, viewsToCompare, sidesToCompare, fineTuneBelow);
+  } finally {
+    for (const at of opened) await (await at.catch(() => undefined))?.release();
+  }
+}
+
+type EmbedAt = (view: PixelView, rows: readonly Sample[], mirror: boolean, onBatch?: (done: number) => void) => Promise<Float32Array[]>;
+
+async function trainOnViews(
+  train: TrainOptions,
+  backbone: Backbone,
+  embedAt: EmbedAt,
+  provider: string,
+  threads: number | undefined,
+  viewsToCompare: PixelView[] | undefined,
+  sidesToCompare: number[] | undefined,
+  fineTuneBelow: number,
 ): Promise<TrainedModel> {
   const { spec } = backbone;
   const { job, labels } = train;
@@ -127,11 +172,12 @@ export async function trainClassifier(
     samples: samples.map((s) => ({ classes: s.labels.map((l) => labels.indexOf(l)).filter((c) => c >= 0) })),
     spec,
     views,
+    sides: sidesToCompare ?? candidateSides(samples, spec.input),
     seed: 0,
     signal: job.signal,
     embed: async (view, rows, mirror) => {
       job.throwIfCancelled();
-      const vectors = await embedView(session, spec, cacheDir, view, rows.map((r) => samples[r]!), mirror);
+      const vectors = await embedAt(view, rows.map((r) => samples[r]!), mirror);
       if (!mirror) job.progress({ phase: 'choosing the view', done: Math.min(++searched, views.length), total: views.length });
       return vectors;
     },
@@ -142,6 +188,7 @@ export async function trainClassifier(
     fit: pixelView.fit,
     ...(pixelView.crop !== undefined ? { crop: pixelView.crop } : {}),
     ...(pixelView.tiles ? { tiles: { ...pixelView.tiles, pooling } } : {}),
+    ...(pixelView.side !== undefined ? { side: pixelView.side } : {}),
     features: choice?.features ?? spec.outputs.map((o) => o.name),
     mirror: choice?.mirror ?? true,
   };
@@ -152,24 +199,83 @@ export async function trainClassifier(
   };
   const searchS = (performance.now() - searchStarted) / 1000;
   log.info('view chosen', { chosen: choices.chosen, seconds: searchS });
+  const side = pixelView.side ?? spec.input.width;
+  const base = withInputSize(decodeModel(await readFile(backbone.modelPath)), spec.input.name, spec.input.layout, side, side);
+  const counts = labels.map((label) => samples.filter((s) => s.labels.includes(label)).length);
+
+  /** Backbone + view + head as one model whose only output is the label scores; the test set goes through the written file. */
+  const writeAndTest = async (model: typeof base, seen: ClassifierView, head: HeadModel, blend?: (builder: GraphBuilder, features: ValueRef, scores: ValueRef) => ValueRef): Promise<TrainedModel> => {
+    const builder = appendClassifier(model.graph, specAt(spec, side), seen, head, labels.length, blend);
+    const metadata: ClassifierMetadata = {
+      format: 1,
+      useCase: 'IMAGE_LEVEL_LABELS',
+      multiLabel: train.multiLabel,
+      labels,
+      thresholds: {},
+      backbone: backbone.id,
+      input: { ...spec.input, ...inputSize(pixelView, specAt(spec, side).input) },
+      output: 'scores',
+      view: seen,
+      choices,
+    };
+    const written = await writeModelFile(train.outputDir, buildModel(builder), metadata);
+    // What you evaluate is what you ship: the test set goes through the written file.
+    const predictions = await predictSamples(written.path, classifierPipeline(metadata), train.test, { job, threads });
+    return { modelPath: written.path, provider, predictions, finalize: ({ thresholds }) => written.finalize(thresholds) };
+  };
+
+  // 1c. Fine-tuning the backbone's last block (single label, views without tiles), where the frozen features leave room.
+  const finalOutput = spec.outputs.find((o) => o.role === 'final') ?? spec.outputs[0]!;
+  const searchScore = choice?.score;
+  if (kind === 'softmax' && !pixelView.tiles && searchScore !== undefined) {
+    if (searchScore >= fineTuneBelow) {
+      choices.chosen = { ...choices.chosen, fineTune: 'none' };
+    } else {
+      job.progress({ phase: 'training', message: 'fine-tuning: cut maps' });
+      const classOf = Int32Array.from(samples.map((sample) => labels.indexOf(sample.labels[0]!)));
+      const tuneStarted = performance.now();
+      const tuning = await chooseFineTune({
+        base,
+        spec: specAt(spec, side),
+        view: pixelView,
+        output: finalOutput.name,
+        samples,
+        classOf,
+        classes: labels.length,
+        classWeights: classWeights(weighting, counts),
+        mirror: view.mirror,
+        ...(threads ? { threads } : {}),
+        signal: job.signal,
+        onProgress: (message) => job.progress({ phase: 'training', message }),
+      });
+      log.info('fine-tuning chosen', { chosen: tuning.chosen, candidates: tuning.candidates, seconds: (performance.now() - tuneStarted) / 1000 });
+      choices.candidates.push(...tuning.candidates);
+      choices.chosen = { ...choices.chosen, fineTune: tuning.chosen };
+      if (tuning.trained) {
+        const tunedView: ClassifierView = { ...view, features: [finalOutput.name] };
+        choices.chosen = { ...choices.chosen, features: `${finalOutput.role}:${finalOutput.name}`, tunedLayers: tuning.trained.tail.layers.filter((l) => l.kind === 'pointwise' || l.kind === 'depthwise').length };
+        return writeAndTest(withTailWeights(base, tuning.trained.tuned.tailWeights), tunedView, tuning.trained.head);
+      }
+    }
+  }
 
   // 2. Every training image in that view, as it is and mirrored.
   const total = samples.length * 2;
   job.throwIfCancelled();
-  const plain = await embedView(session, spec, cacheDir, pixelView, samples, false, (done) => job.progress({ phase: 'embedding images', done, total }));
+  const plain = await embedAt(pixelView, samples, false, (done) => job.progress({ phase: 'embedding images', done, total }));
   job.throwIfCancelled();
-  const flipped = await embedView(session, spec, cacheDir, pixelView, samples, true, (done) =>
-    job.progress({ phase: 'embedding images', done: samples.length + done, total }),
-  );
-  const rows = samples.length * 2;
-  // Each image followed by its mirror (the order the head's split and batches see).
-  const features = selectOutputs(poolTiles(plain.flatMap((vector, i) => [vector, flipped[i]!]), dims, pooling), rows, spec, view.features);
+  const flipped = await embedAt(pixelView, samples, true, (done) => job.progress({ phase: 'embedding images', done: samples.length + done, total }));
+  // Rows the head learns from: each image followed by its mirror (the order the head's split and
+  // batches see); where the most confident tile answers, every tile of each, labelled as its image.
+  const perImage = pooling === 'confident' ? (pixelView.tiles?.count ?? 1) : 1;
+  const rows = samples.length * 2 * perImage;
+  const paired = plain.flatMap((vector, i) => [vector, flipped[i]!]);
+  const features = selectOutputs(perImage > 1 ? Float32Array.from(paired.flatMap((v) => [...v])) : poolTiles(paired, dims, pooling === 'confident' ? 'mean' : pooling), rows, spec, view.features);
   const featureDims = features.length / rows;
-  const both = samples.flatMap((sample) => [sample, sample]);
+  const both = samples.flatMap((sample) => Array<Sample>(2 * perImage).fill(sample));
   const targets = train.multiLabel
     ? Uint8Array.from(both.flatMap((sample) => labels.map((label) => (sample.labels.includes(label) ? 1 : 0))))
     : Int32Array.from(both.map((sample) => labels.indexOf(sample.labels[0]!)));
-  const counts = labels.map((label) => samples.filter((s) => s.labels.includes(label)).length);
   // An image, its mirror and any copy of it (same content) form one group for the head's validation split.
   const firstOfHash = new Map<string, number>();
   samples.forEach((sample, i) => firstOfHash.has(sample.contentHash) || firstOfHash.set(sample.contentHash, i));
@@ -197,7 +303,8 @@ export async function trainClassifier(
   // 3b. Few images per label: a prototype head blended in, where leave one out per label says so.
   let blend: ((builder: GraphBuilder, features: ValueRef, scores: ValueRef) => ValueRef) | undefined;
   const fewest = Math.min(...counts);
-  if (kind === 'softmax' && fewest <= FEW_PER_LABEL && fewest >= 2) {
+  // (Not where the most confident tile answers: the blend is chosen per image, on one row per view of it.)
+  if (kind === 'softmax' && fewest <= FEW_PER_LABEL && fewest >= 2 && perImage === 1) {
     job.progress({ phase: 'training', message: 'prototype blend, leave one out per label' });
     const classOf = Int32Array.from(samples.map((sample) => labels.indexOf(sample.labels[0]!)));
     const chosenBlend = await chooseBlend({
@@ -217,7 +324,7 @@ export async function trainClassifier(
       }
       choices.chosen = { ...choices.chosen, prototypes: chosenBlend.weight, ...(chosenBlend.weight > 0 ? { temperature: chosenBlend.temperature } : {}) };
       if (chosenBlend.weight > 0) {
-        const model = buildPrototypes(features, featureDims, Int32Array.from({ length: rows }, (_, r) => classOf[r >> 1]!), labels.length, [...Array(rows).keys()]);
+        const model = buildPrototypes(features, featureDims, Int32Array.from({ length: rows }, (_, r) => classOf[Math.floor(r / (2 * perImage))]!), labels.length, [...Array(rows).keys()]);
         blend = (builder, f, scores) => appendPrototypes(builder, f, scores, model, chosenBlend.weight, chosenBlend.temperature);
       }
       log.info('prototype blend chosen', { weight: chosenBlend.weight, temperature: chosenBlend.temperature, seconds: chosenBlend.seconds });
@@ -225,30 +332,5 @@ export async function trainClassifier(
   }
 
   // 4. Backbone + view + head: one model, whose only output is the label scores.
-  const base = decodeModel(await readFile(backbone.modelPath));
-  const builder = appendClassifier(base.graph, spec, view, result.model, labels.length, blend);
-  const input = { ...spec.input, ...inputSize(pixelView, spec.input) };
-  const metadata: ClassifierMetadata = {
-    format: 1,
-    useCase: 'IMAGE_LEVEL_LABELS',
-    multiLabel: train.multiLabel,
-    labels,
-    thresholds: {},
-    backbone: backbone.id,
-    input,
-    output: 'scores',
-    view,
-    choices,
-  };
-  const written = await writeModelFile(train.outputDir, buildModel(builder), metadata);
-  const modelPath = written.path;
-
-  // What you evaluate is what you ship: the test set goes through the written file.
-  const predictions = await predictSamples(modelPath, classifierPipeline(metadata), train.test, { job, threads });
-  return {
-    modelPath,
-    provider: result.provider ?? provider,
-    predictions,
-    finalize: ({ thresholds }) => written.finalize(thresholds),
-  };
+  return writeAndTest(base, view, result.model, blend);
 }

@@ -2,8 +2,10 @@
  * What a classifier sees of an image: its VIEW. Candidates — the whole image stretched to the
  * backbone's square input, the whole image letterboxed (aspect kept, padded with grey), the
  * central crop of 87.5 % of the shorter side, and for elongated images overlapping square tiles
- * along the long side at a higher resolution whose features are pooled (mean or max) — are chosen
- * by validation inside the training data (see viewSearch.ts), never fixed in advance.
+ * along the long side at a higher resolution whose features are pooled (mean or max) or whose most
+ * confident tile decides — each at the backbone's input side or a larger one (320, 448: the
+ * backbone's outputs are pooled over the whole map, so any multiple of 32 runs) — are chosen by
+ * validation inside the training data (see viewSearch.ts), never fixed in advance.
  *
  * Where each part lives, so that what is evaluated is what runs: decoding, cropping, stretching
  * and letterboxing happen in the pipeline in front of the model file (`prepareInput`, from the
@@ -34,9 +36,16 @@ export interface TileLayout {
   /** The strip's long side in pixels (its short side is the backbone's input side). */
   length: number;
   along: 'width' | 'height';
-  /** How the tiles' features become one vector. */
-  pooling: 'mean' | 'max';
+  /**
+   * How the tiles become one answer: their features averaged or their maximum taken (one head on
+   * the pooled vector), or `confident`: the head scores every tile and the tile whose top score is
+   * highest gives the image's scores.
+   */
+  pooling: 'mean' | 'max' | 'confident';
 }
+
+/** Input sides a classifier may run its backbone at, beyond the backbone's own (multiples of 32). */
+export const LARGER_SIDES = [320, 448] as const;
 
 export interface ClassifierView {
   /** crop: the central square of `crop` × the shorter side; stretch: each axis on its own; letterbox: aspect kept, padded. */
@@ -44,6 +53,8 @@ export interface ClassifierView {
   crop?: number;
   /** Set: the image is stretched to a strip of these tiles (fit is 'stretch'). */
   tiles?: TileLayout;
+  /** The backbone's (square) input side the view is made for; absent: the backbone's own. Tiles are squares of this side. */
+  side?: number;
   /** The backbone outputs the head reads, side by side in this order. */
   features: string[];
   /** The model averages each image's scores with its mirror's. */
@@ -51,7 +62,7 @@ export interface ClassifierView {
 }
 
 /** The part of a view that decides the pixels (what a feature cache entry is keyed by). */
-export type PixelView = Pick<ClassifierView, 'fit' | 'crop'> & { tiles?: Omit<TileLayout, 'pooling'> };
+export type PixelView = Pick<ClassifierView, 'fit' | 'crop' | 'side'> & { tiles?: Omit<TileLayout, 'pooling'> };
 
 /** A short name for the pixels of a view: the feature cache's key and the name shown for the choice. */
 export function viewName(view: PixelView): string {
@@ -60,10 +71,47 @@ export function viewName(view: PixelView): string {
   return view.fit;
 }
 
+/** The features cache's name for a view's pixels: its name, and the input side when it is not the backbone's. */
+export function cacheName(view: PixelView): string {
+  return view.side === undefined ? viewName(view) : `${viewName(view)}@${view.side}`;
+}
+
+/** The square side the backbone runs at for a view (the tiles' side). */
+export function squareSide(view: Pick<PixelView, 'side' | 'tiles'>, input: ModelSpec['input']): number {
+  return view.side ?? (view.tiles?.along === 'height' ? input.width : input.height);
+}
+
+/** The backbone's spec with its input made `side` pixels square (the spec itself when unchanged). */
+export function specAt(spec: ModelSpec, side: number | undefined): ModelSpec {
+  if (side === undefined || (side === spec.input.width && side === spec.input.height)) return spec;
+  return { ...spec, input: { ...spec.input, width: side, height: side } };
+}
+
+/**
+ * The same view for a backbone input of `side` pixels (from one made for `from`): a tile strip
+ * keeps its tiles and grows in proportion.
+ */
+export function viewAtSide(view: PixelView, side: number, from: number): PixelView {
+  const tiles = view.tiles ? { ...view.tiles, length: Math.round((view.tiles.length * side) / from) } : undefined;
+  return { ...view, side, ...(tiles ? { tiles } : {}) };
+}
+
+/**
+ * The larger input sides worth comparing for these images: those the images' median shorter side
+ * reaches at least as far as the side (a view never enlarges its images only to look closer).
+ */
+export function candidateSides(sizes: readonly { width: number; height: number }[], input: ModelSpec['input']): number[] {
+  if (sizes.length === 0 || input.width !== input.height) return [];
+  const shorter = sizes.map((s) => Math.min(s.width, s.height)).sort((a, b) => a - b);
+  const median = shorter[Math.floor(shorter.length / 2)]!;
+  return LARGER_SIDES.filter((side) => side > input.width && median >= side);
+}
+
 /** The size of the model file's input for a view: the backbone's square, or the tile strip. */
 export function inputSize(view: PixelView, input: ModelSpec['input']): { width: number; height: number } {
-  if (!view.tiles) return { width: input.width, height: input.height };
-  return view.tiles.along === 'width' ? { width: view.tiles.length, height: input.height } : { width: input.width, height: view.tiles.length };
+  const side = view.side;
+  if (!view.tiles) return side === undefined ? { width: input.width, height: input.height } : { width: side, height: side };
+  return view.tiles.along === 'width' ? { width: view.tiles.length, height: side ?? input.height } : { width: side ?? input.width, height: view.tiles.length };
 }
 
 /** Decoded pixels exactly as the model file takes them for this view (its input size). */
@@ -88,7 +136,7 @@ export function tileOffsets(tiles: Pick<TileLayout, 'count' | 'length'>, side: n
 /** The backbone-sized squares of a prepared strip (or the image itself when the view has no tiles). */
 export function cutTiles(image: RgbPixels, view: PixelView, input: ModelSpec['input']): RgbPixels[] {
   if (!view.tiles) return [image];
-  const { width: side } = input;
+  const side = squareSide(view, input);
   return tileOffsets(view.tiles, side).map((offset) => {
     const out = new Uint8Array(side * side * 3);
     for (let y = 0; y < side; y++) {
@@ -143,6 +191,7 @@ export function appendClassifier(
   const inputName = spec.input.name;
   const inner = `${inputName}_tiles`;
   const size = inputSize(view, spec.input);
+  const side = squareSide(view, spec.input);
   const nhwc = spec.input.layout === 'NHWC';
   const builder = new GraphBuilder('loupe', {
     ...base,
@@ -165,14 +214,14 @@ export function appendClassifier(
     ]);
     images = builder.op('Concat', [images, mirrored], { axis: 0 });
   }
-  const offsets = view.tiles ? tileOffsets(view.tiles, spec.input.width) : [0];
+  const offsets = view.tiles ? tileOffsets(view.tiles, side) : [0];
   if (view.tiles) {
     const axis = view.tiles.along === 'width' ? widthAxis : heightAxis;
     const tiles = offsets.map((offset, i) =>
       builder.op('Slice', [
         images,
         builder.int64(`tile${i}_starts`, [offset]),
-        builder.int64(`tile${i}_ends`, [offset + spec.input.width]),
+        builder.int64(`tile${i}_ends`, [offset + side]),
         builder.int64(`tile${i}_axes`, [axis]),
       ]),
     );
@@ -183,13 +232,26 @@ export function appendClassifier(
   let features =
     view.features.length === 1 ? builder.value(view.features[0]!) : builder.op('Concat', view.features.map((name) => builder.value(name)), { axis: 1 });
   const dims = view.features.reduce((sum, name) => sum + spec.outputs.find((o) => o.name === name)!.size, 0);
-  if (view.tiles) {
+  const confident = view.tiles?.pooling === 'confident';
+  if (view.tiles && !confident) {
     // Tile-major batch: [tiles, views × images, D] → pooled over the tiles.
     const perTile = builder.op('Reshape', [features, builder.int64('tiles_shape', [offsets.length, -1, dims])]);
     features = builder.op(view.tiles.pooling === 'max' ? 'ReduceMax' : 'ReduceMean', [perTile], { axes: [0], keepdims: 0 });
   }
   let perView = head.toInferenceGraph(builder, features);
   if (extraScores) perView = extraScores(builder, features, perView);
+  if (confident) {
+    // Every tile scored: [tiles, views × images, C]; the tile whose top score is highest answers
+    // (tiles tied for it are averaged).
+    const perTile = builder.op('Reshape', [perView, builder.int64('tile_scores_shape', [offsets.length, -1, classes])]);
+    const top = builder.op('ReduceMax', [perTile], { axes: [2], keepdims: 1 });
+    const best = builder.op('ReduceMax', [top], { axes: [0], keepdims: 1 });
+    const chosen = builder.op('Cast', [builder.op('Equal', [top, best])], { to: 1 });
+    perView = builder.op('Div', [
+      builder.op('ReduceMean', [builder.op('Mul', [perTile, chosen])], { axes: [0], keepdims: 0 }),
+      builder.op('ReduceMean', [chosen], { axes: [0], keepdims: 0 }),
+    ]);
+  }
   const scores = view.mirror
     ? builder.op('ReduceMean', [builder.op('Reshape', [perView, builder.int64('views_shape', [2, -1, classes])])], { axes: [0], keepdims: 0 })
     : perView;

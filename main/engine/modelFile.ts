@@ -45,7 +45,7 @@ export interface ClassifierMetadata extends CommonMetadata {
    * letterboxes it to the input's size; tiles, pooling and mirroring are inside the graph. Absent in
    * older models: the central crop of 87.5 % of the shorter side.
    */
-  view?: { fit: 'crop' | 'stretch' | 'letterbox'; crop?: number; tiles?: { count: number; length: number; along: 'width' | 'height'; pooling: 'mean' | 'max' }; features: string[]; mirror: boolean };
+  view?: { fit: 'crop' | 'stretch' | 'letterbox'; crop?: number; tiles?: { count: number; length: number; along: 'width' | 'height'; pooling: 'mean' | 'max' | 'confident' }; side?: number; features: string[]; mirror: boolean };
 }
 
 export interface DetectorMetadata extends CommonMetadata {

@@ -39,6 +39,10 @@ export interface OnnxEngineOptions {
   inferenceEntry?: string;
   /** The views a classifier's search compares (default: the candidates for its training images' sizes). */
   classifierViews?: PixelView[];
+  /** The larger input sides a classifier's search compares (default: those its training images' sizes reach). */
+  classifierSides?: number[];
+  /** A classifier tries fine-tuning its backbone's last block when the search's held-out score is below this (default classifierFineTune FINE_TUNE_BELOW). */
+  classifierFineTuneBelow?: number;
 }
 
 export function createOnnxEngine(options: OnnxEngineOptions): Engine {
@@ -69,7 +73,7 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
       const cacheDir = join(train.cacheDir, 'features', backboneId, PREPARE_VERSION);
       await mkdir(cacheDir, { recursive: true });
       try {
-        return await trainClassifier(train, { id: backboneId, spec, modelPath: backbonePath }, session, provider, cacheDir, threads, options.classifierViews);
+        return await trainClassifier(train, { id: backboneId, spec, modelPath: backbonePath }, session, provider, cacheDir, threads, options.classifierViews, options.classifierSides, options.classifierFineTuneBelow);
       } finally {
         await session.release();
       }

@@ -16,7 +16,7 @@ import { addKernels, linearKernel, probeBetter, probeScore, stratifiedFolds, typ
 import type { ModelSpec } from '../../native/models';
 import type { TrainingChoices } from './modelFile';
 import type { PixelView, TileLayout } from './classifierView';
-import { viewName } from './classifierView';
+import { viewAtSide, viewName } from './classifierView';
 
 /** The most images the view search embeds each candidate view of. */
 export const SELECTION_ROWS = 300;
@@ -36,6 +36,8 @@ export interface ViewSearchInput {
   samples: readonly SearchSample[];
   spec: ModelSpec;
   views: PixelView[];
+  /** Larger input sides to try the chosen view at (classifierView candidateSides), smallest first. */
+  sides?: number[];
   /**
    * Features of `rows` (indices into samples) in `view`, mirrored or not: per row, tiles × all
    * outputs side by side (one vector when the view has no tiles).
@@ -52,6 +54,8 @@ export interface ViewChoice {
   mirror: boolean;
   weighting: ClassWeighting;
   choices: TrainingChoices;
+  /** The chosen view's and layers' held-out score (macro recall or macro-F1). */
+  score: number;
 }
 
 /**
@@ -124,6 +128,12 @@ function block(features: Float32Array, rows: number, dims: number, offset: numbe
   return out;
 }
 
+/** A candidate's features as probe rows: one per image (pooled), or one per tile (`confident`: the most confident tile answers). */
+interface ProbeLayout {
+  /** Probe rows per image (per view of it). */
+  perImage: number;
+}
+
 export async function searchView(input: ViewSearchInput): Promise<ViewChoice | undefined> {
   const { kind, classes: C, samples, spec, seed } = input;
   const outputs = spec.outputs;
@@ -140,16 +150,52 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
   const targets = new Float32Array(n * C);
   rows.forEach((row, i) => samples[row]!.classes.forEach((c) => (targets[i * C + c] = 1)));
   const classCounts = Array.from({ length: C }, (_, c) => rows.filter((row) => samples[row]!.classes.includes(c)).length);
-  const weightsOf = (weighting: ClassWeighting, mirrored = false) => {
+  const weightsOf = (weighting: ClassWeighting) => {
     const perClass = classWeights(weighting, classCounts);
-    const w = Float32Array.from(rows.map((row) => (kind === 'softmax' ? perClass[samples[row]!.classes[0]!]! : 1)));
-    return mirrored ? Float32Array.from([...w, ...w]) : w;
+    return Float32Array.from(rows.map((row) => (kind === 'softmax' ? perClass[samples[row]!.classes[0]!]! : 1)));
+  };
+  /** Repeats each image's value `times` times in a row (its tiles), then the whole `views` times (its mirror). */
+  const spread = <T extends Float32Array | Int32Array>(values: T, width: number, times: number, views: number): T => {
+    const out = new (values.constructor as { new (length: number): T })(values.length * times * views);
+    for (let v = 0; v < views; v++) {
+      for (let i = 0; i < values.length / width; i++) {
+        for (let t = 0; t < times; t++) out.set(values.subarray(i * width, (i + 1) * width), ((v * (values.length / width) + i) * times + t) * width);
+      }
+    }
+    return out;
+  };
+  /**
+   * The probe's score of a kernel over the rows of `layout`; `mirror`: the kernel holds the images
+   * then their mirrors (scored as one image when `mirror` is 'averaged', the mirrors only trained on when 'trained').
+   */
+  const probe = (kernel: Float64Array, layout: ProbeLayout, weighting: ClassWeighting, mirror?: 'averaged' | 'trained', penalties?: readonly number[]) => {
+    const R = layout.perImage;
+    const views = mirror ? 2 : 1;
+    const total = n * R * views;
+    // Each row is scored as its image's first row (the one whose targets the score reads).
+    const first = Int32Array.from({ length: total }, (_, r) => (Math.floor(r / R) % n) * R);
+    const scoredAs = Int32Array.from({ length: total }, (_, r) => (r < n * R || mirror === 'averaged' ? first[r]! : -1));
+    return probeScore({
+      kind,
+      kernel,
+      rows: total,
+      targets: spread(targets, C, R, views),
+      classes: C,
+      folds: spread(folds, 1, R, views),
+      weights: spread(weightsOf(weighting), 1, R, views),
+      scoredAs,
+      ...(R > 1 ? { combine: 'confident' as const, viewOf: Int32Array.from({ length: total }, (_, r) => (r < n * R ? 0 : 1)) } : {}),
+      ...(penalties ? { penalties } : {}),
+    });
   };
   const choices: TrainingChoices = { chosen: {}, candidates: [] };
   const record = (settings: Record<string, string | number | boolean>, score: ProbeScore, seconds?: number) =>
     choices.candidates.push({ settings, metric: score.metric, score: Number(score.score.toFixed(4)), ...(seconds === undefined ? {} : { seconds: Number(seconds.toFixed(2)) }) });
   const baseWeighting: ClassWeighting = (kind === 'softmax' ? 'balanced' : 'none') as ClassWeighting;
-  const kernelsOf = (features: Float32Array, count: number) => {
+  /** Per output, the kernel of the rows (pooled images, or every tile for `confident`). */
+  const kernelsOf = (vectors: readonly Float32Array[], pooling: TileLayout['pooling']) => {
+    const features = pooling === 'confident' ? Float32Array.from(vectors.flatMap((v) => [...v])) : poolTiles(vectors, dims, pooling);
+    const count = features.length / dims;
     let offset = 0;
     return outputs.map((o) => {
       const kernel = linearKernel(block(features, count, dims, offset, o.size), count, o.size);
@@ -157,21 +203,24 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
       return kernel;
     });
   };
+  const layoutOf = (view: PixelView, pooling: TileLayout['pooling']): ProbeLayout => ({ perImage: pooling === 'confident' ? (view.tiles?.count ?? 1) : 1 });
+  const sideOf = (view: PixelView): Record<string, number> => (view.side === undefined ? {} : { inputSide: view.side });
 
-  // 1. The view (and for tiles, the pooling), on every output side by side.
+  // 1. The view (and for tiles, how they become one answer), on every output side by side.
   type Scored = { view: PixelView; pooling: TileLayout['pooling']; kernels: Float64Array[]; score: ProbeScore };
   let best: Scored | undefined;
   let incumbent: ProbeScore | undefined;
+  const poolings = (view: PixelView): TileLayout['pooling'][] => (view.tiles ? (kind === 'softmax' ? ['mean', 'max', 'confident'] : ['mean', 'max']) : ['mean']);
   for (const view of input.views) {
     input.signal?.throwIfAborted();
     const started = performance.now();
     const vectors = await input.embed(view, rows, false);
     const embedS = (performance.now() - started) / 1000;
-    for (const pooling of view.tiles ? (['mean', 'max'] as const) : (['mean'] as const)) {
+    for (const pooling of poolings(view)) {
       const t0 = performance.now();
-      const kernels = kernelsOf(poolTiles(vectors, dims, pooling), n);
-      const score = probeScore({ kind, kernel: addKernels(...kernels), rows: n, targets, classes: C, folds, weights: weightsOf(baseWeighting) });
-      record({ view: viewName(view), ...(view.tiles ? { pooling } : {}), features: 'all' }, score, embedS + (performance.now() - t0) / 1000);
+      const kernels = kernelsOf(vectors, pooling);
+      const score = probe(addKernels(...kernels), layoutOf(view, pooling), baseWeighting);
+      record({ view: viewName(view), ...sideOf(view), ...(view.tiles ? { pooling } : {}), features: 'all' }, score, embedS + (performance.now() - t0) / 1000);
       // The first view (the whole image) stands unless another beats it by more than the noise.
       if (!best || !incumbent) {
         best = { view, pooling, kernels, score };
@@ -181,14 +230,29 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
   }
   if (!best) return undefined;
 
+  // 1b. The input side: the chosen view at each larger side in turn, while the larger one beats the smaller by more than the noise.
+  const baseSide = best.view.side ?? spec.input.width;
+  for (const side of input.sides ?? []) {
+    if (side <= (best.view.side ?? baseSide)) continue;
+    input.signal?.throwIfAborted();
+    const view = viewAtSide(best.view, side, baseSide);
+    const started = performance.now();
+    const kernels = kernelsOf(await input.embed(view, rows, false), best.pooling);
+    const score = probe(addKernels(...kernels), layoutOf(view, best.pooling), baseWeighting);
+    record({ view: viewName(view), inputSide: side, ...(view.tiles ? { pooling: best.pooling } : {}), features: 'all' }, score, (performance.now() - started) / 1000);
+    if (!(beats(score, best.score, n) && probeBetter(score, best.score))) break;
+    best = { view, pooling: best.pooling, kernels, score };
+  }
+  const layout = layoutOf(best.view, best.pooling);
+
   // 2. The layers: each output alone, against all of them.
   let features = outputs.map((o) => o.name);
   let featureKernels = best.kernels;
   let featureScore = best.score;
   if (outputs.length > 1) {
     outputs.forEach((o, i) => {
-      const score = probeScore({ kind, kernel: best.kernels[i]!, rows: n, targets, classes: C, folds, weights: weightsOf(baseWeighting) });
-      record({ view: viewName(best.view), features: `${o.role}:${o.name}` }, score);
+      const score = probe(best.kernels[i]!, layout, baseWeighting);
+      record({ view: viewName(best.view), ...sideOf(best.view), features: `${o.role}:${o.name}` }, score);
       if (beats(score, best.score, n) && probeBetter(score, featureScore)) {
         featureScore = score;
         features = [o.name];
@@ -204,7 +268,7 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
     const major = classCounts.indexOf(Math.max(...classCounts));
     const noise = 1 / Math.sqrt(Math.max(1, classCounts[major]!));
     const scored = (['balanced', 'sqrt', 'none'] as const).map((w) => {
-      const score = w === baseWeighting ? featureScore : probeScore({ kind, kernel, rows: n, targets, classes: C, folds, weights: weightsOf(w) });
+      const score = w === baseWeighting ? featureScore : probe(kernel, layout, w);
       record({ weighting: w }, score);
       const others = score.perClass.filter((_, c) => c !== major && classCounts[c]! > 0);
       const keepsMajor = others.length === 0 || score.perClass[major]! >= Math.min(...others) - noise;
@@ -218,17 +282,16 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
 
   // 4. Test-time mirror averaging: trained on images and mirrors both ways, scored with and without.
   input.signal?.throwIfAborted();
-  const mirrored = await input.embed(best.view, rows, true);
-  const pooledBoth = Float32Array.from([...poolTiles(await input.embed(best.view, rows, false), dims, best.pooling), ...poolTiles(mirrored, dims, best.pooling)]);
-  const blocks = kernelsOf(pooledBoth, 2 * n).filter((_, i) => features.includes(outputs[i]!.name));
+  const plainVectors = await input.embed(best.view, rows, false);
+  const mirroredVectors = await input.embed(best.view, rows, true);
+  const blocks = kernelsOf([...plainVectors, ...mirroredVectors], best.pooling).filter((_, i) => features.includes(outputs[i]!.name));
   const both = addKernels(...blocks);
-  const bothFolds = Int32Array.from([...folds, ...folds]);
-  const bothTargets = Float32Array.from([...targets, ...targets]);
+  // Tiles as rows make this kernel large: the penalty already chosen on the same rows is kept.
+  const penalties = layout.perImage > 1 ? [featureScore.penalty] : undefined;
   let mirror = true;
   let mirrorScore: ProbeScore | undefined;
   for (const on of [true, false]) {
-    const scoredAs = Int32Array.from({ length: 2 * n }, (_, i) => (i < n ? i : on ? i - n : -1));
-    const score = probeScore({ kind, kernel: both, rows: 2 * n, targets: bothTargets, classes: C, folds: bothFolds, weights: weightsOf(weighting, true), scoredAs });
+    const score = probe(both, layout, weighting, on ? 'averaged' : 'trained', penalties);
     record({ mirrorAveraging: on }, score);
     // Averaging with the mirror (what the model did before the search) stands unless leaving it out beats it by more than the noise.
     if (!mirrorScore) mirrorScore = score;
@@ -237,6 +300,7 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
 
   choices.chosen = {
     view: viewName(best.view),
+    inputSide: best.view.side ?? spec.input.width,
     ...(best.view.tiles ? { pooling: best.pooling } : {}),
     features: features.join('+'),
     mirrorAveraging: mirror,
@@ -244,5 +308,5 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
     folds: k,
     searchImages: n,
   };
-  return { view: best.view, pooling: best.pooling, features, mirror, weighting, choices };
+  return { view: best.view, pooling: best.pooling, features, mirror, weighting, choices, score: featureScore.score };
 }

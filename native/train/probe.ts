@@ -114,12 +114,21 @@ export interface ProbeOptions {
   /** A loss weight per row (default 1). */
   weights?: Float32Array;
   /**
-   * Rows whose held-out score is averaged with another row's (test-time mirror averaging): the
-   * row that is scored, per row; −1 for rows that are only trained on. Default: each row itself.
+   * Rows whose held-out score is averaged with another row's (test-time mirror averaging, tiles):
+   * the row that is scored (whose targets count), per row; −1 for rows that are only trained on.
+   * Default: each row itself.
    */
   scoredAs?: Int32Array;
   /** Penalties as multiples of the mean diagonal (default PROBE_PENALTIES). */
   penalties?: readonly number[];
+  /**
+   * How the rows scored as one image become its prediction: `mean` (default) averages them;
+   * `confident` takes, within each of its views (`viewOf`), the row whose top prediction is highest
+   * (the most confident tile), then averages the views (an image and its mirror).
+   */
+  combine?: 'mean' | 'confident';
+  /** The view (0, 1, …) of each row within its image, for `confident` (default: one view). */
+  viewOf?: Int32Array;
 }
 
 export interface ProbeScore {
@@ -177,11 +186,33 @@ export function probeScore(options: ProbeOptions): ProbeScore {
         }
       }
     }
-    const score = scoreOutOfFold(kind, predicted, targets, rows, C, folds, scoredAs);
+    const score = scoreOutOfFold(kind, options.combine === 'confident' ? mostConfident(predicted, rows, C, folds, scoredAs, options.viewOf) : predicted, targets, rows, C, folds, scoredAs);
     const candidate = { ...score, penalty };
     if (!best || probeBetter(candidate, best)) best = candidate;
   }
   return best!;
+}
+
+/**
+ * Predictions where every row of an image's view carries that view's most confident row (the one
+ * whose top prediction is highest), so that averaging an image's rows averages its views' choices.
+ */
+function mostConfident(predicted: Float64Array, rows: number, C: number, folds: Int32Array, scoredAs: Int32Array, viewOf: Int32Array | undefined): Float64Array {
+  const best = new Map<string, { row: number; top: number }>();
+  for (let i = 0; i < rows; i++) {
+    if (scoredAs[i]! < 0 || folds[i]! < 0) continue;
+    let top = -Infinity;
+    for (let c = 0; c < C; c++) top = Math.max(top, predicted[i * C + c]!);
+    const key = `${scoredAs[i]}:${viewOf?.[i] ?? 0}`;
+    const standing = best.get(key);
+    if (!standing || top > standing.top) best.set(key, { row: i, top });
+  }
+  const out = new Float64Array(predicted);
+  for (let i = 0; i < rows; i++) {
+    const chosen = best.get(`${scoredAs[i]}:${viewOf?.[i] ?? 0}`);
+    if (chosen) out.set(predicted.subarray(chosen.row * C, chosen.row * C + C), i * C);
+  }
+  return out;
 }
 
 function scoreOutOfFold(

@@ -11,8 +11,13 @@ import { after, describe, it } from 'node:test';
 import sharp from 'sharp';
 import * as q from '../../../main/db/queries';
 import { waitForJob } from '../../../main/jobs';
-import { NSFWJS_MOBILENET_V2_140 } from '../../../native/models';
-import { LEGACY_CROP, candidateViews, cutTiles, prepareInput, tileOffsets } from '../../../main/engine/classifierView';
+import { LEGACY_CROP, appendClassifier, candidateSides, candidateViews, cutTiles, inputSize, prepareInput, specAt, tileOffsets, viewAtSide } from '../../../main/engine/classifierView';
+import type { ClassifierView } from '../../../main/engine/classifierView';
+import { buildModel, decodeModel, encodeModel } from '../../../native/onnx';
+import { createSession } from '../../../native/ort';
+import { withInputSize } from '../../../native/detect';
+import { DEFAULT_BACKBONE_ID, NSFWJS_MOBILENET_V2_140, readBuiltBackbone, toModelBatch } from '../../../native/models';
+import { createRandom, HeadModel } from '../../../native/train';
 import { createOnnxEngine } from '../../../main/engine/onnxEngine';
 import type { PixelView } from '../../../main/engine/classifierView';
 import { readModelMetadata } from '../../../main/engine/modelFile';
@@ -24,7 +29,7 @@ const WIDTH = 480;
 const HEIGHT = 120;
 
 /** A grey textured strip; `defect`: a dark 16 × 16 square within 30 px of the right end, at a random height. */
-async function strip(path: string, defect: boolean, seed: number, darkness = 30): Promise<void> {
+async function strip(path: string, defect: boolean, seed: number, darkness = 30, scale = 1): Promise<void> {
   const next = xorshift(seed * 7717 + (defect ? 3 : 5));
   const data = Buffer.alloc(WIDTH * HEIGHT * 3);
   const top = Math.floor(20 + next() * (HEIGHT - 56));
@@ -38,12 +43,13 @@ async function strip(path: string, defect: boolean, seed: number, darkness = 30)
     }
   }
   mkdirSync(join(path, '..'), { recursive: true });
-  await sharp(data, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).png().toFile(path);
+  const image = sharp(data, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } });
+  await (scale === 1 ? image : image.resize(Math.round(WIDTH * scale), Math.round(HEIGHT * scale), { kernel: 'nearest' })).png().toFile(path);
 }
 
-async function stripFolder(root: string, good: number, defect: number, firstSeed: number, darkness?: number): Promise<void> {
-  for (let i = 0; i < good; i++) await strip(join(root, 'good', `${firstSeed + i}.png`), false, firstSeed + i);
-  for (let i = 0; i < defect; i++) await strip(join(root, 'defect', `${firstSeed + i}.png`), true, firstSeed + i, darkness);
+async function stripFolder(root: string, good: number, defect: number, firstSeed: number, darkness?: number, scale?: number): Promise<void> {
+  for (let i = 0; i < good; i++) await strip(join(root, 'good', `${firstSeed + i}.png`), false, firstSeed + i, undefined, scale);
+  for (let i = 0; i < defect; i++) await strip(join(root, 'defect', `${firstSeed + i}.png`), true, firstSeed + i, darkness, scale);
 }
 
 interface Trained {
@@ -55,11 +61,19 @@ interface Trained {
 }
 
 /** Train on generated strips through the operations; score the test set from DescribeEvaluation. */
-async function trainStrips(name: string, counts: { train: [number, number]; test: [number, number] }, views?: PixelView[], darkness?: number): Promise<Trained> {
+async function trainStrips(
+  name: string,
+  counts: { train: [number, number]; test: [number, number] },
+  views?: PixelView[],
+  darkness?: number,
+  options: { sides?: number[]; scale?: number } = {},
+): Promise<Trained> {
   const root = tempDir();
-  await stripFolder(join(root, 'train'), counts.train[0], counts.train[1], 0, darkness);
-  await stripFolder(join(root, 'test'), counts.test[0], counts.test[1], 500, darkness);
-  const loupe = aLoupe({ engine: createOnnxEngine({ modelsDir: MODELS_DIR, threads: 2, ...(views ? { classifierViews: views } : {}) }) });
+  await stripFolder(join(root, 'train'), counts.train[0], counts.train[1], 0, darkness, options.scale);
+  await stripFolder(join(root, 'test'), counts.test[0], counts.test[1], 500, darkness, options.scale);
+  const loupe = aLoupe({
+    engine: createOnnxEngine({ modelsDir: MODELS_DIR, threads: 2, ...(views ? { classifierViews: views } : {}), ...(options.sides ? { classifierSides: options.sides } : {}) }),
+  });
   const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: name });
   for (const [type, folder] of [['TRAIN', 'train'], ['TEST', 'test']] as const) {
     const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: type });
@@ -163,6 +177,73 @@ describe('classifier views', () => {
     assert.ok(['balanced', 'none', 'sqrt'].includes(String(Choices!.chosen.weighting)));
     assert.ok(trained.recall.good! >= 0.9, `good recall ${trained.recall.good}`);
     assert.ok(trained.recall.good! >= trained.recall.defect! - 0.2, `good ${trained.recall.good} vs defect ${trained.recall.defect}`);
+  });
+
+  it('offers larger input sides only where the images reach them, and scales a tile strip with its side', () => {
+    const input = NSFWJS_MOBILENET_V2_140.input;
+    assert.deepEqual(candidateSides(Array.from({ length: 5 }, () => ({ width: 480, height: 120 })), input), [], 'no side the images would be enlarged to');
+    assert.deepEqual(candidateSides(Array.from({ length: 5 }, () => ({ width: 500, height: 375 })), input), [320]);
+    assert.deepEqual(candidateSides(Array.from({ length: 5 }, () => ({ width: 1250, height: 500 })), input), [320, 448]);
+    const strip: PixelView = { fit: 'stretch', tiles: { count: 3, length: 560, along: 'width' } };
+    const larger = viewAtSide(strip, 320, 224);
+    assert.deepEqual(larger, { fit: 'stretch', side: 320, tiles: { count: 3, length: 800, along: 'width' } });
+    assert.deepEqual(inputSize(larger, input), { width: 800, height: 320 });
+    assert.deepEqual(inputSize({ fit: 'letterbox', side: 448 }, input), { width: 448, height: 448 });
+    assert.deepEqual(tileOffsets(larger.tiles!, 320), [0, 240, 480]);
+  });
+
+  it('runs the backbone at 320 px in the model file, and lets the most confident tile answer, as the head on each tile says', async () => {
+    const backbone = (await readBuiltBackbone(MODELS_DIR, DEFAULT_BACKBONE_ID))!;
+    const side = 320;
+    const spec = specAt(backbone.spec, side);
+    const base = withInputSize(decodeModel(readFileSync(backbone.modelPath)), spec.input.name, spec.input.layout, side, side);
+    const output = spec.outputs[0]!;
+    const random = createRandom(3);
+    const W1 = Float32Array.from({ length: output.size * 2 }, () => (random.next() - 0.5) * 0.2);
+    const head = new HeadModel({
+      spec: { kind: 'softmax', hidden: 0, classes: 2, features: output.size },
+      parameters: { W1, b1: new Float32Array(2) },
+      standardisation: { mean: new Float32Array(output.size), std: new Float32Array(output.size).fill(1) },
+    });
+    const view: ClassifierView = { fit: 'stretch', side, tiles: { count: 3, length: 800, along: 'width', pooling: 'confident' }, features: [output.name], mirror: false };
+    const model = encodeModel(buildModel(appendClassifier(base.graph, spec, view, head, 2)));
+    const paths = [join(tempDir(), 'a.png'), join(tempDir(), 'b.png')];
+    await strip(paths[0]!, true, 4, 30, 2);
+    await strip(paths[1]!, false, 5, 30, 2);
+    const strips = await Promise.all(paths.map((path) => prepareInput(path, view, spec.input)));
+    assert.deepEqual([strips[0]!.width, strips[0]!.height], [800, 320]);
+    const whole = await createSession(model, { threads: 2 });
+    const stripSpec = { ...spec, input: { ...spec.input, ...inputSize(view, spec.input) } };
+    const scores = (await whole.session.run({ [spec.input.name]: toModelBatch(strips, stripSpec) })).scores!.data as Float32Array;
+    await whole.session.release();
+    // Outside the graph: the backbone at 320 on each tile, the head on each tile's features, the most confident tile's scores.
+    const plain = await createSession(encodeModel(base), { threads: 2 });
+    const tiles = strips.flatMap((image) => cutTiles(image, view, spec.input));
+    assert.equal(tiles.length, 6);
+    assert.ok(tiles.every((t) => t.width === side && t.height === side));
+    const features = (await plain.session.run({ [spec.input.name]: toModelBatch(tiles, spec) }))[output.name]!.data as Float32Array;
+    await plain.session.release();
+    const perTile = await head.predict(features);
+    for (let image = 0; image < 2; image++) {
+      let chosen = 0;
+      const top = (t: number) => Math.max(perTile[(image * 3 + t) * 2]!, perTile[(image * 3 + t) * 2 + 1]!);
+      for (let t = 1; t < 3; t++) if (top(t) > top(chosen)) chosen = t;
+      for (let c = 0; c < 2; c++) assert.ok(Math.abs(scores[image * 2 + c]! - perTile[(image * 3 + chosen) * 2 + c]!) < 1e-4, `image ${image} class ${c}: ${scores[image * 2 + c]} vs ${perTile[(image * 3 + chosen) * 2 + c]}`);
+    }
+    const means = [0, 1].map((c) => (perTile[c]! + perTile[2 + c]! + perTile[4 + c]!) / 3);
+    assert.ok(Math.abs(scores[0]! - means[0]!) > 1e-4 || Math.abs(scores[1]! - means[1]!) > 1e-4, 'not the mean of the tiles');
+  });
+
+  it('compares a larger input side by validation and records the side it chose on the version', async () => {
+    const trained = await trainStrips('strips-320', { train: [12, 12], test: [4, 4] }, [{ fit: 'stretch' }], undefined, { sides: [320], scale: 3 });
+    opened.push(trained.loupe);
+    const { Choices } = await trained.loupe.ok('DescribeEvaluation', { ProjectVersionArn: trained.arn });
+    const sides = Choices!.candidates.filter((c) => c.settings.view !== undefined && c.settings.features === 'all').map((c) => c.settings.inputSide ?? 224);
+    assert.deepEqual(sides, [224, 320], 'the whole image at 224 and at 320');
+    const metadata = await readModelMetadata(q.findVersionByArn(trained.loupe.ctx.db, trained.arn)!.modelPath!);
+    assert.ok(metadata.useCase === 'IMAGE_LEVEL_LABELS');
+    assert.equal(Choices!.chosen.inputSide, metadata.view?.side ?? 224);
+    assert.equal(metadata.input.width, Choices!.chosen.inputSide, 'the model file takes the chosen side');
   });
 });
 

@@ -71,4 +71,45 @@ describe('probe', () => {
     const paired = probeScore({ kind: 'softmax', kernel, rows: data.rows, targets: data.targets, classes: 2, folds: Int32Array.from(folds, (_, i) => folds[i - (i % 2)]!), scoredAs });
     assert.ok(paired.score >= 0 && paired.score <= 1);
   });
+
+  it('lets the most confident tile answer: a defect in one tile of four is found, each image scored once', () => {
+    const images = 60;
+    const tiles = 4;
+    const dims = 24;
+    const random = createRandom(9);
+    const normal = () => Math.sqrt(-2 * Math.log(random.next() || 1e-12)) * Math.cos(2 * Math.PI * random.next());
+    const classOf = Int32Array.from({ length: images }, (_, i) => i % 2);
+    // Per image, four tiles of noise; a defective image has the defect in one tile (any of them).
+    const perTile = new Float32Array(images * tiles * dims);
+    for (let i = 0; i < images; i++) {
+      const defectTile = classOf[i] === 1 ? Math.floor(random.next() * tiles) : -1;
+      for (let t = 0; t < tiles; t++) for (let d = 0; d < dims; d++) perTile[(i * tiles + t) * dims + d] = normal() + (t === defectTile && d < 3 ? 4 : 0);
+    }
+    const pooled = new Float32Array(images * dims);
+    for (let i = 0; i < images; i++) for (let t = 0; t < tiles; t++) for (let d = 0; d < dims; d++) pooled[i * dims + d] = pooled[i * dims + d]! + perTile[(i * tiles + t) * dims + d]! / tiles;
+    const folds = stratifiedFolds(classOf, 5, 0);
+    const targets = new Float32Array(images * 2);
+    classOf.forEach((c, i) => (targets[i * 2 + c] = 1));
+    const mean = probeScore({ kind: 'softmax', kernel: linearKernel(pooled, images, dims), rows: images, targets, classes: 2, folds });
+    const rows = images * tiles;
+    const image = Int32Array.from({ length: rows }, (_, r) => Math.floor(r / tiles));
+    const perTileOptions = {
+      kind: 'softmax' as const,
+      kernel: linearKernel(perTile, rows, dims),
+      rows,
+      targets: Float32Array.from({ length: rows * 2 }, (_, k) => targets[image[k >> 1]! * 2 + (k & 1)]!),
+      classes: 2,
+      folds: Int32Array.from(image, (i) => folds[i]!),
+      // Each tile scored as its image's first tile.
+      scoredAs: Int32Array.from(image, (i) => i * tiles),
+    };
+    const confident = probeScore({ ...perTileOptions, combine: 'confident' });
+    const averaged = probeScore(perTileOptions);
+    assert.ok(confident.score >= 0.8, `most confident tile: ${confident.score}`);
+    assert.ok(mean.score >= 0.8, `features averaged over the tiles: ${mean.score}`);
+    // The defect-free tiles of a defective image are labelled defective too: averaging every tile's scores blurs what the most confident tile sees.
+    assert.ok(confident.score > averaged.score, `most confident tile ${confident.score} vs tiles' scores averaged ${averaged.score}`);
+    // Each image is scored once: the per-class recalls are shares of 30 images.
+    for (const recall of confident.perClass) assert.ok(Math.abs(recall * 30 - Math.round(recall * 30)) < 1e-9, String(recall));
+  });
 });

@@ -13,7 +13,7 @@ export function ChoicesPanel({ choices }: { choices: TrainingChoices }) {
     if (typeof raw === 'boolean') return raw ? t('choices.yes') : t('choices.no');
     if (key === 'view' && typeof raw === 'string') return viewText(raw, t, dynamic);
     if (key === 'features' && raw === 'all') return t('choices.allLayers');
-    if (key === 'weighting' || key === 'pooling' || key === 'mode' || key === 'reason') return dynamic(`choices.${key}.${String(raw)}`, String(raw));
+    if (key === 'weighting' || key === 'pooling' || key === 'mode' || key === 'reason' || key === 'fineTune') return dynamic(`choices.${key}.${String(raw)}`, String(raw));
     return String(raw);
   };
   const settingsText = (settings: Candidate['settings']) =>
