@@ -200,7 +200,9 @@ async function trainOnViews(
   const searchS = (performance.now() - searchStarted) / 1000;
   log.info('view chosen', { chosen: choices.chosen, seconds: searchS });
   const side = pixelView.side ?? spec.input.width;
-  const base = withInputSize(decodeModel(await readFile(backbone.modelPath)), spec.input.name, spec.input.layout, side, side);
+  // The backbone as it is at its own input size (any backbone); resized only for a larger side the search chose.
+  const decoded = decodeModel(await readFile(backbone.modelPath));
+  const base = side === spec.input.width && side === spec.input.height ? decoded : withInputSize(decoded, spec.input.name, spec.input.layout, side, side);
   const counts = labels.map((label) => samples.filter((s) => s.labels.includes(label)).length);
 
   /** Backbone + view + head as one model whose only output is the label scores; the test set goes through the written file. */
