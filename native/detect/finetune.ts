@@ -11,68 +11,37 @@
  * The tail starts from the backbone's weights and gets its own (smaller) learning rate and no weight
  * decay; the head's standardisation is folded into W and b on return, so the head takes raw features.
  */
-import { buildModel, encodeModel, GraphBuilder, type Dim, type ValueRef } from '../onnx';
+import { buildModel, encodeModel, GraphBuilder } from '../onnx';
 import { createSession, type Provider, type TensorInput } from '../ort';
-import { adamStep, adamStepSize, adamUpdate, AdamState, createRandom } from '../train';
+import { createRandom } from '../train';
 import { DETECT_STEP_NAMES, detectionLoss, detectionTargetInputs } from './graphs';
 import type { DetectionHead, DetectionTargets } from './index';
-import { tailBackward, tailForward, tailParameters, type BackboneTail, type MapSize } from './tail';
+import { tailParameters, type BackboneTail, type MapSize } from './tail';
+import { tailGraph, tunedAdamState, tunedStep } from './tunedStep';
 
-/** The fine-tuning step graph for `tail` on maps of `map`'s size (rows and classes symbolic). */
-export function buildTunedStepGraph(tail: BackboneTail, map: MapSize): GraphBuilder {
+/** The fine-tuning step graph for `tail` on maps of `map`'s size (rows and classes symbolic); `frozen`: the head alone on the tail's features (tunedStep). */
+export function buildTunedStepGraph(tail: BackboneTail, map: MapSize, frozen = false): GraphBuilder {
   const n = DETECT_STEP_NAMES;
   const g = new GraphBuilder('detection_tuned_step');
   const x = g.input(n.features, 'float32', ['rows', tail.cutChannels]);
   const targets = detectionTargetInputs(g);
   const mean = g.input(n.featureMean, 'float32', [tail.channels]);
   const scale = g.input(n.featureScale, 'float32', [tail.channels]);
-  const shapes = new Map<string, Dim[]>([
-    ['W', [tail.channels, 'outputs']],
-    ['b', ['outputs']],
-  ]);
-  const parameters = tailParameters(tail);
-  for (const parameter of parameters) shapes.set(parameter.name, parameter.dims);
-  const params = new Map<string, ValueRef>();
-  const m = new Map<string, ValueRef>();
-  const v = new Map<string, ValueRef>();
-  for (const [name, shape] of shapes) params.set(name, g.input(name, 'float32', shape));
-  for (const [name, shape] of shapes) m.set(name, g.input(n.moment1(name), 'float32', shape));
-  for (const [name, shape] of shapes) v.set(name, g.input(n.moment2(name), 'float32', shape));
-  const t = g.input(n.step, 'float32', []);
-  const lr = g.input(n.learningRate, 'float32', []);
-  const tailLr = g.input(n.tailLearningRate, 'float32', []);
-  const wd = g.input(n.weightDecay, 'float32', []);
-
-  const byInitializer = new Map(parameters.map((parameter) => [parameter.initializer, params.get(parameter.name)!]));
-  const values = tailForward(g, tail, x, byInitializer, map);
-  const W = params.get('W')!;
+  const { W, b, weightDecay, values, update } = tunedStep(g, tail, map, x, 'outputs', frozen);
   const fs = g.op('Mul', [g.op('Sub', [values.get(tail.output)!, mean]), scale]);
-  const z = g.op('Gemm', [fs, W, params.get('b')!]);
+  const z = g.op('Gemm', [fs, W, b]);
   const dz = detectionLoss(g, z, targets);
-  const grads = new Map<string, ValueRef>([
-    ['W', g.op('Add', [g.op('Gemm', [fs, dz], { transA: 1 }), g.op('Mul', [wd, W])])],
-    ['b', g.op('ReduceSum', [dz, g.int64('head_axis0', [0])], { keepdims: 0 })],
-  ]);
-  if (parameters.length > 0) {
-    const df = g.op('Mul', [g.op('Gemm', [dz, W], { transB: 1 }), scale]);
-    const tailGrads = tailBackward(g, tail, values, df, byInitializer, map);
-    for (const parameter of parameters) grads.set(parameter.name, tailGrads.get(parameter.initializer)!);
-  }
-  const adam = adamStep(g, t);
-  const headStep = adamStepSize(g, adam, lr);
-  const tailStep = adamStepSize(g, adam, tailLr);
-  for (const [name, shape] of shapes) {
-    adamUpdate(g, adam, { name, param: params.get(name)!, grad: grads.get(name)!, m: m.get(name)!, v: v.get(name)!, stepSize: name === 'W' || name === 'b' ? headStep : tailStep, shape });
-  }
+  update(
+    g.op('Add', [g.op('Gemm', [fs, dz], { transA: 1 }), g.op('Mul', [weightDecay, W])]),
+    g.op('ReduceSum', [dz, g.int64('head_axis0', [0])], { keepdims: 0 }),
+    () => g.op('Mul', [g.op('Gemm', [dz, W], { transB: 1 }), scale]),
+  );
   return g;
 }
 
 /** The tail alone as a model: input `x` (cut rows [N, cutChannels]) → output `features` [N, channels], with `weights` (default: the backbone's). */
 export function tailFeatureModel(tail: BackboneTail, map: MapSize, weights: ReadonlyMap<string, Float32Array> = tail.initial): Uint8Array {
-  const g = new GraphBuilder('detection_tail');
-  const x = g.input('x', 'float32', ['rows', tail.cutChannels]);
-  const params = new Map<string, ValueRef>(tailParameters(tail).map((parameter) => [parameter.initializer, g.initializer(parameter.name, weights.get(parameter.initializer)!, parameter.dims)]));
-  const values = tailForward(g, tail, x, params, map);
+  const { g, values } = tailGraph('detection_tail', tail, map, weights);
   g.output(g.op('Identity', [values.get(tail.output)!]), 'float32', ['rows', tail.channels], 'features');
   return encodeModel(buildModel(g, { docString: 'the backbone tail that the detector fine-tunes' }));
 }
@@ -99,7 +68,17 @@ export interface TrainTunedDetectorOptions {
   signal?: AbortSignal;
   providers?: readonly Provider[];
   threads?: number;
-  onEpoch?: (epoch: number, loss: number) => void;
+  /** The tail keeps the backbone's weights: the head alone is trained, on the tail's output computed from the cut maps. */
+  frozenTail?: boolean;
+  /**
+   * Processor seconds (this process, all threads) the steps may take: after the first epoch the
+   * epochs are cut to what fits, never below `minEpochs` (default 1), and the learning rate's decay
+   * follows the new count.
+   */
+  cpuSeconds?: number;
+  minEpochs?: number;
+  /** After each epoch: its loss and the number of epochs (as cut by `cpuSeconds`). */
+  onEpoch?: (epoch: number, loss: number, epochs: number) => void;
   /** After each epoch, with the detector as it stands (e.g. to score a held-out set). */
   onCheckpoint?: (epoch: number, detector: Omit<TunedDetector, 'provider' | 'loss'>) => Promise<void> | void;
 }
@@ -122,7 +101,8 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   const { tail, map, classes: C } = options;
   const D = tail.channels;
   const O = C + 4;
-  const epochs = options.epochs ?? 30;
+  let epochs = options.epochs ?? 30;
+  const frozen = options.frozenTail ?? false;
   const batchImages = options.batchImages ?? 8;
   const lr = options.learningRate ?? 5e-4;
   const tailLr = options.tailLearningRate ?? 5e-5;
@@ -165,24 +145,12 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   const featureScale = Float32Array.from(std, (value) => 1 / value);
 
   const random = createRandom(options.seed ?? 1);
-  const parameters = tailParameters(tail);
-  const dims = new Map<string, number[]>([
-    ['W', [D, O]],
-    ['b', [O]],
-  ]);
-  for (const parameter of parameters) dims.set(parameter.name, parameter.dims);
-  const params = new Map<string, Float32Array>();
-  params.set(
-    'W',
-    Float32Array.from({ length: D * O }, () => random.uniform(Math.sqrt(1 / D) * 0.1)),
-  );
+  const parameters = frozen ? [] : tailParameters(tail);
   const b = new Float32Array(O);
   for (let c = 0; c < C; c++) b[c] = -Math.log(99);
   b[C + 2] = 1;
   b[C + 3] = 1;
-  params.set('b', b);
-  for (const parameter of parameters) params.set(parameter.name, Float32Array.from(tail.initial.get(parameter.initializer)!));
-  const adam = new AdamState([...dims].map(([name, shape]) => [name, { data: params.get(name)!, dims: shape }] as const));
+  const adam = tunedAdamState(tail, Float32Array.from({ length: D * O }, () => random.uniform(Math.sqrt(1 / D) * 0.1)), b, frozen);
 
   // Fold the standardisation: z = ((f − μ)·s)·W + b = f·(s·W) + (b − Σ_d μ_d s_d W_d).
   const snapshot = (): Omit<TunedDetector, 'provider' | 'loss'> => {
@@ -200,7 +168,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
     return { head: { features: D, classes: C, W: folded, b: bias }, tailWeights };
   };
 
-  const { session, provider } = await createSession(encodeModel(buildModel(buildTunedStepGraph(tail, map), { docString: 'one Adam step of a detection head and the backbone tail under it' })), {
+  const { session, provider } = await createSession(encodeModel(buildModel(buildTunedStepGraph(tail, map, frozen), { docString: 'one Adam step of a detection head and the backbone tail under it' })), {
     ...sessionOptions,
     name: 'detection-tuned-step',
   });
@@ -209,7 +177,9 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   let lastLoss = Number.NaN;
   try {
     const order = Array.from({ length: images }, (_, i) => i);
-    const totalSteps = epochs * Math.ceil(images / batchImages);
+    const stepsPerEpoch = Math.ceil(images / batchImages);
+    let totalSteps = epochs * stepsPerEpoch;
+    const cpuStarted = process.cpuUsage();
     for (let epoch = 1; epoch <= epochs; epoch++) {
       random.shuffle(order);
       let total = 0;
@@ -245,7 +215,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
           [n.featureScale]: { data: featureScale, dims: [D] },
           [n.step]: { data: Float32Array.of(t), dims: [] },
           [n.learningRate]: { data: Float32Array.of(lr * decay), dims: [] },
-          [n.tailLearningRate]: { data: Float32Array.of(tailLr * decay), dims: [] },
+          ...(frozen ? {} : { [n.tailLearningRate]: { data: Float32Array.of(tailLr * decay), dims: [] } }),
           [n.weightDecay]: { data: Float32Array.of(wd), dims: [] },
           ...adam.feeds,
         };
@@ -255,7 +225,16 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
         steps++;
       }
       lastLoss = total / steps;
-      options.onEpoch?.(epoch, lastLoss);
+      if (epoch === 1 && options.cpuSeconds !== undefined) {
+        const used = process.cpuUsage(cpuStarted);
+        const perEpoch = (used.user + used.system) / 1e6;
+        const fits = Math.max(options.minEpochs ?? 1, Math.floor(options.cpuSeconds / Math.max(perEpoch, 1e-3)));
+        if (fits < epochs) {
+          epochs = fits;
+          totalSteps = epochs * stepsPerEpoch;
+        }
+      }
+      options.onEpoch?.(epoch, lastLoss, epochs);
       await options.onCheckpoint?.(epoch, snapshot());
     }
   } finally {

@@ -19,10 +19,11 @@
  * The tail starts from the backbone's weights with its own (smaller) learning rate and no weight
  * decay; the standardisation is folded into W and b on return, so the head takes raw pooled features.
  */
-import { buildModel, encodeModel, GraphBuilder, type Dim, type ValueRef } from '../onnx';
+import { buildModel, encodeModel, GraphBuilder, type ValueRef } from '../onnx';
 import { createSession, type Provider, type TensorInput } from '../ort';
-import { ADAM_NAMES, adamStep, adamStepSize, adamUpdate, AdamState, createRandom } from '../train';
-import { tailBackward, tailForward, tailParameters, type BackboneTail, type MapSize } from './tail';
+import { createRandom } from '../train';
+import { tailParameters, type BackboneTail, type MapSize } from './tail';
+import { tailGraph, tunedAdamState, TUNED_STEP_NAMES, tunedStep } from './tunedStep';
 
 export const TUNED_CLASSIFIER_NAMES = {
   features: 'x',
@@ -30,12 +31,8 @@ export const TUNED_CLASSIFIER_NAMES = {
   sampleWeights: 'sampleWeights',
   featureMean: 'featureMean',
   featureScale: 'featureScale',
-  step: 't',
-  learningRate: 'learningRate',
-  tailLearningRate: 'tailLearningRate',
-  weightDecay: 'weightDecay',
   loss: 'loss',
-  ...ADAM_NAMES,
+  ...TUNED_STEP_NAMES,
 } as const;
 
 /** The pooled features [B, D] of cut rows through the tail (rows of each image consecutive). */
@@ -55,29 +52,10 @@ export function buildTunedClassifierStepGraph(tail: BackboneTail, map: MapSize):
   const w = g.input(n.sampleWeights, 'float32', ['images']);
   const mean = g.input(n.featureMean, 'float32', [D]);
   const scale = g.input(n.featureScale, 'float32', [D]);
-  const shapes = new Map<string, Dim[]>([
-    ['W', [D, 'classes']],
-    ['b', ['classes']],
-  ]);
-  const parameters = tailParameters(tail);
-  for (const parameter of parameters) shapes.set(parameter.name, parameter.dims);
-  const params = new Map<string, ValueRef>();
-  const m = new Map<string, ValueRef>();
-  const v = new Map<string, ValueRef>();
-  for (const [name, shape] of shapes) params.set(name, g.input(name, 'float32', shape));
-  for (const [name, shape] of shapes) m.set(name, g.input(n.moment1(name), 'float32', shape));
-  for (const [name, shape] of shapes) v.set(name, g.input(n.moment2(name), 'float32', shape));
-  const t = g.input(n.step, 'float32', []);
-  const lr = g.input(n.learningRate, 'float32', []);
-  const tailLr = g.input(n.tailLearningRate, 'float32', []);
-  const wd = g.input(n.weightDecay, 'float32', []);
-
-  const byInitializer = new Map(parameters.map((parameter) => [parameter.initializer, params.get(parameter.name)!]));
-  const values = tailForward(g, tail, x, byInitializer, map);
+  const { W, b, weightDecay, values, update } = tunedStep(g, tail, map, x, 'classes');
   const { perImage, pooled: features } = pooled(g, values.get(tail.output)!, cells, D);
-  const W = params.get('W')!;
   const gs = g.op('Mul', [g.op('Sub', [features, mean]), scale]);
-  const z = g.op('Gemm', [gs, W, params.get('b')!]);
+  const z = g.op('Gemm', [gs, W, b]);
   const axis1 = g.int64('class_axis', [1]);
   const axis0 = g.int64('image_axis', [0]);
   const total = g.op('ReduceSum', [w, axis0], { keepdims: 0 });
@@ -85,32 +63,17 @@ export function buildTunedClassifierStepGraph(tail: BackboneTail, map: MapSize):
   const perSample = g.op('Neg', [g.op('ReduceSum', [g.op('Mul', [y, g.op('LogSoftmax', [z], { axis: 1 })]), axis1], { keepdims: 1 })]);
   g.output(g.op('ReduceSum', [g.op('Mul', [perSample, share]), g.int64('all_axes', [0, 1])], { keepdims: 0 }), 'float32', [], n.loss);
   const dz = g.op('Mul', [g.op('Sub', [g.op('Softmax', [z], { axis: 1 }), y]), share]);
-  const grads = new Map<string, ValueRef>([
-    ['W', g.op('Add', [g.op('Gemm', [gs, dz], { transA: 1 }), g.op('Mul', [wd, W])])],
-    ['b', g.op('ReduceSum', [dz, axis0], { keepdims: 0 })],
-  ]);
-  if (parameters.length > 0) {
+  update(g.op('Add', [g.op('Gemm', [gs, dz], { transA: 1 }), g.op('Mul', [weightDecay, W])]), g.op('ReduceSum', [dz, axis0], { keepdims: 0 }), () => {
     const dg = g.op('Mul', [g.op('Gemm', [dz, W], { transB: 1 }), g.op('Mul', [scale, g.float('per_cell', 1 / cells)])]);
     const spread = g.op('Expand', [g.op('Unsqueeze', [dg, axis1]), g.op('Shape', [perImage])]);
-    const df = g.op('Reshape', [spread, g.int64('rows_shape', [-1, D])]);
-    const tailGrads = tailBackward(g, tail, values, df, byInitializer, map);
-    for (const parameter of parameters) grads.set(parameter.name, tailGrads.get(parameter.initializer)!);
-  }
-  const adam = adamStep(g, t);
-  const headStep = adamStepSize(g, adam, lr);
-  const tailStep = adamStepSize(g, adam, tailLr);
-  for (const [name, shape] of shapes) {
-    adamUpdate(g, adam, { name, param: params.get(name)!, grad: grads.get(name)!, m: m.get(name)!, v: v.get(name)!, stepSize: name === 'W' || name === 'b' ? headStep : tailStep, shape });
-  }
+    return g.op('Reshape', [spread, g.int64('rows_shape', [-1, D])]);
+  });
   return g;
 }
 
 /** The tail and the pooling as a model: input `x` (cut rows [B·HW, cutChannels]) → `features` [B, channels], with `weights` (default: the backbone's). */
 export function pooledTailModel(tail: BackboneTail, map: MapSize, weights: ReadonlyMap<string, Float32Array> = tail.initial): Uint8Array {
-  const g = new GraphBuilder('classifier_tail');
-  const x = g.input('x', 'float32', ['rows', tail.cutChannels]);
-  const params = new Map<string, ValueRef>(tailParameters(tail).map((parameter) => [parameter.initializer, g.initializer(parameter.name, weights.get(parameter.initializer)!, parameter.dims)]));
-  const values = tailForward(g, tail, x, params, map);
+  const { g, values } = tailGraph('classifier_tail', tail, map, weights);
   g.output(g.op('Identity', [pooled(g, values.get(tail.output)!, map.width * map.height, tail.channels).pooled]), 'float32', ['images', tail.channels], 'features');
   return encodeModel(buildModel(g, { docString: 'the backbone tail that the classifier fine-tunes, pooled' }));
 }
@@ -202,17 +165,7 @@ export async function trainTunedClassifier(options: TrainTunedClassifierOptions)
 
   const random = createRandom(options.seed ?? 1);
   const parameters = tailParameters(tail);
-  const dims = new Map<string, number[]>([
-    ['W', [D, C]],
-    ['b', [C]],
-  ]);
-  for (const parameter of parameters) dims.set(parameter.name, parameter.dims);
-  const params = new Map<string, Float32Array>([
-    ['W', Float32Array.from({ length: D * C }, () => random.uniform(Math.sqrt(1 / D) * 0.1))],
-    ['b', new Float32Array(C)],
-  ]);
-  for (const parameter of parameters) params.set(parameter.name, Float32Array.from(tail.initial.get(parameter.initializer)!));
-  const adam = new AdamState([...dims].map(([name, shape]) => [name, { data: params.get(name)!, dims: shape }] as const));
+  const adam = tunedAdamState(tail, Float32Array.from({ length: D * C }, () => random.uniform(Math.sqrt(1 / D) * 0.1)), new Float32Array(C));
   const weightOf = (c: number) => options.classWeights?.[c] ?? 1;
 
   const { session, provider } = await createSession(encodeModel(buildModel(buildTunedClassifierStepGraph(tail, map), { docString: 'one Adam step of a classification head and the backbone tail under it' })), {

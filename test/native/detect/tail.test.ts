@@ -343,6 +343,23 @@ describe('training the head with the tail', () => {
     for (const parameter of tailParameters(tail)) assert.ok(trained.tailWeights.get(parameter.initializer)!.some((value, i) => value !== tail.initial.get(parameter.initializer)![i]), `${parameter.name} moved`);
   });
 
+  it('trains the head alone on a frozen tail: the tail keeps its weights, the loss still falls', async () => {
+    const losses: number[] = [];
+    const trained = await trainTunedDetector({ maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, epochs: 15, batchImages: 3, learningRate: 0.01, frozenTail: true, onEpoch: (_, loss) => losses.push(loss) });
+    assert.ok(losses.at(-1)! < losses[0]! * 0.8, `loss ${losses[0]} → ${losses.at(-1)}`);
+    assert.equal(trained.tailWeights.size, 0, 'nothing of the backbone to write back');
+    assert.equal(trained.head.W.length, 6 * 5);
+  });
+
+  it('cuts the epochs to what a processor-time budget leaves after the first, never below the floor', async () => {
+    const reported: [number, number][] = [];
+    await trainTunedDetector({ maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, epochs: 10, batchImages: 3, cpuSeconds: 0, minEpochs: 3, onEpoch: (epoch, _, epochs) => reported.push([epoch, epochs]) });
+    assert.deepEqual(reported, [[1, 3], [2, 3], [3, 3]]);
+    const ample: number[] = [];
+    await trainTunedDetector({ maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, epochs: 4, batchImages: 3, cpuSeconds: 1e6, minEpochs: 1, onEpoch: (_, __, epochs) => ample.push(epochs) });
+    assert.deepEqual(ample, [4, 4, 4, 4]);
+  });
+
   it('stops between steps when cancelled', async () => {
     const controller = new AbortController();
     await assert.rejects(
