@@ -40,10 +40,15 @@ const TAIL_BLOCKS = 2;
  * Lighter fine-tuning compared with TAIL_BLOCKS on held-out training images wherever the search
  * runs (searchDetector): 1 = block 13's expand alone, on maps cached after block 12, at a quarter
  * or less of the processor time per epoch (measured 19 against 79 ms per view and epoch on two busy
- * cores; its backward pass stops at the expand's weights, no depthwise layer). Kept
- * when it scores within SEARCH.tie of the deeper tail.
+ * cores; its backward pass stops at the expand's weights, no depthwise layer); 0 = nothing
+ * fine-tuned, the head alone on the backbone's own features (computed by the frozen expand from the
+ * same cached maps, no backward pass through the backbone). Kept when it scores within SEARCH.tie of
+ * the deeper tail.
  */
-const LIGHTER_TAILS = [1] as const;
+const LIGHTER_TAILS = [1, 0] as const;
+const HEAD_ONLY = 0;
+/** The depth whose cut maps a fit of `blocks` reads: the head alone (0) reads block 12's output, as depth 1 does. */
+const cutBlocks = (blocks: number) => Math.max(1, blocks);
 /**
  * Epochs and learning rates (cosine-decayed), chosen on held-out training images (3 of 5 folds of
  * the raccoon training split, 32 images each; mAP@0.5 means over the folds): with the crops below,
@@ -51,6 +56,14 @@ const LIGHTER_TAILS = [1] as const;
  * with 2 crops the tail at 2e-5 0.634 against 0.703 at 5e-5.
  */
 const EPOCHS = 12;
+/**
+ * The whole training's processor-time budget (this process, all threads): `perImage` seconds per
+ * training image, at least `least` — 2 s per image is the 100 s per 100 images on two cores that
+ * detection training is held to. The final fit's epochs are cut to what the budget leaves once the
+ * search and the embedding are done (measured on its first epoch), never below `minEpochs`, the
+ * epochs the search ranks its candidates by (SEARCH.epochs).
+ */
+const BUDGET = { perImage: 2, least: 120, minEpochs: 4 } as const;
 const HEAD_LR = 5e-4;
 const TAIL_LR = 5e-5;
 /**
@@ -192,6 +205,8 @@ interface FittedDetector {
   spec: ModelSpec;
   metadata: Omit<DetectorMetadata, 'choices'>;
   provider: string;
+  /** The epochs trained (fewer than asked where the budget cut them). */
+  epochs: number;
 }
 
 interface FitContext {
@@ -211,6 +226,8 @@ interface FitContext {
   mirror: boolean;
   /** Progress phases are named after this (the view search reports its own). */
   phase: { embed: string; train: string };
+  /** Processor seconds left to the training steps, asked once the maps are ready (trainTunedDetector's cpuSeconds). */
+  cpuLeft?: () => number;
 }
 
 /**
@@ -223,16 +240,16 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   const base = withInputSize(decodeModel(await readFile(backbone.modelPath)), spec.input.name, spec.input.layout, spec.input.width, spec.input.height);
   const featureModel = featureMapModel(base);
   // The tail of the backbone that is fine-tuned starts at `cut`; what is cached per view is the map there.
-  const tail = findTail(base, featureModel.value, context.tailBlocks);
+  const tail = findTail(base, featureModel.value, cutBlocks(context.tailBlocks));
   const cutBuilder = new GraphBuilder('cut_map', { ...base.graph, outputs: [] });
   cutBuilder.output(cutBuilder.value(tail.cut), 'float32', undefined, FEATURE_MAP);
   // The decoded size is part of what a map shows (views already name their regions).
   const mapCache = (blocks: number) => join(context.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${blocks}-${spec.input.width}x${spec.input.height}-decoded-to-input`);
-  const cacheDir = mapCache(context.tailBlocks);
+  const cacheDir = mapCache(cutBlocks(context.tailBlocks));
   // The cut maps of the other depths the search compares come out of the same backbone run and are
   // cached too, so the frozen layers run once per view whichever depth is fitted next.
-  const extras = (context.alsoTailBlocks ?? [])
-    .filter((blocks) => blocks !== context.tailBlocks)
+  const extras = [...new Set((context.alsoTailBlocks ?? []).map(cutBlocks))]
+    .filter((blocks) => blocks !== cutBlocks(context.tailBlocks))
     .map((blocks) => ({ name: `${FEATURE_MAP}_tail${blocks}`, cut: findTail(base, featureModel.value, blocks).cut, cacheDir: mapCache(blocks) }));
   for (const extra of extras) cutBuilder.output(cutBuilder.value(extra.cut), 'float32', undefined, extra.name);
   const cutModel = pruneModel(buildModel(cutBuilder, { metadata: base.metadata }));
@@ -295,6 +312,7 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   const epochs = Math.max(context.epochs, Math.ceil((context.minSteps ?? 0) / Math.ceil(views.length / STEP_IMAGES)));
   job.progress({ phase: context.phase.train, done: 0, total: epochs });
   const started = performance.now();
+  let trainedEpochs = epochs;
   const trained = await trainTunedDetector({
     maps,
     targets,
@@ -308,9 +326,14 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     weightDecay: 1e-4,
     signal: job.signal,
     ...(threads ? { threads } : {}),
-    onEpoch: (epoch, loss) => job.progress({ phase: context.phase.train, done: epoch, total: epochs, message: `epoch ${epoch}, loss ${loss.toFixed(4)}` }),
+    frozenTail: context.tailBlocks === 0,
+    ...(context.cpuLeft ? { cpuSeconds: context.cpuLeft(), minEpochs: Math.min(epochs, BUDGET.minEpochs) } : {}),
+    onEpoch: (epoch, loss, total) => {
+      trainedEpochs = total;
+      job.progress({ phase: context.phase.train, done: epoch, total, message: `epoch ${epoch} of ${total}, loss ${loss.toFixed(4)}` });
+    },
   });
-  log.info('detector trained', { loss: trained.loss, embedMs, embedded: computed, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: tail.layers.length, epochs });
+  log.info('detector trained', { loss: trained.loss, embedMs, embedded: computed, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: context.tailBlocks === 0 ? 0 : tail.layers.length, epochs: trainedEpochs });
 
   // Backbone + head: one model, which runs every image together with its left–right mirror and
   // averages the two outputs (native/detect mirror.ts), at twice the backbone work per image.
@@ -347,7 +370,7 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
       ...(tile ? { tiling: { side: tile.side, overlap: tile.overlap } } : {}),
     },
   };
-  return { model: pruneModel(buildModel(builder)), spec, metadata, provider: trained.provider === 'cpu' ? provider : trained.provider };
+  return { model: pruneModel(buildModel(builder)), spec, metadata, provider: trained.provider === 'cpu' ? provider : trained.provider, epochs: trainedEpochs };
 }
 
 /**
@@ -365,6 +388,12 @@ export async function trainDetector(
   const job = options.job;
   const base = { backbone, labels: options.labels, cacheDir: options.cacheDir, job, threads };
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const budget = Math.max(BUDGET.least, BUDGET.perImage * options.train.length);
+  const cpuLeft = () => {
+    const used = process.cpuUsage(cpuStarted);
+    return budget - (used.user + used.system) / 1e6;
+  };
   // Whole image or tiles, and at which side: compared on held-out training images where the size
   // rule leaves a choice; where its margin is clear, the rule decides (chosen.reason 'rule').
   // How many blocks are fine-tuned: compared on the same held-out images where the views are, and
@@ -376,12 +405,12 @@ export async function trainDetector(
   const searched = settings.view || !(searchViews || searchDepth) ? undefined : await searchDetector(options.train, searchViews ? proposed.alternatives : [proposed.view], base);
   const seen = searched?.view ?? proposed.view;
   const tailBlocks = searched?.tailBlocks ?? TAIL_BLOCKS;
+  const searchedAt = performance.now();
+  const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, tailBlocks, mirror: true, phase: { embed: 'embedding images', train: 'training' }, cpuLeft });
   const choices: ModelChoices = {
-    chosen: { ...settingsOf(seen).settings, reason: searched && searchViews ? 'search' : String(proposed.choices.chosen.reason), tunedBlocks: tailBlocks, ...searched?.figures },
+    chosen: { ...settingsOf(seen).settings, reason: searched && searchViews ? 'search' : String(proposed.choices.chosen.reason), tunedBlocks: tailBlocks, epochs: fitted.epochs, ...searched?.figures },
     candidates: [...proposed.choices.candidates, ...(searched?.candidates ?? [])],
   };
-  const searchedAt = performance.now();
-  const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, tailBlocks, mirror: true, phase: { embed: 'embedding images', train: 'training' } });
   const metadata: DetectorMetadata = { ...fitted.metadata, choices };
   const written = await writeModelFile(options.outputDir, fitted.model, metadata);
   const modelPath = written.path;
@@ -396,6 +425,8 @@ export async function trainDetector(
     fitS: seconds(searchedAt, fittedAt),
     testS: seconds(fittedAt, performance.now()),
     trainImages: options.train.length,
+    cpuS: Math.round(budget - cpuLeft()),
+    budgetCpuS: budget,
     testImages: options.test.length,
   });
   return {
@@ -412,10 +443,12 @@ export async function trainDetector(
  * images (at most SEARCH.train, SEARCH.epochs epochs) and scored by mAP@0.5 on the rest (at most
  * SEARCH.held; images with objects and without held out alike); the best wins, and within
  * SEARCH.tie of it the view with the fewest model runs per image is kept (whole before tiles, the
- * smaller side first). The kept view is then fitted with each of LIGHTER_TAILS, and the lightest
- * within SEARCH.tie of the best depth is kept. Nothing further is tried after SEARCH.cpuSeconds.
- * Every fitted candidate is recorded with its score and seconds. Undefined when too few images can
- * be held out.
+ * smaller side first). The kept view is then fitted with the head alone (HEAD_ONLY: no backward pass
+ * through the backbone) and, where the deeper tail beats that by more than SEARCH.tie, with the
+ * lighter tails in between; the lightest within SEARCH.tie of the best depth is kept, so the final
+ * training pays for fine-tuning only where it scored. Nothing further is tried after
+ * SEARCH.cpuSeconds (the head alone excepted). Every fitted candidate is recorded with its score and
+ * seconds. Undefined when too few images can be held out.
  */
 async function searchDetector(
   train: readonly Sample[],
@@ -432,9 +465,9 @@ async function searchDetector(
   const candidates: ModelChoices['candidates'] = [];
   // One progress phase for the whole search (the app names it; the fine-tuning depth is part of how the model sees).
   const phase = 'choosing the view';
-  const score = async (view: DetectorView, tailBlocks: number): Promise<number> => {
+  const score = async (view: DetectorView, tailBlocks: number): Promise<{ map: number }> => {
     const began = performance.now();
-    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, minSteps: SEARCH.minSteps, tailBlocks, alsoTailBlocks: LIGHTER_TAILS, mirror: false, phase: { embed: phase, train: phase } });
+    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, minSteps: SEARCH.minSteps, tailBlocks, alsoTailBlocks: [TAIL_BLOCKS, ...LIGHTER_TAILS], mirror: false, phase: { embed: phase, train: phase } });
     const metadata: DetectorMetadata = { ...fitted.metadata, choices: { chosen: {}, candidates: [] } };
     const predictions = await predictSamples(encodeModel(fitted.model), detectorPipeline(metadata), split.held, { job: context.job, threads: context.threads, phase });
     const images = split.held.map((sample) => ({
@@ -445,21 +478,27 @@ async function searchDetector(
     const seconds = Math.round((performance.now() - began) / 100) / 10;
     candidates.push({ settings: { ...settingsOf(view).settings, tunedBlocks: tailBlocks }, metric: 'mAP', score: Math.round(map * 1000) / 1000, seconds });
     log.info('detector candidate scored', { view: settingsOf(view).key, tailBlocks, map, seconds });
-    return map;
+    return { map };
   };
   const views: { view: DetectorView; map: number; cost: number }[] = [];
   for (const [k, view] of alternatives.entries()) {
     if (k > 0 && cpuSeconds() > SEARCH.cpuSeconds) break;
-    const map = await score(view, TAIL_BLOCKS);
+    const { map } = await score(view, TAIL_BLOCKS);
     const cost = view.tile ? tileGrid({ width: split.held[0]!.width, height: split.held[0]!.height }, view.tile.side, view.tile.overlap).length * view.side ** 2 : view.side ** 2;
     views.push({ view, map, cost });
   }
   const bestView = Math.max(...views.map((v) => v.map));
   const kept = views.filter((v) => v.map >= bestView - SEARCH.tie).sort((a, b) => a.cost - b.cost)[0]!;
+  // The head alone first (a small part of a fine-tuned fit's time): the lighter tail in between is
+  // only tried where the fine-tuned tail beats it by more than the tie.
   const depths: { tailBlocks: number; map: number }[] = [{ tailBlocks: TAIL_BLOCKS, map: kept.map }];
-  for (const tailBlocks of LIGHTER_TAILS) {
-    if (cpuSeconds() > SEARCH.cpuSeconds) break;
-    depths.push({ tailBlocks, map: await score(kept.view, tailBlocks) });
+  const headOnly = { tailBlocks: HEAD_ONLY, map: (await score(kept.view, HEAD_ONLY)).map };
+  depths.push(headOnly);
+  if (kept.map > headOnly.map + SEARCH.tie) {
+    for (const tailBlocks of LIGHTER_TAILS.filter((blocks) => blocks !== HEAD_ONLY)) {
+      if (cpuSeconds() > SEARCH.cpuSeconds) break;
+      depths.push({ tailBlocks, map: (await score(kept.view, tailBlocks)).map });
+    }
   }
   const bestDepth = Math.max(...depths.map((d) => d.map));
   const depth = depths.filter((d) => d.map >= bestDepth - SEARCH.tie).sort((a, b) => a.tailBlocks - b.tailBlocks)[0]!;
