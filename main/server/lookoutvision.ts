@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OperationName } from '../../preload/contract';
 import type { ErrorName } from '../../preload/contract/errors';
 import type { Loupe } from '../api';
-import { ServiceError } from '../errors';
+import { codedError, ServiceError } from '../errors';
 import { parseJsonBody, sendError, sendJson } from './json11';
 
 export const LOOKOUT_VISION_PREFIX = '/2020-11-20/';
@@ -89,7 +89,9 @@ export function resolveLookoutVisionRequest(
   const candidates = ROUTES.filter((r) => r.pattern.test(rawPath));
   const match = candidates.find((r) => r.method === method);
   if (!match) {
-    throw new ServiceError('ResourceNotFoundException', candidates.length > 0 ? `${method} is not supported on ${rawPath}.` : `${rawPath} is not a Lookout for Vision API path.`);
+    throw candidates.length > 0
+      ? codedError('ResourceNotFoundException', 'LfvMethodNotSupported', { method, path: rawPath })
+      : codedError('ResourceNotFoundException', 'LfvNotAnApiPath', { path: rawPath });
   }
   const groups = match.pattern.exec(rawPath)!.slice(1);
   const input: Record<string, unknown> = {};

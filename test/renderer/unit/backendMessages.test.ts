@@ -53,6 +53,10 @@ describe('backend sentences by code', () => {
     const counts = { written: 3, invalid: 1, dropped: 2, firstDropped: 'a.json line 2: ERROR_X; b: ERROR_Y', skipped: 2, skippedKinds: '.txt ×2' };
     assert.deepEqual(parseMessage(describeImport(counts)), { Code: 'ImportSummary', Params: counts });
     assert.deepEqual(parseMessage('1 image added or updated.'), { Code: 'ImportSummary', Params: { written: 1, invalid: 0, dropped: 0, firstDropped: '', skipped: 0, skippedKinds: '' } });
+    // The guide's image-limit sentences: the one with sides is not taken for the looser pixel-count one.
+    const sides = formatMessage('ImageSidesTooLarge', { width: 4097, height: 300, min: 64, max: 4096 });
+    assert.deepEqual(parseMessage(sides), { Code: 'ImageSidesTooLarge', Params: { width: '4097', height: '300', min: '64', max: '4096' } });
+    assert.equal(parseMessage(formatMessage('ImageDimensionTooManyPixels', { detail: '20000×20000 pixels is more than the 67108864 pixels Loupe decodes.' }))?.Code, 'ImageDimensionTooManyPixels');
     // A sentence that is only its parameter ('{reason}') is never guessed; other text is left alone.
     assert.equal(parseMessage('Something else happened.'), undefined);
   });
