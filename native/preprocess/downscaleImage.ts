@@ -82,7 +82,7 @@ export async function downscaleImage(
     }
     while (output.data.length > maxBytes) {
       const { width, height } = output.info;
-      const scale = Math.min(0.9, Math.sqrt(maxBytes / output.data.length) * STEP_MARGIN);
+      const scale = Math.min(0.97, Math.sqrt(maxBytes / output.data.length) * STEP_MARGIN);
       if (Math.floor(Math.min(width, height) * scale) < minSide) break;
       output = await encode(Math.floor(Math.max(width, height) * scale), PNG_STRONGEST);
     }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { classFolder } from '../support/classes';
+import { aLargePng } from '../support/images';
 import { expect, test, type LoupeServer } from './fixtures';
 import { LOUPE, REKOGNITION, shootBoth, shot, waitForDatasets } from './screens';
 
@@ -208,6 +209,39 @@ test.describe('when a camera photo over 16 MiB is picked in the browser', () => 
       expect(await readdir(path.join(loupe.home, 'downscaled'))).toHaveLength(1);
       expect((await readFile(photo)).equals(before)).toBe(true);
       await shootBoth(page, loupe, testInfo, 'import-large-upload', '이미지');
+    });
+  });
+});
+
+test.describe('when a PNG over 15 MB within 4096 px a side is picked in the browser', () => {
+  test('it is imported through a copy that fits the limits, not refused as too large', async ({ page, loupe }, testInfo) => {
+    test.setTimeout(90_000);
+    await withTempDir(async (dir) => {
+      const tree = path.join(dir, 'scans');
+      const scan = await aLargePng(path.join(tree, 'ok', 'scan.png'), 2400, 2300);
+      expect(scan.length).toBeGreaterThan(15 * 1024 * 1024);
+      await writeFile(path.join(tree, 'ok', 'small.png'), await picture(120));
+
+      await openCreateDataset(page, loupe, 'browser-scan');
+      await page.locator('input[data-picker="folder"]').first().setInputFiles(tree);
+      await expect(page.getByText('2 images', { exact: true })).toBeVisible();
+      await page.getByRole('button', { name: 'Create dataset' }).click();
+      await expect(page).toHaveURL(/datasets\/train$/, { timeout: 60_000 });
+      const gallery = page.getByRole('list', { name: /Images of the Training dataset/ });
+      await expect(gallery.getByRole('listitem')).toHaveCount(2, { timeout: 30_000 });
+      await expect(gallery.getByRole('listitem', { name: 'scan.png' }).locator('.entry-badge')).toHaveCount(0);
+
+      const { ProjectDescriptions } = (await loupe.call(`${REKOGNITION}.DescribeProjects`, { ProjectNames: ['browser-scan'] })) as {
+        ProjectDescriptions: { Datasets: { DatasetType: string; DatasetArn: string }[] }[];
+      };
+      const DatasetArn = ProjectDescriptions[0]!.Datasets.find((d) => d.DatasetType === 'TRAIN')!.DatasetArn;
+      const { Entries } = (await loupe.call(`${LOUPE}.ListEntries`, { DatasetArn })) as { Entries: { FileName: string; Width: number; Height: number }[] };
+      const copy = Entries.find((e) => e.FileName === 'scan.png')!;
+      expect(copy.Width).toBeLessThan(2400);
+      expect(copy.Width).toBeGreaterThan(2000);
+      const [stored] = await readdir(path.join(loupe.home, 'downscaled'));
+      expect((await stat(path.join(loupe.home, 'downscaled', stored!))).size).toBeLessThanOrEqual(15 * 1024 * 1024);
+      await shootBoth(page, loupe, testInfo, 'import-large-png', '이미지');
     });
   });
 });

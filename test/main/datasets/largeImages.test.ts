@@ -246,6 +246,41 @@ describe('when a watched folder receives a photo larger than the service takes',
   });
 });
 
+describe('when a watched folder receives a PNG over 15 MB within 4096 px a side', () => {
+  let loupe: TestLoupe;
+  after(async () => {
+    await stopWatchers(loupe.ctx);
+    loupe.dispose();
+  });
+
+  it('reads it through a copy under 15 MB, as a folder import does', async () => {
+    loupe = aLoupe();
+    const root = join(loupe.home, 'watched');
+    mkdirSync(root);
+    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'watched-scans' });
+    const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
+    await loupe.ok('WatchFolder', { DatasetArn, Folder: root });
+    await watchersStarted(loupe.ctx);
+    const datasetId = q.findDatasetByArn(loupe.ctx.db, DatasetArn)!.id;
+    const scratch = join(loupe.home, 'scratch', 'scan.png');
+    await aLargePng(scratch, 2400, 2300);
+    mkdirSync(join(root, 'ok'));
+    renameSync(scratch, join(root, 'ok', 'scan.png'));
+
+    const deadline = Date.now() + 15_000;
+    let entry = q.findEntry(loupe.ctx.db, datasetId, join(root, 'ok', 'scan.png'));
+    while (!entry && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      entry = q.findEntry(loupe.ctx.db, datasetId, join(root, 'ok', 'scan.png'));
+    }
+    assert.ok(entry, 'the watched file became an entry');
+    assert.deepEqual(entry.draft.errors, []);
+    assert.ok(entry.path!.startsWith(join(loupe.home, 'downscaled')), entry.path!);
+    assert.ok(statSync(entry.path!).size <= IMAGE_LIMITS.maxFileBytes);
+    assert.ok(entry.width! < 2400, String(entry.width));
+  });
+});
+
 describe('when a downscaled copy is removed while an import that found it is still running', () => {
   it('is made again, the same bytes, before the import writes', async () => {
     const loupe = aLoupe();
