@@ -185,6 +185,8 @@ export const MESSAGES = {
   ImageSidesTooLarge: 'The image dimension(s) do not conform to allowed dimensions. The image is too large: {width}×{height} pixels; each side must be {min} to {max} pixels.',
   ImageSidesTooSmall: 'The image dimension(s) do not conform to allowed dimensions. The image is too small: {width}×{height} pixels; each side must be {min} to {max} pixels.',
   ImageAspectTooWide: 'The image is invalid. Check S3 path and/or image properties. The aspect ratio is {aspect}:1 ({width}×{height} pixels); the maximum is {max}:1.',
+  ImageOverDownscaleLimit: 'The image dimension(s) do not conform to allowed dimensions. The image is too large: {width}×{height} pixels ({megapixels} MP) is more than the {max} MP Loupe downscales.',
+  ImageOverDecodeLimit: 'The image dimension(s) do not conform to allowed dimensions. The image is too large: {width}×{height} pixels is more than the {max} pixels Loupe decodes.',
   ImageDimensionTooManyPixels: 'The image dimension(s) do not conform to allowed dimensions. The image is too large: {detail}',
   /** Worded from ImportCounts by `describeImport`. */
   ImportSummary: '{written} images added or updated.',

@@ -56,7 +56,11 @@ describe('backend sentences by code', () => {
     // The guide's image-limit sentences: the one with sides is not taken for the looser pixel-count one.
     const sides = formatMessage('ImageSidesTooLarge', { width: 4097, height: 300, min: 64, max: 4096 });
     assert.deepEqual(parseMessage(sides), { Code: 'ImageSidesTooLarge', Params: { width: '4097', height: '300', min: '64', max: '4096' } });
-    assert.equal(parseMessage(formatMessage('ImageDimensionTooManyPixels', { detail: '20000×20000 pixels is more than the 67108864 pixels Loupe decodes.' }))?.Code, 'ImageDimensionTooManyPixels');
+    assert.deepEqual(parseMessage(formatMessage('ImageDimensionTooManyPixels', { detail: '20000×20000 pixels is more than the 67108864 pixels Loupe decodes.' })), {
+      Code: 'ImageOverDecodeLimit',
+      Params: { width: '20000', height: '20000', max: '67108864' },
+    });
+    assert.equal(parseMessage(formatMessage('ImageDimensionTooManyPixels', { detail: 'something else.' }))?.Code, 'ImageDimensionTooManyPixels');
     // A sentence that is only its parameter ('{reason}') is never guessed; other text is left alone.
     assert.equal(parseMessage('Something else happened.'), undefined);
   });
