@@ -188,6 +188,15 @@ export const MESSAGES = {
   ImageOverDownscaleLimit: 'The image dimension(s) do not conform to allowed dimensions. The image is too large: {width}×{height} pixels ({megapixels} MP) is more than the {max} MP Loupe downscales.',
   ImageOverDecodeLimit: 'The image dimension(s) do not conform to allowed dimensions. The image is too large: {width}×{height} pixels is more than the {max} pixels Loupe decodes.',
   ImageDimensionTooManyPixels: 'The image dimension(s) do not conform to allowed dimensions. The image is too large: {detail}',
+  SignInToContinue: 'Sign in to continue.',
+  SessionEnded: 'The session has ended. Sign in again.',
+  NoSessionTokenReturned: 'The server did not return a session token.',
+  ResponseNotJson: 'The server answered {status} with a body that is not JSON.',
+  UploadNoFolder: 'The upload did not say where the files went.',
+  FileLocationUnknown: "Loupe couldn't find where {file} is stored.",
+  NothingToUpload: 'There is nothing to upload in {name}.',
+  NoImagesToImport: 'There are no PNG or JPEG images to import.',
+  ServerUnreachable: 'The request failed: {reason}',
   /** Worded from ImportCounts by `describeImport`. */
   ImportSummary: '{written} images added or updated.',
 } as const;

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { codeOfMessage, describeImport, formatMessage, MESSAGES, parseMessage, type MessageCode } from '../../../preload/contract/messages';
 import { STATUS_MESSAGES } from '../../../main/training';
 import { CONTENT_ERRORS } from '../../../main/training/validation';
+import { codedApiError, networkError, statusError } from '../../../renderer/api/ApiError';
 
 const locale = (language: string) =>
   (JSON.parse(readFileSync(join(import.meta.dirname, '../../../renderer/app/locales', `${language}.json`), 'utf8')) as { backend: Record<string, unknown> }).backend;
@@ -64,5 +65,14 @@ describe('backend sentences by code', () => {
     // A sentence that is only its parameter ('{reason}') is never guessed; other text is left alone.
     assert.equal(parseMessage('Something else happened.'), undefined);
   });
-});
 
+  it('issue 15: the web UI’s own errors are coded sentences too, and a failed dataset’s StatusMessage is read back to its code', () => {
+    const ended = codedApiError('AccessDeniedException', 'SessionEnded');
+    assert.deepEqual([ended.code, ended.message, ended.messageCode], ['AccessDeniedException', 'The session has ended. Sign in again.', 'SessionEnded']);
+    const offline = networkError(new TypeError('Failed to fetch'));
+    assert.deepEqual([offline.code, offline.messageCode, offline.messageParams], ['NetworkError', 'ServerUnreachable', { reason: 'Failed to fetch' }]);
+    const failed = statusError(formatMessage('NoFolderAt', { path: '/data/x' }));
+    assert.deepEqual([failed.messageCode, failed.messageParams], ['NoFolderAt', { path: '/data/x' }]);
+    assert.equal(statusError('Something else.').messageCode, undefined);
+  });
+});
