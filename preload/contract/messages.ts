@@ -6,6 +6,8 @@
  *
  * Adding a message: add the code and its English here, the same key under `backend` in both
  * renderer locales, and throw it with `codedError` (main/errors.ts) or return it from a job.
+ * A sentence around a `{reason}` that is itself one of these sentences also carries the reason's
+ * code as the parameter `reasonCode` (and the reason's own parameters), so the UI words both.
  */
 
 export const MESSAGES = {
@@ -197,6 +199,24 @@ export const MESSAGES = {
   NothingToUpload: 'There is nothing to upload in {name}.',
   NoImagesToImport: 'There are no PNG or JPEG images to import.',
   ServerUnreachable: 'The request failed: {reason}',
+  FileNotJson: 'is not valid JSON.',
+  FileNotJsonAt: 'is not valid JSON (at character {at}).',
+  CocoNoImages: 'has no "images" array, so it is not a COCO annotation file.',
+  CocoNotArray: 'has a "{key}" that is not an array.',
+  VocNotXml: 'is not well-formed XML: {cause}.',
+  VocWrongRoot: 'has the root element <{root}>, not <annotation>, so it is not a Pascal VOC file.',
+  FolderUnreadable: 'cannot be read as a folder ({cause}).',
+  YoloNoClassNames: 'declares no class names.',
+  YoloNoNamesKey: 'has no top-level "names:" key.',
+  YoloNamesNotClosed: 'has a "names:" list that is never closed.',
+  YoloNamesNotList: 'has a "names:" value that is not a list or a map.',
+  YoloNamesMixed: 'mixes a list and a map under "names:".',
+  YoloClassKeyNotIndex: 'has the class key "{key}", which is not an index.',
+  YoloClassUnnamed: 'has no name for class {index}.',
+  CsvNoImageColumn: 'names no image file in its first column, so it is not an image,label CSV.',
+  CsvNeedsImageLabels: 'needs "image" and "labels" columns; its header is "{header}".',
+  CsvNeedsBoxColumns: 'needs filename, class, xmin, ymin, xmax and ymax columns; its header is "{header}".',
+  FileEmpty: 'is empty.',
   /** Worded from ImportCounts by `describeImport`. */
   ImportSummary: '{written} images added or updated.',
 } as const;

@@ -14,6 +14,9 @@ export function backendText(code: string | undefined, params: Record<string, str
   if (code === 'ImportSummary') return importSummary(values, english);
   const key = `backend.${code}`;
   if (!i18n.exists(key) || typeof i18n.t(key as 'backend.NoFolderAt', { returnObjects: true }) !== 'string') return english;
+  // A sentence around a reason that is one of Loupe's sentences too (`reasonCode`): the reason in the same language.
+  const reasonKey = typeof values.reasonCode === 'string' ? `backend.${values.reasonCode}` : undefined;
+  if (reasonKey && i18n.exists(reasonKey)) values.reason = i18n.t(reasonKey as 'backend.NoFolderAt', values);
   return i18n.t(key as 'backend.NoFolderAt', values);
 }
 

@@ -87,7 +87,7 @@ test.describe('when an annotation file is refused', () => {
       await loupe.call(`${LOUPE}.UpdateSettings`, { Language: 'ko' });
       await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
       await expect(page.getByRole('region', { name: '진행 중인 작업' }).getByRole('listitem').first()).toContainText(
-        `${file} 파일을 COCO 형식으로 가져올 수 없습니다. 이유: is not valid JSON`,
+        `${file} 파일을 COCO 형식으로 가져올 수 없습니다. 이유: 올바른 JSON이 아닙니다`,
       );
       // The dataset's own failure note says the same, from the job that ended with it.
       await expect(page.getByRole('alert').filter({ hasText: '마지막 가져오기가 실패했습니다' })).toContainText(`${file} 파일을 COCO 형식으로`);
