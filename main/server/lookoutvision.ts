@@ -74,8 +74,14 @@ const STATUS: Partial<Record<ErrorName, number>> = {
   InternalServerError: 500,
 };
 
-export function sendLookoutVisionError(res: ServerResponse, type: ErrorName, message: string): void {
-  sendError(res, type, message, { status: STATUS[type] ?? 400 });
+export function sendLookoutVisionError(
+  res: ServerResponse,
+  type: ErrorName,
+  message: string,
+  coded: { messageCode?: string | undefined; messageParams?: Record<string, string | number> | undefined } = {},
+): void {
+  const { messageCode, messageParams } = coded;
+  sendError(res, type, message, { status: STATUS[type] ?? 400, ...(messageCode ? { messageCode, ...(messageParams ? { messageParams } : {}) } : {}) });
 }
 
 /** The operation and its input for a request, or a ServiceError naming what does not match. */
@@ -120,14 +126,14 @@ export async function handleLookoutVision(loupe: Loupe, req: IncomingMessage, re
     resolved = resolveLookoutVisionRequest(req, rawPath, query, body);
   } catch (error) {
     if (error instanceof ServiceError) {
-      sendLookoutVisionError(res, error.code, error.message);
+      sendLookoutVisionError(res, error.code, error.message, error.ref ? { messageCode: error.ref.Code, messageParams: error.ref.Params } : {});
       return;
     }
     throw error;
   }
   const result = await loupe.invoke(resolved.operation, resolved.input);
   if (!result.ok) {
-    sendLookoutVisionError(res, result.error.code, result.error.message);
+    sendLookoutVisionError(res, result.error.code, result.error.message, { messageCode: result.error.messageCode, messageParams: result.error.messageParams });
     return;
   }
   if (resolved.status === 204) {

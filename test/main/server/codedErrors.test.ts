@@ -78,6 +78,8 @@ describe('a coded refusal over HTTP', () => {
     await assert.rejects(lookout.send(new DescribeProjectCommand({ ProjectName: 'absent' })), (error: Error) => {
       assert.equal(error.name, 'ResourceNotFoundException');
       assert.equal(error.message, 'The project absent does not exist (ProjectName).');
+      // The SDK keeps the body's extra members on the exception: the code the UI words it from.
+      assert.equal((error as Error & { MessageCode?: string }).MessageCode, 'LfvProjectNotFound');
       return true;
     });
     const coded = await signedFetch(harness, { target: 'RekognitionService.DeleteProject', body: JSON.stringify({ ProjectArn: arn }) });
