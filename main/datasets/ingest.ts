@@ -20,7 +20,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
-import { describeImport, formatMessage, type ImportCounts } from '../../preload/contract/messages';
+import { describeImport, formatMessage, type ImportCounts, type MessageCode } from '../../preload/contract/messages';
 import { makeCopy, missingCopies, remakeCopies } from './downscaled';
 
 const log = createLogger('datasets');
@@ -66,9 +66,23 @@ export class DatasetFileError extends ServiceError {
    */
   constructor(readonly fileCode: DatasetFileCode, detail?: string, file?: string) {
     const reason = detail ? `${DATASET_FILE_CODES[fileCode]} ${detail}` : DATASET_FILE_CODES[fileCode];
-    super('InvalidParameterException', reason, { ref: file ? { Code: 'ManifestRefused', Params: { file, reason } } : { Code: 'DatasetFileRefused', Params: { reason } } });
+    // The guide's sentence has a code of its own (`reasonCode`); what was measured follows it (`reasonDetail`).
+    const params = { reason, reasonCode: DATASET_FILE_MESSAGES[fileCode], ...(detail ? { reasonDetail: detail } : {}) };
+    super('InvalidParameterException', reason, { ref: file ? { Code: 'ManifestRefused', Params: { file, ...params } } : { Code: 'DatasetFileRefused', Params: params } });
   }
 }
+
+/** The coded sentence (messages.ts) of each of the guide's dataset-file errors: the same English. */
+export const DATASET_FILE_MESSAGES: Record<DatasetFileCode, MessageCode> = {
+  ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT: 'ManifestUnreadable',
+  ERROR_MANIFEST_EMPTY: 'ManifestEmpty',
+  ERROR_MANIFEST_SIZE_TOO_LARGE: 'ManifestTooBig',
+  ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM: 'ManifestTooManyRows',
+  ERROR_INVALID_PERMISSIONS_MANIFEST_S3_BUCKET: 'ManifestNoPermission',
+  ERROR_TOO_MANY_RECORDS_IN_ERROR: 'ManifestTooManyErrors',
+  ERROR_MANIFEST_TOO_MANY_LABELS: 'TooManyLabelsToTrain',
+  ERROR_INSUFFICIENT_IMAGES_PER_LABEL_FOR_DISTRIBUTE: 'ManifestTooFewToDistribute',
+};
 
 export interface IngestResult {
   written: number;

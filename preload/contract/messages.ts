@@ -217,6 +217,13 @@ export const MESSAGES = {
   CsvNeedsImageLabels: 'needs "image" and "labels" columns; its header is "{header}".',
   CsvNeedsBoxColumns: 'needs filename, class, xmin, ymin, xmax and ymax columns; its header is "{header}".',
   FileEmpty: 'is empty.',
+  ManifestUnreadable: 'The manifest file extension or contents are invalid.',
+  ManifestEmpty: 'The manifest file is empty.',
+  ManifestTooBig: 'The manifest file size exceeds the maximum supported size.',
+  ManifestTooManyRows: 'The manifest file has too many rows.',
+  ManifestNoPermission: 'The S3 bucket permissions are incorrect.',
+  ManifestTooManyErrors: 'The manifest file has too many terminal errors.',
+  ManifestTooFewToDistribute: "The manifest file doesn't have enough labeled images to distribute the dataset.",
   /** Worded from ImportCounts by `describeImport`. */
   ImportSummary: '{written} images added or updated.',
 } as const;

@@ -90,6 +90,7 @@ describe('when the user’s annotation file or manifest is refused', () => {
     const job = await waitForJob(loupe.ctx, Jobs[0]!.JobId);
     assert.equal(job.MessageCode, 'ManifestRefused');
     assert.equal(job.MessageParams?.file, 's3://shop/empty.manifest');
+    assert.equal(job.MessageParams?.reasonCode, 'ManifestEmpty', 'the guide’s sentence has a code of its own, for the UI to word');
     assert.equal(job.Message, 'The manifest file is empty.');
     assert.match(logText(), /job refused .*ManifestRefused.*s3:\/\/shop\/empty\.manifest/);
     const { DatasetDescription } = await loupe.ok('DescribeDataset', { DatasetArn });

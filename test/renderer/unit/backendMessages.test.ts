@@ -10,6 +10,8 @@ import { codeOfMessage, describeImport, formatMessage, MESSAGES, parseMessage, t
 import { STATUS_MESSAGES } from '../../../main/training';
 import { CONTENT_ERRORS } from '../../../main/training/validation';
 import { codedApiError, networkError, statusError } from '../../../renderer/api/ApiError';
+import { DATASET_FILE_MESSAGES } from '../../../main/datasets/ingest';
+import { DATASET_FILE_CODES, type DatasetFileCode } from '../../../preload/contract/codes';
 
 const locale = (language: string) =>
   (JSON.parse(readFileSync(join(import.meta.dirname, '../../../renderer/app/locales', `${language}.json`), 'utf8')) as { backend: Record<string, unknown> }).backend;
@@ -74,5 +76,11 @@ describe('backend sentences by code', () => {
     const failed = statusError(formatMessage('NoFolderAt', { path: '/data/x' }));
     assert.deepEqual([failed.messageCode, failed.messageParams], ['NoFolderAt', { path: '/data/x' }]);
     assert.equal(statusError('Something else.').messageCode, undefined);
+  });
+
+  it('issue 15: each of the guide’s dataset-file sentences has a code with the same English, for the UI to word a manifest’s refusal', () => {
+    for (const [fileCode, sentence] of Object.entries(DATASET_FILE_CODES)) {
+      assert.equal(formatMessage(DATASET_FILE_MESSAGES[fileCode as DatasetFileCode]), sentence, fileCode);
+    }
   });
 });
