@@ -247,6 +247,26 @@ test.describe('when a PNG over 15 MB within 4096 px a side is picked in the brow
   });
 });
 
+test.describe('when a manifest is refused', () => {
+  test('the dataset page names it and says why in Korean, the guide’s sentence worded from its own code', async ({ page, loupe }, testInfo) => {
+    await withTempDir(async (dir) => {
+      await writeFile(path.join(dir, 'empty.manifest'), '');
+      await loupe.call(`${LOUPE}.CreateBucketMapping`, { Bucket: 'shelf', Folder: dir });
+      const { ProjectArn } = (await loupe.call(`${REKOGNITION}.CreateProject`, { ProjectName: 'empty-manifest' })) as { ProjectArn: string };
+      await loupe.call(`${REKOGNITION}.CreateDataset`, {
+        ProjectArn,
+        DatasetType: 'TRAIN',
+        DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'shelf', Name: 'empty.manifest' } } },
+      });
+      await page.goto(loupe.url);
+      await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
+      await page.goto(`${loupe.origin}/#/projects/empty-manifest/datasets/train`);
+      await expect(page.getByText('The manifest s3://shelf/empty.manifest was refused: The manifest file is empty.').first()).toBeVisible({ timeout: 20_000 });
+      await shootBoth(page, loupe, testInfo, 'manifest-refused', '매니페스트 s3://shelf/empty.manifest을(를) 가져올 수 없습니다: 매니페스트 파일이 비어 있습니다.');
+    });
+  });
+});
+
 test.describe('when validation refuses to train', () => {
   test('the model page says why, in English and in Korean from the guide’s content error', async ({ page, loupe }, testInfo) => {
     await withTempDir(async (dir) => {
