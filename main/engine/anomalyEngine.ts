@@ -15,7 +15,7 @@ import { createSession, type OrtSession } from '../../native/ort';
 import { decodeForModel, decodeRgb, encodeHeatMapPng, probeImage, probeImageHeader, rgbPng } from '../../native/preprocess';
 import { createRandom, deriveSeed } from '../../native/train';
 import type { TrainingChoices } from '../../preload/contract';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { writeAtomically } from '../files';
 import type { LoadedModel } from './engine';
 import type { InferenceUnits } from './inferenceUnits';
@@ -242,8 +242,8 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   const started = performance.now();
   const backboneId = input.backboneId ?? DEFAULT_BACKBONE_ID;
   const built = await readBuiltBackbone(input.modelsDir, backboneId);
-  if (!built) throw new ServiceError('InternalServerError', `The backbone ${backboneId} is not built in ${input.modelsDir}. Run "npm run build:models".`);
-  if (input.good.length < 2) throw new ServiceError('ValidationException', 'An anomaly model needs at least 2 normal images in its training dataset.');
+  if (!built) throw codedError('InternalServerError', 'BackboneNotBuilt', { id: backboneId, folder: input.modelsDir });
+  if (input.good.length < 2) throw codedError('ValidationException', 'AnomalyNeedsNormalImages');
   const probes = await Promise.all(input.good.slice(0, 64).map((path) => probeImage(path)));
   const sizes = probes.flatMap((probe) => (probe.ok ? [{ width: probe.width, height: probe.height }] : []));
   const applicable = viewCandidates(sizes);
@@ -533,14 +533,14 @@ export interface LoadedAnomalyModel {
 /** The anomaly model's metadata, or undefined when the file is another kind of Loupe model. */
 export async function readAnomalyMetadata(path: string): Promise<AnomalyMetadata | undefined> {
   const raw = (await describeModel(path)).metadata[METADATA_KEY];
-  if (!raw) throw new ServiceError('InvalidParameterException', `${path} is not a Loupe model.`);
+  if (!raw) throw codedError('InvalidParameterException', 'NotALoupeModel', { path });
   const metadata = JSON.parse(raw) as { useCase?: string };
   return metadata.useCase === 'ANOMALY_DETECTION' ? (metadata as AnomalyMetadata) : undefined;
 }
 
 export async function loadAnomalyModel(path: string, options: { threads?: number } = {}): Promise<LoadedAnomalyModel> {
   const metadata = await readAnomalyMetadata(path);
-  if (!metadata) throw new ServiceError('InvalidParameterException', `${path} is not an anomaly model.`);
+  if (!metadata) throw codedError('InvalidParameterException', 'NotAnAnomalyModelFile', { path });
   const { session } = await createSession(path, { ...(options.threads ? { threads: options.threads } : {}), name: path });
   const spec = { input: metadata.input } as ModelSpec;
   const analyzePixels = async (pixels: RgbPixels) => scoreWith(session, metadata, toModelBatch([pixels], spec));
