@@ -257,6 +257,8 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
     const stageOneRates = space.learningRate.flatMap((learningRate) => decays.map((weightDecay) => ({ learningRate, weightDecay })));
     const totalTrials = stageOneRates.length + otherHidden.length;
     const trials: TrialResult[] = [];
+    /** Each trial's best held-out loss per fold, by its index in `trials`. */
+    const foldLosses = new Map<number, number[]>();
     /** Trains heads of one width together, one per rate pair, on each fold; their trial numbers follow the trials so far. */
     const runStage = async (stage: 1 | 2, hidden: number, rates: readonly Rates[], epochs: number): Promise<void> => {
       const first = trials.length + 1;
@@ -276,6 +278,7 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
         const results = perFold.map((fitted) => fitted[k]!);
         const bests = results.map((result) => result.best as NonNullable<typeof result.best>);
         const { learningRate, weightDecay } = rate;
+        foldLosses.set(trials.length, bests.map((best) => best.loss));
         trials.push({
           stage,
           settings: { hidden, learningRate, weightDecay, batchSize, seed },
@@ -293,7 +296,17 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
     const stageTwoEpochs = Math.min(maxEpochs, Math.max(patience + 2, stageOne.epochsRun), Math.ceil(STAGE_TWO_STEPS / stepsPerEpoch));
     for (const hidden of otherHidden) await runStage(2, hidden, [stageOne.settings], stageTwoEpochs);
     const searchMs = performance.now() - searchStarted;
-    const winner = trials.reduce((best, trial) => (better(trial, best) ? trial : best));
+    // Over folds, a wider head replaces stage 1's winner only where its loss is lower on the folds
+    // by more than the noise (the paired differences' standard error): a hair's difference is no
+    // reason for a head with more to overfit (one split gives no such measure: the lower loss wins).
+    const clearlyLower = (a: TrialResult, b: TrialResult) => {
+      if (splits.length < 2) return true;
+      const gains = foldLosses.get(trials.indexOf(b))!.map((loss, f) => loss - foldLosses.get(trials.indexOf(a))![f]!);
+      const gain = mean(gains);
+      const spread = Math.sqrt(gains.reduce((sum, g) => sum + (g - gain) ** 2, 0) / (gains.length - 1) / gains.length);
+      return gain > spread;
+    };
+    const winner = trials.reduce((best, trial) => (better(trial, best) && (trial.stage === 1 || clearlyLower(trial, best)) ? trial : best), stageOne);
     const settings: ChosenSettings = { ...winner.settings, epochs: winner.bestEpoch };
     const finalStarted = performance.now();
     const model = await finish(settings, totalTrials);
