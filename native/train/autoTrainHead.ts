@@ -157,6 +157,18 @@ const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / 
 /** The middle value (the lower of the two middle ones for an even count). */
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
+/**
+ * Whether per-fold losses `candidate` are lower than `standing`'s (the same folds) by more than the
+ * noise: their paired differences' mean exceeds its standard error.
+ */
+export function lowerPastNoise(candidate: readonly number[], standing: readonly number[]): boolean {
+  if (candidate.length !== standing.length || candidate.length < 2) throw new RangeError('lowerPastNoise needs the losses of the same two or more folds');
+  const gains = standing.map((loss, f) => loss - candidate[f]!);
+  const gain = mean(gains);
+  const spread = Math.sqrt(gains.reduce((sum, g) => sum + (g - gain) ** 2, 0) / (gains.length - 1) / gains.length);
+  return gain > spread;
+}
+
 function better(a: TrialResult, b: TrialResult): boolean {
   if (a.validation.loss !== b.validation.loss) return a.validation.loss < b.validation.loss;
   return a.validation.f1 > b.validation.f1;
@@ -299,13 +311,7 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
     // Over folds, a wider head replaces stage 1's winner only where its loss is lower on the folds
     // by more than the noise (the paired differences' standard error): a hair's difference is no
     // reason for a head with more to overfit (one split gives no such measure: the lower loss wins).
-    const clearlyLower = (a: TrialResult, b: TrialResult) => {
-      if (splits.length < 2) return true;
-      const gains = foldLosses.get(trials.indexOf(b))!.map((loss, f) => loss - foldLosses.get(trials.indexOf(a))![f]!);
-      const gain = mean(gains);
-      const spread = Math.sqrt(gains.reduce((sum, g) => sum + (g - gain) ** 2, 0) / (gains.length - 1) / gains.length);
-      return gain > spread;
-    };
+    const clearlyLower = (a: TrialResult, b: TrialResult) => splits.length < 2 || lowerPastNoise(foldLosses.get(trials.indexOf(a))!, foldLosses.get(trials.indexOf(b))!);
     const winner = trials.reduce((best, trial) => (better(trial, best) && (trial.stage === 1 || clearlyLower(trial, best)) ? trial : best), stageOne);
     const settings: ChosenSettings = { ...winner.settings, epochs: winner.bestEpoch };
     const finalStarted = performance.now();

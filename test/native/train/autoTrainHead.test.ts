@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { loadavg } from 'node:os';
 import { describe, it } from 'node:test';
-import { autoTrainHead, DEFAULT_SEARCH, FEW_IMAGES_WEIGHT_DECAY, type TrainingProgress } from '../../../native/train';
+import { autoTrainHead, DEFAULT_SEARCH, FEW_IMAGES_WEIGHT_DECAY, lowerPastNoise, type TrainingProgress } from '../../../native/train';
 import { prepareData } from '../../../native/train/prepare';
 import { classCounts, stratifiedGroupFolds, stratifiedSplit } from '../../../native/train/split';
 import { accuracy, argmaxRows, gaussianBlobs, microF1, multiLabelData } from './helpers';
@@ -141,6 +141,14 @@ describe('autoTrainHead', () => {
     assert.deepEqual(decaysOf(withDefaults), [...DEFAULT_SEARCH.weightDecay, FEW_IMAGES_WEIGHT_DECAY]);
     const oneSplit = await autoTrainHead({ ...large, dims: 16, kind: 'softmax', classes: 3, search: { hidden: [0], learningRate: [1e-3] }, seed: 1 });
     assert.deepEqual(decaysOf(oneSplit), [...DEFAULT_SEARCH.weightDecay]);
+  });
+
+  it('lets a wider head replace the linear one over folds only past the noise of the paired losses', () => {
+    assert.equal(lowerPastNoise([0.2, 0.21, 0.19, 0.2, 0.22], [0.3, 0.3, 0.29, 0.31, 0.3]), true);
+    // Lower on average, but by less than the folds disagree.
+    assert.equal(lowerPastNoise([0.1, 0.35, 0.2, 0.3, 0.25], [0.3, 0.2, 0.25, 0.22, 0.26]), false);
+    assert.equal(lowerPastNoise([0.3, 0.3], [0.2, 0.2]), false);
+    assert.throws(() => lowerPastNoise([0.1], [0.2]), /two or more folds/);
   });
 
   it('is deterministic for a seed', async () => {
