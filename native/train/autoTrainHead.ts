@@ -5,8 +5,8 @@
  *      all trained together in one step graph (fitHeads);
  *   2. each further width (default 256) with the learning rate and decay that won stage 1, for at
  *      most as many epochs as that winner ran (and STAGE_TWO_STEPS steps).
- * With few images (CROSS_VALIDATE_BELOW) each stage runs on SEARCH_FOLDS grouped folds instead of
- * one split, and a stronger decay joins stage 1.
+ * With few images (100 to 500: CROSS_VALIDATE_FROM, CROSS_VALIDATE_BELOW) each stage runs on
+ * SEARCH_FOLDS grouped folds instead of one split, and a stronger decay joins stage 1.
  * Each trial stops early `patience` epochs after its held-out loss last improved; trials are ranked
  * by that best held-out loss (class-weighted, as trained: a proper score, steadier than F1 on a
  * small held-out set), ties by held-out F1 (softmax: macro-F1; sigmoid: micro-F1 at 0.5). The final
@@ -51,6 +51,12 @@ export const STAGE_TWO_STEPS = 400;
  * one split is already steady: a project of 500 images or more keeps the cost it had).
  */
 export const CROSS_VALIDATE_BELOW = 100;
+/**
+ * Nor under this many images (groups) in all: the folds cost about five searches, which on the
+ * smallest projects (tens of images, where the search already runs many short epochs) measured four
+ * times the training of the generated test sets; their one split stays as it was.
+ */
+export const CROSS_VALIDATE_FROM = 100;
 export const SEARCH_FOLDS = 5;
 /**
  * Where the search cross-validates (few images, their features far outnumbering them), a stronger
@@ -104,7 +110,8 @@ export interface AutoTrainHeadOptions extends HeadData {
   /**
    * Folds the search validates on: 1, the one split of `validationFraction`; k ≥ 2, k-fold
    * cross-validation (grouped and stratified like the split). Default: k = SEARCH_FOLDS (at most the
-   * smallest class's groups) where the one split would hold out fewer than CROSS_VALIDATE_BELOW groups, else 1.
+   * smallest class's groups) where the one split would hold out fewer than CROSS_VALIDATE_BELOW groups
+   * and there are CROSS_VALIDATE_FROM groups or more, else 1.
    */
   folds?: number;
   /** Default: ⌈rows / 10⌉ clamped to [8, 64]. */
@@ -258,10 +265,11 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
     }
 
     // One split, or k folds where the one split's held-out images are too few to steady the choice.
-    const { byStratum } = groupsByStratum(data, options.groups);
+    const { rowsOf, byStratum } = groupsByStratum(data, options.groups);
     const fewestGroups = Math.min(...[...byStratum.values()].map((ids) => ids.length));
     const validationGroups = new Set(Array.from(split.validation, (row) => (options.groups ? options.groups[row]! : row))).size;
-    const folds = Math.min(options.folds ?? (validationGroups < CROSS_VALIDATE_BELOW ? SEARCH_FOLDS : 1), fewestGroups);
+    const fewImages = validationGroups < CROSS_VALIDATE_BELOW && rowsOf.size >= CROSS_VALIDATE_FROM;
+    const folds = Math.min(options.folds ?? (fewImages ? SEARCH_FOLDS : 1), fewestGroups);
     const splits: RowSplit[] = folds >= 2 ? stratifiedGroupFolds(data, folds, seed, options.groups) : [split];
     const batchSize = batchFor(splits[0]!.train.length);
     const [firstHidden, ...otherHidden] = space.hidden as [number, ...number[]];

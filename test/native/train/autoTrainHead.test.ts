@@ -134,6 +134,10 @@ describe('autoTrainHead', () => {
     const large = gaussianBlobs({ classes: 3, dims: 16, perClass: 200, separation: 0.5, seed: 4 });
     const plain = await autoTrainHead({ ...large, dims: 16, kind: 'softmax', classes: 3, search, seed: 1 });
     assert.equal(plain.validation?.folds, 1);
+    // 30 images, each with its mirror: too few to pay for the folds, the one split stands.
+    const tiny = gaussianBlobs({ classes: 3, dims: 16, perClass: 20, separation: 0.5, seed: 4 });
+    const tinyGroups = Int32Array.from({ length: 60 }, (_, row) => row >> 1);
+    assert.equal((await autoTrainHead({ ...tiny, dims: 16, kind: 'softmax', classes: 3, groups: tinyGroups, search, seed: 1 })).validation?.folds, 1);
     await assert.rejects(autoTrainHead({ ...small, dims: 16, kind: 'softmax', classes: 3, search, folds: 0.5 }), /folds must be an integer/);
     // Cross-validating the default decays, the stronger one is a candidate too; not on the one split.
     const decaysOf = (result: typeof plain) => [...new Set(result.trials.map((trial) => trial.settings.weightDecay))].sort((a, b) => a - b);
