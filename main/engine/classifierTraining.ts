@@ -322,14 +322,14 @@ async function trainOnViews(
     });
     if (chosenBlend) {
       for (const tried of chosenBlend.tried) {
-        choices.candidates.push({ settings: { prototypes: tried.weight, temperature: tried.temperature, ...(tried.standardised ? { standardised: true } : {}) }, metric: 'accuracy', score: Number(tried.accuracy.toFixed(4)) });
+        choices.candidates.push({ settings: { prototypes: tried.weight, temperature: tried.temperature }, metric: 'accuracy', score: Number(tried.accuracy.toFixed(4)) });
       }
-      choices.chosen = { ...choices.chosen, prototypes: chosenBlend.weight, ...(chosenBlend.weight > 0 ? { temperature: chosenBlend.temperature, prototypeFeatures: chosenBlend.standardised ? 'standardised' : 'centred' } : {}) };
+      choices.chosen = { ...choices.chosen, prototypes: chosenBlend.weight, ...(chosenBlend.weight > 0 ? { temperature: chosenBlend.temperature } : {}) };
       if (chosenBlend.weight > 0) {
-        const model = buildPrototypes(features, featureDims, Int32Array.from({ length: rows }, (_, r) => classOf[Math.floor(r / (2 * perImage))]!), labels.length, [...Array(rows).keys()], chosenBlend.standardised);
+        const model = buildPrototypes(features, featureDims, Int32Array.from({ length: rows }, (_, r) => classOf[Math.floor(r / (2 * perImage))]!), labels.length, [...Array(rows).keys()]);
         blend = (builder, f, scores) => appendPrototypes(builder, f, scores, model, chosenBlend.weight, chosenBlend.temperature);
       }
-      log.info('prototype blend chosen', { weight: chosenBlend.weight, temperature: chosenBlend.temperature, standardised: chosenBlend.standardised, seconds: chosenBlend.seconds });
+      log.info('prototype blend chosen', { weight: chosenBlend.weight, temperature: chosenBlend.temperature, seconds: chosenBlend.seconds });
     }
   }
 

@@ -1,11 +1,10 @@
 /**
  * Few images per label: a training-free head — each label's prototype is the mean direction of its
- * training features (centred, optionally each feature scaled to unit spread over the training rows,
- * unit length), an image scores softmax(τ · cosine) against them — blended with the trained head:
- * (1 − α) · head + α · prototypes. α, τ and the scaling are chosen by leave one out per label (each
- * fold holds out one image of every label; the trained head is retrained without it with the
- * settings its search chose), so a blend is kept only where it wins on held-out images. In the
- * model file it is a few more nodes after the features (appendPrototypes).
+ * training features (centred, unit length), an image scores softmax(τ · cosine) against them —
+ * blended with the trained head: (1 − α) · head + α · prototypes. α and τ are chosen by leave one
+ * out per label (each fold holds out one image of every label; the trained head is retrained
+ * without it with the settings its search chose), so a blend is kept only where it wins on held-out
+ * images. In the model file it is a few more nodes after the features (appendPrototypes).
  */
 import type { GraphBuilder, ValueRef } from '../../native/onnx';
 import { trainHead, type ChosenSettings } from '../../native/train';
@@ -19,31 +18,22 @@ export const TEMPERATURES = [10, 20, 40] as const;
 export interface Prototypes {
   /** The mean feature the prototypes are centred on (D). */
   centre: Float32Array;
-  /** Per feature, what the centred features are multiplied by (1 / their spread over the training rows); absent: 1. */
-  scale?: Float32Array;
   /** C × D unit rows. */
   prototypes: Float32Array;
   classes: number;
   dims: number;
 }
 
-/** Prototypes of `rows` of N × D features with a class per row; `standardise`: each feature scaled to unit spread over those rows first. */
-export function buildPrototypes(features: Float32Array, dims: number, classOf: ArrayLike<number>, classes: number, rows: readonly number[], standardise = false): Prototypes {
+/** Prototypes of `rows` of N × D features with a class per row. */
+export function buildPrototypes(features: Float32Array, dims: number, classOf: ArrayLike<number>, classes: number, rows: readonly number[]): Prototypes {
   const centre = new Float32Array(dims);
   for (const r of rows) for (let d = 0; d < dims; d++) centre[d] = centre[d]! + features[r * dims + d]! / rows.length;
-  let scale: Float32Array | undefined;
-  if (standardise) {
-    const spread = new Float64Array(dims);
-    for (const r of rows) for (let d = 0; d < dims; d++) spread[d] = spread[d]! + (features[r * dims + d]! - centre[d]!) ** 2 / rows.length;
-    // A feature that does not vary over the training rows says nothing: left out (scale 0).
-    scale = Float32Array.from(spread, (v) => (v > 1e-12 ? 1 / Math.sqrt(v) : 0));
-  }
   const prototypes = new Float32Array(classes * dims);
   const unit = new Float32Array(dims);
   for (const r of rows) {
     let norm = 0;
     for (let d = 0; d < dims; d++) {
-      unit[d] = (features[r * dims + d]! - centre[d]!) * (scale ? scale[d]! : 1);
+      unit[d] = features[r * dims + d]! - centre[d]!;
       norm += unit[d]! * unit[d]!;
     }
     norm = Math.sqrt(norm) || 1;
@@ -56,18 +46,18 @@ export function buildPrototypes(features: Float32Array, dims: number, classOf: A
     norm = Math.sqrt(norm) || 1;
     for (let d = 0; d < dims; d++) prototypes[c * dims + d] = prototypes[c * dims + d]! / norm;
   }
-  return { centre, ...(scale ? { scale } : {}), prototypes, classes, dims };
+  return { centre, prototypes, classes, dims };
 }
 
 /** Cosine similarity to each prototype (N × C) for `rows` of the features. */
 export function cosines(model: Prototypes, features: Float32Array, rows: readonly number[]): Float32Array {
-  const { dims, classes, centre, prototypes, scale } = model;
+  const { dims, classes, centre, prototypes } = model;
   const out = new Float32Array(rows.length * classes);
   const unit = new Float32Array(dims);
   rows.forEach((r, i) => {
     let norm = 0;
     for (let d = 0; d < dims; d++) {
-      unit[d] = (features[r * dims + d]! - centre[d]!) * (scale ? scale[d]! : 1);
+      unit[d] = features[r * dims + d]! - centre[d]!;
       norm += unit[d]! * unit[d]!;
     }
     norm = Math.sqrt(norm) || 1;
@@ -95,10 +85,8 @@ function softmaxRows(values: Float32Array, classes: number, scale: number): Floa
 export interface BlendChoice {
   weight: number;
   temperature: number;
-  /** The prototypes are built on standardised features (buildPrototypes). */
-  standardised: boolean;
-  /** Every (weight, temperature, scaling) tried: held-out accuracy, and mean log loss as the tie-breaker. */
-  tried: { weight: number; temperature: number; standardised: boolean; accuracy: number; logLoss: number }[];
+  /** Every (weight, temperature) tried: held-out accuracy, and mean log loss as the tie-breaker. */
+  tried: { weight: number; temperature: number; accuracy: number; logLoss: number }[];
   seconds: number;
 }
 
@@ -124,7 +112,7 @@ export async function chooseBlend(options: {
   if (fewest < 2) return undefined;
   const folds = stratifiedFolds(classOf, fewest, 0);
   const headProbabilities = new Float32Array(images * classes);
-  const cosOf = { raw: new Float32Array(images * classes), standardised: new Float32Array(images * classes) };
+  const cos = new Float32Array(images * classes);
   for (let f = 0; f < fewest; f++) {
     options.signal?.throwIfAborted();
     const held = [...Array(images).keys()].filter((i) => folds[i] === f);
@@ -151,18 +139,18 @@ export async function chooseBlend(options: {
     const heldX = new Float32Array(held.length * dims);
     held.forEach((r, i) => heldX.set(features.subarray(2 * r * dims, (2 * r + 1) * dims), i * dims));
     const p = await head.predict(heldX);
-    const rowClass = Int32Array.from({ length: 2 * images }, (_, r) => classOf[r >> 1]!);
-    for (const standardised of [false, true]) {
-      const c = cosines(buildPrototypes(features, dims, rowClass, classes, trainRows, standardised), features, held.map((r) => 2 * r));
-      held.forEach((r, i) => cosOf[standardised ? 'standardised' : 'raw'].set(c.subarray(i * classes, (i + 1) * classes), r * classes));
-    }
-    held.forEach((r, i) => headProbabilities.set(p.subarray(i * classes, (i + 1) * classes), r * classes));
+    const protos = buildPrototypes(features, dims, Int32Array.from({ length: 2 * images }, (_, r) => classOf[r >> 1]!), classes, trainRows);
+    const c = cosines(protos, features, held.map((r) => 2 * r));
+    held.forEach((r, i) => {
+      headProbabilities.set(p.subarray(i * classes, (i + 1) * classes), r * classes);
+      cos.set(c.subarray(i * classes, (i + 1) * classes), r * classes);
+    });
   }
   const tried: BlendChoice['tried'] = [];
-  for (const standardised of [false, true]) for (const temperature of TEMPERATURES) {
-    const proto = softmaxRows(cosOf[standardised ? 'standardised' : 'raw'], classes, temperature);
+  for (const temperature of TEMPERATURES) {
+    const proto = softmaxRows(cos, classes, temperature);
     for (const weight of BLEND_WEIGHTS) {
-      if (weight === 0 && (temperature !== TEMPERATURES[0] || standardised)) continue;
+      if (weight === 0 && temperature !== TEMPERATURES[0]) continue;
       let correct = 0;
       let loss = 0;
       for (let i = 0; i < images; i++) {
@@ -179,11 +167,11 @@ export async function chooseBlend(options: {
         if (top === truth) correct++;
         loss -= Math.log(Math.max(1e-7, (1 - weight) * headProbabilities[i * classes + truth]! + weight * proto[i * classes + truth]!));
       }
-      tried.push({ weight, temperature, standardised, accuracy: correct / images, logLoss: loss / images });
+      tried.push({ weight, temperature, accuracy: correct / images, logLoss: loss / images });
     }
   }
   const best = tried.reduce((a, b) => (b.accuracy > a.accuracy + 1e-9 || (Math.abs(b.accuracy - a.accuracy) <= 1e-9 && b.logLoss < a.logLoss) ? b : a));
-  return { weight: best.weight, temperature: best.temperature, standardised: best.standardised, tried, seconds: (performance.now() - started) / 1000 };
+  return { weight: best.weight, temperature: best.temperature, tried, seconds: (performance.now() - started) / 1000 };
 }
 
 /** The blend in the graph: (1 − α) · scores + α · softmax(τ · cos(features − centre, prototypes)). */
@@ -191,8 +179,7 @@ export function appendPrototypes(builder: GraphBuilder, features: ValueRef, scor
   const { dims, classes } = model;
   const transposed = new Float32Array(dims * classes);
   for (let c = 0; c < classes; c++) for (let d = 0; d < dims; d++) transposed[d * classes + c] = model.prototypes[c * dims + d]!;
-  const shifted = builder.op('Sub', [features, builder.float('prototypes/centre', model.centre, [1, dims])]);
-  const centred = model.scale ? builder.op('Mul', [shifted, builder.float('prototypes/scale', model.scale, [1, dims])]) : shifted;
+  const centred = builder.op('Sub', [features, builder.float('prototypes/centre', model.centre, [1, dims])]);
   const norm = builder.op('Max', [builder.op('ReduceL2', [centred], { axes: [1], keepdims: 1 }), builder.float('prototypes/eps', [1e-12], [1])]);
   const unit = builder.op('Div', [centred, norm]);
   const similarity = builder.op('MatMul', [unit, builder.float('prototypes/matrix', transposed, [dims, classes])]);

@@ -12,8 +12,7 @@ describe('prototype head', () => {
     const rows = 9;
     const features = Float32Array.from({ length: rows * dims }, (_, k) => Math.sin(k * 1.7) + (k % dims === Math.floor(k / dims) % classes ? 2 : 0));
     const classOf = Int32Array.from({ length: rows }, (_, i) => i % classes);
-    for (const standardise of [false, true]) await checkBlend(buildPrototypes(features, dims, classOf, classes, [...Array(rows).keys()], standardise));
-    async function checkBlend(model: ReturnType<typeof buildPrototypes>) {
+    const model = buildPrototypes(features, dims, classOf, classes, [...Array(rows).keys()]);
     // Each image is closest to its own class's prototype on this easy set.
     const cos = cosines(model, features, [...Array(rows).keys()]);
     for (let i = 0; i < rows; i++) {
@@ -41,32 +40,5 @@ describe('prototype head', () => {
     } finally {
       await session.release();
     }
-    }
-  });
-
-  it('standardised, a feature of large spread and no signal no longer drowns the ones that tell the classes apart', () => {
-    const dims = 4;
-    const classes = 3;
-    const rows = 30;
-    // Feature 0: ±50 whatever the class; features 1–3: 1 on the row's class, else 0.
-    const features = Float32Array.from({ length: rows * dims }, (_, k) => {
-      const row = Math.floor(k / dims);
-      const d = k % dims;
-      return d === 0 ? 50 * Math.sin(row * 2.3) : d - 1 === row % classes ? 1 : 0;
-    });
-    const classOf = Int32Array.from({ length: rows }, (_, i) => i % classes);
-    const all = [...Array(rows).keys()];
-    const correct = (standardise: boolean) => {
-      const model = buildPrototypes(features, dims, classOf, classes, all, standardise);
-      const cos = cosines(model, features, all);
-      return all.filter((i) => {
-        const row = [...cos.subarray(i * classes, (i + 1) * classes)];
-        return row.indexOf(Math.max(...row)) === classOf[i];
-      }).length;
-    };
-    assert.equal(correct(true), rows);
-    assert.ok(correct(false) < rows, 'raw cosines follow the loud feature');
-    assert.ok(buildPrototypes(features, dims, classOf, classes, all, true).scale);
-    assert.equal(buildPrototypes(features, dims, classOf, classes, all).scale, undefined);
   });
 });
