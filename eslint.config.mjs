@@ -132,7 +132,7 @@ export default tseslint.config(
         {
           regex: '(^|/)preload/contract(/(?!(?:names|lines|files|imageLimits|async|messages)$)[^/]+)?$',
           allowTypeImports: true,
-          message: 'The renderer imports the contract for types only (and the plain modules names.ts, lines.ts, files.ts, imageLimits.ts, async.ts and messages.ts, which import nothing).',
+          message: 'The renderer imports the contract for types only (and the plain modules names.ts, lines.ts, files.ts, imageLimits.ts, async.ts and messages.ts, which import nothing outside them).',
         },
       ]),
     },

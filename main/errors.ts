@@ -35,8 +35,18 @@ export function apiError(name: ErrorName, message: string): ServiceError {
   return new ServiceError(name, message);
 }
 
-export function notFound(what: string, arn: string): ServiceError {
-  return new ServiceError('ResourceNotFoundException', `The ${what} ${arn} does not exist.`);
+const NOT_FOUND = { project: 'NoSuchProject', dataset: 'NoSuchDataset', 'project version': 'NoSuchProjectVersion', version: 'NoSuchVersion', resource: 'NoSuchResource' } as const;
+
+export function notFound(what: keyof typeof NOT_FOUND, arn: string): ServiceError {
+  return codedError('ResourceNotFoundException', NOT_FOUND[what], { arn });
+}
+
+/**
+ * A ServiceError as it crossed a process or a transport (name, English, and the code behind it
+ * when it had one), made again on this side.
+ */
+export function revivedError(name: ErrorName, message: string, ref?: MessageRef): ServiceError {
+  return new ServiceError(name, message, ref ? { ref } : undefined);
 }
 
 /** For conditions that can only be false through a bug. */
@@ -50,5 +60,5 @@ export function assertNever(value: never): never {
 
 /** What a cancelled job's work throws (and how its end is recognised). */
 export function cancelledError(): ServiceError {
-  return new ServiceError('CancelledException', 'The job was cancelled.');
+  return codedError('CancelledException', 'JobCancelledError');
 }

@@ -4,10 +4,10 @@
  * lists held whole in memory. An empty NextToken means the first page, as with the service (the
  * guide's ListDatasetEntries example sends one on its first call).
  */
-import { ServiceError } from './errors';
+import { codedError, type ServiceError } from './errors';
 
 function invalidToken(): ServiceError {
-  return new ServiceError('InvalidPaginationTokenException', 'The NextToken is not valid. Use the token of a previous response.');
+  return codedError('InvalidPaginationTokenException', 'InvalidNextToken');
 }
 
 function decodeJsonToken(token: string): Record<string, unknown> {

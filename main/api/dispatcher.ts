@@ -12,7 +12,8 @@ import {
   type OperationName,
   type Result,
 } from '../../preload/contract';
-import { ServiceError } from '../errors';
+import { codedError, revivedError, ServiceError } from '../errors';
+import { formatMessage } from '../../preload/contract/messages';
 import { createLogger } from '../log';
 import { handlers } from './catalogue';
 import type { Context } from '../core/context';
@@ -35,7 +36,7 @@ export async function invoke(ctx: Context, name: string, input: unknown): Promis
       return withRef(declaredFailure(name, error.code, error.message), error);
     }
     log.error('operation failed', { operation: name, error });
-    return failure('InternalServerError', 'Loupe experienced an internal error. The log has the details.');
+    return withRef(failure('InternalServerError', formatMessage('InternalError')), codedError('InternalServerError', 'InternalError'));
   }
 }
 
@@ -48,7 +49,7 @@ export async function call<N extends OperationName>(
   const result = await invoke(ctx, name, input);
   if (!result.ok) {
     const { code, message, messageCode, messageParams } = result.error;
-    throw new ServiceError(code, message, messageCode ? { ref: { Code: messageCode, ...(messageParams ? { Params: messageParams } : {}) } } : undefined);
+    throw revivedError(code, message, messageCode ? { Code: messageCode, ...(messageParams ? { Params: messageParams } : {}) } : undefined);
   }
   return result.value;
 }

@@ -1,5 +1,5 @@
 /**
- * The downscaled copies an import makes of camera images beyond the service's limits
+ * The downscaled copies an import makes of camera images beyond the service's limits (pixels or bytes)
  * (`<home>/downscaled/<sha256>.<ext>`, ingest.ts) belong to Loupe, not to the user: when the
  * datasets whose entries read them are deleted, a copy no other entry reads is removed. Entries
  * removed one by one (RemoveEntries) keep theirs, since that removal can be undone.
@@ -35,9 +35,21 @@ export function missingCopies(copies: readonly PendingCopy[]): PendingCopy[] {
   return copies.filter((copy) => !existsSync(copy.path));
 }
 
+/**
+ * The one rule for a copy, wherever an image enters through the app (folder import, browser upload,
+ * watched folder, a copy made again): longer side at most 4096 px, at most 15 MB (a PNG compressed
+ * harder first, then made smaller in steps), shorter side never under the service's 64 px.
+ */
+export const COPY_RULE = { maxSide: IMAGE_LIMITS.maxSidePx, maxBytes: IMAGE_LIMITS.maxFileBytes, minSide: IMAGE_LIMITS.minSidePx } as const;
+
+/** Write the copy of `original` that fits the service's limits to `path` (COPY_RULE). */
+export function makeCopy(original: string, path: string): Promise<{ width: number; height: number; sizeBytes: number }> {
+  return downscaleImage(original, path, COPY_RULE);
+}
+
 /** Make the copies again, as the import made them (same rule, same file name). */
 export async function remakeCopies(copies: readonly PendingCopy[]): Promise<void> {
-  for (const copy of copies) await downscaleImage(copy.original, copy.path, { maxSide: IMAGE_LIMITS.maxSidePx });
+  for (const copy of copies) await makeCopy(copy.original, copy.path);
   if (copies.length > 0) log.info('downscaled copies made again before writing', { count: copies.length });
 }
 

@@ -4,7 +4,7 @@
  * image limits, and written in one transaction — so a failed or cancelled import leaves the
  * dataset exactly as it was. The dataset moves through CREATE_* or UPDATE_* as the service's does.
  */
-import { downscaleImage, ImageDecodeError, probeImage, type ImageProbe } from '../../native/preprocess';
+import { ImageDecodeError, probeImage, type ImageProbe } from '../../native/preprocess';
 import { mapLimited } from '../../preload/contract/async';
 import { checkImageLimits, IMAGE_LIMITS } from '../../preload/contract/imageLimits';
 import type { DatasetStatus } from '../../preload/contract';
@@ -16,12 +16,12 @@ import type { EntryDraft } from '../db/entry';
 import { DATASET_LIMITS, labelNameProblem } from './limits';
 import type { SourceResolver } from './sources';
 import { startJob, type JobHandle } from '../jobs';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceError } from '../errors';
 import { createLogger } from '../log';
-import { describeImport, formatMessage, type ImportCounts } from '../../preload/contract/messages';
-import { missingCopies, remakeCopies } from './downscaled';
+import { describeImport, formatMessage, type ImportCounts, type MessageCode } from '../../preload/contract/messages';
+import { makeCopy, missingCopies, remakeCopies } from './downscaled';
 
 const log = createLogger('datasets');
 
@@ -66,9 +66,23 @@ export class DatasetFileError extends ServiceError {
    */
   constructor(readonly fileCode: DatasetFileCode, detail?: string, file?: string) {
     const reason = detail ? `${DATASET_FILE_CODES[fileCode]} ${detail}` : DATASET_FILE_CODES[fileCode];
-    super('InvalidParameterException', reason, { ref: file ? { Code: 'ManifestRefused', Params: { file, reason } } : { Code: 'DatasetFileRefused', Params: { reason } } });
+    // The guide's sentence has a code of its own (`reasonCode`); what was measured follows it (`reasonDetail`).
+    const params = { reason, reasonCode: DATASET_FILE_MESSAGES[fileCode], ...(detail ? { reasonDetail: detail } : {}) };
+    super('InvalidParameterException', reason, { ref: file ? { Code: 'ManifestRefused', Params: { file, ...params } } : { Code: 'DatasetFileRefused', Params: params } });
   }
 }
+
+/** The coded sentence (messages.ts) of each of the guide's dataset-file errors: the same English. */
+export const DATASET_FILE_MESSAGES: Record<DatasetFileCode, MessageCode> = {
+  ERROR_MANIFEST_INACCESSIBLE_OR_UNSUPPORTED_FORMAT: 'ManifestUnreadable',
+  ERROR_MANIFEST_EMPTY: 'ManifestEmpty',
+  ERROR_MANIFEST_SIZE_TOO_LARGE: 'ManifestTooBig',
+  ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM: 'ManifestTooManyRows',
+  ERROR_INVALID_PERMISSIONS_MANIFEST_S3_BUCKET: 'ManifestNoPermission',
+  ERROR_TOO_MANY_RECORDS_IN_ERROR: 'ManifestTooManyErrors',
+  ERROR_MANIFEST_TOO_MANY_LABELS: 'TooManyLabelsToTrain',
+  ERROR_INSUFFICIENT_IMAGES_PER_LABEL_FOR_DISTRIBUTE: 'ManifestTooFewToDistribute',
+};
 
 export interface IngestResult {
   written: number;
@@ -284,7 +298,8 @@ async function downscaledCopy(
   const format = original.ok ? original.format : /\.png$/i.test(path) ? 'png' : 'jpeg';
   const target = join(folder, `${original.sha256}.${format === 'png' ? 'png' : 'jpg'}`);
   try {
-    if (!existsSync(target)) await downscaleImage(path, target, { maxSide: IMAGE_LIMITS.maxSidePx });
+    // A copy made before copies were held to the byte limit too is made again.
+    if (!existsSync(target) || statSync(target).size > IMAGE_LIMITS.maxFileBytes) await makeCopy(path, target);
   } catch (error) {
     if (error instanceof ImageDecodeError && error.reason === 'too-many-pixels') {
       return { ok: false, code: 'ERROR_INVALID_IMAGE_DIMENSION', message: `The image is too large: ${error.detail}.` };
@@ -293,7 +308,7 @@ async function downscaledCopy(
     throw error;
   }
   const probe = await probeImage(target);
-  log.info('image downscaled at import', { source: path, width: probe.ok ? probe.width : undefined, height: probe.ok ? probe.height : undefined });
+  log.info('image downscaled at import', { source: path, width: probe.ok ? probe.width : undefined, height: probe.ok ? probe.height : undefined, sizeBytes: probe.sizeBytes });
   return { ok: true, path: target, probe };
 }
 

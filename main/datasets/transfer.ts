@@ -121,7 +121,9 @@ function refusal(error: unknown, format: ImportAnnotationsInput['Format'], path:
   if (error instanceof FormatFileError) {
     const reason = error.message.slice(error.fileName.length).replace(/^:\s*/, '');
     const file = isAbsolute(error.fileName) ? error.fileName : error.fileName === basename(path) ? path : join(path, error.fileName);
-    return codedError('InvalidParameterException', 'AnnotationFileRefused', { file, format, reason }, { cause: error });
+    // The reason's own code and parameters ride along, so the UI words the reason too (`reasonCode`).
+    const params = { ...error.reason.Params, file, format, reason, reasonCode: error.reason.Code };
+    return codedError('InvalidParameterException', 'AnnotationFileRefused', params, { cause: error });
   }
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return codedError('InvalidParameterException', 'FileNotFound', { path }, { cause: error });

@@ -15,7 +15,7 @@ import { createSession, type OrtSession } from '../../native/ort';
 import { decodeForModel, decodeRgb, encodeHeatMapPng, probeImage, probeImageHeader, rgbPng } from '../../native/preprocess';
 import { createRandom, deriveSeed } from '../../native/train';
 import type { TrainingChoices } from '../../preload/contract';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { writeAtomically } from '../files';
 import type { LoadedModel } from './engine';
 import type { InferenceUnits } from './inferenceUnits';
@@ -158,6 +158,8 @@ export interface AnomalyEvaluation {
   threshold: number;
   thresholdSource: 'good-only' | 'best-f1';
   heldOutFalseRejectRate: number;
+  /** The held-out good images' scores (the good-only threshold's evidence; absent in older evaluations). */
+  heldOutGoodScores?: number[];
   imageAuroc: number | null;
   f1: number | null;
   precision: number | null;
@@ -167,7 +169,7 @@ export interface AnomalyEvaluation {
   testImages: number;
   trainingSeconds: number;
   /** Every candidate (view × layer set) with its validation AUROC (held-out good against synthetic or labelled anomalies). */
-  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; imageScore: string; auroc: number; recall: number; seconds: number }[];
+  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; imageScore: string; bankSize?: number; auroc: number; recall: number; seconds: number }[];
   results: AnomalyImageResult[];
 }
 
@@ -240,8 +242,8 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   const started = performance.now();
   const backboneId = input.backboneId ?? DEFAULT_BACKBONE_ID;
   const built = await readBuiltBackbone(input.modelsDir, backboneId);
-  if (!built) throw new ServiceError('InternalServerError', `The backbone ${backboneId} is not built in ${input.modelsDir}. Run "npm run build:models".`);
-  if (input.good.length < 2) throw new ServiceError('ValidationException', 'An anomaly model needs at least 2 normal images in its training dataset.');
+  if (!built) throw codedError('InternalServerError', 'BackboneNotBuilt', { id: backboneId, folder: input.modelsDir });
+  if (input.good.length < 2) throw codedError('ValidationException', 'AnomalyNeedsNormalImages');
   const probes = await Promise.all(input.good.slice(0, 64).map((path) => probeImage(path)));
   const sizes = probes.flatMap((probe) => (probe.ok ? [{ width: probe.width, height: probe.height }] : []));
   const applicable = viewCandidates(sizes);
@@ -286,12 +288,12 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   // A view whose validation cannot separate the drawn defects well (train.ts INFORMATIVE_AUROC) is not trusted with the cost.
   for (const t of tried.slice(1)) if (t.trained.informative && betterCandidate(judged(pick), judged(t), 0.05, NATIVE_AUROC_MARGIN)) pick = t;
   const { trained, view } = pick;
-  const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
+  const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, bankSize: c.bankSize, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
   const choices: TrainingChoices = {
     chosen: { view: pick.kind, width: view.width, height: view.height, featureMaps: trained.maps.map(shortMapName).join(' + '), imageScore: trained.candidates[trained.chosenCandidate]!.imageScore, bankSize: trained.bankSize },
     // Each candidate twice: the share of the validation anomalies caught at its good-only threshold, and its AUROC.
     candidates: validation.flatMap((c) => {
-      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.map(shortMapName).join(' + '), imageScore: c.imageScore };
+      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.map(shortMapName).join(' + '), imageScore: c.imageScore, ...(c.bankSize ? { bankSize: c.bankSize } : {}) };
       const against = anomalous.length > 0 ? 'labelled-anomalies' : 'synthetic-defects';
       return [
         { settings, metric: `recall-at-good-only-threshold-${against}`, score: Number(c.recall.toFixed(4)), seconds: c.seconds },
@@ -377,6 +379,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     threshold: metadata.threshold,
     thresholdSource: metadata.thresholdSource,
     heldOutFalseRejectRate: metadata.heldOutFalseRejectRate,
+    heldOutGoodScores: trained.heldOutGoodScores.map((s) => Number(s.toFixed(5))),
     imageAuroc: hasBoth ? auroc(scores, labels) : null,
     f1: at?.f1 ?? null,
     precision: at?.precision ?? null,
@@ -530,14 +533,14 @@ export interface LoadedAnomalyModel {
 /** The anomaly model's metadata, or undefined when the file is another kind of Loupe model. */
 export async function readAnomalyMetadata(path: string): Promise<AnomalyMetadata | undefined> {
   const raw = (await describeModel(path)).metadata[METADATA_KEY];
-  if (!raw) throw new ServiceError('InvalidParameterException', `${path} is not a Loupe model.`);
+  if (!raw) throw codedError('InvalidParameterException', 'NotALoupeModel', { path });
   const metadata = JSON.parse(raw) as { useCase?: string };
   return metadata.useCase === 'ANOMALY_DETECTION' ? (metadata as AnomalyMetadata) : undefined;
 }
 
 export async function loadAnomalyModel(path: string, options: { threads?: number } = {}): Promise<LoadedAnomalyModel> {
   const metadata = await readAnomalyMetadata(path);
-  if (!metadata) throw new ServiceError('InvalidParameterException', `${path} is not an anomaly model.`);
+  if (!metadata) throw codedError('InvalidParameterException', 'NotAnAnomalyModelFile', { path });
   const { session } = await createSession(path, { ...(options.threads ? { threads: options.threads } : {}), name: path });
   const spec = { input: metadata.input } as ModelSpec;
   const analyzePixels = async (pixels: RgbPixels) => scoreWith(session, metadata, toModelBatch([pixels], spec));

@@ -18,7 +18,7 @@ import { decodeRgb, probeImageHeader } from '../../native/preprocess';
 import { mirrorPixels, toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
 import { evaluateDetection } from '../../native/metrics';
 import { createRandom, deriveSeed } from '../../native/train';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { createLogger } from '../log';
 import { chooseDetectorView, settingsOf, type DetectorView } from './detectorView';
 import { cachedFeatures, storeFeatures } from './featureCache';
@@ -182,7 +182,7 @@ export function viewBoxes(view: View, labels: readonly string[]): { boxes: Label
 
 function featureMapModel(base: OnnxModel): SpatialFeatures {
   const found = spatialFeatureModel(base, FEATURE_SOURCES, FEATURE_MAP);
-  if (!found) throw new ServiceError('InvalidParameterException', 'The backbone has no spatial feature map that a detector can use.');
+  if (!found) throw codedError('InvalidParameterException', 'NoDetectorFeatureMap');
   return found;
 }
 
@@ -285,7 +285,7 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     await session.release();
   }
   const embedMs = Math.round(performance.now() - embedStarted);
-  if (!cutShape.map) throw new ServiceError('InvalidParameterException', 'There are no training images with boxes to train a detector on. Label objects with bounding boxes in the training dataset.');
+  if (!cutShape.map) throw codedError('InvalidParameterException', 'NoBoxesToTrain');
   if (cutShape.channels !== tail.cutChannels) throw new Error(`the cut map has ${cutShape.channels} channels, the tail expects ${tail.cutChannels}`);
   const mapSize = cutShape.map;
   const targets = views.map((view) => {

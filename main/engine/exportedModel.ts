@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describeModel, type OnnxValueInfo } from '../../native/onnx';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { openInferenceUnits, type InferenceUnits, type NamedTensors, type SharedQueue } from './inferenceUnits';
 import { datatypeOfData, datatypeOfOnnx, type ServedModel, type ServedModels, type Tensor, type TensorData, type TensorSpec } from './servedModel';
 
@@ -83,14 +83,14 @@ export async function openServedModelFile(modelPath: string, options: ModelFileO
 export function modelFolders(folder: string): string[] {
   if (existsSync(join(folder, 'config.pbtxt'))) return [folder];
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new ServiceError('ResourceNotFoundException', `${folder} is not a folder.`);
+    throw codedError('ResourceNotFoundException', 'NotAFolderPath', { path: folder });
   }
   const found = readdirSync(folder, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(folder, entry.name, 'config.pbtxt')))
     .map((entry) => join(folder, entry.name))
     .sort();
   if (found.length === 0) {
-    throw new ServiceError('InvalidParameterException', `${folder} holds no model: a model repository has <model name>/config.pbtxt and <model name>/1/model.onnx.`);
+    throw codedError('InvalidParameterException', 'NoModelInRepository', { path: folder });
   }
   return found;
 }
@@ -103,7 +103,7 @@ export function readModelConfig(modelFolder: string): { name: string; maxBatchSi
   const name = /^\s*name\s*:\s*"([^"]*)"/m.exec(text)?.[1] ?? basename(modelFolder);
   const maxBatchSize = Number(/^\s*max_batch_size\s*:\s*(\d+)/m.exec(text)?.[1] ?? 0);
   const fileName = /^\s*default_model_filename\s*:\s*"([^"]+)"/m.exec(text)?.[1] ?? 'model.onnx';
-  if (basename(fileName) !== fileName) throw new ServiceError('InvalidParameterException', `${modelFolder}/config.pbtxt names a model file outside its version folder.`);
+  if (basename(fileName) !== fileName) throw codedError('InvalidParameterException', 'ModelFileOutsideVersion', { folder: modelFolder });
   return { name, maxBatchSize, fileName };
 }
 
@@ -113,7 +113,7 @@ export function latestVersion(modelFolder: string, fileName: string): string {
     .filter((entry) => entry.isDirectory() && /^\d+$/.test(entry.name) && existsSync(join(modelFolder, entry.name, fileName)))
     .map((entry) => entry.name)
     .sort((a, b) => Number(b) - Number(a));
-  if (versions.length === 0) throw new ServiceError('InvalidParameterException', `${modelFolder} has no version folder with ${fileName} (e.g. 1/${fileName}).`);
+  if (versions.length === 0) throw codedError('InvalidParameterException', 'NoModelVersionFolder', { folder: modelFolder, file: fileName });
   return versions[0]!;
 }
 
@@ -128,7 +128,7 @@ export async function openModelRepository(folder: string, options: { units?: num
     for (const modelFolder of modelFolders(folder)) {
       const config = readModelConfig(modelFolder);
       const version = latestVersion(modelFolder, config.fileName);
-      if (models.has(config.name)) throw new ServiceError('InvalidParameterException', `Two models in ${folder} are named ${config.name}.`);
+      if (models.has(config.name)) throw codedError('InvalidParameterException', 'DuplicateModelName', { folder, name: config.name });
       models.set(config.name, await openServedModelFile(join(modelFolder, version, config.fileName), { ...options, name: config.name, version, maxBatchSize: config.maxBatchSize }));
     }
   } catch (error) {

@@ -17,7 +17,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ModelSpec, RgbPixels } from '../../native/models';
 import type { TensorInput, TensorOutput } from '../../native/ort';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { createLogger } from '../log';
 import { sourceWorker } from './sourceWorker';
 
@@ -138,7 +138,7 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
   const units: Unit[] = [];
   const free: Unit[] = [];
   const waiting: ((unit: Unit | undefined) => void)[] = [];
-  const stopped = () => new ServiceError('ResourceNotReadyException', 'The model has stopped. Start it (StartProjectVersion) and analyse the image again.');
+  const stopped = () => codedError('ResourceNotReadyException', 'ModelStoppedAnalyse');
   let closed = false;
   let provider = 'cpu';
   /** Units that may run at once (minUnits to all of them), and units running now. */
@@ -194,7 +194,7 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
             resolve(unit);
             return;
           case 'failed':
-            reject(new ServiceError('InternalServerError', `The model could not be loaded: ${message.message}`));
+            reject(codedError('InternalServerError', 'ModelNotLoaded', { reason: message.message }));
             void worker.terminate();
             return;
           case 'result':
@@ -217,8 +217,11 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
       });
       worker.on('exit', (code) => {
         if (!ready) {
-          const why = failure ? `: ${failure.message}` : ` (exit code ${code})`;
-          reject(new ServiceError('InternalServerError', `The inference unit stopped while loading the model${why}`));
+          reject(
+            failure
+              ? codedError('InternalServerError', 'UnitFailedLoading', { reason: failure.message })
+              : codedError('InternalServerError', 'UnitExitedLoading', { code: String(code) }),
+          );
           return;
         }
         if (closed) return;
@@ -226,7 +229,7 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
         unit.busy = undefined;
         if (busy) {
           inUse--;
-          busy.reject(new ServiceError('InternalServerError', `The inference unit stopped unexpectedly (exit code ${code}). Analyse the image again.`));
+          busy.reject(codedError('InternalServerError', 'UnitStopped', { code: String(code) }));
         }
         const at = units.indexOf(unit);
         const idle = free.indexOf(unit);
@@ -292,10 +295,7 @@ export async function openInferenceUnits(modelPath: string, options: InferenceUn
     scale();
     if (inProgress >= inService * IN_PROGRESS_PER_UNIT) {
       if (queued.length >= inService * QUEUE_PER_UNIT) {
-        throw new ServiceError(
-          'ProvisionedThroughputExceededException',
-          'The model has more requests than its inference units can take. Try again, or start it with more units.',
-        );
+        throw codedError('ProvisionedThroughputExceededException', 'UnitsBusy');
       }
       await new Promise<void>((resolve) => queued.push(resolve));
       if (closed) {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describeModel, encodeModel, type OnnxModel } from '../../native/onnx';
 import type { ModelSpec } from '../../native/models';
 import type { TrainingChoices } from '../../preload/contract';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { writeAtomically } from '../files';
 
 const METADATA_KEY = 'loupe';
@@ -101,7 +101,7 @@ export async function writeModelFile(outputDir: string, model: OnnxModel, metada
 /** What a model file says it is; InvalidParameterException when it is not a Loupe model. */
 export async function readModelMetadata(path: string): Promise<ModelMetadata> {
   const raw = (await describeModel(path)).metadata[METADATA_KEY];
-  if (!raw) throw new ServiceError('InvalidParameterException', `${path} is not a Loupe model.`);
+  if (!raw) throw codedError('InvalidParameterException', 'NotALoupeModel', { path });
   return JSON.parse(raw) as ModelMetadata;
 }
 

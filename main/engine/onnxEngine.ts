@@ -11,7 +11,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createSession } from '../../native/ort';
 import { DEFAULT_BACKBONE_ID, readBuiltBackbone } from '../../native/models';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { ANOMALY_LABELS, anomalyAnalysis, anomalyUnitOutputs, readAnomalyMetadata } from './anomalyEngine';
 import { trainClassifier } from './classifierTraining';
 import type { PixelView } from './classifierView';
@@ -53,10 +53,7 @@ export function createOnnxEngine(options: OnnxEngineOptions): Engine {
       (await readBuiltBackbone(options.modelsDir, backboneId)) ??
       (options.registeredDir ? await readBuiltBackbone(options.registeredDir, backboneId) : undefined);
     if (!built) {
-      throw new ServiceError(
-        'InternalServerError',
-        `The backbone ${backboneId} is not built in ${options.modelsDir}. Run "npm run build:models".`,
-      );
+      throw codedError('InternalServerError', 'BackboneNotBuilt', { id: backboneId, folder: options.modelsDir });
     }
     return built;
   };
@@ -152,7 +149,7 @@ function servingOf(
   let loading: Promise<ClosableServedModel> | undefined;
   let written: string | undefined;
   let closed = false;
-  const stopped = () => new ServiceError('ResourceNotReadyException', 'The model has stopped. Start it (StartProjectVersion) and send the request again.');
+  const stopped = () => codedError('ResourceNotReadyException', 'ModelStoppedRequest');
   return {
     served({ name, file }) {
       if (closed) return Promise.reject(stopped());

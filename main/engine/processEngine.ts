@@ -6,7 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cancelledError, ServiceError } from '../errors';
+import { cancelledError, codedError, revivedError } from '../errors';
 import { logFilePath } from '../log';
 import type { Engine, TrainedModel, TrainOptions } from './engine';
 import { createOnnxEngine, type OnnxEngineOptions } from './onnxEngine';
@@ -68,7 +68,7 @@ function trainInProcess(spawn: SpawnTraining, engine: OnnxEngineOptions, train: 
           job.progress(message.update);
           return;
         case 'failed':
-          fail(message.code ? new ServiceError(message.code, message.message) : new Error(message.message));
+          fail(message.code ? revivedError(message.code, message.message, message.ref) : new Error(message.message));
           return;
         case 'finalized':
           pendingFinalize?.resolve();
@@ -85,7 +85,7 @@ function trainInProcess(spawn: SpawnTraining, engine: OnnxEngineOptions, train: 
             finalize: ({ thresholds }) =>
               new Promise<void>((resolveFinalize, rejectFinalize) => {
                 if (exited !== undefined) {
-                  rejectFinalize(new ServiceError('InternalServerError', `The training process ended (${exited}) before the model was finished.`));
+                  rejectFinalize(codedError('InternalServerError', 'TrainingProcessEnded', { how: String(exited) }));
                   return;
                 }
                 pendingFinalize = { resolve: resolveFinalize, reject: rejectFinalize };
@@ -99,7 +99,7 @@ function trainInProcess(spawn: SpawnTraining, engine: OnnxEngineOptions, train: 
     channel.onExit((how) => {
       exited = how;
       if (job.signal.aborted) fail(cancelledError());
-      else fail(new ServiceError('InternalServerError', `The training process stopped unexpectedly (${how}). Train the version again.`));
+      else fail(codedError('InternalServerError', 'TrainingProcessStopped', { how: String(how) }));
     });
     const logFile = logFilePath();
     channel.send({ type: 'train', engine, options: request, ...(logFile ? { logFile } : {}) });

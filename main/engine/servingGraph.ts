@@ -28,7 +28,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxGraph, type ValueRef } from '../../native/onnx';
 import { LETTERBOX_GREY } from '../../native/preprocess';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { LEGACY_CROP, inputSize, type ClassifierView } from './classifierView';
 import type { AnomalyMetadata } from './anomalyEngine';
 import { tilingContract } from './tiledServing';
@@ -76,10 +76,10 @@ export async function buildServingGraph(modelDir: string): Promise<ServingGraph>
 export function servingGraphOf(bytes: Uint8Array): ServingGraph {
   const model = decodeModel(bytes);
   const raw = model.metadata.loupe;
-  if (!raw) throw new ServiceError('InvalidParameterException', 'The model file is not a Loupe model (no loupe metadata).');
+  if (!raw) throw codedError('InvalidParameterException', 'ModelFileNotLoupe');
   const metadata = JSON.parse(raw) as ModelMetadata | AnomalyMetadata;
   if (metadata.useCase !== 'IMAGE_LEVEL_LABELS' && metadata.useCase !== 'OBJECT_LOCALIZATION' && metadata.useCase !== 'ANOMALY_DETECTION') {
-    throw new ServiceError('InvalidParameterException', `Models of use case ${String((metadata as { useCase?: unknown }).useCase)} cannot be exported as a serving graph yet.`);
+    throw codedError('InvalidParameterException', 'UseCaseNotServable', { useCase: String((metadata as { useCase?: unknown }).useCase) });
   }
   const spec = metadata.input;
   const b = new GraphBuilder('serving_pre');

@@ -52,7 +52,7 @@ async function train(request: Extract<ToTraining, { type: 'train' }>): Promise<v
 }
 
 function failed(error: unknown): void {
-  if (error instanceof ServiceError) post({ type: 'failed', code: error.code, message: error.message });
+  if (error instanceof ServiceError) post({ type: 'failed', code: error.code, message: error.message, ...(error.ref ? { ref: error.ref } : {}) });
   else {
     log.error('training failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });

@@ -6,6 +6,7 @@
  * process ports), so Maps and typed arrays travel as they are.
  */
 import type { ErrorName } from '../../preload/contract/errors';
+import type { MessageRef } from '../../preload/contract/messages';
 import type { ProgressUpdate } from '../core/progress';
 import type { Analysis, TrainOptions } from './engine';
 import type { OnnxEngineOptions } from './onnxEngine';
@@ -21,7 +22,7 @@ export type FromTraining =
   | { type: 'progress'; update: ProgressUpdate }
   | { type: 'trained'; modelPath: string; provider: string; predictions: Map<number, Analysis> }
   | { type: 'finalized' }
-  | { type: 'failed'; code?: ErrorName; message: string };
+  | { type: 'failed'; code?: ErrorName; message: string; ref?: MessageRef };
 
 /** The parent's end of one training process. */
 export interface TrainingChannel {

@@ -14,7 +14,7 @@ import { encodeMaskPng, probeImageHeader } from '../../native/preprocess';
 import type { Context } from '../core/context';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { insertNewVersion } from '../models/newVersion';
 import { ANOMALY_EVALUATION_FILE, ANOMALY_MANIFEST_FILE } from '../engine/anomalyEngine';
 import { analyzeOnVersion, startProjectVersion, stopProjectVersion } from '../models';
@@ -62,7 +62,7 @@ function requireModel(ctx: Context, project: q.ProjectRow, version: string): q.V
     version === 'latest'
       ? versions.filter((v) => /^\d+$/.test(v.name)).sort((a, b) => Number(b.name) - Number(a.name))[0]
       : versions.find((v) => v.name === version);
-  if (!row) throw new ServiceError('ResourceNotFoundException', `The model ${version} of project ${project.name} does not exist (ModelVersion).`);
+  if (!row) throw codedError('ResourceNotFoundException', 'LfvModelNotFound', { version, project: project.name });
   return row;
 }
 
@@ -86,11 +86,11 @@ export function createModel(ctx: Context, input: z.output<typeof lv.CreateModelI
   const { project, version, train, test } = transaction(ctx.db, () => {
     const project = requireAnomalyProject(ctx, input.ProjectName);
     const train = q.findDatasetOfType(ctx.db, project.id, 'TRAIN');
-    if (!train) throw new ServiceError('ValidationException', `The project ${project.name} has no train dataset to train a model from (ProjectName).`);
+    if (!train) throw codedError('ValidationException', 'LfvNoTrainDataset', { project: project.name });
     const test = q.findDatasetOfType(ctx.db, project.id, 'TEST');
     for (const dataset of [train, test]) {
       if (dataset && /_IN_PROGRESS$/.test(dataset.status)) {
-        throw new ServiceError('ConflictException', `The ${dataset.type === 'TEST' ? 'test' : 'train'} dataset is ${dataset.status}; wait for it to finish (ProjectName).`);
+        throw codedError('ConflictException', dataset.type === 'TEST' ? 'LfvTestDatasetBusy' : 'LfvTrainDatasetBusy', { status: dataset.status });
       }
     }
     const version = insertNewVersion(ctx, {
@@ -147,7 +147,7 @@ export async function deleteModel(ctx: Context, input: z.output<typeof lv.ModelI
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const row = requireModel(ctx, project, input.ModelVersion);
   if (['TRAINING_IN_PROGRESS', 'STARTING', 'RUNNING', 'STOPPING'].includes(row.status)) {
-    throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}; stop it (or let training finish) before deleting it (ModelVersion).`);
+    throw codedError('ConflictException', 'LfvModelBusyToDelete', { model: row.name, status: modelStatus(row.status) });
   }
   q.deleteVersionRow(ctx.db, row.id);
   q.deleteTags(ctx.db, lookoutVisionModelArn(ctx, project.name, row.name));
@@ -162,7 +162,7 @@ export function startModel(ctx: Context, input: z.output<typeof lv.StartModelInp
   const row = requireModel(ctx, project, input.ModelVersion);
   if (row.status === 'RUNNING' || row.status === 'STARTING') return { Status: modelStatus(row.status) };
   if (!row.modelPath || (row.status !== 'TRAINING_COMPLETED' && row.status !== 'STOPPED' && row.status !== 'FAILED')) {
-    throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}; only a trained model can be started (ModelVersion).`);
+    throw codedError('ConflictException', 'LfvModelNotStartable', { model: row.name, status: modelStatus(row.status) });
   }
   const { Status } = startProjectVersion(ctx, {
     ProjectVersionArn: row.arn,
@@ -176,7 +176,7 @@ export function stopModel(ctx: Context, input: z.output<typeof lv.ModelInput>): 
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const row = requireModel(ctx, project, input.ModelVersion);
   if (row.status !== 'RUNNING' && row.status !== 'STARTING') {
-    throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}, not hosted (ModelVersion).`);
+    throw codedError('ConflictException', 'LfvModelNotHosted', { model: row.name, status: modelStatus(row.status) });
   }
   return { Status: modelStatus(stopProjectVersion(ctx, { ProjectVersionArn: row.arn }).Status) };
 }
@@ -184,18 +184,18 @@ export function stopModel(ctx: Context, input: z.output<typeof lv.ModelInput>): 
 export async function detectAnomalies(ctx: Context, input: z.output<typeof lv.DetectAnomaliesInput>): Promise<OutputOf<'LookoutVisionDetectAnomalies'>> {
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const row = requireModel(ctx, project, input.ModelVersion);
-  if (row.status !== 'RUNNING') throw new ServiceError('ConflictException', `The model ${row.name} is ${modelStatus(row.status)}; start it before detecting anomalies (ModelVersion).`);
+  if (row.status !== 'RUNNING') throw codedError('ConflictException', 'LfvModelNotRunning', { model: row.name, status: modelStatus(row.status) });
   const type = input.ContentType.split(';')[0]!.trim().toLowerCase();
   if (type !== 'image/jpeg' && type !== 'image/png') {
-    throw new ServiceError('ValidationException', `Content-Type must be image/jpeg or image/png, not ${input.ContentType} (ContentType).`);
+    throw codedError('ValidationException', 'LfvContentType', { type: input.ContentType });
   }
   const bytes = Buffer.from(input.Body, 'base64');
   const header = await probeImageHeader(bytes);
   if (!header.ok || (header.format === 'jpeg') !== (type === 'image/jpeg')) {
-    throw new ServiceError('ValidationException', `The body is not a ${type === 'image/png' ? 'PNG' : 'JPEG'} image (Body).`);
+    throw codedError('ValidationException', 'LfvBodyNotImage', { format: type === 'image/png' ? 'PNG' : 'JPEG' });
   }
   const analysis = (await analyzeOnVersion(ctx, row, async () => bytes)).analysis.anomaly;
-  if (!analysis) throw new ServiceError('ValidationException', `The model ${row.name} is not an anomaly-detection model (ModelVersion).`);
+  if (!analysis) throw codedError('ValidationException', 'LfvNotAnomalyModel', { model: row.name });
   // The mask: where the map rises past the threshold and at least halfway from it to its peak, so
   // that it outlines the anomaly rather than the blurred surroundings of a coarse patch grid.
   let peak = -Infinity;

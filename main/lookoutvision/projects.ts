@@ -14,7 +14,7 @@ import { createDataset, deleteDataset } from '../datasets';
 import { updateDatasetEntries } from '../datasets/entries';
 import { transaction } from '../db';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { ANOMALY, ANOMALY_FEATURE, classOf, NORMAL } from '../training/anomalyTraining';
 
 
@@ -28,7 +28,7 @@ export function lookoutVisionProjectArn(ctx: Context, name: string): string {
 export function requireAnomalyProject(ctx: Context, name: string): q.ProjectRow {
   const project = q.findProjectByName(ctx.db, name);
   if (!project || project.feature !== ANOMALY_FEATURE) {
-    throw new ServiceError('ResourceNotFoundException', `The project ${name} does not exist (ProjectName).`);
+    throw codedError('ResourceNotFoundException', 'LfvProjectNotFound', { name });
   }
   return project;
 }
@@ -39,7 +39,7 @@ function datasetTypeOf(type: string): 'TRAIN' | 'TEST' {
 
 export function requireDataset(ctx: Context, project: q.ProjectRow, type: string): q.DatasetRow {
   const dataset = q.findDatasetOfType(ctx.db, project.id, datasetTypeOf(type));
-  if (!dataset) throw new ServiceError('ResourceNotFoundException', `The project ${project.name} has no ${type} dataset (DatasetType).`);
+  if (!dataset) throw codedError('ResourceNotFoundException', 'LfvNoDataset', { project: project.name, type });
   return dataset;
 }
 
@@ -60,7 +60,7 @@ export function createProject(ctx: Context, input: z.output<typeof lv.CreateProj
   const createdMs = ctx.now();
   const row = transaction(ctx.db, () => {
     if (q.findProjectByName(ctx.db, input.ProjectName)) {
-      throw new ServiceError('ConflictException', `A project named ${input.ProjectName} already exists (ProjectName).`);
+      throw codedError('ConflictException', 'LfvProjectExists', { name: input.ProjectName });
     }
     return q.insertProject(ctx.db, {
       name: input.ProjectName,
@@ -92,7 +92,7 @@ export function deleteProject(ctx: Context, input: z.output<typeof lv.ProjectNam
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const children = q.countProjectChildren(ctx.db, project.id);
   if (children.versions > 0 || children.datasets > 0) {
-    throw new ServiceError('ConflictException', `The project ${project.name} still has ${children.datasets} datasets and ${children.versions} models; delete them first (ProjectName).`);
+    throw codedError('ConflictException', 'LfvProjectNotEmpty', { project: project.name, datasets: children.datasets, models: children.versions });
   }
   q.deleteProjectRow(ctx.db, project.id);
   q.deleteTags(ctx.db, lookoutVisionProjectArn(ctx, project.name));
@@ -103,7 +103,7 @@ export function deleteProject(ctx: Context, input: z.output<typeof lv.ProjectNam
 export function pageOffset(token: string | undefined): number {
   if (token === undefined) return 0;
   const offset = Number(token);
-  if (!Number.isInteger(offset) || offset < 0) throw new ServiceError('ValidationException', 'The pagination token is not valid (NextToken).');
+  if (!Number.isInteger(offset) || offset < 0) throw codedError('ValidationException', 'LfvBadNextToken');
   return offset;
 }
 
@@ -111,7 +111,7 @@ export function createLookoutVisionDataset(ctx: Context, input: z.output<typeof 
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const type = datasetTypeOf(input.DatasetType);
   if (q.findDatasetOfType(ctx.db, project.id, type)) {
-    throw new ServiceError('ConflictException', `The project ${project.name} already has a ${input.DatasetType} dataset (DatasetType).`);
+    throw codedError('ConflictException', 'LfvDatasetExists', { project: project.name, type: input.DatasetType });
   }
   const manifest = input.DatasetSource?.GroundTruthManifest.S3Object;
   const { DatasetArn } = createDataset(ctx, {
@@ -161,7 +161,7 @@ export function listLookoutVisionDatasetEntries(ctx: Context, input: z.output<ty
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const dataset = requireDataset(ctx, project, input.DatasetType);
   if (input.AnomalyClass !== undefined && input.AnomalyClass !== NORMAL && input.AnomalyClass !== ANOMALY) {
-    throw new ServiceError('ValidationException', `AnomalyClass must be normal or anomaly, not ${input.AnomalyClass} (AnomalyClass).`);
+    throw codedError('ValidationException', 'LfvBadAnomalyClass', { value: String(input.AnomalyClass) });
   }
   const matching = q.allEntries(ctx.db, dataset.id).filter((entry) => {
     const anomalyClass = classOf(entry);

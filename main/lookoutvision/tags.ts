@@ -7,15 +7,15 @@ import type { OutputOf } from '../../preload/contract';
 import type * as lv from '../../preload/contract/lookoutvision';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { lookoutVisionModelArn } from './models';
 import { requireAnomalyProject } from './projects';
 
 /** The ARN as stored, once the resource it names is known to exist. */
 function requireResource(ctx: Context, arn: string): string {
   const match = /^arn:aws:lookoutvision:[^:]*:[^:]*:(project\/([^/]+)|model\/([^/]+)\/([^/]+))$/.exec(arn);
-  if (!match) throw new ServiceError('ValidationException', `${arn} is not a Lookout for Vision project or model ARN (ResourceArn).`);
-  const notFound = () => new ServiceError('ResourceNotFoundException', `The resource ${arn} does not exist (ResourceArn).`);
+  if (!match) throw codedError('ValidationException', 'LfvNotAnArn', { arn });
+  const notFound = () => codedError('ResourceNotFoundException', 'LfvResourceNotFound', { arn });
   const projectName = match[2] ?? match[3]!;
   let project;
   try {
@@ -32,7 +32,7 @@ export function tagResource(ctx: Context, input: z.output<typeof lv.TagResourceI
   const existing = q.listTags(ctx.db, arn);
   const added = input.Tags.filter((tag) => !(tag.Key in existing)).length;
   if (Object.keys(existing).length + added > 200) {
-    throw new ServiceError('ServiceQuotaExceededException', `A resource can have at most 200 tags (Tags).`);
+    throw codedError('ServiceQuotaExceededException', 'LfvTooManyTags', { max: 200 });
   }
   q.upsertTags(ctx.db, arn, Object.fromEntries(input.Tags.map((tag) => [tag.Key, tag.Value])));
   return {};

@@ -284,7 +284,7 @@ async function analyzeImage(image: Buffer, model: LoadedModel): Promise<Analysis
   const problem = checkImageLimits({ ...header, sizeBytes: image.length }, 'inference');
   if (problem) {
     const tooBig = header.width > IMAGE_LIMITS.maxSidePx || header.height > IMAGE_LIMITS.maxSidePx;
-    throw codedError(tooBig ? 'ImageTooLargeException' : 'InvalidParameterException', 'ImageOutsideLimits', { reason: problem.message });
+    throw codedError(tooBig ? 'ImageTooLargeException' : 'InvalidParameterException', problem.ref.Code, problem.ref.Params);
   }
   return model.analyze(image, { width: header.width, height: header.height }).catch((error: unknown) => {
     throw error instanceof ImageDecodeError ? invalid() : error;

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { ServiceError } from '../errors';
+import { apiError, codedError } from '../errors';
 import type { KioskGrant } from './kiosk';
 import type { Credentials } from '../home';
 import { readBody } from './body';
@@ -40,16 +40,13 @@ export function identifyCaller(
   const authorization = headers.authorization;
   if (!authorization && hasKioskCookie) return { kind: 'kiosk' };
   if (!authorization) {
-    throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+    throw apiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (bearer) {
     if (kiosk && isSessionToken(bearer[1], kiosk.token)) return { kind: 'kiosk' };
     if (!isSessionToken(bearer[1] as string, sessionToken)) {
-      throw new ServiceError(
-        'UnrecognizedClientException',
-        'The session token is not valid for this Loupe server. Sign in again.',
-      );
+      throw codedError('UnrecognizedClientException', 'SessionTokenInvalid');
     }
     return { kind: 'session' };
   }
@@ -69,7 +66,7 @@ export function identifyInferenceCaller(headers: IncomingHttpHeaders, credential
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
   if (bearer) {
     if (!tokens.some((token) => isSessionToken(bearer[1], token))) {
-      throw new ServiceError('UnrecognizedClientException', 'The bearer token is not valid for this Loupe server: use the inference token loupe serve printed.');
+      throw apiError('UnrecognizedClientException', 'The bearer token is not valid for this Loupe server: use the inference token loupe serve printed.');
     }
     return { kind: 'session' };
   }
@@ -85,7 +82,7 @@ export function identifyInferenceCaller(headers: IncomingHttpHeaders, credential
  */
 export function requireSigningService(caller: Caller, service: string): void {
   if (caller.kind === 'sigv4' && caller.claim.service !== service) {
-    throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`);
+    throw apiError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`);
   }
 }
 

@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { runningServedModels, type Loupe } from '../api';
 import { ServiceError } from '../errors';
+import { formatMessage } from '../../preload/contract/messages';
 import { createLogger } from '../log';
 import type { ServedModels } from '../engine/servedModel';
 import { createSessionToken, handleSignIn, requireSigningService, identifyCaller, identifyInferenceCaller, isSessionToken, verifyCaller } from './auth';
@@ -213,8 +214,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     drain(req);
     if (method === 'POST' || isApiCaller) {
-      sendError(res, 'UnknownOperationException', `POST ${rawPath} is not an API path; send API requests to /.`, {
+      sendError(res, 'UnknownOperationException', formatMessage('NotAnApiPath', { path: rawPath }), {
         status: 404,
+        messageCode: 'NotAnApiPath',
+        messageParams: { path: rawPath },
       });
       return;
     }
@@ -265,9 +268,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       } else if (error instanceof ServiceError) {
         sendError(res, error.code, error.message, error.ref ? { messageCode: error.ref.Code, ...(error.ref.Params ? { messageParams: error.ref.Params } : {}) } : {});
       } else {
-        sendError(res, 'InternalServerError', 'Loupe experienced an internal error. The log has the details.', {
-          cause: error,
-        });
+        sendError(res, 'InternalServerError', formatMessage('InternalError'), { cause: error, messageCode: 'InternalError' });
       }
     });
   };

@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { errorStatus, isOperationName, operations, type ErrorName, type OperationName } from '../../preload/contract';
-import { ServiceError } from '../errors';
+import { apiError } from '../errors';
 
 export const JSON_11_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
@@ -25,7 +25,7 @@ export function failureOf(res: ServerResponse): Failure | undefined {
 /** `RekognitionService.CreateProject` → `CreateProject`, when the prefix is that operation's service. */
 export function operationOfTarget(target: string | undefined): OperationName {
   if (!target) {
-    throw new ServiceError(
+    throw apiError(
       'UnknownOperationException',
       'The request has no X-Amz-Target header. Name the operation as RekognitionService.<Operation> or LoupeService.<Operation>.',
     );
@@ -34,10 +34,10 @@ export function operationOfTarget(target: string | undefined): OperationName {
   const service = target.slice(0, dot);
   const name = target.slice(dot + 1);
   if (dot > 0 && isOperationName(name) && operations[name].service !== service) {
-    throw new ServiceError('UnknownOperationException', `Operation ${target} is not supported by Loupe: ${name} is ${operations[name].service}.${name}.`);
+    throw apiError('UnknownOperationException', `Operation ${target} is not supported by Loupe: ${name} is ${operations[name].service}.${name}.`);
   }
   if (dot <= 0 || !isOperationName(name)) {
-    throw new ServiceError('UnknownOperationException', `Operation ${target} is not supported by Loupe.`);
+    throw apiError('UnknownOperationException', `Operation ${target} is not supported by Loupe.`);
   }
   return name;
 }
@@ -51,17 +51,17 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
   try {
     text = utf8.decode(body);
   } catch {
-    throw new ServiceError('SerializationException', 'The request body is not valid UTF-8.');
+    throw apiError('SerializationException', 'The request body is not valid UTF-8.');
   }
   if (text.trim() === '') return {};
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ServiceError('SerializationException', `The request body is not valid JSON: ${(error as Error).message}`);
+    throw apiError('SerializationException', `The request body is not valid JSON: ${(error as Error).message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ServiceError('SerializationException', 'The request body must be a JSON object.');
+    throw apiError('SerializationException', 'The request body must be a JSON object.');
   }
   return value as Record<string, unknown>;
 }

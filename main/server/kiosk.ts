@@ -18,7 +18,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { EventName } from '../../preload/contract';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { readBody } from './body';
 import { parseJsonBody, sendError, sendJson } from './json11';
 import { constantTimeEqual } from './sigv4';
@@ -109,7 +109,7 @@ const KIOSK_OPERATIONS: Record<string, Check> = {
 export function checkKioskCall(grant: KioskGrant, operation: string, input: Record<string, unknown>): void {
   const check = Object.hasOwn(KIOSK_OPERATIONS, operation) ? KIOSK_OPERATIONS[operation] : undefined;
   if (!check?.(input, grant)) {
-    throw new ServiceError('AccessDeniedException', `A kiosk may only analyse images with ${grant.projectVersionArn}; ${operation} is not allowed.`);
+    throw codedError('AccessDeniedException', 'KioskOperationDenied', { model: grant.projectVersionArn, operation });
   }
 }
 

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OperationName } from '../../preload/contract';
 import type { ErrorName } from '../../preload/contract/errors';
 import type { Loupe } from '../api';
-import { ServiceError } from '../errors';
+import { codedError, ServiceError } from '../errors';
 import { parseJsonBody, sendError, sendJson } from './json11';
 
 export const LOOKOUT_VISION_PREFIX = '/2020-11-20/';
@@ -74,8 +74,14 @@ const STATUS: Partial<Record<ErrorName, number>> = {
   InternalServerError: 500,
 };
 
-export function sendLookoutVisionError(res: ServerResponse, type: ErrorName, message: string): void {
-  sendError(res, type, message, { status: STATUS[type] ?? 400 });
+export function sendLookoutVisionError(
+  res: ServerResponse,
+  type: ErrorName,
+  message: string,
+  coded: { messageCode?: string | undefined; messageParams?: Record<string, string | number> | undefined } = {},
+): void {
+  const { messageCode, messageParams } = coded;
+  sendError(res, type, message, { status: STATUS[type] ?? 400, ...(messageCode ? { messageCode, ...(messageParams ? { messageParams } : {}) } : {}) });
 }
 
 /** The operation and its input for a request, or a ServiceError naming what does not match. */
@@ -89,7 +95,9 @@ export function resolveLookoutVisionRequest(
   const candidates = ROUTES.filter((r) => r.pattern.test(rawPath));
   const match = candidates.find((r) => r.method === method);
   if (!match) {
-    throw new ServiceError('ResourceNotFoundException', candidates.length > 0 ? `${method} is not supported on ${rawPath}.` : `${rawPath} is not a Lookout for Vision API path.`);
+    throw candidates.length > 0
+      ? codedError('ResourceNotFoundException', 'LfvMethodNotSupported', { method, path: rawPath })
+      : codedError('ResourceNotFoundException', 'LfvNotAnApiPath', { path: rawPath });
   }
   const groups = match.pattern.exec(rawPath)!.slice(1);
   const input: Record<string, unknown> = {};
@@ -118,14 +126,14 @@ export async function handleLookoutVision(loupe: Loupe, req: IncomingMessage, re
     resolved = resolveLookoutVisionRequest(req, rawPath, query, body);
   } catch (error) {
     if (error instanceof ServiceError) {
-      sendLookoutVisionError(res, error.code, error.message);
+      sendLookoutVisionError(res, error.code, error.message, error.ref ? { messageCode: error.ref.Code, messageParams: error.ref.Params } : {});
       return;
     }
     throw error;
   }
   const result = await loupe.invoke(resolved.operation, resolved.input);
   if (!result.ok) {
-    sendLookoutVisionError(res, result.error.code, result.error.message);
+    sendLookoutVisionError(res, result.error.code, result.error.message, { messageCode: result.error.messageCode, messageParams: result.error.messageParams });
     return;
   }
   if (resolved.status === 204) {

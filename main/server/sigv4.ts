@@ -22,7 +22,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { ServiceError } from '../errors';
+import { apiError, type ServiceError } from '../errors';
 import type { Credentials } from '../home';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -117,7 +117,7 @@ export function checkSigV4Claim(
   if (!/^[0-9a-f]{64}$/.test(signature)) throw incomplete('Signature must be 64 lower-case hexadecimal characters.');
 
   if (!constantTimeEqual(accessKeyId, credentials.AccessKeyId)) {
-    throw new ServiceError('UnrecognizedClientException', INVALID_KEY);
+    throw apiError('UnrecognizedClientException', INVALID_KEY);
   }
 
   if (!amzDate) throw incomplete("Authorization header requires existence of an 'X-Amz-Date' header.");
@@ -126,20 +126,20 @@ export function checkSigV4Claim(
     throw incomplete(`X-Amz-Date must be in the ISO 8601 basic format YYYYMMDDTHHMMSSZ; got '${amzDate}'.`);
   }
   if (amzDate.slice(0, 8) !== scopeDate) {
-    throw new ServiceError(
+    throw apiError(
       'InvalidSignatureException',
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
     );
   }
   const skew = signingDate.getTime() - nowMs;
   if (skew < -MAX_CLOCK_SKEW_MS) {
-    throw new ServiceError(
+    throw apiError(
       'InvalidSignatureException',
       `Signature expired: ${amzDate} is now earlier than ${formatAmzDate(nowMs - MAX_CLOCK_SKEW_MS)} (${formatAmzDate(nowMs)} - 15 min.)`,
     );
   }
   if (skew > MAX_CLOCK_SKEW_MS) {
-    throw new ServiceError(
+    throw apiError(
       'InvalidSignatureException',
       `Signature not yet current: ${amzDate} is still later than ${formatAmzDate(nowMs + MAX_CLOCK_SKEW_MS)} (${formatAmzDate(nowMs)} + 15 min.)`,
     );
@@ -200,7 +200,7 @@ export async function verifySigV4(
   const expectedHeaders = /SignedHeaders=([^,]*),/.exec(authorization)?.[1];
   const sameHeaders = expectedHeaders === [...claim.signedHeaders].sort().join(';');
   if (!expected || !sameHeaders || !timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(claim.signature, 'hex'))) {
-    throw new ServiceError('InvalidSignatureException', INVALID_SIGNATURE);
+    throw apiError('InvalidSignatureException', INVALID_SIGNATURE);
   }
 }
 
@@ -213,7 +213,7 @@ function checkPayloadHash(request: SignableRequest): void {
   }
   const actual = createHash('sha256').update(request.body).digest('hex');
   if (!/^[0-9a-f]{64}$/.test(declared) || !constantTimeEqual(declared, actual)) {
-    throw new ServiceError(
+    throw apiError(
       'InvalidSignatureException',
       "The provided 'x-amz-content-sha256' header does not match what was computed.",
     );
@@ -228,7 +228,7 @@ export function constantTimeEqual(a: string, b: string): boolean {
 }
 
 function incomplete(message: string): ServiceError {
-  return new ServiceError('IncompleteSignature', message);
+  return apiError('IncompleteSignature', message);
 }
 
 /** `20240102T030405Z` → Date, or undefined when malformed. */

@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Loupe } from '../api';
 import { IMAGE_LIMITS } from '../../preload/contract/imageLimits';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 import { BodyTooLargeError, formatLimit, writeBody } from './body';
 import { sendJson } from './json11';
 
@@ -39,7 +39,7 @@ export async function handleUpload(
 ): Promise<void> {
   const [batch, ...segments] = rawPath.slice('/uploads/'.length).split('/').map(decodeSegment);
   if (!batch || !BATCH.test(batch) || segments.length === 0 || segments.some((s) => !isSafeSegment(s))) {
-    throw new ServiceError('InvalidParameterException', 'Upload to /uploads/<batch>/<relative path> with plain folder and file names.');
+    throw codedError('InvalidParameterException', 'UploadPathInvalid');
   }
   const folder = uploadFolder(loupe, batch);
   const target = join(folder, ...segments);

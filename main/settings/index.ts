@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Language, type SetKioskPinInput, type UpdateSettingsInput, type VerifyKioskPinInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
 import * as q from '../db/queries';
-import { ServiceError } from '../errors';
+import { codedError } from '../errors';
 
 const DEFAULT_SETTINGS: Settings = { Language: 'en', KioskPinSet: false };
 
@@ -77,10 +77,7 @@ export function verifyKioskPin(ctx: Context, input: VerifyKioskPinInput): Output
   const now = ctx.now();
   const guesses = readGuesses(ctx);
   if (guesses.lockedUntilMs > now) {
-    throw new ServiceError(
-      'ThrottlingException',
-      `Too many wrong PINs: the kiosk PIN can be tried again in ${secondsUntil(guesses.lockedUntilMs, now)} seconds.`,
-    );
+    throw codedError('ThrottlingException', 'KioskPinLocked', { seconds: secondsUntil(guesses.lockedUntilMs, now) });
   }
   if (timingSafeEqual(pinHash(input.Pin, stored.salt), Buffer.from(stored.hash, 'hex'))) {
     if (guesses.failures > 0) q.writeSetting(ctx.db, GUESS_SETTING, null);

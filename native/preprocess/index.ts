@@ -19,7 +19,7 @@ export { decodeForModel, LETTERBOX_GREY, type ModelPixelsOptions } from './decod
 /** makeThumbnail(source, target, { size }): oriented sRGB JPEG, longer side ≤ size px (default 256), written atomically. */
 export { makeThumbnail, type ThumbnailOptions } from './makeThumbnail';
 
-/** downscaleImage(source, target, { maxSide }): an oriented copy, longer side ≤ maxSide px, for images up to MAX_DOWNSCALE_PIXELS; written atomically. */
+/** downscaleImage(source, target, { maxSide, maxBytes, minSide }): an oriented copy, longer side ≤ maxSide px and (PNG compressed harder, then smaller in steps) ≤ maxBytes, for images up to MAX_DOWNSCALE_PIXELS; written atomically. */
 export { downscaleImage, MAX_DOWNSCALE_PIXELS, type DownscaleOptions } from './downscaleImage';
 
 /** ImageDecodeError (thrown by the decoders, with the probe's reason), the pixel and file-size ceilings. */

@@ -1,8 +1,9 @@
 /**
  * The service's image limits (guide quotas for training, testing and detection, L16459–16517) and
  * the entry error an image breaking them gets (ERROR_INVALID_IMAGE L6491, ERROR_INVALID_IMAGE_DIMENSION L6516).
- * A plain module that imports nothing: main checks images with it, the renderer sizes what it sends by it.
+ * A plain module (its sentences from messages.ts): main checks images with it, the renderer sizes what it sends by it.
  */
+import { formatMessage, type MessageRef } from './messages';
 
 /**
  * What the limits look at: a probe (native/preprocess's ImageProbe) or a header with the byte size
@@ -31,48 +32,42 @@ export const IMAGE_LIMITS = {
 
 export type ImageLimitCode = 'ERROR_INVALID_IMAGE' | 'ERROR_INVALID_IMAGE_DIMENSION';
 
-/** The guide's messages, word for word; Loupe adds what was measured and the limit after them. */
-const INVALID_IMAGE = 'The image is invalid. Check S3 path and/or image properties.';
-const INVALID_DIMENSION = 'The image dimension(s) do not conform to allowed dimensions.';
-
 /**
  * The first limit a probed image breaks, or undefined: `dataset` applies the 15 MB file limit,
  * `inference` the 4 MB raw-bytes limit; sides 64–4096 px and aspect ≤ 20:1 apply to both.
  * As in the guide, a bad format, an unreadable file, the file size and the aspect ratio give
- * ERROR_INVALID_IMAGE, sides out of range ERROR_INVALID_IMAGE_DIMENSION.
+ * ERROR_INVALID_IMAGE, sides out of range ERROR_INVALID_IMAGE_DIMENSION. `message` is the guide's
+ * sentence, word for word, with what was measured and the limit after it; `ref` is the same as a
+ * coded sentence (messages.ts), for the UI to say in the user's language.
  */
 export function checkImageLimits(
   probe: LimitedImage,
   purpose: 'dataset' | 'inference',
-): { code: ImageLimitCode; message: string } | undefined {
+): { code: ImageLimitCode; message: string; ref: MessageRef } | undefined {
+  const refused = (code: ImageLimitCode, ref: MessageRef) => ({ code, message: formatMessage(ref.Code, ref.Params), ref });
   if (!probe.ok) {
     return probe.reason === 'too-many-pixels'
-      ? { code: 'ERROR_INVALID_IMAGE_DIMENSION', message: `${INVALID_DIMENSION} The image is too large: ${sentence(probe.detail).replace(/^./, (c) => c.toLowerCase())}` }
-      : { code: 'ERROR_INVALID_IMAGE', message: INVALID_IMAGE };
+      ? refused('ERROR_INVALID_IMAGE_DIMENSION', { Code: 'ImageDimensionTooManyPixels', Params: { detail: lowerFirst(sentence(probe.detail)) } })
+      : refused('ERROR_INVALID_IMAGE', { Code: 'ImageInvalid' });
   }
   const maxBytes = purpose === 'dataset' ? IMAGE_LIMITS.maxFileBytes : IMAGE_LIMITS.maxInferenceBytes;
   if (probe.sizeBytes > maxBytes) {
-    return {
-      code: 'ERROR_INVALID_IMAGE',
-      message: `${INVALID_IMAGE} The file is too large: ${probe.sizeBytes} bytes (${megabytes(probe.sizeBytes)} MB); the maximum ${
-        purpose === 'dataset' ? 'for an image file' : 'for image bytes'
-      } is ${megabytes(maxBytes)} MB.`,
-    };
+    return refused('ERROR_INVALID_IMAGE', {
+      Code: purpose === 'dataset' ? 'ImageFileTooLarge' : 'ImageBytesOverLimit',
+      Params: { bytes: probe.sizeBytes, megabytes: megabytes(probe.sizeBytes), max: megabytes(maxBytes) },
+    });
   }
   const { width, height } = probe;
   const { minSidePx, maxSidePx, maxAspectRatio } = IMAGE_LIMITS;
   if (Math.min(width, height) < minSidePx || Math.max(width, height) > maxSidePx) {
-    return {
-      code: 'ERROR_INVALID_IMAGE_DIMENSION',
-      message: `${INVALID_DIMENSION} The image is too ${Math.max(width, height) > maxSidePx ? 'large' : 'small'}: ${width}×${height} pixels; each side must be ${minSidePx} to ${maxSidePx} pixels.`,
-    };
+    return refused('ERROR_INVALID_IMAGE_DIMENSION', {
+      Code: Math.max(width, height) > maxSidePx ? 'ImageSidesTooLarge' : 'ImageSidesTooSmall',
+      Params: { width, height, min: minSidePx, max: maxSidePx },
+    });
   }
   const aspect = Math.max(width, height) / Math.min(width, height);
   if (aspect > maxAspectRatio) {
-    return {
-      code: 'ERROR_INVALID_IMAGE',
-      message: `${INVALID_IMAGE} The aspect ratio is ${Math.round(aspect * 1000) / 1000}:1 (${width}×${height} pixels); the maximum is ${maxAspectRatio}:1.`,
-    };
+    return refused('ERROR_INVALID_IMAGE', { Code: 'ImageAspectTooWide', Params: { aspect: Math.round(aspect * 1000) / 1000, width, height, max: maxAspectRatio } });
   }
   return undefined;
 }
@@ -83,6 +78,10 @@ function megabytes(bytes: number): number {
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+function lowerFirst(text: string): string {
+  return text.replace(/^./, (c) => c.toLowerCase());
 }
 
 function sentence(text: string): string {

@@ -1,4 +1,5 @@
 import type { ErrorName } from '../../preload/contract/errors';
+import { formatMessage, parseMessage, type MessageCode, type MessageParams } from '../../preload/contract/messages';
 
 /**
  * Codes that only the renderer produces: the request never reached an operation handler, or its
@@ -32,4 +33,20 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof Error) return new ApiError('InternalServerError', error.message);
   return new ApiError('InternalServerError', String(error));
+}
+
+/** An error the web UI itself raises, as one of Loupe's coded sentences (English here, the user's language on screen). */
+export function codedApiError(code: ApiErrorCode, message: MessageCode, params: MessageParams = {}): ApiError {
+  return new ApiError(code, formatMessage(message, params), message, params);
+}
+
+/** A request that never got an answer (the network, a stopped server), coded around the browser's own reason. */
+export function networkError(error: unknown): ApiError {
+  return codedApiError('NetworkError', 'ServerUnreachable', { reason: error instanceof Error ? error.message : String(error) });
+}
+
+/** A failed dataset's StatusMessage (text only in the service's shapes) as an error, coded when it is one of Loupe's sentences. */
+export function statusError(message: string): ApiError {
+  const ref = parseMessage(message);
+  return new ApiError('InvalidParameterException', message, ref?.Code, ref?.Params);
 }

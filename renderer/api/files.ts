@@ -10,7 +10,7 @@
  * them into paths, uploading when it must.
  */
 import { countSkippedFile, isIgnoredFolderName, isImportableName } from '../../preload/contract/files';
-import { ApiError } from './ApiError';
+import { ApiError, codedApiError, networkError } from './ApiError';
 import { transportKind } from './client';
 import { errorFromBody, expireSession, getToken, readJson } from './session';
 
@@ -72,7 +72,7 @@ export function hasLocalPaths(): boolean {
 
 function pathOf(file: File): string {
   const path = window.loupe?.pathForFile?.(file);
-  if (!path) throw new ApiError('InvalidParameterException', `Loupe couldn't find where ${file.name} is stored.`);
+  if (!path) throw codedApiError('InvalidParameterException', 'FileLocationUnknown', { file: file.name });
   return path;
 }
 
@@ -244,7 +244,7 @@ export function userPathOf(path: string): string {
  * path of the file or folder.
  */
 export async function uploadForPath(picked: { name: string; files: PickedFile[]; isFolder: boolean }, options: ResolveOptions = {}): Promise<string> {
-  if (picked.files.length === 0) throw new ApiError('InvalidParameterException', `There is nothing to upload in ${picked.name}.`);
+  if (picked.files.length === 0) throw codedApiError('InvalidParameterException', 'NothingToUpload', { name: picked.name });
   const batch = newBatchId();
   const top = safeSegment(picked.name);
   const uploads: Upload[] = picked.isFolder
@@ -280,7 +280,7 @@ async function uploadSelection(selection: DropSelection, options: ResolveOptions
     uploads.push({ segments: [name], file: picked.file });
   }
   if (uploads.length === 0) {
-    throw new ApiError('InvalidParameterException', 'There are no PNG or JPEG images to import.');
+    throw codedApiError('InvalidParameterException', 'NoImagesToImport');
   }
 
   let root: string | undefined;
@@ -298,7 +298,7 @@ async function uploadSelection(selection: DropSelection, options: ResolveOptions
         root = await uploadOne(batch, upload, options.signal);
       } catch (error) {
         if (options.signal?.aborted) throw error;
-        const apiError = error instanceof ApiError ? error : new ApiError('NetworkError', String(error));
+        const apiError = error instanceof ApiError ? error : networkError(error);
         if (apiError.code === 'AccessDeniedException' || apiError.code === 'NetworkError') throw apiError;
         firstError ??= apiError;
         failed++;
@@ -309,7 +309,7 @@ async function uploadSelection(selection: DropSelection, options: ResolveOptions
     }
   };
   await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, uploads.length) }, worker));
-  if (!root) throw firstError ?? new ApiError('InvalidResponse', 'The upload did not say where the files went.');
+  if (!root) throw firstError ?? codedApiError('InvalidResponse', 'UploadNoFolder');
   const separator = root.includes('\\') && !root.includes('/') ? '\\' : '/';
   const join = (name: string) => `${root}${separator}${name}`;
   return {
@@ -324,7 +324,7 @@ async function uploadOne(batch: string, upload: Upload, signal: AbortSignal | un
   const token = getToken();
   if (!token) {
     expireSession();
-    throw new ApiError('MissingAuthenticationTokenException', 'Sign in to continue.');
+    throw codedApiError('MissingAuthenticationTokenException', 'SignInToContinue');
   }
   const path = [batch, ...upload.segments].map(encodeURIComponent).join('/');
   let response: Response;
@@ -337,16 +337,16 @@ async function uploadOne(batch: string, upload: Upload, signal: AbortSignal | un
     });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new ApiError('NetworkError', error instanceof Error ? error.message : String(error));
+    throw networkError(error);
   }
   if (response.status === 403) {
     expireSession();
-    throw new ApiError('AccessDeniedException', 'The session has ended. Sign in again.');
+    throw codedApiError('AccessDeniedException', 'SessionEnded');
   }
   type UploadBody = { Folder?: unknown; __type?: unknown; Message?: unknown };
   const body = await readJson<UploadBody>(response).catch((): UploadBody => ({}));
   if (!response.ok) throw errorFromBody(response, body);
-  if (typeof body.Folder !== 'string') throw new ApiError('InvalidResponse', 'The upload did not say where the files went.');
+  if (typeof body.Folder !== 'string') throw codedApiError('InvalidResponse', 'UploadNoFolder');
   return body.Folder;
 }
 

@@ -1,4 +1,4 @@
-export { ApiError, isApiError, toApiError, type ApiErrorCode } from './ApiError';
+export { ApiError, isApiError, statusError, toApiError, type ApiErrorCode } from './ApiError';
 export { call, invalidateQueries, subscribe, transportKind } from './client';
 export {
   carriesFiles,

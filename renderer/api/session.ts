@@ -11,7 +11,7 @@
  *
  * Inside Electron the preload bridge needs no session: the state is always `bridge`.
  */
-import { ApiError } from './ApiError';
+import { ApiError, codedApiError, networkError } from './ApiError';
 
 export type SessionState =
   | { status: 'bridge' }
@@ -204,12 +204,12 @@ export async function signIn(accessKeyId: string, secretAccessKey: string): Prom
       body: JSON.stringify({ AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey }),
     });
   } catch (error) {
-    throw new ApiError('NetworkError', error instanceof Error ? error.message : String(error));
+    throw networkError(error);
   }
   const body = await readJson<SessionResponse>(response);
   if (!response.ok) throw errorFromBody(response, body);
   if (typeof body.Token !== 'string' || body.Token.length === 0) {
-    throw new ApiError('InvalidResponse', 'The server did not return a session token.');
+    throw codedApiError('InvalidResponse', 'NoSessionTokenReturned');
   }
   writeStoredToken(body.Token);
   setState({ status: 'signed-in', token: body.Token });
@@ -222,7 +222,7 @@ export async function readJson<T>(response: Response): Promise<T> {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new ApiError('InvalidResponse', `The server answered ${response.status} with a body that is not JSON.`);
+    throw codedApiError('InvalidResponse', 'ResponseNotJson', { status: response.status });
   }
 }
 

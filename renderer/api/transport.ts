@@ -3,7 +3,7 @@
  * Electron, HTTP to the page's own origin when the page is served by `loupe serve`.
  */
 import type { EventName, LoupeBridge, OperationName } from '../../preload/contract/api';
-import { ApiError } from './ApiError';
+import { ApiError, codedApiError, networkError } from './ApiError';
 import { errorFromBody, expireSession, getToken, isKioskSession, readJson, subscribeSession } from './session';
 import { targetOf } from './services';
 
@@ -44,7 +44,7 @@ export function httpTransport(): Transport {
       // A kiosk's requests carry its HttpOnly cookie (same origin), not a token.
       if (!token && !isKioskSession()) {
         expireSession();
-        throw new ApiError('MissingAuthenticationTokenException', 'Sign in to continue.');
+        throw codedApiError('MissingAuthenticationTokenException', 'SignInToContinue');
       }
       let response: Response;
       try {
@@ -58,7 +58,7 @@ export function httpTransport(): Transport {
           body: JSON.stringify(input ?? {}),
         });
       } catch (error) {
-        throw new ApiError('NetworkError', error instanceof Error ? error.message : String(error));
+        throw networkError(error);
       }
       const body = await readJson<Record<string, unknown>>(response);
       if (response.ok) return body;

@@ -14,6 +14,13 @@ export function backendText(code: string | undefined, params: Record<string, str
   if (code === 'ImportSummary') return importSummary(values, english);
   const key = `backend.${code}`;
   if (!i18n.exists(key) || typeof i18n.t(key as 'backend.NoFolderAt', { returnObjects: true }) !== 'string') return english;
+  // A sentence around a reason that is one of Loupe's sentences too (`reasonCode`): the reason in the same language.
+  const reasonKey = typeof values.reasonCode === 'string' ? `backend.${values.reasonCode}` : undefined;
+  if (reasonKey && i18n.exists(reasonKey)) {
+    const reason = i18n.t(reasonKey as 'backend.NoFolderAt', values);
+    // What was measured, after the reason's sentence, as the backend said it.
+    values.reason = typeof values.reasonDetail === 'string' ? `${reason} ${values.reasonDetail}` : reason;
+  }
   return i18n.t(key as 'backend.NoFolderAt', values);
 }
 

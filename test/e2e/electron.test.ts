@@ -16,7 +16,8 @@ import { start } from '../../scripts/start';
 import { classFolder } from '../support/classes';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SKIP_MESSAGE = 'Electron binary not installed (node_modules/electron/dist missing): skipping the Electron suite';
+const SKIP_MESSAGE =
+  'Electron binary not installed (node_modules/electron/dist missing): skipping the Electron suite (window, IPC, SQLite for Electron, the open dialog, kiosk window); run it where `npm install` could fetch Electron';
 
 /** The Electron executable, resolved the way the electron package does, without downloading. */
 function electronBinary(): string | undefined {
@@ -104,6 +105,31 @@ describe('the Electron app', { skip: binary ? false : SKIP_MESSAGE }, () => {
     ) as Result<{ ProjectArn: string }>;
     assert.ok(result.ok, JSON.stringify(result));
     assert.match(result.value.ProjectArn, /^arn:aws:rekognition:[^:]+:\d+:project\/e2e\/\d+$/);
+  });
+
+  it('issue 15: answers the open dialog\'s choice to the page, by purpose, and refuses purposes it does not know', async () => {
+    // The system's dialog cannot be clicked by a test: Electron's dialog.showOpenDialog is replaced
+    // in the main process by one that records what it was asked and chooses a path.
+    await app.evaluate(({ dialog }) => {
+      const asked: unknown[] = [];
+      (globalThis as { dialogAsked?: unknown[] }).dialogAsked = asked;
+      dialog.showOpenDialog = (async (...args: unknown[]) => {
+        const options = args[args.length - 1] as { properties?: string[] };
+        asked.push(options);
+        return { canceled: false, filePaths: [options.properties?.includes('openDirectory') ? '/data/parts' : '/data/train.manifest'] };
+      }) as typeof dialog.showOpenDialog;
+    });
+    const pick = (purpose: string) =>
+      page.evaluate((p) => (globalThis as PageGlobals).loupe!.pickPath!(p).then((path) => ({ path }), (error: Error) => ({ error: error.message })), purpose);
+    assert.deepEqual(await pick('manifest'), { path: '/data/train.manifest' });
+    assert.deepEqual(await pick('watchedFolder'), { path: '/data/parts' });
+    const refused = await pick('anything');
+    assert.ok('error' in refused && /Not something Loupe picks/.test(refused.error), JSON.stringify(refused));
+    const asked = (await app.evaluate(() => (globalThis as { dialogAsked?: unknown[] }).dialogAsked)) as { properties: string[]; filters?: { extensions: string[] }[] }[];
+    assert.equal(asked.length, 2, 'a refused purpose opens no dialog');
+    assert.deepEqual(asked[0]!.properties, ['openFile']);
+    assert.deepEqual(asked[0]!.filters?.[0]?.extensions, ['manifest', 'jsonl', 'json']);
+    assert.deepEqual(asked[1]!.properties, ['openDirectory']);
   });
 
   it('opens its database with SQLite built for Electron', async () => {

@@ -86,7 +86,7 @@ export async function anomalyTask(name: string, set: AnomalySet, targets: { auro
       },
       { task: name, metric: 'pixel AUROC', value: fixed(e.pixelAuroc) },
       { task: name, metric: `view ${trained.metadata.viewKind ?? 'whole'} ${trained.metadata.view.width}×${trained.metadata.view.height}, bank ${trained.metadata.bankSize}, maps chosen`, value: String(trained.metadata.featureMaps.length) },
-      ...e.validation.map((v) => ({ task: name, metric: `candidate ${v.view} ${v.width}×${v.height}, ${v.featureMaps.length} map(s), ${v.imageScore}: validation recall at its threshold / AUROC (${v.seconds.toFixed(0)} s for the view)`, value: `${v.recall.toFixed(3)} / ${v.auroc.toFixed(3)}` })),
+      ...e.validation.map((v) => ({ task: name, metric: `candidate ${v.view} ${v.width}×${v.height}, ${v.featureMaps.length} map(s), bank ${v.bankSize ?? '?'}, ${v.imageScore}: validation recall at its threshold / AUROC (${v.seconds.toFixed(0)} s for the view)`, value: `${v.recall.toFixed(3)} / ${v.auroc.toFixed(3)}` })),
     ];
   } finally {
     rmSync(outputDir, { recursive: true, force: true });

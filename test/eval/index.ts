@@ -366,7 +366,11 @@ export function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { task: { type: 'string', multiple: true }, choices: { type: 'boolean' }, cache: { type: 'string' } } });
+  const { values } = parseArgs({ options: { task: { type: 'string', multiple: true }, choices: { type: 'boolean' }, cache: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(`npm run eval -- [--task NAME]... [--choices] [--cache DIR]\ntasks: ${TASKS.map((t) => t.name).join(', ')}\n`);
+    return;
+  }
   options.choices = values.choices ?? false;
   if (values.cache) options.cache = values.cache;
   const wanted = values.task ?? [];

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 const MAIN = join(import.meta.dirname, '../../main');
-const DOMAINS = ['datasets', 'training', 'labels', 'jobs', 'watch', 'projects', 'models', 'evaluation'];
+const DOMAINS = ['datasets', 'training', 'labels', 'jobs', 'watch', 'projects', 'models', 'evaluation', 'engine', 'lookoutvision', 'settings', 'server', 'api'];
 
 describe('refusals in the domains the app shows', () => {
   it('are coded sentences, not plain ServiceErrors', () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { classFolder } from '../support/classes';
+import { aLargePng } from '../support/images';
 import { expect, test, type LoupeServer } from './fixtures';
 import { LOUPE, REKOGNITION, shootBoth, shot, waitForDatasets } from './screens';
 
@@ -86,7 +87,7 @@ test.describe('when an annotation file is refused', () => {
       await loupe.call(`${LOUPE}.UpdateSettings`, { Language: 'ko' });
       await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
       await expect(page.getByRole('region', { name: '진행 중인 작업' }).getByRole('listitem').first()).toContainText(
-        `${file} 파일을 COCO 형식으로 가져올 수 없습니다. 이유: is not valid JSON`,
+        `${file} 파일을 COCO 형식으로 가져올 수 없습니다. 이유: 올바른 JSON이 아닙니다`,
       );
       // The dataset's own failure note says the same, from the job that ended with it.
       await expect(page.getByRole('alert').filter({ hasText: '마지막 가져오기가 실패했습니다' })).toContainText(`${file} 파일을 COCO 형식으로`);
@@ -169,7 +170,8 @@ test.describe('when a folder holds camera images larger than the service takes',
       await gallery.getByRole('button', { name: 'Show the errors of huge.jpg' }).click();
       const dialog = page.getByRole('dialog', { name: 'Errors in huge.jpg' });
       await expect(dialog).toContainText('The image is too large: 12000×9000 pixels');
-      await shootBoth(page, loupe, testInfo, 'import-too-large', 'huge.jpg의 오류');
+      // In Korean the detail too, from the guide's sentence and what was measured (issue 15).
+      await shootBoth(page, loupe, testInfo, 'import-too-large', '이미지가 너무 큽니다: 12000×9000픽셀(108MP). Loupe가 줄여서 가져올 수 있는 이미지는 최대 100MP입니다.');
       expect((await readFile(wide)).equals(before)).toBe(true);
     });
   });
@@ -208,6 +210,59 @@ test.describe('when a camera photo over 16 MiB is picked in the browser', () => 
       expect(await readdir(path.join(loupe.home, 'downscaled'))).toHaveLength(1);
       expect((await readFile(photo)).equals(before)).toBe(true);
       await shootBoth(page, loupe, testInfo, 'import-large-upload', '이미지');
+    });
+  });
+});
+
+test.describe('when a PNG over 15 MB within 4096 px a side is picked in the browser', () => {
+  test('it is imported through a copy that fits the limits, not refused as too large', async ({ page, loupe }, testInfo) => {
+    test.setTimeout(90_000);
+    await withTempDir(async (dir) => {
+      const tree = path.join(dir, 'scans');
+      const scan = await aLargePng(path.join(tree, 'ok', 'scan.png'), 2400, 2300);
+      expect(scan.length).toBeGreaterThan(15 * 1024 * 1024);
+      await writeFile(path.join(tree, 'ok', 'small.png'), await picture(120));
+
+      await openCreateDataset(page, loupe, 'browser-scan');
+      await page.locator('input[data-picker="folder"]').first().setInputFiles(tree);
+      await expect(page.getByText('2 images', { exact: true })).toBeVisible();
+      await page.getByRole('button', { name: 'Create dataset' }).click();
+      await expect(page).toHaveURL(/datasets\/train$/, { timeout: 60_000 });
+      const gallery = page.getByRole('list', { name: /Images of the Training dataset/ });
+      await expect(gallery.getByRole('listitem')).toHaveCount(2, { timeout: 30_000 });
+      await expect(gallery.getByRole('listitem', { name: 'scan.png' }).locator('.entry-badge')).toHaveCount(0);
+
+      const { ProjectDescriptions } = (await loupe.call(`${REKOGNITION}.DescribeProjects`, { ProjectNames: ['browser-scan'] })) as {
+        ProjectDescriptions: { Datasets: { DatasetType: string; DatasetArn: string }[] }[];
+      };
+      const DatasetArn = ProjectDescriptions[0]!.Datasets.find((d) => d.DatasetType === 'TRAIN')!.DatasetArn;
+      const { Entries } = (await loupe.call(`${LOUPE}.ListEntries`, { DatasetArn })) as { Entries: { FileName: string; Width: number; Height: number }[] };
+      const copy = Entries.find((e) => e.FileName === 'scan.png')!;
+      expect(copy.Width).toBeLessThan(2400);
+      expect(copy.Width).toBeGreaterThan(2000);
+      const [stored] = await readdir(path.join(loupe.home, 'downscaled'));
+      expect((await stat(path.join(loupe.home, 'downscaled', stored!))).size).toBeLessThanOrEqual(15 * 1024 * 1024);
+      await shootBoth(page, loupe, testInfo, 'import-large-png', '이미지');
+    });
+  });
+});
+
+test.describe('when a manifest is refused', () => {
+  test('the dataset page names it and says why in Korean, the guide’s sentence worded from its own code', async ({ page, loupe }, testInfo) => {
+    await withTempDir(async (dir) => {
+      await writeFile(path.join(dir, 'empty.manifest'), '');
+      await loupe.call(`${LOUPE}.CreateBucketMapping`, { Bucket: 'shelf', Folder: dir });
+      const { ProjectArn } = (await loupe.call(`${REKOGNITION}.CreateProject`, { ProjectName: 'empty-manifest' })) as { ProjectArn: string };
+      await loupe.call(`${REKOGNITION}.CreateDataset`, {
+        ProjectArn,
+        DatasetType: 'TRAIN',
+        DatasetSource: { GroundTruthManifest: { S3Object: { Bucket: 'shelf', Name: 'empty.manifest' } } },
+      });
+      await page.goto(loupe.url);
+      await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
+      await page.goto(`${loupe.origin}/#/projects/empty-manifest/datasets/train`);
+      await expect(page.getByText('The manifest s3://shelf/empty.manifest was refused: The manifest file is empty.').first()).toBeVisible({ timeout: 20_000 });
+      await shootBoth(page, loupe, testInfo, 'manifest-refused', '매니페스트 s3://shelf/empty.manifest을(를) 가져올 수 없습니다: 매니페스트 파일이 비어 있습니다.');
     });
   });
 });

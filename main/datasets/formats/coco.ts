@@ -43,15 +43,15 @@ export function parseCoco(jsonText: string, options: CocoImportOptions): FormatI
   } catch (cause) {
     // The parser's message quotes the file's bytes; only where it failed is said.
     const at = /position (\d+)/.exec((cause as Error).message)?.[1];
-    throw new FormatFileError(fileName, `is not valid JSON${at === undefined ? '' : ` (at character ${at})`}.`, { cause });
+    throw new FormatFileError(fileName, at === undefined ? { Code: 'FileNotJson' } : { Code: 'FileNotJsonAt', Params: { at } }, { cause });
   }
   if (!isRecord(json) || !Array.isArray(json.images)) {
-    throw new FormatFileError(fileName, 'has no "images" array, so it is not a COCO annotation file.');
+    throw new FormatFileError(fileName, { Code: 'CocoNoImages' });
   }
   const sectionOf = (key: string): unknown[] => {
     const value = json[key];
     if (value === undefined) return [];
-    if (!Array.isArray(value)) throw new FormatFileError(fileName, `has a "${key}" that is not an array.`);
+    if (!Array.isArray(value)) throw new FormatFileError(fileName, { Code: 'CocoNotArray', Params: { key } });
     return value as unknown[];
   };
   const images = json.images as unknown[];

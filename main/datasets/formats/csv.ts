@@ -150,7 +150,7 @@ export function parseCsv(text: string, options: CsvImportOptions): FormatImport 
   const result = rows.result();
   // A file none of whose rows names an image is not an image,label CSV (a password file, a log).
   if (result.entries.length === 0 && result.problems.some((p) => p.code === 'NOT_AN_IMAGE')) {
-    throw new FormatFileError(fileName, 'names no image file in its first column, so it is not an image,label CSV.');
+    throw new FormatFileError(fileName, { Code: 'CsvNoImageColumn' });
   }
   return result;
 }
@@ -180,7 +180,7 @@ export function parseLabelListCsv(text: string, options: LabelListCsvOptions): L
   const labelsColumn = findColumn(header, ['labels', 'label']);
   const splitColumn = findColumn(header, ['split', 'set', 'subset']);
   if (imageColumn === undefined || labelsColumn === undefined) {
-    throw new FormatFileError(fileName, `needs "image" and "labels" columns; its header is "${header.join(',')}".`);
+    throw new FormatFileError(fileName, { Code: 'CsvNeedsImageLabels', Params: { header: header.join(',') } });
   }
   const rows = new RowCollector(fileName, now);
   const train: EntryDraft[] = [];
@@ -223,7 +223,7 @@ export function parseBoxCsv(text: string, options: BoxCsvOptions): FormatImport 
   const [xmin, ymin, xmax, ymax] = ['xmin', 'ymin', 'xmax', 'ymax'].map((name) => column([name]));
   const [widthColumn, heightColumn] = [column(['width']), column(['height'])];
   if (imageColumn === undefined || labelColumn === undefined || [xmin, ymin, xmax, ymax].includes(undefined)) {
-    throw new FormatFileError(fileName, `needs filename, class, xmin, ymin, xmax and ymax columns; its header is "${header.join(',')}".`);
+    throw new FormatFileError(fileName, { Code: 'CsvNeedsBoxColumns', Params: { header: header.join(',') } });
   }
   const problems: ImportProblem[] = [];
   const problem = (line: number, code: ImportProblem['code'], message: string) =>
@@ -334,7 +334,7 @@ class RowCollector {
 
 function splitHeader(records: CsvRecord[], fileName: string): { header: string[]; records: CsvRecord[] } {
   const at = records.findIndex((record) => record.fields.some((f) => f.trim() !== ''));
-  if (at < 0) throw new FormatFileError(fileName, 'is empty.');
+  if (at < 0) throw new FormatFileError(fileName, { Code: 'FileEmpty' });
   return { header: records[at]!.fields.map((f) => f.trim().toLowerCase()), records: records.slice(at + 1) };
 }
 

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type { AnnotationMeta, BoxLabel, BoxPx, EntryDraft } from '../../db/entry';
 import { DEFAULT_BOX_ATTRIBUTE } from '../manifest/serialize';
+import { formatMessage, type MessageRef } from '../../../preload/contract/messages';
 
 /** Why a record was left out or changed; the message says which record and what happened. */
 export const FORMAT_PROBLEM_CODES = {
@@ -121,13 +122,17 @@ export class EntryIndex {
 
 /** The error thrown when a whole file cannot be read as its format; names the file. */
 export class FormatFileError extends Error {
+  /** What is wrong with the file, as one of Loupe's sentences ("is not valid JSON."): its English follows the file name. */
+  readonly reason: MessageRef;
+
   constructor(
     readonly fileName: string,
-    message: string,
+    reason: MessageRef,
     options?: { cause?: unknown },
   ) {
-    super(`${fileName}: ${message}`, options);
+    super(`${fileName}: ${formatMessage(reason.Code, reason.Params)}`, options);
     this.name = 'FormatFileError';
+    this.reason = reason;
   }
 }
 

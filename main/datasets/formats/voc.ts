@@ -50,10 +50,10 @@ export function parseVoc(xmlText: string, options: VocImportOptions): FormatImpo
   try {
     root = parseXml(xmlText);
   } catch (cause) {
-    throw new FormatFileError(fileName, `is not well-formed XML: ${(cause as Error).message}.`, { cause });
+    throw new FormatFileError(fileName, { Code: 'VocNotXml', Params: { cause: (cause as Error).message } }, { cause });
   }
   if (root.name !== 'annotation') {
-    throw new FormatFileError(fileName, `has the root element <${root.name}>, not <annotation>, so it is not a Pascal VOC file.`);
+    throw new FormatFileError(fileName, { Code: 'VocWrongRoot', Params: { root: root.name } });
   }
   const problems: ImportProblem[] = [];
   const problem = (where: string, code: ImportProblem['code'], message: string) =>
@@ -235,7 +235,7 @@ async function listFiles(folder: string): Promise<string[]> {
   try {
     dirents = await readdir(folder, { withFileTypes: true });
   } catch (cause) {
-    throw new FormatFileError(folder, `cannot be read as a folder (${(cause as Error).message}).`, { cause });
+    throw new FormatFileError(folder, { Code: 'FolderUnreadable', Params: { cause: (cause as Error).message } }, { cause });
   }
   return dirents
     .filter((d) => d.isFile())

@@ -138,7 +138,7 @@ export function readYoloClassNames(text: string, fileName: string): string[] {
           .split(/\r\n|\r|\n/)
           .map((line) => line.trim())
           .filter((line) => line !== '');
-  if (names.length === 0) throw new FormatFileError(fileName, 'declares no class names.');
+  if (names.length === 0) throw new FormatFileError(fileName, { Code: 'YoloNoClassNames' });
   return names;
 }
 
@@ -208,7 +208,7 @@ async function listTextFiles(folder: string): Promise<Set<string>> {
   try {
     names = await readdir(folder, { recursive: true });
   } catch (cause) {
-    throw new FormatFileError(folder, `cannot be read as a folder (${(cause as Error).message}).`, { cause });
+    throw new FormatFileError(folder, { Code: 'FolderUnreadable', Params: { cause: (cause as Error).message } }, { cause });
   }
   return new Set(names.filter((name) => name.toLowerCase().endsWith('.txt')));
 }
@@ -226,17 +226,17 @@ function shorten(text: string): string {
 function readYamlNames(text: string, fileName: string): string[] {
   const lines = text.split(/\r\n|\r|\n/);
   const start = lines.findIndex((line) => /^names\s*:/.test(line));
-  if (start < 0) throw new FormatFileError(fileName, 'has no top-level "names:" key.');
+  if (start < 0) throw new FormatFileError(fileName, { Code: 'YoloNoNamesKey' });
   const inline = stripComment(lines[start]!.replace(/^names\s*:/, '')).trim();
   if (inline.startsWith('[') || inline.startsWith('{')) {
     // A flow collection may continue over the next lines until its bracket closes.
     let flow = inline;
     for (let i = start + 1; !isClosed(flow) && i < lines.length; i++) flow += ` ${stripComment(lines[i]!).trim()}`;
-    if (!isClosed(flow)) throw new FormatFileError(fileName, 'has a "names:" list that is never closed.');
+    if (!isClosed(flow)) throw new FormatFileError(fileName, { Code: 'YoloNamesNotClosed' });
     const items = splitFlow(flow.slice(1, -1));
     return flow.startsWith('[') ? items.map(unquote) : namesFromMap(items.map(splitPair), fileName);
   }
-  if (inline !== '') throw new FormatFileError(fileName, 'has a "names:" value that is not a list or a map.');
+  if (inline !== '') throw new FormatFileError(fileName, { Code: 'YoloNamesNotList' });
   const sequence: string[] = [];
   const pairs: [string, string][] = [];
   for (const line of lines.slice(start + 1)) {
@@ -248,7 +248,7 @@ function readYamlNames(text: string, fileName: string): string[] {
     if (item) sequence.push(unquote((item[1] ?? '').trim()));
     else pairs.push(splitPair(content.trim()));
   }
-  if (sequence.length > 0 && pairs.length > 0) throw new FormatFileError(fileName, 'mixes a list and a map under "names:".');
+  if (sequence.length > 0 && pairs.length > 0) throw new FormatFileError(fileName, { Code: 'YoloNamesMixed' });
   return sequence.length > 0 ? sequence : namesFromMap(pairs, fileName);
 }
 
@@ -256,11 +256,11 @@ function namesFromMap(pairs: [string, string][], fileName: string): string[] {
   const names: string[] = [];
   for (const [key, value] of pairs) {
     const index = Number(unquote(key));
-    if (!Number.isInteger(index) || index < 0) throw new FormatFileError(fileName, `has the class key "${key}", which is not an index.`);
+    if (!Number.isInteger(index) || index < 0) throw new FormatFileError(fileName, { Code: 'YoloClassKeyNotIndex', Params: { key } });
     names[index] = unquote(value);
   }
   for (let i = 0; i < names.length; i++) {
-    if (names[i] === undefined) throw new FormatFileError(fileName, `has no name for class ${i}.`);
+    if (names[i] === undefined) throw new FormatFileError(fileName, { Code: 'YoloClassUnnamed', Params: { index: i } });
   }
   return names;
 }

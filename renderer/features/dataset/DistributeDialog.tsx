@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, call, invalidateQueries, type DatasetMetadata } from '../../api';
+import { call, statusError, invalidateQueries, type DatasetMetadata } from '../../api';
 import { useDescribeError } from '../../lib/errors';
 import { Button, Dialog, ErrorAlert, useToast } from '../../ui';
 import { useDatasetT } from './i18n';
@@ -33,7 +33,7 @@ export function DistributeDialog({ projectArn, train, test, onClose, onDone }: D
       invalidateQueries();
       // The service reports an impossible split through the datasets' status, not the call.
       const { DatasetDescription } = await call('DescribeDataset', { DatasetArn: testArn });
-      if (DatasetDescription.Status === 'UPDATE_FAILED') throw new ApiError('InvalidParameterException', DatasetDescription.StatusMessage);
+      if (DatasetDescription.Status === 'UPDATE_FAILED') throw statusError(DatasetDescription.StatusMessage);
       toast.show(t('distribute.done'));
       onDone();
     } catch (error) {

@@ -1,9 +1,13 @@
 import type { EntryView } from '../../api';
+import { statusText } from '../../lib/backendMessages';
 import { Button, Dialog, Icon } from '../../ui';
 import { isWarningCode } from './EntryCard';
 import { useDatasetT } from './i18n';
 
-/** An entry's errors and warnings in words, each with its code (the console's gallery, §2.7). */
+/**
+ * An entry's errors and warnings in words, each with its code (the console's gallery, §2.7); the
+ * detail in the UI's language where it is one of Loupe's sentences (the guide's image limits).
+ */
 export function EntryErrorsDialog({ entry, onClose }: { entry: EntryView; onClose: () => void }) {
   const { t, exists } = useDatasetT();
   return (
@@ -26,7 +30,7 @@ export function EntryErrorsDialog({ entry, onClose }: { entry: EntryView; onClos
               <Icon name="alert" size={18} />
               <div className="entry-error__text">
                 <p className="entry-error__words">{words}</p>
-                {error.Message && error.Message !== words ? <p className="entry-error__detail">{error.Message}</p> : null}
+                {error.Message && error.Message !== words ? <p className="entry-error__detail">{statusText(error.Message)}</p> : null}
                 <p className="entry-error__meta">
                   <code className="entry-error__code">{error.Code}</code>
                   <span>{isWarning ? t('datasets.errors.warning') : t('datasets.errors.error')}</span>

@@ -35,15 +35,31 @@ export function PathPicker({ purpose, upload, accept, onlyImages = false, onPath
     else input.current?.removeAttribute('webkitdirectory');
   }, [isFolder]);
 
+  const problemNote = problem ? (
+    <span className="path-picker__problem" role="alert">
+      {problem}
+    </span>
+  ) : null;
+
   if (canPickPaths()) {
     const browse = async () => {
-      const chosen = await pickPath(purpose);
-      if (chosen) onPath(chosen, chosen);
+      setProblem(undefined);
+      try {
+        const chosen = await pickPath(purpose);
+        if (chosen) onPath(chosen, chosen);
+      } catch (error) {
+        // The dialog could not open (another window has it, the main process refused): say so.
+        const described = describeError(error);
+        setProblem(described.detail ? `${described.title} ${described.detail}` : described.title);
+      }
     };
     return (
-      <Button size="sm" variant="ghost" icon="folder" onClick={() => void browse()}>
-        {t('pathPicker.browse')}
-      </Button>
+      <>
+        <Button size="sm" variant="ghost" icon="folder" onClick={() => void browse()}>
+          {t('pathPicker.browse')}
+        </Button>
+        {problemNote}
+      </>
     );
   }
   if (!upload || transportKind !== 'http') return null;
@@ -83,11 +99,7 @@ export function PathPicker({ purpose, upload, accept, onlyImages = false, onPath
           event.target.value = '';
         }}
       />
-      {problem ? (
-        <span className="path-picker__problem" role="alert">
-          {problem}
-        </span>
-      ) : null}
+      {problemNote}
     </>
   );
 }

@@ -4,7 +4,7 @@
  * loose files, each waiting for the dataset to be free (the backend refuses a second import while
  * one is writing). Progress and failures go to the job store; nothing here throws to the page.
  */
-import { ApiError, call, resolveSelection, type DropSelection } from '../../api';
+import { call, statusError, resolveSelection, type DropSelection } from '../../api';
 import { followJob, startTask, waitForIdle, waitForJob } from './jobStore';
 
 export interface ImportRequest {
@@ -92,7 +92,7 @@ export async function splitWhenReady(trainArn: string, testArn: string, trainRea
     // A split that cannot give every label to both sides fails the datasets, not the call.
     const { DatasetDescription } = await call('DescribeDataset', { DatasetArn: testArn });
     if (DatasetDescription.Status === 'UPDATE_FAILED') {
-      task.finish('failed', { error: new ApiError('InvalidParameterException', DatasetDescription.StatusMessage) });
+      task.finish('failed', { error: statusError(DatasetDescription.StatusMessage) });
     } else task.finish('succeeded');
   } catch (error) {
     task.finish('failed', { error });

@@ -1,22 +1,24 @@
 /**
  * Issue 15: camera images beyond the service's limits are downscaled when the app imports a folder
  * (the user's file untouched, a copy in the Loupe home stands in), and one too large even for that
- * is said to be too large. The guide's paths (manifests) keep the guide's refusal.
+ * is said to be too large; a PNG over 15 MB within 4096 px a side is re-encoded (and made smaller
+ * only when that is not enough). The guide's paths (manifests) keep the guide's refusal.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { waitForJob } from '../../../main/jobs';
 import { aClock, aLoupe, type TestLoupe } from '../../support/loupe';
-import { anImage } from '../../support/images';
+import { aLargePng, anImage } from '../../support/images';
 import { sqlite } from '../../../main/db/handle';
 import * as q from '../../../main/db/queries';
 import { stopWatchers } from '../../../main/api';
 import { startWatchers, watchersStarted } from '../../../main/watch';
 import { missingCopies, remakeCopies } from '../../../main/datasets/downscaled';
+import { IMAGE_LIMITS } from '../../../preload/contract/imageLimits';
 
 const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -90,6 +92,49 @@ describe('when a folder holds images larger than the service takes', () => {
     const entries = (await loupe.ok('ListDatasetEntries', { DatasetArn })).DatasetEntries.map((line) => JSON.parse(line));
     assert.equal(entries[0].errors[0].code, 'ERROR_INVALID_IMAGE_DIMENSION');
     assert.match(entries[0].errors[0].message, /too large: 6000×3000 pixels/);
+  });
+});
+
+describe('when a folder holds PNGs over 15 MB whose sides are within 4096 px', () => {
+  let loupe: TestLoupe;
+  let folder: string;
+
+  before(async () => {
+    loupe = aLoupe({ now: aClock() });
+    folder = join(loupe.home, 'scans');
+    await aLargePng(join(folder, 'ok', 'noise.png'), 2400, 2300);
+    await aLargePng(join(folder, 'ok', 'smooth.png'), 2400, 2300, { smooth: true });
+  });
+  after(() => loupe.dispose());
+
+  it('imports each through a copy under 15 MB: compressed harder at full size when that is enough, made smaller when not', async () => {
+    for (const name of ['noise.png', 'smooth.png']) assert.ok(statSync(join(folder, 'ok', name)).size > IMAGE_LIMITS.maxFileBytes, name);
+    const originals = ['noise.png', 'smooth.png'].map((name) => hashOf(join(folder, 'ok', name)));
+    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'scans' });
+    const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
+    const job = await waitForJob(loupe.ctx, (await loupe.ok('ImportFolder', { DatasetArn, Folder: folder })).JobId);
+    assert.equal(job.Status, 'succeeded', job.Message);
+
+    const entries = (await loupe.ok('ListDatasetEntries', { DatasetArn })).DatasetEntries.map((line) => JSON.parse(line));
+    assert.deepEqual(entries.map((entry) => entry.errors ?? []), [[], []], 'neither is refused as too large');
+    const rows = sqlite(loupe.ctx.db).prepare('SELECT source_ref AS sourceRef, path, width, height, size_bytes AS sizeBytes FROM entries ORDER BY source_ref').all() as {
+      sourceRef: string;
+      path: string;
+      width: number;
+      height: number;
+      sizeBytes: number;
+    }[];
+    assert.deepEqual(rows.map((row) => row.sourceRef), [join(folder, 'ok', 'noise.png'), join(folder, 'ok', 'smooth.png')]);
+    for (const row of rows) {
+      assert.ok(row.path.startsWith(join(loupe.home, 'downscaled')) && row.path.endsWith('.png'), row.path);
+      assert.equal(statSync(row.path).size, row.sizeBytes);
+      assert.ok(row.sizeBytes <= IMAGE_LIMITS.maxFileBytes, `${row.sourceRef}: ${row.sizeBytes} bytes`);
+      assert.equal((await sharp(row.path).metadata()).format, 'png');
+    }
+    const [noise, smooth] = rows;
+    assert.ok(noise!.width < 2400 && noise!.width >= 2000 && Math.abs(noise!.width / noise!.height - 2400 / 2300) < 0.01, `${noise!.width}×${noise!.height}`);
+    assert.deepEqual([smooth!.width, smooth!.height], [2400, 2300], 'no pixel given up where compression was enough');
+    assert.deepEqual(['noise.png', 'smooth.png'].map((name) => hashOf(join(folder, 'ok', name))), originals, 'the user’s files are untouched');
   });
 });
 
@@ -198,6 +243,41 @@ describe('when a watched folder receives a photo larger than the service takes',
     await watchersStarted(loupe.ctx);
     await eventually(() => assert.equal(q.countEntries(loupe.ctx.db, datasetId), 0));
     assert.ok(!existsSync(banner.path!), 'the copy went with its entry');
+  });
+});
+
+describe('when a watched folder receives a PNG over 15 MB within 4096 px a side', () => {
+  let loupe: TestLoupe;
+  after(async () => {
+    await stopWatchers(loupe.ctx);
+    loupe.dispose();
+  });
+
+  it('reads it through a copy under 15 MB, as a folder import does', async () => {
+    loupe = aLoupe();
+    const root = join(loupe.home, 'watched');
+    mkdirSync(root);
+    const { ProjectArn } = await loupe.ok('CreateProject', { ProjectName: 'watched-scans' });
+    const { DatasetArn } = await loupe.ok('CreateDataset', { ProjectArn, DatasetType: 'TRAIN' });
+    await loupe.ok('WatchFolder', { DatasetArn, Folder: root });
+    await watchersStarted(loupe.ctx);
+    const datasetId = q.findDatasetByArn(loupe.ctx.db, DatasetArn)!.id;
+    const scratch = join(loupe.home, 'scratch', 'scan.png');
+    await aLargePng(scratch, 2400, 2300);
+    mkdirSync(join(root, 'ok'));
+    renameSync(scratch, join(root, 'ok', 'scan.png'));
+
+    const deadline = Date.now() + 15_000;
+    let entry = q.findEntry(loupe.ctx.db, datasetId, join(root, 'ok', 'scan.png'));
+    while (!entry && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      entry = q.findEntry(loupe.ctx.db, datasetId, join(root, 'ok', 'scan.png'));
+    }
+    assert.ok(entry, 'the watched file became an entry');
+    assert.deepEqual(entry.draft.errors, []);
+    assert.ok(entry.path!.startsWith(join(loupe.home, 'downscaled')), entry.path!);
+    assert.ok(statSync(entry.path!).size <= IMAGE_LIMITS.maxFileBytes);
+    assert.ok(entry.width! < 2400, String(entry.width));
   });
 });
 

@@ -39,6 +39,7 @@ describe('when the user’s annotation file or manifest is refused', () => {
     assert.equal(job.MessageCode, 'AnnotationFileRefused');
     assert.equal(job.MessageParams?.file, file);
     assert.equal(job.MessageParams?.format, 'COCO');
+    assert.match(String(job.MessageParams?.reasonCode), /^FileNotJson(At)?$/, 'the reason has a code of its own, for the UI to word');
     assert.match(job.Message ?? '', new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be imported as COCO: it is not valid JSON`));
     assert.match(logText(), new RegExp(`job refused .*"job":${JobId}.*AnnotationFileRefused.*labels\\.json`));
   });
@@ -89,6 +90,7 @@ describe('when the user’s annotation file or manifest is refused', () => {
     const job = await waitForJob(loupe.ctx, Jobs[0]!.JobId);
     assert.equal(job.MessageCode, 'ManifestRefused');
     assert.equal(job.MessageParams?.file, 's3://shop/empty.manifest');
+    assert.equal(job.MessageParams?.reasonCode, 'ManifestEmpty', 'the guide’s sentence has a code of its own, for the UI to word');
     assert.equal(job.Message, 'The manifest file is empty.');
     assert.match(logText(), /job refused .*ManifestRefused.*s3:\/\/shop\/empty\.manifest/);
     const { DatasetDescription } = await loupe.ok('DescribeDataset', { DatasetArn });

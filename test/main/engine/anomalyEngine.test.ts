@@ -44,6 +44,15 @@ describe('a good-only anomaly model trained on generated textures', { skip: mode
     assert.ok(e.pixelAuroc !== null && e.pixelAuroc > 0.9, `pixel AUROC ${e.pixelAuroc}`);
   });
 
+  it('scores its held-out good images as it scores fresh good ones (the threshold\'s evidence is not biased)', () => {
+    const e = trained.evaluation;
+    const held = [...e.heldOutGoodScores!].sort((a, b) => a - b);
+    assert.equal(held.length, 12);
+    const fresh = e.results.filter((r) => !r.anomalous).map((r) => r.score);
+    const median = held[held.length / 2]!;
+    assert.ok(median >= 0.9 * Math.min(...fresh) && median <= 1.1 * Math.max(...fresh), `held-out ${held.map((s) => s.toFixed(3))}, fresh ${fresh.map((s) => s.toFixed(3))}`);
+  });
+
   it('writes the evaluation beside the model file, and the file alone analyses an image', async () => {
     const written = JSON.parse(readFileSync(join(dir, 'model', 'evaluation.json'), 'utf8')) as { imageAuroc: number; results: unknown[] };
     assert.equal(written.imageAuroc, 1);

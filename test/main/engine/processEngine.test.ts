@@ -98,6 +98,8 @@ describe('training in its own process', { skip: modelsBuilt ? false : 'dist/mode
     const version = await trained(loupe, await project(loupe));
     assert.equal(version.Status, 'TRAINING_FAILED');
     assert.equal(version.StatusMessage, 'The training process stopped unexpectedly (signal SIGKILL). Train the version again.');
+    const { Jobs } = await loupe.ok('ListJobs', { ResourceArn: version.ProjectVersionArn! });
+    assert.deepEqual([Jobs[0]!.MessageCode, Jobs[0]!.MessageParams], ['TrainingProcessStopped', { how: 'signal SIGKILL' }], 'coded, for the UI to word in Korean');
     loupe.dispose();
     loupe = undefined;
   });
@@ -113,7 +115,7 @@ describe('training in its own process', { skip: modelsBuilt ? false : 'dist/mode
     const version = await trained(loupe, await project(loupe));
     assert.equal(version.Status, 'TRAINING_FAILED');
     assert.equal(version.StatusMessage, 'Training was cancelled.');
-    assert.ok(spawned[0]!.messages.some((m) => m.type === 'failed' && m.code === 'CancelledException'), 'the process stopped by itself');
+    assert.ok(spawned[0]!.messages.some((m) => m.type === 'failed' && m.code === 'CancelledException' && m.ref?.Code === 'JobCancelledError'), 'the process stopped by itself, and said so in a coded sentence');
     assert.match(await spawned[0]!.exited, /signal|exit code/);
   });
 

@@ -5,8 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateProjectCommand } from '@aws-sdk/client-rekognition';
-import { rekognitionClient, signedFetch, startHarness, type Harness } from './harness';
+import { DescribeProjectsCommand, CreateProjectCommand, DeleteProjectCommand } from '@aws-sdk/client-rekognition';
+import { DescribeProjectCommand, LookoutVisionClient } from '@aws-sdk/client-lookoutvision';
+import { formatMessage } from '../../../preload/contract/messages';
+import { localKeys, rekognitionClient, signedFetch, startHarness, type Harness } from './harness';
 
 describe('a coded refusal over HTTP', () => {
   let harness: Harness;
@@ -34,5 +36,54 @@ describe('a coded refusal over HTTP', () => {
       assert.equal(error.message, 'A project named twice already exists.');
       return true;
     });
+  });
+
+  it('issue 15: the server’s own refusals a person of the app can meet are coded too (session token, wrong path, internal error words)', async () => {
+    const stale = await fetch(`${harness.server.url}/`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer not-the-session-token', 'X-Amz-Target': 'RekognitionService.DescribeProjects', 'Content-Type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
+    assert.deepEqual(await stale.json(), {
+      __type: 'UnrecognizedClientException',
+      Message: 'The session token is not valid for this Loupe server. Sign in again.',
+      MessageCode: 'SessionTokenInvalid',
+      MessageParams: {},
+    });
+    const wrongPath = await fetch(`${harness.server.url}/api/nothing`, { method: 'POST', body: '{}' });
+    assert.equal(wrongPath.status, 404);
+    assert.deepEqual(await wrongPath.json(), {
+      __type: 'UnknownOperationException',
+      Message: 'POST /api/nothing is not an API path; send API requests to /.',
+      MessageCode: 'NotAnApiPath',
+      MessageParams: { path: '/api/nothing' },
+    });
+    assert.equal(formatMessage('InternalError'), 'Loupe experienced an internal error. The log has the details.');
+  });
+
+  it('issue 15: a missing resource and a Lookout for Vision refusal keep the service’s error name and English for SDK clients', async () => {
+    const client = rekognitionClient(harness, 'us-east-1');
+    const arn = 'arn:aws:rekognition:us-east-1:123456789012:project/none/1';
+    await assert.rejects(client.send(new DeleteProjectCommand({ ProjectArn: arn })), (error: Error) => {
+      assert.equal(error.name, 'ResourceNotFoundException');
+      assert.match(error.message, /^The project arn:aws:rekognition:.*project\/none\/1 does not exist\.$/);
+      return true;
+    });
+    await assert.rejects(client.send(new DescribeProjectsCommand({ NextToken: 'not-a-token' })), (error: Error) => {
+      assert.equal(error.name, 'InvalidPaginationTokenException');
+      assert.equal(error.message, 'The NextToken is not valid. Use the token of a previous response.');
+      return true;
+    });
+    const lookout = new LookoutVisionClient({ endpoint: harness.server.url, region: 'us-east-1', credentials: localKeys(harness) });
+    await assert.rejects(lookout.send(new DescribeProjectCommand({ ProjectName: 'absent' })), (error: Error) => {
+      assert.equal(error.name, 'ResourceNotFoundException');
+      assert.equal(error.message, 'The project absent does not exist (ProjectName).');
+      // The SDK keeps the body's extra members on the exception: the code the UI words it from.
+      assert.equal((error as Error & { MessageCode?: string }).MessageCode, 'LfvProjectNotFound');
+      return true;
+    });
+    const coded = await signedFetch(harness, { target: 'RekognitionService.DeleteProject', body: JSON.stringify({ ProjectArn: arn }) });
+    const body = (await coded.json()) as { MessageCode?: string };
+    assert.equal(body.MessageCode, 'NoSuchProject');
   });
 });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { waitForJob } from '../../../main/jobs';
 import { IMAGE_LIMITS } from '../../../preload/contract/imageLimits';
-import { anImage } from '../../support/images';
+import { aLargePng, anImage } from '../../support/images';
 import { startHarness, type Harness } from './harness';
 
 describe('entry pictures over HTTP', () => {
@@ -95,6 +95,25 @@ describe('uploads from the web UI', () => {
     assert.equal(response.status, 200);
     const { Folder } = (await response.json()) as { Folder: string };
     assert.equal(statSync(join(Folder, 'big.jpg')).size, big.length);
+  });
+
+  it('issue #15: imports an uploaded PNG over 15 MB within 4096 px through a copy that fits, as a folder import does', async () => {
+    const png = await aLargePng(join(harness.home, 'scratch', 'scan.png'), 2400, 2300);
+    assert.ok(png.length > IMAGE_LIMITS.maxFileBytes);
+    const response = await put('/uploads/batch-5/parts/scan.png', png);
+    assert.equal(response.status, 200);
+    const { Folder } = (await response.json()) as { Folder: string };
+    const { loupe } = harness;
+    const project = await loupe.invoke('CreateProject', { ProjectName: 'uploaded-scan' });
+    const dataset = await loupe.invoke('CreateDataset', { ProjectArn: (project as any).value.ProjectArn, DatasetType: 'TRAIN' });
+    const DatasetArn = (dataset as any).value.DatasetArn as string;
+    const job = await waitForJob(loupe.ctx, ((await loupe.invoke('ImportFolder', { DatasetArn, Folder })) as any).value.JobId);
+    assert.equal(job.Status, 'succeeded', job.Message);
+    const lines = ((await loupe.invoke('ListDatasetEntries', { DatasetArn })) as any).value.DatasetEntries as string[];
+    const entry = JSON.parse(lines[0]!);
+    assert.equal(entry.errors, undefined, JSON.stringify(entry.errors));
+    assert.equal(entry['source-ref'], join(Folder, 'parts', 'scan.png'), 'the entry names the uploaded file');
+    assert.equal(statSync(join(Folder, 'parts', 'scan.png')).size, png.length, 'the upload is kept whole');
   });
 
   it('issue #15: answers a declared size over the upload cap with 413 before reading the body', { timeout: 30_000 }, async () => {

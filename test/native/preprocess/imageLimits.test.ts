@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { type ImageProbe, probeImageBuffer } from '../../../native/preprocess';
 import { checkImageLimits, IMAGE_LIMITS } from '../../../preload/contract/imageLimits';
+import { formatMessage } from '../../../preload/contract/messages';
 import { bombPng, encode, quadrants } from './fixtures';
 
 const INVALID_IMAGE = 'The image is invalid. Check S3 path and/or image properties.';
@@ -34,16 +35,24 @@ describe('IMAGE_LIMITS', () => {
   });
 });
 
+/** What checkImageLimits says, its coded sentence checked to say the same. */
+function limits(...args: Parameters<typeof checkImageLimits>) {
+  const result = checkImageLimits(...args);
+  if (!result) return undefined;
+  assert.equal(formatMessage(result.ref.Code, result.ref.Params), result.message, 'the coded sentence is the message');
+  return { code: result.code, message: result.message };
+}
+
 describe('checkImageLimits', () => {
   it('passes images at the limits: 64×64, 4096×4096, exactly 20:1, exactly 15 MB', async () => {
-    assert.equal(checkImageLimits(await probeOf(64, 64), 'dataset'), undefined);
-    assert.equal(checkImageLimits(await probeImageBuffer(bombPng(4096, 4096)), 'dataset'), undefined);
-    assert.equal(checkImageLimits(await probeOf(1280, 64), 'dataset'), undefined);
-    assert.equal(checkImageLimits(probeWith(640, 480, 15 * 1024 * 1024), 'dataset'), undefined);
+    assert.equal(limits(await probeOf(64, 64), 'dataset'), undefined);
+    assert.equal(limits(await probeImageBuffer(bombPng(4096, 4096)), 'dataset'), undefined);
+    assert.equal(limits(await probeOf(1280, 64), 'dataset'), undefined);
+    assert.equal(limits(probeWith(640, 480, 15 * 1024 * 1024), 'dataset'), undefined);
   });
 
   it('refuses a 63-px side with ERROR_INVALID_IMAGE_DIMENSION, naming the size and the range', async () => {
-    const result = checkImageLimits(await probeOf(100, 63), 'dataset');
+    const result = limits(await probeOf(100, 63), 'dataset');
     assert.deepEqual(result, {
       code: 'ERROR_INVALID_IMAGE_DIMENSION',
       message: `${INVALID_DIMENSION} The image is too small: 100×63 pixels; each side must be 64 to 4096 pixels.`,
@@ -51,29 +60,29 @@ describe('checkImageLimits', () => {
   });
 
   it('refuses a 4097-px side with ERROR_INVALID_IMAGE_DIMENSION', async () => {
-    const result = checkImageLimits(await probeImageBuffer(bombPng(4097, 300)), 'dataset');
+    const result = limits(await probeImageBuffer(bombPng(4097, 300)), 'dataset');
     assert.equal(result?.code, 'ERROR_INVALID_IMAGE_DIMENSION');
     assert.match(result?.message ?? '', /too large: 4097×300 pixels; each side must be 64 to 4096/);
   });
 
   it('refuses an aspect ratio of 21:1 with ERROR_INVALID_IMAGE, as the guide lists it', async () => {
-    const result = checkImageLimits(await probeOf(1344, 64), 'dataset');
+    const result = limits(await probeOf(1344, 64), 'dataset');
     assert.deepEqual(result, {
       code: 'ERROR_INVALID_IMAGE',
       message: `${INVALID_IMAGE} The aspect ratio is 21:1 (1344×64 pixels); the maximum is 20:1.`,
     });
-    assert.equal(checkImageLimits(await probeOf(64, 1344), 'inference')?.code, 'ERROR_INVALID_IMAGE');
+    assert.equal(limits(await probeOf(64, 1344), 'inference')?.code, 'ERROR_INVALID_IMAGE');
   });
 
   it('refuses a file over 15 MB for a dataset, and over 4 MB as DetectCustomLabels bytes', () => {
     const big = probeWith(640, 480, 15 * 1024 * 1024 + 1);
-    assert.deepEqual(checkImageLimits(big, 'dataset'), {
+    assert.deepEqual(limits(big, 'dataset'), {
       code: 'ERROR_INVALID_IMAGE',
       message: `${INVALID_IMAGE} The file is too large: 15728641 bytes (15 MB); the maximum for an image file is 15 MB.`,
     });
     const medium = probeWith(640, 480, 5 * 1024 * 1024);
-    assert.equal(checkImageLimits(medium, 'dataset'), undefined);
-    assert.deepEqual(checkImageLimits(medium, 'inference'), {
+    assert.equal(limits(medium, 'dataset'), undefined);
+    assert.deepEqual(limits(medium, 'inference'), {
       code: 'ERROR_INVALID_IMAGE',
       message: `${INVALID_IMAGE} The file is too large: 5242880 bytes (5 MB); the maximum for image bytes is 4 MB.`,
     });
@@ -85,13 +94,13 @@ describe('checkImageLimits', () => {
     const missing: ImageProbe = { ok: false, reason: 'unreadable', detail: 'ENOENT' };
     for (const probe of [gif, empty, missing]) {
       for (const purpose of ['dataset', 'inference'] as const) {
-        assert.deepEqual(checkImageLimits(probe, purpose), { code: 'ERROR_INVALID_IMAGE', message: INVALID_IMAGE });
+        assert.deepEqual(limits(probe, purpose), { code: 'ERROR_INVALID_IMAGE', message: INVALID_IMAGE });
       }
     }
   });
 
   it('gives ERROR_INVALID_IMAGE_DIMENSION for a decompression bomb, with its size', async () => {
-    const result = checkImageLimits(await probeImageBuffer(bombPng(20_000, 20_000)), 'dataset');
+    const result = limits(await probeImageBuffer(bombPng(20_000, 20_000)), 'dataset');
     assert.equal(result?.code, 'ERROR_INVALID_IMAGE_DIMENSION');
     assert.ok(result?.message.startsWith(`${INVALID_DIMENSION} The image is too large: 20000×20000 pixels`), result?.message);
   });

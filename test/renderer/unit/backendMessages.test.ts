@@ -9,6 +9,9 @@ import { describe, it } from 'node:test';
 import { codeOfMessage, describeImport, formatMessage, MESSAGES, parseMessage, type MessageCode } from '../../../preload/contract/messages';
 import { STATUS_MESSAGES } from '../../../main/training';
 import { CONTENT_ERRORS } from '../../../main/training/validation';
+import { codedApiError, networkError, statusError } from '../../../renderer/api/ApiError';
+import { DATASET_FILE_MESSAGES } from '../../../main/datasets/ingest';
+import { DATASET_FILE_CODES, type DatasetFileCode } from '../../../preload/contract/codes';
 
 const locale = (language: string) =>
   (JSON.parse(readFileSync(join(import.meta.dirname, '../../../renderer/app/locales', `${language}.json`), 'utf8')) as { backend: Record<string, unknown> }).backend;
@@ -53,8 +56,31 @@ describe('backend sentences by code', () => {
     const counts = { written: 3, invalid: 1, dropped: 2, firstDropped: 'a.json line 2: ERROR_X; b: ERROR_Y', skipped: 2, skippedKinds: '.txt ×2' };
     assert.deepEqual(parseMessage(describeImport(counts)), { Code: 'ImportSummary', Params: counts });
     assert.deepEqual(parseMessage('1 image added or updated.'), { Code: 'ImportSummary', Params: { written: 1, invalid: 0, dropped: 0, firstDropped: '', skipped: 0, skippedKinds: '' } });
+    // The guide's image-limit sentences: the one with sides is not taken for the looser pixel-count one.
+    const sides = formatMessage('ImageSidesTooLarge', { width: 4097, height: 300, min: 64, max: 4096 });
+    assert.deepEqual(parseMessage(sides), { Code: 'ImageSidesTooLarge', Params: { width: '4097', height: '300', min: '64', max: '4096' } });
+    assert.deepEqual(parseMessage(formatMessage('ImageDimensionTooManyPixels', { detail: '20000×20000 pixels is more than the 67108864 pixels Loupe decodes.' })), {
+      Code: 'ImageOverDecodeLimit',
+      Params: { width: '20000', height: '20000', max: '67108864' },
+    });
+    assert.equal(parseMessage(formatMessage('ImageDimensionTooManyPixels', { detail: 'something else.' }))?.Code, 'ImageDimensionTooManyPixels');
     // A sentence that is only its parameter ('{reason}') is never guessed; other text is left alone.
     assert.equal(parseMessage('Something else happened.'), undefined);
   });
-});
 
+  it('issue 15: the web UI’s own errors are coded sentences too, and a failed dataset’s StatusMessage is read back to its code', () => {
+    const ended = codedApiError('AccessDeniedException', 'SessionEnded');
+    assert.deepEqual([ended.code, ended.message, ended.messageCode], ['AccessDeniedException', 'The session has ended. Sign in again.', 'SessionEnded']);
+    const offline = networkError(new TypeError('Failed to fetch'));
+    assert.deepEqual([offline.code, offline.messageCode, offline.messageParams], ['NetworkError', 'ServerUnreachable', { reason: 'Failed to fetch' }]);
+    const failed = statusError(formatMessage('NoFolderAt', { path: '/data/x' }));
+    assert.deepEqual([failed.messageCode, failed.messageParams], ['NoFolderAt', { path: '/data/x' }]);
+    assert.equal(statusError('Something else.').messageCode, undefined);
+  });
+
+  it('issue 15: each of the guide’s dataset-file sentences has a code with the same English, for the UI to word a manifest’s refusal', () => {
+    for (const [fileCode, sentence] of Object.entries(DATASET_FILE_CODES)) {
+      assert.equal(formatMessage(DATASET_FILE_MESSAGES[fileCode as DatasetFileCode]), sentence, fileCode);
+    }
+  });
+});
