@@ -5,6 +5,8 @@
  *      all trained together in one step graph (fitHeads);
  *   2. each further width (default 256) with the learning rate and decay that won stage 1, for at
  *      most as many epochs as that winner ran (and STAGE_TWO_STEPS steps).
+ * With few images (100 to 500: CROSS_VALIDATE_FROM, CROSS_VALIDATE_BELOW) each stage runs on
+ * SEARCH_FOLDS grouped folds instead of one split, and a stronger decay joins stage 1.
  * Each trial stops early `patience` epochs after its held-out loss last improved; trials are ranked
  * by that best held-out loss (class-weighted, as trained: a proper score, steadier than F1 on a
  * small held-out set), ties by held-out F1 (softmax: macro-F1; sigmoid: micro-F1 at 0.5). The final
@@ -18,7 +20,7 @@ import type { Provider } from '../ort';
 import { batchSizes, fitHead, fitHeads, HeadSessions, type Rates, type ValidationScore } from './fitHead';
 import { HeadModel } from './headModel';
 import { prepareData, type HeadData } from './prepare';
-import { classCounts, stratifiedSplit } from './split';
+import { classCounts, groupsByStratum, stratifiedGroupFolds, stratifiedSplit, type RowSplit } from './split';
 import { DEFAULT_HEAD_SETTINGS } from './trainHead';
 
 /**
@@ -39,6 +41,30 @@ export const DEFAULT_SEARCH = {
  * measured, the hidden heads' best epochs came within 310 steps.
  */
 export const STAGE_TWO_STEPS = 400;
+
+/**
+ * Below this many held-out images (groups) in the one validation split, one split's loss is too
+ * noisy to pick an epoch count and a decay from (on hymenoptera's 49 held-out images the chosen
+ * epochs ranged from 1 to 30 with the seed): the search then cross-validates over SEARCH_FOLDS
+ * grouped folds instead, each trial scored by its mean best held-out loss over the folds and run for
+ * the median of their best epochs. Above it the one split stands (k times the search's cost where
+ * one split is already steady: a project of 500 images or more keeps the cost it had).
+ */
+export const CROSS_VALIDATE_BELOW = 100;
+/**
+ * Nor under this many images (groups) in all: the folds cost about five searches, which on the
+ * smallest projects (tens of images, where the search already runs many short epochs) measured four
+ * times the training of the generated test sets; their one split stays as it was.
+ */
+export const CROSS_VALIDATE_FROM = 100;
+export const SEARCH_FOLDS = 5;
+/**
+ * Where the search cross-validates (few images, their features far outnumbering them), a stronger
+ * decay is a candidate as well: there the held-out loss of the weaker ones turned up after a few
+ * epochs, and on hymenoptera's and clothing-small's training images cross-validation chose it.
+ * Not tried where the one split stands, whose search it would lengthen by a third.
+ */
+export const FEW_IMAGES_WEIGHT_DECAY = 1;
 
 export const MIN_ROWS_TO_SEARCH = 20;
 export const MIN_PER_CLASS_TO_SEARCH = 4;
@@ -81,6 +107,13 @@ export interface AutoTrainHeadOptions extends HeadData {
    * one side of the validation split, so early stopping never scores a row whose twin it trained on.
    */
   groups?: Int32Array;
+  /**
+   * Folds the search validates on: 1, the one split of `validationFraction`; k ≥ 2, k-fold
+   * cross-validation (grouped and stratified like the split). Default: k = SEARCH_FOLDS (at most the
+   * smallest class's groups) where the one split would hold out fewer than CROSS_VALIDATE_BELOW groups
+   * and there are CROSS_VALIDATE_FROM groups or more, else 1.
+   */
+  folds?: number;
   /** Default: ⌈rows / 10⌉ clamped to [8, 64]. */
   batchSize?: number;
   /** Seeds the split, the initial weights and the shuffling (default 0). */
@@ -106,7 +139,7 @@ export interface TrialResult {
   /** 1: the first width over every learning rate × decay (trained together); 2: a further width. */
   stage: 1 | 2;
   settings: Omit<ChosenSettings, 'epochs'>;
-  /** Epochs run before stopping, and the epoch that last improved the held-out loss. */
+  /** Epochs run before stopping, and the epoch that last improved the held-out loss (over folds: the most run, the median best). */
   epochsRun: number;
   bestEpoch: number;
   validation: ValidationScore;
@@ -115,8 +148,8 @@ export interface TrialResult {
 export interface AutoTrainHeadResult {
   model: HeadModel;
   settings: ChosenSettings;
-  /** The winning trial's held-out scores; null when the data was too small to search. */
-  validation: (ValidationScore & { metric: 'macro-f1' | 'micro-f1'; trainRows: number; validationRows: number }) | null;
+  /** The winning trial's held-out scores (the means over the folds); null when the data was too small to search. */
+  validation: (ValidationScore & { metric: 'macro-f1' | 'micro-f1'; trainRows: number; validationRows: number; folds: number }) | null;
   trials: TrialResult[];
   /** Why there was no search, when there was none. */
   fallback?: string;
@@ -125,6 +158,22 @@ export interface AutoTrainHeadResult {
   durationMs: number;
   /** Wall time of the search and of the final training. */
   timings: { searchMs: number; finalMs: number };
+}
+
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+/** The middle value (the lower of the two middle ones for an even count). */
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+
+/**
+ * Whether per-fold losses `candidate` are lower than `standing`'s (the same folds) by more than the
+ * noise: their paired differences' mean exceeds its standard error.
+ */
+export function lowerPastNoise(candidate: readonly number[], standing: readonly number[]): boolean {
+  if (candidate.length !== standing.length || candidate.length < 2) throw new RangeError('lowerPastNoise needs the losses of the same two or more folds');
+  const gains = standing.map((loss, f) => loss - candidate[f]!);
+  const gain = mean(gains);
+  const spread = Math.sqrt(gains.reduce((sum, g) => sum + (g - gain) ** 2, 0) / (gains.length - 1) / gains.length);
+  return gain > spread;
 }
 
 function better(a: TrialResult, b: TrialResult): boolean {
@@ -168,6 +217,7 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
   if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new RangeError(`maxEpochs must be an integer ≥ 1, not ${maxEpochs}`);
   if (!Number.isInteger(patience) || patience < 1) throw new RangeError(`patience must be an integer ≥ 1, not ${patience}`);
   if (!(fraction > 0 && fraction < 1)) throw new RangeError(`validationFraction must be in (0, 1), not ${fraction}`);
+  if (options.folds !== undefined && (!Number.isInteger(options.folds) || options.folds < 1)) throw new RangeError(`folds must be an integer ≥ 1, not ${options.folds}`);
 
   const data = prepareData(options);
   const allRows = Int32Array.from({ length: data.rows }, (_, i) => i);
@@ -214,30 +264,47 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
       };
     }
 
-    const batchSize = batchFor(split.train.length);
+    // One split, or k folds where the one split's held-out images are too few to steady the choice.
+    const { rowsOf, byStratum } = groupsByStratum(data, options.groups);
+    const fewestGroups = Math.min(...[...byStratum.values()].map((ids) => ids.length));
+    const validationGroups = new Set(Array.from(split.validation, (row) => (options.groups ? options.groups[row]! : row))).size;
+    const fewImages = validationGroups < CROSS_VALIDATE_BELOW && rowsOf.size >= CROSS_VALIDATE_FROM;
+    const folds = Math.min(options.folds ?? (fewImages ? SEARCH_FOLDS : 1), fewestGroups);
+    const splits: RowSplit[] = folds >= 2 ? stratifiedGroupFolds(data, folds, seed, options.groups) : [split];
+    const batchSize = batchFor(splits[0]!.train.length);
     const [firstHidden, ...otherHidden] = space.hidden as [number, ...number[]];
-    const stageOneRates = space.learningRate.flatMap((learningRate) => space.weightDecay.map((weightDecay) => ({ learningRate, weightDecay })));
+    const decays = splits.length > 1 && !options.search?.weightDecay && !space.weightDecay.includes(FEW_IMAGES_WEIGHT_DECAY) ? [...space.weightDecay, FEW_IMAGES_WEIGHT_DECAY] : space.weightDecay;
+    const stageOneRates = space.learningRate.flatMap((learningRate) => decays.map((weightDecay) => ({ learningRate, weightDecay })));
     const totalTrials = stageOneRates.length + otherHidden.length;
     const trials: TrialResult[] = [];
-    /** Trains heads of one width together, one per rate pair; their trial numbers follow the trials so far. */
+    /** Each trial's best held-out loss per fold, by its index in `trials`. */
+    const foldLosses = new Map<number, number[]>();
+    /** Trains heads of one width together, one per rate pair, on each fold; their trial numbers follow the trials so far. */
     const runStage = async (stage: 1 | 2, hidden: number, rates: readonly Rates[], epochs: number): Promise<void> => {
       const first = trials.length + 1;
-      const fitted = await fitHeads(sessions, data, { hidden, epochs, batchSize, seed }, rates, {
-        rows: split.train,
-        validation: { rows: split.validation, patience },
-        ...(signal ? { signal } : {}),
-        onEpoch: (head, epoch, loss, validation) =>
-          onProgress?.({ phase: 'search', trial: first + head, trials: totalTrials, epoch, epochs, loss, ...(validation ? { validation } : {}) }),
-      });
-      fitted.forEach((result, k) => {
-        const best = result.best as NonNullable<typeof result.best>;
-        const { learningRate, weightDecay } = rates[k] as Rates;
+      const perFold: Awaited<ReturnType<typeof fitHeads>>[] = [];
+      for (const fold of splits) {
+        perFold.push(
+          await fitHeads(sessions, data, { hidden, epochs, batchSize, seed }, rates, {
+            rows: fold.train,
+            validation: { rows: fold.validation, patience },
+            ...(signal ? { signal } : {}),
+            onEpoch: (head, epoch, loss, validation) =>
+              onProgress?.({ phase: 'search', trial: first + head, trials: totalTrials, epoch, epochs, loss, ...(validation ? { validation } : {}) }),
+          }),
+        );
+      }
+      rates.forEach((rate, k) => {
+        const results = perFold.map((fitted) => fitted[k]!);
+        const bests = results.map((result) => result.best as NonNullable<typeof result.best>);
+        const { learningRate, weightDecay } = rate;
+        foldLosses.set(trials.length, bests.map((best) => best.loss));
         trials.push({
           stage,
           settings: { hidden, learningRate, weightDecay, batchSize, seed },
-          epochsRun: result.epochs,
-          bestEpoch: best.epoch,
-          validation: { loss: best.loss, f1: best.f1 },
+          epochsRun: Math.max(...results.map((result) => result.epochs)),
+          bestEpoch: median(bests.map((best) => best.epoch)),
+          validation: { loss: mean(bests.map((best) => best.loss)), f1: mean(bests.map((best) => best.f1)) },
         });
       });
     };
@@ -245,11 +312,15 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
     const searchStarted = performance.now();
     await runStage(1, firstHidden, stageOneRates, maxEpochs);
     const stageOne = trials.reduce((best, trial) => (better(trial, best) ? trial : best));
-    const stepsPerEpoch = batchSizes(split.train.length, batchSize).length;
+    const stepsPerEpoch = batchSizes(splits[0]!.train.length, batchSize).length;
     const stageTwoEpochs = Math.min(maxEpochs, Math.max(patience + 2, stageOne.epochsRun), Math.ceil(STAGE_TWO_STEPS / stepsPerEpoch));
     for (const hidden of otherHidden) await runStage(2, hidden, [stageOne.settings], stageTwoEpochs);
     const searchMs = performance.now() - searchStarted;
-    const winner = trials.reduce((best, trial) => (better(trial, best) ? trial : best));
+    // Over folds, a wider head replaces stage 1's winner only where its loss is lower on the folds
+    // by more than the noise (the paired differences' standard error): a hair's difference is no
+    // reason for a head with more to overfit (one split gives no such measure: the lower loss wins).
+    const clearlyLower = (a: TrialResult, b: TrialResult) => splits.length < 2 || lowerPastNoise(foldLosses.get(trials.indexOf(a))!, foldLosses.get(trials.indexOf(b))!);
+    const winner = trials.reduce((best, trial) => (better(trial, best) && (trial.stage === 1 || clearlyLower(trial, best)) ? trial : best), stageOne);
     const settings: ChosenSettings = { ...winner.settings, epochs: winner.bestEpoch };
     const finalStarted = performance.now();
     const model = await finish(settings, totalTrials);
@@ -259,8 +330,9 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
       validation: {
         ...winner.validation,
         metric: data.kind === 'softmax' ? 'macro-f1' : 'micro-f1',
-        trainRows: split.train.length,
-        validationRows: split.validation.length,
+        trainRows: splits[0]!.train.length,
+        validationRows: splits[0]!.validation.length,
+        folds: splits.length,
       },
       trials,
       provider: sessions.provider,

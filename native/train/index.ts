@@ -3,13 +3,18 @@
  * backward, Adam) run by ONNX Runtime on frozen backbone features.
  */
 
-/** autoTrainHead(options): settings chosen by a validation split inside the data, then a head trained on all of it. */
+/** autoTrainHead(options): settings chosen by a validation split (or folds, for few images) inside the data, then a head trained on all of it. */
 export {
   autoTrainHead,
+  CROSS_VALIDATE_BELOW,
+  CROSS_VALIDATE_FROM,
   DEFAULT_SEARCH,
   FALLBACK_STEPS,
+  FEW_IMAGES_WEIGHT_DECAY,
+  lowerPastNoise,
   MIN_PER_CLASS_TO_SEARCH,
   MIN_ROWS_TO_SEARCH,
+  SEARCH_FOLDS,
   STAGE_TWO_STEPS,
   type AutoTrainHeadOptions,
   type AutoTrainHeadResult,

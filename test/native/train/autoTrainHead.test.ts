@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { loadavg } from 'node:os';
 import { describe, it } from 'node:test';
-import { autoTrainHead, DEFAULT_SEARCH, type TrainingProgress } from '../../../native/train';
+import { autoTrainHead, DEFAULT_SEARCH, FEW_IMAGES_WEIGHT_DECAY, lowerPastNoise, type TrainingProgress } from '../../../native/train';
 import { prepareData } from '../../../native/train/prepare';
-import { classCounts, stratifiedSplit } from '../../../native/train/split';
+import { classCounts, stratifiedGroupFolds, stratifiedSplit } from '../../../native/train/split';
 import { accuracy, argmaxRows, gaussianBlobs, microF1, multiLabelData } from './helpers';
 
 describe('the validation split', () => {
@@ -36,6 +36,24 @@ describe('the validation split', () => {
     assert.throws(() => stratifiedSplit(data, 0.2, 7, new Int32Array(3)), /groups has 3 entries/);
   });
 
+  it('deals grouped folds: each row validated once, a group in one fold, every class in every fold', () => {
+    const data = prepareData({ ...gaussianBlobs({ classes: 2, dims: 4, perClass: [40, 12], separation: 1, seed: 3 }), dims: 4, kind: 'softmax', classes: 2 });
+    const groups = Int32Array.from({ length: data.rows }, (_, row) => row >> 1);
+    const folds = stratifiedGroupFolds(data, 5, 7, groups);
+    assert.equal(folds.length, 5);
+    const validated = folds.flatMap((fold) => [...fold.validation]).sort((a, b) => a - b);
+    assert.deepEqual(validated, Array.from({ length: data.rows }, (_, i) => i));
+    for (const fold of folds) {
+      assert.equal(fold.train.length + fold.validation.length, data.rows);
+      const held = new Set([...fold.validation].map((row) => row >> 1));
+      assert.ok([...fold.train].every((row) => !held.has(row >> 1)), 'no pair straddles a fold');
+      const counts = classCounts(data, fold.validation);
+      assert.ok(counts[0]! >= 8 && counts[0]! <= 10 && counts[1]! >= 2 && counts[1]! <= 4, `fold counts ${counts}`);
+    }
+    assert.deepEqual(stratifiedGroupFolds(data, 5, 7, groups), folds);
+    assert.throws(() => stratifiedGroupFolds(data, 1, 7), /k must be an integer/);
+  });
+
   it('puts rows of a rare label on both sides in multi-label data', () => {
     // Label 2 is on 4 rows only; each also carries the common label 0.
     const targets = new Uint8Array(40 * 3);
@@ -56,7 +74,8 @@ describe('autoTrainHead', () => {
     const train = gaussianBlobs({ classes: 3, dims: 64, perClass: 60, separation: 0.5, seed: 1 });
     const test = gaussianBlobs({ classes: 3, dims: 64, perClass: 100, separation: 0.5, seed: 2 });
     const progress: TrainingProgress[] = [];
-    const result = await autoTrainHead({ ...train, dims: 64, kind: 'softmax', classes: 3, seed: 5, threads: 2, onProgress: (event) => progress.push(event) });
+    // One split (folds: 1): 36 rows held out, which alone would make the search cross-validate.
+    const result = await autoTrainHead({ ...train, dims: 64, kind: 'softmax', classes: 3, seed: 5, threads: 2, folds: 1, onProgress: (event) => progress.push(event) });
     const trials = DEFAULT_SEARCH.learningRate.length * DEFAULT_SEARCH.weightDecay.length + DEFAULT_SEARCH.hidden.length - 1;
     assert.equal(result.trials.length, trials);
     assert.ok(result.validation);
@@ -89,6 +108,51 @@ describe('autoTrainHead', () => {
     const score = accuracy(argmaxRows(await result.model.predict(test.features), 3), test.targets);
     t.diagnostic(`chose ${JSON.stringify(result.settings)}; held-out F1 ${result.validation.f1.toFixed(3)}; test accuracy ${score.toFixed(3)}`);
     assert.ok(score >= 0.95, `accuracy ${score}`);
+  });
+
+  it('cross-validates the search where the one split would hold out few images, not where it holds out many', async () => {
+    // 40 images per class, each with its mirror: the one split would hold out 24 images.
+    const small = gaussianBlobs({ classes: 3, dims: 16, perClass: 80, separation: 0.5, seed: 4 });
+    const groups = Int32Array.from({ length: 240 }, (_, row) => row >> 1);
+    const search = { hidden: [0], learningRate: [1e-3], weightDecay: [1e-3, 1e-1] };
+    const progress: TrainingProgress[] = [];
+    const folded = await autoTrainHead({ ...small, dims: 16, kind: 'softmax', classes: 3, groups, search, seed: 1, onProgress: (event) => progress.push(event) });
+    assert.equal(folded.validation?.folds, 5);
+    assert.equal(folded.validation.trainRows + folded.validation.validationRows, 240);
+    assert.equal(folded.trials.length, 2);
+    const winner = folded.trials.find((trial) => trial.validation.loss === folded.validation?.loss);
+    assert.ok(winner && folded.trials.every((trial) => trial.validation.loss >= winner.validation.loss));
+    assert.equal(folded.settings.epochs, winner.bestEpoch);
+    // Each trial ran once per fold: its search events count at least one epoch per fold.
+    const trialOne = progress.filter((event) => event.phase === 'search' && event.trial === 1);
+    assert.ok(trialOne.length >= 5 && trialOne.length >= winner.epochsRun);
+    // Forced to one split, the same data searches once.
+    const once = await autoTrainHead({ ...small, dims: 16, kind: 'softmax', classes: 3, groups, search, seed: 1, folds: 1 });
+    assert.equal(once.validation?.folds, 1);
+    assert.equal(once.validation.validationRows, 48);
+    // 600 rows without groups: 120 held out, the one split stands.
+    const large = gaussianBlobs({ classes: 3, dims: 16, perClass: 200, separation: 0.5, seed: 4 });
+    const plain = await autoTrainHead({ ...large, dims: 16, kind: 'softmax', classes: 3, search, seed: 1 });
+    assert.equal(plain.validation?.folds, 1);
+    // 30 images, each with its mirror: too few to pay for the folds, the one split stands.
+    const tiny = gaussianBlobs({ classes: 3, dims: 16, perClass: 20, separation: 0.5, seed: 4 });
+    const tinyGroups = Int32Array.from({ length: 60 }, (_, row) => row >> 1);
+    assert.equal((await autoTrainHead({ ...tiny, dims: 16, kind: 'softmax', classes: 3, groups: tinyGroups, search, seed: 1 })).validation?.folds, 1);
+    await assert.rejects(autoTrainHead({ ...small, dims: 16, kind: 'softmax', classes: 3, search, folds: 0.5 }), /folds must be an integer/);
+    // Cross-validating the default decays, the stronger one is a candidate too; not on the one split.
+    const decaysOf = (result: typeof plain) => [...new Set(result.trials.map((trial) => trial.settings.weightDecay))].sort((a, b) => a - b);
+    const withDefaults = await autoTrainHead({ ...small, dims: 16, kind: 'softmax', classes: 3, groups, search: { hidden: [0], learningRate: [1e-3] }, seed: 1 });
+    assert.deepEqual(decaysOf(withDefaults), [...DEFAULT_SEARCH.weightDecay, FEW_IMAGES_WEIGHT_DECAY]);
+    const oneSplit = await autoTrainHead({ ...large, dims: 16, kind: 'softmax', classes: 3, search: { hidden: [0], learningRate: [1e-3] }, seed: 1 });
+    assert.deepEqual(decaysOf(oneSplit), [...DEFAULT_SEARCH.weightDecay]);
+  });
+
+  it('lets a wider head replace the linear one over folds only past the noise of the paired losses', () => {
+    assert.equal(lowerPastNoise([0.2, 0.21, 0.19, 0.2, 0.22], [0.3, 0.3, 0.29, 0.31, 0.3]), true);
+    // Lower on average, but by less than the folds disagree.
+    assert.equal(lowerPastNoise([0.1, 0.35, 0.2, 0.3, 0.25], [0.3, 0.2, 0.25, 0.22, 0.26]), false);
+    assert.equal(lowerPastNoise([0.3, 0.3], [0.2, 0.2]), false);
+    assert.throws(() => lowerPastNoise([0.1], [0.2]), /two or more folds/);
   });
 
   it('is deterministic for a seed', async () => {
