@@ -177,6 +177,27 @@ test.describe('when a folder holds camera images larger than the service takes',
   });
 });
 
+/**
+ * Creates project `name` with a training dataset from the folder `tree` (two images) picked in the
+ * browser, waits until both are in the gallery with no error badge on `big`, and returns the entries.
+ */
+async function importTreeInBrowser(page: Page, loupe: LoupeServer, name: string, tree: string, big: string): Promise<{ FileName: string; Width: number; Height: number }[]> {
+  await openCreateDataset(page, loupe, name);
+  await page.locator('input[data-picker="folder"]').first().setInputFiles(tree);
+  await expect(page.getByText('2 images', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Create dataset' }).click();
+  await expect(page).toHaveURL(/datasets\/train$/, { timeout: 60_000 });
+  const gallery = page.getByRole('list', { name: /Images of the Training dataset/ });
+  await expect(gallery.getByRole('listitem')).toHaveCount(2, { timeout: 30_000 });
+  await expect(gallery.getByRole('listitem', { name: big }).locator('.entry-badge')).toHaveCount(0);
+  const { ProjectDescriptions } = (await loupe.call(`${REKOGNITION}.DescribeProjects`, { ProjectNames: [name] })) as {
+    ProjectDescriptions: { Datasets: { DatasetType: string; DatasetArn: string }[] }[];
+  };
+  const DatasetArn = ProjectDescriptions[0]!.Datasets.find((d) => d.DatasetType === 'TRAIN')!.DatasetArn;
+  const { Entries } = (await loupe.call(`${LOUPE}.ListEntries`, { DatasetArn })) as { Entries: { FileName: string; Width: number; Height: number }[] };
+  return Entries;
+}
+
 test.describe('when a camera photo over 16 MiB is picked in the browser', () => {
   test('it is uploaded whole, downscaled into Loupe’s home as a folder import does, and imported', async ({ page, loupe }, testInfo) => {
     test.setTimeout(90_000);
@@ -192,20 +213,7 @@ test.describe('when a camera photo over 16 MiB is picked in the browser', () => 
       const before = await readFile(photo);
       await writeFile(path.join(tree, 'ok', 'small.png'), await picture(90));
 
-      await openCreateDataset(page, loupe, 'browser-camera');
-      await page.locator('input[data-picker="folder"]').first().setInputFiles(tree);
-      await expect(page.getByText('2 images', { exact: true })).toBeVisible();
-      await page.getByRole('button', { name: 'Create dataset' }).click();
-      await expect(page).toHaveURL(/datasets\/train$/, { timeout: 60_000 });
-      const gallery = page.getByRole('list', { name: /Images of the Training dataset/ });
-      await expect(gallery.getByRole('listitem')).toHaveCount(2, { timeout: 30_000 });
-      await expect(gallery.getByRole('listitem', { name: 'big.jpg' }).locator('.entry-badge')).toHaveCount(0);
-
-      const { ProjectDescriptions } = (await loupe.call(`${REKOGNITION}.DescribeProjects`, { ProjectNames: ['browser-camera'] })) as {
-        ProjectDescriptions: { Datasets: { DatasetType: string; DatasetArn: string }[] }[];
-      };
-      const DatasetArn = ProjectDescriptions[0]!.Datasets.find((d) => d.DatasetType === 'TRAIN')!.DatasetArn;
-      const { Entries } = (await loupe.call(`${LOUPE}.ListEntries`, { DatasetArn })) as { Entries: { FileName: string; Width: number; Height: number }[] };
+      const Entries = await importTreeInBrowser(page, loupe, 'browser-camera', tree, 'big.jpg');
       expect(Entries.find((e) => e.FileName === 'big.jpg')).toMatchObject({ Width: 4096, Height: 2731 });
       expect(await readdir(path.join(loupe.home, 'downscaled'))).toHaveLength(1);
       expect((await readFile(photo)).equals(before)).toBe(true);
@@ -223,20 +231,7 @@ test.describe('when a PNG over 15 MB within 4096 px a side is picked in the brow
       expect(scan.length).toBeGreaterThan(15 * 1024 * 1024);
       await writeFile(path.join(tree, 'ok', 'small.png'), await picture(120));
 
-      await openCreateDataset(page, loupe, 'browser-scan');
-      await page.locator('input[data-picker="folder"]').first().setInputFiles(tree);
-      await expect(page.getByText('2 images', { exact: true })).toBeVisible();
-      await page.getByRole('button', { name: 'Create dataset' }).click();
-      await expect(page).toHaveURL(/datasets\/train$/, { timeout: 60_000 });
-      const gallery = page.getByRole('list', { name: /Images of the Training dataset/ });
-      await expect(gallery.getByRole('listitem')).toHaveCount(2, { timeout: 30_000 });
-      await expect(gallery.getByRole('listitem', { name: 'scan.png' }).locator('.entry-badge')).toHaveCount(0);
-
-      const { ProjectDescriptions } = (await loupe.call(`${REKOGNITION}.DescribeProjects`, { ProjectNames: ['browser-scan'] })) as {
-        ProjectDescriptions: { Datasets: { DatasetType: string; DatasetArn: string }[] }[];
-      };
-      const DatasetArn = ProjectDescriptions[0]!.Datasets.find((d) => d.DatasetType === 'TRAIN')!.DatasetArn;
-      const { Entries } = (await loupe.call(`${LOUPE}.ListEntries`, { DatasetArn })) as { Entries: { FileName: string; Width: number; Height: number }[] };
+      const Entries = await importTreeInBrowser(page, loupe, 'browser-scan', tree, 'scan.png');
       const copy = Entries.find((e) => e.FileName === 'scan.png')!;
       expect(copy.Width).toBeLessThan(2400);
       expect(copy.Width).toBeGreaterThan(2000);
