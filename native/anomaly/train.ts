@@ -260,6 +260,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
       foldOf[image] = k % folds;
     });
 
+    const syntheticOf = new Map(syntheticHeld.map((source, s) => [source, s]));
     const results: { layers: number; topK: number; coreset: Bank; held: number[]; anomalies: number[]; validation: number; recall: number; patches: number }[] = [];
     for (let c = 0; c < candidates.length; c++) {
       check();
@@ -269,6 +270,11 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
       pool.rows.forEach((row, i) => poolRows.set(row, i * dims));
       const size = Math.min(pool.rows.length, Math.max(BANK.min, Math.min(BANK.max, Math.round(BANK.share * pool.total))));
       const patchCount = heldPatches[c]!.values().next().value!.length / dims;
+      // Every image score at once: PatchCore's re-weighted worst patch, and the mean of the worst
+      // TOP_SHARE of the patches (an extended defect — a crack, a scratch — raises many patches,
+      // an odd normal patch only one).
+      const topKs = [...new Set(TOP_SHARES.map((share) => Math.max(TOP_MIN, Math.round(share * patchCount))))];
+      const kinds = [0, ...topKs];
       // The larger bank candidate, where the pool has the rows and analysis the time for it.
       const sizes = [size, ...LARGER_BANKS.map((scale) => Math.min(pool.rows.length, Math.floor(MAX_BANK_WORK / patchCount), scale * size)).filter((larger) => larger >= 1.5 * size)];
       const largest = sizes[sizes.length - 1]!;
@@ -292,14 +298,9 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
 
         // Held out, a fold at a time: its good images (and their synthetic defects) against the bank
         // without the fold's rows — moved far away, so the bank's neighbour table stays valid.
-        // Every image score at once: PatchCore's re-weighted worst patch, and the mean of the worst
-        // TOP_SHARE of the patches (an extended defect — a crack, a scratch — raises many patches,
-        // an odd normal patch only one).
-        const topKs = [...new Set(TOP_SHARES.map((share) => Math.max(TOP_MIN, Math.round(share * patchCount))))];
-        const kinds = [0, ...topKs];
+        // Every image score at once (topKs above).
         const held = kinds.map(() => [] as number[]);
         const anomalies = kinds.map(() => [] as number[]);
-        const syntheticOf = new Map(syntheticHeld.map((source, s) => [source, s]));
         progress({ phase: 'scoring held-out images', done: c, total: candidates.length });
         for (let f = 0; f < folds; f++) {
           check();
