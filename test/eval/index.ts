@@ -11,10 +11,11 @@
  * The clock of each home counts 1 ms per call, so ARNs, and with them the automatic 20% test split
  * (seeded by the version ARN), are the same on every run.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { readModelMetadata } from '../../main/engine/modelFile';
 import { aClock } from '../support/loupe';
 import { createRandom } from '../../native/train';
@@ -209,6 +210,42 @@ function clothingCsv(perClass: number): string {
   return path;
 }
 
+/**
+ * A local stand-in for factory sets unlike the photos the engine was developed on (neu-strips): six
+ * NEU steel-surface classes made heavily imbalanced (one class 300 images, the others 46, 34, 23,
+ * 13 and 41: the shares of a 952-good six-class parts set), each image an elongated crop (aspect
+ * 0.35 to 2.2, either orientation, the full 200 px along its long side) enlarged by 1 to 1.6 and
+ * saved grayscale, so that sizes and aspects vary as parts photographed one by one do. Seeded:
+ * the same files every run. Returns the folder and its images' classes.
+ */
+async function neuStrips(): Promise<{ folder: string; rows: { image: string; label: string }[] }> {
+  const root = join(DATASETS, 'neu-cls');
+  const classes = readdirSync(root).filter((name) => !name.includes('.')).sort();
+  const sizes = [300, 46, 34, 23, 13, 41];
+  const random = createRandom(14);
+  const folder = mkdtempSync(join(tmpdir(), 'loupe-eval-neu-strips-'));
+  const rows: { image: string; label: string }[] = [];
+  for (const [c, label] of classes.entries()) {
+    mkdirSync(join(folder, label));
+    const files = random.shuffle(readdirSync(join(root, label)).filter((f) => /\.jpe?g$/i.test(f)).sort()).slice(0, sizes[c] ?? 0);
+    for (const file of files) {
+      const aspect = 0.35 + random.next() * (2.2 - 0.35);
+      const [width, height] = aspect >= 1 ? [200, Math.round(200 / aspect)] : [Math.round(200 * aspect), 200];
+      const left = Math.floor(random.next() * (200 - width + 1));
+      const top = Math.floor(random.next() * (200 - height + 1));
+      const scale = 1 + random.next() * 0.6;
+      await sharp(join(root, label, file))
+        .extract({ left, top, width, height })
+        .resize(Math.round(width * scale), Math.round(height * scale))
+        .grayscale()
+        .png()
+        .toFile(join(folder, label, file.replace(/\.jpe?g$/i, '.png')));
+      rows.push({ image: `${label}/${file.replace(/\.jpe?g$/i, '.png')}`, label });
+    }
+  }
+  return { folder, rows };
+}
+
 const recallOf = (evaluation: EvaluationDescription, label: string) => topOneRecall(evaluation.TestResults)[label] ?? 0;
 const macroRecall = (evaluation: EvaluationDescription) => {
   const recalls = Object.values(topOneRecall(evaluation.TestResults));
@@ -288,6 +325,25 @@ const TASKS: Task[] = [
         (evaluation) => [
           { metric: 'macro recall (top-1)', value: macroRecall(evaluation), target: 0.95 },
           { metric: 'pitting AP', value: averagePrecision(evaluation.TestResults, 'pitting'), target: 0.99 },
+        ],
+      ),
+  },
+  {
+    // Imbalanced, grayscale, elongated crops of varied size (see neuStrips); 80/20 stratified split.
+    name: 'neu-strips',
+    needs: 'neu-cls',
+    run: () =>
+      classificationTask(
+        'neu-strips',
+        'single',
+        undefined,
+        async (loupe, projectArn) => {
+          const { folder, rows } = await neuStrips();
+          return importSplitCsv(loupe, projectArn, stratifiedCsv(rows), folder);
+        },
+        (evaluation) => [
+          { metric: 'macro recall (top-1)', value: macroRecall(evaluation) },
+          { metric: 'majority-class recall (top-1)', value: recallOf(evaluation, 'crazing') },
         ],
       ),
   },
