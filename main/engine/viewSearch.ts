@@ -104,6 +104,28 @@ export function beats(a: ProbeScore, b: ProbeScore, n: number): boolean {
   return a.score > b.score + margin;
 }
 
+/** The share of images a probe's out-of-fold predictions get right, from its per-class recalls and the classes' image counts. */
+export function accuracyOf(score: Pick<ProbeScore, 'perClass'>, counts: readonly number[]): number {
+  const total = counts.reduce((a, b) => a + b, 0);
+  return total === 0 ? 0 : counts.reduce((sum, count, c) => sum + count * (score.perClass[c] ?? 0), 0) / total;
+}
+
+/**
+ * The class weighting, from each candidate's held-out macro recall and accuracy: among those that
+ * keep the largest class's recall (`keepsMajor`; all of them when none does), the candidates whose
+ * macro recall is within the noise of the best one's (`beats`, on `n` images) are as good for the
+ * rare classes, and of those the one that gets the most images right wins — so the common class is
+ * not given up for a macro recall no better than the noise (on a balanced set every weighting is
+ * the same and the first, balanced, stands). Ties keep the candidates' order.
+ */
+export function chooseWeighting<W>(scored: readonly { w: W; score: ProbeScore; accuracy: number; keepsMajor: boolean }[], n: number): W {
+  const allowed = scored.filter((s) => s.keepsMajor);
+  const pool = allowed.length > 0 ? allowed : [...scored];
+  const top = pool.reduce((a, b) => (probeBetter(b.score, a.score) ? b : a));
+  const near = pool.filter((s) => s === top || !beats(top.score, s.score, n));
+  return near.reduce((a, b) => (b.accuracy > a.accuracy + 1e-9 ? b : a)).w;
+}
+
 /** Mean or max over each row's tiles: N vectors of `dims`. */
 export function poolTiles(vectors: readonly Float32Array[], dims: number, pooling: TileLayout['pooling']): Float32Array {
   const out = new Float32Array(vectors.length * dims);
@@ -269,15 +291,13 @@ export async function searchView(input: ViewSearchInput): Promise<ViewChoice | u
     const noise = 1 / Math.sqrt(Math.max(1, classCounts[major]!));
     const scored = (['balanced', 'sqrt', 'none'] as const).map((w) => {
       const score = w === baseWeighting ? featureScore : probe(kernel, layout, w);
-      record({ weighting: w }, score);
+      const accuracy = accuracyOf(score, classCounts);
+      record({ weighting: w, accuracy: Number(accuracy.toFixed(4)) }, score);
       const others = score.perClass.filter((_, c) => c !== major && classCounts[c]! > 0);
       const keepsMajor = others.length === 0 || score.perClass[major]! >= Math.min(...others) - noise;
-      return { w, score, keepsMajor };
+      return { w, score, accuracy, keepsMajor };
     });
-    const allowed = scored.filter((s) => s.keepsMajor);
-    const pool = allowed.length > 0 ? allowed : scored;
-    const standing = pool.find((s) => s.w === baseWeighting) ?? pool[0]!;
-    weighting = pool.reduce((a, b) => (b !== standing && beats(b.score, standing.score, n) && probeBetter(b.score, a.score) ? b : a), standing).w;
+    weighting = chooseWeighting(scored, n);
   }
 
   // 4. Test-time mirror averaging: trained on images and mirrors both ways, scored with and without.

@@ -5,8 +5,9 @@
  *      all trained together in one step graph (fitHeads);
  *   2. each further width (default 256) with the learning rate and decay that won stage 1, for at
  *      most as many epochs as that winner ran (and STAGE_TWO_STEPS steps).
- * With few images (100 to 500: CROSS_VALIDATE_FROM, CROSS_VALIDATE_BELOW) each stage runs on
- * SEARCH_FOLDS grouped folds instead of one split, and a stronger decay joins stage 1.
+ * With few images (100 to 500: CROSS_VALIDATE_FROM, CROSS_VALIDATE_BELOW), or a class too rare for
+ * one split to hold out FEWEST_HELD_OUT_PER_CLASS of it, each stage runs on SEARCH_FOLDS grouped
+ * folds instead of one split, and a stronger decay joins stage 1.
  * Each trial stops early `patience` epochs after its held-out loss last improved; trials are ranked
  * by that best held-out loss (class-weighted, as trained: a proper score, steadier than F1 on a
  * small held-out set), ties by held-out F1 (softmax: macro-F1; sigmoid: micro-F1 at 0.5). The final
@@ -59,6 +60,13 @@ export const CROSS_VALIDATE_BELOW = 100;
 export const CROSS_VALIDATE_FROM = 100;
 export const SEARCH_FOLDS = 5;
 /**
+ * Nor where the one split would hold out fewer than this many images (groups) of some class, on a
+ * project of any size: a rare class's few held-out images (a defect type among hundreds of good
+ * parts) then decide the class-weighted loss that picks the decay and the epochs, and a single
+ * split leaves that choice to chance. Balanced projects of 500 images or more keep the one split.
+ */
+export const FEWEST_HELD_OUT_PER_CLASS = 10;
+/**
  * Where the search cross-validates (few images, their features far outnumbering them), a stronger
  * decay is a candidate as well: there the held-out loss of the weaker ones turned up after a few
  * epochs, and on hymenoptera's and clothing-small's training images cross-validation chose it.
@@ -110,8 +118,9 @@ export interface AutoTrainHeadOptions extends HeadData {
   /**
    * Folds the search validates on: 1, the one split of `validationFraction`; k ≥ 2, k-fold
    * cross-validation (grouped and stratified like the split). Default: k = SEARCH_FOLDS (at most the
-   * smallest class's groups) where the one split would hold out fewer than CROSS_VALIDATE_BELOW groups
-   * and there are CROSS_VALIDATE_FROM groups or more, else 1.
+   * smallest class's groups) where the one split would hold out fewer than CROSS_VALIDATE_BELOW groups,
+   * or fewer than FEWEST_HELD_OUT_PER_CLASS of some class, and there are CROSS_VALIDATE_FROM groups or
+   * more, else 1.
    */
   folds?: number;
   /** Default: ⌈rows / 10⌉ clamped to [8, 64]. */
@@ -267,8 +276,9 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
     // One split, or k folds where the one split's held-out images are too few to steady the choice.
     const { rowsOf, byStratum } = groupsByStratum(data, options.groups);
     const fewestGroups = Math.min(...[...byStratum.values()].map((ids) => ids.length));
-    const validationGroups = new Set(Array.from(split.validation, (row) => (options.groups ? options.groups[row]! : row))).size;
-    const fewImages = validationGroups < CROSS_VALIDATE_BELOW && rowsOf.size >= CROSS_VALIDATE_FROM;
+    const heldOut = new Set(Array.from(split.validation, (row) => (options.groups ? options.groups[row]! : row)));
+    const fewestHeldOut = Math.min(...[...byStratum.values()].map((ids) => ids.filter((id) => heldOut.has(id)).length));
+    const fewImages = (heldOut.size < CROSS_VALIDATE_BELOW || fewestHeldOut < FEWEST_HELD_OUT_PER_CLASS) && rowsOf.size >= CROSS_VALIDATE_FROM;
     const folds = Math.min(options.folds ?? (fewImages ? SEARCH_FOLDS : 1), fewestGroups);
     const splits: RowSplit[] = folds >= 2 ? stratifiedGroupFolds(data, folds, seed, options.groups) : [split];
     const batchSize = batchFor(splits[0]!.train.length);

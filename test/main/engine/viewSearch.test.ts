@@ -1,7 +1,7 @@
 /** The view search's small rules: which images it embeds, when a candidate replaces a standing setting, class weights, tile pooling. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { beats, classWeights, poolTiles, selectionRows } from '../../../main/engine/viewSearch';
+import { accuracyOf, beats, chooseWeighting, classWeights, poolTiles, selectionRows } from '../../../main/engine/viewSearch';
 
 const score = (value: number) => ({ metric: 'macro-recall' as const, score: value, perClass: [], error: 0, penalty: 1 });
 
@@ -32,6 +32,26 @@ describe('view search rules', () => {
     assert.ok(Math.abs(balanced[1]! / balanced[0]! - 9) < 1e-9);
     const sqrt = classWeights('sqrt', [90, 10]);
     assert.ok(Math.abs(sqrt[1]! / sqrt[0]! - 3) < 1e-9);
+  });
+
+  it('weights classes for the rare ones only where that does not cost the common one past the noise', () => {
+    const counts = [240, 30, 30];
+    const scored = (w: string, perClass: number[], keepsMajor = true) => {
+      const score = { metric: 'macro-recall' as const, score: perClass.reduce((a, b) => a + b, 0) / perClass.length, perClass, error: 0, penalty: 1 };
+      return { w, score, accuracy: accuracyOf(score, counts), keepsMajor };
+    };
+    assert.ok(Math.abs(accuracyOf({ perClass: [1, 0.5, 0] }, counts) - 255 / 300) < 1e-12);
+    // Balanced gains 0.007 of macro recall (noise on 300 images: 0.02) and loses the common class 0.15: unweighted wins.
+    const balanced = scored('balanced', [0.8, 0.9, 0.9]);
+    const none = scored('none', [0.95, 0.83, 0.8]);
+    assert.ok(balanced.score.score > none.score.score);
+    assert.equal(chooseWeighting([balanced, none], 300), 'none');
+    // Balanced gains them well past the noise: it stands.
+    assert.equal(chooseWeighting([balanced, scored('none', [0.97, 0.5, 0.5])], 300), 'balanced');
+    // The same score everywhere (a balanced set): the first stands.
+    assert.equal(chooseWeighting([scored('balanced', [0.9, 0.9, 0.9]), scored('sqrt', [0.9, 0.9, 0.9]), scored('none', [0.9, 0.9, 0.9])], 300), 'balanced');
+    // A candidate that gives the common class up is not chosen however it scores.
+    assert.equal(chooseWeighting([scored('balanced', [0.5, 1, 1], false), none], 300), 'none');
   });
 
   it('pools tiles by mean or max', () => {

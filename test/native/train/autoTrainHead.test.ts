@@ -134,6 +134,9 @@ describe('autoTrainHead', () => {
     const large = gaussianBlobs({ classes: 3, dims: 16, perClass: 200, separation: 0.5, seed: 4 });
     const plain = await autoTrainHead({ ...large, dims: 16, kind: 'softmax', classes: 3, search, seed: 1 });
     assert.equal(plain.validation?.folds, 1);
+    // 600 rows again, but one class of 30: the one split would hold out 6 of it, too few to steady the choice.
+    const rare = gaussianBlobs({ classes: 3, dims: 16, perClass: [285, 285, 30], separation: 0.5, seed: 4 });
+    assert.equal((await autoTrainHead({ ...rare, dims: 16, kind: 'softmax', classes: 3, search, seed: 1 })).validation?.folds, 5);
     // 30 images, each with its mirror: too few to pay for the folds, the one split stands.
     const tiny = gaussianBlobs({ classes: 3, dims: 16, perClass: 20, separation: 0.5, seed: 4 });
     const tinyGroups = Int32Array.from({ length: 60 }, (_, row) => row >> 1);
