@@ -9,12 +9,14 @@
  * What is compared, on one stratified split of the training images (4/5 fit, 1/5 held out; copies of
  * an image on one side), by macro recall on the held-out images (mirror-averaged when the search
  * chose mirror averaging):
- *   - the head alone on the frozen features (the same trainer, so only the fine-tuning differs),
+ *   - the head alone on the frozen final embedding (the same trainer, so only the fine-tuning differs),
+ *   - the frozen model as it would be made without fine-tuning (`frozenScore`: the chosen layers,
+ *     which may include a middle one the fine-tuned model does not read, and the head's own search),
  *   - the head with the tail fine-tuned, on each image and its mirror,
  *   - the same with two augmented copies of each image (random-resized crops keeping ≥ 70 % of it,
  *     rotations up to 10°, flips, brightness and contrast ± 20 %), one copy per image.
- * A fine-tuned candidate replaces the frozen backbone only when it beats the head alone by more than
- * the noise (viewSearch `beats`). The cut maps the tail starts from are computed once per image copy.
+ * A fine-tuned candidate replaces the frozen backbone only when it beats both frozen candidates by
+ * more than the noise (viewSearch `beats`). The cut maps the tail starts from are computed once per image copy.
  *
  * Cost rule (not a quality setting): fine-tuning is tried only where the frozen features leave room —
  * the search's held-out score under FINE_TUNE_BELOW — and for views without tiles, so that a project
@@ -77,10 +79,17 @@ export interface FineTuneInput {
   threads?: number;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /**
+   * The macro recall on the images `held` (indices into samples) of the head the frozen backbone
+   * gives as the model would be made without fine-tuning (the chosen view and layers, the head's
+   * own search), trained on the images `fit`. A fine-tuned candidate must beat it as well as the
+   * head alone on the final embedding: fine-tuning replaces the frozen model, not a weaker one.
+   */
+  frozenScore?: (fit: readonly number[], held: readonly number[]) => Promise<number>;
 }
 
 export interface FineTuneCandidate {
-  settings: { fineTune: string };
+  settings: { fineTune: string; features?: string };
   metric: 'macro-recall';
   score: number;
   seconds: number;
@@ -216,9 +225,16 @@ export async function chooseFineTune(input: FineTuneInput): Promise<FineTuneChoi
     candidates.push({ settings: { fineTune: name }, metric: 'macro-recall', score: Number(score.toFixed(4)), seconds: Number(seconds.toFixed(2)) });
     trials.push({ name, score });
   }
-  const standing = trials[0]!;
+  let standing = trials[0]!;
+  if (input.frozenScore) {
+    input.onProgress?.('fine-tuning: validating the frozen model as chosen');
+    const started = performance.now();
+    const score = await input.frozenScore(fit, held);
+    candidates.push({ settings: { fineTune: 'none', features: 'chosen' }, metric: 'macro-recall', score: Number(score.toFixed(4)), seconds: Number(((performance.now() - started) / 1000).toFixed(2)) });
+    if (score > standing.score) standing = { name: 'none', score };
+  }
   const asProbe = (score: number) => ({ metric: 'macro-recall' as const, score, perClass: [], error: 0, penalty: 0 });
-  const best = trials.slice(1).reduce<Trial>((a, b) => (beats(asProbe(b.score), asProbe(standing.score), held.length) && b.score > a.score ? b : a), standing);
+  const best = trials.filter((trial) => trial.name !== 'none').reduce<Trial>((a, b) => (beats(asProbe(b.score), asProbe(standing.score), held.length) && b.score > a.score ? b : a), standing);
   if (best.name === 'none') return { chosen: 'none', candidates };
 
   input.onProgress?.(`fine-tuning: training ${best.name} on every image`);

@@ -226,7 +226,69 @@ async function trainOnViews(
     return { modelPath: written.path, provider, predictions, finalize: ({ thresholds }) => written.finalize(thresholds) };
   };
 
-  // 1c. Fine-tuning the backbone's last block (single label, views without tiles), where the frozen features leave room.
+  // 2. Every training image in that view, as it is and mirrored.
+  const total = samples.length * 2;
+  job.throwIfCancelled();
+  const plain = await embedAt(pixelView, samples, false, (done) => job.progress({ phase: 'embedding images', done, total }));
+  job.throwIfCancelled();
+  const flipped = await embedAt(pixelView, samples, true, (done) => job.progress({ phase: 'embedding images', done: samples.length + done, total }));
+  // Rows the head learns from: each image followed by its mirror (the order the head's split and
+  // batches see); where the most confident tile answers, every tile of each, labelled as its image.
+  const perImage = pooling === 'confident' ? (pixelView.tiles?.count ?? 1) : 1;
+  const rows = samples.length * 2 * perImage;
+  const paired = plain.flatMap((vector, i) => [vector, flipped[i]!]);
+  const features = selectOutputs(perImage > 1 ? Float32Array.from(paired.flatMap((v) => [...v])) : poolTiles(paired, dims, pooling === 'confident' ? 'mean' : pooling), rows, spec, view.features);
+  const featureDims = features.length / rows;
+  const both = samples.flatMap((sample) => Array<Sample>(2 * perImage).fill(sample));
+  const targets = train.multiLabel
+    ? Uint8Array.from(both.flatMap((sample) => labels.map((label) => (sample.labels.includes(label) ? 1 : 0))))
+    : Int32Array.from(both.map((sample) => labels.indexOf(sample.labels[0]!)));
+  // An image, its mirror and any copy of it (same content) form one group for the head's validation split.
+  const firstOfHash = new Map<string, number>();
+  samples.forEach((sample, i) => firstOfHash.has(sample.contentHash) || firstOfHash.set(sample.contentHash, i));
+  const groups = Int32Array.from(both.map((sample) => firstOfHash.get(sample.contentHash)!));
+
+  /**
+   * The macro recall on the images `held` of the head the frozen backbone gives (the chosen view and
+   * layers, the head's own search, scored as the model will score them), trained on the images `fit`:
+   * what a fine-tuned backbone has to beat.
+   */
+  const frozenMacroRecall = async (fit: readonly number[], held: readonly number[]): Promise<number> => {
+    const rowsOf = (images: readonly number[]) => Int32Array.from(images.flatMap((i) => [2 * i, 2 * i + 1]));
+    const pick = (rowList: Int32Array) => {
+      const out = new Float32Array(rowList.length * featureDims);
+      rowList.forEach((row, k) => out.set(features.subarray(row * featureDims, (row + 1) * featureDims), k * featureDims));
+      return out;
+    };
+    const fitRows = rowsOf(fit);
+    const fitted = await autoTrainHead({
+      features: pick(fitRows),
+      dims: featureDims,
+      targets: Int32Array.from(fitRows, (row) => targets[row]!),
+      kind,
+      classes: labels.length,
+      groups: Int32Array.from(fitRows, (row) => groups[row]!),
+      ...(weighting !== 'balanced' ? { classWeights: classWeights(weighting, counts) } : {}),
+      seed: 1,
+      signal: job.signal,
+      ...(threads ? { threads } : {}),
+    });
+    const scores = await fitted.model.predict(pick(rowsOf(held)));
+    const C = labels.length;
+    const hit = new Float64Array(C);
+    const all = new Float64Array(C);
+    held.forEach((image, k) => {
+      const truth = targets[2 * image]!;
+      const z = Array.from({ length: C }, (_, c) => scores[2 * k * C + c]! + (view.mirror ? scores[(2 * k + 1) * C + c]! : 0));
+      const top = z.indexOf(Math.max(...z));
+      all[truth] = all[truth]! + 1;
+      if (top === truth) hit[truth] = hit[truth]! + 1;
+    });
+    const present = [...all.keys()].filter((c) => all[c]! > 0);
+    return present.reduce((sum, c) => sum + hit[c]! / all[c]!, 0) / Math.max(1, present.length);
+  };
+
+  // 2b. Fine-tuning the backbone's last block (single label, views without tiles), where the frozen features leave room.
   const finalOutput = spec.outputs.find((o) => o.role === 'final') ?? spec.outputs[0]!;
   const searchScore = choice?.score;
   if (kind === 'softmax' && !pixelView.tiles && searchScore !== undefined) {
@@ -249,6 +311,7 @@ async function trainOnViews(
         ...(threads ? { threads } : {}),
         signal: job.signal,
         onProgress: (message) => job.progress({ phase: 'training', message }),
+        frozenScore: (fit, held) => frozenMacroRecall(fit, held),
       });
       log.info('fine-tuning chosen', { chosen: tuning.chosen, candidates: tuning.candidates, seconds: (performance.now() - tuneStarted) / 1000 });
       choices.candidates.push(...tuning.candidates);
@@ -260,28 +323,6 @@ async function trainOnViews(
       }
     }
   }
-
-  // 2. Every training image in that view, as it is and mirrored.
-  const total = samples.length * 2;
-  job.throwIfCancelled();
-  const plain = await embedAt(pixelView, samples, false, (done) => job.progress({ phase: 'embedding images', done, total }));
-  job.throwIfCancelled();
-  const flipped = await embedAt(pixelView, samples, true, (done) => job.progress({ phase: 'embedding images', done: samples.length + done, total }));
-  // Rows the head learns from: each image followed by its mirror (the order the head's split and
-  // batches see); where the most confident tile answers, every tile of each, labelled as its image.
-  const perImage = pooling === 'confident' ? (pixelView.tiles?.count ?? 1) : 1;
-  const rows = samples.length * 2 * perImage;
-  const paired = plain.flatMap((vector, i) => [vector, flipped[i]!]);
-  const features = selectOutputs(perImage > 1 ? Float32Array.from(paired.flatMap((v) => [...v])) : poolTiles(paired, dims, pooling === 'confident' ? 'mean' : pooling), rows, spec, view.features);
-  const featureDims = features.length / rows;
-  const both = samples.flatMap((sample) => Array<Sample>(2 * perImage).fill(sample));
-  const targets = train.multiLabel
-    ? Uint8Array.from(both.flatMap((sample) => labels.map((label) => (sample.labels.includes(label) ? 1 : 0))))
-    : Int32Array.from(both.map((sample) => labels.indexOf(sample.labels[0]!)));
-  // An image, its mirror and any copy of it (same content) form one group for the head's validation split.
-  const firstOfHash = new Map<string, number>();
-  samples.forEach((sample, i) => firstOfHash.has(sample.contentHash) || firstOfHash.set(sample.contentHash, i));
-  const groups = Int32Array.from(both.map((sample) => firstOfHash.get(sample.contentHash)!));
 
   // 3. The head.
   job.progress({ phase: 'training', done: 0, total: 1 });

@@ -1,6 +1,6 @@
 /**
  * Fine-tuning the classifier's last block as a candidate chosen by validation: on generated images,
- * the head alone, the fine-tuned block and the fine-tuned block with augmented copies are compared on
+ * the head alone, the frozen model as chosen, the fine-tuned block and the fine-tuned block with augmented copies are compared on
  * held-out training images, the choice is recorded on the version (DescribeEvaluation `Choices`, the
  * model file), and the written model classifies the test set; augmentation keeps the image's size and
  * most of its content.
@@ -103,9 +103,14 @@ describe('fine-tuning the classifier', () => {
     const evaluation = await loupe.ok('DescribeEvaluation', { ProjectVersionArn });
     const choices = evaluation.Choices!;
     const tried = choices.candidates.filter((c) => c.settings.fineTune !== undefined);
-    assert.deepEqual(tried.map((c) => c.settings.fineTune), ['none', 'tail', 'tailAugmented']);
+    // The frozen model as it would be made (the chosen layers, the head's own search) is compared too.
+    assert.deepEqual(tried.map((c) => `${String(c.settings.fineTune)}${c.settings.features ? `/${String(c.settings.features)}` : ''}`), ['none', 'tail', 'tailAugmented', 'none/chosen']);
     for (const c of tried) assert.ok(c.metric === 'macro-recall' && c.score >= 0 && c.score <= 1 && (c.seconds ?? 0) > 0);
     assert.ok(['none', 'tail', 'tailAugmented'].includes(String(choices.chosen.fineTune)));
+    if (choices.chosen.fineTune !== 'none') {
+      const frozenBest = Math.max(...tried.filter((c) => c.settings.fineTune === 'none').map((c) => c.score));
+      assert.ok(tried.find((c) => c.settings.fineTune === choices.chosen.fineTune)!.score > frozenBest, 'fine-tuning beats both frozen candidates');
+    }
     const metadata = await readModelMetadata(q.findVersionByArn(loupe.ctx.db, ProjectVersionArn)!.modelPath!);
     assert.deepEqual(metadata.choices, choices);
     if (choices.chosen.fineTune !== 'none') {
