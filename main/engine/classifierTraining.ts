@@ -11,7 +11,7 @@ import { decodeModel, buildModel, encodeModel, type GraphBuilder, type ValueRef 
 import { createSession, type OrtSession } from '../../native/ort';
 import { withInputSize, withTailWeights } from '../../native/detect';
 import { toModelBatch, type ModelSpec, type RgbPixels } from '../../native/models';
-import { autoTrainHead, type HeadModel } from '../../native/train';
+import { autoTrainHead, lowerPastNoise, type AutoTrainHeadResult, type HeadModel } from '../../native/train';
 import { createLogger } from '../log';
 import type { TrainedModel, TrainOptions } from './engine';
 import { classifierPipeline, predictSamples } from './pipeline';
@@ -100,6 +100,41 @@ function selectOutputs(pooled: Float32Array, rows: number, spec: ModelSpec, feat
     }
   }
   return out;
+}
+
+/** A head trained on some of the backbone's outputs (`names`). */
+export interface LayerHead {
+  names: string[];
+  result: AutoTrainHeadResult;
+}
+
+/**
+ * The backbone outputs the head reads, chosen by the head's own search: where that search
+ * cross-validated the `standing` head (few images, or a rare class), a head is searched on each of
+ * `others` (`run`: the same folds, the same settings to search) and replaces the best so far only
+ * where its best held-out losses are lower on the folds by more than the noise of the paired
+ * differences (`lowerPastNoise`). On one split (many images) the standing head stays, unsearched.
+ * `record` gets every head's mean held-out loss (and the seconds it took, but the standing one's).
+ */
+export async function chooseHeadLayers<H extends LayerHead>(
+  standing: H,
+  others: readonly string[][],
+  run: (names: string[]) => Promise<H>,
+  record: (names: string[], loss: number, seconds?: number) => void,
+): Promise<H> {
+  const folded = (head: H) => head.result.validation !== null && head.result.validation.folds >= 2;
+  if (others.length === 0 || !folded(standing)) return standing;
+  record(standing.names, standing.result.validation!.loss);
+  let best = standing;
+  for (const names of others) {
+    const started = performance.now();
+    const other = await run(names);
+    if (!folded(other)) continue;
+    record(names, other.result.validation!.loss, (performance.now() - started) / 1000);
+    const losses = other.result.validation!.foldLosses;
+    if (losses.length === best.result.validation!.foldLosses.length && lowerPastNoise(losses, best.result.validation!.foldLosses)) best = other;
+  }
+  return best;
 }
 
 export async function trainClassifier(
@@ -237,7 +272,8 @@ async function trainOnViews(
   const perImage = pooling === 'confident' ? (pixelView.tiles?.count ?? 1) : 1;
   const rows = samples.length * 2 * perImage;
   const paired = plain.flatMap((vector, i) => [vector, flipped[i]!]);
-  const features = selectOutputs(perImage > 1 ? Float32Array.from(paired.flatMap((v) => [...v])) : poolTiles(paired, dims, pooling === 'confident' ? 'mean' : pooling), rows, spec, view.features);
+  const allOutputs = perImage > 1 ? Float32Array.from(paired.flatMap((v) => [...v])) : poolTiles(paired, dims, pooling === 'confident' ? 'mean' : pooling);
+  const features = selectOutputs(allOutputs, rows, spec, view.features);
   const featureDims = features.length / rows;
   const both = samples.flatMap((sample) => Array<Sample>(2 * perImage).fill(sample));
   const targets = train.multiLabel
@@ -324,22 +360,40 @@ async function trainOnViews(
     }
   }
 
-  // 3. The head.
+  // 3. The head, on the layers the probe chose; where the head's search cross-validates (few images,
+  // or a rare class), every other choice of layers is searched on the same folds and replaces the
+  // standing one only where its held-out losses are lower past the noise of the paired folds: the
+  // head itself, not only the probe, decides what it reads.
   job.progress({ phase: 'training', done: 0, total: 1 });
-  const result = await autoTrainHead({
-    features,
-    dims: featureDims,
-    targets,
-    kind,
-    classes: labels.length,
-    groups,
-    // Balanced is the head's own default (computed there, so the default case trains as it always did).
-    ...(kind === 'softmax' && weighting !== 'balanced' ? { classWeights: classWeights(weighting, counts) } : {}),
-    seed: 1,
-    signal: job.signal,
-    ...(threads ? { threads } : {}),
-    onProgress: (p) => job.progress({ phase: 'training', message: `${p.phase}${p.epoch !== undefined ? `, epoch ${p.epoch}` : ''}${p.loss !== undefined ? `, loss ${p.loss.toFixed(4)}` : ''}` }),
-  });
+  const headOn = (names: string[]) => {
+    const x = names === view.features ? features : selectOutputs(allOutputs, rows, spec, names);
+    return autoTrainHead({
+      features: x,
+      dims: x.length / rows,
+      targets,
+      kind,
+      classes: labels.length,
+      groups,
+      // Balanced is the head's own default (computed there, so the default case trains as it always did).
+      ...(kind === 'softmax' && weighting !== 'balanced' ? { classWeights: classWeights(weighting, counts) } : {}),
+      seed: 1,
+      signal: job.signal,
+      ...(threads ? { threads } : {}),
+      onProgress: (p) => job.progress({ phase: 'training', message: `${p.phase}${p.epoch !== undefined ? `, epoch ${p.epoch}` : ''}${p.loss !== undefined ? `, loss ${p.loss.toFixed(4)}` : ''}` }),
+    }).then((result) => ({ names, x, result }));
+  };
+  const standing = await headOn(view.features);
+  const nameOf = (names: string[]) => names.map((name) => `${spec.outputs.find((o) => o.name === name)!.role}:${name}`).join('+');
+  const layerSets = [spec.outputs.map((o) => o.name), ...spec.outputs.map((o) => [o.name])].filter((names) => names.join('+') !== view.features.join('+'));
+  const head = await chooseHeadLayers(standing, spec.outputs.length > 1 ? layerSets : [], (names) => {
+    job.throwIfCancelled();
+    return headOn(names);
+  }, (names, loss, seconds) => choices.candidates.push({ settings: { headFeatures: nameOf(names) }, metric: 'held-out loss', score: Number(loss.toFixed(4)), ...(seconds === undefined ? {} : { seconds: Number(seconds.toFixed(2)) }) }));
+  if (head !== standing) choices.chosen = { ...choices.chosen, features: head.names.join('+') };
+  const result = head.result;
+  const headFeatures = head.x;
+  const headDims = headFeatures.length / rows;
+  const headView: ClassifierView = { ...view, features: head.names };
   log.info('head trained', { settings: result.settings, validation: result.validation, durationMs: result.durationMs });
   choices.chosen = { ...choices.chosen, hidden: result.settings.hidden, learningRate: result.settings.learningRate, weightDecay: result.settings.weightDecay, epochs: result.settings.epochs };
 
@@ -351,8 +405,8 @@ async function trainOnViews(
     job.progress({ phase: 'training', message: 'prototype blend, leave one out per label' });
     const classOf = Int32Array.from(samples.map((sample) => labels.indexOf(sample.labels[0]!)));
     const chosenBlend = await chooseBlend({
-      features,
-      dims: featureDims,
+      features: headFeatures,
+      dims: headDims,
       images: samples.length,
       classOf,
       classes: labels.length,
@@ -367,7 +421,7 @@ async function trainOnViews(
       }
       choices.chosen = { ...choices.chosen, prototypes: chosenBlend.weight, ...(chosenBlend.weight > 0 ? { temperature: chosenBlend.temperature } : {}) };
       if (chosenBlend.weight > 0) {
-        const model = buildPrototypes(features, featureDims, Int32Array.from({ length: rows }, (_, r) => classOf[Math.floor(r / (2 * perImage))]!), labels.length, [...Array(rows).keys()]);
+        const model = buildPrototypes(headFeatures, headDims, Int32Array.from({ length: rows }, (_, r) => classOf[Math.floor(r / (2 * perImage))]!), labels.length, [...Array(rows).keys()]);
         blend = (builder, f, scores) => appendPrototypes(builder, f, scores, model, chosenBlend.weight, chosenBlend.temperature);
       }
       log.info('prototype blend chosen', { weight: chosenBlend.weight, temperature: chosenBlend.temperature, seconds: chosenBlend.seconds });
@@ -375,5 +429,5 @@ async function trainOnViews(
   }
 
   // 4. Backbone + view + head: one model, whose only output is the label scores.
-  return writeAndTest(base, view, result.model, blend);
+  return writeAndTest(base, headView, result.model, blend);
 }

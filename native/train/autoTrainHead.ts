@@ -157,8 +157,8 @@ export interface TrialResult {
 export interface AutoTrainHeadResult {
   model: HeadModel;
   settings: ChosenSettings;
-  /** The winning trial's held-out scores (the means over the folds); null when the data was too small to search. */
-  validation: (ValidationScore & { metric: 'macro-f1' | 'micro-f1'; trainRows: number; validationRows: number; folds: number }) | null;
+  /** The winning trial's held-out scores (the means over the folds; `foldLosses`: its best loss on each fold, in fold order); null when the data was too small to search. */
+  validation: (ValidationScore & { metric: 'macro-f1' | 'micro-f1'; trainRows: number; validationRows: number; folds: number; foldLosses: number[] }) | null;
   trials: TrialResult[];
   /** Why there was no search, when there was none. */
   fallback?: string;
@@ -343,6 +343,7 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
         trainRows: splits[0]!.train.length,
         validationRows: splits[0]!.validation.length,
         folds: splits.length,
+        foldLosses: foldLosses.get(trials.indexOf(winner))!,
       },
       trials,
       provider: sessions.provider,
