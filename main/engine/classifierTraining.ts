@@ -110,31 +110,40 @@ export interface LayerHead {
 
 /**
  * The backbone outputs the head reads, chosen by the head's own search: where that search
- * cross-validated the `standing` head (few images, or a rare class), a head is searched on each of
- * `others` (`run`: the same folds, the same settings to search) and replaces the best so far only
- * where its best held-out losses are lower on the folds by more than the noise of the paired
- * differences (`lowerPastNoise`). On one split (many images) the standing head stays, unsearched.
- * `record` gets every head's mean held-out loss (and the seconds it took, but the standing one's).
+ * cross-validated the `standing` head (few images, or a rare class), a linear head is searched on
+ * each of `others` (`run(names, true)`: the same folds, every learning rate and decay, no hidden
+ * layer) and replaces the best so far only where its best held-out losses are lower on the folds by
+ * more than the noise of the paired differences (`lowerPastNoise`). Layers are compared by linear
+ * heads alone (the standing one's best linear trial): a hidden layer's lower loss on the folds that
+ * also chose its epochs is the optimism of a wider model, not a reason to change what it reads.
+ * The head on the chosen layers is then searched in full (`run(names, false)`). On one split (many
+ * images) the standing head stays, unsearched. `record` gets every linear head's mean held-out loss
+ * (and the seconds it took, but the standing one's).
  */
 export async function chooseHeadLayers<H extends LayerHead>(
   standing: H,
   others: readonly string[][],
-  run: (names: string[]) => Promise<H>,
+  run: (names: string[], linearOnly: boolean) => Promise<H>,
   record: (names: string[], loss: number, seconds?: number) => void,
 ): Promise<H> {
-  const folded = (head: H) => head.result.validation !== null && head.result.validation.folds >= 2;
+  const linear = (head: H) => {
+    const stageOne = head.result.trials.filter((trial) => trial.stage === 1 && trial.settings.hidden === 0);
+    return stageOne.length === 0 ? undefined : stageOne.reduce((a, b) => (b.validation.loss < a.validation.loss ? b : a));
+  };
+  const folded = (head: H) => head.result.validation !== null && head.result.validation.folds >= 2 && linear(head) !== undefined;
   if (others.length === 0 || !folded(standing)) return standing;
-  record(standing.names, standing.result.validation!.loss);
+  record(standing.names, linear(standing)!.validation.loss);
   let best = standing;
   for (const names of others) {
     const started = performance.now();
-    const other = await run(names);
+    const other = await run(names, true);
     if (!folded(other)) continue;
-    record(names, other.result.validation!.loss, (performance.now() - started) / 1000);
-    const losses = other.result.validation!.foldLosses;
-    if (losses.length === best.result.validation!.foldLosses.length && lowerPastNoise(losses, best.result.validation!.foldLosses)) best = other;
+    record(names, linear(other)!.validation.loss, (performance.now() - started) / 1000);
+    const losses = linear(other)!.foldLosses;
+    const standingLosses = linear(best)!.foldLosses;
+    if (losses.length === standingLosses.length && lowerPastNoise(losses, standingLosses)) best = other;
   }
-  return best;
+  return best === standing ? standing : run(best.names, false);
 }
 
 export async function trainClassifier(
@@ -361,11 +370,11 @@ async function trainOnViews(
   }
 
   // 3. The head, on the layers the probe chose; where the head's search cross-validates (few images,
-  // or a rare class), every other choice of layers is searched on the same folds and replaces the
-  // standing one only where its held-out losses are lower past the noise of the paired folds: the
-  // head itself, not only the probe, decides what it reads.
+  // or a rare class), a linear head on every other choice of layers is searched on the same folds
+  // and replaces the standing one only where its held-out losses are lower past the noise of the
+  // paired folds: the head itself, not only the probe, decides what it reads.
   job.progress({ phase: 'training', done: 0, total: 1 });
-  const headOn = (names: string[]) => {
+  const headOn = (names: string[], linearOnly = false) => {
     const x = names === view.features ? features : selectOutputs(allOutputs, rows, spec, names);
     return autoTrainHead({
       features: x,
@@ -376,6 +385,7 @@ async function trainOnViews(
       groups,
       // Balanced is the head's own default (computed there, so the default case trains as it always did).
       ...(kind === 'softmax' && weighting !== 'balanced' ? { classWeights: classWeights(weighting, counts) } : {}),
+      ...(linearOnly ? { search: { hidden: [0] } } : {}),
       seed: 1,
       signal: job.signal,
       ...(threads ? { threads } : {}),
@@ -385,10 +395,10 @@ async function trainOnViews(
   const standing = await headOn(view.features);
   const nameOf = (names: string[]) => names.map((name) => `${spec.outputs.find((o) => o.name === name)!.role}:${name}`).join('+');
   const layerSets = [spec.outputs.map((o) => o.name), ...spec.outputs.map((o) => [o.name])].filter((names) => names.join('+') !== view.features.join('+'));
-  const head = await chooseHeadLayers(standing, spec.outputs.length > 1 ? layerSets : [], (names) => {
+  const head = await chooseHeadLayers(standing, spec.outputs.length > 1 ? layerSets : [], (names, linearOnly) => {
     job.throwIfCancelled();
-    return headOn(names);
-  }, (names, loss, seconds) => choices.candidates.push({ settings: { headFeatures: nameOf(names) }, metric: 'held-out loss', score: Number(loss.toFixed(4)), ...(seconds === undefined ? {} : { seconds: Number(seconds.toFixed(2)) }) }));
+    return headOn(names, linearOnly);
+  }, (names, loss, seconds) => choices.candidates.push({ settings: { headFeatures: nameOf(names), hidden: 0 }, metric: 'held-out loss', score: Number(loss.toFixed(4)), ...(seconds === undefined ? {} : { seconds: Number(seconds.toFixed(2)) }) }));
   if (head !== standing) choices.chosen = { ...choices.chosen, features: head.names.join('+') };
   const result = head.result;
   const headFeatures = head.x;

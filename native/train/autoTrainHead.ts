@@ -152,6 +152,8 @@ export interface TrialResult {
   epochsRun: number;
   bestEpoch: number;
   validation: ValidationScore;
+  /** The best held-out loss on each fold (one split: one value), in fold order. */
+  foldLosses: number[];
 }
 
 export interface AutoTrainHeadResult {
@@ -315,6 +317,7 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
           epochsRun: Math.max(...results.map((result) => result.epochs)),
           bestEpoch: median(bests.map((best) => best.epoch)),
           validation: { loss: mean(bests.map((best) => best.loss)), f1: mean(bests.map((best) => best.f1)) },
+          foldLosses: bests.map((best) => best.loss),
         });
       });
     };

@@ -43,15 +43,23 @@ describe('the layers the head reads', () => {
     const recorded: string[] = [];
     const standing = await train(few, ['signal', 'noise']);
     assert.equal(standing.result.validation?.folds, 5);
-    const chosen = await chooseHeadLayers(standing, [['signal'], ['noise']], (names) => train(few, names), (names, loss) => recorded.push(`${names.join('+')}:${loss.toFixed(3)}`));
+    const runs: string[] = [];
+    const chosen = await chooseHeadLayers(
+      standing,
+      [['signal'], ['noise']],
+      (names, linearOnly) => (runs.push(`${names.join('+')}${linearOnly ? ' linear' : ''}`), train(few, names)),
+      (names, loss) => recorded.push(`${names.join('+')}:${loss.toFixed(3)}`),
+    );
     assert.deepEqual(chosen.names, ['signal'], recorded.join(' '));
     assert.deepEqual(recorded.map((r) => r.split(':')[0]), ['signal+noise', 'signal', 'noise']);
+    // Compared by linear heads; the chosen layers then searched in full.
+    assert.deepEqual(runs, ['signal linear', 'noise linear', 'signal']);
     // 600 images, every class well held out: one split, the standing layers kept without another search.
     const many = outputs([200, 200, 200]);
     const oneSplit = await train(many, ['signal', 'noise']);
     assert.equal(oneSplit.result.validation?.folds, 1);
     let ran = 0;
-    const kept = await chooseHeadLayers(oneSplit, [['signal']], async (names) => (ran++, train(many, names)), () => undefined);
+    const kept = await chooseHeadLayers(oneSplit, [['signal']], (names) => (ran++, train(many, names)), () => undefined);
     assert.equal(kept, oneSplit);
     assert.equal(ran, 0);
   });
