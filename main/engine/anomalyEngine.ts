@@ -8,7 +8,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { auroc, bestF1AnomalyThreshold, betterCandidate, prfAt, trainAnomalyModel, withSyntheticDefect, PATCH_NAMES, type AnomalyTrainResult } from '../../native/anomaly';
+import { auroc, bestF1AnomalyThreshold, betterCandidate, prfAt, trainAnomalyModel, withLikeRealDefect, PATCH_NAMES, type AnomalyTrainResult } from '../../native/anomaly';
 import { readBuiltBackbone, toModelBatch, DEFAULT_BACKBONE_ID, type ModelSpec, type RgbPixels } from '../../native/models';
 import { describeModel, decodeModel, encodeModel } from '../../native/onnx';
 import { createSession, type OrtSession } from '../../native/ort';
@@ -55,8 +55,12 @@ const NATIVE_MAX_IMAGES = 256;
  * AUROC of 0.771 against the whole view's 0.851.)
  */
 const NATIVE_AUROC_MARGIN = 0.02;
-/** Validation defects range in size from this share of the default ones (native/anomaly/synthetic.ts) up. */
-const SMALLEST_DEFECT = 0.1;
+/**
+ * With more good images than this, the views are compared on this many of them (the same ones for
+ * each, without turned copies) and only the chosen view learns from them all: a view's full
+ * training (the native view's embedding above all) is paid once.
+ */
+const SCREEN_IMAGES = 64;
 const SYNTHETIC_DEFECTS = 32;
 /** The pixel AUROC samples about this many pixels of each test image's map. */
 const PIXEL_SAMPLES = 50_000;
@@ -169,7 +173,7 @@ export interface AnomalyEvaluation {
   testImages: number;
   trainingSeconds: number;
   /** Every candidate (view × layer set) with its validation AUROC (held-out good against synthetic or labelled anomalies). */
-  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; imageScore: string; bankSize?: number; auroc: number; recall: number; seconds: number }[];
+  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; imageScore: string; bankSize?: number; /** The good images the candidate learnt from (fewer where the views were screened on a subset). */ images?: number; auroc: number; recall: number; seconds: number }[];
   results: AnomalyImageResult[];
 }
 
@@ -230,9 +234,11 @@ function shortMapName(name: string): string {
 async function syntheticDefects(paths: readonly string[], sources: readonly number[], maxSide: number, seed: number): Promise<Buffer[]> {
   const random = createRandom(deriveSeed(seed, 40));
   const out: Buffer[] = [];
-  for (const source of sources) {
+  for (const [s, source] of sources.entries()) {
     const image = await decodeRgb(paths[source]!, { maxSide });
-    const defective = withSyntheticDefect({ data: image.data, width: image.width, height: image.height }, random, { smallest: SMALLEST_DEFECT });
+    // Texture patches come from another good image (the next source), as CutPaste takes them.
+    const donor = sources.length > 1 ? await decodeRgb(paths[sources[(s + 1) % sources.length]!]!, { maxSide }) : image;
+    const defective = withLikeRealDefect({ data: image.data, width: image.width, height: image.height }, random, { donor: { data: donor.data, width: donor.width, height: donor.height } }).image;
     out.push(await rgbPng({ data: Buffer.from(defective.data.buffer, defective.data.byteOffset, defective.data.byteLength), width: defective.width, height: defective.height }));
   }
   return out;
@@ -258,11 +264,10 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   const nativeImages = order.slice(0, NATIVE_MAX_IMAGES).sort((a, b) => a - b);
   const sources = order.slice(0, SYNTHETIC_DEFECTS);
   const defects = anomalous.length > 0 ? [] : await syntheticDefects(input.good, sources, 2 * Math.max(...views.flatMap((v) => [v.view.width, v.view.height])), seed);
-  const tried: { kind: ViewKind; view: { width: number; height: number }; trained: AnomalyTrainResult; seconds: number }[] = [];
-  for (const [v, { kind, view }] of views.entries()) {
+  type Tried = { kind: ViewKind; view: { width: number; height: number }; trained: AnomalyTrainResult; seconds: number; images: number };
+  const trainView = async (kind: ViewKind, view: { width: number; height: number }, images: readonly number[], label: string, screening: boolean): Promise<Tried> => {
     const viewStarted = performance.now();
-    const images = kind === 'native' ? nativeImages : input.good.map((_, i) => i);
-    const report = input.onProgress && views.length > 1 ? (p: { phase: string; done: number; total: number }) => input.onProgress!({ ...p, phase: `${p.phase} (view ${v + 1} of ${views.length})` }) : input.onProgress;
+    const report = input.onProgress && label ? (p: { phase: string; done: number; total: number }) => input.onProgress!({ ...p, phase: `${p.phase} (${label})` }) : input.onProgress;
     const trained = await trainAnomalyModel({
       backbone,
       spec: built.spec,
@@ -270,30 +275,50 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
       seed,
       good: { count: images.length, load: (i) => viewPixels(input.good[images[i]!]!, view) },
       ...(defects.length > 0 ? { synthetic: { sources: sources.map((source) => images.indexOf(source)), images: { count: defects.length, load: (s: number) => viewPixels(defects[s]!, view) } } } : {}),
-      // The turned copies double the bank's embedding; at native resolution the pool is full without them.
-      ...(kind === 'native' ? { turnedViews: false } : {}),
+      // The turned copies double the bank's embedding; at native resolution the pool is full without
+      // them, and a screening compares the views on equal terms without them.
+      ...(kind === 'native' || screening ? { turnedViews: false } : {}),
       ...(anomalous.length > 0 ? { anomalous: { count: anomalous.length, load: (i: number) => viewPixels(anomalous[i]!, view) } } : {}),
       ...(input.threads ? { threads: input.threads } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
       ...(report ? { onProgress: report } : {}),
     });
-    tried.push({ kind, view, trained, seconds: (performance.now() - viewStarted) / 1000 });
-  }
-  // Each view by its chosen layer set; the costlier native view must do better (betterCandidate).
-  const judged = (t: (typeof tried)[number]) => {
-    const c = t.trained.candidates[t.trained.chosenCandidate]!;
-    return { recall: c.validationRecall, auroc: c.validationAuroc };
+    return { kind, view, trained, seconds: (performance.now() - viewStarted) / 1000, images: images.length };
   };
-  let pick = tried[0]!;
-  // A view whose validation cannot separate the drawn defects well (train.ts INFORMATIVE_AUROC) is not trusted with the cost.
-  for (const t of tried.slice(1)) if (t.trained.informative && betterCandidate(judged(pick), judged(t), 0.05, NATIVE_AUROC_MARGIN)) pick = t;
+  const allImages = input.good.map((_, i) => i);
+  const imagesOf = (kind: ViewKind) => (kind === 'native' ? nativeImages : allImages);
+  // Each view by its chosen layer set; the costlier native view must do better (betterCandidate).
+  // A view whose validation cannot separate the drawn defects well (train.ts INFORMATIVE_SIGMAS) is not trusted with the cost.
+  const choose = (candidates: readonly Tried[]): Tried => {
+    const judged = (t: Tried) => {
+      const c = t.trained.candidates[t.trained.chosenCandidate]!;
+      return { recall: c.validationRecall, auroc: c.validationAuroc };
+    };
+    let best = candidates[0]!;
+    for (const t of candidates.slice(1)) if (t.trained.informative && betterCandidate(judged(best), judged(t), 0.05, NATIVE_AUROC_MARGIN)) best = t;
+    return best;
+  };
+  const tried: Tried[] = [];
+  let pick: Tried;
+  if (views.length > 1 && input.good.length > SCREEN_IMAGES) {
+    // Many images: the views are compared on the same SCREEN_IMAGES of them (the validation
+    // defects' images among them), and only the chosen one learns from every image.
+    const subset = order.slice(0, SCREEN_IMAGES).sort((a, b) => a - b);
+    for (const [v, { kind, view }] of views.entries()) tried.push(await trainView(kind, view, subset, `screening view ${v + 1} of ${views.length}`, true));
+    const screened = choose(tried);
+    pick = await trainView(screened.kind, screened.view, imagesOf(screened.kind), `the ${screened.kind} view`, false);
+    tried.push(pick);
+  } else {
+    for (const [v, { kind, view }] of views.entries()) tried.push(await trainView(kind, view, imagesOf(kind), views.length > 1 ? `view ${v + 1} of ${views.length}` : '', false));
+    pick = choose(tried);
+  }
   const { trained, view } = pick;
-  const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, bankSize: c.bankSize, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
+  const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, bankSize: c.bankSize, images: t.images, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
   const choices: TrainingChoices = {
     chosen: { view: pick.kind, width: view.width, height: view.height, featureMaps: trained.maps.map(shortMapName).join(' + '), imageScore: trained.candidates[trained.chosenCandidate]!.imageScore, bankSize: trained.bankSize },
     // Each candidate twice: the share of the validation anomalies caught at its good-only threshold, and its AUROC.
     candidates: validation.flatMap((c) => {
-      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.map(shortMapName).join(' + '), imageScore: c.imageScore, ...(c.bankSize ? { bankSize: c.bankSize } : {}) };
+      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.map(shortMapName).join(' + '), imageScore: c.imageScore, ...(c.bankSize ? { bankSize: c.bankSize } : {}), images: c.images };
       const against = anomalous.length > 0 ? 'labelled-anomalies' : 'synthetic-defects';
       return [
         { settings, metric: `recall-at-good-only-threshold-${against}`, score: Number(c.recall.toFixed(4)), seconds: c.seconds },
