@@ -55,12 +55,6 @@ const NATIVE_MAX_IMAGES = 256;
  * AUROC of 0.771 against the whole view's 0.851.)
  */
 const NATIVE_AUROC_MARGIN = 0.02;
-/**
- * With more good images than this, the views are compared on this many of them (the same ones for
- * each, without turned copies) and only the chosen view learns from them all: a view's full
- * training (the native view's embedding above all) is paid once.
- */
-const SCREEN_IMAGES = 64;
 const SYNTHETIC_DEFECTS = 32;
 /** The pixel AUROC samples about this many pixels of each test image's map. */
 const PIXEL_SAMPLES = 50_000;
@@ -173,7 +167,7 @@ export interface AnomalyEvaluation {
   testImages: number;
   trainingSeconds: number;
   /** Every candidate (view × layer set) with its validation AUROC (held-out good against synthetic or labelled anomalies). */
-  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; imageScore: string; bankSize?: number; /** The good images the candidate learnt from (fewer where the views were screened on a subset). */ images?: number; auroc: number; recall: number; seconds: number }[];
+  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; imageScore: string; bankSize?: number; /** The good images the candidate learnt from (the native view: at most NATIVE_MAX_IMAGES). */ images?: number; auroc: number; recall: number; seconds: number }[];
   results: AnomalyImageResult[];
 }
 
@@ -265,7 +259,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   const sources = order.slice(0, SYNTHETIC_DEFECTS);
   const defects = anomalous.length > 0 ? [] : await syntheticDefects(input.good, sources, 2 * Math.max(...views.flatMap((v) => [v.view.width, v.view.height])), seed);
   type Tried = { kind: ViewKind; view: { width: number; height: number }; trained: AnomalyTrainResult; seconds: number; images: number };
-  const trainView = async (kind: ViewKind, view: { width: number; height: number }, images: readonly number[], label: string, screening: boolean): Promise<Tried> => {
+  const trainView = async (kind: ViewKind, view: { width: number; height: number }, images: readonly number[], label: string): Promise<Tried> => {
     const viewStarted = performance.now();
     const report = input.onProgress && label ? (p: { phase: string; done: number; total: number }) => input.onProgress!({ ...p, phase: `${p.phase} (${label})` }) : input.onProgress;
     const trained = await trainAnomalyModel({
@@ -275,9 +269,8 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
       seed,
       good: { count: images.length, load: (i) => viewPixels(input.good[images[i]!]!, view) },
       ...(defects.length > 0 ? { synthetic: { sources: sources.map((source) => images.indexOf(source)), images: { count: defects.length, load: (s: number) => viewPixels(defects[s]!, view) } } } : {}),
-      // The turned copies double the bank's embedding; at native resolution the pool is full without
-      // them, and a screening compares the views on equal terms without them.
-      ...(kind === 'native' || screening ? { turnedViews: false } : {}),
+      // The turned copies double the bank's embedding; at native resolution the pool is full without them.
+      ...(kind === 'native' ? { turnedViews: false } : {}),
       ...(anomalous.length > 0 ? { anomalous: { count: anomalous.length, load: (i: number) => viewPixels(anomalous[i]!, view) } } : {}),
       ...(input.threads ? { threads: input.threads } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
@@ -299,19 +292,8 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     return best;
   };
   const tried: Tried[] = [];
-  let pick: Tried;
-  if (views.length > 1 && input.good.length > SCREEN_IMAGES) {
-    // Many images: the views are compared on the same SCREEN_IMAGES of them (the validation
-    // defects' images among them), and only the chosen one learns from every image.
-    const subset = order.slice(0, SCREEN_IMAGES).sort((a, b) => a - b);
-    for (const [v, { kind, view }] of views.entries()) tried.push(await trainView(kind, view, subset, `screening view ${v + 1} of ${views.length}`, true));
-    const screened = choose(tried);
-    pick = await trainView(screened.kind, screened.view, imagesOf(screened.kind), `the ${screened.kind} view`, false);
-    tried.push(pick);
-  } else {
-    for (const [v, { kind, view }] of views.entries()) tried.push(await trainView(kind, view, imagesOf(kind), views.length > 1 ? `view ${v + 1} of ${views.length}` : '', false));
-    pick = choose(tried);
-  }
+  for (const [v, { kind, view }] of views.entries()) tried.push(await trainView(kind, view, imagesOf(kind), views.length > 1 ? `view ${v + 1} of ${views.length}` : ''));
+  const pick = choose(tried);
   const { trained, view } = pick;
   const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, bankSize: c.bankSize, images: t.images, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
   const choices: TrainingChoices = {
