@@ -15,7 +15,10 @@
  * - the threshold comes from the held-out good scores (goodOnlyThreshold).
  *
  * - the bank size is a candidate too: BANK's, or a larger one (LARGER_BANKS) where analysis can
- *   afford it (MAX_BANK_WORK), judged the same way.
+ *   afford it (MAX_BANK_WORK), judged the same way; the larger bank is the smaller one's rows and
+ *   more (greedy picks come in order), so its held-out scores search its extra rows alone
+ *   (scoreImagesGrown);
+ * - validation ranks the candidates only where it separates at all (INFORMATIVE_SIGMAS).
  *
  * Held out in folds (FOLDS): each fold's patches get their own greedy coreset and the bank is their
  * union, so an image held out against the bank without its fold's rows meets a bank selected
