@@ -19,5 +19,5 @@ export { auroc, aurocStandardError, bestF1AnomalyThreshold, goodOnlyThreshold, p
 /** candidateMaps(model, spec): the middle output's spatial map and a finer one; pooledMap(model, output). */
 export { candidateMaps, pooledMap, type MapInfo } from './layers';
 
-/** withSyntheticDefect(image, random): a bold scratch or a cut-paste block; withLikeRealDefect(image, random, { donor }): a thin crack, pits or a texture patch from another image. */
-export { withLikeRealDefect, withSyntheticDefect, type LikeRealKind } from './synthetic';
+/** withLikeRealDefect(image, random, { donor }): a thin crack, small pits or a texture patch from another good image, for validation without anomalies. */
+export { withLikeRealDefect, type LikeRealKind, type LikeRealOptions } from './synthetic';

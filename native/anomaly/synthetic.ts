@@ -1,73 +1,12 @@
 /**
- * Made-up defects for choosing the feature layers when a training set has good images only: a
- * held-out good image with a scratch (a thin line of a contrasting colour) or a patch cut from
- * elsewhere in it and pasted back (PatchCore's layer choice needs some anomaly to separate; these
- * are the two kinds of defect most surfaces show: foreign marks and displaced texture).
+ * Made-up defects for choosing the candidates (view, feature layers, image score, bank size) when a
+ * training set has good images only: a held-out good image with one defect drawn the way real ones
+ * on industrial parts look — a thin crack, a few small pits, a texture patch from another good
+ * image (PatchCore's choices need some anomaly to separate; bold marks in a foreign colour are
+ * separated by every candidate and rank them against what real defects show).
  */
 import type { RgbPixels } from '../models';
 import type { Random } from '../train';
-
-export interface SyntheticOptions {
-  /**
-   * The smallest size of a defect, as a share of the default one (default 1: scratches 20–50 % of
-   * the shorter side long and 2–4 % thick, blocks 10–20 % of it). Below 1 each defect's size is
-   * drawn log-uniformly between this share and the default, so that small defects — which only a
-   * view at the part's own resolution shows — are among those the views are judged on.
-   */
-  smallest?: number;
-}
-
-/** A copy of `image` with one synthetic defect covering roughly 1–4 % of it (less with `smallest` < 1). */
-export function withSyntheticDefect(image: RgbPixels, random: Random, options: SyntheticOptions = {}): RgbPixels {
-  const data = Uint8Array.from(image.data);
-  const { width, height } = image;
-  const smallest = options.smallest ?? 1;
-  const side = Math.min(width, height) * (smallest >= 1 ? 1 : Math.exp(Math.log(smallest) * random.next()));
-  if (random.next() < 0.5) {
-    // A scratch: a line across 20–50 % of the shorter side, 2–4 % of it thick, darker or lighter than around it.
-    const length = side * (0.2 + 0.3 * random.next());
-    const thickness = Math.max(2, side * (0.02 + 0.02 * random.next()));
-    const angle = random.next() * Math.PI;
-    const cx = width * (0.2 + 0.6 * random.next());
-    const cy = height * (0.2 + 0.6 * random.next());
-    const dx = Math.cos(angle);
-    const dy = Math.sin(angle);
-    const at = (Math.round(cy) * width + Math.round(cx)) * 3;
-    const light = (data[at]! + data[at + 1]! + data[at + 2]!) / 3 < 128;
-    const colour = light ? [200 + random.int(56), 200 + random.int(56), 200 + random.int(56)] : [random.int(50), random.int(50), random.int(50)];
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const rx = x - cx;
-        const ry = y - cy;
-        const along = rx * dx + ry * dy;
-        const across = Math.abs(-rx * dy + ry * dx);
-        if (Math.abs(along) <= length / 2 && across <= thickness / 2) {
-          const o = (y * width + x) * 3;
-          data[o] = colour[0]!;
-          data[o + 1] = colour[1]!;
-          data[o + 2] = colour[2]!;
-        }
-      }
-    }
-  } else {
-    // Cut-paste: a block of 10–20 % of the shorter side copied from one place to another, its colours inverted half the time.
-    const w = Math.max(4, Math.round(side * (0.1 + 0.1 * random.next())));
-    const h = Math.max(4, Math.round(side * (0.1 + 0.1 * random.next())));
-    const fromX = random.int(width - w);
-    const fromY = random.int(height - h);
-    const toX = random.int(width - w);
-    const toY = random.int(height - h);
-    const invert = random.next() < 0.5;
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const from = ((fromY + y) * width + fromX + x) * 3;
-        const to = ((toY + y) * width + toX + x) * 3;
-        for (let c = 0; c < 3; c++) data[to + c] = invert ? 255 - image.data[from + c]! : image.data[from + c]!;
-      }
-    }
-  }
-  return { data, width, height };
-}
 
 /** The kinds of defect withLikeRealDefect draws. */
 export type LikeRealKind = 'crack' | 'pits' | 'patch';
@@ -79,10 +18,11 @@ export interface LikeRealOptions {
 
 /**
  * A copy of `image` with one defect drawn the way real ones on industrial parts look (sized in the
- * image's own pixels, so draw it on the original image): a thin crack (a wandering line 1.5–6 px
- * wide, darker or lighter than the surface by 25–65 % of its brightness, soft-edged), a few small
- * pits (dark or bright spots 1.5–8 px across, clustered), or a texture patch cut from another good
- * image (CutPaste), turned a quarter half the time. Unlike withSyntheticDefect's bold marks, these
+ * image's own pixels, so draw it on the original image): a thin crack (a wandering line 10–50 % of
+ * the shorter side long and 0.3–1.2 % of it wide, at least 1.5 px, soft-edged), one to four small
+ * pits (dark or bright spots of 0.3–1.5 % of the shorter side in radius, clustered) — both darker or
+ * lighter than the surface by 25–65 % of its brightness — or a texture patch (3–12 % of the
+ * shorter side) cut from another good image (CutPaste), turned a quarter half the time. Unlike bold marks in a foreign colour, these
  * keep the surface's own colour, so a candidate that only sees strong contrast does not win.
  */
 export function withLikeRealDefect(image: RgbPixels, random: Random, options: LikeRealOptions = {}): { image: RgbPixels; kind: LikeRealKind } {

@@ -43,7 +43,7 @@ import { createRandom, deriveSeed } from '../train';
 import { gatherRows, greedyCoreset, randomProjection } from './coreset';
 import { candidateMaps } from './layers';
 import { buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers, type ImageScore } from './patchGraph';
-import { withSyntheticDefect } from './synthetic';
+import { withLikeRealDefect } from './synthetic';
 import { auroc, aurocStandardError, bestF1AnomalyThreshold, goodOnlyThreshold, quantileOf, type GoodOnlyThreshold } from './threshold';
 
 /** Patch features are projected to this many dimensions (distances kept within a few percent). */
@@ -254,7 +254,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
       ? undefined
       : given
         ? await collect({ count: syntheticHeld.length, load: (s) => given.images.load(given.sources.indexOf(syntheticHeld[s]!)) }, 'embedding synthetic defects')
-        : await collect({ count: syntheticHeld.length, load: (s) => good.load(syntheticHeld[s]!) }, 'embedding synthetic defects', (image) => withSyntheticDefect(image, defectRandom));
+        : await collect({ count: syntheticHeld.length, load: (s) => good.load(syntheticHeld[s]!) }, 'embedding synthetic defects', (image) => withLikeRealDefect(image, defectRandom).image);
     const labelled = options.anomalous && options.anomalous.count > 0 ? await collect(options.anomalous, 'embedding anomalous images') : undefined;
 
     // Folds: every good image (with its turned copy) belongs to one of `folds`; each fold's patches
