@@ -376,7 +376,8 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     signal: job.signal,
     ...(threads ? { threads } : {}),
     frozenTail: context.tailBlocks === 0,
-    ...(validation ? { minEpochs: Math.min(epochs, STOPPING.minEpochs) } : context.cpuLeft ? { cpuSeconds: context.cpuLeft(), minEpochs: Math.min(epochs, BUDGET.minEpochs) } : {}),
+    ...(context.cpuLeft ? { cpuSeconds: context.cpuLeft() } : {}),
+    ...(validation || context.cpuLeft ? { minEpochs: Math.min(epochs, validation ? STOPPING.minEpochs : BUDGET.minEpochs) } : {}),
     onEpoch: (epoch, loss, total, held) => {
       trainedEpochs = total;
       job.progress({ phase: context.phase.train, done: epoch, total, message: `epoch ${epoch} of ${total}, loss ${loss.toFixed(4)}${held === undefined ? '' : `, held-out ${held.toFixed(4)}`}` });
