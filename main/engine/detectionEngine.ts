@@ -103,7 +103,7 @@ const TILE_CROPS = { objects: 4, background: 1, empty: 2 } as const;
  * `depthOnlyFrom` images with objects on (four times what the search fits on: below that, the two
  * fits cost about as much as a lighter tail could save in the final training).
  */
-const SEARCH = { train: 48, held: 32, every: 4, epochs: 4, minSteps: 48, tie: 0.01, cpuSeconds: 300, minWithObjects: 3, depthOnlyFrom: 192 } as const;
+const SEARCH = { train: 48, held: 32, every: 4, epochs: 4, minSteps: 48, tie: 0.01, catchUp: 0.05, cpuSeconds: 300, minWithObjects: 3, depthOnlyFrom: 192 } as const;
 const BATCH = 16;
 /** Training views per step. */
 const STEP_IMAGES = 8;
@@ -221,6 +221,9 @@ interface FittedDetector {
   epochs: number;
   /** mAP@0.5 on `context.held`. */
   heldScore?: number;
+  /** With `context.halfway`: the halfway score, and the epoch the fit ended at where it said stop. */
+  halfwayScore?: number;
+  stoppedAt?: number;
   /** Where a held-out fold stopped the training: its size, the epoch kept and the held-out loss after each epoch. */
   stopping?: { heldImages: number; bestEpoch: number; heldOutLosses: number[] };
 }
@@ -257,6 +260,11 @@ interface FitContext {
    * candidate of the view search costs no second backbone pass over the held-out images.
    */
   held?: readonly Sample[];
+  /**
+   * Called once, halfway through the epochs, with the mAP@0.5 on `held` as the detector stands;
+   * `false` ends the fit there (heldScore is then that halfway score and `stoppedAt` its epoch).
+   */
+  halfway?: (score: number, epoch: number) => boolean;
 }
 
 /**
@@ -361,6 +369,9 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   job.progress({ phase: context.phase.train, done: 0, total: epochs });
   const started = performance.now();
   let trainedEpochs = epochs;
+  const scoring = { tail, map: mapSize, labels, threads, signal: job.signal };
+  const halfwayEpoch = Math.ceil(epochs / 2);
+  let halfway: { score: number; stop: boolean } | undefined;
   const trained = await trainTunedDetector({
     maps: trainMaps,
     targets,
@@ -379,6 +390,16 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     frozenTail: context.tailBlocks === 0,
     ...(context.cpuLeft ? { cpuSeconds: context.cpuLeft() } : {}),
     ...(validation || context.cpuLeft ? { minEpochs: Math.min(epochs, validation ? STOPPING.minEpochs : BUDGET.minEpochs) } : {}),
+    ...(context.halfway
+      ? {
+          onCheckpoint: async (epoch: number, detector: { head: DetectionHead; tailWeights: Map<string, Float32Array> }) => {
+            if (epoch !== halfwayEpoch || epoch === epochs) return true;
+            const score = await scoreOnMaps(heldInputs, heldMaps, { ...scoring, weights: context.tailBlocks === 0 ? tail.initial : detector.tailWeights, head: detector.head });
+            halfway = { score, stop: !context.halfway!(score, epoch) };
+            return !halfway.stop;
+          },
+        }
+      : {}),
     onEpoch: (epoch, loss, total, held) => {
       trainedEpochs = total;
       job.progress({ phase: context.phase.train, done: epoch, total, message: `epoch ${epoch} of ${total}, loss ${loss.toFixed(4)}${held === undefined ? '' : `, held-out ${held.toFixed(4)}`}` });
@@ -387,9 +408,11 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   trainedEpochs = trained.epochs;
   log.info('detector trained', { loss: trained.loss, bestEpoch: trained.bestEpoch, heldOut: trained.heldOutLosses.map((loss) => Math.round(loss * 1e4) / 1e4), heldViews: validation?.maps.length ?? 0, embedMs, embedded: computed, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: context.tailBlocks === 0 ? 0 : tail.layers.length, epochs: trainedEpochs });
 
-  const heldScore = context.held
-    ? await scoreOnMaps(heldInputs, heldMaps, { tail, weights: context.tailBlocks === 0 ? tail.initial : trained.tailWeights, head: trained.head, map: mapSize, labels, threads, signal: job.signal })
-    : undefined;
+  const heldScore = halfway?.stop
+    ? halfway.score
+    : context.held
+      ? await scoreOnMaps(heldInputs, heldMaps, { ...scoring, weights: context.tailBlocks === 0 ? tail.initial : trained.tailWeights, head: trained.head })
+      : undefined;
 
   // Backbone + head: one model, which runs every image together with its left–right mirror and
   // averages the two outputs (native/detect mirror.ts), at twice the backbone work per image.
@@ -436,6 +459,8 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     provider: trained.provider === 'cpu' ? provider : trained.provider,
     epochs: trainedEpochs,
     ...(heldScore === undefined ? {} : { heldScore }),
+    ...(halfway ? { halfwayScore: halfway.score } : {}),
+    ...(halfway?.stop ? { stoppedAt: trained.epochs } : {}),
     ...(fold ? { stopping: { heldImages: fold.length, bestEpoch: trained.bestEpoch, heldOutLosses: trained.heldOutLosses } } : {}),
   };
 }
@@ -533,21 +558,37 @@ async function searchDetector(
   const candidates: ModelChoices['candidates'] = [];
   // One progress phase for the whole search (the app names it; the fine-tuning depth is part of how the model sees).
   const phase = 'choosing the view';
-  const score = async (view: DetectorView, tailBlocks: number): Promise<{ map: number }> => {
+  const score = async (view: DetectorView, tailBlocks: number, halfway?: FitContext['halfway']): Promise<{ map: number; halfway?: number; stoppedAt?: number }> => {
     const began = performance.now();
-    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, minSteps: SEARCH.minSteps, tailBlocks, alsoTailBlocks: [TAIL_BLOCKS, ...LIGHTER_TAILS], mirror: false, phase: { embed: phase, train: phase }, held: split.held });
+    const fitted = await fitDetector(split.fit, view, {
+      ...context,
+      epochs: SEARCH.epochs,
+      minSteps: SEARCH.minSteps,
+      tailBlocks,
+      alsoTailBlocks: [TAIL_BLOCKS, ...LIGHTER_TAILS],
+      mirror: false,
+      phase: { embed: phase, train: phase },
+      held: split.held,
+      ...(halfway ? { halfway } : {}),
+    });
     const map = fitted.heldScore!;
     const seconds = Math.round((performance.now() - began) / 100) / 10;
-    candidates.push({ settings: { ...settingsOf(view).settings, tunedBlocks: tailBlocks }, metric: 'mAP', score: Math.round(map * 1000) / 1000, seconds });
-    log.info('detector candidate scored', { view: settingsOf(view).key, tailBlocks, map, seconds });
-    return { map };
+    const stopped: ModelChoices['chosen'] = fitted.stoppedAt === undefined ? {} : { stoppedAtEpoch: fitted.stoppedAt };
+    candidates.push({ settings: { ...settingsOf(view).settings, tunedBlocks: tailBlocks, ...stopped }, metric: 'mAP', score: Math.round(map * 1000) / 1000, seconds });
+    log.info('detector candidate scored', { view: settingsOf(view).key, tailBlocks, map, halfway: fitted.halfwayScore, stoppedAt: fitted.stoppedAt, seconds });
+    return { map, ...(fitted.halfwayScore === undefined ? {} : { halfway: fitted.halfwayScore }), ...(fitted.stoppedAt === undefined ? {} : { stoppedAt: fitted.stoppedAt }) };
   };
   const views: { view: DetectorView; map: number; cost: number }[] = [];
+  // Halfway through its epochs, a further view that trails the best halfway score of the views fitted
+  // to the end by more than SEARCH.catchUp is not fitted further: it cannot be expected to catch up.
+  let leadingHalfway: number | undefined;
   for (const [k, view] of alternatives.entries()) {
     if (k > 0 && cpuSeconds() > SEARCH.cpuSeconds) break;
-    const { map } = await score(view, TAIL_BLOCKS);
+    const scored = await score(view, TAIL_BLOCKS, (half) => k === 0 || leadingHalfway === undefined || half + SEARCH.catchUp >= leadingHalfway);
+    if (scored.stoppedAt !== undefined) continue;
+    if (scored.halfway !== undefined) leadingHalfway = Math.max(leadingHalfway ?? 0, scored.halfway);
     const cost = view.tile ? tileGrid({ width: split.held[0]!.width, height: split.held[0]!.height }, view.tile.side, view.tile.overlap).length * view.side ** 2 : view.side ** 2;
-    views.push({ view, map, cost });
+    views.push({ view, map: scored.map, cost });
   }
   const bestView = Math.max(...views.map((v) => v.map));
   const kept = views.filter((v) => v.map >= bestView - SEARCH.tie).sort((a, b) => a.cost - b.cost)[0]!;

@@ -113,8 +113,8 @@ export interface TrainTunedDetectorOptions {
   minImprovement?: number;
   /** After each epoch: its loss, the number of epochs (as cut by `cpuSeconds`), and the held-out loss where there is one. */
   onEpoch?: (epoch: number, loss: number, epochs: number, heldOutLoss?: number) => void;
-  /** After each epoch, with the detector as it stands (e.g. to score a held-out set). */
-  onCheckpoint?: (epoch: number, detector: Omit<TunedDetector, 'provider' | 'loss' | 'epochs' | 'bestEpoch' | 'heldOutLosses'>) => Promise<void> | void;
+  /** After each epoch, with the detector as it stands (e.g. to score a held-out set); `false` stops the training there. */
+  onCheckpoint?: (epoch: number, detector: Omit<TunedDetector, 'provider' | 'loss' | 'epochs' | 'bestEpoch' | 'heldOutLosses'>) => Promise<void | boolean> | void | boolean;
 }
 
 export interface TunedDetector {
@@ -313,7 +313,8 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
       ran = epoch;
       const held = validation ? await heldOutLoss() : undefined;
       options.onEpoch?.(epoch, lastLoss, epochs, held);
-      await options.onCheckpoint?.(epoch, snapshot());
+      const goOn = await options.onCheckpoint?.(epoch, snapshot());
+      if (goOn === false) break;
       if (held !== undefined) {
         heldOutLosses.push(held);
         if (!best || held < best.loss * (1 - minImprovement)) improvedAt = epoch;

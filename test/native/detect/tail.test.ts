@@ -414,6 +414,13 @@ describe('training the head with the tail', () => {
     assert.deepEqual(trained.head.W, heads.get(trained.bestEpoch));
   });
 
+  it('stops after the epoch whose checkpoint says false', async () => {
+    const seen: number[] = [];
+    const trained = await trainTunedDetector({ maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, epochs: 6, batchImages: 3, onCheckpoint: (epoch) => (seen.push(epoch), epoch < 2) });
+    assert.deepEqual(seen, [1, 2]);
+    assert.equal(trained.epochs, 2);
+  });
+
   it('stops between steps when cancelled', async () => {
     const controller = new AbortController();
     await assert.rejects(
