@@ -64,17 +64,6 @@ const EPOCHS = 12;
  * epochs the search ranks its candidates by (SEARCH.epochs).
  */
 const BUDGET = { perImage: 2, least: 120, minEpochs: 4 } as const;
-/**
- * When the final fit stops (trainTunedDetector's validation): a fold of the training images — in
- * content-hash order every `every`-th image with objects, at most `held`, and a quarter as many
- * without — is not trained on; after each epoch its views' loss is measured, and training stops
- * once that loss has not fallen by `minImprovement` (relative) below its best for `patience`
- * epochs, after at least `minEpochs` (the epochs the search ranks its candidates by) and at most
- * EPOCHS and what BUDGET allows; the epoch with the lowest held-out loss is the one kept. Sets with
- * fewer than `minHeld` images with objects in the fold train EPOCHS (as cut by BUDGET) on every image.
- * Patience 2, not 1: BCCD's held-out loss rose at epoch 4 (0.893 → 0.899) and fell to 0.853 by epoch 6.
- */
-const STOPPING = { every: 8, held: 32, minHeld: 4, minEpochs: 4, patience: 2, minImprovement: 0.01 } as const;
 const HEAD_LR = 5e-4;
 const TAIL_LR = 5e-5;
 /**
@@ -217,15 +206,13 @@ interface FittedDetector {
   spec: ModelSpec;
   metadata: Omit<DetectorMetadata, 'choices'>;
   provider: string;
-  /** The epochs trained (fewer than asked where the budget or the held-out loss cut them). */
+  /** The epochs trained (fewer than asked where the budget cut them). */
   epochs: number;
   /** mAP@0.5 on `context.held`. */
   heldScore?: number;
   /** With `context.halfway`: the halfway score, and the epoch the fit ended at where it said stop. */
   halfwayScore?: number;
   stoppedAt?: number;
-  /** Where a held-out fold stopped the training: its size, the epoch kept and the held-out loss after each epoch. */
-  stopping?: { heldImages: number; bestEpoch: number; heldOutLosses: number[] };
 }
 
 interface FitContext {
@@ -247,12 +234,6 @@ interface FitContext {
   phase: { embed: string; train: string };
   /** Processor seconds left to the training steps, asked once the maps are ready (trainTunedDetector's cpuSeconds). */
   cpuLeft?: () => number;
-  /**
-   * Stop by a held-out fold (finalFold): its images' views are not trained on, their loss after each
-   * epoch decides when training stops (at most `epochs`, at least STOPPING.minEpochs) and which
-   * epoch's detector is kept. Without enough images for a fold, `epochs` run.
-   */
-  earlyStopping?: boolean;
   /**
    * Images to score the fitted detector on (mAP@0.5, no mirror pass): their inputs as the model
    * would see them (the whole image, or every tile of the grid) are embedded to the cut with the
@@ -354,18 +335,11 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   const mapSize = cutShape.map;
   const heldMaps = maps.splice(trainViews);
   views.splice(trainViews);
-  const allTargets = views.map((view) => {
+  const targets = views.map((view) => {
     const { boxes, image } = viewBoxes(view, labels);
     return encodeTargets(boxes, image, mapSize, labels.length);
   });
-  // The held-out fold's views are scored after each epoch, never trained on.
-  const fold = context.earlyStopping ? finalFold(train, labels) : undefined;
-  const heldHashes = new Set(fold?.map((sample) => sample.contentHash));
-  const isHeld = views.map((view) => heldHashes.has(view.sample.contentHash));
-  const trainMaps = maps.filter((_, i) => !isHeld[i]);
-  const targets = allTargets.filter((_, i) => !isHeld[i]);
-  const validation = fold ? { maps: maps.filter((_, i) => isHeld[i]), targets: allTargets.filter((_, i) => isHeld[i]) } : undefined;
-  const epochs = Math.max(context.epochs, Math.ceil((context.minSteps ?? 0) / Math.ceil(trainMaps.length / STEP_IMAGES)));
+  const epochs = Math.max(context.epochs, Math.ceil((context.minSteps ?? 0) / Math.ceil(views.length / STEP_IMAGES)));
   job.progress({ phase: context.phase.train, done: 0, total: epochs });
   const started = performance.now();
   let trainedEpochs = epochs;
@@ -373,9 +347,8 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   const halfwayEpoch = Math.ceil(epochs / 2);
   let halfway: { score: number; stop: boolean } | undefined;
   const trained = await trainTunedDetector({
-    maps: trainMaps,
+    maps,
     targets,
-    ...(validation ? { validation, patience: STOPPING.patience, minImprovement: STOPPING.minImprovement } : {}),
     spinning: false,
     tail,
     map: mapSize,
@@ -388,8 +361,7 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     signal: job.signal,
     ...(threads ? { threads } : {}),
     frozenTail: context.tailBlocks === 0,
-    ...(context.cpuLeft ? { cpuSeconds: context.cpuLeft() } : {}),
-    ...(validation || context.cpuLeft ? { minEpochs: Math.min(epochs, validation ? STOPPING.minEpochs : BUDGET.minEpochs) } : {}),
+    ...(context.cpuLeft ? { cpuSeconds: context.cpuLeft(), minEpochs: Math.min(epochs, BUDGET.minEpochs) } : {}),
     ...(context.halfway
       ? {
           onCheckpoint: async (epoch: number, detector: { head: DetectionHead; tailWeights: Map<string, Float32Array> }) => {
@@ -400,13 +372,13 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
           },
         }
       : {}),
-    onEpoch: (epoch, loss, total, held) => {
+    onEpoch: (epoch, loss, total) => {
       trainedEpochs = total;
-      job.progress({ phase: context.phase.train, done: epoch, total, message: `epoch ${epoch} of ${total}, loss ${loss.toFixed(4)}${held === undefined ? '' : `, held-out ${held.toFixed(4)}`}` });
+      job.progress({ phase: context.phase.train, done: epoch, total, message: `epoch ${epoch} of ${total}, loss ${loss.toFixed(4)}` });
     },
   });
   trainedEpochs = trained.epochs;
-  log.info('detector trained', { loss: trained.loss, bestEpoch: trained.bestEpoch, heldOut: trained.heldOutLosses.map((loss) => Math.round(loss * 1e4) / 1e4), heldViews: validation?.maps.length ?? 0, embedMs, embedded: computed, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: context.tailBlocks === 0 ? 0 : tail.layers.length, epochs: trainedEpochs });
+  log.info('detector trained', { loss: trained.loss, embedMs, embedded: computed, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: context.tailBlocks === 0 ? 0 : tail.layers.length, epochs: trainedEpochs });
 
   const heldScore = halfway?.stop
     ? halfway.score
@@ -461,7 +433,6 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     ...(heldScore === undefined ? {} : { heldScore }),
     ...(halfway ? { halfwayScore: halfway.score } : {}),
     ...(halfway?.stop ? { stoppedAt: trained.epochs } : {}),
-    ...(fold ? { stopping: { heldImages: fold.length, bestEpoch: trained.bestEpoch, heldOutLosses: trained.heldOutLosses } } : {}),
   };
 }
 
@@ -498,10 +469,9 @@ export async function trainDetector(
   const seen = searched?.view ?? proposed.view;
   const tailBlocks = searched?.tailBlocks ?? TAIL_BLOCKS;
   const searchedAt = performance.now();
-  const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, tailBlocks, mirror: true, phase: { embed: 'embedding images', train: 'training' }, cpuLeft, earlyStopping: true });
-  const stopping: ModelChoices['chosen'] = fitted.stopping ? { bestEpoch: fitted.stopping.bestEpoch, stoppingImages: fitted.stopping.heldImages } : {};
+  const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, tailBlocks, mirror: true, phase: { embed: 'embedding images', train: 'training' }, cpuLeft });
   const choices: ModelChoices = {
-    chosen: { ...settingsOf(seen).settings, reason: searched && searchViews ? 'search' : String(proposed.choices.chosen.reason), tunedBlocks: tailBlocks, epochs: fitted.epochs, ...stopping, ...searched?.figures },
+    chosen: { ...settingsOf(seen).settings, reason: searched && searchViews ? 'search' : String(proposed.choices.chosen.reason), tunedBlocks: tailBlocks, epochs: fitted.epochs, ...searched?.figures },
     candidates: [...proposed.choices.candidates, ...(searched?.candidates ?? [])],
   };
   const metadata: DetectorMetadata = { ...fitted.metadata, choices };
@@ -688,22 +658,6 @@ async function scoreOnMaps(
     };
   });
   return evaluateDetection(labels, scored).averagePrecision;
-}
-
-/**
- * The final fit's held-out fold (STOPPING), the same on every run: in content-hash order every
- * STOPPING.every-th image with objects (at most STOPPING.held) and a quarter as many without,
- * copies of one image together. Undefined when fewer than STOPPING.minHeld images with objects
- * would be held out.
- */
-export function finalFold(train: readonly Sample[], labels: readonly string[]): Sample[] | undefined {
-  const hasObjects = (sample: Sample) => sample.boxes.some((box) => labels.includes(box.label));
-  const byHash = [...train].sort((a, b) => (a.contentHash < b.contentHash ? -1 : a.contentHash > b.contentHash ? 1 : a.entryId - b.entryId));
-  const objects = byHash.filter(hasObjects).filter((_, i) => i % STOPPING.every === STOPPING.every - 1).slice(0, STOPPING.held);
-  if (objects.length < STOPPING.minHeld) return undefined;
-  const background = byHash.filter((sample) => !hasObjects(sample)).filter((_, i) => i % STOPPING.every === STOPPING.every - 1).slice(0, Math.ceil(objects.length / 4));
-  const hashes = new Set([...objects, ...background].map((sample) => sample.contentHash));
-  return byHash.filter((sample) => hashes.has(sample.contentHash));
 }
 
 /** `region` of `image` (whole pixels, inside it) as pixels of its own. */
