@@ -5,7 +5,7 @@
  */
 
 /** trainAnomalyModel({ backbone, spec, view, good, anomalous?, ... }) → the whole model graph, its threshold and validation figures. */
-export { betterCandidate, PATCH_DIMS, scoreImages, scoreImagesBoth, trainAnomalyModel, type AnomalyTrainOptions, type AnomalyTrainResult, type CandidateResult, type ImageSource } from './train';
+export { betterCandidate, PATCH_DIMS, scoreImages, scoreImagesBoth, scoreImagesGrown, trainAnomalyModel, type AnomalyTrainOptions, type AnomalyTrainResult, type CandidateResult, type ImageSource } from './train';
 
 /** greedyCoreset(rows [N, D], D, { size, selectionDims, seed }) → picked row indices; randomProjection; gatherRows. */
 export { gatherRows, greedyCoreset, project, randomProjection, type CoresetOptions } from './coreset';
@@ -14,10 +14,10 @@ export { gatherRows, greedyCoreset, project, randomProjection, type CoresetOptio
 export { addScoring, buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, gaussianTaps, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers, type ImageScore } from './patchGraph';
 
 /** goodOnlyThreshold(held-out good scores, { falseRejectRate, marginSigmas }); bestF1AnomalyThreshold; auroc; prfAt; quantileOf. */
-export { auroc, bestF1AnomalyThreshold, goodOnlyThreshold, prfAt, quantileOf, type GoodOnlyOptions, type GoodOnlyThreshold } from './threshold';
+export { auroc, aurocStandardError, bestF1AnomalyThreshold, goodOnlyThreshold, prfAt, quantileOf, type GoodOnlyOptions, type GoodOnlyThreshold } from './threshold';
 
 /** candidateMaps(model, spec): the middle output's spatial map and a finer one; pooledMap(model, output). */
 export { candidateMaps, pooledMap, type MapInfo } from './layers';
 
-/** withSyntheticDefect(image, random): a scratch or a cut-paste block, for validation without anomalies. */
-export { withSyntheticDefect } from './synthetic';
+/** withLikeRealDefect(image, random, { donor }): a thin crack, small pits or a texture patch from another good image, for validation without anomalies. */
+export { withLikeRealDefect, type LikeRealKind, type LikeRealOptions } from './synthetic';

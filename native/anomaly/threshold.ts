@@ -88,6 +88,18 @@ export function auroc(scores: ArrayLike<number>, positive: ArrayLike<boolean | n
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
+/**
+ * The standard error of an AUROC `a` over `positives` and `negatives` (Hanley & McNeil 1982): how far
+ * a measured AUROC may stray by chance, to tell a real difference from noise.
+ */
+export function aurocStandardError(a: number, positives: number, negatives: number): number {
+  if (positives === 0 || negatives === 0 || !Number.isFinite(a)) return Infinity;
+  const q1 = a / (2 - a);
+  const q2 = (2 * a * a) / (1 + a);
+  const variance = (a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives);
+  return Math.sqrt(Math.max(0, variance));
+}
+
 /** Precision, recall and F1 of `scores ≥ threshold` against `positive`. */
 export function prfAt(scores: readonly number[], positive: readonly boolean[], threshold: number): { precision: number; recall: number; f1: number; tp: number; fp: number; fn: number } {
   let tp = 0;

@@ -69,8 +69,9 @@ describe('a small scratch on a long strip', { skip: modelsBuilt ? false : 'dist/
     assert.deepEqual([...new Set(choices.candidates.map((c) => c.settings.view))], ['whole', 'native']);
     for (const c of choices.candidates) assert.ok(['auroc-synthetic-defects', 'recall-at-good-only-threshold-synthetic-defects'].includes(c.metric) && c.score >= 0 && c.score <= 1, JSON.stringify(c));
     assert.ok(choices.candidates.every((c) => /^expanded_conv_\d+( \+ expanded_conv_\d+)?$/.test(String(c.settings.featureMaps))), JSON.stringify(choices.candidates.map((c) => c.settings.featureMaps)));
-    const best = (view: string) => Math.max(...choices.candidates.filter((c) => c.settings.view === view && c.metric.startsWith('auroc')).map((c) => c.score));
-    assert.ok(best('native') > best('whole'), JSON.stringify(choices.candidates));
+    // The native view catches more of the drawn defects at its good-only threshold, and separates them no worse.
+    const best = (view: string, metric: string) => Math.max(...choices.candidates.filter((c) => c.settings.view === view && c.metric.startsWith(metric)).map((c) => c.score));
+    assert.ok(best('native', 'recall') > best('whole', 'recall') && best('native', 'auroc') >= best('whole', 'auroc'), JSON.stringify(choices.candidates));
     assert.deepEqual(chosen.evaluation.validation.flatMap((v) => [v.view, v.view]), choices.candidates.map((c) => c.settings.view));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildModel, encodeModel, GraphBuilder } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
-import { addScoring, buildNeighbourGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS, scoreImagesBoth } from '../../../native/anomaly';
+import { addScoring, buildNeighbourGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS, scoreImagesBoth, scoreImagesGrown } from '../../../native/anomaly';
 import { createRandom } from '../../../native/train';
 
 const DIMS = 12;
@@ -111,6 +111,32 @@ describe('nearest-neighbour scoring against the memory bank', () => {
       bruteNeighbours(bank, size).forEach((expected, k) => assert.deepEqual(indices.slice(k * REWEIGHT_NEIGHBOURS, (k + 1) * REWEIGHT_NEIGHBOURS), expected));
     } finally {
       await session.release();
+    }
+  });
+
+  it('scores a grown bank on its extra rows alone as on the whole grown bank', async () => {
+    const small = 30;
+    const size = 60;
+    // The grown bank: the small bank's rows, then the extra ones.
+    const bank = rows(size, 11);
+    const neighbours = bruteNeighbours(bank, size);
+    const perImage = 20;
+    const images = [rows(perImage, 12), rows(perImage, 13), rows(perImage, 14)];
+    const topKs = [3, 6];
+    const { session: scoring } = await createSession(Buffer.from(encodeModel(buildModel(buildScoringGraph(DIMS)))), { name: 'scoring' });
+    try {
+      const known: Float32Array[] = [];
+      await scoreImagesBoth(scoring, images, { rows: bank.slice(0, small * DIMS), size: small, neighbours: Int32Array.from(bruteNeighbours(bank.slice(0, small * DIMS), small).flat()) }, DIMS, topKs, known);
+      const grownBank = { rows: bank, size, neighbours: Int32Array.from(neighbours.flat()) };
+      const grown = await scoreImagesGrown(scoring, images, known, { rows: bank.slice(small * DIMS), size: size - small }, grownBank, DIMS, topKs);
+      const whole = await scoreImagesBoth(scoring, images, grownBank, DIMS, topKs);
+      images.forEach((image, i) => {
+        const expected = bruteScore(image, perImage, bank, size, neighbours);
+        assert.ok(Math.abs(grown[0]![i]! - expected.score) < 1e-3, `image ${i}: ${grown[0]![i]} vs ${expected.score}`);
+        whole.forEach((kind, j) => assert.ok(Math.abs(grown[j]![i]! - kind[i]!) < 1e-3, `kind ${j}, image ${i}: ${grown[j]![i]} vs ${kind[i]}`));
+      });
+    } finally {
+      await scoring.release();
     }
   });
 });
