@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeDetections, detectionHeadGraph, encodeTargets, findTail, mergeTiledDetections, mirrorAveraged, pruneModel, spatialFeatureModel, tileGrid, toLocationRows, trainTunedDetector, withInputSize, withMirroredBatch, withTailWeights, type Detection, type LabelledBox, type MapSize, type Region, type SpatialFeatures } from '../../native/detect';
+import { decodeDetections, detectionHeadGraph, encodeTargets, findTail, mergeTiledDetections, mirrorAveraged, pruneModel, spatialFeatureModel, tailFeatureModel, tileGrid, toLocationRows, trainTunedDetector, withInputSize, withMirroredBatch, withTailWeights, type BackboneTail, type Detection, type DetectionHead, type LabelledBox, type MapSize, type Region, type SpatialFeatures } from '../../native/detect';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../native/onnx';
 import { createSession } from '../../native/ort';
 import { decodeRgb, probeImageHeader } from '../../native/preprocess';
@@ -92,7 +92,7 @@ const TILE_CROPS = { objects: 4, background: 1, empty: 2 } as const;
  * `depthOnlyFrom` images with objects on (four times what the search fits on: below that, the two
  * fits cost about as much as a lighter tail could save in the final training).
  */
-const SEARCH = { train: 48, held: 32, every: 4, epochs: 4, minSteps: 48, tie: 0.01, cpuSeconds: 300, minWithObjects: 3, depthOnlyFrom: 192 } as const;
+const SEARCH = { train: 48, held: 32, every: 4, epochs: 4, minSteps: 48, tie: 0.01, catchUp: 0.05, cpuSeconds: 300, minWithObjects: 3, depthOnlyFrom: 192 } as const;
 const BATCH = 16;
 /** Training views per step. */
 const STEP_IMAGES = 8;
@@ -201,12 +201,18 @@ function featureMapModel(base: OnnxModel): SpatialFeatures {
 
 /** What one fit of a detector gives: the exported model (backbone + head), its metadata without `choices`, the provider. */
 interface FittedDetector {
-  model: OnnxModel;
+  /** The exported model (backbone with the fine-tuned blocks + head), built when asked. */
+  build(): OnnxModel;
   spec: ModelSpec;
   metadata: Omit<DetectorMetadata, 'choices'>;
   provider: string;
   /** The epochs trained (fewer than asked where the budget cut them). */
   epochs: number;
+  /** mAP@0.5 on `context.held`. */
+  heldScore?: number;
+  /** With `context.halfway`: the halfway score, and the epoch the fit ended at where it said stop. */
+  halfwayScore?: number;
+  stoppedAt?: number;
 }
 
 interface FitContext {
@@ -228,6 +234,18 @@ interface FitContext {
   phase: { embed: string; train: string };
   /** Processor seconds left to the training steps, asked once the maps are ready (trainTunedDetector's cpuSeconds). */
   cpuLeft?: () => number;
+  /**
+   * Images to score the fitted detector on (mAP@0.5, no mirror pass): their inputs as the model
+   * would see them (the whole image, or every tile of the grid) are embedded to the cut with the
+   * training views and cached; the tail and head then run on those maps alone (heldScore), so a
+   * candidate of the view search costs no second backbone pass over the held-out images.
+   */
+  held?: readonly Sample[];
+  /**
+   * Called once, halfway through the epochs, with the mAP@0.5 on `held` as the detector stands;
+   * `false` ends the fit there (heldScore is then that halfway score and `stoppedAt` its epoch).
+   */
+  halfway?: (score: number, epoch: number) => boolean;
 }
 
 /**
@@ -257,11 +275,21 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   // What the cut model gives, known after its first run: the map's size and its channels.
   const cutShape: { map?: MapSize; channels?: number } = {};
   const tile = seen.tile;
-  const views = train.flatMap((sample): View[] =>
+  const views: View[] = train.flatMap((sample): View[] =>
     tile
       ? tileViews(sample, labels, tile.side)
       : [{ sample, id: '', flip: false }, { sample, id: '-flip', flip: true }, ...cropViews(sample, CROPS.views)],
   );
+  // The inputs of the images to score (context.held), as modelInputs cuts them: the whole image or the tile grid.
+  const heldInputs = (context.held ?? []).map((sample) => ({
+    sample,
+    inputs: tile
+      ? tileGrid({ width: sample.width, height: sample.height }, tile.side, tile.overlap).map((region): View => ({ sample, id: `-tile${region.left}_${region.top}_${region.width}_${region.height}`, flip: false, region }))
+      : [{ sample, id: '', flip: false }],
+  }));
+  const heldViews = heldInputs.flatMap((image) => image.inputs);
+  const trainViews = views.length;
+  views.push(...heldViews);
   const embedStarted = performance.now();
   let computed = 0;
   // The cut map of views not cached yet, in location-major rows; the first run tells the map's size.
@@ -305,6 +333,8 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   if (!cutShape.map) throw codedError('InvalidParameterException', 'NoBoxesToTrain');
   if (cutShape.channels !== tail.cutChannels) throw new Error(`the cut map has ${cutShape.channels} channels, the tail expects ${tail.cutChannels}`);
   const mapSize = cutShape.map;
+  const heldMaps = maps.splice(trainViews);
+  views.splice(trainViews);
   const targets = views.map((view) => {
     const { boxes, image } = viewBoxes(view, labels);
     return encodeTargets(boxes, image, mapSize, labels.length);
@@ -313,9 +343,13 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   job.progress({ phase: context.phase.train, done: 0, total: epochs });
   const started = performance.now();
   let trainedEpochs = epochs;
+  const scoring = { tail, map: mapSize, labels, threads, signal: job.signal };
+  const halfwayEpoch = Math.ceil(epochs / 2);
+  let halfway: { score: number; stop: boolean } | undefined;
   const trained = await trainTunedDetector({
     maps,
     targets,
+    spinning: false,
     tail,
     map: mapSize,
     classes: labels.length,
@@ -328,12 +362,29 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     ...(threads ? { threads } : {}),
     frozenTail: context.tailBlocks === 0,
     ...(context.cpuLeft ? { cpuSeconds: context.cpuLeft(), minEpochs: Math.min(epochs, BUDGET.minEpochs) } : {}),
+    ...(context.halfway
+      ? {
+          onCheckpoint: async (epoch: number, detector: { head: DetectionHead; tailWeights: Map<string, Float32Array> }) => {
+            if (epoch !== halfwayEpoch || epoch === epochs) return true;
+            const score = await scoreOnMaps(heldInputs, heldMaps, { ...scoring, weights: context.tailBlocks === 0 ? tail.initial : detector.tailWeights, head: detector.head });
+            halfway = { score, stop: !context.halfway!(score, epoch) };
+            return !halfway.stop;
+          },
+        }
+      : {}),
     onEpoch: (epoch, loss, total) => {
       trainedEpochs = total;
       job.progress({ phase: context.phase.train, done: epoch, total, message: `epoch ${epoch} of ${total}, loss ${loss.toFixed(4)}` });
     },
   });
+  trainedEpochs = trained.epochs;
   log.info('detector trained', { loss: trained.loss, embedMs, embedded: computed, durationMs: Math.round(performance.now() - started), images: views.length, map: mapSize, inputSide: spec.input.width, tile: tile?.side ?? 0, cutChannels: cutShape.channels, tailLayers: context.tailBlocks === 0 ? 0 : tail.layers.length, epochs: trainedEpochs });
+
+  const heldScore = halfway?.stop
+    ? halfway.score
+    : context.held
+      ? await scoreOnMaps(heldInputs, heldMaps, { ...scoring, weights: context.tailBlocks === 0 ? tail.initial : trained.tailWeights, head: trained.head })
+      : undefined;
 
   // Backbone + head: one model, which runs every image together with its left–right mirror and
   // averages the two outputs (native/detect mirror.ts), at twice the backbone work per image.
@@ -341,12 +392,15 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   // training split (each fold +0.06 to +0.09), test split 0.766 → 0.830; averaging the heat alone
   // (boxes from the image only) reached 0.800 on the test split.
   // The search's candidates are scored without the mirror (each alike, at half the backbone work).
-  const withTail = withTailWeights(base, trained.tailWeights);
-  const tuned = context.mirror ? withMirroredBatch(withTail, spec.input.name, spec.input.layout) : withTail;
-  const builder = new GraphBuilder('loupe', { ...tuned.graph, outputs: [] });
-  const head = detectionHeadGraph(builder, builder.value(featureModel.value), trained.head);
-  const output = context.mirror ? mirrorAveraged(builder, head, labels.length) : head;
-  builder.output(output, 'float32', ['batch', labels.length + 4, mapSize.height, mapSize.width], OUTPUT);
+  const build = (): OnnxModel => {
+    const withTail = withTailWeights(base, trained.tailWeights);
+    const tuned = context.mirror ? withMirroredBatch(withTail, spec.input.name, spec.input.layout) : withTail;
+    const builder = new GraphBuilder('loupe', { ...tuned.graph, outputs: [] });
+    const head = detectionHeadGraph(builder, builder.value(featureModel.value), trained.head);
+    const output = context.mirror ? mirrorAveraged(builder, head, labels.length) : head;
+    builder.output(output, 'float32', ['batch', labels.length + 4, mapSize.height, mapSize.width], OUTPUT);
+    return pruneModel(buildModel(builder));
+  };
   const metadata: Omit<DetectorMetadata, 'choices'> = {
     format: 1,
     useCase: 'OBJECT_LOCALIZATION',
@@ -370,7 +424,16 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
       ...(tile ? { tiling: { side: tile.side, overlap: tile.overlap } } : {}),
     },
   };
-  return { model: pruneModel(buildModel(builder)), spec, metadata, provider: trained.provider === 'cpu' ? provider : trained.provider, epochs: trainedEpochs };
+  return {
+    build,
+    spec,
+    metadata,
+    provider: trained.provider === 'cpu' ? provider : trained.provider,
+    epochs: trainedEpochs,
+    ...(heldScore === undefined ? {} : { heldScore }),
+    ...(halfway ? { halfwayScore: halfway.score } : {}),
+    ...(halfway?.stop ? { stoppedAt: trained.epochs } : {}),
+  };
 }
 
 /**
@@ -412,7 +475,7 @@ export async function trainDetector(
     candidates: [...proposed.choices.candidates, ...(searched?.candidates ?? [])],
   };
   const metadata: DetectorMetadata = { ...fitted.metadata, choices };
-  const written = await writeModelFile(options.outputDir, fitted.model, metadata);
+  const written = await writeModelFile(options.outputDir, fitted.build(), metadata);
   const modelPath = written.path;
   const fittedAt = performance.now();
   // What you evaluate is what you ship: the test set goes through the written file.
@@ -465,27 +528,37 @@ async function searchDetector(
   const candidates: ModelChoices['candidates'] = [];
   // One progress phase for the whole search (the app names it; the fine-tuning depth is part of how the model sees).
   const phase = 'choosing the view';
-  const score = async (view: DetectorView, tailBlocks: number): Promise<{ map: number }> => {
+  const score = async (view: DetectorView, tailBlocks: number, halfway?: FitContext['halfway']): Promise<{ map: number; halfway?: number; stoppedAt?: number }> => {
     const began = performance.now();
-    const fitted = await fitDetector(split.fit, view, { ...context, epochs: SEARCH.epochs, minSteps: SEARCH.minSteps, tailBlocks, alsoTailBlocks: [TAIL_BLOCKS, ...LIGHTER_TAILS], mirror: false, phase: { embed: phase, train: phase } });
-    const metadata: DetectorMetadata = { ...fitted.metadata, choices: { chosen: {}, candidates: [] } };
-    const predictions = await predictSamples(encodeModel(fitted.model), detectorPipeline(metadata), split.held, { job: context.job, threads: context.threads, phase });
-    const images = split.held.map((sample) => ({
-      truth: sample.boxes.filter((box) => context.labels.includes(box.label)),
-      predictions: predictions.get(sample.entryId)?.boxes ?? [],
-    }));
-    const map = evaluateDetection(context.labels, images).averagePrecision;
+    const fitted = await fitDetector(split.fit, view, {
+      ...context,
+      epochs: SEARCH.epochs,
+      minSteps: SEARCH.minSteps,
+      tailBlocks,
+      alsoTailBlocks: [TAIL_BLOCKS, ...LIGHTER_TAILS],
+      mirror: false,
+      phase: { embed: phase, train: phase },
+      held: split.held,
+      ...(halfway ? { halfway } : {}),
+    });
+    const map = fitted.heldScore!;
     const seconds = Math.round((performance.now() - began) / 100) / 10;
-    candidates.push({ settings: { ...settingsOf(view).settings, tunedBlocks: tailBlocks }, metric: 'mAP', score: Math.round(map * 1000) / 1000, seconds });
-    log.info('detector candidate scored', { view: settingsOf(view).key, tailBlocks, map, seconds });
-    return { map };
+    const stopped: ModelChoices['chosen'] = fitted.stoppedAt === undefined ? {} : { stoppedAtEpoch: fitted.stoppedAt };
+    candidates.push({ settings: { ...settingsOf(view).settings, tunedBlocks: tailBlocks, ...stopped }, metric: 'mAP', score: Math.round(map * 1000) / 1000, seconds });
+    log.info('detector candidate scored', { view: settingsOf(view).key, tailBlocks, map, halfway: fitted.halfwayScore, stoppedAt: fitted.stoppedAt, seconds });
+    return { map, ...(fitted.halfwayScore === undefined ? {} : { halfway: fitted.halfwayScore }), ...(fitted.stoppedAt === undefined ? {} : { stoppedAt: fitted.stoppedAt }) };
   };
   const views: { view: DetectorView; map: number; cost: number }[] = [];
+  // Halfway through its epochs, a further view that trails the best halfway score of the views fitted
+  // to the end by more than SEARCH.catchUp is not fitted further: it cannot be expected to catch up.
+  let leadingHalfway: number | undefined;
   for (const [k, view] of alternatives.entries()) {
     if (k > 0 && cpuSeconds() > SEARCH.cpuSeconds) break;
-    const { map } = await score(view, TAIL_BLOCKS);
+    const scored = await score(view, TAIL_BLOCKS, (half) => k === 0 || leadingHalfway === undefined || half + SEARCH.catchUp >= leadingHalfway);
+    if (scored.stoppedAt !== undefined) continue;
+    if (scored.halfway !== undefined) leadingHalfway = Math.max(leadingHalfway ?? 0, scored.halfway);
     const cost = view.tile ? tileGrid({ width: split.held[0]!.width, height: split.held[0]!.height }, view.tile.side, view.tile.overlap).length * view.side ** 2 : view.side ** 2;
-    views.push({ view, map, cost });
+    views.push({ view, map: scored.map, cost });
   }
   const bestView = Math.max(...views.map((v) => v.map));
   const kept = views.filter((v) => v.map >= bestView - SEARCH.tie).sort((a, b) => a.cost - b.cost)[0]!;
@@ -528,6 +601,63 @@ export function heldOutSplit(train: readonly Sample[], labels: readonly string[]
   const fit = [...fitObjects, ...spread(rest(background), Math.ceil(fitObjects.length / 4))];
   if (held.filter(hasObjects).length < SEARCH.minWithObjects || fitObjects.length < SEARCH.minWithObjects) return undefined;
   return { fit, held };
+}
+
+/**
+ * mAP@0.5 of a fitted tail and head on images whose model inputs (`images[k].inputs`: the whole
+ * image or its tiles) have cut maps `maps` (in the same order, location-major rows): the tail runs
+ * from the cut, the head (a 1 × 1 convolution, sigmoid on the heat) on its features, then the
+ * decoding and the tiles' merge that the written model's pipeline applies (analysisFrom), without
+ * the mirror pass.
+ */
+async function scoreOnMaps(
+  images: readonly { sample: Sample; inputs: readonly View[] }[],
+  maps: readonly Float32Array[],
+  fitted: { tail: BackboneTail; weights: ReadonlyMap<string, Float32Array>; head: DetectionHead; map: MapSize; labels: readonly string[]; threads: number | undefined; signal: AbortSignal },
+): Promise<number> {
+  const { tail, head, map, labels } = fitted;
+  const cells = map.width * map.height;
+  const O = head.classes + 4;
+  const { session } = await createSession(tailFeatureModel(tail, map, fitted.weights), { ...(fitted.threads ? { threads: fitted.threads } : {}), spinning: false, name: 'detection-tail-scoring' });
+  const outputs: Float32Array[] = [];
+  try {
+    for (let start = 0; start < maps.length; start += BATCH) {
+      fitted.signal.throwIfAborted();
+      const batch = maps.slice(start, start + BATCH);
+      const x = new Float32Array(batch.length * cells * tail.cutChannels);
+      batch.forEach((rows, k) => x.set(rows, k * cells * tail.cutChannels));
+      const features = (await session.run({ x: { data: x, dims: [batch.length * cells, tail.cutChannels] } })).features!.data as Float32Array;
+      for (let k = 0; k < batch.length; k++) {
+        // The head's output [C + 4, H, W] as the model gives it: z = f·W + b, sigmoid on the heat channels.
+        const out = new Float32Array(O * cells);
+        for (let cell = 0; cell < cells; cell++) {
+          const f = (k * cells + cell) * head.features;
+          for (let o = 0; o < O; o++) {
+            let z = head.b[o]!;
+            for (let d = 0; d < head.features; d++) z += features[f + d]! * head.W[d * O + o]!;
+            out[o * cells + cell] = o < head.classes ? 1 / (1 + Math.exp(-z)) : z;
+          }
+        }
+        outputs.push(out);
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  const decoding = { minScore: 0.05, topK: 100, nmsIou: 0.5 };
+  let next = 0;
+  const scored = images.map(({ sample, inputs }) => {
+    const tiles = inputs.map((view) => {
+      const region = view.region ?? { left: 0, top: 0, width: sample.width, height: sample.height };
+      return { region, detections: decodeDetections(outputs[next++]!, labels.length, map, { width: region.width, height: region.height }, decoding) };
+    });
+    const found = inputs[0]?.region ? mergeTiledDetections(tiles, { width: sample.width, height: sample.height }, { nmsIou: decoding.nmsIou }).slice(0, decoding.topK) : tiles[0]!.detections;
+    return {
+      truth: sample.boxes.filter((box) => labels.includes(box.label)),
+      predictions: found.map(({ classIndex, confidence, left, top, width, height }) => ({ label: labels[classIndex]!, confidence, left, top, width, height })),
+    };
+  });
+  return evaluateDetection(labels, scored).averagePrecision;
 }
 
 /** `region` of `image` (whole pixels, inside it) as pixels of its own. */

@@ -16,7 +16,7 @@ import { createSession, type Provider, type TensorInput } from '../ort';
 import { createRandom } from '../train';
 import { DETECT_STEP_NAMES, detectionLoss, detectionTargetInputs } from './graphs';
 import type { DetectionHead, DetectionTargets } from './index';
-import { tailParameters, type BackboneTail, type MapSize } from './tail';
+import { tailForward, tailParameters, type BackboneTail, type MapSize } from './tail';
 import { tailGraph, tunedAdamState, tunedStep } from './tunedStep';
 
 /** The fine-tuning step graph for `tail` on maps of `map`'s size (rows and classes symbolic); `frozen`: the head alone on the tail's features (tunedStep). */
@@ -36,6 +36,29 @@ export function buildTunedStepGraph(tail: BackboneTail, map: MapSize, frozen = f
     g.op('ReduceSum', [dz, g.int64('head_axis0', [0])], { keepdims: 0 }),
     () => g.op('Mul', [g.op('Gemm', [dz, W], { transB: 1 }), scale]),
   );
+  return g;
+}
+
+/**
+ * The loss alone, no gradients (the held-out loss that stops training early): the tail forward from
+ * cut rows, the head, the focal + L1 loss, with the head (`W`, `b`) and the tail's parameters as inputs
+ * named as in the step graph (`frozen`: the tail's weights are constants).
+ */
+export function buildTunedLossGraph(tail: BackboneTail, map: MapSize, frozen = false): GraphBuilder {
+  const n = DETECT_STEP_NAMES;
+  const g = new GraphBuilder('detection_tuned_loss');
+  const x = g.input(n.features, 'float32', ['rows', tail.cutChannels]);
+  const targets = detectionTargetInputs(g);
+  const mean = g.input(n.featureMean, 'float32', [tail.channels]);
+  const scale = g.input(n.featureScale, 'float32', [tail.channels]);
+  const W = g.input('W', 'float32', [tail.channels, 'outputs']);
+  const b = g.input('b', 'float32', ['outputs']);
+  const byInitializer = new Map(
+    tailParameters(tail).map((parameter) => [parameter.initializer, frozen ? g.initializer(parameter.name, tail.initial.get(parameter.initializer)!, parameter.dims) : g.input(parameter.name, 'float32', parameter.dims)] as const),
+  );
+  const values = tailForward(g, tail, x, byInitializer, map);
+  const fs = g.op('Mul', [g.op('Sub', [values.get(tail.output)!, mean]), scale]);
+  detectionLoss(g, g.op('Gemm', [fs, W, b]), targets);
   return g;
 }
 
@@ -68,6 +91,8 @@ export interface TrainTunedDetectorOptions {
   signal?: AbortSignal;
   providers?: readonly Provider[];
   threads?: number;
+  /** Whether ONNX Runtime's idle threads spin-wait between runs (createSession's `spinning`; default its own, true). */
+  spinning?: boolean;
   /** The tail keeps the backbone's weights: the head alone is trained, on the tail's output computed from the cut maps. */
   frozenTail?: boolean;
   /**
@@ -77,10 +102,19 @@ export interface TrainTunedDetectorOptions {
    */
   cpuSeconds?: number;
   minEpochs?: number;
-  /** After each epoch: its loss and the number of epochs (as cut by `cpuSeconds`). */
-  onEpoch?: (epoch: number, loss: number, epochs: number) => void;
-  /** After each epoch, with the detector as it stands (e.g. to score a held-out set). */
-  onCheckpoint?: (epoch: number, detector: Omit<TunedDetector, 'provider' | 'loss'>) => Promise<void> | void;
+  /**
+   * Held-out views (their cut maps and targets, never trained on): after each epoch their loss is
+   * measured, and training stops once it has not fallen by `minImprovement` (relative, default 0.01)
+   * below its best for `patience` epochs (default 2), no earlier than `minEpochs`; what is returned
+   * is the detector of the epoch with the lowest held-out loss.
+   */
+  validation?: { maps: readonly Float32Array[]; targets: readonly DetectionTargets[] };
+  patience?: number;
+  minImprovement?: number;
+  /** After each epoch: its loss, the number of epochs (as cut by `cpuSeconds`), and the held-out loss where there is one. */
+  onEpoch?: (epoch: number, loss: number, epochs: number, heldOutLoss?: number) => void;
+  /** After each epoch, with the detector as it stands (e.g. to score a held-out set); `false` stops the training there. */
+  onCheckpoint?: (epoch: number, detector: Omit<TunedDetector, 'provider' | 'loss' | 'epochs' | 'bestEpoch' | 'heldOutLosses'>) => Promise<void | boolean> | void | boolean;
 }
 
 export interface TunedDetector {
@@ -90,6 +124,11 @@ export interface TunedDetector {
   tailWeights: Map<string, Float32Array>;
   loss: number;
   provider: Provider;
+  /** Epochs run, and the one whose detector this is (the last, or the best on the held-out views). */
+  epochs: number;
+  bestEpoch: number;
+  /** The held-out loss after each epoch (empty without `validation`). */
+  heldOutLosses: number[];
 }
 
 /**
@@ -153,7 +192,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   const adam = tunedAdamState(tail, Float32Array.from({ length: D * O }, () => random.uniform(Math.sqrt(1 / D) * 0.1)), b, frozen);
 
   // Fold the standardisation: z = ((f − μ)·s)·W + b = f·(s·W) + (b − Σ_d μ_d s_d W_d).
-  const snapshot = (): Omit<TunedDetector, 'provider' | 'loss'> => {
+  const snapshot = (): Omit<TunedDetector, 'provider' | 'loss' | 'epochs' | 'bestEpoch' | 'heldOutLosses'> => {
     const W = adam.get('W');
     const folded = new Float32Array(D * O);
     const bias = Float32Array.from(adam.get('b'));
@@ -167,6 +206,63 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
     const tailWeights = new Map(parameters.map((parameter) => [parameter.initializer, adam.get(parameter.name)]));
     return { head: { features: D, classes: C, W: folded, b: bias }, tailWeights };
   };
+
+  // The inputs a batch of views feeds to the step and the loss graphs (all but the parameters and `objects`).
+  const batchOf = (maps: readonly Float32Array[], targets: readonly DetectionTargets[], batch: readonly number[]): { inputs: Record<string, TensorInput>; objects: number } => {
+    const rows = batch.length * cells;
+    const x = new Float32Array(rows * tail.cutChannels);
+    const heat = new Float32Array(rows * C);
+    const reg = new Float32Array(rows * 4);
+    const mask = new Float32Array(rows);
+    let objects = 0;
+    batch.forEach((image, k) => {
+      x.set(maps[image]!, k * cells * tail.cutChannels);
+      const target = targets[image]!;
+      heat.set(target.heatmap, k * cells * C);
+      reg.set(target.regression, k * cells * 4);
+      mask.set(target.mask, k * cells);
+      objects += target.objects;
+    });
+    return {
+      objects,
+      inputs: {
+        [n.features]: { data: x, dims: [rows, tail.cutChannels] },
+        [n.heatmap]: { data: heat, dims: [rows, C] },
+        [n.regression]: { data: reg, dims: [rows, 4] },
+        [n.mask]: { data: mask, dims: [rows] },
+        [n.regressionWeight]: { data: lambda, dims: [4] },
+        [n.featureMean]: { data: featureMean, dims: [D] },
+        [n.featureScale]: { data: featureScale, dims: [D] },
+      },
+    };
+  };
+  const validation = options.validation && options.validation.maps.length > 0 ? options.validation : undefined;
+  const lossSession = validation
+    ? (await createSession(encodeModel(buildModel(buildTunedLossGraph(tail, map, frozen), { docString: 'the held-out loss of a detection head and the backbone tail under it' })), { ...sessionOptions, name: 'detection-tuned-loss' })).session
+    : undefined;
+  // The held-out loss per object: each batch's loss is a sum over its objects divided by their number.
+  const heldOutLoss = async (): Promise<number> => {
+    let total = 0;
+    let objectsSeen = 0;
+    const names = new Set(lossSession!.inputs.map((input) => input.name));
+    const parameters = Object.fromEntries(Object.entries(adam.feeds).filter(([name]) => names.has(name)));
+    for (let start = 0; start < validation!.maps.length; start += batchImages) {
+      options.signal?.throwIfAborted();
+      const batch = Array.from({ length: Math.min(batchImages, validation!.maps.length - start) }, (_, k) => start + k);
+      const { inputs, objects } = batchOf(validation!.maps, validation!.targets, batch);
+      const out = await lossSession!.run({ ...inputs, ...parameters, [n.objects]: { data: Float32Array.of(Math.max(1, objects)), dims: [] } }, { outputs: [n.loss] });
+      total += (out[n.loss]!.data as Float32Array)[0]! * Math.max(1, objects);
+      objectsSeen += Math.max(1, objects);
+    }
+    return total / objectsSeen;
+  };
+  const patience = options.patience ?? 2;
+  const minImprovement = options.minImprovement ?? 0.01;
+  const heldOutLosses: number[] = [];
+  let best: { epoch: number; loss: number; detector: Omit<TunedDetector, 'provider' | 'loss' | 'epochs' | 'bestEpoch' | 'heldOutLosses'>; trainLoss: number } | undefined;
+  // The epoch whose held-out loss last fell by at least minImprovement below the best before it.
+  let improvedAt = 0;
+  let ran = 0;
 
   const { session, provider } = await createSession(encodeModel(buildModel(buildTunedStepGraph(tail, map, frozen), { docString: 'one Adam step of a detection head and the backbone tail under it' })), {
     ...sessionOptions,
@@ -186,33 +282,13 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
       let steps = 0;
       for (let start = 0; start < images; start += batchImages) {
         options.signal?.throwIfAborted();
-        const batch = order.slice(start, start + batchImages);
-        const rows = batch.length * cells;
-        const x = new Float32Array(rows * tail.cutChannels);
-        const heat = new Float32Array(rows * C);
-        const reg = new Float32Array(rows * 4);
-        const mask = new Float32Array(rows);
-        let objects = 0;
-        batch.forEach((image, k) => {
-          x.set(options.maps[image]!, k * cells * tail.cutChannels);
-          const target = options.targets[image]!;
-          heat.set(target.heatmap, k * cells * C);
-          reg.set(target.regression, k * cells * 4);
-          mask.set(target.mask, k * cells);
-          objects += target.objects;
-        });
+        const { inputs: batchInputs, objects } = batchOf(options.maps, options.targets, order.slice(start, start + batchImages));
         t++;
         // Cosine decay from the full rate at the first step to a tenth of it at the last.
         const decay = 0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * (t - 1)) / Math.max(1, totalSteps - 1)));
         const inputs: Record<string, TensorInput> = {
-          [n.features]: { data: x, dims: [rows, tail.cutChannels] },
-          [n.heatmap]: { data: heat, dims: [rows, C] },
-          [n.regression]: { data: reg, dims: [rows, 4] },
-          [n.mask]: { data: mask, dims: [rows] },
-          [n.regressionWeight]: { data: lambda, dims: [4] },
+          ...batchInputs,
           [n.objects]: { data: Float32Array.of(Math.max(1, objects)), dims: [] },
-          [n.featureMean]: { data: featureMean, dims: [D] },
-          [n.featureScale]: { data: featureScale, dims: [D] },
           [n.step]: { data: Float32Array.of(t), dims: [] },
           [n.learningRate]: { data: Float32Array.of(lr * decay), dims: [] },
           ...(frozen ? {} : { [n.tailLearningRate]: { data: Float32Array.of(tailLr * decay), dims: [] } }),
@@ -234,11 +310,22 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
           totalSteps = epochs * stepsPerEpoch;
         }
       }
-      options.onEpoch?.(epoch, lastLoss, epochs);
-      await options.onCheckpoint?.(epoch, snapshot());
+      ran = epoch;
+      const held = validation ? await heldOutLoss() : undefined;
+      options.onEpoch?.(epoch, lastLoss, epochs, held);
+      const goOn = await options.onCheckpoint?.(epoch, snapshot());
+      if (goOn === false) break;
+      if (held !== undefined) {
+        heldOutLosses.push(held);
+        if (!best || held < best.loss * (1 - minImprovement)) improvedAt = epoch;
+        if (!best || held < best.loss) best = { epoch, loss: held, detector: snapshot(), trainLoss: lastLoss };
+        if (epoch >= (options.minEpochs ?? 1) && epoch - improvedAt >= patience && epoch < epochs) break;
+      }
     }
   } finally {
     await session.release();
+    await lossSession?.release();
   }
-  return { ...snapshot(), loss: lastLoss, provider };
+  if (best) return { ...best.detector, loss: best.trainLoss, provider, epochs: ran, bestEpoch: best.epoch, heldOutLosses };
+  return { ...snapshot(), loss: lastLoss, provider, epochs: ran, bestEpoch: ran, heldOutLosses };
 }

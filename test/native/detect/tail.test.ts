@@ -360,6 +360,67 @@ describe('training the head with the tail', () => {
     assert.deepEqual(ample, [4, 4, 4, 4]);
   });
 
+  it('measures the held-out loss with the same loss as the step (learning rates 0: the step\'s loss is the loss at the weights held out)', async () => {
+    const maps = data.map((d) => d.rows);
+    const targets = data.map((d) => d.target);
+    for (const frozenTail of [false, true]) {
+      const trained = await trainTunedDetector({ maps, targets, tail, map: MAP, classes: 1, epochs: 1, batchImages: data.length, learningRate: 0, tailLearningRate: 0, frozenTail, validation: { maps, targets } });
+      assert.equal(trained.heldOutLosses.length, 1);
+      assertRelativelyClose(Float32Array.of(trained.heldOutLosses[0]!), Float32Array.of(trained.loss), 1e-5, `frozen ${frozenTail}`);
+    }
+  });
+
+  it('stops once the held-out loss stops falling and keeps the best epoch\'s detector', async () => {
+    // Held out: the same maps with the object in another cell, so fitting the training views raises the held-out loss.
+    const held = data.map((d, image) => {
+      const centre = (image * 7 + 9) % CELLS;
+      const heatmap = new Float32Array(CELLS);
+      const mask = new Float32Array(CELLS);
+      heatmap[centre] = 1;
+      mask[centre] = 1;
+      const regression = new Float32Array(CELLS * 4);
+      regression.set([0.5, 0.5, 1, 1], centre * 4);
+      return { heatmap, regression, mask, objects: 1 };
+    });
+    const heads = new Map<number, Float32Array>();
+    const reported: (number | undefined)[] = [];
+    const trained = await trainTunedDetector({
+      maps: data.map((d) => d.rows),
+      targets: data.map((d) => d.target),
+      tail,
+      map: MAP,
+      classes: 1,
+      epochs: 30,
+      batchImages: 3,
+      learningRate: 0.01,
+      tailLearningRate: 0.002,
+      validation: { maps: data.map((d) => d.rows), targets: held },
+      patience: 2,
+      minEpochs: 2,
+      onEpoch: (_, __, ___, heldOut) => reported.push(heldOut),
+      onCheckpoint: (epoch, detector) => void heads.set(epoch, detector.head.W),
+    });
+    assert.ok(trained.epochs < 30, `ran ${trained.epochs} epochs`);
+    assert.equal(trained.heldOutLosses.length, trained.epochs);
+    assert.deepEqual(reported, trained.heldOutLosses);
+    const lowest = trained.heldOutLosses.indexOf(Math.min(...trained.heldOutLosses)) + 1;
+    assert.equal(trained.bestEpoch, lowest);
+    // The last epoch whose held-out loss fell at least 1 % below the best before it is `patience` (2) epochs back.
+    let improvedAt = 1;
+    trained.heldOutLosses.forEach((loss, i) => {
+      if (i > 0 && loss < Math.min(...trained.heldOutLosses.slice(0, i)) * 0.99) improvedAt = i + 1;
+    });
+    assert.equal(trained.epochs - improvedAt, 2, `stopped at ${trained.epochs}, last improved at ${improvedAt}: ${trained.heldOutLosses.join(', ')}`);
+    assert.deepEqual(trained.head.W, heads.get(trained.bestEpoch));
+  });
+
+  it('stops after the epoch whose checkpoint says false', async () => {
+    const seen: number[] = [];
+    const trained = await trainTunedDetector({ maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, epochs: 6, batchImages: 3, onCheckpoint: (epoch) => (seen.push(epoch), epoch < 2) });
+    assert.deepEqual(seen, [1, 2]);
+    assert.equal(trained.epochs, 2);
+  });
+
   it('stops between steps when cancelled', async () => {
     const controller = new AbortController();
     await assert.rejects(

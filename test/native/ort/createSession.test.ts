@@ -79,6 +79,16 @@ describe('the execution-provider ladder', () => {
     }
   });
 
+  it('runs with spin-waiting threads turned off, giving the same answer', async () => {
+    const { session } = await createSession(aModel(), { providers: ['cpu'], threads: 2, spinning: false, name: 'no-spin' });
+    try {
+      const out = await session.run({ features: { data: Float32Array.from([1, 2, 3]), dims: [1, 3] }, shape: { data: BigInt64Array.from([3n, 1n]), dims: [2] } });
+      assert.deepEqual([...(out.scores!.data as Float32Array)], [4.5, 4.5]);
+    } finally {
+      await session.release();
+    }
+  });
+
   it('throws a clear error naming CUDA when only CUDA is asked for', { skip: hasCuda ? 'the CUDA provider is installed here' : false }, async () => {
     const error = await assertOrtError(createSession(aModel(), { providers: ['cuda'], name: 'only-cuda' }), 'provider-unavailable', /^only-cuda on cuda: no requested execution provider is available \(cuda: /);
     assert.equal(error.provider, 'cuda');
