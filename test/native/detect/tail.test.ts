@@ -26,6 +26,17 @@ before(async () => {
 const MAP = { width: 5, height: 4 };
 const CELLS = MAP.width * MAP.height;
 
+/** The training target of one object filling cell `centre` of the map. */
+function oneObjectAt(centre: number) {
+  const heatmap = new Float32Array(CELLS);
+  const mask = new Float32Array(CELLS);
+  heatmap[centre] = 1;
+  mask[centre] = 1;
+  const regression = new Float32Array(CELLS * 4);
+  regression.set([0.5, 0.5, 1, 1], centre * 4);
+  return { heatmap, regression, mask, objects: 1 };
+}
+
 /**
  * A small MobileNetV2-shaped graph on an NCHW input [B, 4, 4, 5]: a 1 × 1 Conv (the previous block's
  * project), two inverted-residual blocks (expand 3 → 8, ReLU6, depthwise 3 × 3, ReLU6, project 8 → 3,
@@ -325,13 +336,7 @@ describe('training the head with the tail', () => {
     const centre = (image * 7) % CELLS;
     const rows = Float32Array.from({ length: CELLS * 3 }, () => gauss() * 0.3);
     rows[centre * 3] = 3;
-    const heatmap = new Float32Array(CELLS);
-    const mask = new Float32Array(CELLS);
-    heatmap[centre] = 1;
-    mask[centre] = 1;
-    const regression = new Float32Array(CELLS * 4);
-    regression.set([0.5, 0.5, 1, 1], centre * 4);
-    return { rows, target: { heatmap, regression, mask, objects: 1 } };
+    return { rows, target: oneObjectAt(centre) };
   });
 
   it('lowers the loss and changes the tail, reporting each epoch', async () => {
@@ -372,16 +377,7 @@ describe('training the head with the tail', () => {
 
   it('stops once the held-out loss stops falling and keeps the best epoch\'s detector', async () => {
     // Held out: the same maps with the object in another cell, so fitting the training views raises the held-out loss.
-    const held = data.map((d, image) => {
-      const centre = (image * 7 + 9) % CELLS;
-      const heatmap = new Float32Array(CELLS);
-      const mask = new Float32Array(CELLS);
-      heatmap[centre] = 1;
-      mask[centre] = 1;
-      const regression = new Float32Array(CELLS * 4);
-      regression.set([0.5, 0.5, 1, 1], centre * 4);
-      return { heatmap, regression, mask, objects: 1 };
-    });
+    const held = data.map((_, image) => oneObjectAt((image * 7 + 9) % CELLS));
     const heads = new Map<number, Float32Array>();
     const reported: (number | undefined)[] = [];
     const trained = await trainTunedDetector({
