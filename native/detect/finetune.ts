@@ -19,14 +19,20 @@ import type { DetectionHead, DetectionTargets } from './index';
 import { tailForward, tailParameters, type BackboneTail, type MapSize } from './tail';
 import { tailGraph, tunedAdamState, tunedStep } from './tunedStep';
 
-/** The fine-tuning step graph for `tail` on maps of `map`'s size (rows and classes symbolic); `frozen`: the head alone on the tail's features (tunedStep). */
-export function buildTunedStepGraph(tail: BackboneTail, map: MapSize, frozen = false): GraphBuilder {
+/** A graph with the inputs the step and the loss graphs share: cut rows, detection targets, the feature standardisation. */
+function tunedGraphInputs(name: string, tail: BackboneTail) {
   const n = DETECT_STEP_NAMES;
-  const g = new GraphBuilder('detection_tuned_step');
+  const g = new GraphBuilder(name);
   const x = g.input(n.features, 'float32', ['rows', tail.cutChannels]);
   const targets = detectionTargetInputs(g);
   const mean = g.input(n.featureMean, 'float32', [tail.channels]);
   const scale = g.input(n.featureScale, 'float32', [tail.channels]);
+  return { g, x, targets, mean, scale };
+}
+
+/** The fine-tuning step graph for `tail` on maps of `map`'s size (rows and classes symbolic); `frozen`: the head alone on the tail's features (tunedStep). */
+export function buildTunedStepGraph(tail: BackboneTail, map: MapSize, frozen = false): GraphBuilder {
+  const { g, x, targets, mean, scale } = tunedGraphInputs('detection_tuned_step', tail);
   const { W, b, weightDecay, values, update } = tunedStep(g, tail, map, x, 'outputs', frozen);
   const fs = g.op('Mul', [g.op('Sub', [values.get(tail.output)!, mean]), scale]);
   const z = g.op('Gemm', [fs, W, b]);
@@ -45,12 +51,7 @@ export function buildTunedStepGraph(tail: BackboneTail, map: MapSize, frozen = f
  * named as in the step graph (`frozen`: the tail's weights are constants).
  */
 export function buildTunedLossGraph(tail: BackboneTail, map: MapSize, frozen = false): GraphBuilder {
-  const n = DETECT_STEP_NAMES;
-  const g = new GraphBuilder('detection_tuned_loss');
-  const x = g.input(n.features, 'float32', ['rows', tail.cutChannels]);
-  const targets = detectionTargetInputs(g);
-  const mean = g.input(n.featureMean, 'float32', [tail.channels]);
-  const scale = g.input(n.featureScale, 'float32', [tail.channels]);
+  const { g, x, targets, mean, scale } = tunedGraphInputs('detection_tuned_loss', tail);
   const W = g.input('W', 'float32', [tail.channels, 'outputs']);
   const b = g.input('b', 'float32', ['outputs']);
   const byInitializer = new Map(
