@@ -94,6 +94,8 @@ const TILE_CROPS = { objects: 4, background: 1, empty: 2 } as const;
  */
 const SEARCH = { train: 48, held: 32, every: 4, epochs: 4, minSteps: 48, tie: 0.01, catchUp: 0.05, cpuSeconds: 300, minWithObjects: 3, depthOnlyFrom: 192 } as const;
 const BATCH = 16;
+/** How a detector's map becomes boxes: peaks at or above minScore, the best topK, NMS above nmsIou (written into the model file). */
+const DECODING = { minScore: 0.05, topK: 100, nmsIou: 0.5 } as const;
 /** Training views per step. */
 const STEP_IMAGES = 8;
 const FEATURE_MAP = 'feature_map';
@@ -416,9 +418,7 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
       featureStride: spec.input.width / mapSize.width,
       featureLayer: featureModel.source,
       layout: 'heat-offset-size',
-      minScore: 0.05,
-      topK: 100,
-      nmsIou: 0.5,
+      ...DECODING,
       resize: 'stretch',
       mirrorAveraged: context.mirror,
       ...(tile ? { tiling: { side: tile.side, overlap: tile.overlap } } : {}),
@@ -644,17 +644,15 @@ async function scoreOnMaps(
   } finally {
     await session.release();
   }
-  const decoding = { minScore: 0.05, topK: 100, nmsIou: 0.5 };
   let next = 0;
   const scored = images.map(({ sample, inputs }) => {
-    const tiles = inputs.map((view) => {
-      const region = view.region ?? { left: 0, top: 0, width: sample.width, height: sample.height };
-      return { region, detections: decodeDetections(outputs[next++]!, labels.length, map, { width: region.width, height: region.height }, decoding) };
-    });
-    const found = inputs[0]?.region ? mergeTiledDetections(tiles, { width: sample.width, height: sample.height }, { nmsIou: decoding.nmsIou }).slice(0, decoding.topK) : tiles[0]!.detections;
+    const size = { width: sample.width, height: sample.height };
+    const regions = inputs.map((view) => ({ region: view.region ?? { left: 0, top: 0, ...size } }));
+    const tiled = inputs[0]?.region !== undefined;
+    const decoding = { labels, detection: { mapWidth: map.width, mapHeight: map.height, ...DECODING, tiled } };
     return {
       truth: sample.boxes.filter((box) => labels.includes(box.label)),
-      predictions: found.map(({ classIndex, confidence, left, top, width, height }) => ({ label: labels[classIndex]!, confidence, left, top, width, height })),
+      predictions: analysisFrom(regions, outputs.slice(next, (next += inputs.length)), size, decoding).boxes ?? [],
     };
   });
   return evaluateDetection(labels, scored).averagePrecision;
@@ -703,8 +701,14 @@ export function cutTiles(pixels: RgbPixels, size: { width: number; height: numbe
   });
 }
 
+/** What turns a detector's outputs into boxes: its labels, map size and decoding, and whether its inputs are tiles. */
+interface DecodingOf {
+  labels: readonly string[];
+  detection: Pick<DetectorMetadata['detection'], 'mapWidth' | 'mapHeight' | 'minScore' | 'topK' | 'nmsIou'> & { tiled: boolean };
+}
+
 /** The boxes of one image from the model's output for each of its inputs (modelInputs). */
-function analysisFrom(inputs: readonly { region: Region }[], outputs: readonly Float32Array[], size: { width: number; height: number }, metadata: DetectorMetadata): Analysis {
+function analysisFrom(inputs: readonly { region: Region }[], outputs: readonly Float32Array[], size: { width: number; height: number }, metadata: DecodingOf): Analysis {
   const { labels, detection } = metadata;
   const decode = (output: Float32Array, region: Region): Detection[] =>
     decodeDetections(output, labels.length, { width: detection.mapWidth, height: detection.mapHeight }, { width: region.width, height: region.height }, {
@@ -712,7 +716,7 @@ function analysisFrom(inputs: readonly { region: Region }[], outputs: readonly F
       topK: detection.topK,
       nmsIou: detection.nmsIou,
     });
-  const found = detection.tiling
+  const found = detection.tiled
     ? mergeTiledDetections(
         inputs.map((input, i) => ({ region: input.region, detections: decode(outputs[i]!, input.region) })),
         size,
@@ -740,7 +744,7 @@ export function detectorPipeline(metadata: DetectorMetadata): Pipeline {
       const header = known || typeof image === 'string' ? undefined : await probeImageHeader(image);
       const size = known ?? (header?.ok ? { width: header.width, height: header.height } : await decodedSize(image));
       const inputs = await modelInputs(image, size, metadata);
-      return { pixels: inputs.map((input) => input.pixels), read: (outputs) => analysisFrom(inputs, outputs, size, metadata) };
+      return { pixels: inputs.map((input) => input.pixels), read: (outputs) => analysisFrom(inputs, outputs, size, { labels: metadata.labels, detection: { ...metadata.detection, tiled: metadata.detection.tiling !== undefined } }) };
     },
   };
 }
