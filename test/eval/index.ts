@@ -123,11 +123,15 @@ async function classificationTask(
   }
 }
 
-/** What training chose for the latest model (its file's metadata), as `key=value` pairs. */
-async function chosenInModel(loupe: TimedLoupe): Promise<Row> {
+/** What training chose for the latest model (its file's metadata), as `key=value` pairs; with --choices, its candidates too. */
+async function chosenInModel(loupe: TimedLoupe, name: string): Promise<Row> {
   const path = loupe.lastModelPath();
-  const chosen = path ? (await readModelMetadata(path)).choices?.chosen : undefined;
-  return chosen ? { chosen: Object.entries(chosen).map(([key, value]) => `${key}=${String(value)}`).join(' ') } : {};
+  const choices = path ? (await readModelMetadata(path)).choices : undefined;
+  if (options.choices && choices) {
+    const candidates = choices.candidates.map((c) => ({ task: name, candidate: Object.entries(c.settings).map(([k, v]) => `${k}=${String(v)}`).join('; '), metric: c.metric, score: c.score.toFixed(3), seconds: c.seconds?.toFixed(1) ?? '' }));
+    choiceTables.push(`### ${name}: chosen ${JSON.stringify(choices.chosen)}\n\n${table(candidates)}`);
+  }
+  return choices ? { chosen: Object.entries(choices.chosen).map(([key, value]) => `${key}=${String(value)}`).join(' ') } : {};
 }
 
 /** Detection: imported and sent to training like the rest, scored by mAP@0.5 (AP@0.5 for one label). */
@@ -155,7 +159,7 @@ async function detectionTask(name: string, target: number, prepare: (loupe: Time
         value: fixed(map),
         ...verdict(map, target),
         ...timings(importS, version),
-        ...(await chosenInModel(loupe)),
+        ...(await chosenInModel(loupe, name)),
       },
       ...perLabel,
     ];
