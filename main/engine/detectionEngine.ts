@@ -1,6 +1,7 @@
 /**
  * Object detection (OBJECT_LOCALIZATION): a CenterNet-style head (native/detect) on the backbone's
- * stride-16 feature map (the map that its `expanded_conv_13_expand` output pools), trained together
+ * stride-16 feature map (the map that its `expanded_conv_13_expand` output pools; for small boxes, where
+ * the view search keeps it, the stride-8 map under it: viewFeature), trained together
  * with the backbone's last blocks. The map where those blocks start (the cut) is cached per image and
  * view by content hash; the blocks' forward and hand-derived backward passes run in the training step.
  * The exported model is ONE ONNX file: backbone (with the fine-tuned blocks' new weights) + head,
