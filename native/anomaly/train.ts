@@ -100,8 +100,8 @@ export interface AnomalyTrainOptions {
   /** Labelled anomalous training images, when there are any. */
   anomalous?: ImageSource;
   /**
-   * Also put each good image turned by 180° into the bank (default true): a part or its
-   * surroundings seen the other way up is still good.
+   * Also put each good image turned by 180° into the bank (default true, where the good images
+   * alone do not fill the patch pool): a part or its surroundings seen the other way up is still good.
    */
   turnedViews?: boolean;
   /**
@@ -214,7 +214,10 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
     const syntheticSources = given
       ? given.sources.filter((source) => source >= 0 && source < good.count)
       : random.shuffle(Array.from({ length: good.count }, (_, i) => i)).slice(0, Math.min(MAX_SYNTHETIC, good.count));
-    const bankImageCount = options.turnedViews === false ? good.count : 2 * good.count;
+    // The turned copies: unless the caller leaves them out or the good images alone give every
+    // layer set's pool its MAX_POOL patches (then they would only replace some of those: an
+    // embedding pass for a little more variety). Decided on the first image.
+    let turned = options.turnedViews !== false;
     const pools = candidates.map((_, c) => ({ random: createRandom(deriveSeed(seed, 20 + c)), rows: [] as Float32Array[], origin: [] as number[], keepShare: 1, total: 0 }));
     const heldPatches: Map<number, Float32Array>[] = candidates.map(() => new Map());
     let heldImages: Set<number> | undefined;
@@ -226,6 +229,8 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
         const count = Math.min(good.count, Math.max(2, Math.floor(HELD_OUT_PATCHES / rowsPerImage)));
         const order = [...syntheticSources, ...createRandom(deriveSeed(seed, 3)).shuffle(Array.from({ length: good.count }, (_, i) => i)).filter((i) => !syntheticSources.includes(i))];
         heldImages = new Set(order.slice(0, count));
+        if (perCandidate.every((patches) => (patches.length / dims) * good.count >= MAX_POOL)) turned = false;
+        const bankImageCount = turned ? 2 * good.count : good.count;
         perCandidate.forEach((patches, c) => {
           pools[c]!.total = (patches.length / dims) * bankImageCount;
           pools[c]!.keepShare = Math.min(1, MAX_POOL / pools[c]!.total);
@@ -245,7 +250,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
       });
     };
     await embed(good, 'embedding good images', undefined, (i, patches) => visitBankImage(i, patches));
-    if (options.turnedViews !== false) await embed(good, 'embedding turned views', turned180, (i, patches) => visitBankImage(good.count + i, patches));
+    if (turned) await embed(good, 'embedding turned views', turned180, (i, patches) => visitBankImage(good.count + i, patches));
     const heldList = Array.from({ length: good.count }, (_, i) => i).filter((i) => heldImages!.has(i));
     // Synthetic defects on held-out good images (each scored with its own fold): drawn here on the
     // view, or given by the caller (drawn on the original image, so that every view sees the same defect).
