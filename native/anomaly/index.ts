@@ -5,7 +5,7 @@
  */
 
 /** trainAnomalyModel({ backbone, spec, view, good, anomalous?, ... }) → the whole model graph, its threshold and validation figures. */
-export { betterCandidate, PATCH_DIMS, scoreImages, scoreImagesBoth, scoreImagesGrown, trainAnomalyModel, type AnomalyTrainOptions, type AnomalyTrainResult, type CandidateResult, type ImageSource } from './train';
+export { betterCandidate, catchLead, CATCH_SIGMAS, PATCH_DIMS, scoreImages, scoreImagesBoth, scoreImagesGrown, trainAnomalyModel, type AnomalyTrainOptions, type AnomalyTrainResult, type CandidateEvidence, type CandidateResult, type ImageSource } from './train';
 
 /** greedyCoreset(rows [N, D], D, { size, selectionDims, seed }) → picked row indices; randomProjection; gatherRows. */
 export { gatherRows, greedyCoreset, project, randomProjection, type CoresetOptions } from './coreset';
@@ -13,8 +13,8 @@ export { gatherRows, greedyCoreset, project, randomProjection, type CoresetOptio
 /** The graphs: features (candidate layer sets), scoring against a bank (as initializers or inputs), bank neighbours; PATCH_NAMES. */
 export { addScoring, buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, gaussianTaps, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers, type ImageScore } from './patchGraph';
 
-/** goodOnlyThreshold(held-out good scores, { falseRejectRate, marginSigmas }); bestF1AnomalyThreshold; auroc; prfAt; quantileOf. */
-export { auroc, aurocStandardError, bestF1AnomalyThreshold, goodOnlyThreshold, prfAt, quantileOf, type GoodOnlyOptions, type GoodOnlyThreshold } from './threshold';
+/** goodOnlyThreshold(held-out good scores, { falseRejectRate, marginSigmas }) (a log-normal tail where the scores are few); bestF1AnomalyThreshold; auroc; prfAt; quantileOf; normalQuantile. */
+export { auroc, aurocStandardError, bestF1AnomalyThreshold, goodOnlyThreshold, normalQuantile, prfAt, quantileOf, type GoodOnlyOptions, type GoodOnlyThreshold } from './threshold';
 
 /** candidateMaps(model, spec): the middle output's spatial map and a finer one; pooledMap(model, output). */
 export { candidateMaps, pooledMap, type MapInfo } from './layers';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { auroc, bestF1AnomalyThreshold, goodOnlyThreshold, prfAt } from '../../../native/anomaly';
+import { auroc, bestF1AnomalyThreshold, goodOnlyThreshold, normalQuantile, prfAt } from '../../../native/anomaly';
 import { createRandom } from '../../../native/train';
 
 function normal(count: number, mean: number, sd: number, seed: number): number[] {
@@ -36,6 +36,38 @@ describe('the threshold from good images only', () => {
     const loose = goodOnlyThreshold(scores, { falseRejectRate: 0.1, marginSigmas: 0 });
     assert.ok(loose.threshold < strict.threshold);
     assert.ok(loose.falseRejectRate <= 0.1 && loose.falseRejectRate > 0.05);
+  });
+
+  it('reads the tail of a few dozen scores from a log-normal fit, which one odd score barely moves', () => {
+    const logNormal = (count: number, seed: number) => normal(count, 0, 0.3, seed).map((x) => Math.exp(x));
+    const rates: number[] = [];
+    for (const seed of [11, 12, 13, 14]) {
+      const heldOut = logNormal(59, seed);
+      const choice = goodOnlyThreshold(heldOut);
+      assert.equal(choice.quantileFrom, 'log-normal');
+      // One good image scored far out moves the worst score, not the fit.
+      const odd = goodOnlyThreshold([...heldOut.slice(1), 10 * Math.max(...heldOut)]);
+      assert.ok(Math.abs(odd.threshold - choice.threshold) < 0.15 * choice.threshold, `${odd.threshold} against ${choice.threshold}`);
+      const fresh = logNormal(20_000, seed + 100);
+      rates.push(fresh.filter((s) => s >= choice.threshold).length / fresh.length);
+    }
+    // About the asked 1 % of fresh good scores (the margin takes some more off), whatever the draw.
+    for (const rate of rates) assert.ok(rate < 0.03, `fresh rate ${rate}`);
+    assert.ok(rates.reduce((a, b) => a + b, 0) / rates.length < 0.015, `mean fresh rate ${rates}`);
+  });
+
+  it('reads the quantile off the scores where they are enough to show the tail', () => {
+    const scores = normal(1000, 10, 1, 15);
+    assert.equal(goodOnlyThreshold(scores).quantileFrom, 'empirical');
+    assert.equal(goodOnlyThreshold(normal(59, -1, 1, 16)).quantileFrom, 'empirical', 'a log-normal needs positive scores');
+  });
+
+  it('knows the normal quantiles', () => {
+    assert.ok(Math.abs(normalQuantile(0.99) - 2.3263479) < 1e-6);
+    assert.ok(Math.abs(normalQuantile(0.9) - 1.2815516) < 1e-6);
+    assert.ok(Math.abs(normalQuantile(0.025) + 1.959964) < 1e-6);
+    assert.equal(normalQuantile(0.5), 0);
+    assert.throws(() => normalQuantile(1), RangeError);
   });
 
   it('refuses to set a threshold without good scores', () => {
