@@ -1,6 +1,7 @@
 /**
  * Object detection (OBJECT_LOCALIZATION): a CenterNet-style head (native/detect) on the backbone's
- * stride-16 feature map (the map that its `expanded_conv_13_expand` output pools), trained together
+ * stride-16 feature map (the map that its `expanded_conv_13_expand` output pools; for small boxes, where
+ * the view search keeps it, the stride-8 map under it: viewFeature), trained together
  * with the backbone's last blocks. The map where those blocks start (the cut) is cached per image and
  * view by content hash; the blocks' forward and hand-derived backward passes run in the training step.
  * The exported model is ONE ONNX file: backbone (with the fine-tuned blocks' new weights) + head,
@@ -11,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeDetections, detectionHeadGraph, encodeTargets, findTail, mergeTiledDetections, mirrorAveraged, pruneModel, spatialFeatureModel, tailFeatureModel, tileGrid, toLocationRows, trainTunedDetector, withInputSize, withMirroredBatch, withTailWeights, type BackboneTail, type Detection, type DetectionHead, type LabelledBox, type MapSize, type Region, type SpatialFeatures } from '../../native/detect';
+import { decodeDetections, detectionHeadGraph, encodeTargets, findTail, finerFeatureValue, mergeTiledDetections, mirrorAveraged, pruneModel, spatialFeatureModel, tailFeatureModel, tileGrid, toLocationRows, trainTunedDetector, withInputSize, withMirroredBatch, withTailWeights, type BackboneTail, type Detection, type DetectionHead, type LabelledBox, type MapSize, type Region, type SpatialFeatures } from '../../native/detect';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../native/onnx';
 import { createSession } from '../../native/ort';
 import { decodeRgb, probeImageHeader } from '../../native/preprocess';
@@ -201,6 +202,19 @@ function featureMapModel(base: OnnxModel): SpatialFeatures {
   return found;
 }
 
+/**
+ * The map the head of `view` reads: the stride-16 map behind FEATURE_SOURCES, or for a stride-8
+ * view the map one stride finer (native/detect finerFeatureValue; its blocks are fine-tuned the
+ * same way). `source` names it in the cache and the model's metadata.
+ */
+function viewFeature(base: OnnxModel, view: DetectorView): { source: string; value: string } {
+  const coarse = featureMapModel(base);
+  if (!view.featureStride) return { source: coarse.source, value: coarse.value };
+  const value = finerFeatureValue(base, coarse.value);
+  if (!value) throw codedError('InvalidParameterException', 'NoDetectorFeatureMap');
+  return { source: `${coarse.source}-stride${view.featureStride}`, value };
+}
+
 /** What one fit of a detector gives: the exported model (backbone + head), its metadata without `choices`, the provider. */
 interface FittedDetector {
   /** The exported model (backbone with the fine-tuned blocks + head), built when asked. */
@@ -258,7 +272,7 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   const { backbone, labels, job, threads } = context;
   const spec: ModelSpec = { ...backbone.spec, input: { ...backbone.spec.input, width: seen.side, height: seen.side } };
   const base = withInputSize(decodeModel(await readFile(backbone.modelPath)), spec.input.name, spec.input.layout, spec.input.width, spec.input.height);
-  const featureModel = featureMapModel(base);
+  const featureModel = viewFeature(base, seen);
   // The tail of the backbone that is fine-tuned starts at `cut`; what is cached per view is the map there.
   const tail = findTail(base, featureModel.value, cutBlocks(context.tailBlocks));
   const cutBuilder = new GraphBuilder('cut_map', { ...base.graph, outputs: [] });
@@ -438,13 +452,14 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
 
 /**
  * Train a detector for `options.labels` on the backbone's feature map and write it as one model.
- * `settings.view` forces whole image or tiles; `settings.search` 'always' compares the size rule's
- * alternatives on held-out images even where the rule's margin is clear (tests use both).
+ * `settings.view` forces whole image or tiles, `settings.featureStride` 8 the rule's view read at
+ * stride 8; `settings.search` 'always' compares the size rule's alternatives on held-out images even
+ * where the rule's margin is clear (tests use these).
  */
 export async function trainDetector(
   options: TrainOptions,
   backbone: DetectorBackbone,
-  settings: { threads?: number; view?: 'whole' | 'tiled'; search?: 'always' } = {},
+  settings: { threads?: number; view?: 'whole' | 'tiled'; search?: 'always'; featureStride?: 8 } = {},
 ): Promise<TrainedModel> {
   const proposed = chooseDetectorView(options.train, options.labels, settings.view);
   const threads = settings.threads;
@@ -465,13 +480,18 @@ export async function trainDetector(
   const searchViews = proposed.alternatives.length > 1 && (!proposed.clear || settings.search === 'always');
   const withObjects = options.train.filter((sample) => sample.boxes.some((box) => options.labels.includes(box.label))).length;
   const searchDepth = withObjects >= SEARCH.depthOnlyFrom;
-  const searched = settings.view || !(searchViews || searchDepth) ? undefined : await searchDetector(options.train, searchViews ? proposed.alternatives : [proposed.view], base);
-  const seen = searched?.view ?? proposed.view;
+  // For small boxes the rule's view read at stride 8 is compared right after the rule's own view.
+  const finer = settings.view || settings.featureStride ? undefined : proposed.finer;
+  const [ruleView, ...others] = searchViews ? proposed.alternatives : [proposed.view];
+  const compared = [ruleView!, ...(finer ? [finer] : []), ...others];
+  const forced = settings.view !== undefined || settings.featureStride !== undefined;
+  const searched = forced || !(compared.length > 1 || searchDepth) ? undefined : await searchDetector(options.train, compared, base);
+  const seen = searched?.view ?? (settings.featureStride ? { ...proposed.view, featureStride: settings.featureStride } : proposed.view);
   const tailBlocks = searched?.tailBlocks ?? TAIL_BLOCKS;
   const searchedAt = performance.now();
   const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, tailBlocks, mirror: true, phase: { embed: 'embedding images', train: 'training' }, cpuLeft });
   const choices: ModelChoices = {
-    chosen: { ...settingsOf(seen).settings, reason: searched && searchViews ? 'search' : String(proposed.choices.chosen.reason), tunedBlocks: tailBlocks, epochs: fitted.epochs, ...searched?.figures },
+    chosen: { ...settingsOf(seen).settings, reason: searched && compared.length > 1 ? 'search' : settings.featureStride ? 'forced' : String(proposed.choices.chosen.reason), tunedBlocks: tailBlocks, epochs: fitted.epochs, ...searched?.figures },
     candidates: [...proposed.choices.candidates, ...(searched?.candidates ?? [])],
   };
   const metadata: DetectorMetadata = { ...fitted.metadata, choices };

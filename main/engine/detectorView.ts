@@ -20,6 +20,8 @@ export const INPUT_SIDES = [224, 320] as const;
  */
 const SMALL_OBJECT_CELLS = 4;
 const STRIDE = 16;
+/** The finer map a view may read instead (DetectorView.featureStride). */
+const FINE_STRIDE = 8;
 /** A box should keep at least this many pixels along its shorter side at the model's input. */
 export const SMALL_BOX_PX = 16;
 /** Tiles are only worth their cost when the image is at least this many times the input's side (its shorter side). */
@@ -41,6 +43,11 @@ export interface DetectorView {
   side: number;
   /** Analyse by tiles of `side` pixels of the original image overlapping by `overlap` pixels; absent = the whole image stretched to the input. */
   tile?: { side: number; overlap: number };
+  /**
+   * 8: the head reads the backbone's stride-8 map (native/detect finerFeatureValue) with the blocks
+   * under it fine-tuned, for boxes too small for the stride-16 map; absent = the stride-16 map.
+   */
+  featureStride?: 8;
 }
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -122,12 +129,14 @@ function fewerTiles(tile: number, overlap: number, lengths: readonly number[]): 
  * the smaller; forced, none. `clear`: the rule's margin is clear and nothing needs comparing (tiles
  * for boxes whose median is under SMALL_BOX_PX / CLEAR_MARGIN with three in four under
  * SMALL_BOX_PX, or no alternative at all). `chosen.reason` says who decided: 'rule' or 'forced'.
+ * `finer`: the rule's view read at stride 8, where its median box spans fewer than CLEAR_MARGIN
+ * cells of the stride-16 map (compared on held-out images whether or not the view is `clear`).
  */
 export function chooseDetectorView(
   samples: readonly Sample[],
   labels: readonly string[],
   force?: 'whole' | 'tiled',
-): { view: DetectorView; choices: ModelChoices; alternatives: DetectorView[]; clear: boolean } {
+): { view: DetectorView; choices: ModelChoices; alternatives: DetectorView[]; clear: boolean; finer?: DetectorView } {
   const sizes = boxSizes(samples, labels);
   const median = quantile(sizes.relative, 0.5);
   const candidates: ModelChoices['candidates'] = [];
@@ -172,6 +181,12 @@ export function chooseDetectorView(
   const upperAtInput = quantile(sizes.shortStretched, 0.75) * whole;
   const clearlySmall = tiled && shortAtInput * CLEAR_MARGIN <= SMALL_BOX_PX && upperAtInput < SMALL_BOX_PX;
   const clearlyLarge = shortAtInput >= CLEAR_MARGIN * SMALL_BOX_PX && lowerAtInput >= SMALL_BOX_PX;
+  // Where the median box's shorter side at the rule's view spans under CLEAR_MARGIN cells of the
+  // stride-16 map, the same view read at stride 8 (`finer`) is compared too, right after the rule's
+  // own view, even where the rule's margin for the view itself is clear.
+  const shortAtView = tiled ? (nativeShort * whole) / tileSide : shortAtInput;
+  const fine: DetectorView | undefined = !force && Number.isFinite(shortAtView) && shortAtView < CLEAR_MARGIN * STRIDE ? { ...view, featureStride: FINE_STRIDE } : undefined;
+  if (fine) candidates.push({ settings: settingsOf(fine).settings, metric: 'median box shorter side at the input (cells of the stride-16 map)', score: round1(shortAtView / STRIDE) });
   if (!force) {
     add({ side: whole });
     if (tiledAllowed && largeImages && !clearlyLarge) add(tiledView);
@@ -179,15 +194,23 @@ export function chooseDetectorView(
     const cellsAtWhole = Number.isFinite(median) ? (median * whole) / STRIDE : Number.POSITIVE_INFINITY;
     if (whole < larger && cellsAtWhole < CLEAR_MARGIN * SMALL_OBJECT_CELLS) add({ side: larger });
   }
-  // Decided here unless the training compares `alternatives` on held-out images (reason 'search').
+  // Decided here unless the training compares `alternatives` (and `finer`) on held-out images (reason 'search').
   const reason = force ? 'forced' : 'rule';
-  return { view, choices: { chosen: { ...settingsOf(view).settings, reason }, candidates }, alternatives, clear: force !== undefined || clearlySmall || alternatives.length === 1 };
+  return {
+    view,
+    choices: { chosen: { ...settingsOf(view).settings, reason }, candidates },
+    alternatives,
+    clear: force !== undefined || clearlySmall || alternatives.length === 1,
+    ...(fine ? { finer: fine } : {}),
+  };
 }
 
 /** The settings a view is recorded by (`choices`), and a key naming it. */
 export function settingsOf(view: DetectorView): { settings: ModelChoices['chosen']; key: string } {
+  const featureStride = view.featureStride ?? STRIDE;
   const settings: ModelChoices['chosen'] = view.tile
-    ? { mode: 'tiled', inputSide: view.side, tileSide: view.tile.side, tileOverlap: view.tile.overlap, featureStride: STRIDE }
-    : { mode: 'whole', inputSide: view.side, featureStride: STRIDE };
-  return { settings, key: view.tile ? `tiled-${view.side}-${view.tile.side}-${view.tile.overlap}` : `whole-${view.side}` };
+    ? { mode: 'tiled', inputSide: view.side, tileSide: view.tile.side, tileOverlap: view.tile.overlap, featureStride }
+    : { mode: 'whole', inputSide: view.side, featureStride };
+  const key = view.tile ? `tiled-${view.side}-${view.tile.side}-${view.tile.overlap}` : `whole-${view.side}`;
+  return { settings, key: view.featureStride ? `${key}-s${view.featureStride}` : key };
 }

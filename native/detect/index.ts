@@ -199,6 +199,40 @@ export function spatialFeatureModel(base: OnnxModel, pooledOutputs: readonly str
   return undefined;
 }
 
+/**
+ * The map one stride finer than `featureValue` (stride 8 under a stride-16 map in MobileNetV2): walking
+ * back from `featureValue` along each node's first data input, the first depthwise Conv with stride 2
+ * (group = its output channels) halves the resolution; its input — through any Pad — is the finer map
+ * (in MobileNetV2, block 6's 1 × 1 expand after its ReLU6, the input of the stride-8 → 16 step).
+ * Undefined when the graph has no such step.
+ */
+export function finerFeatureValue(model: OnnxModel, featureValue: string): string | undefined {
+  const producer = new Map<string, OnnxModel['graph']['nodes'][number]>();
+  for (const node of model.graph.nodes) for (const output of node.outputs) producer.set(output, node);
+  const initializers = new Set(model.graph.initializers.map((tensor) => tensor.name));
+  const ints = (node: OnnxModel['graph']['nodes'][number], name: string) => {
+    const attribute = node.attributes[name];
+    return attribute?.type === 'ints' ? attribute.value : undefined;
+  };
+  const groups = (node: OnnxModel['graph']['nodes'][number]) => {
+    const attribute = node.attributes.group;
+    return attribute?.type === 'int' ? attribute.value : 1;
+  };
+  const dataInput = (node: OnnxModel['graph']['nodes'][number]) => node.inputs.find((name) => name && !initializers.has(name));
+  let value: string | undefined = featureValue;
+  for (let steps = 0; value !== undefined && steps < 10_000; steps++) {
+    const node = producer.get(value);
+    if (!node) return undefined;
+    if (node.opType === 'Conv' && groups(node) > 1 && (ints(node, 'strides') ?? []).some((stride) => stride === 2)) {
+      let finer = dataInput(node);
+      while (finer !== undefined && producer.get(finer)?.opType === 'Pad') finer = dataInput(producer.get(finer)!);
+      return finer;
+    }
+    value = dataInput(node);
+  }
+  return undefined;
+}
+
 /** The model without the nodes, initializers and inputs that none of its outputs needs. */
 export function pruneModel(model: OnnxModel): OnnxModel {
   const { graph } = model;

@@ -17,11 +17,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { readModelMetadata } from '../../main/engine/modelFile';
+import { evaluateDetection } from '../../native/metrics';
 import { aClock } from '../support/loupe';
 import { createRandom } from '../../native/train';
 import type { EvaluationDescription } from '../../preload/contract';
 import { anomalyTask, cookiesSet, viewsSet } from './anomaly';
 import { averagePrecision, multiLabelScores, topOneRecall, topOneScores } from './metrics';
+import { writePcbSynth } from './pcbSynth';
 import {
   createDataset,
   createProject,
@@ -39,8 +41,8 @@ type Row = Record<string, string>;
 
 interface Task {
   name: string;
-  /** The folder or file the task needs, relative to DATASETS. */
-  needs: string;
+  /** The folder or file the task needs, relative to DATASETS (none: the task makes its own images). */
+  needs?: string;
   run(): Promise<Row[]>;
 }
 
@@ -121,11 +123,15 @@ async function classificationTask(
   }
 }
 
-/** What training chose for the latest model (its file's metadata), as `key=value` pairs. */
-async function chosenInModel(loupe: TimedLoupe): Promise<Row> {
+/** What training chose for the latest model (its file's metadata), as `key=value` pairs; with --choices, its candidates too. */
+async function chosenInModel(loupe: TimedLoupe, name: string): Promise<Row> {
   const path = loupe.lastModelPath();
-  const chosen = path ? (await readModelMetadata(path)).choices?.chosen : undefined;
-  return chosen ? { chosen: Object.entries(chosen).map(([key, value]) => `${key}=${String(value)}`).join(' ') } : {};
+  const choices = path ? (await readModelMetadata(path)).choices : undefined;
+  if (options.choices && choices) {
+    const candidates = choices.candidates.map((c) => ({ task: name, candidate: Object.entries(c.settings).map(([k, v]) => `${k}=${String(v)}`).join('; '), metric: c.metric, score: c.score.toFixed(3), seconds: c.seconds?.toFixed(1) ?? '' }));
+    choiceTables.push(`### ${name}: chosen ${JSON.stringify(choices.chosen)}\n\n${table(candidates)}`);
+  }
+  return choices ? { chosen: Object.entries(choices.chosen).map(([key, value]) => `${key}=${String(value)}`).join(' ') } : {};
 }
 
 /** Detection: imported and sent to training like the rest, scored by mAP@0.5 (AP@0.5 for one label). */
@@ -142,6 +148,10 @@ async function detectionTask(name: string, target: number, prepare: (loupe: Time
     }
     const evaluation = await loupe.ok('DescribeEvaluation', { ProjectVersionArn: version.arn });
     const map = (evaluation.Summary as { AggregatedEvaluationResults: { AveragePrecision?: number } }).AggregatedEvaluationResults.AveragePrecision ?? 0;
+    // AP@0.5 per label, from every box the written model found on the test set (no threshold).
+    const detections = loupe.lastDetections();
+    const labels = [...new Set(detections.flatMap((image) => image.truth.map((box) => box.label)))].sort();
+    const perLabel = labels.length > 1 ? evaluateDetection(labels, detections).labels.map((result) => ({ task: name, metric: `AP@0.5 ${result.label}`, value: fixed(result.averagePrecision ?? 0) })) : [];
     return [
       {
         ...row,
@@ -149,8 +159,9 @@ async function detectionTask(name: string, target: number, prepare: (loupe: Time
         value: fixed(map),
         ...verdict(map, target),
         ...timings(importS, version),
-        ...(await chosenInModel(loupe)),
+        ...(await chosenInModel(loupe, name)),
       },
+      ...perLabel,
     ];
   } finally {
     loupe.dispose();
@@ -407,6 +418,25 @@ const TASKS: Task[] = [
         });
       }),
   },
+  {
+    // Generated bare boards (pcbSynth.ts): six kinds of 10–40 px defects on 640 × 640 images,
+    // 400 train / 100 test, written once to the --cache folder (else the temporary folder).
+    name: 'pcb-synth',
+    run: () =>
+      detectionTask('pcb-synth', 0.8, async (loupe, projectArn) => {
+        const folder = join(options.cache ?? tmpdir(), 'loupe-eval-pcb-synth-1');
+        const { trainCsv, testCsv } = await writePcbSynth(folder);
+        let seconds = 0;
+        for (const [type, file] of [
+          ['TRAIN', trainCsv],
+          ['TEST', testCsv],
+        ] as const) {
+          const DatasetArn = await createDataset(loupe, projectArn, type);
+          seconds += await importAnnotations(loupe, { DatasetArn, Format: 'CSV', Path: file, ImagesFolder: join(folder, 'images') });
+        }
+        return seconds;
+      }),
+  },
   // Good-only anomaly detection: trained on normal images alone.
   { name: 'l4v-cookies', needs: 'l4v-cookies', run: () => anomalyTask('l4v-cookies', cookiesSet(DATASETS), { auroc: 0.98 }) },
   { name: 'kolektorsdd-anomaly', needs: 'kolektorsdd/views.csv', run: () => anomalyTask('kolektorsdd-anomaly', viewsSet(join(DATASETS, 'kolektorsdd')), { auroc: 0.95, f1: 0.85 }) },
@@ -437,8 +467,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadAtStart = loadavg()[0]!;
   for (const task of chosen) {
-    const path = join(DATASETS, task.needs);
-    if (!existsSync(path)) {
+    const path = task.needs === undefined ? undefined : join(DATASETS, task.needs);
+    if (path !== undefined && !existsSync(path)) {
       process.stdout.write(`skipped ${task.name}: ${path} is not there\n`);
       rows.push({ task: task.name, value: 'skipped: no data' });
       continue;

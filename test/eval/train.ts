@@ -10,6 +10,7 @@ import type { Engine } from '../../main/engine/engine';
 import { createOnnxEngine } from '../../main/engine/onnxEngine';
 import type { OpenLoupeOptions } from '../../main/api';
 import { aLoupe, type TestLoupe } from '../support/loupe';
+import type { DetectedImage } from '../../native/metrics';
 
 export const MODELS_DIR = join(import.meta.dirname, '../../dist/models');
 
@@ -30,6 +31,8 @@ export interface TimedLoupe extends TestLoupe {
   lastTraining(): PhaseTimes | undefined;
   /** The model file the latest training wrote (its metadata says what training chose). */
   lastModelPath(): string | undefined;
+  /** The latest training's test images: their boxes and every box the written model found (no threshold). */
+  lastDetections(): DetectedImage[];
 }
 
 /**
@@ -39,12 +42,14 @@ export interface TimedLoupe extends TestLoupe {
 export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}, featureCache?: string): TimedLoupe {
   let last: PhaseTimes | undefined;
   let lastModel: string | undefined;
+  let lastDetections: DetectedImage[] = [];
   const inner = createOnnxEngine({ modelsDir: MODELS_DIR });
   const engine: Engine = {
     load: (modelPath, loadOptions) => inner.load(modelPath, loadOptions),
     async train(train) {
       last = undefined;
       lastModel = undefined;
+      lastDetections = [];
       const started = performance.now();
       const marks = new Map<string, number>();
       const job: JobHandle = {
@@ -56,6 +61,7 @@ export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}, featu
       };
       const trained = await inner.train({ ...train, job, ...(featureCache ? { cacheDir: featureCache } : {}) });
       lastModel = trained.modelPath;
+      lastDetections = train.test.map((sample) => ({ truth: sample.boxes, predictions: trained.predictions.get(sample.entryId)?.boxes ?? [] }));
       const ended = performance.now();
       const training = marks.get('training') ?? ended;
       const testing = marks.get('testing') ?? ended;
@@ -66,7 +72,7 @@ export function timedLoupe(options: Omit<OpenLoupeOptions, 'engine'> = {}, featu
     },
   };
   const loupe = aLoupe({ ...options, engine });
-  return { ...loupe, lastTraining: () => last, lastModelPath: () => lastModel };
+  return { ...loupe, lastTraining: () => last, lastModelPath: () => lastModel, lastDetections: () => lastDetections };
 }
 
 /** Wait for an import (or any job) that an operation started; throws unless it succeeded. Returns seconds. */

@@ -83,6 +83,20 @@ describe('the detector view chosen from the boxes', () => {
     assert.equal(chooseDetectorView(samples(640, 640, [{ width: 20, height: 18 }]), ['a'], 'whole').clear, true);
   });
 
+  it('names the rule\'s view read at stride 8 for boxes under two cells of the stride-16 map, and not for larger ones', () => {
+    // 10–40 px defects on 640 × 640 boards: tiles at native resolution, the median box 1 cell at stride 16.
+    const boards = chooseDetectorView(samples(640, 640, [{ width: 14, height: 12 }, { width: 20, height: 16 }, { width: 30, height: 12 }, { width: 12, height: 40 }]), ['a']);
+    assert.ok(boards.view.tile, 'tiled');
+    assert.deepEqual(boards.finer, { ...boards.view, featureStride: 8 });
+    const stride8 = boards.choices.candidates.find((c) => c.settings.featureStride === 8);
+    assert.ok(stride8 && stride8.score < 2, `the median box spans ${stride8?.score} cells`);
+    // Not among the alternatives the rule compares: the training puts it right after the rule's view.
+    assert.ok(!boards.alternatives.some((view) => view.featureStride === 8));
+    // Large boxes, or a forced view: nothing at stride 8.
+    assert.equal(chooseDetectorView(samples(500, 375, [{ width: 300, height: 250 }]), ['a']).finer, undefined);
+    assert.equal(chooseDetectorView(samples(640, 640, [{ width: 14, height: 12 }]), ['a'], 'tiled').finer, undefined);
+  });
+
   it('records the candidates with their figures, and can be forced either way', () => {
     const set = samples(1280, 400, [{ width: 18, height: 18 }, { width: 20, height: 16 }]);
     const { choices } = chooseDetectorView(set, ['a']);

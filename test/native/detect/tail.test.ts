@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { buildTunedStepGraph, DETECT_STEP_NAMES as n, findTail, spatialFeatureModel, tailFeatureModel, tailParameters, toLocationRows, trainTunedDetector, withTailWeights, type BackboneTail, type TailLayer } from '../../../native/detect';
+import { buildTunedStepGraph, DETECT_STEP_NAMES as n, findTail, finerFeatureValue, spatialFeatureModel, tailFeatureModel, tailParameters, toLocationRows, trainTunedDetector, withTailWeights, type BackboneTail, type TailLayer } from '../../../native/detect';
 import { ADAM } from '../../../native/train';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
@@ -324,6 +324,20 @@ describe('the default backbone', { skip: existsSync(BACKBONE) ? false : 'the bac
     assert.equal(tail.channels, 816);
     assert.match(tail.cut, /expanded_conv_11\/add$/);
     assert.ok(!model.graph.nodes.some((node) => node.opType === 'BatchNormalization'));
+  });
+
+  it('has its stride-8 map one stride-2 depthwise step under the stride-16 map, fine-tuned through the same kinds of layers', () => {
+    const model = decodeModel(readFileSync(BACKBONE));
+    const map = spatialFeatureModel(model, ['expanded_conv_13_expand'], 'map')!;
+    const finer = finerFeatureValue(model, map.value)!;
+    assert.match(finer, /expanded_conv_6\/expand\/Relu6\/activation$/);
+    const tail = findTail(model, finer, 2);
+    assert.deepEqual(tail.layers.map((layer) => layer.kind), ['pointwise', 'relu6', 'depthwise', 'relu6', 'pointwise', 'add', 'pointwise', 'relu6']);
+    assert.equal(tail.cutChannels, 48);
+    assert.equal(tail.channels, 288);
+    assert.match(tail.cut, /expanded_conv_4\/add$/);
+    // No finer map under a graph without a stride-2 depthwise step.
+    assert.equal(finerFeatureValue(model, tail.cut.replace('expanded_conv_4', 'no_such_layer')), undefined);
   });
 });
 
