@@ -1,6 +1,6 @@
 /** A classifier trained end to end on generated blobs-and-stripes folders, through the operations. */
 import { join } from 'node:path';
-import { waitForJob } from '../../main/jobs';
+import { waitForJob, type JobHandle } from '../../main/jobs';
 import type { ProjectVersionDescription } from '../../preload/contract';
 import { classFolder } from './classes';
 import { tempDir, type TestLoupe } from './loupe';
@@ -22,4 +22,9 @@ export async function trainOnClassFolders(loupe: TestLoupe, projectName: string,
   await waitForJob(loupe.ctx, (await loupe.ok('ListJobs', { ResourceArn: ProjectVersionArn })).Jobs[0]!.JobId);
   const [version] = (await loupe.ok('DescribeProjectVersions', { ProjectArn })).ProjectVersionDescriptions;
   return version!;
+}
+
+/** A job for calling an engine directly in a test: never cancelled, its progress dropped. */
+export function quietJob(): JobHandle {
+  return { id: 1, signal: new AbortController().signal, progress: () => {}, throwIfCancelled: () => {} };
 }

@@ -20,6 +20,7 @@ import { createOnnxEngine } from '../../../main/engine/onnxEngine';
 import { DEFAULT_BACKBONE_ID, readBuiltBackbone } from '../../../native/models';
 import { iou } from '../../../native/metrics';
 import { tempDir } from '../../support/loupe';
+import { quietJob } from '../../support/training';
 import { xorshift } from '../../support/random';
 
 const MODELS = join(import.meta.dirname, '../../../dist/models');
@@ -71,7 +72,7 @@ describe('a detector reading the stride-8 map', { skip: modelsBuilt ? false : 'd
   let train: Sample[];
   let test: Sample[];
   let cacheDir: string;
-  const job = { id: 1, signal: new AbortController().signal, progress: () => {}, throwIfCancelled: () => {} };
+  const job = quietJob();
 
   before(async () => {
     const dir = tempDir();

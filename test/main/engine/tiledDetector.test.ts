@@ -22,6 +22,7 @@ import type { Sample } from '../../../main/engine/engine';
 import { DEFAULT_BACKBONE_ID, readBuiltBackbone } from '../../../native/models';
 import { iou } from '../../../native/metrics';
 import { tempDir } from '../../support/loupe';
+import { quietJob } from '../../support/training';
 import { xorshift } from '../../support/random';
 
 const MODELS = join(import.meta.dirname, '../../../dist/models');
@@ -72,7 +73,7 @@ describe('a tiled detector on elongated images', { skip: modelsBuilt ? false : '
   let train: Sample[];
   let test: Sample[];
   let cacheDir: string;
-  const job = { id: 1, signal: new AbortController().signal, progress: () => {}, throwIfCancelled: () => {} };
+  const job = quietJob();
 
   before(async () => {
     const dir = tempDir();
