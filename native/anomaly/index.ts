@@ -5,7 +5,7 @@
  */
 
 /** trainAnomalyModel({ backbone, spec, view, good, anomalous?, ... }) → the whole model graph, its threshold and validation figures. */
-export { betterCandidate, catchLead, CATCH_SIGMAS, PATCH_DIMS, scoreImages, scoreImagesBoth, scoreImagesGrown, trainAnomalyModel, type AnomalyTrainOptions, type AnomalyTrainResult, type CandidateEvidence, type CandidateResult, type ImageSource } from './train';
+export { betterCandidate, PATCH_DIMS, scoreImages, scoreImagesBoth, scoreImagesGrown, trainAnomalyModel, type AnomalyTrainOptions, type AnomalyTrainResult, type CandidateResult, type ImageSource } from './train';
 
 /** greedyCoreset(rows [N, D], D, { size, selectionDims, seed }) → picked row indices; randomProjection; gatherRows. */
 export { gatherRows, greedyCoreset, project, randomProjection, type CoresetOptions } from './coreset';

@@ -6,8 +6,7 @@
  * - the candidate layer set is the one that best separates held-out good images from the same
  *   images with a synthetic defect (or from the labelled anomalies, when the training data has
  *   some): more of them caught at the held-out good-only threshold, then the higher AUROC
- *   (betterCandidate: a lead in caught defects counts only beyond its noise, a paired comparison on
- *   the same defects); a tie keeps the cheaper, coarser set. (Measured and left out: the stride-8
+ *   (betterCandidate); a tie keeps the cheaper, coarser set. (Measured and left out: the stride-8
  *   map alone as a third set — drawn defects preferred it on kolektorsdd's native view, 0.756
  *   against 0.722, while its test image AUROC was 0.749 against the middle map's 0.822, and bsdata's
  *   0.870 against 0.873; and each set standardised per channel against the good patches, folded into
@@ -134,100 +133,16 @@ export interface CandidateResult {
   validationAuroc: number;
   /** The share of those anomalies at or above the good-only threshold of the held-out good scores (the operating point). */
   validationRecall: number;
-  /** The held-out good images' scores, and those images (indices into the good images)… */
-  validationGoodScores: number[];
-  validationGoodIds: number[];
-  /** …and the validation anomalies' scores, and which ones they were (the caller's synthetic defect numbers, or the labelled anomalies' indices). */
-  validationScores: number[];
-  validationIds: number[];
-}
-
-/**
- * What a candidate is judged on: its validation AUROC, and its held-out good scores and validation
- * anomaly scores, each with the number of its image or anomaly (the same number in every candidate
- * that scored the same image or drawn defect), from which its catches at its own good-only
- * threshold are counted.
- */
-export interface CandidateEvidence {
-  auroc: number;
-  good: readonly number[];
-  goodIds: readonly number[];
-  anomalies: readonly number[];
-  ids: readonly number[];
 }
 
 /**
  * How candidates are compared: the one that catches more of the validation anomalies at its own
- * good-only threshold (what F1 at that threshold rewards), where that lead stands more than
- * CATCH_SIGMAS standard errors from none (catchLead); otherwise the higher AUROC by more than
- * `aurocMargin`; otherwise the first (cheaper) one stays. (Ranked on the catch counts alone, bsdata's
- * candidates, 1–3 of 32 drawn defects apart, swapped places from one run to the next, and test F1 at
- * the good-only threshold went from 0.461 to 0.058 with them. With the lead weighed against its
- * noise: bsdata test image AUROC 0.845 → 0.850 and F1 0.058 → 0.204; kolektorsdd and l4v-cookies
- * kept their picks.)
+ * good-only threshold (what F1 at that threshold rewards), by more than `margin`; within it, the
+ * higher AUROC by more than `aurocMargin`; otherwise the first (cheaper) one stays.
  */
-export function betterCandidate(a: CandidateEvidence, b: CandidateEvidence, aurocMargin = 0.005): boolean {
-  const lead = catchLead(a, b);
-  if (Math.abs(lead) > CATCH_SIGMAS) return lead > 0;
+export function betterCandidate(a: { recall: number; auroc: number }, b: { recall: number; auroc: number }, margin = 0.05, aurocMargin = 0.005): boolean {
+  if (Math.abs(b.recall - a.recall) > margin) return b.recall > a.recall;
   return b.auroc > a.auroc + aurocMargin;
-}
-
-/** A lead in caught validation anomalies counts beyond this many standard errors (about 5 % two-sided). */
-export const CATCH_SIGMAS = 2;
-/** Bootstrap draws for catchLead's standard error. */
-const CATCH_DRAWS = 400;
-
-/**
- * How many standard errors more of the validation anomalies `b` catches than `a` at their own
- * good-only thresholds (negative: fewer), on the anomalies both scored (all of each when they share
- * none). The standard error is a bootstrap's: the anomalies they share and the good images they
- * share are drawn again together, the others apart. Both noises count: which defects happened to be
- * drawn, and where a few dozen held-out good scores put each candidate's threshold — that one moves
- * all of a candidate's catches at once, so counting the defects one caught and the other missed
- * (McNemar) alone tells equal candidates apart far too often.
- */
-export function catchLead(a: CandidateEvidence, b: CandidateEvidence, seed = 1): number {
-  const sharedIds = new Set(a.ids.filter((id) => b.ids.includes(id)));
-  const pick = (c: CandidateEvidence) => (sharedIds.size > 0 ? c.ids.flatMap((id, i) => (sharedIds.has(id) ? [i] : [])) : c.ids.map((_, i) => i));
-  const defectsA = pick(a);
-  const defectsB = pick(b);
-  if (defectsA.length === 0 || defectsB.length === 0 || a.good.length === 0 || b.good.length === 0) return 0;
-  const paired = sharedIds.size > 0;
-  // B's defect and good indices in A's order, where they are the same ones.
-  const byIdB = new Map(b.ids.map((id, i) => [id, i]));
-  const goodByIdB = new Map(b.goodIds.map((id, i) => [id, i]));
-  const sharedGoods = a.goodIds.flatMap((id, i) => (goodByIdB.has(id) ? [[i, goodByIdB.get(id)!] as const] : []));
-  const ownGoodsA = a.goodIds.flatMap((id, i) => (goodByIdB.has(id) ? [] : [i]));
-  const ownGoodsB = b.goodIds.flatMap((id, i) => (a.goodIds.includes(id) ? [] : [i]));
-  const share = (anomalies: readonly number[], indices: readonly number[], line: number) => indices.filter((i) => anomalies[i]! >= line).length / indices.length;
-  const difference = (goodA: number[], goodB: number[], dA: readonly number[], dB: readonly number[]) =>
-    share(b.anomalies, dB, goodOnlyThreshold(goodB).threshold) - share(a.anomalies, dA, goodOnlyThreshold(goodA).threshold);
-  const observed = difference([...a.good], [...b.good], defectsA, defectsB);
-  const random = createRandom(deriveSeed(seed, 50));
-  const draw = <T>(items: readonly T[]) => Array.from({ length: items.length }, () => items[random.int(items.length)]!);
-  let sum = 0;
-  let sumSquares = 0;
-  for (let d = 0; d < CATCH_DRAWS; d++) {
-    const pairs = draw(sharedGoods);
-    const goodA = [...pairs.map(([i]) => a.good[i]!), ...draw(ownGoodsA).map((i) => a.good[i]!)];
-    const goodB = [...pairs.map(([, j]) => b.good[j]!), ...draw(ownGoodsB).map((j) => b.good[j]!)];
-    let dA: number[];
-    let dB: number[];
-    if (paired) {
-      dA = draw(defectsA);
-      dB = dA.map((i) => byIdB.get(a.ids[i]!)!);
-    } else {
-      dA = draw(defectsA);
-      dB = draw(defectsB);
-    }
-    const value = difference(goodA, goodB, dA, dB);
-    sum += value;
-    sumSquares += value * value;
-  }
-  const mean = sum / CATCH_DRAWS;
-  const se = Math.sqrt(Math.max(0, sumSquares / CATCH_DRAWS - mean * mean));
-  if (observed === 0) return 0;
-  return se === 0 ? Math.sign(observed) * Infinity : observed / se;
 }
 
 export interface AnomalyTrainResult {
@@ -364,7 +279,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
     });
 
     const syntheticOf = new Map(syntheticHeld.map((source, s) => [source, s]));
-    const results: { layers: number; topK: number; coreset: Bank; held: number[]; anomalies: number[]; ids: number[]; goodIds: number[]; validation: number; recall: number; patches: number }[] = [];
+    const results: { layers: number; topK: number; coreset: Bank; held: number[]; anomalies: number[]; validation: number; recall: number; patches: number }[] = [];
     for (let c = 0; c < candidates.length; c++) {
       check();
       progress({ phase: 'selecting the memory bank', done: c, total: candidates.length });
@@ -410,10 +325,6 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
         // Every image score at once (topKs above).
         const held = kinds.map(() => [] as number[]);
         const anomalies = kinds.map(() => [] as number[]);
-        // Each anomaly's number, the same in every candidate (and every view given the same defects):
-        // its place in the caller's synthetic sources, in syntheticSources, or among the labelled ones.
-        const ids: number[] = [];
-        const goodIds: number[] = [];
         progress({ phase: 'scoring held-out images', done: c, total: candidates.length });
         const score = async (images: Float32Array[], bank: Bank, key: number) => {
           if (!grown) {
@@ -431,11 +342,8 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
           if (goodHere.length === 0) continue;
           const without = { ...coreset, rows: Float32Array.from(rows) };
           for (let k = 0; k < rowFold.length; k++) if (rowFold[k] === f) without.rows.fill(FAR, k * dims, (k + 1) * dims);
-          const defectiveSources = synthetic ? goodHere.filter((i) => syntheticOf.has(i)) : [];
-          const defective = defectiveSources.map((i) => synthetic![c]![syntheticOf.get(i)!]!);
-          ids.push(...defectiveSources.map((i) => (given ? given.sources.indexOf(i) : syntheticSources.indexOf(i))));
+          const defective = synthetic ? goodHere.filter((i) => syntheticOf.has(i)).map((i) => synthetic[c]![syntheticOf.get(i)!]!) : [];
           const scores = await score([...goodHere.map((i) => heldPatches[c]!.get(i)!), ...defective], without, f);
-          goodIds.push(...goodHere);
           kinds.forEach((_, j) => {
             held[j]!.push(...scores[j]!.slice(0, goodHere.length));
             anomalies[j]!.push(...scores[j]!.slice(goodHere.length));
@@ -444,7 +352,6 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
         if (labelled) {
           const scores = await score(labelled[c]!, coreset, -1);
           kinds.forEach((_, j) => anomalies[j]!.push(...scores[j]!));
-          ids.push(...labelled[c]!.map((_, i) => i));
         }
         kinds.forEach((topK, j) => {
           const h = held[j]!;
@@ -452,7 +359,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
           const validation = auroc([...h, ...a], [...h.map(() => false), ...a.map(() => true)]);
           const line = goodOnlyThreshold(h).threshold;
           const recall = a.length === 0 ? 0 : a.filter((score) => score >= line).length / a.length;
-          results.push({ layers: c, topK, coreset, held: h, anomalies: a, ids, goodIds, validation, recall, patches: pool.total });
+          results.push({ layers: c, topK, coreset, held: h, anomalies: a, validation, recall, patches: pool.total });
         });
       }
     }
@@ -462,12 +369,11 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
     // ranking is noise: only PatchCore's own image score, the layer sets by AUROC alone.
     const top = results.reduce((a, b) => (b.validation > a.validation ? b : a));
     const informative = top.validation - 0.5 > INFORMATIVE_SIGMAS * aurocStandardError(top.validation, top.anomalies.length, top.held.length);
-    const evidence = (r: (typeof results)[number]): CandidateEvidence => ({ auroc: r.validation, good: r.held, goodIds: r.goodIds, anomalies: r.anomalies, ids: r.ids });
     let chosen = 0;
     for (let c = 1; c < results.length; c++) {
       const r = results[c]!;
       const current = results[chosen]!;
-      if (informative ? betterCandidate(evidence(current), evidence(r)) : r.topK === 0 && r.validation > current.validation + 0.005) chosen = c;
+      if (informative ? betterCandidate({ recall: current.recall, auroc: current.validation }, { recall: r.recall, auroc: r.validation }) : r.topK === 0 && r.validation > current.validation + 0.005) chosen = c;
     }
     const best = results[chosen]!;
     const goodOnly = goodOnlyThreshold(best.held);
@@ -478,7 +384,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
       model,
       maps: layers.maps,
       imageScore: best.topK > 0 ? { kind: 'top-mean', topK: best.topK } : { kind: 'max' },
-      candidates: results.map((r) => ({ maps: candidates[r.layers]!.maps, imageScore: r.topK > 0 ? `top-${r.topK}-mean` : 'max', bankSize: r.coreset.size, validationAuroc: r.validation, validationRecall: r.recall, validationGoodScores: r.held, validationGoodIds: r.goodIds, validationScores: r.anomalies, validationIds: r.ids })),
+      candidates: results.map((r) => ({ maps: candidates[r.layers]!.maps, imageScore: r.topK > 0 ? `top-${r.topK}-mean` : 'max', bankSize: r.coreset.size, validationAuroc: r.validation, validationRecall: r.recall })),
       chosenCandidate: chosen,
       informative,
       bankSize: best.coreset.size,
