@@ -58,13 +58,16 @@ const cutBlocks = (blocks: number) => Math.max(1, blocks);
  */
 const EPOCHS = 12;
 /**
- * The whole training's processor-time budget (this process, all threads): `perImage` seconds per
- * training image, at least `least` — 2 s per image is the 100 s per 100 images on two cores that
- * detection training is held to. The final fit's epochs are cut to what the budget leaves once the
- * search and the embedding are done (measured on its first epoch), never below `minEpochs`, the
- * epochs the search ranks its candidates by (SEARCH.epochs).
+ * The whole training's budgets: processor time (this process, all threads) of `perImage` seconds
+ * per training image, at least `least` — 2 s per image is the 100 s per 100 images on two cores that
+ * detection training is held to — and wall-clock time of `wallPerImage` seconds per training image,
+ * at least `wallLeast`, testing included (the processor budget alone let a 400-image training take
+ * 460 s where ONNX Runtime kept the two cores only ~1.7 busy). The final fit's epochs are cut to
+ * what both leave once the search and the embedding are done (measured on its first epoch, the test
+ * set's model runs estimated from the embedding's), never below `minEpochs`, the epochs the search
+ * ranks its candidates by (SEARCH.epochs).
  */
-const BUDGET = { perImage: 2, least: 120, minEpochs: 4 } as const;
+const BUDGET = { perImage: 2, least: 120, wallPerImage: 0.95, wallLeast: 120, minEpochs: 4 } as const;
 const HEAD_LR = 5e-4;
 const TAIL_LR = 5e-5;
 /**
@@ -251,6 +254,11 @@ interface FitContext {
   /** Processor seconds left to the training steps, asked once the maps are ready (trainTunedDetector's cpuSeconds). */
   cpuLeft?: () => number;
   /**
+   * Wall-clock seconds left to the training steps (trainTunedDetector's wallSeconds), asked once the
+   * maps are ready with what one view's backbone run took there (0 where every map was cached).
+   */
+  wallLeft?: (secondsPerView: number) => number;
+  /**
    * Images to score the fitted detector on (mAP@0.5, no mirror pass): their inputs as the model
    * would see them (the whole image, or every tile of the grid) are embedded to the cut with the
    * training views and cached; the tail and head then run on those maps alone (heldScore), so a
@@ -378,6 +386,7 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     ...(threads ? { threads } : {}),
     frozenTail: context.tailBlocks === 0,
     ...(context.cpuLeft ? { cpuSeconds: context.cpuLeft(), minEpochs: Math.min(epochs, BUDGET.minEpochs) } : {}),
+    ...(context.wallLeft ? { wallSeconds: context.wallLeft(computed > 0 ? embedMs / 1000 / computed : 0), minEpochs: Math.min(epochs, BUDGET.minEpochs) } : {}),
     ...(context.halfway
       ? {
           onCheckpoint: async (epoch: number, detector: { head: DetectionHead; tailWeights: Map<string, Float32Array> }) => {
@@ -472,6 +481,7 @@ export async function trainDetector(
     const used = process.cpuUsage(cpuStarted);
     return budget - (used.user + used.system) / 1e6;
   };
+  const wallBudget = Math.max(BUDGET.wallLeast, BUDGET.wallPerImage * options.train.length);
   // Whole image or tiles, and at which side: compared on held-out training images where the size
   // rule leaves a choice; where its margin is clear, the rule decides (chosen.reason 'rule').
   // How many blocks are fine-tuned: compared on the same held-out images where the views are, and
@@ -489,7 +499,10 @@ export async function trainDetector(
   const seen = searched?.view ?? (settings.featureStride ? { ...proposed.view, featureStride: settings.featureStride } : proposed.view);
   const tailBlocks = searched?.tailBlocks ?? TAIL_BLOCKS;
   const searchedAt = performance.now();
-  const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, tailBlocks, mirror: true, phase: { embed: 'embedding images', train: 'training' }, cpuLeft });
+  // The test set goes through the written model afterwards, each image and its mirror at every input.
+  const testRuns = 2 * options.test.reduce((runs, sample) => runs + (seen.tile ? tileGrid(sample, seen.tile.side, seen.tile.overlap).length : 1), 0);
+  const wallLeft = (secondsPerView: number) => wallBudget - (performance.now() - started) / 1000 - testRuns * secondsPerView;
+  const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, tailBlocks, mirror: true, phase: { embed: 'embedding images', train: 'training' }, cpuLeft, wallLeft });
   const choices: ModelChoices = {
     chosen: { ...settingsOf(seen).settings, reason: searched && compared.length > 1 ? 'search' : settings.featureStride ? 'forced' : String(proposed.choices.chosen.reason), tunedBlocks: tailBlocks, epochs: fitted.epochs, ...searched?.figures },
     candidates: [...proposed.choices.candidates, ...(searched?.candidates ?? [])],
@@ -510,6 +523,7 @@ export async function trainDetector(
     trainImages: options.train.length,
     cpuS: Math.round(budget - cpuLeft()),
     budgetCpuS: budget,
+    budgetWallS: wallBudget,
     testImages: options.test.length,
   });
   return {

@@ -97,11 +97,12 @@ export interface TrainTunedDetectorOptions {
   /** The tail keeps the backbone's weights: the head alone is trained, on the tail's output computed from the cut maps. */
   frozenTail?: boolean;
   /**
-   * Processor seconds (this process, all threads) the steps may take: after the first epoch the
-   * epochs are cut to what fits, never below `minEpochs` (default 1), and the learning rate's decay
-   * follows the new count.
+   * Processor seconds (this process, all threads) and wall-clock seconds the steps may take: after
+   * the first epoch the epochs are cut to what fits both, never below `minEpochs` (default 1), and
+   * the learning rate's decay follows the new count.
    */
   cpuSeconds?: number;
+  wallSeconds?: number;
   minEpochs?: number;
   /**
    * Held-out views (their cut maps and targets, never trained on): after each epoch their loss is
@@ -112,7 +113,7 @@ export interface TrainTunedDetectorOptions {
   validation?: { maps: readonly Float32Array[]; targets: readonly DetectionTargets[] };
   patience?: number;
   minImprovement?: number;
-  /** After each epoch: its loss, the number of epochs (as cut by `cpuSeconds`), and the held-out loss where there is one. */
+  /** After each epoch: its loss, the number of epochs (as cut by `cpuSeconds` and `wallSeconds`), and the held-out loss where there is one. */
   onEpoch?: (epoch: number, loss: number, epochs: number, heldOutLoss?: number) => void;
   /** After each epoch, with the detector as it stands (e.g. to score a held-out set); `false` stops the training there. */
   onCheckpoint?: (epoch: number, detector: Omit<TunedDetector, 'provider' | 'loss' | 'epochs' | 'bestEpoch' | 'heldOutLosses'>) => Promise<void | boolean> | void | boolean;
@@ -277,6 +278,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
     const stepsPerEpoch = Math.ceil(images / batchImages);
     let totalSteps = epochs * stepsPerEpoch;
     const cpuStarted = process.cpuUsage();
+    const wallStarted = performance.now();
     for (let epoch = 1; epoch <= epochs; epoch++) {
       random.shuffle(order);
       let total = 0;
@@ -302,10 +304,11 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
         steps++;
       }
       lastLoss = total / steps;
-      if (epoch === 1 && options.cpuSeconds !== undefined) {
+      if (epoch === 1 && (options.cpuSeconds !== undefined || options.wallSeconds !== undefined)) {
         const used = process.cpuUsage(cpuStarted);
-        const perEpoch = (used.user + used.system) / 1e6;
-        const fits = Math.max(options.minEpochs ?? 1, Math.floor(options.cpuSeconds / Math.max(perEpoch, 1e-3)));
+        const within = (seconds: number | undefined, perEpoch: number) => (seconds === undefined ? Infinity : Math.floor(seconds / Math.max(perEpoch, 1e-3)));
+        const fitting = Math.min(within(options.cpuSeconds, (used.user + used.system) / 1e6), within(options.wallSeconds, (performance.now() - wallStarted) / 1000));
+        const fits = Math.max(options.minEpochs ?? 1, fitting);
         if (fits < epochs) {
           epochs = fits;
           totalSteps = epochs * stepsPerEpoch;

@@ -379,6 +379,17 @@ describe('training the head with the tail', () => {
     assert.deepEqual(ample, [4, 4, 4, 4]);
   });
 
+  it('cuts the epochs to the tighter of the processor-time and wall-clock budgets', async () => {
+    const run = async (budget: { cpuSeconds?: number; wallSeconds?: number }) => {
+      const epochs: number[] = [];
+      await trainTunedDetector({ maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, epochs: 6, batchImages: 3, ...budget, minEpochs: 2, onEpoch: (_, __, total) => epochs.push(total) });
+      return epochs;
+    };
+    assert.deepEqual(await run({ cpuSeconds: 1e6, wallSeconds: 0 }), [2, 2], 'no wall-clock time left: the floor');
+    assert.deepEqual(await run({ cpuSeconds: 0, wallSeconds: 1e6 }), [2, 2], 'no processor time left: the floor');
+    assert.deepEqual(await run({ wallSeconds: 1e6 }), [6, 6, 6, 6, 6, 6], 'time enough: every epoch');
+  });
+
   it('measures the held-out loss with the same loss as the step (learning rates 0: the step\'s loss is the loss at the weights held out)', async () => {
     const maps = data.map((d) => d.rows);
     const targets = data.map((d) => d.target);
