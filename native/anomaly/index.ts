@@ -13,7 +13,7 @@ export { gatherRows, greedyCoreset, project, randomProjection, type CoresetOptio
 /** The graphs: features (candidate layer sets), scoring against a bank (as initializers or inputs), bank neighbours; PATCH_NAMES. */
 export { addScoring, buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, gaussianTaps, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers, type ImageScore } from './patchGraph';
 
-/** goodOnlyThreshold(held-out good scores, { falseRejectRate, marginSigmas }) (a log-normal tail where the scores are few); bestF1AnomalyThreshold; auroc; prfAt; quantileOf; normalQuantile. */
+/** goodOnlyThreshold(held-out good scores, { falseRejectRate, marginErrors }) (a log-normal tail where the scores are few); bestF1AnomalyThreshold; auroc; prfAt; quantileOf; normalQuantile. */
 export { auroc, aurocStandardError, bestF1AnomalyThreshold, goodOnlyThreshold, normalQuantile, prfAt, quantileOf, type GoodOnlyOptions, type GoodOnlyThreshold } from './threshold';
 
 /** candidateMaps(model, spec): the middle output's spatial map and a finer one; pooledMap(model, output). */

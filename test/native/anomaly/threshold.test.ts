@@ -33,7 +33,7 @@ describe('the threshold from good images only', () => {
   it('follows a looser false-reject rate when asked', () => {
     const scores = normal(500, 0, 1, 4);
     const strict = goodOnlyThreshold(scores, { falseRejectRate: 0.01 });
-    const loose = goodOnlyThreshold(scores, { falseRejectRate: 0.1, marginSigmas: 0 });
+    const loose = goodOnlyThreshold(scores, { falseRejectRate: 0.1, marginErrors: 0 });
     assert.ok(loose.threshold < strict.threshold);
     assert.ok(loose.falseRejectRate <= 0.1 && loose.falseRejectRate > 0.05);
   });
@@ -45,15 +45,51 @@ describe('the threshold from good images only', () => {
       const heldOut = logNormal(59, seed);
       const choice = goodOnlyThreshold(heldOut);
       assert.equal(choice.quantileFrom, 'log-normal');
-      // One good image scored far out moves the worst score, not the fit.
+      // One good image scored far out moves the worst score tenfold, the fit by a rank at most (a
+      // fifth where a draw has a gap at its 90th percentile: seed 13, 13 % before the margin).
       const odd = goodOnlyThreshold([...heldOut.slice(1), 10 * Math.max(...heldOut)]);
-      assert.ok(Math.abs(odd.threshold - choice.threshold) < 0.15 * choice.threshold, `${odd.threshold} against ${choice.threshold}`);
+      assert.ok(Math.abs(odd.threshold - choice.threshold) < 0.2 * choice.threshold, `${odd.threshold} against ${choice.threshold}`);
       const fresh = logNormal(20_000, seed + 100);
       rates.push(fresh.filter((s) => s >= choice.threshold).length / fresh.length);
     }
     // About the asked 1 % of fresh good scores (the margin takes some more off), whatever the draw.
     for (const rate of rates) assert.ok(rate < 0.03, `fresh rate ${rate}`);
     assert.ok(rates.reduce((a, b) => a + b, 0) / rates.length < 0.015, `mean fresh rate ${rates}`);
+  });
+
+  it('adds one standard error of the quantile: above the true 1 % point in about 84 % of draws, and nearer it with more scores', () => {
+    // Log-normal good scores, log-SD 0.3: the true 1 % point is exp(0.3 · 2.3263).
+    const truth = Math.exp(0.3 * normalQuantile(0.99));
+    const cover = (count: number) => {
+      let above = 0;
+      let excess = 0;
+      const draws = 300;
+      for (let seed = 0; seed < draws; seed++) {
+        const choice = goodOnlyThreshold(normal(count, 0, 0.3, 1000 * count + seed).map((x) => Math.exp(x)));
+        assert.equal(choice.quantileFrom, 'log-normal');
+        if (choice.threshold > truth) above++;
+        excess += Math.abs(choice.threshold - truth);
+      }
+      return { share: above / draws, excess: excess / draws };
+    };
+    const few = cover(40);
+    const more = cover(160);
+    // A one-sided one-standard-error bound is above in 84 % of draws for large samples; for few
+    // scores the fitted quantile runs a little low (without the margin it is above in only ~35 %
+    // of draws at 40 scores, ~45 % at 160), and so does the bound.
+    assert.ok(few.share > 0.62 && few.share < 0.9, `40 scores: above the true point in ${few.share}`);
+    assert.ok(more.share > 0.72 && more.share < 0.92, `160 scores: above the true point in ${more.share}`);
+    assert.ok(more.excess < few.excess, `mean distance to the true point ${few.excess} → ${more.excess}`);
+  });
+
+  it('puts the empirical quantile\'s margin at its rank\'s binomial spread', () => {
+    const scores = Array.from({ length: 1000 }, (_, i) => i + 1);
+    const choice = goodOnlyThreshold(scores);
+    assert.equal(choice.quantileFrom, 'empirical');
+    // The 990th score, and √(1000 · 0.01 · 0.99) ≈ 3.1 → 4 ranks above it.
+    assert.equal(choice.quantile, 990);
+    assert.equal(choice.margin, 4);
+    assert.equal(choice.falseRejectRate, 0.007);
   });
 
   it('reads the quantile off the scores where they are enough to show the tail', () => {
