@@ -463,12 +463,13 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
  * Train a detector for `options.labels` on the backbone's feature map and write it as one model.
  * `settings.view` forces whole image or tiles, `settings.featureStride` 8 the rule's view read at
  * stride 8; `settings.search` 'always' compares the size rule's alternatives on held-out images even
- * where the rule's margin is clear (tests use these).
+ * where the rule's margin is clear; `settings.wallSeconds` the whole training's wall-clock budget in
+ * place of BUDGET's (tests use these).
  */
 export async function trainDetector(
   options: TrainOptions,
   backbone: DetectorBackbone,
-  settings: { threads?: number; view?: 'whole' | 'tiled'; search?: 'always'; featureStride?: 8 } = {},
+  settings: { threads?: number; view?: 'whole' | 'tiled'; search?: 'always'; featureStride?: 8; wallSeconds?: number } = {},
 ): Promise<TrainedModel> {
   const proposed = chooseDetectorView(options.train, options.labels, settings.view);
   const threads = settings.threads;
@@ -481,7 +482,7 @@ export async function trainDetector(
     const used = process.cpuUsage(cpuStarted);
     return budget - (used.user + used.system) / 1e6;
   };
-  const wallBudget = Math.max(BUDGET.wallLeast, BUDGET.wallPerImage * options.train.length);
+  const wallBudget = settings.wallSeconds ?? Math.max(BUDGET.wallLeast, BUDGET.wallPerImage * options.train.length);
   // Whole image or tiles, and at which side: compared on held-out training images where the size
   // rule leaves a choice; where its margin is clear, the rule decides (chosen.reason 'rule').
   // How many blocks are fine-tuned: compared on the same held-out images where the views are, and

@@ -90,12 +90,14 @@ describe('a tiled detector on elongated images', { skip: modelsBuilt ? false : '
     const phases = new Set<string>();
     const watched = { ...job, progress: (update: { phase?: string }) => void (update.phase && phases.add(update.phase)) };
     const few = train.slice(0, 4);
-    const trained = await trainDetector({ useCase: 'OBJECT_LOCALIZATION', multiLabel: false, labels: ['defect'], train: few, test: [], cacheDir, job: watched, outputDir: join(cacheDir, 'rule') }, backbone);
+    // No wall-clock time to spare: the final fit stops at the floor of 4 epochs (of 12).
+    const trained = await trainDetector({ useCase: 'OBJECT_LOCALIZATION', multiLabel: false, labels: ['defect'], train: few, test: [], cacheDir, job: watched, outputDir: join(cacheDir, 'rule') }, backbone, { wallSeconds: 0 });
     const metadata = await readModelMetadata(trained.modelPath);
     assert.ok(metadata.useCase === 'OBJECT_LOCALIZATION' && metadata.detection.tiling, 'tiled');
     assert.equal(metadata.choices?.chosen.reason, 'rule');
     assert.equal(metadata.choices.chosen.mode, 'tiled');
     assert.equal(metadata.choices.chosen.tunedBlocks, 2);
+    assert.equal(metadata.choices.chosen.epochs, 4, 'cut to the floor by the wall-clock budget');
     assert.ok(metadata.choices.candidates.length > 0 && metadata.choices.candidates.every((c) => c.metric !== 'mAP'), 'only the rule\'s figures, no held-out scores');
     assert.deepEqual([...phases].filter((phase) => phase !== 'embedding images' && phase !== 'training' && phase !== 'testing'), [], 'no search phase');
   });
