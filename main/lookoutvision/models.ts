@@ -101,7 +101,7 @@ export function createModel(ctx: Context, input: z.output<typeof lv.CreateModelI
       statusMessage: 'The model is being trained.',
       outputConfig: { S3Bucket: input.OutputConfig.S3Location.Bucket, S3KeyPrefix: input.OutputConfig.S3Location.Prefix },
       kmsKeyId: input.KmsKeyId,
-      description: input.Description?.Description,
+      description: input.Description,
     });
     return { project, version, train, test };
   });
@@ -111,7 +111,7 @@ export function createModel(ctx: Context, input: z.output<typeof lv.CreateModelI
   return { ModelMetadata: modelMetadata(ctx, project, q.findVersionByArn(ctx.db, version.arn)!) };
 }
 
-export function describeModel(ctx: Context, input: z.output<typeof lv.ModelInput>): OutputOf<'LookoutVisionDescribeModel'> {
+export function describeModel(ctx: Context, input: z.output<typeof lv.DescribeModelInput>): OutputOf<'LookoutVisionDescribeModel'> {
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const row = requireModel(ctx, project, input.ModelVersion);
   const location = { Bucket: row.outputBucket ?? '', Prefix: row.outputPrefix ?? '' };

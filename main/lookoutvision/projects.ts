@@ -75,7 +75,7 @@ export function createProject(ctx: Context, input: z.output<typeof lv.CreateProj
   return { ProjectMetadata: projectMetadata(ctx, row) };
 }
 
-export function describeProject(ctx: Context, input: z.output<typeof lv.ProjectNameInput>): OutputOf<'LookoutVisionDescribeProject'> {
+export function describeProject(ctx: Context, input: z.output<typeof lv.DescribeProjectInput>): OutputOf<'LookoutVisionDescribeProject'> {
   const project = requireAnomalyProject(ctx, input.ProjectName);
   return { ProjectDescription: { ...projectMetadata(ctx, project), Datasets: q.listDatasetsOfProject(ctx.db, project.id).map(datasetMetadata) } };
 }
@@ -122,7 +122,7 @@ export function createLookoutVisionDataset(ctx: Context, input: z.output<typeof 
   return { DatasetMetadata: datasetMetadata(q.findDatasetByArn(ctx.db, DatasetArn)!) };
 }
 
-export function describeLookoutVisionDataset(ctx: Context, input: z.output<typeof lv.DatasetInput>): OutputOf<'LookoutVisionDescribeDataset'> {
+export function describeLookoutVisionDataset(ctx: Context, input: z.output<typeof lv.DescribeDatasetInput>): OutputOf<'LookoutVisionDescribeDataset'> {
   const project = requireAnomalyProject(ctx, input.ProjectName);
   const dataset = requireDataset(ctx, project, input.DatasetType);
   const normal = q.entryIdsWithLabel(ctx.db, dataset.id, NORMAL).length;

@@ -29,6 +29,8 @@ const ResourceArn = z.string().min(1).max(1011);
 
 export const CreateProjectInput = z.object({ ProjectName, ClientToken });
 export const ProjectNameInput = z.object({ ProjectName, ClientToken });
+/** The read operations take no client token. */
+export const DescribeProjectInput = ProjectNameInput.omit({ ClientToken: true });
 export const ListProjectsInput = z.object({ NextToken, MaxResults });
 export const CreateDatasetInput = z.object({
   ProjectName,
@@ -43,6 +45,7 @@ export const CreateDatasetInput = z.object({
   ClientToken,
 });
 export const DatasetInput = z.object({ ProjectName, DatasetType, ClientToken });
+export const DescribeDatasetInput = DatasetInput.omit({ ClientToken: true });
 export const ListDatasetEntriesInput = z.object({
   ProjectName,
   DatasetType,
@@ -63,13 +66,14 @@ export const UpdateDatasetEntriesInput = z.object({
 });
 export const CreateModelInput = z.object({
   ProjectName,
-  Description: z.object({ Description: z.string().max(500).optional() }).partial().optional(),
+  Description: z.string().min(1).max(500, 'Member must have length less than or equal to 500').optional(),
   ClientToken,
   OutputConfig: z.object({ S3Location: z.object({ Bucket: S3Bucket, Prefix: z.string().max(1024).optional() }) }),
   KmsKeyId: z.string().min(1).max(2048).optional(),
   Tags: z.array(Tag).max(200).optional(),
 });
 export const ModelInput = z.object({ ProjectName, ModelVersion, ClientToken });
+export const DescribeModelInput = ModelInput.omit({ ClientToken: true });
 export const ListModelsInput = z.object({ ProjectName, NextToken, MaxResults });
 export const StartModelInput = z.object({
   ProjectName,
@@ -144,14 +148,14 @@ const lv = <I extends z.ZodType, O>(input: I): LvOp<I, O> => ({ service: 'Lookou
 export const lookoutVisionOperations = {
   LookoutVisionCreateProject: lv<typeof CreateProjectInput, { ProjectMetadata: ProjectMetadata }>(CreateProjectInput),
   LookoutVisionDescribeProject: lv<
-    typeof ProjectNameInput,
+    typeof DescribeProjectInput,
     { ProjectDescription: ProjectMetadata & { Datasets: DatasetMetadata[] } }
-  >(ProjectNameInput),
+  >(DescribeProjectInput),
   LookoutVisionListProjects: lv<typeof ListProjectsInput, { Projects: ProjectMetadata[]; NextToken?: string }>(ListProjectsInput),
   LookoutVisionDeleteProject: lv<typeof ProjectNameInput, { ProjectArn: string }>(ProjectNameInput),
   LookoutVisionCreateDataset: lv<typeof CreateDatasetInput, { DatasetMetadata: DatasetMetadata }>(CreateDatasetInput),
   LookoutVisionDescribeDataset: lv<
-    typeof DatasetInput,
+    typeof DescribeDatasetInput,
     {
       DatasetDescription: DatasetMetadata & {
         ProjectName: string;
@@ -159,12 +163,12 @@ export const lookoutVisionOperations = {
         ImageStats: { Total: number; Labeled: number; Normal: number; Anomaly: number };
       };
     }
-  >(DatasetInput),
+  >(DescribeDatasetInput),
   LookoutVisionListDatasetEntries: lv<typeof ListDatasetEntriesInput, { DatasetEntries: string[]; NextToken?: string }>(ListDatasetEntriesInput),
   LookoutVisionUpdateDatasetEntries: lv<typeof UpdateDatasetEntriesInput, { Status: string }>(UpdateDatasetEntriesInput),
   LookoutVisionDeleteDataset: lv<typeof DatasetInput, Record<string, never>>(DatasetInput),
   LookoutVisionCreateModel: lv<typeof CreateModelInput, { ModelMetadata: ModelMetadata }>(CreateModelInput),
-  LookoutVisionDescribeModel: lv<typeof ModelInput, { ModelDescription: ModelDescription }>(ModelInput),
+  LookoutVisionDescribeModel: lv<typeof DescribeModelInput, { ModelDescription: ModelDescription }>(DescribeModelInput),
   LookoutVisionListModels: lv<typeof ListModelsInput, { Models: ModelMetadata[]; NextToken?: string }>(ListModelsInput),
   LookoutVisionDeleteModel: lv<typeof ModelInput, { ModelArn: string }>(ModelInput),
   LookoutVisionStartModel: lv<typeof StartModelInput, { Status: string }>(StartModelInput),

@@ -178,8 +178,9 @@ describe('Lookout for Vision code against Loupe', () => {
       assert.deepEqual(project.ProjectDescription?.Datasets?.map((d) => d.DatasetType).sort(), ['test', 'train']);
       assert.ok((await client.send(new ListProjectsCommand({}))).Projects?.some((p) => p.ProjectName === 'surfaces'));
 
-      const model = await client.send(new CreateModelCommand({ ProjectName: 'surfaces', OutputConfig: { S3Location: { Bucket: BUCKET, Prefix: 'models/' } } }));
+      const model = await client.send(new CreateModelCommand({ ProjectName: 'surfaces', Description: 'brushed steel, good parts only', OutputConfig: { S3Location: { Bucket: BUCKET, Prefix: 'models/' } } }));
       assert.equal(model.ModelMetadata?.Status, 'TRAINING');
+      assert.equal(model.ModelMetadata?.Description, 'brushed steel, good parts only');
       assert.equal(model.ModelMetadata?.ModelVersion, '1');
       const trained = await until(
         () => client.send(new DescribeModelCommand({ ProjectName: 'surfaces', ModelVersion: '1' })),
@@ -187,6 +188,7 @@ describe('Lookout for Vision code against Loupe', () => {
       );
       const description = trained.ModelDescription!;
       assert.equal(description.Status, 'TRAINED', description.StatusMessage);
+      assert.equal(description.Description, 'brushed steel, good parts only');
       assert.equal(description.Performance?.F1Score, 1);
       assert.ok(description.EvaluationResult?.Key?.startsWith('models/'));
       assert.ok(existsSync(join(folder, description.EvaluationResult!.Key!)));
