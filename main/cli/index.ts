@@ -1,16 +1,20 @@
 /**
  * The `loupe` command line: every operation of the catalogue as a kebab-case command with
- * AWS-CLI-style arguments, plus `serve`, `credentials`, `import`, `detect`, `doctor` and `help`.
+ * AWS-CLI-style arguments, plus `serve`, `credentials`, `import`, `detect`, `doctor`, `aws-models` and `help`.
  *
  *   loupe create-project --project-name shelf --tags team=vision
  *   loupe describe-projects --cli-input-json '{"MaxResults": 5}'
  *   loupe serve --port 7800
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { operationNames, operations, toKebabCase, type OperationName } from '../../preload/contract';
 import { openLoupe } from '../api';
 import { waitForIdle, waitForJob } from '../jobs';
 import { startServer } from '../server';
+import { LOOKOUT_VISION_API_VERSION, lookoutVisionPaginators, lookoutVisionServiceModel } from '../server/lookoutVisionModel';
 import { isLoopbackHost } from '../server/hosts';
 import { loadOrCreateTlsIdentity, readTlsIdentity, servedNames } from '../server/tls';
 import { KIOSK_CODE_TTL_MS } from '../server/kiosk';
@@ -45,6 +49,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
     if (command === 'detect') return await detectCommand(rest, io);
     if (command === 'usage') return await usageCommand(rest, io);
     if (command === 'doctor') return await doctorCommand(rest, io);
+    if (command === 'aws-models') return awsModels(rest, io.out);
     const operation = commandToOperation.get(command);
     if (!operation) throw new UsageError(`Unknown command "${command}". Run "loupe help" for the list.`);
     return await runOperation(operation, rest, io);
@@ -177,6 +182,27 @@ async function serve(words: string[], out: NodeJS.WritableStream): Promise<numbe
   return 0;
 }
 
+/**
+ * Writes the Lookout for Vision API's description where botocore (boto3, the AWS CLI) looks for
+ * service models it does not ship: `DIR/lookoutvision/2020-11-20/service-2.json` and its paginators.
+ */
+function awsModels(words: string[], out: NodeJS.WritableStream): number {
+  const { values } = parseCommandArgs(words, { dir: { type: 'string', default: join(homedir(), '.aws', 'models') } });
+  const folder = join(resolve(values.dir), 'lookoutvision', LOOKOUT_VISION_API_VERSION);
+  mkdirSync(folder, { recursive: true });
+  const files: [string, unknown][] = [
+    ['service-2.json', lookoutVisionServiceModel()],
+    ['paginators-1.json', lookoutVisionPaginators()],
+  ];
+  for (const [name, content] of files) {
+    writeFileSync(join(folder, name), `${JSON.stringify(content, null, 2)}\n`);
+    out.write(`${join(folder, name)}\n`);
+  }
+  const hint = resolve(values.dir) === join(homedir(), '.aws', 'models') ? '' : `AWS_DATA_PATH=${resolve(values.dir)} `;
+  out.write(`boto3: ${hint}python3 -c "import boto3; boto3.client('lookoutvision', endpoint_url='http://127.0.0.1:${DEFAULT_PORT}')"\n`);
+  return 0;
+}
+
 function credentials(words: string[], out: NodeJS.WritableStream): number {
   const { values } = parseCommandArgs(words, { home: { type: 'string' }, port: { type: 'string' } });
   const loupe = openLoupe({ home: values.home });
@@ -222,6 +248,8 @@ function usage(): string {
     '  usage [--project-arn ARN | --project-version-arn ARN] [--output json|table|csv]',
     '                                                         running hours, inference-unit hours, images and errors per day',
     '  doctor [--output json] [--endpoint-url URL] [--home DIR] what this machine has for Loupe and what is in use',
+    '  aws-models [--dir ~/.aws/models]                       describe the Lookout for Vision API for boto3 and the AWS CLI,',
+    '                                                         which no longer ship it',
     '',
     'Any operation takes --endpoint-url URL to run in a running Loupe (the app or loupe serve).',
     '',

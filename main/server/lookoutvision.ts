@@ -15,8 +15,10 @@ import { parseJsonBody, sendError, sendJson } from './json11';
 
 export const LOOKOUT_VISION_PREFIX = '/2020-11-20/';
 
-interface Route {
+export interface Route {
   method: string;
+  /** The path with `{Label}` placeholders, as the service's model writes it. */
+  path: string;
   pattern: RegExp;
   /** Path labels, in the pattern's group order. */
   labels: string[];
@@ -35,11 +37,11 @@ const route = (method: string, path: string, operation: OperationName, extra: Pa
     labels.push(label);
     return SEGMENT;
   });
-  return { method, pattern: new RegExp(`^${source}$`), labels, operation, ...extra };
+  return { method, path, pattern: new RegExp(`^${source}$`), labels, operation, ...extra };
 };
 
 const PAGING = { nextToken: 'NextToken', maxResults: 'MaxResults' };
-const ROUTES: Route[] = [
+export const ROUTES: readonly Route[] = [
   route('POST', '/2020-11-20/projects', 'LookoutVisionCreateProject'),
   route('GET', '/2020-11-20/projects', 'LookoutVisionListProjects', { query: PAGING }),
   route('GET', '/2020-11-20/projects/{ProjectName}', 'LookoutVisionDescribeProject'),
