@@ -3,7 +3,7 @@
  * `loupe aws-models` writes its description where botocore looks, and boto3 (and the AWS CLI) then
  * drive Loupe with only the endpoint changed — a project, datasets from manifests in a mapped
  * bucket, a model trained on normal images alone, hosted, asked about a clean and a scratched
- * surface, tags, paging and the service's errors. Skipped, saying why, where boto3 or the AWS CLI
+ * surface, entries updated, tags, paging and the service's errors. Skipped, saying why, where boto3 or the AWS CLI
  * is not installed.
  */
 import assert from 'node:assert/strict';
@@ -103,6 +103,13 @@ out['tags'] = lv.list_tags_for_resource(ResourceArn=arn)['Tags']
 out['stopped'] = lv.stop_model(ProjectName='steel', ModelVersion='1')['Status']
 until(lambda: lv.describe_model(ProjectName='steel', ModelVersion='1'), lambda d: d['ModelDescription']['Status'] == 'TRAINED')
 
+# UpdateDatasetEntries takes manifest lines as bytes: the clean test image relabelled as an anomaly.
+relabelled = json.dumps({'source-ref': 's3://${BUCKET}/test/clean-0.png', 'anomaly-label': 1, 'anomaly-label-metadata': {'class-name': 'anomaly', 'human-annotated': 'yes', 'creation-date': '2026-12-01T00:00:00.000Z', 'job-name': 'relabel', 'type': 'groundtruth/image-classification'}})
+out['update'] = lv.update_dataset_entries(ProjectName='steel', DatasetType='test', Changes=relabelled.encode())['Status']
+updated = until(lambda: lv.describe_dataset(ProjectName='steel', DatasetType='test'), lambda d: 'IN_PROGRESS' not in d['DatasetDescription']['Status'])['DatasetDescription']
+out['updated'] = [updated['Status'], updated['ImageStats']['Anomaly']]
+out['entriesBefore2000'] = len(lv.list_dataset_entries(ProjectName='steel', DatasetType='test', BeforeCreationDate='2000-01-01')['DatasetEntries'])
+
 out['errors'] = {
     'unknown project': error_of(lv.describe_project, ProjectName='nowhere'),
     'bad name': error_of(lv.create_project, ProjectName='not a name!'),
@@ -186,6 +193,9 @@ describe('Lookout for Vision from boto3 and the AWS CLI, through the description
       assert.ok(clean.MaskIsPng && scratched.MaskIsPng, 'AnomalyMask arrives as PNG bytes');
       assert.deepEqual(out.tags, [{ Key: 'shift', Value: 'night' }]);
       assert.equal(out.stopped, 'STOPPING_HOSTING');
+      assert.equal(out.update, 'UPDATE_IN_PROGRESS');
+      assert.deepEqual(out.updated, ['UPDATE_COMPLETE', 2]);
+      assert.equal(out.entriesBefore2000, 0, 'the creation-date filter travels as a timestamp');
       const errors = out.errors as Record<string, [string, number, string]>;
       assert.deepEqual(errors['unknown project']!.slice(0, 2), ['ResourceNotFoundException', 404]);
       assert.deepEqual(errors['bad name']!.slice(0, 2), ['ValidationException', 400]);
