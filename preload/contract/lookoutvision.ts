@@ -14,7 +14,7 @@ const DatasetType = z
   .string()
   .min(1)
   .max(10)
-  .regex(/^train|test$/, 'Member must satisfy regular expression pattern: train|test');
+  .regex(/^(train|test)$/, 'Member must satisfy regular expression pattern: train|test');
 const ModelVersion = z
   .string()
   .min(1)

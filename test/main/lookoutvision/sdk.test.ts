@@ -116,6 +116,16 @@ describe('Lookout for Vision code against Loupe', () => {
       assert.match(error.message, /ProjectName/);
     });
 
+    it('answers a dataset type other than train or test with ValidationException, however it begins or ends', async () => {
+      await client.send(new CreateProjectCommand({ ProjectName: 'types' }));
+      for (const DatasetType of ['trainee', 'pretest']) {
+        const error = await rejectionOf(client.send(new CreateDatasetCommand({ ProjectName: 'types', DatasetType })));
+        assert.equal(error.name, 'ValidationException', DatasetType);
+        assert.match(error.message, /DatasetType/);
+      }
+      await client.send(new DeleteProjectCommand({ ProjectName: 'types' }));
+    });
+
     it('answers an unknown project with ResourceNotFoundException', async () => {
       const error = await rejectionOf(client.send(new DescribeProjectCommand({ ProjectName: 'nowhere' })));
       assert.equal(error.name, 'ResourceNotFoundException');
