@@ -19,6 +19,17 @@ type Shape =
 
 const CLIENT_TOKEN_HEADER = 'X-Amzn-Client-Token';
 
+/** What a model's listing says of it; its description says more. */
+const MODEL_METADATA: Record<string, Member> = {
+  CreationTimestamp: { shape: 'Timestamp' },
+  ModelVersion: { shape: 'String' },
+  ModelArn: { shape: 'String' },
+  Description: { shape: 'String' },
+  Status: { shape: 'String' },
+  StatusMessage: { shape: 'String' },
+  Performance: { shape: 'ModelPerformance' },
+};
+
 /** The structures and lists the operations share (the service's names). */
 const SHAPES: Record<string, Shape> = {
   String: { type: 'string' },
@@ -54,29 +65,12 @@ const SHAPES: Record<string, Shape> = {
   TagList: { type: 'list', member: { shape: 'Tag' } },
   TagKeyList: { type: 'list', member: { shape: 'String' } },
   ModelPerformance: { type: 'structure', members: { F1Score: { shape: 'Float' }, Recall: { shape: 'Float' }, Precision: { shape: 'Float' } } },
-  ModelMetadata: {
-    type: 'structure',
-    members: {
-      CreationTimestamp: { shape: 'Timestamp' },
-      ModelVersion: { shape: 'String' },
-      ModelArn: { shape: 'String' },
-      Description: { shape: 'String' },
-      Status: { shape: 'String' },
-      StatusMessage: { shape: 'String' },
-      Performance: { shape: 'ModelPerformance' },
-    },
-  },
+  ModelMetadata: { type: 'structure', members: MODEL_METADATA },
   ModelMetadataList: { type: 'list', member: { shape: 'ModelMetadata' } },
   ModelDescription: {
     type: 'structure',
     members: {
-      ModelVersion: { shape: 'String' },
-      ModelArn: { shape: 'String' },
-      CreationTimestamp: { shape: 'Timestamp' },
-      Description: { shape: 'String' },
-      Status: { shape: 'String' },
-      StatusMessage: { shape: 'String' },
-      Performance: { shape: 'ModelPerformance' },
+      ...MODEL_METADATA,
       OutputConfig: { shape: 'OutputConfig' },
       EvaluationManifest: { shape: 'OutputS3Object' },
       EvaluationResult: { shape: 'OutputS3Object' },
