@@ -12,7 +12,10 @@ export default defineConfig({
   fullyParallel: true,
   // Each test starts its own server and browser: one worker per core, at least two, at most four.
   workers: Math.min(4, Math.max(2, availableParallelism())),
-  timeout: 30_000,
+  // A test is a whole scenario (its own server, several pages, screenshots in two languages): 20–30 s
+  // on two idle cores, and a slower or busier machine must not fail it — speed is the bench's to
+  // measure, not a test's.
+  timeout: 60_000,
   expect: { timeout: 5_000 },
   forbidOnly: Boolean(process.env.CI),
   reporter: [['list']],
