@@ -129,9 +129,8 @@ function fewerTiles(tile: number, overlap: number, lengths: readonly number[]): 
  * the smaller; forced, none. `clear`: the rule's margin is clear and nothing needs comparing (tiles
  * for boxes whose median is under SMALL_BOX_PX / CLEAR_MARGIN with three in four under
  * SMALL_BOX_PX, or no alternative at all). `chosen.reason` says who decided: 'rule' or 'forced'.
- * `finer`: the rule's view read at stride 8, where its median box, or one label's, spans fewer than
- * CLEAR_MARGIN cells of the stride-16 map (compared on held-out images whether or not the view is
- * `clear`).
+ * `finer`: the rule's view read at stride 8, where its median box spans fewer than CLEAR_MARGIN
+ * cells of the stride-16 map (compared on held-out images whether or not the view is `clear`).
  */
 export function chooseDetectorView(
   samples: readonly Sample[],
@@ -183,14 +182,11 @@ export function chooseDetectorView(
   const clearlySmall = tiled && shortAtInput * CLEAR_MARGIN <= SMALL_BOX_PX && upperAtInput < SMALL_BOX_PX;
   const clearlyLarge = shortAtInput >= CLEAR_MARGIN * SMALL_BOX_PX && lowerAtInput >= SMALL_BOX_PX;
   // Where the median box's shorter side at the rule's view spans under CLEAR_MARGIN cells of the
-  // stride-16 map — over all boxes, or over one label's (a small class among large ones, platelets
-  // among blood cells, is as much of the mean AP as the others) — the same view read at stride 8
-  // (`finer`) is compared too, right after the rule's own view, even where the rule's margin for the
-  // view itself is clear.
-  const shortAtView = (of: BoxSizes) => (tiled ? (quantile(of.shortNative, 0.5) * whole) / tileSide : quantile(of.shortStretched, 0.5) * whole);
-  const smallest = Math.min(shortAtView(sizes), ...labels.map((label) => shortAtView(boxSizes(samples, [label]))).filter(Number.isFinite));
-  const fine: DetectorView | undefined = !force && Number.isFinite(smallest) && smallest < CLEAR_MARGIN * STRIDE ? { ...view, featureStride: FINE_STRIDE } : undefined;
-  if (fine) candidates.push({ settings: settingsOf(fine).settings, metric: 'median box shorter side at the input, the smallest label\'s or all (cells of the stride-16 map)', score: round1(smallest / STRIDE) });
+  // stride-16 map, the same view read at stride 8 (`finer`) is compared too, right after the rule's
+  // own view, even where the rule's margin for the view itself is clear.
+  const shortAtView = tiled ? (nativeShort * whole) / tileSide : shortAtInput;
+  const fine: DetectorView | undefined = !force && Number.isFinite(shortAtView) && shortAtView < CLEAR_MARGIN * STRIDE ? { ...view, featureStride: FINE_STRIDE } : undefined;
+  if (fine) candidates.push({ settings: settingsOf(fine).settings, metric: 'median box shorter side at the input (cells of the stride-16 map)', score: round1(shortAtView / STRIDE) });
   if (!force) {
     add({ side: whole });
     if (tiledAllowed && largeImages && !clearlyLarge) add(tiledView);

@@ -97,19 +97,6 @@ describe('the detector view chosen from the boxes', () => {
     assert.equal(chooseDetectorView(samples(640, 640, [{ width: 14, height: 12 }]), ['a'], 'tiled').finer, undefined);
   });
 
-  it('names stride 8 where one label\'s boxes are small among larger ones, as platelets among blood cells', () => {
-    // 640 × 480 smears: ten 100 px cells and three 24 px platelets; the median box is a cell (3.3 cells at 320).
-    const cells = samples(640, 480, [...Array.from({ length: 10 }, () => ({ width: 100, height: 100 })), ...Array.from({ length: 3 }, () => ({ width: 24, height: 24 }))]);
-    cells.slice(10).forEach((sample) => (sample.boxes = sample.boxes.map((box) => ({ ...box, label: 'platelet' }))));
-    const smear = chooseDetectorView(cells, ['a', 'platelet']);
-    assert.equal(smear.view.tile, undefined, 'the whole image');
-    assert.deepEqual(smear.finer, { ...smear.view, featureStride: 8 });
-    const stride8 = smear.choices.candidates.find((c) => c.settings.featureStride === 8)!;
-    assert.ok(stride8.score < 2, `the platelets' median spans ${stride8.score} cells`);
-    // The same cells without their platelets: nothing at stride 8.
-    assert.equal(chooseDetectorView(cells.slice(0, 10), ['a', 'platelet']).finer, undefined);
-  });
-
   it('records the candidates with their figures, and can be forced either way', () => {
     const set = samples(1280, 400, [{ width: 18, height: 18 }, { width: 20, height: 16 }]);
     const { choices } = chooseDetectorView(set, ['a']);
