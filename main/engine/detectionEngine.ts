@@ -63,7 +63,7 @@ const EPOCHS = 12;
  * detection training is held to — and wall-clock time of `wallPerImage` seconds per training image,
  * at least `wallLeast`, testing included (the processor budget alone let a 400-image training take
  * 460 s where ONNX Runtime kept the two cores only ~1.7 busy). The final fit's epochs are cut to
- * what both leave once the search and the embedding are done (measured on its first epoch, the test
+ * what both leave once the search and the embedding are done (measured after each epoch, the test
  * set's model runs estimated from the embedding's), never below `minEpochs`, the epochs the search
  * ranks its candidates by (SEARCH.epochs).
  */

@@ -98,8 +98,9 @@ export interface TrainTunedDetectorOptions {
   frozenTail?: boolean;
   /**
    * Processor seconds (this process, all threads) and wall-clock seconds the steps may take: after
-   * the first epoch the epochs are cut to what fits both, never below `minEpochs` (default 1), and
-   * the learning rate's decay follows the new count.
+   * each epoch the epochs are cut to what fits both at the mean epoch's cost so far, never below
+   * `minEpochs` (default 1) or the epochs already run, and the learning rate's decay follows the
+   * new count.
    */
   cpuSeconds?: number;
   wallSeconds?: number;
@@ -304,11 +305,12 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
         steps++;
       }
       lastLoss = total / steps;
-      if (epoch === 1 && (options.cpuSeconds !== undefined || options.wallSeconds !== undefined)) {
+      // After every epoch, at the mean epoch's cost so far: later epochs can run slower than the first.
+      if (options.cpuSeconds !== undefined || options.wallSeconds !== undefined) {
         const used = process.cpuUsage(cpuStarted);
-        const within = (seconds: number | undefined, perEpoch: number) => (seconds === undefined ? Infinity : Math.floor(seconds / Math.max(perEpoch, 1e-3)));
+        const within = (seconds: number | undefined, spent: number) => (seconds === undefined ? Infinity : Math.floor(seconds / Math.max(spent / epoch, 1e-3)));
         const fitting = Math.min(within(options.cpuSeconds, (used.user + used.system) / 1e6), within(options.wallSeconds, (performance.now() - wallStarted) / 1000));
-        const fits = Math.max(options.minEpochs ?? 1, fitting);
+        const fits = Math.max(options.minEpochs ?? 1, epoch, fitting);
         if (fits < epochs) {
           epochs = fits;
           totalSteps = epochs * stepsPerEpoch;
