@@ -19,7 +19,8 @@ import { cachedFeatures } from './featureCache';
 import { writeModelFile, type ClassifierMetadata, type TrainingChoices } from './modelFile';
 import { appendClassifier, cacheName, candidateSides, candidateViews, cutTiles, inputSize, prepareInput, specAt, viewName, type ClassifierView, type PixelView } from './classifierView';
 import { appendPrototypes, buildPrototypes, chooseBlend, FEW_PER_LABEL } from './prototypes';
-import { classWeights, poolTiles, searchView, type ClassWeighting } from './viewSearch';
+import { classWeights, poolTiles, searchView, type ClassWeighting, type ViewChoice } from './viewSearch';
+import { reusableClassifierChoices, type ReusedChoices } from './earlierChoices';
 import { chooseFineTune, FINE_TUNE_BELOW } from './classifierFineTune';
 import type { Sample } from './engine';
 
@@ -205,12 +206,14 @@ async function trainOnViews(
   const dims = spec.outputs.reduce((sum, o) => sum + o.size, 0);
   const samples = train.train;
 
-  // 1. What the head is trained on, chosen by validation inside the training set.
+  // 1. What the head is trained on, chosen by validation inside the training set — or, where the
+  // images were only added to by a little, as the earlier version chose it on nearly the same ones.
   const searchStarted = performance.now();
   const views = viewsToCompare && viewsToCompare.length > 0 ? viewsToCompare : candidateViews(samples, spec.input);
-  job.progress({ phase: 'choosing the view', done: 0, total: views.length });
+  const reused = viewsToCompare || sidesToCompare ? undefined : await reusableClassifierChoices(train.earlier, train, backbone.id);
+  if (!reused) job.progress({ phase: 'choosing the view', done: 0, total: views.length });
   let searched = 0;
-  const choice = await searchView({
+  const choice: Omit<ViewChoice, 'score'> & { score?: number } | undefined = reused ? reusedChoice(reused, train.train.length, train.earlier!.train.length) : await searchView({
     kind,
     classes: labels.length,
     samples: samples.map((s) => ({ classes: s.labels.map((l) => labels.indexOf(l)).filter((c) => c >= 0) })),
@@ -374,7 +377,7 @@ async function trainOnViews(
   // and replaces the standing one only where its held-out losses are lower past the noise of the
   // paired folds: the head itself, not only the probe, decides what it reads.
   job.progress({ phase: 'training', done: 0, total: 1 });
-  const headOn = (names: string[], linearOnly = false) => {
+  const headOn = (names: string[], linearOnly = false, earlierHead?: ReusedChoices['head']) => {
     const x = names === view.features ? features : selectOutputs(allOutputs, rows, spec, names);
     return autoTrainHead({
       features: x,
@@ -386,16 +389,18 @@ async function trainOnViews(
       // Balanced is the head's own default (computed there, so the default case trains as it always did).
       ...(kind === 'softmax' && weighting !== 'balanced' ? { classWeights: classWeights(weighting, counts) } : {}),
       ...(linearOnly ? { search: { hidden: [0] } } : {}),
+      ...(earlierHead ? { fixed: earlierHead } : {}),
       seed: 1,
       signal: job.signal,
       ...(threads ? { threads } : {}),
       onProgress: (p) => job.progress({ phase: 'training', message: `${p.phase}${p.epoch !== undefined ? `, epoch ${p.epoch}` : ''}${p.loss !== undefined ? `, loss ${p.loss.toFixed(4)}` : ''}` }),
     }).then((result) => ({ names, x, result }));
   };
-  const standing = await headOn(view.features);
+  // (Where the earlier version's choices stand, its head's layers and settings do too, epochs included.)
+  const standing = await headOn(view.features, false, reused?.head);
   const nameOf = (names: string[]) => names.map((name) => `${spec.outputs.find((o) => o.name === name)!.role}:${name}`).join('+');
   const layerSets = [spec.outputs.map((o) => o.name), ...spec.outputs.map((o) => [o.name])].filter((names) => names.join('+') !== view.features.join('+'));
-  const head = await chooseHeadLayers(standing, spec.outputs.length > 1 ? layerSets : [], (names, linearOnly) => {
+  const head = reused ? standing : await chooseHeadLayers(standing, spec.outputs.length > 1 ? layerSets : [], (names, linearOnly) => {
     job.throwIfCancelled();
     return headOn(names, linearOnly);
   }, (names, loss, seconds) => choices.candidates.push({ settings: { headFeatures: nameOf(names), hidden: 0 }, metric: 'held-out loss', score: Number(loss.toFixed(4)), ...(seconds === undefined ? {} : { seconds: Number(seconds.toFixed(2)) }) }));
@@ -440,4 +445,28 @@ async function trainOnViews(
 
   // 4. Backbone + view + head: one model, whose only output is the label scores.
   return writeAndTest(base, headView, result.model, blend);
+}
+
+/**
+ * The view search's answer as the earlier version gave it: its view, layers, mirroring and weighting,
+ * its candidates and their scores, and whose choices they are. No held-out score of this training:
+ * fine-tuning is not tried again (the earlier version chose not to).
+ */
+function reusedChoice(reused: ReusedChoices, images: number, earlierImages: number): Omit<ViewChoice, 'score'> {
+  const { view, choices } = reused;
+  const { epochs: _epochs, prototypes: _prototypes, temperature: _temperature, ...chosen } = choices.chosen;
+  const weighting = chosen.weighting;
+  return {
+    view: {
+      fit: view.fit,
+      ...(view.crop !== undefined ? { crop: view.crop } : {}),
+      ...(view.tiles ? { tiles: { count: view.tiles.count, length: view.tiles.length, along: view.tiles.along } } : {}),
+      ...(view.side !== undefined ? { side: view.side } : {}),
+    },
+    pooling: view.tiles?.pooling ?? 'mean',
+    features: view.features,
+    mirror: view.mirror,
+    weighting: weighting === 'sqrt' || weighting === 'none' ? weighting : 'balanced',
+    choices: { chosen: { ...chosen, reusedFrom: reused.from, addedImages: images - earlierImages }, candidates: [...choices.candidates] },
+  };
 }

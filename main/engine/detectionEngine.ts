@@ -22,6 +22,7 @@ import { createRandom, deriveSeed } from '../../native/train';
 import { codedError } from '../errors';
 import { createLogger } from '../log';
 import { chooseDetectorView, settingsOf, type DetectorView } from './detectorView';
+import { reusableDetectorChoices } from './earlierChoices';
 import { cachedFeatures, storeFeatures } from './featureCache';
 import { writeModelFile, type DetectorMetadata, type ModelChoices } from './modelFile';
 import type { Analysis, TrainedModel, TrainOptions } from './engine';
@@ -496,18 +497,25 @@ export async function trainDetector(
   const [ruleView, ...others] = searchViews ? proposed.alternatives : [proposed.view];
   const compared = [ruleView!, ...(finer ? [finer] : []), ...others];
   const forced = settings.view !== undefined || settings.featureStride !== undefined;
-  const searched = forced || !(compared.length > 1 || searchDepth) ? undefined : await searchDetector(options.train, compared, base);
-  const seen = searched?.view ?? (settings.featureStride ? { ...proposed.view, featureStride: settings.featureStride } : proposed.view);
-  const tailBlocks = searched?.tailBlocks ?? TAIL_BLOCKS;
+  // A retrain that only added a few images keeps what the earlier version chose (earlierChoices.ts).
+  const reused = forced ? undefined : await reusableDetectorChoices(options.earlier, options, backbone.id);
+  const searched = reused || forced || !(compared.length > 1 || searchDepth) ? undefined : await searchDetector(options.train, compared, base);
+  const seen = reused?.view ?? searched?.view ?? (settings.featureStride ? { ...proposed.view, featureStride: settings.featureStride } : proposed.view);
+  const tailBlocks = reused?.tailBlocks ?? searched?.tailBlocks ?? TAIL_BLOCKS;
   const searchedAt = performance.now();
   // The test set goes through the written model afterwards, each image and its mirror at every input.
   const testRuns = 2 * options.test.reduce((runs, sample) => runs + (seen.tile ? tileGrid(sample, seen.tile.side, seen.tile.overlap).length : 1), 0);
   const wallLeft = (secondsPerView: number) => wallBudget - (performance.now() - started) / 1000 - testRuns * secondsPerView;
   const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, tailBlocks, mirror: true, phase: { embed: 'embedding images', train: 'training' }, cpuLeft, wallLeft });
-  const choices: ModelChoices = {
-    chosen: { ...settingsOf(seen).settings, reason: searched && compared.length > 1 ? 'search' : settings.featureStride ? 'forced' : String(proposed.choices.chosen.reason), tunedBlocks: tailBlocks, epochs: fitted.epochs, ...searched?.figures },
-    candidates: [...proposed.choices.candidates, ...(searched?.candidates ?? [])],
-  };
+  const choices: ModelChoices = reused
+    ? {
+        chosen: { ...reused.choices.chosen, epochs: fitted.epochs, reusedFrom: reused.from, addedImages: options.train.length - options.earlier!.train.length },
+        candidates: reused.choices.candidates,
+      }
+    : {
+        chosen: { ...settingsOf(seen).settings, reason: searched && compared.length > 1 ? 'search' : settings.featureStride ? 'forced' : String(proposed.choices.chosen.reason), tunedBlocks: tailBlocks, epochs: fitted.epochs, ...searched?.figures },
+        candidates: [...proposed.choices.candidates, ...(searched?.candidates ?? [])],
+      };
   const metadata: DetectorMetadata = { ...fitted.metadata, choices };
   const written = await writeModelFile(options.outputDir, fitted.build(), metadata);
   const modelPath = written.path;

@@ -32,7 +32,16 @@ export interface TrainOptions {
   cacheDir: string;
   /** The backbone to train on (the registry's default when absent). */
   backboneId?: string;
+  /** The project's newest trained version before this one: what it chose may be built on (earlierChoices.ts). */
+  earlier?: EarlierVersion;
   job: JobHandle;
+}
+
+/** A version trained before, as training may build on it: its name, its model file and what it was trained on. */
+export interface EarlierVersion {
+  name: string;
+  modelPath: string;
+  train: Pick<Sample, 'contentHash' | 'labels' | 'boxes'>[];
 }
 
 /** An anomaly model's answer for one image (main/engine/anomalyEngine.ts). */

@@ -12,6 +12,7 @@ import type { OutputOf } from '../../preload/contract';
 import { TRAINING_CANCELLED_MESSAGE } from '../../preload/contract/names';
 import type { CreateProjectVersionInput } from '../../preload/contract/schemas';
 import type { Context } from '../core/context';
+import type { EarlierVersion } from '../engine/engine';
 import { ENTRY_CODES } from '../../preload/contract/codes';
 import { toJsonLine } from '../datasets/manifest/serialize';
 import { transaction } from '../db';
@@ -146,6 +147,7 @@ async function runTraining(
     outputDir: output.folder,
     cacheDir: homePaths(ctx.home).cache,
     backboneId: defaultBackboneId(ctx),
+    ...earlierVersionOf(ctx, project, version),
     job,
   });
   let evaluation;
@@ -198,6 +200,14 @@ async function runTraining(
   ctx.events.resourcesChanged(version.arn, project.arn);
   log.info('trained', { version: version.arn, f1: evaluation.summary.AggregatedEvaluationResults.F1Score, durationMs: endMs - startedMs });
   return { Code: 'TrainingFinished', Params: { f1: evaluation.summary.AggregatedEvaluationResults.F1Score.toFixed(3), count: plan.test.length } };
+}
+
+/** The project's newest trained version before `version`, with what it was trained on (training may build on its choices). */
+function earlierVersionOf(ctx: Context, project: q.ProjectRow, version: q.VersionRow): { earlier?: EarlierVersion } {
+  const row = q.latestTrainedVersion(ctx.db, project.id, version.id);
+  if (!row?.modelPath || !row.snapshotJson) return {};
+  const snapshot = JSON.parse(row.snapshotJson) as ReturnType<typeof snapshotOf>;
+  return { earlier: { name: row.name, modelPath: row.modelPath, train: snapshot.train.map((s) => ({ contentHash: s.hash, labels: s.labels, boxes: s.boxes })) } };
 }
 
 /** What the version was trained and tested on: image hashes and labels (explainable later). */

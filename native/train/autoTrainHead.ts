@@ -104,6 +104,11 @@ export interface TrainingProgress {
 
 export interface AutoTrainHeadOptions extends HeadData {
   search?: SearchSpace;
+  /**
+   * No search: a head of these settings trained on every row (a retrain that keeps what an earlier
+   * search chose on nearly the same rows). The batch size is the default for the rows.
+   */
+  fixed?: Pick<ChosenSettings, 'hidden' | 'learningRate' | 'weightDecay' | 'epochs'>;
   /** Most epochs per trial (default 100). */
   maxEpochs?: number;
   /** Epochs without a better held-out loss before a trial stops (default 8). */
@@ -248,6 +253,16 @@ export async function autoTrainHead(options: AutoTrainHeadOptions): Promise<Auto
   };
 
   try {
+    if (options.fixed) {
+      const { hidden, learningRate, weightDecay, epochs } = options.fixed;
+      if (!Number.isInteger(hidden) || hidden < 0 || !(learningRate > 0) || !(weightDecay >= 0) || !Number.isInteger(epochs) || epochs < 1) {
+        throw new RangeError(`fixed settings are not valid: ${JSON.stringify(options.fixed)}`);
+      }
+      const settings: ChosenSettings = { hidden, learningRate, weightDecay, epochs, batchSize: batchFor(data.rows), seed };
+      const model = await finish(settings, 0);
+      const ms = performance.now() - started;
+      return { model, settings, validation: null, trials: [], fallback: 'settings given', provider: sessions.provider, durationMs: ms, timings: { searchMs: 0, finalMs: ms } };
+    }
     const reason = tooSmallToSearch(data.rows, classCounts(data, allRows));
     const split = reason ? undefined : stratifiedSplit(data, fraction, seed, options.groups);
     if (!split || split.validation.length === 0) {
