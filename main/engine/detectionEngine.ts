@@ -216,8 +216,10 @@ function viewFeature(base: OnnxModel, view: DetectorView): { source: string; val
   if (!view.featureStride) return { source: coarse.source, value: coarse.value };
   const value = finerFeatureValue(base, coarse.value);
   if (!value) throw codedError('InvalidParameterException', 'NoDetectorFeatureMap');
-  return { source: `${coarse.source}-stride${view.featureStride}`, value };
+  return { source: finerSource(coarse.source), value };
 }
+
+const finerSource = (coarseSource: string) => `${coarseSource}-stride8`;
 
 /** What one fit of a detector gives: the exported model (backbone + head), its metadata without `choices`, the provider. */
 interface FittedDetector {
@@ -248,6 +250,12 @@ interface FitContext {
   tailBlocks: number;
   /** Other depths whose cut maps are cached from the same backbone runs (the search compares them next). */
   alsoTailBlocks?: readonly number[];
+  /**
+   * Also cache, from the same backbone runs, the cut map of this view read at stride 8 (at this
+   * depth): the stride-8 map comes earlier in the backbone than the stride-16 one, so the search's
+   * stride-8 candidate of the same view then runs no backbone of its own.
+   */
+  alsoFiner?: boolean;
   /** Whether the model runs each image with its mirror and averages the two (the written model does). */
   mirror: boolean;
   /** Progress phases are named after this (the view search reports its own). */
@@ -287,13 +295,19 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
   const cutBuilder = new GraphBuilder('cut_map', { ...base.graph, outputs: [] });
   cutBuilder.output(cutBuilder.value(tail.cut), 'float32', undefined, FEATURE_MAP);
   // The decoded size is part of what a map shows (views already name their regions).
-  const mapCache = (blocks: number) => join(context.cacheDir, 'feature-maps', backbone.id, `${featureModel.source}-tail${blocks}-${spec.input.width}x${spec.input.height}-decoded-to-input`);
-  const cacheDir = mapCache(cutBlocks(context.tailBlocks));
+  const mapCache = (source: string, blocks: number) => join(context.cacheDir, 'feature-maps', backbone.id, `${source}-tail${blocks}-${spec.input.width}x${spec.input.height}-decoded-to-input`);
+  const cacheDir = mapCache(featureModel.source, cutBlocks(context.tailBlocks));
   // The cut maps of the other depths the search compares come out of the same backbone run and are
   // cached too, so the frozen layers run once per view whichever depth is fitted next.
-  const extras = [...new Set((context.alsoTailBlocks ?? []).map(cutBlocks))]
+  const depths = [...new Set([context.tailBlocks, ...(context.alsoTailBlocks ?? [])].map(cutBlocks))];
+  const extras = depths
     .filter((blocks) => blocks !== cutBlocks(context.tailBlocks))
-    .map((blocks) => ({ name: `${FEATURE_MAP}_tail${blocks}`, cut: findTail(base, featureModel.value, blocks).cut, cacheDir: mapCache(blocks) }));
+    .map((blocks) => ({ name: `${FEATURE_MAP}_tail${blocks}`, cut: findTail(base, featureModel.value, blocks).cut, cacheDir: mapCache(featureModel.source, blocks) }));
+  const finerValue = context.alsoFiner && !seen.featureStride ? finerFeatureValue(base, featureModel.value) : undefined;
+  if (finerValue) {
+    const blocks = cutBlocks(context.tailBlocks);
+    extras.push({ name: `${FEATURE_MAP}_s8_tail${blocks}`, cut: findTail(base, finerValue, blocks).cut, cacheDir: mapCache(finerSource(featureModel.source), blocks) });
+  }
   for (const extra of extras) cutBuilder.output(cutBuilder.value(extra.cut), 'float32', undefined, extra.name);
   const cutModel = pruneModel(buildModel(cutBuilder, { metadata: base.metadata }));
   const { session, provider } = await createSession(encodeModel(cutModel), { ...(threads ? { threads } : {}), name: `${backbone.id}-map` });
@@ -579,6 +593,7 @@ async function searchDetector(
       minSteps: SEARCH.minSteps,
       tailBlocks,
       alsoTailBlocks: [TAIL_BLOCKS, ...LIGHTER_TAILS],
+      alsoFiner: !view.featureStride && alternatives.some((other) => other.featureStride === 8 && settingsOf({ ...other, featureStride: undefined }).key === settingsOf(view).key),
       mirror: false,
       phase: { embed: phase, train: phase },
       held: split.held,
