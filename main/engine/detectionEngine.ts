@@ -251,9 +251,10 @@ interface FitContext {
   /** Other depths whose cut maps are cached from the same backbone runs (the search compares them next). */
   alsoTailBlocks?: readonly number[];
   /**
-   * Also cache, from the same backbone runs, the cut map of this view read at stride 8 (at this
-   * depth): the stride-8 map comes earlier in the backbone than the stride-16 one, so the search's
-   * stride-8 candidate of the same view then runs no backbone of its own.
+   * Also cache, from the same backbone runs, the cut maps of this view read at stride 8 (at this
+   * depth and `alsoTailBlocks`): the stride-8 map comes earlier in the backbone than the stride-16
+   * one, so the search's stride-8 candidate of the same view, and its lighter depths where it is
+   * kept, then run no backbone of their own.
    */
   alsoFiner?: boolean;
   /** Whether the model runs each image with its mirror and averages the two (the written model does). */
@@ -305,8 +306,7 @@ async function fitDetector(train: readonly Sample[], seen: DetectorView, context
     .map((blocks) => ({ name: `${FEATURE_MAP}_tail${blocks}`, cut: findTail(base, featureModel.value, blocks).cut, cacheDir: mapCache(featureModel.source, blocks) }));
   const finerValue = context.alsoFiner && !seen.featureStride ? finerFeatureValue(base, featureModel.value) : undefined;
   if (finerValue) {
-    const blocks = cutBlocks(context.tailBlocks);
-    extras.push({ name: `${FEATURE_MAP}_s8_tail${blocks}`, cut: findTail(base, finerValue, blocks).cut, cacheDir: mapCache(finerSource(featureModel.source), blocks) });
+    for (const blocks of depths) extras.push({ name: `${FEATURE_MAP}_s8_tail${blocks}`, cut: findTail(base, finerValue, blocks).cut, cacheDir: mapCache(finerSource(featureModel.source), blocks) });
   }
   for (const extra of extras) cutBuilder.output(cutBuilder.value(extra.cut), 'float32', undefined, extra.name);
   const cutModel = pruneModel(buildModel(cutBuilder, { metadata: base.metadata }));
