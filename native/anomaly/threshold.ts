@@ -47,40 +47,46 @@ export interface GoodOnlyOptions {
 export function goodOnlyThreshold(goodScores: readonly number[], options: GoodOnlyOptions = {}): GoodOnlyThreshold {
   if (goodScores.length === 0) throw new RangeError('no held-out good scores to set a threshold from');
   const rate = options.falseRejectRate ?? 0.01;
-  const sorted = [...goodScores].sort((a, b) => a - b);
-  const n = sorted.length;
-  // The smallest score that leaves at most `rate` of the good ones above it…
-  const allowed = Math.floor(rate * n);
   const errors = options.marginErrors ?? 1;
-  let quantile = sorted[n - 1 - allowed]!;
-  let quantileFrom: GoodOnlyThreshold['quantileFrom'] = 'empirical';
-  // One standard error of the empirical quantile: its rank's binomial spread, in scores.
-  let margin = sorted[Math.min(n - 1, n - 1 - allowed + Math.ceil(errors * Math.sqrt(n * rate * (1 - rate))))]! - quantile;
-  // …or, where the scores are too few to show that tail, the log-normal's (positive scores only).
-  if (rate * n < TAIL_EXPECTED && n >= MIN_FIT_SCORES && sorted[0]! > 0 && rate > 0 && rate < BODY_SHARE) {
+  const sorted = [...goodScores].sort((a, b) => a - b);
+  const { quantile, margin, quantileFrom } = quantileAndMargin(sorted, rate, errors);
+  // Strictly above the quantile: a score equal to it must not be rejected.
+  const threshold = quantile + Math.max(margin, Math.abs(quantile) * 1e-6 + 1e-9);
+  const rejected = sorted.filter((s) => s >= threshold).length;
+  return { threshold, quantileFrom, falseRejectRate: rejected / sorted.length, quantile, margin };
+}
+
+/**
+ * The (1 − rate) quantile of the ascending `sorted` scores and a margin of `errors` standard errors
+ * of it: read off the scores where enough lie beyond it; else from a log-normal fitted to their body;
+ * else (too few, or not positive, for the fit) the worst of them, beyond it by their robust spread.
+ */
+function quantileAndMargin(sorted: readonly number[], rate: number, errors: number): Pick<GoodOnlyThreshold, 'quantile' | 'margin' | 'quantileFrom'> {
+  const n = sorted.length;
+  // The smallest score that leaves at most `rate` of the good ones above it.
+  const allowed = Math.floor(rate * n);
+  const empirical = sorted[n - 1 - allowed]!;
+  if (rate * n >= TAIL_EXPECTED) {
+    // One standard error of the empirical quantile: its rank's binomial spread, in scores.
+    const beyond = sorted[Math.min(n - 1, n - 1 - allowed + Math.ceil(errors * Math.sqrt(n * rate * (1 - rate))))]!;
+    return { quantile: empirical, margin: beyond - empirical, quantileFrom: 'empirical' };
+  }
+  if (n >= MIN_FIT_SCORES && sorted[0]! > 0 && rate > 0 && rate < BODY_SHARE) {
     const logs = sorted.map(Math.log);
     const centre = quantileOf(logs, 0.5);
     const spread = (quantileOf(logs, 1 - BODY_SHARE) - centre) / normalQuantile(1 - BODY_SHARE);
     if (spread > 0) {
       const z = normalQuantile(1 - rate);
-      quantile = Math.exp(centre + z * spread);
-      margin = Math.exp(centre + (z + errors * logNormalQuantileError(z, n)) * spread) - quantile;
-      quantileFrom = 'log-normal';
+      const quantile = Math.exp(centre + z * spread);
+      return { quantile, margin: Math.exp(centre + (z + errors * logNormalQuantileError(z, n)) * spread) - quantile, quantileFrom: 'log-normal' };
     }
   }
-  if (quantileFrom === 'empirical' && rate * n < TAIL_EXPECTED) {
-    // Near the worst of a few (too few, or not positive, for the fit): beyond it by the scores' robust spread.
-    const median = quantileOf(sorted, 0.5);
-    const mad = quantileOf(
-      sorted.map((s) => Math.abs(s - median)).sort((a, b) => a - b),
-      0.5,
-    );
-    margin = errors * 1.4826 * mad;
-  }
-  // Strictly above the quantile: a score equal to it must not be rejected.
-  const threshold = quantile + Math.max(margin, Math.abs(quantile) * 1e-6 + 1e-9);
-  const rejected = sorted.filter((s) => s >= threshold).length;
-  return { threshold, quantileFrom, falseRejectRate: rejected / n, quantile, margin };
+  const median = quantileOf(sorted, 0.5);
+  const mad = quantileOf(
+    sorted.map((s) => Math.abs(s - median)).sort((a, b) => a - b),
+    0.5,
+  );
+  return { quantile: empirical, margin: errors * 1.4826 * mad, quantileFrom: 'empirical' };
 }
 
 /**
