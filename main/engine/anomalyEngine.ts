@@ -18,6 +18,7 @@ import type { TrainingChoices } from '../../preload/contract';
 import { codedError } from '../errors';
 import { writeAtomically } from '../files';
 import type { LoadedModel } from './engine';
+import { onlyAdds } from './earlierChoices';
 import type { InferenceUnits } from './inferenceUnits';
 
 const METADATA_KEY = 'loupe';
@@ -83,6 +84,8 @@ export interface AnomalyMetadata {
   choices?: TrainingChoices;
   /** The anomaly classes the training masks named (absent when they named none). */
   classes?: AnomalyClass[];
+  /** The content hashes of the images it learnt from, sorted (absent where the caller gave none): a retrain can tell it only adds images. */
+  trainedOn?: { good: string[]; anomalous: string[] };
 }
 
 /**
@@ -135,6 +138,13 @@ export interface AnomalyTrainInput {
   backboneId?: string;
   /** Only these view candidates (default: every one that applies; the whole image always does). */
   viewKinds?: ViewKind[];
+  /** The content hashes of `good` and `anomalous`, in their order: recorded in the model (`trainedOn`). */
+  hashes?: { good: string[]; anomalous: string[] };
+  /**
+   * The project's newest trained version: where this training only adds a few images to what it
+   * learnt from (earlierChoices.ts `onlyAdds`), its view is kept instead of comparing the views again.
+   */
+  earlier?: { name: string; modelPath: string };
   /** 'good-only' (default) or 'best-f1' when labelled anomalies exist (training or test). */
   thresholdSource?: 'good-only' | 'best-f1';
   threads?: number;
@@ -250,9 +260,12 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   const probes = await Promise.all(input.good.slice(0, 64).map((path) => probeImage(path)));
   const sizes = probes.flatMap((probe) => (probe.ok ? [{ width: probe.width, height: probe.height }] : []));
   const applicable = viewCandidates(sizes);
-  const wanted = applicable.filter((candidate) => !input.viewKinds || input.viewKinds.includes(candidate.kind));
-  const views = wanted.length > 0 ? wanted : applicable.slice(0, 1);
   const anomalous = input.anomalous ?? [];
+  const hashes = input.hashes && input.hashes.good.length === input.good.length && input.hashes.anomalous.length === anomalous.length ? input.hashes : undefined;
+  const reused = input.viewKinds || !hashes ? undefined : await earlierView(input.earlier, hashes, backboneId);
+  const kinds = reused ? [reused.viewKind] : input.viewKinds;
+  const wanted = applicable.filter((candidate) => !kinds || kinds.includes(candidate.kind));
+  const views = wanted.length > 0 ? wanted : applicable.slice(0, 1);
   const backbone = decodeModel(await readFile(built.modelPath));
   const seed = 1;
   // The images each view learns from (all, or a seeded NATIVE_MAX_IMAGES for the native view) and
@@ -300,16 +313,25 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   const { trained, view } = pick;
   const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, bankSize: c.bankSize, images: t.images, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
   const choices: TrainingChoices = {
-    chosen: { view: pick.kind, width: view.width, height: view.height, featureMaps: trained.maps.map(shortMapName).join(' + '), imageScore: trained.candidates[trained.chosenCandidate]!.imageScore, bankSize: trained.bankSize },
+    chosen: {
+      view: pick.kind,
+      width: view.width,
+      height: view.height,
+      featureMaps: trained.maps.map(shortMapName).join(' + '),
+      imageScore: trained.candidates[trained.chosenCandidate]!.imageScore,
+      bankSize: trained.bankSize,
+      ...(reused ? { reusedFrom: reused.from, addedImages: reused.added } : {}),
+    },
     // Each candidate twice: the share of the validation anomalies caught at its good-only threshold, and its AUROC.
-    candidates: validation.flatMap((c) => {
+    // A kept view: the other views as the earlier version scored them, then this training's.
+    candidates: [...(reused?.otherViews ?? []), ...validation.flatMap((c) => {
       const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.map(shortMapName).join(' + '), imageScore: c.imageScore, ...(c.bankSize ? { bankSize: c.bankSize } : {}), images: c.images };
       const against = anomalous.length > 0 ? 'labelled-anomalies' : 'synthetic-defects';
       return [
         { settings, metric: `recall-at-good-only-threshold-${against}`, score: Number(c.recall.toFixed(4)), seconds: c.seconds },
         { settings, metric: `auroc-${against}`, score: Number(c.auroc.toFixed(4)), seconds: c.seconds },
       ];
-    }),
+    })],
   };
   const trainingSeconds = (performance.now() - started) / 1000;
   const metadata: AnomalyMetadata = {
@@ -328,6 +350,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     imageScore: trained.imageScore,
     viewKind: pick.kind,
     choices,
+    ...(hashes ? { trainedOn: { good: [...hashes.good].sort(), anomalous: [...hashes.anomalous].sort() } } : {}),
   };
   await mkdir(input.outputDir, { recursive: true });
   const modelPath = join(input.outputDir, ANOMALY_MODEL_FILE);
@@ -541,6 +564,33 @@ export interface LoadedAnomalyModel {
 }
 
 /** The anomaly model's metadata, or undefined when the file is another kind of Loupe model. */
+/**
+ * The view an earlier anomaly model chose, where this training only adds a few images to what it
+ * learnt from (its recorded `trainedOn`, the same backbone): with the other views' candidates as it
+ * scored them. Undefined otherwise, or where its model file cannot be read.
+ */
+async function earlierView(
+  earlier: AnomalyTrainInput['earlier'],
+  hashes: NonNullable<AnomalyTrainInput['hashes']>,
+  backboneId: string,
+): Promise<{ from: string; viewKind: ViewKind; added: number; otherViews: TrainingChoices['candidates'] } | undefined> {
+  if (!earlier) return undefined;
+  const metadata = await readAnomalyMetadata(earlier.modelPath).catch(() => undefined);
+  if (!metadata?.trainedOn || metadata.backbone !== backboneId) return undefined;
+  const images = (on: { good: string[]; anomalous: string[] }) => [
+    ...on.good.map((contentHash) => ({ contentHash, labels: ['normal'], boxes: [] })),
+    ...on.anomalous.map((contentHash) => ({ contentHash, labels: ['anomaly'], boxes: [] })),
+  ];
+  if (!onlyAdds(images(metadata.trainedOn), images(hashes))) return undefined;
+  const viewKind = metadata.viewKind ?? 'whole';
+  return {
+    from: earlier.name,
+    viewKind,
+    added: hashes.good.length + hashes.anomalous.length - metadata.trainedOn.good.length - metadata.trainedOn.anomalous.length,
+    otherViews: (metadata.choices?.candidates ?? []).filter((candidate) => candidate.settings.view !== viewKind),
+  };
+}
+
 export async function readAnomalyMetadata(path: string): Promise<AnomalyMetadata | undefined> {
   const raw = (await describeModel(path)).metadata[METADATA_KEY];
   if (!raw) throw codedError('InvalidParameterException', 'NotALoupeModel', { path });

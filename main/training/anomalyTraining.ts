@@ -101,7 +101,14 @@ export function startAnomalyTraining(
       const resolver = createResolver(ctx);
       if (good.length < 2) throw codedError('ValidationException', 'TooFewNormalImages', { count: good.length });
       const anomalousEntries = trainEntries.filter((e) => e.path && classOf(e) === ANOMALY);
+      // What it learns from, by content: a later retrain can tell whether it only adds images, and build on this one.
+      const goodHashes = trainEntries.filter((e) => e.path && classOf(e) === NORMAL).map((e) => e.contentHash);
+      const anomalousHashes = anomalousEntries.map((e) => e.contentHash);
+      const hashes = [...goodHashes, ...anomalousHashes].every((hash) => hash !== null) ? { good: goodHashes as string[], anomalous: anomalousHashes as string[] } : undefined;
+      const earlier = q.latestTrainedVersion(ctx.db, project.id, version.id);
       const trained = await trainAnomalyVersion({
+        ...(hashes ? { hashes } : {}),
+        ...(earlier?.modelPath ? { earlier: { name: earlier.name, modelPath: earlier.modelPath } } : {}),
         good,
         anomalous: anomalousEntries.map((e) => e.path!),
         anomalousMasks: anomalousEntries.map((e) => {

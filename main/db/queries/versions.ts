@@ -152,12 +152,12 @@ export function listVersions(db: Db, projectId: number, options: { names?: strin
     .all(...params, options.limit) as VersionRow[];
 }
 
-/** The project's newest version before `beforeId` that has a model file and a training snapshot (trained, running, stopped, copied). */
+/** The project's newest version before `beforeId` that has a model file (trained, running, stopped, copied). */
 export function latestTrainedVersion(db: Db, projectId: number, beforeId: number): VersionRow | undefined {
   return sqlite(db)
     .prepare(
       `SELECT ${versionColumns} FROM project_versions
-       WHERE project_id = ? AND id < ? AND model_path IS NOT NULL AND snapshot_json IS NOT NULL
+       WHERE project_id = ? AND id < ? AND model_path IS NOT NULL
          AND status IN ('TRAINING_COMPLETED', 'STARTING', 'RUNNING', 'STOPPING', 'STOPPED', 'COPYING_COMPLETED')
        ORDER BY id DESC LIMIT 1`,
     )

@@ -4,7 +4,8 @@
  * validation on synthetic defects drawn on good strips, and records with the other candidates.
  */
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { trainAnomalyVersion, viewCandidates, type AnomalyTestImage, type TrainedAnomalyModel } from '../../../main/engine/anomalyEngine';
@@ -37,6 +38,7 @@ describe('a small scratch on a long strip', { skip: modelsBuilt ? false : 'dist/
   const test: AnomalyTestImage[] = [];
   let chosen: TrainedAnomalyModel;
   let whole: TrainedAnomalyModel;
+  let hashes: string[];
 
   before(async () => {
     for (let i = 0; i < 8; i++) good.push(await aTexture(join(dir, 'train', `${i}.png`), { seed: i, ...STRIP }));
@@ -49,7 +51,8 @@ describe('a small scratch on a long strip', { skip: modelsBuilt ? false : 'dist/
       test.push({ path: await aTexture(join(dir, 'test', `scratch-${i}.png`), { seed: 200 + i, ...STRIP, scratch }), anomalous: true });
     }
     whole = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'whole'), modelsDir: MODELS, threads: 2, viewKinds: ['whole'] });
-    chosen = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'chosen'), modelsDir: MODELS, threads: 2 });
+    hashes = good.map((path) => createHash('sha256').update(readFileSync(path)).digest('hex'));
+    chosen = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'chosen'), modelsDir: MODELS, threads: 2, hashes: { good: hashes, anomalous: [] } });
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,5 +76,22 @@ describe('a small scratch on a long strip', { skip: modelsBuilt ? false : 'dist/
     const best = (view: string, metric: string) => Math.max(...choices.candidates.filter((c) => c.settings.view === view && c.metric.startsWith(metric)).map((c) => c.score));
     assert.ok(best('native', 'recall') > best('whole', 'recall') && best('native', 'auroc') >= best('whole', 'auroc'), JSON.stringify(choices.candidates));
     assert.deepEqual(chosen.evaluation.validation.flatMap((v) => [v.view, v.view]), choices.candidates.map((c) => c.settings.view));
+  });
+
+  it('keeps the native view for a retrain that adds nothing, and compares the views again once an image changed', async () => {
+    assert.deepEqual(chosen.metadata.trainedOn, { good: [...hashes].sort(), anomalous: [] });
+    const earlier = { name: '1', modelPath: chosen.modelPath };
+    const again = await trainAnomalyVersion({ good, outputDir: join(dir, 'again'), modelsDir: MODELS, threads: 2, hashes: { good: hashes, anomalous: [] }, earlier });
+    assert.equal(again.metadata.viewKind, 'native');
+    assert.equal(again.metadata.choices?.chosen.reusedFrom, '1');
+    assert.equal(again.metadata.choices.chosen.addedImages, 0);
+    // Only the native view trained again; the whole image's candidates as the earlier version scored them.
+    assert.deepEqual(new Set(again.evaluation.validation.map((v) => v.view)), new Set(['native']));
+    const wholeOf = (model: TrainedAnomalyModel) => model.metadata.choices!.candidates.filter((c) => c.settings.view === 'whole');
+    assert.ok(wholeOf(again).length > 0);
+    assert.deepEqual(wholeOf(again), wholeOf(chosen));
+    const changed = await trainAnomalyVersion({ good, outputDir: join(dir, 'changed'), modelsDir: MODELS, threads: 2, hashes: { good: ['0'.repeat(64), ...hashes.slice(1)], anomalous: [] }, earlier });
+    assert.equal(changed.metadata.choices?.chosen.reusedFrom, undefined);
+    assert.deepEqual(new Set(changed.evaluation.validation.map((v) => v.view)), new Set(['whole', 'native']));
   });
 });

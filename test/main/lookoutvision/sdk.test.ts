@@ -329,6 +329,12 @@ describe('Lookout for Vision code against Loupe', () => {
       assert.equal(two.ModelDescription?.Status, 'TRAINED', two.ModelDescription?.StatusMessage);
       // Tested on the relabelled set: the clean image now called an anomaly is the one miss (P 1, R 3/4).
       assert.ok(Math.abs(two.ModelDescription!.Performance!.F1Score! - (2 * 0.75) / 1.75) < 1e-6, JSON.stringify(two.ModelDescription?.Performance));
+      // Its training images are model 1's: it keeps model 1's view, and says so.
+      const evaluation = await harness.loupe.invoke('DescribeEvaluation', { ProjectVersionArn: (second.value as { ProjectVersionArn: string }).ProjectVersionArn });
+      assert.ok(evaluation.ok, JSON.stringify(evaluation));
+      const chosen = (evaluation.value as { Choices?: { chosen: Record<string, unknown> } }).Choices?.chosen;
+      assert.equal(chosen?.reusedFrom, '1', JSON.stringify(chosen));
+      assert.equal(chosen.addedImages, 0);
     });
 
     it('names the classes of a model trained with masks in DetectAnomalies, in their colours', async () => {
