@@ -563,7 +563,6 @@ export interface LoadedAnomalyModel {
   close(): Promise<void>;
 }
 
-/** The anomaly model's metadata, or undefined when the file is another kind of Loupe model. */
 /**
  * The view an earlier anomaly model chose, where this training only adds a few images to what it
  * learnt from (its recorded `trainedOn`, the same backbone): with the other views' candidates as it
@@ -591,6 +590,7 @@ async function earlierView(
   };
 }
 
+/** The anomaly model's metadata, or undefined when the file is another kind of Loupe model. */
 export async function readAnomalyMetadata(path: string): Promise<AnomalyMetadata | undefined> {
   const raw = (await describeModel(path)).metadata[METADATA_KEY];
   if (!raw) throw codedError('InvalidParameterException', 'NotALoupeModel', { path });

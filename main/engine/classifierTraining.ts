@@ -213,7 +213,7 @@ async function trainOnViews(
   const reused = viewsToCompare || sidesToCompare ? undefined : await reusableClassifierChoices(train.earlier, train, backbone.id);
   if (!reused) job.progress({ phase: 'choosing the view', done: 0, total: views.length });
   let searched = 0;
-  const choice: Omit<ViewChoice, 'score'> & { score?: number } | undefined = reused ? reusedChoice(reused, train.train.length, train.earlier!.train.length) : await searchView({
+  const choice: Omit<ViewChoice, 'score'> & { score?: number } | undefined = reused ? reusedChoice(reused) : await searchView({
     kind,
     classes: labels.length,
     samples: samples.map((s) => ({ classes: s.labels.map((l) => labels.indexOf(l)).filter((c) => c >= 0) })),
@@ -452,7 +452,7 @@ async function trainOnViews(
  * its candidates and their scores, and whose choices they are. No held-out score of this training:
  * fine-tuning is not tried again (the earlier version chose not to).
  */
-function reusedChoice(reused: ReusedChoices, images: number, earlierImages: number): Omit<ViewChoice, 'score'> {
+function reusedChoice(reused: ReusedChoices): Omit<ViewChoice, 'score'> {
   const { view, choices } = reused;
   const { epochs: _epochs, prototypes: _prototypes, temperature: _temperature, ...chosen } = choices.chosen;
   const weighting = chosen.weighting;
@@ -467,6 +467,6 @@ function reusedChoice(reused: ReusedChoices, images: number, earlierImages: numb
     features: view.features,
     mirror: view.mirror,
     weighting: weighting === 'sqrt' || weighting === 'none' ? weighting : 'balanced',
-    choices: { chosen: { ...chosen, reusedFrom: reused.from, addedImages: images - earlierImages }, candidates: [...choices.candidates] },
+    choices: { chosen: { ...chosen, reusedFrom: reused.from, addedImages: reused.added }, candidates: [...choices.candidates] },
   };
 }

@@ -523,7 +523,7 @@ export async function trainDetector(
   const fitted = await fitDetector(options.train, seen, { ...base, epochs: EPOCHS, tailBlocks, mirror: true, phase: { embed: 'embedding images', train: 'training' }, cpuLeft, wallLeft });
   const choices: ModelChoices = reused
     ? {
-        chosen: { ...reused.choices.chosen, epochs: fitted.epochs, reusedFrom: reused.from, addedImages: options.train.length - options.earlier!.train.length },
+        chosen: { ...reused.choices.chosen, epochs: fitted.epochs, reusedFrom: reused.from, addedImages: reused.added },
         candidates: reused.choices.candidates,
       }
     : {

@@ -8,7 +8,7 @@
  * candidates and their scores) and trains without the search; otherwise it searches afresh.
  */
 import type { EarlierVersion, Sample } from './engine';
-import { readModelMetadata, type ClassifierMetadata, type ModelChoices } from './modelFile';
+import { readModelMetadata, type ClassifierMetadata, type ModelChoices, type ModelMetadata } from './modelFile';
 import type { DetectorView } from './detectorView';
 
 /**
@@ -21,6 +21,8 @@ export const REUSE_GROWTH = 0.1;
 /** What a classifier retrained from an earlier version keeps. */
 export interface ReusedChoices {
   from: string;
+  /** Images added since. */
+  added: number;
   view: NonNullable<ClassifierMetadata['view']>;
   choices: NonNullable<ClassifierMetadata['choices']>;
   /** The head's settings, epochs included: chosen on nearly the same rows, so trained again without a search. */
@@ -62,21 +64,39 @@ export async function reusableClassifierChoices(
   train: { multiLabel: boolean; labels: readonly string[]; train: readonly Sample[] },
   backboneId: string,
 ): Promise<ReusedChoices | undefined> {
-  if (!earlier || !onlyAdds(earlier.train, train.train)) return undefined;
-  const metadata = await readModelMetadata(earlier.modelPath).catch(() => undefined);
-  if (!metadata || metadata.useCase !== 'IMAGE_LEVEL_LABELS' || metadata.multiLabel !== train.multiLabel || metadata.backbone !== backboneId) return undefined;
-  if (metadata.labels.length !== train.labels.length || metadata.labels.some((label, i) => label !== train.labels[i])) return undefined;
+  const found = await earlierModel(earlier, train, backboneId);
+  const metadata = found?.metadata;
+  if (!metadata || metadata.useCase !== 'IMAGE_LEVEL_LABELS' || metadata.multiLabel !== train.multiLabel) return undefined;
   const { view, choices } = metadata;
   if (!view || !choices) return undefined;
   const { hidden, learningRate, weightDecay, epochs, fineTune } = choices.chosen;
   if (typeof hidden !== 'number' || typeof learningRate !== 'number' || typeof weightDecay !== 'number' || typeof epochs !== 'number') return undefined;
   if (fineTune !== undefined && fineTune !== 'none') return undefined;
-  return { from: earlier.name, view, choices, head: { hidden, learningRate, weightDecay, epochs } };
+  return { from: found.from, added: found.added, view, choices, head: { hidden, learningRate, weightDecay, epochs } };
+}
+
+/**
+ * The earlier version's model file metadata, where this training only adds images to what it was
+ * trained on (`onlyAdds`) and the file is of the same backbone and labels (in order); with how many
+ * images were added. Undefined otherwise, or where the file cannot be read.
+ */
+async function earlierModel(
+  earlier: EarlierVersion | undefined,
+  train: { labels: readonly string[]; train: readonly Sample[] },
+  backboneId: string,
+): Promise<{ from: string; added: number; metadata: ModelMetadata } | undefined> {
+  if (!earlier || !onlyAdds(earlier.train, train.train)) return undefined;
+  const metadata = await readModelMetadata(earlier.modelPath).catch(() => undefined);
+  if (!metadata || metadata.backbone !== backboneId) return undefined;
+  if (metadata.labels.length !== train.labels.length || metadata.labels.some((label, i) => label !== train.labels[i])) return undefined;
+  return { from: earlier.name, added: train.train.length - earlier.train.length, metadata };
 }
 
 /** What a detector retrained from an earlier version keeps. */
 export interface ReusedDetectorChoices {
   from: string;
+  /** Images added since. */
+  added: number;
   view: DetectorView;
   tailBlocks: number;
   /** The earlier version's record: why its view was chosen, the search's figures, its candidates. */
@@ -93,10 +113,9 @@ export async function reusableDetectorChoices(
   train: { labels: readonly string[]; train: readonly Sample[] },
   backboneId: string,
 ): Promise<ReusedDetectorChoices | undefined> {
-  if (!earlier || !onlyAdds(earlier.train, train.train)) return undefined;
-  const metadata = await readModelMetadata(earlier.modelPath).catch(() => undefined);
-  if (!metadata || metadata.useCase !== 'OBJECT_LOCALIZATION' || metadata.backbone !== backboneId || !metadata.choices) return undefined;
-  if (metadata.labels.length !== train.labels.length || metadata.labels.some((label, i) => label !== train.labels[i])) return undefined;
+  const found = await earlierModel(earlier, train, backboneId);
+  const metadata = found?.metadata;
+  if (!metadata || metadata.useCase !== 'OBJECT_LOCALIZATION' || !metadata.choices) return undefined;
   const { chosen } = metadata.choices;
   const { mode, inputSide, tileSide, tileOverlap, featureStride, tunedBlocks, reason } = chosen;
   if (reason === 'forced' || typeof inputSide !== 'number' || typeof tunedBlocks !== 'number') return undefined;
@@ -105,5 +124,5 @@ export async function reusableDetectorChoices(
   else if (mode === 'whole') view = { side: inputSide };
   else return undefined;
   if (featureStride === 8) view.featureStride = 8;
-  return { from: earlier.name, view, tailBlocks: tunedBlocks, choices: metadata.choices };
+  return { from: found.from, added: found.added, view, tailBlocks: tunedBlocks, choices: metadata.choices };
 }
