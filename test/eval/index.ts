@@ -221,6 +221,19 @@ function raccoonFolds(folds: number): { train: string; test: string }[] {
   });
 }
 
+/** Raccoon boxes from a TRAIN and a TEST CSV (`filename,width,height,class,xmin,…`). Returns the import seconds. */
+async function importRaccoon(loupe: TimedLoupe, projectArn: string, csv: { train: string; test: string }): Promise<number> {
+  let seconds = 0;
+  for (const [type, path] of [
+    ['TRAIN', csv.train],
+    ['TEST', csv.test],
+  ] as const) {
+    const DatasetArn = await createDataset(loupe, projectArn, type);
+    seconds += await importAnnotations(loupe, { DatasetArn, Format: 'CSV', Path: path, ImagesFolder: join(DATASETS, 'raccoon/images') });
+  }
+  return seconds;
+}
+
 const RACCOON_FOLDS = 5;
 
 /**
@@ -232,17 +245,7 @@ async function raccoonFoldsTask(): Promise<Row[]> {
   const rows: Row[] = [];
   const maps: number[] = [];
   for (const [k, fold] of raccoonFolds(RACCOON_FOLDS).entries()) {
-    const foldRows = await detectionTask(`raccoon-fold${k + 1}`, 0.9, async (loupe, projectArn) => {
-      let seconds = 0;
-      for (const [type, path] of [
-        ['TRAIN', fold.train],
-        ['TEST', fold.test],
-      ] as const) {
-        const DatasetArn = await createDataset(loupe, projectArn, type);
-        seconds += await importAnnotations(loupe, { DatasetArn, Format: 'CSV', Path: path, ImagesFolder: join(DATASETS, 'raccoon/images') });
-      }
-      return seconds;
-    });
+    const foldRows = await detectionTask(`raccoon-fold${k + 1}`, 0.9, (loupe, projectArn) => importRaccoon(loupe, projectArn, fold));
     rows.push(...foldRows);
     const value = Number(foldRows[0]?.value);
     if (Number.isFinite(value)) maps.push(value);
@@ -428,22 +431,9 @@ const TASKS: Task[] = [
     name: 'raccoon',
     needs: 'raccoon',
     run: () =>
-      detectionTask('raccoon', 0.9, async (loupe, projectArn) => {
-        let seconds = 0;
-        for (const [type, file] of [
-          ['TRAIN', 'train_labels.csv'],
-          ['TEST', 'test_labels.csv'],
-        ] as const) {
-          const DatasetArn = await createDataset(loupe, projectArn, type);
-          seconds += await importAnnotations(loupe, {
-            DatasetArn,
-            Format: 'CSV',
-            Path: join(DATASETS, 'raccoon/data', file),
-            ImagesFolder: join(DATASETS, 'raccoon/images'),
-          });
-        }
-        return seconds;
-      }),
+      detectionTask('raccoon', 0.9, (loupe, projectArn) =>
+        importRaccoon(loupe, projectArn, { train: join(DATASETS, 'raccoon/data/train_labels.csv'), test: join(DATASETS, 'raccoon/data/test_labels.csv') }),
+      ),
   },
   { name: 'raccoon-folds', needs: 'raccoon', optional: true, run: raccoonFoldsTask },
   {
