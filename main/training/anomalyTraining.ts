@@ -96,13 +96,14 @@ export function startAnomalyTraining(
     async (job) => {
       const startedMs = ctx.now();
       const output = outputLocation(ctx, version, project.name);
-      const withPath = (entries: q.StoredEntry[], anomalyClass: string) => entries.filter((e) => e.path && classOf(e) === anomalyClass).map((e) => e.path!);
-      const good = withPath(trainEntries, NORMAL);
+      const trainingOf = (anomalyClass: string) => trainEntries.filter((e) => e.path && classOf(e) === anomalyClass);
+      const goodEntries = trainingOf(NORMAL);
+      const good = goodEntries.map((e) => e.path!);
       const resolver = createResolver(ctx);
       if (good.length < 2) throw codedError('ValidationException', 'TooFewNormalImages', { count: good.length });
-      const anomalousEntries = trainEntries.filter((e) => e.path && classOf(e) === ANOMALY);
+      const anomalousEntries = trainingOf(ANOMALY);
       // What it learns from, by content: a later retrain can tell whether it only adds images, and build on this one.
-      const goodHashes = trainEntries.filter((e) => e.path && classOf(e) === NORMAL).map((e) => e.contentHash);
+      const goodHashes = goodEntries.map((e) => e.contentHash);
       const anomalousHashes = anomalousEntries.map((e) => e.contentHash);
       const hashes = [...goodHashes, ...anomalousHashes].every((hash) => hash !== null) ? { good: goodHashes as string[], anomalous: anomalousHashes as string[] } : undefined;
       const earlier = q.latestTrainedVersion(ctx.db, project.id, version.id);
