@@ -138,6 +138,8 @@ export interface AnomalyTrainInput {
   backboneId?: string;
   /** Only these view candidates (default: every one that applies; the whole image always does). */
   viewKinds?: ViewKind[];
+  /** false: leave the patch's place out of the candidates (default: validation decides; train.ts PLACE_SPREADS). */
+  place?: boolean;
   /** The content hashes of `good` and `anomalous`, in their order: recorded in the model (`trainedOn`). */
   hashes?: { good: string[]; anomalous: string[] };
   /**
@@ -177,7 +179,7 @@ export interface AnomalyEvaluation {
   testImages: number;
   trainingSeconds: number;
   /** Every candidate (view × layer set) with its validation AUROC (held-out good against synthetic or labelled anomalies). */
-  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; imageScore: string; bankSize?: number; /** The good images the candidate learnt from (the native view: at most NATIVE_MAX_IMAGES). */ images?: number; auroc: number; recall: number; seconds: number }[];
+  validation: { view: ViewKind; width: number; height: number; featureMaps: string[]; /** The place's weight in the patch features (0: not used). */ placeWeight?: number; imageScore: string; bankSize?: number; /** The good images the candidate learnt from (the native view: at most NATIVE_MAX_IMAGES). */ images?: number; auroc: number; recall: number; seconds: number }[];
   results: AnomalyImageResult[];
 }
 
@@ -287,6 +289,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
       ...(defects.length > 0 ? { synthetic: { sources: sources.map((source) => images.indexOf(source)), images: { count: defects.length, load: (s: number) => viewPixels(defects[s]!, view) } } } : {}),
       // The turned copies double the bank's embedding; at native resolution the pool is full without them.
       ...(kind === 'native' ? { turnedViews: false } : {}),
+      ...(input.place === false ? { place: false } : {}),
       ...(anomalous.length > 0 ? { anomalous: { count: anomalous.length, load: (i: number) => viewPixels(anomalous[i]!, view) } } : {}),
       ...(input.threads ? { threads: input.threads } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
@@ -311,13 +314,14 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
   for (const [v, { kind, view }] of views.entries()) tried.push(await trainView(kind, view, imagesOf(kind), views.length > 1 ? `view ${v + 1} of ${views.length}` : ''));
   const pick = choose(tried);
   const { trained, view } = pick;
-  const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, imageScore: c.imageScore, bankSize: c.bankSize, images: t.images, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
+  const validation = tried.flatMap((t) => t.trained.candidates.map((c) => ({ view: t.kind, width: t.view.width, height: t.view.height, featureMaps: c.maps, placeWeight: c.position, imageScore: c.imageScore, bankSize: c.bankSize, images: t.images, auroc: c.validationAuroc, recall: c.validationRecall, seconds: Number(t.seconds.toFixed(2)) })));
   const choices: TrainingChoices = {
     chosen: {
       view: pick.kind,
       width: view.width,
       height: view.height,
       featureMaps: trained.maps.map(shortMapName).join(' + '),
+      placeWeight: Number(trained.position.toFixed(3)),
       imageScore: trained.candidates[trained.chosenCandidate]!.imageScore,
       bankSize: trained.bankSize,
       ...(reused ? { reusedFrom: reused.from, addedImages: reused.added } : {}),
@@ -325,7 +329,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     // Each candidate twice: the share of the validation anomalies caught at its good-only threshold, and its AUROC.
     // A kept view: the other views as the earlier version scored them, then this training's.
     candidates: [...(reused?.otherViews ?? []), ...validation.flatMap((c) => {
-      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.map(shortMapName).join(' + '), imageScore: c.imageScore, ...(c.bankSize ? { bankSize: c.bankSize } : {}), images: c.images };
+      const settings = { view: c.view, width: c.width, height: c.height, featureMaps: c.featureMaps.map(shortMapName).join(' + '), placeWeight: Number(c.placeWeight.toFixed(3)), imageScore: c.imageScore, ...(c.bankSize ? { bankSize: c.bankSize } : {}), images: c.images };
       const against = anomalous.length > 0 ? 'labelled-anomalies' : 'synthetic-defects';
       return [
         { settings, metric: `recall-at-good-only-threshold-${against}`, score: Number(c.recall.toFixed(4)), seconds: c.seconds },

@@ -5,7 +5,8 @@
  *   features  backbone maps F_l [B, C_l, h_l, w_l] (NCHW values inside the backbone graph) →
  *             3 × 3 local average (stride 1, edges averaged over what exists) → each resized
  *             (bilinear) to the finest map's h × w → concatenated [B, ΣC, h, w] → rows
- *             [B, h·w, ΣC] · R [ΣC, D] (a fixed random projection) = patches [B, P, D]
+ *             [B, h·w, ΣC] · R [ΣC, D − 2] (a fixed random projection), then each cell's place
+ *             (x, y in 0–1) times a weight (0 where validation left the place out) = patches [B, P, D]
  *   scoring   d²(p, m) = |p|² − 2 p·m + |m|² against the memory bank M [K, D] (MatMul),
  *             s(p) = √min_m d² (ReduceMin): the patch scores;
  *             p* = argmax_p s(p), m* = argmin_m d(p*, m), N = the 9 nearest bank rows of m* (m* first);
@@ -28,9 +29,14 @@ export interface FeatureLayers {
   maps: string[];
   /** The concatenated channels (Σ C_l). */
   channels: number;
-  /** R [channels, dims], row-major. */
+  /** R [channels, dims − 2] where `position` is set, else [channels, dims]; row-major. */
   projection: Float32Array;
   dims: number;
+  /**
+   * Where set (models since the place candidate), the last two of the `dims` are the patch's place
+   * — its cell's centre (x, y) in 0–1 of the grid — times this weight (0: zeros, the place unused).
+   */
+  position?: number;
 }
 
 export interface Bank {
@@ -75,9 +81,26 @@ function addFeatures(g: GraphBuilder, layers: FeatureLayers, outputName: string 
   );
   const joined = aligned.length === 1 ? aligned[0]! : g.op('Concat', aligned, { axis: 1 });
   const rows = g.op('Reshape', [g.op('Transpose', [joined], { perm: [0, 2, 3, 1] }), g.int64(g.uniqueName('rows_shape'), [0, -1, layers.channels])]);
-  const projection = g.initializer(g.uniqueName('projection'), layers.projection, [layers.channels, layers.dims]);
-  const patches = g.op('MatMul', [rows, projection], {}, { outputs: [outputName] });
-  return { patches, gridSize };
+  const projected = layers.dims - (layers.position === undefined ? 0 : 2);
+  const projection = g.initializer(g.uniqueName('projection'), layers.projection, [layers.channels, projected]);
+  if (layers.position === undefined) return { patches: g.op('MatMul', [rows, projection], {}, { outputs: [outputName] }), gridSize };
+  const features = g.op('MatMul', [rows, projection]);
+  // Each cell's centre in 0–1 of the grid, (x, y), weighted, as [B, h·w, 2].
+  const scalar = (from: number) => g.op('Squeeze', [g.op('Slice', [gridSize, g.int64(g.uniqueName('at'), [from]), g.int64(g.uniqueName('to'), [from + 1])]), g.int64(g.uniqueName('axes'), [0])]);
+  const centres = (count: ValueRef) => {
+    const total = g.op('Cast', [count], { to: 1 });
+    const range = g.op('Range', [g.float(g.uniqueName('zero'), 0), total, g.float(g.uniqueName('step'), 1)]);
+    return g.op('Mul', [g.op('Div', [g.op('Add', [range, g.float(g.uniqueName('half'), 0.5)]), total]), g.float(g.uniqueName('weight'), layers.position ?? 0)]);
+  };
+  const h = scalar(0);
+  const w = scalar(1);
+  const ys = g.op('Unsqueeze', [centres(h), g.int64(g.uniqueName('axes'), [1])]); // [h, 1]
+  const xs = g.op('Unsqueeze', [centres(w), g.int64(g.uniqueName('axes'), [0])]); // [1, w]
+  const hw = g.op('Concat', [g.op('Unsqueeze', [h, g.int64(g.uniqueName('axes'), [0])]), g.op('Unsqueeze', [w, g.int64(g.uniqueName('axes'), [0])])], { axis: 0 });
+  const place = g.op('Concat', [g.op('Unsqueeze', [g.op('Expand', [xs, hw]), g.int64(g.uniqueName('axes'), [2])]), g.op('Unsqueeze', [g.op('Expand', [ys, hw]), g.int64(g.uniqueName('axes'), [2])])], { axis: 2 }); // [h, w, 2]
+  const flat = g.op('Reshape', [place, g.int64(g.uniqueName('place_shape'), [1, -1, 2])]);
+  const batched = g.op('Expand', [flat, g.op('Concat', [g.op('Slice', [g.op('Shape', [features]), g.int64(g.uniqueName('b0'), [0]), g.int64(g.uniqueName('b1'), [2])]), g.int64(g.uniqueName('place_dims'), [2])], { axis: 0 })]);
+  return { patches: g.op('Concat', [features, batched], { axis: 2 }, { outputs: [outputName] }), gridSize };
 }
 
 export interface BankRefs {
