@@ -7,8 +7,9 @@
  *             (bilinear) to the finest map's h × w → concatenated [B, ΣC, h, w] → rows
  *             [B, h·w, ΣC] · R [ΣC, D − 2] (a fixed random projection), then each cell's place
  *             (x, y in 0–1) times a weight (0 where validation left the place out) = patches [B, P, D]
- *   scoring   d²(p, m) = |p|² − 2 p·m + |m|² against the memory bank M [K, D] (MatMul),
- *             s(p) = √min_m d² (ReduceMin): the patch scores;
+ *   scoring   d²(p, m) = |p|² + [p, 1]·[−2m; |m|²] against the memory bank M [K, D] (one MatMul
+ *             with the bank stored as [−2Mᵀ; |m|²]), s(p) = √(|p|² + min_m of that) (ReduceMin, then
+ *             the [B, P] term): the patch scores;
  *             p* = argmax_p s(p), m* = argmin_m d(p*, m), N = the 9 nearest bank rows of m* (m* first);
  *             image score = (1 − softmax_N(d(p*, ·))[m*]) · s(p*)   (PatchCore eq. 7),
  *             or (a validated candidate) the mean of the k highest s(p)
@@ -104,10 +105,11 @@ function addFeatures(g: GraphBuilder, layers: FeatureLayers, outputName: string 
 }
 
 export interface BankRefs {
-  /** Mᵀ [D, K]. */
-  transposed: ValueRef;
-  /** |m|² [K]. */
-  norms: ValueRef;
+  /**
+   * [−2 Mᵀ; |m|²] [D + 1, K]: a patch with a 1 appended times this is −2 p·m + |m|², so that
+   * d²(p, m) = |p|² + that, and the nearest row needs no other pass over the [B, P, K] distances.
+   */
+  augmented: ValueRef;
   /** [K, REWEIGHT_NEIGHBOURS] int64. */
   neighbours: ValueRef;
 }
@@ -120,10 +122,11 @@ export type ImageScore = { kind: 'max' } | { kind: 'top-mean'; topK: number };
  * patch, or with `topK` the mean of the topK highest patch scores.
  */
 export function addScoring(g: GraphBuilder, patches: ValueRef, bank: BankRefs, topK?: number): { patchScores: ValueRef; imageScores: ValueRef } {
-  const squared = g.op('ReduceSum', [g.op('Mul', [patches, patches]), g.int64('sq_axes', [2])], { keepdims: 1 });
-  const cross = g.op('MatMul', [patches, bank.transposed]);
-  const d2 = g.op('Relu', [g.op('Add', [g.op('Sub', [squared, g.op('Mul', [cross, g.float('two', 2)])]), bank.norms])]);
-  const nearest = g.op('ReduceMin', [d2], { axes: [2], keepdims: 0 });
+  const squared = g.op('ReduceSum', [g.op('Mul', [patches, patches]), g.int64('sq_axes', [2])], { keepdims: 1 }); // [B, P, 1]
+  // [patches, 1] · [−2 Mᵀ; |m|²] = d² − |p|² [B, P, K]: |p|² is added after the minimum (it does not depend on m).
+  const ones = g.op('ConstantOfShape', [g.op('Shape', [squared])], { value: attr.tensor(makeTensor('one_column', new Float32Array([1]), [1])) });
+  const partial = g.op('MatMul', [g.op('Concat', [patches, ones], { axis: 2 }), bank.augmented]);
+  const nearest = g.op('Relu', [g.op('Add', [g.op('ReduceMin', [partial], { axes: [2], keepdims: 0 }), g.op('Squeeze', [squared, g.int64('sq_last', [2])])])]);
   const patchScores = g.op('Sqrt', [nearest], {}, { outputs: [PATCH_NAMES.patchScores] });
   if (topK !== undefined) {
     const [highest] = g.opMulti('TopK', [patchScores, g.int64('top_k', [topK])], 2, { axis: 1, largest: 1, sorted: 1 });
@@ -132,9 +135,11 @@ export function addScoring(g: GraphBuilder, patches: ValueRef, bank: BankRefs, t
   // The most anomalous patch, its nearest bank row m* and m*'s neighbourhood in the bank.
   const worst = g.op('ArgMax', [patchScores], { axis: 1, keepdims: 1 }); // [B, 1]
   const worstScore = g.op('ReduceMax', [patchScores], { axes: [1], keepdims: 0 }); // [B]
-  const kShape = g.op('Shape', [bank.norms]); // [K]
+  const kShape = g.op('Slice', [g.op('Shape', [bank.augmented]), g.int64('k_from', [1]), g.int64('k_to', [2])]); // [K]
   const rowIndex = g.op('Expand', [g.op('Unsqueeze', [worst, g.int64('unsq2', [2])]), g.op('Concat', [g.op('Slice', [g.op('Shape', [worst]), g.int64('b_from', [0]), g.int64('b_to', [1])]), g.int64('one', [1]), kShape], { axis: 0 })]);
-  const row = g.op('Squeeze', [g.op('GatherElements', [d2, rowIndex], { axis: 1 }), g.int64('sq1', [1])]); // [B, K]
+  // The worst patch's squared distances to every bank row: its row of the partial sums plus its |p|².
+  const worstSquared = g.op('Squeeze', [g.op('GatherElements', [squared, g.op('Unsqueeze', [worst, g.int64('unsq_w', [2])])], { axis: 1 }), g.int64('sq_w', [1])]); // [B, 1]
+  const row = g.op('Relu', [g.op('Add', [g.op('Squeeze', [g.op('GatherElements', [partial, rowIndex], { axis: 1 }), g.int64('sq1', [1])]), worstSquared])]); // [B, K]
   const nearestRow = g.op('ArgMin', [row], { axis: 1, keepdims: 0 }); // [B]
   const support = g.op('Gather', [bank.neighbours, nearestRow], { axis: 0 }); // [B, 9]
   const supportDistances = g.op('Sqrt', [g.op('GatherElements', [row, support], { axis: 1 })]);
@@ -187,20 +192,18 @@ export function buildFeatureGraph(backbone: OnnxModel, inputName: string, layout
 
 /** Bank constants as initializers. */
 function bankInitializers(g: GraphBuilder, bank: Bank, dims: number): BankRefs {
-  const transposed = new Float32Array(dims * bank.size);
-  const norms = new Float32Array(bank.size);
+  const augmented = new Float32Array((dims + 1) * bank.size);
   for (let k = 0; k < bank.size; k++) {
     let sum = 0;
     for (let j = 0; j < dims; j++) {
       const v = bank.rows[k * dims + j]!;
-      transposed[j * bank.size + k] = v;
+      augmented[j * bank.size + k] = -2 * v;
       sum += v * v;
     }
-    norms[k] = sum;
+    augmented[dims * bank.size + k] = sum;
   }
   return {
-    transposed: g.initializer('bank_t', transposed, [dims, bank.size]),
-    norms: g.initializer('bank_norms', norms, [bank.size]),
+    augmented: g.initializer('bank_augmented', augmented, [dims + 1, bank.size]),
     neighbours: g.initializer('bank_neighbours', BigInt64Array.from(bank.neighbours, (i) => BigInt(i)), [bank.size, REWEIGHT_NEIGHBOURS]),
   };
 }
@@ -222,6 +225,13 @@ export function buildAnomalyGraph(backbone: OnnxModel, inputName: string, layout
   return g;
 }
 
+/** The scoring stage's bank references from a bank given as a value M [K, D] (an input) and its neighbour table. */
+export function bankRefs(g: GraphBuilder, bank: ValueRef, neighbours: ValueRef): BankRefs {
+  const norms = g.op('ReduceSum', [g.op('Mul', [bank, bank]), g.int64('bank_axes', [1])], { keepdims: 1 }); // [K, 1]
+  const augmented = g.op('Transpose', [g.op('Concat', [g.op('Mul', [bank, g.float('minus_two', -2)]), norms], { axis: 1 })], { perm: [1, 0] });
+  return { augmented, neighbours };
+}
+
 /**
  * The scoring stage on its own, the bank an input: patches [B, P, D], bank [K, D], neighbours
  * [K, 9] int64 → patch_scores [B, P], score [B]. Training scores held-out folds with it.
@@ -231,8 +241,7 @@ export function buildScoringGraph(dims: number): GraphBuilder {
   const patches = g.input(PATCH_NAMES.patches, 'float32', ['batch', 'patches', dims]);
   const bank = g.input('bank', 'float32', ['bank', dims]);
   const neighbours = g.input('neighbours', 'int64', ['bank', REWEIGHT_NEIGHBOURS]);
-  const norms = g.op('ReduceSum', [g.op('Mul', [bank, bank]), g.int64('bank_axes', [1])], { keepdims: 0 });
-  const { patchScores, imageScores } = addScoring(g, patches, { transposed: g.op('Transpose', [bank], { perm: [1, 0] }), norms, neighbours });
+  const { patchScores, imageScores } = addScoring(g, patches, bankRefs(g, bank, neighbours));
   g.output(imageScores, 'float32', ['batch'], PATCH_NAMES.score);
   g.output(patchScores, 'float32', ['batch', 'patches'], PATCH_NAMES.patchScores);
   return g;

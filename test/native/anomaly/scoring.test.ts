@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildModel, encodeModel, GraphBuilder } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
-import { addScoring, buildNeighbourGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS, scoreImagesBoth, scoreImagesGrown } from '../../../native/anomaly';
+import { addScoring, bankRefs, buildNeighbourGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS, scoreImagesBoth, scoreImagesGrown } from '../../../native/anomaly';
 import { createRandom } from '../../../native/train';
 
 const DIMS = 12;
@@ -77,8 +77,7 @@ describe('nearest-neighbour scoring against the memory bank', () => {
     const g = new GraphBuilder('top-k');
     const patches = g.input('patches', 'float32', ['batch', 'patches', DIMS]);
     const bankInput = g.input('bank', 'float32', ['bank', DIMS]);
-    const norms = g.op('ReduceSum', [g.op('Mul', [bankInput, bankInput]), g.int64('axes', [1])], { keepdims: 0 });
-    const refs = { transposed: g.op('Transpose', [bankInput], { perm: [1, 0] }), norms, neighbours: g.input('neighbours', 'int64', ['bank', REWEIGHT_NEIGHBOURS]) };
+    const refs = bankRefs(g, bankInput, g.input('neighbours', 'int64', ['bank', REWEIGHT_NEIGHBOURS]));
     const { imageScores } = addScoring(g, patches, refs, topK);
     g.output(imageScores, 'float32', ['batch']);
     const { session: graph } = await createSession(Buffer.from(encodeModel(buildModel(g))), { name: 'top-k' });
