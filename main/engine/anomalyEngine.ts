@@ -78,6 +78,8 @@ export interface AnomalyMetadata {
   bankSize: number;
   /** How the image score comes from the patch scores (absent in older models: the re-weighted worst patch). */
   imageScore?: AnomalyTrainResult['imageScore'];
+  /** The weight of the patch's place in its features (absent in older models, 0 where validation left it out): the last two of each patch's dimensions. */
+  placeWeight?: number;
   /** Which view candidate was chosen (absent in older models: the whole image). */
   viewKind?: ViewKind;
   /** What training chose by validation and among which candidates (absent in older models). */
@@ -352,6 +354,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
     featureMaps: trained.maps,
     bankSize: trained.bankSize,
     imageScore: trained.imageScore,
+    placeWeight: trained.position,
     viewKind: pick.kind,
     choices,
     ...(hashes ? { trainedOn: { good: [...hashes.good].sort(), anomalous: [...hashes.anomalous].sort() } } : {}),
@@ -511,10 +514,13 @@ function classOfPixel(rgb: Uint8Array, p: number, background: [number, number, n
 
 /**
  * Each pixel of the view's grid named by its patch's nearest class prototype: class index + 1,
- * row-major [view.height, view.width]. `patches` is the model's [1, P, D] output.
+ * row-major [view.height, view.width]. `patches` is the model's [1, P, D] output; with `placed`, the
+ * last two dimensions (the patch's place) are left out of the comparison — a class is what a defect
+ * looks like, wherever it lies.
  */
-export function classMapOf(classes: readonly AnomalyClass[], patches: Float32Array, view: { width: number; height: number }): Uint8Array {
+export function classMapOf(classes: readonly AnomalyClass[], patches: Float32Array, view: { width: number; height: number }, placed = false): Uint8Array {
   const dims = classes[0]!.prototype.length;
+  const compared = placed ? dims - 2 : dims;
   const count = patches.length / dims;
   const grid = patchGrid(count, view);
   const nearest = new Uint8Array(count);
@@ -523,7 +529,7 @@ export function classMapOf(classes: readonly AnomalyClass[], patches: Float32Arr
     let bestDistance = Infinity;
     classes.forEach((c, k) => {
       let d = 0;
-      for (let j = 0; j < dims; j++) d += (patches[p * dims + j]! - c.prototype[j]!) ** 2;
+      for (let j = 0; j < compared; j++) d += (patches[p * dims + j]! - c.prototype[j]!) ** 2;
       if (d < bestDistance) {
         best = k;
         bestDistance = d;
@@ -652,7 +658,7 @@ export function anomalyAnalysis(metadata: AnomalyMetadata, units: Pick<Inference
     const verdict = verdictOf(metadata, out.data[0]!);
     const patches = out.extra?.[1];
     const classes = metadata.classes?.length && patches && verdict.isAnomalous
-      ? { classes: metadata.classes.map(({ name, colour }) => ({ name, colour })), classMap: classMapOf(metadata.classes, patches.data, metadata.view) }
+      ? { classes: metadata.classes.map(({ name, colour }) => ({ name, colour })), classMap: classMapOf(metadata.classes, patches.data, metadata.view, (metadata.placeWeight ?? 0) > 0) }
       : {};
     return {
       width: probe.width,

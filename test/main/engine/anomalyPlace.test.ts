@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { trainAnomalyVersion, type AnomalyTestImage, type TrainedAnomalyModel } from '../../../main/engine/anomalyEngine';
+import { classMapOf, trainAnomalyVersion, type AnomalyTestImage, type TrainedAnomalyModel } from '../../../main/engine/anomalyEngine';
 import { buildModel, encodeModel, GraphBuilder } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
 import { buildFeatureGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS } from '../../../native/anomaly/patchGraph';
@@ -101,6 +101,20 @@ describe('a normal texture at the wrong place', () => {
     } finally {
       await session.release();
     }
+  });
+});
+
+describe('an anomaly class named with the place in the features', () => {
+  it('is named by what the patch looks like, not by where the class was learnt', () => {
+    // Two classes learnt at opposite ends (place x 0.1 and 0.9, weight 10); the patch looks like
+    // the first and lies where the second was learnt.
+    const classes = [
+      { name: 'scratch', colour: '#FF0000', prototype: [1, 0, 1, 5] },
+      { name: 'dent', colour: '#00FF00', prototype: [0, 1, 9, 5] },
+    ];
+    const patch = Float32Array.from([0.9, 0.1, 9, 5]);
+    assert.deepEqual([...classMapOf(classes, patch, { width: 2, height: 1 }, true)], [1, 1]);
+    assert.deepEqual([...classMapOf(classes, patch, { width: 2, height: 1 })], [2, 2]);
   });
 });
 
