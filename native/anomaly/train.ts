@@ -132,7 +132,7 @@ export interface AnomalyTrainOptions {
    * with a defect, at the view's size. Without it, defects are drawn here on the view.
    */
   synthetic?: { sources: number[]; images: ImageSource };
-  /** false: only the candidates without the patch's place (default: each layer set without and with it). */
+  /** false: only the candidates without the patch's place (default: the chosen layer set and bank size are also tried with it). */
   place?: boolean;
   /** Patch feature dimensions after the projection (default PATCH_DIMS). */
   dims?: number;
@@ -144,7 +144,7 @@ export interface AnomalyTrainOptions {
 
 export interface CandidateResult {
   maps: string[];
-  /** The place's weight (0: the patch features alone; PLACE_SPREADS). */
+  /** The place's weight (0: the patch features alone; else PLACE_SPREADS × the layer set's spread). */
   position: number;
   /** 'max' (PatchCore's re-weighted worst patch) or 'top-<k>-mean'. */
   imageScore: string;
@@ -203,8 +203,8 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
 
   const maps = await candidateMaps(options.backbone, spec, threads);
   const sets = [[maps.middle], ...(maps.finer ? [[maps.finer, maps.middle]] : [])];
-  // Embedded with the place at weight 1 (the last two dimensions); each layer set is a candidate
-  // without it (weight 0) and with it (PLACE_SPREADS), the weight applied to copies of the rows.
+  // Embedded with the place at weight 1 (the last two dimensions); each layer set is scored without
+  // it (weight 0), the chosen one also with it (PLACE_SPREADS), the weight applied to copies of the rows.
   const candidates: FeatureLayers[] = sets.map((set, i) => {
     const channels = set.reduce((sum, map) => sum + map.channels, 0);
     return { maps: set.map((map) => map.name), channels, projection: randomProjection(channels, dims - 2, deriveSeed(seed, 10 + i)), dims, position: 1 };
