@@ -142,6 +142,8 @@ export interface AnomalyTrainInput {
   viewKinds?: ViewKind[];
   /** false: leave the patch's place out of the candidates (default: validation decides; train.ts PLACE_SPREADS). */
   place?: boolean;
+  /** false: no candidate standardises the patch scores per place (default: validation decides; train.ts PLACE_SPREAD_CAP). */
+  perPlace?: boolean;
   /** The content hashes of `good` and `anomalous`, in their order: recorded in the model (`trainedOn`). */
   hashes?: { good: string[]; anomalous: string[] };
   /**
@@ -292,6 +294,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
       // The turned copies double the bank's embedding; at native resolution the pool is full without them.
       ...(kind === 'native' ? { turnedViews: false } : {}),
       ...(input.place === false ? { place: false } : {}),
+      ...(input.perPlace === false ? { perPlace: false } : {}),
       ...(anomalous.length > 0 ? { anomalous: { count: anomalous.length, load: (i: number) => viewPixels(anomalous[i]!, view) } } : {}),
       ...(input.threads ? { threads: input.threads } : {}),
       ...(input.signal ? { signal: input.signal } : {}),

@@ -11,7 +11,7 @@ export { betterCandidate, PATCH_DIMS, scoreImages, scoreImagesBoth, scoreImagesG
 export { gatherRows, greedyCoreset, project, randomProjection, type CoresetOptions } from './coreset';
 
 /** The graphs: features (candidate layer sets), scoring against a bank (as initializers or inputs), bank neighbours; PATCH_NAMES. */
-export { addScoring, bankRefs, buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, gaussianTaps, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers, type ImageScore } from './patchGraph';
+export { addScoring, bankRefs, buildAnomalyGraph, buildFeatureGraph, buildNeighbourGraph, buildScoringGraph, gaussianTaps, PATCH_NAMES, REWEIGHT_NEIGHBOURS, type Bank, type FeatureLayers, type ImageScore, type PlaceStandard } from './patchGraph';
 
 /** goodOnlyThreshold(held-out good scores, { falseRejectRate, marginErrors }) (a log-normal tail where the scores are few); bestF1AnomalyThreshold; auroc; prfAt; quantileOf; normalQuantile. */
 export { auroc, aurocStandardError, bestF1AnomalyThreshold, goodOnlyThreshold, normalQuantile, prfAt, quantileOf, type GoodOnlyOptions, type GoodOnlyThreshold } from './threshold';

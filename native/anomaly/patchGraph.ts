@@ -12,7 +12,10 @@
  *             the [B, P] term): the patch scores;
  *             p* = argmax_p s(p), m* = argmin_m d(p*, m), N = the 9 nearest bank rows of m* (m* first);
  *             image score = (1 − softmax_N(d(p*, ·))[m*]) · s(p*)   (PatchCore eq. 7),
- *             or (a validated candidate) the mean of the k highest s(p)
+ *             or (a validated candidate) the mean of the k highest s(p);
+ *             per place (a validated candidate): s(p) first standardised against the held-out good
+ *             images' scores at the same cell, z(p) = (s(p) − μ_p) / σ_p, the image score the
+ *             highest z(p) or the mean of the k highest (a view of exactly the training view's size)
  *   map       s reshaped [B, 1, h, w], resized (bilinear) to the input's size, smoothed by a
  *             Gaussian (σ = 4 px, separable Conv)
  *
@@ -114,19 +117,40 @@ export interface BankRefs {
   neighbours: ValueRef;
 }
 
-/** How a model makes its image score from the patch scores. */
-export type ImageScore = { kind: 'max' } | { kind: 'top-mean'; topK: number };
+/**
+ * How a model makes its image score from the patch scores; `perPlace`: from the patch scores
+ * standardised against the good images' scores at the same place (PlaceStandard).
+ */
+export type ImageScore = { kind: 'max'; perPlace?: boolean } | { kind: 'top-mean'; topK: number; perPlace?: boolean };
+
+/**
+ * What good images score at each cell of the view: a patch score s at cell p becomes
+ * (s − mean[p]) / scale[p] (scale > 0), so that a place where good parts vary counts less.
+ */
+export interface PlaceStandard {
+  mean: Float32Array;
+  scale: Float32Array;
+}
 
 /**
  * Adds the scoring stage: patch scores [B, P] and image scores [B] — PatchCore's re-weighted worst
- * patch, or with `topK` the mean of the topK highest patch scores.
+ * patch, or with `topK` the mean of the topK highest patch scores. With `perPlace` the patch scores
+ * are standardised per cell first, and the image score is the highest (or the topK mean) of those.
  */
-export function addScoring(g: GraphBuilder, patches: ValueRef, bank: BankRefs, topK?: number): { patchScores: ValueRef; imageScores: ValueRef } {
+export function addScoring(g: GraphBuilder, patches: ValueRef, bank: BankRefs, topK?: number, perPlace?: PlaceStandard): { patchScores: ValueRef; imageScores: ValueRef } {
   const squared = g.op('ReduceSum', [g.op('Mul', [patches, patches]), g.int64('sq_axes', [2])], { keepdims: 1 }); // [B, P, 1]
   // [patches, 1] · [−2 Mᵀ; |m|²] = d² − |p|² [B, P, K]: |p|² is added after the minimum (it does not depend on m).
   const ones = g.op('ConstantOfShape', [g.op('Shape', [squared])], { value: attr.tensor(makeTensor('one_column', new Float32Array([1]), [1])) });
   const partial = g.op('MatMul', [g.op('Concat', [patches, ones], { axis: 2 }), bank.augmented]);
   const nearest = g.op('Relu', [g.op('Add', [g.op('ReduceMin', [partial], { axes: [2], keepdims: 0 }), g.op('Squeeze', [squared, g.int64('sq_last', [2])])])]);
+  if (perPlace) {
+    const count = perPlace.mean.length;
+    const raw = g.op('Sqrt', [nearest]);
+    const patchScores = g.op('Div', [g.op('Sub', [raw, g.initializer('place_mean', perPlace.mean, [count])]), g.initializer('place_scale', perPlace.scale, [count])], {}, { outputs: [PATCH_NAMES.patchScores] });
+    if (topK === undefined) return { patchScores, imageScores: g.op('ReduceMax', [patchScores], { axes: [1], keepdims: 0 }, { outputs: [PATCH_NAMES.score] }) };
+    const [highest] = g.opMulti('TopK', [patchScores, g.int64('top_k', [topK])], 2, { axis: 1, largest: 1, sorted: 1 });
+    return { patchScores, imageScores: g.op('ReduceMean', [highest!], { axes: [1], keepdims: 0 }, { outputs: [PATCH_NAMES.score] }) };
+  }
   const patchScores = g.op('Sqrt', [nearest], {}, { outputs: [PATCH_NAMES.patchScores] });
   if (topK !== undefined) {
     const [highest] = g.opMulti('TopK', [patchScores, g.int64('top_k', [topK])], 2, { axis: 1, largest: 1, sorted: 1 });
@@ -213,10 +237,10 @@ function bankInitializers(g: GraphBuilder, bank: Bank, dims: number): BankRefs {
  * patches [batch, P, D] (the patch features, which name an anomaly's class where the model has
  * classes; not fetched, they cost nothing).
  */
-export function buildAnomalyGraph(backbone: OnnxModel, inputName: string, layout: 'NHWC' | 'NCHW', layers: FeatureLayers, bank: Bank, options: { topK?: number } = {}): GraphBuilder {
+export function buildAnomalyGraph(backbone: OnnxModel, inputName: string, layout: 'NHWC' | 'NCHW', layers: FeatureLayers, bank: Bank, options: { topK?: number; perPlace?: PlaceStandard } = {}): GraphBuilder {
   const g = freeSizeBackbone(backbone, inputName, layout);
   const { patches, gridSize } = addFeatures(g, layers);
-  const { patchScores, imageScores } = addScoring(g, patches, bankInitializers(g, bank, layers.dims), options.topK);
+  const { patchScores, imageScores } = addScoring(g, patches, bankInitializers(g, bank, layers.dims), options.topK, options.perPlace);
   const map = addMap(g, patchScores, gridSize, layout);
   g.output(imageScores, 'float32', ['batch'], PATCH_NAMES.score);
   g.output(map, 'float32', ['batch', 1, 'height', 'width'], PATCH_NAMES.map);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { buildModel, encodeModel, GraphBuilder } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
 import { addScoring, bankRefs, buildNeighbourGraph, buildScoringGraph, REWEIGHT_NEIGHBOURS, scoreImagesBoth, scoreImagesGrown } from '../../../native/anomaly';
+import { PLACE_SPREAD_CAP, placeStandard, placeSums, standardised } from '../../../native/anomaly/train';
 import { createRandom } from '../../../native/train';
 
 const DIMS = 12;
@@ -136,6 +137,74 @@ describe('nearest-neighbour scoring against the memory bank', () => {
       });
     } finally {
       await scoring.release();
+    }
+  });
+
+  it('standardises the patch scores per place: each cell against its good scores, one image left out exactly', () => {
+    const random = createRandom(21);
+    const cells = 6;
+    // Cell 0 varies a lot among good images, cell 5 is raised by the same amount in all of them.
+    const good = Array.from({ length: 9 }, () => Float32Array.from({ length: cells }, (_, p) => 1 + (p === 0 ? 3 : 0.2) * random.next() + (p === 5 ? 4 : 0)));
+    const sums = placeSums(good);
+    const left = placeStandard(sums, good[2]!);
+    const direct = placeStandard(placeSums(good.filter((_, i) => i !== 2)));
+    for (let p = 0; p < cells; p++) {
+      assert.ok(Math.abs(left.mean[p]! - direct.mean[p]!) < 1e-5, `mean ${p}`);
+      assert.ok(Math.abs(left.scale[p]! - direct.scale[p]!) < 1e-5, `scale ${p}`);
+    }
+    const all = placeStandard(sums);
+    const mean = (p: number) => good.reduce((sum, g) => sum + g[p]!, 0) / good.length;
+    const sd = (p: number) => Math.sqrt(good.reduce((sum, g) => sum + (g[p]! - mean(p)) ** 2, 0) / good.length);
+    const spreads = Array.from({ length: cells }, (_, p) => sd(p)).sort((a, b) => a - b);
+    const median = (spreads[2]! + spreads[3]!) / 2;
+    // The varying cell's spread is capped at PLACE_SPREAD_CAP medians; a quiet one is raised to the median cell's.
+    assert.ok(sd(0) > PLACE_SPREAD_CAP * median);
+    assert.ok(Math.abs(all.scale[0]! - PLACE_SPREAD_CAP * median) < 1e-5);
+    for (let p = 1; p < cells; p++) assert.ok(Math.abs(all.scale[p]! - Math.min(PLACE_SPREAD_CAP * median, Math.max(sd(p), median))) < 1e-5, `scale ${p}`);
+    // The same raise at the varying cell and at the offset cell: the offset cell, where good parts never vary, stands out.
+    const patch = Float32Array.from(all.mean, (m, p) => m + (p === 0 || p === 5 ? 1 : 0));
+    const z = standardised(patch, all);
+    assert.ok(z[5]! > 1.5 * z[0]!, `${z[0]} vs ${z[5]}`);
+    assert.ok(Math.abs(z[3]!) < 1e-5);
+    assert.throws(() => placeSums([new Float32Array(3), new Float32Array(4)]), /cells/);
+  });
+
+  it('scores per place in the model graph as training standardises: the highest z, or the mean of the k highest', async () => {
+    const size = 40;
+    const bank = rows(size, 31);
+    const neighbours = bruteNeighbours(bank, size);
+    const perImage = 16;
+    const images = [rows(perImage, 32), rows(perImage, 33)];
+    const random = createRandom(34);
+    const standard = { mean: Float32Array.from({ length: perImage }, () => random.next()), scale: Float32Array.from({ length: perImage }, () => 0.5 + random.next()) };
+    const build = (topK?: number) => {
+      const g = new GraphBuilder('per-place');
+      const patches = g.input('patches', 'float32', ['batch', 'patches', DIMS]);
+      const refs = bankRefs(g, g.input('bank', 'float32', ['bank', DIMS]), g.input('neighbours', 'int64', ['bank', REWEIGHT_NEIGHBOURS]));
+      const { patchScores, imageScores } = addScoring(g, patches, refs, topK, standard);
+      g.output(imageScores, 'float32', ['batch']);
+      g.output(patchScores, 'float32', ['batch', 'patches']);
+      return createSession(Buffer.from(encodeModel(buildModel(g))), { name: 'per-place' });
+    };
+    const data = new Float32Array(2 * perImage * DIMS);
+    images.forEach((image, i) => data.set(image, i * perImage * DIMS));
+    const feeds = { patches: { data, dims: [2, perImage, DIMS] }, bank: { data: bank, dims: [size, DIMS] }, neighbours: { data: BigInt64Array.from(neighbours.flat(), BigInt), dims: [size, REWEIGHT_NEIGHBOURS] } };
+    for (const topK of [undefined, 4]) {
+      const { session } = await build(topK);
+      try {
+        const out = await session.run(feeds);
+        const scores = out.score!.data as Float32Array;
+        const patchScores = out.patch_scores!.data as Float32Array;
+        images.forEach((image, i) => {
+          const z = standardised(Float32Array.from(bruteScore(image, perImage, bank, size, neighbours).patchScores), standard);
+          z.forEach((value, p) => assert.ok(Math.abs(patchScores[i * perImage + p]! - value) < 1e-3, `patch ${p}: ${patchScores[i * perImage + p]} vs ${value}`));
+          const sorted = Array.from(z).sort((a, b) => b - a);
+          const expected = topK === undefined ? sorted[0]! : sorted.slice(0, topK).reduce((a, b) => a + b, 0) / topK;
+          assert.ok(Math.abs(scores[i]! - expected) < 1e-3, `top ${topK}, image ${i}: ${scores[i]} vs ${expected}`);
+        });
+      } finally {
+        await session.release();
+      }
     }
   });
 });
