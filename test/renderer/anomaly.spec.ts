@@ -125,6 +125,14 @@ test.describe('an anomaly model in the app', () => {
       await page.getByRole('checkbox', { name: 'Show heat map' }).uncheck();
       await expect(page.getByTestId('test-heat-map')).toHaveCount(0);
 
+      // --- Details: the image score training chose, in words, and every candidate's.
+      await page.goto(`${loupe.origin}/#/projects/tiles/models/1?tab=details`);
+      const chosen = page.getByRole('region', { name: 'Chosen by validation' });
+      await expect(chosen).toContainText(/Image score\s*(Worst patch|Mean of the \d+ worst patches)/);
+      await expect(chosen.getByRole('table', { name: 'Candidates compared' })).toContainText('Image score: Worst patch, re-weighted by its neighbourhood');
+      await expect(chosen).toContainText('Place weight (0: not used)');
+      await expect(chosen.getByRole('table', { name: 'Candidates compared' })).toContainText('Good images learnt from: 10');
+
       // --- Analyze: the verdict, the score against the threshold, the heat map (toggled off and on).
       await page.goto(`${loupe.origin}/#/projects/tiles/models/1?tab=use`);
       const analyze = page.getByRole('region', { name: 'Analyze images' });

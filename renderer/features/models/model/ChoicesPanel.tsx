@@ -12,6 +12,7 @@ export function ChoicesPanel({ choices }: { choices: TrainingChoices }) {
   const value = (key: string, raw: Value): string => {
     if (typeof raw === 'boolean') return raw ? t('choices.yes') : t('choices.no');
     if (key === 'view' && typeof raw === 'string') return viewText(raw, t, dynamic);
+    if (key === 'imageScore' && typeof raw === 'string') return imageScoreText(raw, t);
     if (key === 'features' && raw === 'all') return t('choices.allLayers');
     if (key === 'weighting' || key === 'pooling' || key === 'mode' || key === 'reason' || key === 'fineTune') return dynamic(`choices.${key}.${String(raw)}`, String(raw));
     return String(raw);
@@ -50,4 +51,13 @@ function viewText(view: string, t: ModelsText['t'], dynamic: ModelsText['dynamic
   const crop = /^crop(\d+)$/.exec(view);
   if (crop) return t('choices.view.crop', { share: Number(crop[1]) / 10 });
   return dynamic(`choices.view.${view}`, view);
+}
+
+/** `max` → "worst patch, re-weighted…"; `top-12-mean` → "mean of the 12 worst patches"; `place-z-…` → the same against each place's good scores. */
+function imageScoreText(score: string, t: ModelsText['t']): string {
+  const match = /^(place-z-)?(?:max|top-(\d+)-mean)$/.exec(score);
+  if (!match) return score;
+  const [, perPlace, count] = match;
+  if (count === undefined) return t(perPlace ? 'choices.imageScoreKind.placeMax' : 'choices.imageScoreKind.max');
+  return t(perPlace ? 'choices.imageScoreKind.placeTopMean' : 'choices.imageScoreKind.topMean', { count: Number(count) });
 }
