@@ -3,8 +3,8 @@
  * aligned parts whose upper band is busy and different in every good part (its good patches find no
  * close twin) and whose lower part is plain, a small spot on the plain part raises its patches less
  * than the busy band raises any good part's, until each place is measured against what good parts
- * score there. Training offers it as a candidate, records it, writes it into the model, and leaves it
- * out when asked.
+ * score there. Training offers it as a candidate (judged on drawn defects, or on labelled anomalous
+ * training images), records it, writes it into the model, and leaves it out when asked.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -45,6 +45,7 @@ describe('patch scores standardised per place', { skip: modelsBuilt ? false : 'd
   const test: AnomalyTestImage[] = [];
   let chosen: TrainedAnomalyModel;
   let without: TrainedAnomalyModel;
+  let labelled: TrainedAnomalyModel;
 
   before(async () => {
     for (let i = 0; i < 24; i++) good.push(await aPart(join(dir, 'train', `${i}.png`), i));
@@ -56,6 +57,12 @@ describe('patch scores standardised per place', { skip: modelsBuilt ? false : 'd
     }
     chosen = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'chosen'), modelsDir: MODELS, threads: 2, place: false });
     without = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'without'), modelsDir: MODELS, threads: 2, place: false, perPlace: false });
+    const anomalous: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const random = createRandom(400 + i);
+      anomalous.push(await aPart(join(dir, 'train-anomalous', `${i}.png`), 400 + i, { x: Math.round(30 + random.next() * 160), y: Math.round(BAND + 40 + random.next() * 90), radius: 7 }));
+    }
+    labelled = await trainAnomalyVersion({ good, anomalous, test, outputDir: join(dir, 'labelled'), modelsDir: MODELS, threads: 2, place: false });
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,6 +85,13 @@ describe('patch scores standardised per place', { skip: modelsBuilt ? false : 'd
     assert.equal(chosen.metadata.imageScore?.perPlace, true);
     assert.equal(chosen.evaluation.imageAuroc, 1, results(chosen));
     assert.ok(without.evaluation.imageAuroc! < chosen.evaluation.imageAuroc!, results(without));
+  });
+
+  it('judges labelled anomalies against every held-out good image\'s statistics', () => {
+    const perPlace = labelled.evaluation.validation.filter((v) => v.imageScore.startsWith('place-z-'));
+    assert.ok(perPlace.length > 0, JSON.stringify(labelled.evaluation.validation));
+    assert.ok(Math.max(...perPlace.map((v) => v.auroc)) > Math.max(...labelled.evaluation.validation.filter((v) => !v.imageScore.startsWith('place-z-')).map((v) => v.auroc)), JSON.stringify(labelled.evaluation.validation));
+    assert.equal(labelled.evaluation.imageAuroc, 1, JSON.stringify(labelled.evaluation.results.map((r) => [r.anomalous, r.score.toFixed(3)])));
   });
 
   it('is left out where asked', () => {
