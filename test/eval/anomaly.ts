@@ -85,7 +85,7 @@ export async function anomalyTask(name: string, set: AnomalySet, targets: { auro
         ...(targets.f1 !== undefined ? met(e.f1, targets.f1) : {}),
       },
       { task: name, metric: 'pixel AUROC', value: fixed(e.pixelAuroc) },
-      { task: name, metric: `view ${trained.metadata.viewKind ?? 'whole'} ${trained.metadata.view.width}×${trained.metadata.view.height}, bank ${trained.metadata.bankSize}, place ${trained.metadata.choices?.chosen.placeWeight ?? 0}, maps chosen`, value: String(trained.metadata.featureMaps.length) },
+      { task: name, metric: `view ${trained.metadata.viewKind ?? 'whole'} ${trained.metadata.view.width}×${trained.metadata.view.height}, bank ${trained.metadata.bankSize}, place ${trained.metadata.choices?.chosen.placeWeight ?? 0}, ${trained.metadata.choices?.chosen.imageScore ?? 'max'}, maps chosen`, value: String(trained.metadata.featureMaps.length) },
       ...e.validation.map((v) => ({ task: name, metric: `candidate ${v.view} ${v.width}×${v.height}, ${v.featureMaps.length} map(s), place ${(v.placeWeight ?? 0).toFixed(1)}, bank ${v.bankSize ?? '?'}, ${v.imageScore}: validation recall at its threshold / AUROC (${v.seconds.toFixed(0)} s for the view)`, value: `${v.recall.toFixed(3)} / ${v.auroc.toFixed(3)}` })),
     ];
   } finally {
