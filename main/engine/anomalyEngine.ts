@@ -639,6 +639,21 @@ export function verdictOf(metadata: Pick<AnomalyMetadata, 'threshold' | 'normalM
   return { score, threshold, isAnomalous: score >= threshold, confidence };
 }
 
+/**
+ * Which cells of an anomalous image's map its mask marks: those at or above the returned cut,
+ * halfway from the threshold to the map's peak, so that the mask outlines the anomaly rather than
+ * the blurred surroundings of a coarse patch grid. Where the image score passed the threshold but
+ * the smoothed map's peak did not (an image score of the single worst cell, which the map's blur
+ * lowers), halfway from the normal parts' median score to the peak instead: an anomalous verdict
+ * always marks where it lies.
+ */
+export function anomalyMaskCut(map: ArrayLike<number>, metadata: Pick<AnomalyMetadata, 'threshold' | 'normalMedian'>): number {
+  let peak = -Infinity;
+  for (let i = 0; i < map.length; i++) if (map[i]! > peak) peak = map[i]!;
+  const floor = peak >= metadata.threshold ? metadata.threshold : Math.min(metadata.normalMedian, peak);
+  return floor + 0.5 * (peak - floor);
+}
+
 /** The labels an anomaly model answers with, as Lookout for Vision's manifests name its classes. */
 export const ANOMALY_LABELS = ['anomaly', 'normal'] as const;
 

@@ -16,7 +16,7 @@ import { transaction } from '../db';
 import * as q from '../db/queries';
 import { codedError } from '../errors';
 import { insertNewVersion } from '../models/newVersion';
-import { ANOMALY_EVALUATION_FILE, ANOMALY_MANIFEST_FILE } from '../engine/anomalyEngine';
+import { ANOMALY_EVALUATION_FILE, ANOMALY_MANIFEST_FILE, anomalyMaskCut } from '../engine/anomalyEngine';
 import { analyzeOnVersion, startProjectVersion, stopProjectVersion } from '../models';
 import { ANOMALY, anomalyEvaluationOf, nextModelVersion, startAnomalyTraining } from '../training/anomalyTraining';
 import { outputLocation } from '../models/output';
@@ -196,11 +196,8 @@ export async function detectAnomalies(ctx: Context, input: z.output<typeof lv.De
   }
   const analysis = (await analyzeOnVersion(ctx, row, async () => bytes)).analysis.anomaly;
   if (!analysis) throw codedError('ValidationException', 'LfvNotAnomalyModel', { model: row.name });
-  // The mask: where the map rises past the threshold and at least halfway from it to its peak, so
-  // that it outlines the anomaly rather than the blurred surroundings of a coarse patch grid.
-  let peak = -Infinity;
-  for (const value of analysis.map) if (value > peak) peak = value;
-  const cut = analysis.threshold + 0.5 * Math.max(0, peak - analysis.threshold);
+  // The mask: where the map rises halfway from the threshold to its peak (anomalyMaskCut).
+  const cut = anomalyMaskCut(analysis.map, analysis);
   const mask = Uint8Array.from(analysis.map, (value) => (analysis.isAnomalous && value >= cut ? 1 : 0));
   const share = mask.reduce((sum, v) => sum + v, 0) / mask.length;
   const hex = `#${ANOMALY_COLOUR.map((c) => c.toString(16).padStart(2, '0').toUpperCase()).join('')}`;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadAnomalyModel, trainAnomalyVersion, viewPixels, type TrainedAnomalyModel } from '../../../main/engine/anomalyEngine';
+import { anomalyMaskCut, loadAnomalyModel, trainAnomalyVersion, viewPixels, type TrainedAnomalyModel } from '../../../main/engine/anomalyEngine';
 import { tempDir } from '../../support/loupe';
 import { aScratch, aTexture } from '../../support/textures';
 
@@ -78,5 +78,20 @@ describe('a good-only anomaly model trained on generated textures', { skip: mode
     } finally {
       await model.close();
     }
+  });
+});
+
+describe('the cells an anomalous image\'s mask marks', () => {
+  const metadata = { threshold: 4, normalMedian: 1 };
+  it('are those halfway from the threshold to the map\'s peak', () => {
+    assert.equal(anomalyMaskCut([0, 2, 5, 8, 3], metadata), 6);
+  });
+  it('where the blurred map stays under the threshold, those halfway from the normal median to its peak', () => {
+    const map = [0.5, 1.5, 3, 2];
+    const cut = anomalyMaskCut(map, metadata);
+    assert.equal(cut, 2);
+    assert.deepEqual(map.map((v) => v >= cut), [false, false, true, true]);
+    // A peak under the normal median still marks the peak itself.
+    assert.equal(anomalyMaskCut([0.2, 0.6, 0.4], metadata), 0.6);
   });
 });
