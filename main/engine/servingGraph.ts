@@ -280,7 +280,7 @@ function normalise(b: GraphBuilder, nchw: ValueRef, spec: ModelMetadata['input']
 }
 
 /**
- * An anomaly model's answer per image: `anomaly_score` [N, 1] (the model's distance units),
+ * An anomaly model's answer per image: `anomaly_score` [N, 1] (the model's score units: a distance, or with per-place scores a distance standardised per cell),
  * `is_anomalous` [N, 1] (score ≥ the model's threshold, as DetectAnomalies decides) and the model's
  * `anomaly_map` [N, 1, H, W] on the view's grid.
  */

@@ -404,7 +404,7 @@ async function checkParity(ctx: Context, options: ParityOptions): Promise<void> 
 
 const verdict = (score: number, threshold: number | undefined) => threshold !== undefined && score >= threshold;
 
-/** Anomaly scores are distances, not shares: they and the map agree within 1e-4 of their scale. */
+/** Anomaly scores are distances (or distances standardised per place), not shares: they and the map agree within 1e-4 of their scale. */
 function compareAnomaly(expected: AnomalyAnalysis, got: Record<string, TensorOutput>, exported: Record<string, number>): string[] {
   const problems: string[] = [];
   const score = (got.anomaly_score!.data as Float32Array)[0]!;
