@@ -128,8 +128,13 @@ describe('nearest-neighbour scoring against the memory bank', () => {
       const known: Float32Array[] = [];
       await scoreImagesBoth(scoring, images, { rows: bank.slice(0, small * DIMS), size: small, neighbours: Int32Array.from(bruteNeighbours(bank.slice(0, small * DIMS), small).flat()) }, DIMS, topKs, known);
       const grownBank = { rows: bank, size, neighbours: Int32Array.from(neighbours.flat()) };
-      const grown = await scoreImagesGrown(scoring, images, known, { rows: bank.slice(small * DIMS), size: size - small }, grownBank, DIMS, topKs);
-      const whole = await scoreImagesBoth(scoring, images, grownBank, DIMS, topKs);
+      const grownPatches: Float32Array[] = [];
+      const grown = await scoreImagesGrown(scoring, images, known, { rows: bank.slice(small * DIMS), size: size - small }, grownBank, DIMS, topKs, grownPatches);
+      const wholePatches: Float32Array[] = [];
+      const whole = await scoreImagesBoth(scoring, images, grownBank, DIMS, topKs, wholePatches);
+      // The patch scores kept for the per-place candidates are the grown bank's too.
+      assert.equal(grownPatches.length, images.length);
+      grownPatches.forEach((patches, i) => patches.forEach((s, p) => assert.ok(Math.abs(s - wholePatches[i]![p]!) < 1e-4, `image ${i}, patch ${p}: ${s} vs ${wholePatches[i]![p]}`)));
       images.forEach((image, i) => {
         const expected = bruteScore(image, perImage, bank, size, neighbours);
         assert.ok(Math.abs(grown[0]![i]! - expected.score) < 1e-3, `image ${i}: ${grown[0]![i]} vs ${expected.score}`);
