@@ -143,19 +143,15 @@ export function addScoring(g: GraphBuilder, patches: ValueRef, bank: BankRefs, t
   const ones = g.op('ConstantOfShape', [g.op('Shape', [squared])], { value: attr.tensor(makeTensor('one_column', new Float32Array([1]), [1])) });
   const partial = g.op('MatMul', [g.op('Concat', [patches, ones], { axis: 2 }), bank.augmented]);
   const nearest = g.op('Relu', [g.op('Add', [g.op('ReduceMin', [partial], { axes: [2], keepdims: 0 }), g.op('Squeeze', [squared, g.int64('sq_last', [2])])])]);
-  if (perPlace) {
-    const count = perPlace.mean.length;
-    const raw = g.op('Sqrt', [nearest]);
-    const patchScores = g.op('Div', [g.op('Sub', [raw, g.initializer('place_mean', perPlace.mean, [count])]), g.initializer('place_scale', perPlace.scale, [count])], {}, { outputs: [PATCH_NAMES.patchScores] });
-    if (topK === undefined) return { patchScores, imageScores: g.op('ReduceMax', [patchScores], { axes: [1], keepdims: 0 }, { outputs: [PATCH_NAMES.score] }) };
-    const [highest] = g.opMulti('TopK', [patchScores, g.int64('top_k', [topK])], 2, { axis: 1, largest: 1, sorted: 1 });
-    return { patchScores, imageScores: g.op('ReduceMean', [highest!], { axes: [1], keepdims: 0 }, { outputs: [PATCH_NAMES.score] }) };
-  }
-  const patchScores = g.op('Sqrt', [nearest], {}, { outputs: [PATCH_NAMES.patchScores] });
+  const patchScores = perPlace
+    ? g.op('Div', [g.op('Sub', [g.op('Sqrt', [nearest]), g.initializer('place_mean', perPlace.mean, [perPlace.mean.length])]), g.initializer('place_scale', perPlace.scale, [perPlace.scale.length])], {}, { outputs: [PATCH_NAMES.patchScores] })
+    : g.op('Sqrt', [nearest], {}, { outputs: [PATCH_NAMES.patchScores] });
   if (topK !== undefined) {
     const [highest] = g.opMulti('TopK', [patchScores, g.int64('top_k', [topK])], 2, { axis: 1, largest: 1, sorted: 1 });
     return { patchScores, imageScores: g.op('ReduceMean', [highest!], { axes: [1], keepdims: 0 }, { outputs: [PATCH_NAMES.score] }) };
   }
+  // Standardised per place, the highest cell (the re-weighting below reads raw distances).
+  if (perPlace) return { patchScores, imageScores: g.op('ReduceMax', [patchScores], { axes: [1], keepdims: 0 }, { outputs: [PATCH_NAMES.score] }) };
   // The most anomalous patch, its nearest bank row m* and m*'s neighbourhood in the bank.
   const worst = g.op('ArgMax', [patchScores], { axis: 1, keepdims: 1 }); // [B, 1]
   const worstScore = g.op('ReduceMax', [patchScores], { axes: [1], keepdims: 0 }); // [B]
