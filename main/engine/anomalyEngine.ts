@@ -140,7 +140,7 @@ export interface AnomalyTrainInput {
   backboneId?: string;
   /** Only these view candidates (default: every one that applies; the whole image always does). */
   viewKinds?: ViewKind[];
-  /** false: leave the patch's place out of the candidates (default: validation decides; train.ts PLACE_SPREADS). */
+  /** true: also try the patch's place in the features (default: not tried; train.ts PLACE_SPREADS). */
   place?: boolean;
   /** false: no candidate standardises the patch scores per place (default: validation decides; train.ts PLACE_SPREAD_CAP). */
   perPlace?: boolean;
@@ -293,7 +293,7 @@ export async function trainAnomalyVersion(input: AnomalyTrainInput): Promise<Tra
       ...(defects.length > 0 ? { synthetic: { sources: sources.map((source) => images.indexOf(source)), images: { count: defects.length, load: (s: number) => viewPixels(defects[s]!, view) } } } : {}),
       // The turned copies double the bank's embedding; at native resolution the pool is full without them.
       ...(kind === 'native' ? { turnedViews: false } : {}),
-      ...(input.place === false ? { place: false } : {}),
+      ...(input.place === true ? { place: true } : {}),
       ...(input.perPlace === false ? { perPlace: false } : {}),
       ...(anomalous.length > 0 ? { anomalous: { count: anomalous.length, load: (i: number) => viewPixels(anomalous[i]!, view) } } : {}),
       ...(input.threads ? { threads: input.threads } : {}),

@@ -23,10 +23,10 @@
  *   afford it (MAX_BANK_WORK), judged the same way; the larger bank is the smaller one's rows and
  *   more (greedy picks come in order), so its held-out scores search its extra rows alone
  *   (scoreImagesGrown);
- * - the patch's place (PLACE_SPREADS): on the chosen layer set and bank size, the same patches
- *   with their place in the view appended, so that a patch is compared with the good patches near
- *   the same place; judged the same way, after the others (one more scoring pass), and kept only
- *   where it separates better — aligned parts gain, parts that move do not;
+ * - where asked (`place: true`), the patch's place (PLACE_SPREADS): on the chosen layer set and bank
+ *   size, the same patches with their place in the view appended, so that a patch is compared with
+ *   the good patches near the same place; judged the same way, after the others (one more scoring
+ *   pass), and kept only where it separates better;
  * - the patch scores standardised per place (PLACE_STANDARD_MIN_IMAGES): each cell's score against
  *   the held-out good images' scores at that cell, z = (s − mean) / spread, the image score the
  *   highest z or the mean of the highest; a place where good parts vary (an edge, a groove) then
@@ -73,7 +73,11 @@ export const PATCH_DIMS = 128;
  * about 1 / 3.5 / 10 spreads of its native view; bsdata 0.845 → 0.846 / 0.867 at about 4 / 1.4
  * spreads of its whole view (at 0.5 its native view was chosen, 0.775). As the validated candidate:
  * bsdata chose it (image AUROC 0.860, F1 at the good-only threshold 0.278 → 0.669); kolektorsdd and
- * l4v-cookies did not (their drawn defects separate no better with it).
+ * l4v-cookies did not (their drawn defects separate no better with it). Since the per-place scores
+ * (PLACE_SPREAD_CAP) it is tried only where asked (`place: true`): with them, on two training seeds,
+ * it was chosen once (bsdata, seed 2: 0.896 / 0.779 against 0.885 / 0.778 without, at the native
+ * view's 4.5× analysis time), changed nothing in the three other runs, and cost one more held-out
+ * scoring pass a view (bsdata 80.6 → 71.8 s, kolektorsdd 63.7 → 58.2 s).
  */
 export const PLACE_SPREADS = 2;
 /** Where a held-out image's own bank rows are moved (no patch feature comes near). */
@@ -153,7 +157,10 @@ export interface AnomalyTrainOptions {
    * with a defect, at the view's size. Without it, defects are drawn here on the view.
    */
   synthetic?: { sources: number[]; images: ImageSource };
-  /** false: only the candidates without the patch's place (default: the chosen layer set and bank size are also tried with it). */
+  /**
+   * true: the chosen layer set and bank size are also tried with the patch's place in the features
+   * (PLACE_SPREADS; default: not tried — the per-place scores serve aligned parts at no extra pass).
+   */
   place?: boolean;
   /** false: no candidate with the patch scores standardised per place (default: every candidate is also scored so). */
   perPlace?: boolean;
@@ -463,7 +470,7 @@ export async function trainAnomalyModel(options: AnomalyTrainOptions): Promise<A
     for (let c = 0; c < candidates.length; c++) await evaluate(c, c, 0);
     // Then the place, on the chosen layer set at the chosen bank size (every image score again): it
     // must beat the choice as any candidate must (betterCandidate), and costs one more scoring pass.
-    if (options.place !== false) {
+    if (options.place === true) {
       const first = results[choose().chosen]!;
       await evaluate(candidates.length, first.layers, PLACE_SPREADS * pools[first.layers]!.spread, first.coreset.size);
     }

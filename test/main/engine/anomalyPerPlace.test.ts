@@ -58,14 +58,14 @@ describe('patch scores standardised per place', { skip: modelsBuilt ? false : 'd
       const spot = { x: Math.round(30 + random.next() * 160), y: Math.round(BAND + 40 + random.next() * 90), radius: 7 };
       test.push({ path: await aPart(join(dir, 'test', `spot-${i}.png`), 200 + i, spot), anomalous: true });
     }
-    chosen = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'chosen'), modelsDir: MODELS, threads: 2, place: false });
-    without = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'without'), modelsDir: MODELS, threads: 2, place: false, perPlace: false });
+    chosen = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'chosen'), modelsDir: MODELS, threads: 2 });
+    without = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'without'), modelsDir: MODELS, threads: 2, perPlace: false });
     const anomalous: string[] = [];
     for (let i = 0; i < 6; i++) {
       const random = createRandom(400 + i);
       anomalous.push(await aPart(join(dir, 'train-anomalous', `${i}.png`), 400 + i, { x: Math.round(30 + random.next() * 160), y: Math.round(BAND + 40 + random.next() * 90), radius: 7 }));
     }
-    labelled = await trainAnomalyVersion({ good, anomalous, test, outputDir: join(dir, 'labelled'), modelsDir: MODELS, threads: 2, place: false });
+    labelled = await trainAnomalyVersion({ good, anomalous, test, outputDir: join(dir, 'labelled'), modelsDir: MODELS, threads: 2 });
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));

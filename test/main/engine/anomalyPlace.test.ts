@@ -1,7 +1,7 @@
 /**
  * The patch's place in its features (native/anomaly train.ts PLACE_SPREADS): the graph appends each
  * cell's centre times the weight; a normal texture at the wrong place scores high once the place is
- * weighed; and training compares the place on the candidate chosen without it and records it
+ * weighed; and training, where asked (`place: true`), compares the place on the candidate chosen without it and records it
  * (generated parts: woven above the middle, plain below, some with a woven square below).
  */
 import assert from 'node:assert/strict';
@@ -133,8 +133,8 @@ describe('the place candidate in training', { skip: modelsBuilt ? false : 'dist/
       const square = { x: Math.round(20 + random.next() * 140), y: Math.round(130 + random.next() * 40), side: 48 };
       test.push({ path: await aPart(join(dir, 'test', `misplaced-${i}.png`), 200 + i, square), anomalous: true });
     }
-    chosen = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'chosen'), modelsDir: MODELS, threads: 2 });
-    unplaced = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'unplaced'), modelsDir: MODELS, threads: 2, place: false });
+    chosen = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'chosen'), modelsDir: MODELS, threads: 2, place: true });
+    unplaced = await trainAnomalyVersion({ good, test, outputDir: join(dir, 'unplaced'), modelsDir: MODELS, threads: 2 });
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -156,7 +156,7 @@ describe('the place candidate in training', { skip: modelsBuilt ? false : 'dist/
     assert.equal(chosen.evaluation.imageAuroc, 1, JSON.stringify(chosen.evaluation.results.map((r) => [r.anomalous, r.score.toFixed(3)])));
   });
 
-  it('leaves the place out where asked', () => {
+  it('leaves the place out unless asked', () => {
     assert.deepEqual(new Set(unplaced.evaluation.validation.map((v) => v.placeWeight)), new Set([0]));
     assert.equal(unplaced.metadata.choices!.chosen.placeWeight, 0);
   });
