@@ -57,6 +57,9 @@ export interface DetectorMetadata extends CommonMetadata {
     mapHeight: number;
     featureStride: number;
     featureLayer: string;
+    /** A stride-8 head's context (DetectionHead.context): the backbone output whose map it is cut from, and that map's stride. */
+    contextLayer?: string;
+    contextStride?: number;
     /** [C + 4, H, W]: sigmoid heat per label, then offset x, offset y, width, height in cells. */
     layout: 'heat-offset-size';
     minScore: number;

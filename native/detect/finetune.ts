@@ -8,6 +8,12 @@
  *   z  = fs·W + b                            the head, as in graphs.ts
  *   gW = fsᵀ·dz + wd·W,  gb = Σ dz,  df = (dz·Wᵀ) · s  → tailBackward
  *
+ * With a context map (a coarser map of the backbone, fixed, each of its cells repeated over the
+ * cells under it: contextRows), the head also reads its rows c [N, Dc], standardised the same way:
+ *
+ *   z  = fs·W + cs·Wc + b                    cs = (c − μc) · sc
+ *   gWc = csᵀ·dz + wd·Wc                     (no gradient flows into the context)
+ *
  * The tail starts from the backbone's weights and gets its own (smaller) learning rate and no weight
  * decay; the head's standardisation is folded into W and b on return, so the head takes raw features.
  */
@@ -19,28 +25,45 @@ import type { DetectionHead, DetectionTargets } from './index';
 import { tailForward, tailParameters, type BackboneTail, type MapSize } from './tail';
 import { tailGraph, tunedAdamState, tunedStep } from './tunedStep';
 
-/** A graph with the inputs the step and the loss graphs share: cut rows, detection targets, the feature standardisation. */
-function tunedGraphInputs(name: string, tail: BackboneTail) {
+/**
+ * A graph with the inputs the step and the loss graphs share: cut rows, detection targets, the
+ * feature standardisation, and with `contextChannels` the context rows and their standardisation.
+ */
+function tunedGraphInputs(name: string, tail: BackboneTail, contextChannels?: number) {
   const n = DETECT_STEP_NAMES;
   const g = new GraphBuilder(name);
   const x = g.input(n.features, 'float32', ['rows', tail.cutChannels]);
   const targets = detectionTargetInputs(g);
   const mean = g.input(n.featureMean, 'float32', [tail.channels]);
   const scale = g.input(n.featureScale, 'float32', [tail.channels]);
-  return { g, x, targets, mean, scale };
+  const context = contextChannels
+    ? g.op('Mul', [
+        g.op('Sub', [g.input(n.context, 'float32', ['rows', contextChannels]), g.input(n.contextMean, 'float32', [contextChannels])]),
+        g.input(n.contextScale, 'float32', [contextChannels]),
+      ])
+    : undefined;
+  return { g, x, targets, mean, scale, context };
 }
 
-/** The fine-tuning step graph for `tail` on maps of `map`'s size (rows and classes symbolic); `frozen`: the head alone on the tail's features (tunedStep). */
-export function buildTunedStepGraph(tail: BackboneTail, map: MapSize, frozen = false): GraphBuilder {
-  const { g, x, targets, mean, scale } = tunedGraphInputs('detection_tuned_step', tail);
-  const { W, b, weightDecay, values, update } = tunedStep(g, tail, map, x, 'outputs', frozen);
+/**
+ * The fine-tuning step graph for `tail` on maps of `map`'s size (rows and classes symbolic);
+ * `frozen`: the head alone on the tail's features (tunedStep); `contextChannels`: the head also
+ * reads context rows of that many channels.
+ */
+export function buildTunedStepGraph(tail: BackboneTail, map: MapSize, frozen = false, contextChannels?: number): GraphBuilder {
+  const n = DETECT_STEP_NAMES;
+  const { g, x, targets, mean, scale, context } = tunedGraphInputs('detection_tuned_step', tail, contextChannels);
+  const extra = new Map(contextChannels ? [[n.contextWeights, [contextChannels, 'outputs']]] : []);
+  const { W, b, weightDecay, extra: extraParams, values, update } = tunedStep(g, tail, map, x, 'outputs', frozen, extra);
   const fs = g.op('Mul', [g.op('Sub', [values.get(tail.output)!, mean]), scale]);
-  const z = g.op('Gemm', [fs, W, b]);
+  const Wc = extraParams.get(n.contextWeights);
+  const z = context && Wc ? g.op('Add', [g.op('Gemm', [fs, W, b]), g.op('MatMul', [context, Wc])]) : g.op('Gemm', [fs, W, b]);
   const dz = detectionLoss(g, z, targets);
   update(
     g.op('Add', [g.op('Gemm', [fs, dz], { transA: 1 }), g.op('Mul', [weightDecay, W])]),
     g.op('ReduceSum', [dz, g.int64('head_axis0', [0])], { keepdims: 0 }),
     () => g.op('Mul', [g.op('Gemm', [dz, W], { transB: 1 }), scale]),
+    new Map(context && Wc ? [[n.contextWeights, g.op('Add', [g.op('Gemm', [context, dz], { transA: 1 }), g.op('Mul', [weightDecay, Wc])])]] : []),
   );
   return g;
 }
@@ -50,17 +73,55 @@ export function buildTunedStepGraph(tail: BackboneTail, map: MapSize, frozen = f
  * cut rows, the head, the focal + L1 loss, with the head (`W`, `b`) and the tail's parameters as inputs
  * named as in the step graph (`frozen`: the tail's weights are constants).
  */
-export function buildTunedLossGraph(tail: BackboneTail, map: MapSize, frozen = false): GraphBuilder {
-  const { g, x, targets, mean, scale } = tunedGraphInputs('detection_tuned_loss', tail);
+export function buildTunedLossGraph(tail: BackboneTail, map: MapSize, frozen = false, contextChannels?: number): GraphBuilder {
+  const { g, x, targets, mean, scale, context } = tunedGraphInputs('detection_tuned_loss', tail, contextChannels);
   const W = g.input('W', 'float32', [tail.channels, 'outputs']);
   const b = g.input('b', 'float32', ['outputs']);
+  const Wc = contextChannels ? g.input(DETECT_STEP_NAMES.contextWeights, 'float32', [contextChannels, 'outputs']) : undefined;
   const byInitializer = new Map(
     tailParameters(tail).map((parameter) => [parameter.initializer, frozen ? g.initializer(parameter.name, tail.initial.get(parameter.initializer)!, parameter.dims) : g.input(parameter.name, 'float32', parameter.dims)] as const),
   );
   const values = tailForward(g, tail, x, byInitializer, map);
   const fs = g.op('Mul', [g.op('Sub', [values.get(tail.output)!, mean]), scale]);
-  detectionLoss(g, g.op('Gemm', [fs, W, b]), targets);
+  const z = g.op('Gemm', [fs, W, b]);
+  detectionLoss(g, context && Wc ? g.op('Add', [z, g.op('MatMul', [context, Wc])]) : z, targets);
   return g;
+}
+
+/** Per channel, the mean and 1 / (std + 1e-3) over every row of `maps` ([rows, channels] each). */
+function channelStandardisation(maps: readonly Float32Array[], channels: number): { mean: Float32Array; scale: Float32Array } {
+  const sum = new Float64Array(channels);
+  const square = new Float64Array(channels);
+  let rows = 0;
+  for (const rowsOf of maps) {
+    for (let r = 0; r < rowsOf.length; r += channels) {
+      for (let d = 0; d < channels; d++) {
+        const value = rowsOf[r + d]!;
+        sum[d] = sum[d]! + value;
+        square[d] = square[d]! + value * value;
+      }
+      rows++;
+    }
+  }
+  const mean = Float32Array.from(sum, (value) => value / Math.max(1, rows));
+  const scale = Float32Array.from(square, (value, d) => 1 / (Math.sqrt(Math.max(value / Math.max(1, rows) - mean[d]! ** 2, 0)) + 1e-3));
+  return { mean, scale };
+}
+
+/**
+ * Context rows for a map of `map`'s size from rows of a map of half its resolution (`channels`
+ * per cell, location-major): each fine cell gets the coarse cell over it (nearest, floor).
+ */
+export function contextRows(coarse: Float32Array, channels: number, map: MapSize): Float32Array {
+  const coarseWidth = Math.ceil(map.width / 2);
+  const out = new Float32Array(map.width * map.height * channels);
+  for (let y = 0; y < map.height; y++) {
+    for (let x = 0; x < map.width; x++) {
+      const from = ((y >> 1) * coarseWidth + (x >> 1)) * channels;
+      out.set(coarse.subarray(from, from + channels), (y * map.width + x) * channels);
+    }
+  }
+  return out;
 }
 
 /** The tail alone as a model: input `x` (cut rows [N, cutChannels]) → output `features` [N, channels], with `weights` (default: the backbone's). */
@@ -96,6 +157,12 @@ export interface TrainTunedDetectorOptions {
   spinning?: boolean;
   /** The tail keeps the backbone's weights: the head alone is trained, on the tail's output computed from the cut maps. */
   frozenTail?: boolean;
+  /**
+   * A context map the head also reads (DetectionHead.context): per view, the rows of a map of half
+   * `map`'s resolution [ceil(H/2)·ceil(W/2), channels], in the order of `maps` (and of
+   * `validation.maps` in `validation`).
+   */
+  context?: { maps: readonly Float32Array[]; channels: number; validation?: readonly Float32Array[] };
   /**
    * Processor seconds (this process, all threads) and wall-clock seconds the steps may take: after
    * each epoch the epochs are cut to what fits both at the mean epoch's cost so far, never below
@@ -185,6 +252,10 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   }
   const featureMean = Float32Array.from(mean);
   const featureScale = Float32Array.from(std, (value) => 1 / value);
+  // The context's standardisation, the same way over its own rows.
+  const context = options.context;
+  const Dc = context?.channels ?? 0;
+  const contextStats = context ? channelStandardisation(context.maps, Dc) : undefined;
 
   const random = createRandom(options.seed ?? 1);
   const parameters = frozen ? [] : tailParameters(tail);
@@ -192,7 +263,9 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   for (let c = 0; c < C; c++) b[c] = -Math.log(99);
   b[C + 2] = 1;
   b[C + 3] = 1;
-  const adam = tunedAdamState(tail, Float32Array.from({ length: D * O }, () => random.uniform(Math.sqrt(1 / D) * 0.1)), b, frozen);
+  const W0 = Float32Array.from({ length: D * O }, () => random.uniform(Math.sqrt(1 / D) * 0.1));
+  const extra: [string, { data: Float32Array; dims: number[] }][] = context ? [[DETECT_STEP_NAMES.contextWeights, { data: Float32Array.from({ length: Dc * O }, () => random.uniform(Math.sqrt(1 / Dc) * 0.1)), dims: [Dc, O] }]] : [];
+  const adam = tunedAdamState(tail, W0, b, frozen, extra);
 
   // Fold the standardisation: z = ((f − μ)·s)·W + b = f·(s·W) + (b − Σ_d μ_d s_d W_d).
   const snapshot = (): Omit<TunedDetector, 'provider' | 'loss' | 'epochs' | 'bestEpoch' | 'heldOutLosses'> => {
@@ -206,20 +279,35 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
         bias[o] = bias[o]! - featureMean[d]! * w;
       }
     }
+    let contextHead: DetectionHead['context'];
+    if (context && contextStats) {
+      const Wc = adam.get(DETECT_STEP_NAMES.contextWeights);
+      const foldedContext = new Float32Array(Dc * O);
+      for (let d = 0; d < Dc; d++) {
+        for (let o = 0; o < O; o++) {
+          const w = Wc[d * O + o]! * contextStats.scale[d]!;
+          foldedContext[d * O + o] = w;
+          bias[o] = bias[o]! - contextStats.mean[d]! * w;
+        }
+      }
+      contextHead = { features: Dc, W: foldedContext };
+    }
     const tailWeights = new Map(parameters.map((parameter) => [parameter.initializer, adam.get(parameter.name)]));
-    return { head: { features: D, classes: C, W: folded, b: bias }, tailWeights };
+    return { head: { features: D, classes: C, W: folded, b: bias, ...(contextHead ? { context: contextHead } : {}) }, tailWeights };
   };
 
   // The inputs a batch of views feeds to the step and the loss graphs (all but the parameters and `objects`).
-  const batchOf = (maps: readonly Float32Array[], targets: readonly DetectionTargets[], batch: readonly number[]): { inputs: Record<string, TensorInput>; objects: number } => {
+  const batchOf = (maps: readonly Float32Array[], targets: readonly DetectionTargets[], batch: readonly number[], contextMaps?: readonly Float32Array[]): { inputs: Record<string, TensorInput>; objects: number } => {
     const rows = batch.length * cells;
     const x = new Float32Array(rows * tail.cutChannels);
+    const c = contextMaps ? new Float32Array(rows * Dc) : undefined;
     const heat = new Float32Array(rows * C);
     const reg = new Float32Array(rows * 4);
     const mask = new Float32Array(rows);
     let objects = 0;
     batch.forEach((image, k) => {
       x.set(maps[image]!, k * cells * tail.cutChannels);
+      c?.set(contextRows(contextMaps![image]!, Dc, map), k * cells * Dc);
       const target = targets[image]!;
       heat.set(target.heatmap, k * cells * C);
       reg.set(target.regression, k * cells * 4);
@@ -236,12 +324,20 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
         [n.regressionWeight]: { data: lambda, dims: [4] },
         [n.featureMean]: { data: featureMean, dims: [D] },
         [n.featureScale]: { data: featureScale, dims: [D] },
+        ...(c && contextStats
+          ? {
+              [n.context]: { data: c, dims: [rows, Dc] },
+              [n.contextMean]: { data: contextStats.mean, dims: [Dc] },
+              [n.contextScale]: { data: contextStats.scale, dims: [Dc] },
+            }
+          : {}),
       },
     };
   };
   const validation = options.validation && options.validation.maps.length > 0 ? options.validation : undefined;
+  if (validation && context && context.validation?.length !== validation.maps.length) throw new Error('held-out views need their context maps');
   const lossSession = validation
-    ? (await createSession(encodeModel(buildModel(buildTunedLossGraph(tail, map, frozen), { docString: 'the held-out loss of a detection head and the backbone tail under it' })), { ...sessionOptions, name: 'detection-tuned-loss' })).session
+    ? (await createSession(encodeModel(buildModel(buildTunedLossGraph(tail, map, frozen, context ? Dc : undefined), { docString: 'the held-out loss of a detection head and the backbone tail under it' })), { ...sessionOptions, name: 'detection-tuned-loss' })).session
     : undefined;
   // The held-out loss per object: each batch's loss is a sum over its objects divided by their number.
   const heldOutLoss = async (): Promise<number> => {
@@ -252,7 +348,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
     for (let start = 0; start < validation!.maps.length; start += batchImages) {
       options.signal?.throwIfAborted();
       const batch = Array.from({ length: Math.min(batchImages, validation!.maps.length - start) }, (_, k) => start + k);
-      const { inputs, objects } = batchOf(validation!.maps, validation!.targets, batch);
+      const { inputs, objects } = batchOf(validation!.maps, validation!.targets, batch, context?.validation);
       const out = await lossSession!.run({ ...inputs, ...parameters, [n.objects]: { data: Float32Array.of(Math.max(1, objects)), dims: [] } }, { outputs: [n.loss] });
       total += (out[n.loss]!.data as Float32Array)[0]! * Math.max(1, objects);
       objectsSeen += Math.max(1, objects);
@@ -267,7 +363,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   let improvedAt = 0;
   let ran = 0;
 
-  const { session, provider } = await createSession(encodeModel(buildModel(buildTunedStepGraph(tail, map, frozen), { docString: 'one Adam step of a detection head and the backbone tail under it' })), {
+  const { session, provider } = await createSession(encodeModel(buildModel(buildTunedStepGraph(tail, map, frozen, context ? Dc : undefined), { docString: 'one Adam step of a detection head and the backbone tail under it' })), {
     ...sessionOptions,
     name: 'detection-tuned-step',
   });
@@ -286,7 +382,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
       let steps = 0;
       for (let start = 0; start < images; start += batchImages) {
         options.signal?.throwIfAborted();
-        const { inputs: batchInputs, objects } = batchOf(options.maps, options.targets, order.slice(start, start + batchImages));
+        const { inputs: batchInputs, objects } = batchOf(options.maps, options.targets, order.slice(start, start + batchImages), context?.maps);
         t++;
         // Cosine decay from the full rate at the first step to a tenth of it at the last.
         const decay = 0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * (t - 1)) / Math.max(1, totalSteps - 1)));

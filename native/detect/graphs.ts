@@ -43,6 +43,11 @@ export const DETECT_STEP_NAMES = {
   tailLearningRate: 'tailLearningRate',
   featureMean: 'featureMean',
   featureScale: 'featureScale',
+  /** Fine-tuning step with a context map only: its rows (one per cell of the head's map), their standardisation, the head's weights on them. */
+  context: 'context',
+  contextMean: 'contextMean',
+  contextScale: 'contextScale',
+  contextWeights: 'Wc',
   loss: 'loss',
   heatLoss: 'heatLoss',
   regressionLoss: 'regressionLoss',

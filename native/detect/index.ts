@@ -8,8 +8,8 @@ import { iou, type BoxPx } from '../metrics';
 import type { MapSize } from './tail';
 
 export type { MapSize } from './tail';
-export { findTail, tailBackward, tailForward, tailParameters, withTailWeights, type BackboneTail, type TailLayer, type TailParameter } from './tail';
-export { buildTunedStepGraph, tailFeatureModel, trainTunedDetector, type TrainTunedDetectorOptions, type TunedDetector } from './finetune';
+export { findTail, tailBackward, tailForward, tailParameters, withTailWeights, withTunedBranch, type BackboneTail, type TailLayer, type TailParameter } from './tail';
+export { buildTunedStepGraph, contextRows, tailFeatureModel, trainTunedDetector, type TrainTunedDetectorOptions, type TunedDetector } from './finetune';
 export { mirrorAveraged, withMirroredBatch } from './mirror';
 export { MERGE_DEFAULTS, mergeTiledDetections, tileGrid, type MergeOptions, type Region, type TileDetections } from './tiles';
 export { buildDetectionStepGraph, detectionStepModel, DETECT_PARAMETERS, DETECT_STEP_NAMES } from './graphs';
@@ -148,17 +148,40 @@ export interface DetectionHead {
   classes: number;
   W: Float32Array;
   b: Float32Array;
+  /**
+   * A second input the head also reads: a map of half the resolution (the backbone's stride-16
+   * map under a stride-8 head), each of its cells standing for the 2 × 2 cells under it;
+   * W [features, C + 4] on its raw values, added before the sigmoid.
+   */
+  context?: { features: number; W: Float32Array };
+}
+
+/** A row-major W [D, O] as a 1 × 1 Conv kernel [O, D, 1, 1]. */
+function convKernel(W: Float32Array, features: number, outputs: number): Float32Array {
+  const kernel = new Float32Array(outputs * features);
+  for (let d = 0; d < features; d++) for (let o = 0; o < outputs; o++) kernel[o * features + d] = W[d * outputs + o]!;
+  return kernel;
 }
 
 /**
  * The head as nodes on a feature map [B, D, H, W] (NCHW): a 1×1 Conv, Sigmoid on the heat
- * channels; returns [B, C + 4, H, W] in decodeDetections's channel order.
+ * channels; returns [B, C + 4, H, W] in decodeDetections's channel order. With `head.context`,
+ * `contextMap` [B, Dc, H/2, W/2] goes through its own 1×1 Conv, each cell repeated over the 2 × 2
+ * cells under it (nearest, as contextRows does in training), and is added before the sigmoid.
  */
-export function detectionHeadGraph(g: GraphBuilder, featureMap: ValueRef, head: DetectionHead, prefix = 'detect'): ValueRef {
+export function detectionHeadGraph(g: GraphBuilder, featureMap: ValueRef, head: DetectionHead, prefix = 'detect', contextMap?: ValueRef): ValueRef {
   const outputs = head.classes + 4;
-  const kernel = new Float32Array(outputs * head.features);
-  for (let d = 0; d < head.features; d++) for (let o = 0; o < outputs; o++) kernel[o * head.features + d] = head.W[d * outputs + o]!;
-  const conv = g.op('Conv', [featureMap, g.initializer(`${prefix}/W`, kernel, [outputs, head.features, 1, 1]), g.initializer(`${prefix}/b`, head.b, [outputs])], { kernel_shape: [1, 1] });
+  let conv = g.op('Conv', [featureMap, g.initializer(`${prefix}/W`, convKernel(head.W, head.features, outputs), [outputs, head.features, 1, 1]), g.initializer(`${prefix}/b`, head.b, [outputs])], { kernel_shape: [1, 1] });
+  if (head.context) {
+    if (!contextMap) throw new Error('the head reads a context map and none was given');
+    const coarse = g.op('Conv', [contextMap, g.initializer(`${prefix}/context_W`, convKernel(head.context.W, head.context.features, outputs), [outputs, head.context.features, 1, 1])], { kernel_shape: [1, 1] });
+    const fine = g.op('Resize', [coarse, null, g.initializer(`${prefix}/context_scales`, Float32Array.of(1, 1, 2, 2), [4])], {
+      mode: 'nearest',
+      coordinate_transformation_mode: 'asymmetric',
+      nearest_mode: 'floor',
+    });
+    conv = g.op('Add', [conv, fine]);
+  }
   const axis = g.int64(`${prefix}/axis1`, [1]);
   const heat = g.op('Sigmoid', [g.op('Slice', [conv, g.int64(`${prefix}/start`, [0]), g.int64(`${prefix}/classes`, [head.classes]), axis])]);
   const regression = g.op('Slice', [conv, g.int64(`${prefix}/classes2`, [head.classes]), g.int64(`${prefix}/end`, [outputs]), axis]);

@@ -327,3 +327,39 @@ export function withTailWeights(model: OnnxModel, weights: ReadonlyMap<string, F
     },
   };
 }
+
+/**
+ * The model with a second copy of the tail (the nodes from `tail.cut` to `tail.output`) carrying
+ * `weights`, its values and weights renamed with `suffix`, while the backbone keeps its own weights:
+ * for a head that reads both the fine-tuned tail and a later map of the backbone that was trained
+ * on the backbone's own weights. Returns the model and the copy's output value.
+ */
+export function withTunedBranch(model: OnnxModel, tail: BackboneTail, weights: ReadonlyMap<string, Float32Array>, suffix: string): { model: OnnxModel; output: string } {
+  const { graph } = model;
+  const producer = new Map<string, OnnxNode>();
+  for (const node of graph.nodes) for (const output of node.outputs) producer.set(output, node);
+  const initializers = new Map<string, OnnxTensor>(graph.initializers.map((tensor) => [tensor.name, tensor]));
+  // The values between the cut and the output, found walking back from the output.
+  const inside = new Set<string>();
+  const stack = [tail.output];
+  while (stack.length > 0) {
+    const value = stack.pop()!;
+    if (value === tail.cut || inside.has(value) || initializers.has(value)) continue;
+    const node = producer.get(value);
+    if (!node) throw new Error(`the tail's value ${value} has no producer`);
+    inside.add(value);
+    for (const input of node.inputs) if (input) stack.push(input);
+  }
+  const nodes = graph.nodes.filter((node) => node.outputs.some((output) => inside.has(output)));
+  const rename = (name: string) => (inside.has(name) || weights.has(name) ? `${name}${suffix}` : name);
+  const copies = nodes.map((node) => ({ ...node, ...(node.name ? { name: `${node.name}${suffix}` } : {}), inputs: node.inputs.map((input) => (input ? rename(input) : input)), outputs: node.outputs.map(rename) }));
+  const tuned = [...weights].map(([name, values]) => {
+    const original = initializers.get(name);
+    if (!original) throw new Error(`the tail's weight ${name} is not in the model`);
+    return makeTensor(`${name}${suffix}`, values, original.dims);
+  });
+  return {
+    model: { ...model, graph: { ...graph, nodes: [...graph.nodes, ...copies], initializers: [...graph.initializers, ...tuned] } },
+    output: rename(tail.output),
+  };
+}

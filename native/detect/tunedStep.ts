@@ -23,27 +23,32 @@ export interface TunedStep {
   W: ValueRef;
   b: ValueRef;
   weightDecay: ValueRef;
+  /** The head's further parameters (tunedStep's `extra`), by name. */
+  extra: Map<string, ValueRef>;
   /** Every value the tail computes from the cut rows (tailForward); the features are `values.get(tail.output)`. */
   values: Map<string, ValueRef>;
   /**
    * Adam on every parameter: the head's gradients `gW`, `gb` at the learning rate, and the tail's
    * (from `df`, dL/d(feature rows), through tailBackward) at the tail's. `df` is only asked for when
-   * the tail has parameters.
+   * the tail has parameters. `extraGrads`: the gradients of the head's further parameters (at the
+   * head's learning rate).
    */
-  update(gW: ValueRef, gb: ValueRef, df: () => ValueRef): void;
+  update(gW: ValueRef, gb: ValueRef, df: () => ValueRef, extraGrads?: ReadonlyMap<string, ValueRef>): void;
 }
 
 /**
  * Declares the parameters' inputs (after whatever inputs `g` already has) and runs the tail forward
  * from the cut rows `x` [rows, tail.cutChannels]. `frozen`: the tail keeps the backbone's weights
  * (constants of the graph, no backward pass through it, no tail learning rate): the head alone is
- * trained on the tail's features, computed from the same cached cut maps.
+ * trained on the tail's features, computed from the same cached cut maps. `extra`: further head
+ * parameters by name and dims (inputs with their Adam moments, updated at the head's rate).
  */
-export function tunedStep(g: GraphBuilder, tail: BackboneTail, map: MapSize, x: ValueRef, outputs: Dim, frozen = false): TunedStep {
+export function tunedStep(g: GraphBuilder, tail: BackboneTail, map: MapSize, x: ValueRef, outputs: Dim, frozen = false, extra: ReadonlyMap<string, Dim[]> = new Map()): TunedStep {
   const n = TUNED_STEP_NAMES;
   const shapes = new Map<string, Dim[]>([
     ['W', [tail.channels, outputs]],
     ['b', [outputs]],
+    ...extra,
   ]);
   const parameters = frozen ? [] : tailParameters(tail);
   for (const parameter of parameters) shapes.set(parameter.name, parameter.dims);
@@ -63,10 +68,11 @@ export function tunedStep(g: GraphBuilder, tail: BackboneTail, map: MapSize, x: 
       : parameters.map((parameter) => [parameter.initializer, params.get(parameter.name)!] as const),
   );
   const values = tailForward(g, tail, x, byInitializer, map);
-  const update = (gW: ValueRef, gb: ValueRef, df: () => ValueRef) => {
+  const update = (gW: ValueRef, gb: ValueRef, df: () => ValueRef, extraGrads: ReadonlyMap<string, ValueRef> = new Map()) => {
     const grads = new Map<string, ValueRef>([
       ['W', gW],
       ['b', gb],
+      ...extraGrads,
     ]);
     if (parameters.length > 0) {
       const tailGrads = tailBackward(g, tail, values, df(), byInitializer, map);
@@ -76,10 +82,10 @@ export function tunedStep(g: GraphBuilder, tail: BackboneTail, map: MapSize, x: 
     const headStep = adamStepSize(g, adam, lr);
     const tailStep = tailLr ? adamStepSize(g, adam, tailLr) : headStep;
     for (const [name, shape] of shapes) {
-      adamUpdate(g, adam, { name, param: params.get(name)!, grad: grads.get(name)!, m: m.get(name)!, v: v.get(name)!, stepSize: name === 'W' || name === 'b' ? headStep : tailStep, shape });
+      adamUpdate(g, adam, { name, param: params.get(name)!, grad: grads.get(name)!, m: m.get(name)!, v: v.get(name)!, stepSize: name === 'W' || name === 'b' || extra.has(name) ? headStep : tailStep, shape });
     }
   };
-  return { W: params.get('W')!, b: params.get('b')!, weightDecay, values, update };
+  return { W: params.get('W')!, b: params.get('b')!, weightDecay, extra: new Map([...extra.keys()].map((name) => [name, params.get(name)!])), values, update };
 }
 
 /** A graph that runs the tail forward from cut rows `x` [rows, tail.cutChannels] with `weights` as initializers (default: the backbone's). */
@@ -90,12 +96,16 @@ export function tailGraph(name: string, tail: BackboneTail, map: MapSize, weight
   return { g, values: tailForward(g, tail, x, params, map) };
 }
 
-/** Adam's state for the step's parameters: the head's `W` [D, outputs] and `b` as given, the tail's from the backbone (none when `frozen`). */
-export function tunedAdamState(tail: BackboneTail, W: Float32Array, b: Float32Array, frozen = false): AdamState {
+/**
+ * Adam's state for the step's parameters: the head's `W` [D, outputs] and `b` as given, its `extra`
+ * ones as given, the tail's from the backbone (none when `frozen`).
+ */
+export function tunedAdamState(tail: BackboneTail, W: Float32Array, b: Float32Array, frozen = false, extra: readonly [string, { data: Float32Array; dims: number[] }][] = []): AdamState {
   const outputs = b.length;
   const entries: [string, { data: Float32Array; dims: number[] }][] = [
     ['W', { data: W, dims: [tail.channels, outputs] }],
     ['b', { data: b, dims: [outputs] }],
+    ...extra,
   ];
   for (const parameter of frozen ? [] : tailParameters(tail)) entries.push([parameter.name, { data: Float32Array.from(tail.initial.get(parameter.initializer)!), dims: parameter.dims }]);
   return new AdamState(entries);

@@ -91,6 +91,9 @@ describe('a detector reading the stride-8 map', { skip: modelsBuilt ? false : 'd
     assert.ok(metadata.useCase === 'OBJECT_LOCALIZATION');
     assert.equal(metadata.detection.featureStride, 8);
     assert.equal(metadata.detection.mapWidth, SIZE / 8);
+    // The stride-8 head also reads the stride-16 map, with the backbone's own weights.
+    assert.equal(metadata.detection.contextStride, 16);
+    assert.equal(typeof metadata.detection.contextLayer, 'string');
     assert.equal(metadata.choices?.chosen.featureStride, 8);
     assert.equal(metadata.choices.chosen.reason, 'forced');
     // The size rule names the stride-8 view among its candidates: 10 px boxes are under two cells at stride 16.

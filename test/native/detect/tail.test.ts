@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { buildTunedStepGraph, DETECT_STEP_NAMES as n, findTail, finerFeatureValue, spatialFeatureModel, tailFeatureModel, tailParameters, toLocationRows, trainTunedDetector, withTailWeights, type BackboneTail, type TailLayer } from '../../../native/detect';
+import { buildTunedStepGraph, DETECT_STEP_NAMES as n, findTail, finerFeatureValue, withTunedBranch, spatialFeatureModel, tailFeatureModel, tailParameters, toLocationRows, trainTunedDetector, withTailWeights, type BackboneTail, type TailLayer } from '../../../native/detect';
 import { ADAM } from '../../../native/train';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
@@ -132,6 +132,32 @@ describe('finding the tail in a MobileNetV2-shaped graph', () => {
       await check(withTailWeights(model, changed), changed);
     });
   }
+
+  it('runs a copy of the tail with new weights beside the backbone, which keeps its own', async () => {
+    const tail = findTail(model, 'b13/expand/relu6', 2);
+    const changed = new Map([...tail.initial].map(([name, values]) => [name, Float32Array.from(values, (value, i) => value * (1 + 0.2 * Math.cos(i)))]));
+    const branch = withTunedBranch(model, tail, changed, '/tuned');
+    assert.notEqual(branch.output, tail.output);
+    const gauss = normal(uniform(12));
+    const image = Float32Array.from({ length: 2 * 4 * CELLS }, () => gauss());
+    const outputs = async (backbone: OnnxModel, names: Record<string, string>) => {
+      const probe = new GraphBuilder('probe', { ...backbone.graph, outputs: [] });
+      for (const [as, value] of Object.entries(names)) probe.output(probe.value(value), 'float32', undefined, as);
+      const { session } = await createSession(encodeModel(buildModel(probe)), { providers: ['cpu'], name: 'branch' });
+      try {
+        return await session.run({ image: { data: image, dims: [2, 4, MAP.height, MAP.width] } });
+      } finally {
+        await session.release();
+      }
+    };
+    const both = await outputs(branch.model, { own: tail.output, tuned: branch.output });
+    const original = await outputs(model, { own: tail.output });
+    const rewritten = await outputs(withTailWeights(model, changed), { own: tail.output });
+    const worst = (a: Float32Array, b: Float32Array) => a.reduce((most, value, i) => Math.max(most, Math.abs(value - b[i]!)), 0);
+    assert.ok(worst(both.own!.data as Float32Array, original.own!.data as Float32Array) < 1e-6, 'the backbone keeps its weights');
+    assert.ok(worst(both.tuned!.data as Float32Array, rewritten.own!.data as Float32Array) < 1e-5, 'the copy runs the new weights');
+    assert.ok(worst(rewritten.own!.data as Float32Array, original.own!.data as Float32Array) > 1e-3, 'the new weights change the map');
+  });
 });
 
 /** A tail given as data: layers over named values, with random weights of `scale`. */
@@ -177,12 +203,18 @@ function tfObjective(tail: BackboneTail, c: ReturnType<typeof aCase>, params: Ma
   }
   const f = values.get(tail.output)!;
   const fs = tf.mul(tf.sub(f, tf.tensor1d(c.mean)), tf.tensor1d(c.scale));
-  const z = tf.add(tf.matMul(fs as tf.Tensor2D, params.get('W') as tf.Tensor2D), params.get('b')!);
+  let z = tf.add(tf.matMul(fs as tf.Tensor2D, params.get('W') as tf.Tensor2D), params.get('b')!);
+  let decay = tf.sum(tf.square(params.get('W')!));
+  if (c.context) {
+    const cs = tf.mul(tf.sub(tf.tensor2d(c.context.rows, [B * CELLS, c.context.channels]), tf.tensor1d(c.context.mean)), tf.tensor1d(c.context.scale));
+    z = tf.add(z, tf.matMul(cs as tf.Tensor2D, params.get('Wc') as tf.Tensor2D));
+    decay = tf.add(decay, tf.sum(tf.square(params.get('Wc')!)));
+  }
   const { heat, reg } = tfDetectionLoss(z, c, c.classes);
-  return { loss: tf.add(heat, reg), objective: tf.add(tf.add(heat, reg), tf.mul(c.wd / 2, tf.sum(tf.square(params.get('W')!)))) };
+  return { loss: tf.add(heat, reg), objective: tf.add(tf.add(heat, reg), tf.mul(c.wd / 2, decay)) };
 }
 
-function aCase(tail: BackboneTail, seed: number) {
+function aCase(tail: BackboneTail, seed: number, contextChannels?: number) {
   const images = 2;
   const classes = 2;
   const N = images * CELLS;
@@ -209,15 +241,24 @@ function aCase(tail: BackboneTail, seed: number) {
     W: Float32Array.from({ length: tail.channels * (classes + 4) }, () => gauss() * 0.5),
     b: Float32Array.from({ length: classes + 4 }, () => gauss() * 0.5),
     wd: 0.01,
+    context: contextChannels
+      ? {
+          channels: contextChannels,
+          rows: Float32Array.from({ length: N * contextChannels }, () => gauss() * 2),
+          mean: Float32Array.from({ length: contextChannels }, () => next()),
+          scale: Float32Array.from({ length: contextChannels }, () => 0.5 + next()),
+          W: Float32Array.from({ length: contextChannels * (classes + 4) }, () => gauss() * 0.5),
+        }
+      : undefined,
   };
 }
 
-async function checkGradients(tail: BackboneTail, seed: number) {
-  const c = aCase(tail, seed);
+async function checkGradients(tail: BackboneTail, seed: number, contextChannels?: number) {
+  const c = aCase(tail, seed, contextChannels);
   const O = c.classes + 4;
   const N = c.images * CELLS;
   const parameters = tailParameters(tail);
-  const { session } = await createSession(encodeModel(buildModel(buildTunedStepGraph(tail, MAP))), { providers: ['cpu'], name: 'tuned-step' });
+  const { session } = await createSession(encodeModel(buildModel(buildTunedStepGraph(tail, MAP, false, contextChannels))), { providers: ['cpu'], name: 'tuned-step' });
   let out;
   try {
     const inputs: Parameters<typeof session.run>[0] = {
@@ -233,14 +274,23 @@ async function checkGradients(tail: BackboneTail, seed: number) {
       [n.learningRate]: { data: Float32Array.of(0.01), dims: [] },
       [n.tailLearningRate]: { data: Float32Array.of(0.001), dims: [] },
       [n.weightDecay]: { data: Float32Array.of(c.wd), dims: [] },
+      ...(c.context
+        ? {
+            [n.context]: { data: c.context.rows, dims: [N, c.context.channels] },
+            [n.contextMean]: { data: c.context.mean, dims: [c.context.channels] },
+            [n.contextScale]: { data: c.context.scale, dims: [c.context.channels] },
+          }
+        : {}),
     };
     const dims = new Map<string, number[]>([
       ['W', [tail.channels, O]],
       ['b', [O]],
+      ...(c.context ? [[n.contextWeights, [c.context.channels, O]] as [string, number[]]] : []),
     ]);
     const values = new Map<string, Float32Array>([
       ['W', c.W],
       ['b', c.b],
+      ...(c.context ? [[n.contextWeights, c.context.W] as [string, Float32Array]] : []),
     ]);
     for (const parameter of parameters) {
       dims.set(parameter.name, parameter.dims);
@@ -256,12 +306,18 @@ async function checkGradients(tail: BackboneTail, seed: number) {
   } finally {
     await session.release();
   }
-  const names = ['W', 'b', ...parameters.map((parameter) => parameter.initializer)];
-  const tensors = [tf.tensor2d(c.W, [tail.channels, O]), tf.tensor1d(c.b), ...parameters.map((parameter) => tf.tensor(tail.initial.get(parameter.initializer)!, parameter.dims))];
+  const head = c.context ? ['W', 'b', 'Wc'] : ['W', 'b'];
+  const names = [...head, ...parameters.map((parameter) => parameter.initializer)];
+  const tensors = [
+    tf.tensor2d(c.W, [tail.channels, O]),
+    tf.tensor1d(c.b),
+    ...(c.context ? [tf.tensor2d(c.context.W, [c.context.channels, O])] : []),
+    ...parameters.map((parameter) => tf.tensor(tail.initial.get(parameter.initializer)!, parameter.dims)),
+  ];
   const grads = tf.grads((...args: tf.Tensor[]) => tfObjective(tail, c, new Map(names.map((name, i) => [name, args[i]!]))).objective as tf.Scalar)(tensors);
   const loss = tfObjective(tail, c, new Map(names.map((name, i) => [name, tensors[i]!]))).loss.dataSync() as Float32Array;
   assertRelativelyClose(out[n.loss]!.data as Float32Array, loss, 1e-5, 'loss');
-  const stepNames = ['W', 'b', ...parameters.map((parameter) => parameter.name)];
+  const stepNames = [...head.map((name) => (name === 'Wc' ? n.contextWeights : name)), ...parameters.map((parameter) => parameter.name)];
   stepNames.forEach((name, i) => {
     const m1 = out[n.next(n.moment1(name))]!.data as Float32Array;
     const gradient = Float32Array.from(m1, (value) => value / (1 - ADAM.beta1));
@@ -304,6 +360,10 @@ describe('the fine-tuning step graph against TF.js autograd', () => {
     layers.push(pointwise(x, 'b13/e', 3, 10), relu6('b13/e', 'features'));
     const tail = aTail(layers, 3, 10, 5, 0.8);
     await checkGradients(tail, 5);
+  });
+
+  it('differentiates the head\'s weights on a context map beside the fine-tuned tail (no gradient into the context)', async () => {
+    await checkGradients(aTail([pointwise('cut', 'a', 3, 4), relu6('a', 'r'), depthwise('r', 'd', 4), pointwise('d', 'f', 4, 5)], 3, 5, 7, 0.8), 7, 6);
   });
 
   it('reduces to the head alone when nothing is fine-tuned', async () => {
