@@ -67,10 +67,12 @@ interface BoxSizes {
   imageShort: number[];
   /** The images' longer sides, sorted. */
   imageLong: number[];
+  /** Per label, the shorter sides stretched and native (as above), sorted. */
+  perLabel: Map<string, { shortStretched: number[]; shortNative: number[] }>;
 }
 
 function boxSizes(samples: readonly Sample[], labels: readonly string[]): BoxSizes {
-  const sizes: BoxSizes = { relative: [], shortStretched: [], shortNative: [], longNative: [], imageShort: [], imageLong: [] };
+  const sizes: BoxSizes = { relative: [], shortStretched: [], shortNative: [], longNative: [], imageShort: [], imageLong: [], perLabel: new Map() };
   for (const sample of samples) {
     if (!(sample.width > 0 && sample.height > 0)) continue;
     sizes.imageShort.push(Math.min(sample.width, sample.height));
@@ -81,9 +83,15 @@ function boxSizes(samples: readonly Sample[], labels: readonly string[]): BoxSiz
       sizes.shortStretched.push(Math.min(box.width / sample.width, box.height / sample.height));
       sizes.shortNative.push(Math.min(box.width, box.height));
       sizes.longNative.push(Math.max(box.width, box.height));
+      const own = sizes.perLabel.get(box.label) ?? { shortStretched: [], shortNative: [] };
+      own.shortStretched.push(Math.min(box.width / sample.width, box.height / sample.height));
+      own.shortNative.push(Math.min(box.width, box.height));
+      sizes.perLabel.set(box.label, own);
     }
   }
-  for (const list of Object.values(sizes) as number[][]) list.sort((a, b) => a - b);
+  const lists = [sizes.relative, sizes.shortStretched, sizes.shortNative, sizes.longNative, sizes.imageShort, sizes.imageLong];
+  for (const own of sizes.perLabel.values()) lists.push(own.shortStretched, own.shortNative);
+  for (const list of lists) list.sort((a, b) => a - b);
   return sizes;
 }
 
@@ -129,8 +137,9 @@ function fewerTiles(tile: number, overlap: number, lengths: readonly number[]): 
  * the smaller; forced, none. `clear`: the rule's margin is clear and nothing needs comparing (tiles
  * for boxes whose median is under SMALL_BOX_PX / CLEAR_MARGIN with three in four under
  * SMALL_BOX_PX, or no alternative at all). `chosen.reason` says who decided: 'rule' or 'forced'.
- * `finer`: the rule's view read at stride 8, where its median box spans fewer than CLEAR_MARGIN
- * cells of the stride-16 map (compared on held-out images whether or not the view is `clear`).
+ * `finer`: the rule's view read at stride 8, where its median box — or one label's median box —
+ * spans fewer than CLEAR_MARGIN cells of the stride-16 map (compared on held-out images whether or
+ * not the view is `clear`).
  */
 export function chooseDetectorView(
   samples: readonly Sample[],
@@ -184,9 +193,19 @@ export function chooseDetectorView(
   // Where the median box's shorter side at the rule's view spans under CLEAR_MARGIN cells of the
   // stride-16 map, the same view read at stride 8 (`finer`) is compared too, right after the rule's
   // own view, even where the rule's margin for the view itself is clear.
+  // mAP weighs every label alike, so a label of small objects among large ones (platelets among
+  // blood cells) asks for it too: the smallest label's median box counts where it is smaller.
   const shortAtView = tiled ? (nativeShort * whole) / tileSide : shortAtInput;
-  const fine: DetectorView | undefined = !force && Number.isFinite(shortAtView) && shortAtView < CLEAR_MARGIN * STRIDE ? { ...view, featureStride: FINE_STRIDE } : undefined;
-  if (fine) candidates.push({ settings: settingsOf(fine).settings, metric: 'median box shorter side at the input (cells of the stride-16 map)', score: round1(shortAtView / STRIDE) });
+  const smallestLabel = Math.min(
+    ...[...sizes.perLabel.values()].map((own) => (tiled ? (quantile(own.shortNative, 0.5) * whole) / tileSide : quantile(own.shortStretched, 0.5) * whole)),
+  );
+  const bySmallest = smallestLabel < shortAtView;
+  const finest = Math.min(shortAtView, smallestLabel);
+  const fine: DetectorView | undefined = !force && Number.isFinite(finest) && finest < CLEAR_MARGIN * STRIDE ? { ...view, featureStride: FINE_STRIDE } : undefined;
+  if (fine) {
+    const metric = bySmallest ? "smallest label's median box shorter side at the input (cells of the stride-16 map)" : 'median box shorter side at the input (cells of the stride-16 map)';
+    candidates.push({ settings: settingsOf(fine).settings, metric, score: round1(finest / STRIDE) });
+  }
   if (!force) {
     add({ side: whole });
     if (tiledAllowed && largeImages && !clearlyLarge) add(tiledView);

@@ -97,6 +97,20 @@ describe('the detector view chosen from the boxes', () => {
     assert.equal(chooseDetectorView(samples(640, 640, [{ width: 14, height: 12 }]), ['a'], 'tiled').finer, undefined);
   });
 
+  it('names it too where one label\'s objects are small among large ones (mAP weighs every label alike)', () => {
+    // BCCD-like: 640 × 480 smears, red cells of ~100 px and a few platelets of ~25 px (under 13 px at 320).
+    const cells = samples(640, 480, [{ width: 100, height: 90 }, { width: 110, height: 95 }, { width: 90, height: 100 }, { width: 105, height: 100 }, { width: 25, height: 24 }, { width: 22, height: 26 }]);
+    for (const sample of cells.slice(4)) sample.boxes = sample.boxes.map((box) => ({ ...box, label: 'platelet' }));
+    const mixed = chooseDetectorView(cells, ['a', 'platelet']);
+    assert.deepEqual(mixed.view, { side: 320 });
+    assert.deepEqual(mixed.finer, { side: 320, featureStride: 8 });
+    const stride8 = mixed.choices.candidates.find((c) => c.settings.featureStride === 8);
+    assert.equal(stride8?.metric, "smallest label's median box shorter side at the input (cells of the stride-16 map)");
+    assert.ok(stride8 && stride8.score < 2, `the platelets' median box spans ${stride8?.score} cells`);
+    // The large cells alone: nothing at stride 8.
+    assert.equal(chooseDetectorView(cells, ['a']).finer, undefined);
+  });
+
   it('records the candidates with their figures, and can be forced either way', () => {
     const set = samples(1280, 400, [{ width: 18, height: 18 }, { width: 20, height: 16 }]);
     const { choices } = chooseDetectorView(set, ['a']);
