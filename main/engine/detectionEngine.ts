@@ -1,10 +1,11 @@
 /**
  * Object detection (OBJECT_LOCALIZATION): a CenterNet-style head (native/detect) on the backbone's
  * stride-16 feature map (the map that its `expanded_conv_13_expand` output pools; for small boxes, where
- * the view search keeps it, the stride-8 map under it: viewFeature), trained together
+ * the view search keeps it, the stride-8 map under it, with the stride-16 map as context: viewFeature), trained together
  * with the backbone's last blocks. The map where those blocks start (the cut) is cached per image and
  * view by content hash; the blocks' forward and hand-derived backward passes run in the training step.
- * The exported model is ONE ONNX file: backbone (with the fine-tuned blocks' new weights) + head,
+ * The exported model is ONE ONNX file: backbone (with the fine-tuned blocks' new weights, or with
+ * them as a copy beside the backbone's own where the head also reads its context) + head,
  * run on each image and its mirror and averaged, whose output `detections` [B, C + 4, H, W] holds
  * the class heatmaps and the box regression;
  * decoding (peaks, top-K, per-class NMS, boxes in image pixels) runs in TypeScript from what the
