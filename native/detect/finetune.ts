@@ -88,24 +88,63 @@ export function buildTunedLossGraph(tail: BackboneTail, map: MapSize, frozen = f
   return g;
 }
 
-/** Per channel, the mean and 1 / (std + 1e-3) over every row of `maps` ([rows, channels] each). */
-function channelStandardisation(maps: readonly Float32Array[], channels: number): { mean: Float32Array; scale: Float32Array } {
-  const sum = new Float64Array(channels);
-  const square = new Float64Array(channels);
-  let rows = 0;
-  for (const rowsOf of maps) {
-    for (let r = 0; r < rowsOf.length; r += channels) {
-      for (let d = 0; d < channels; d++) {
-        const value = rowsOf[r + d]!;
-        sum[d] = sum[d]! + value;
-        square[d] = square[d]! + value * value;
+/**
+ * Per-channel moments over location rows [rows, channels], added batch by batch; `standardisation`
+ * gives the mean and 1 / (std + 1e-3) the head's inputs are standardised by.
+ */
+class RowMoments {
+  private readonly sum: Float64Array;
+  private readonly square: Float64Array;
+  private rows = 0;
+
+  constructor(private readonly channels: number) {
+    this.sum = new Float64Array(channels);
+    this.square = new Float64Array(channels);
+  }
+
+  add(rows: Float32Array, count = rows.length / this.channels): void {
+    for (let r = 0; r < count; r++) {
+      for (let d = 0; d < this.channels; d++) {
+        const value = rows[r * this.channels + d]!;
+        this.sum[d] = this.sum[d]! + value;
+        this.square[d] = this.square[d]! + value * value;
       }
-      rows++;
+    }
+    this.rows += count;
+  }
+
+  standardisation(): { mean: Float32Array; scale: Float32Array } {
+    const mean = new Float64Array(this.channels);
+    const std = new Float64Array(this.channels);
+    for (let d = 0; d < this.channels; d++) {
+      mean[d] = this.sum[d]! / this.rows;
+      std[d] = Math.sqrt(Math.max(this.square[d]! / this.rows - mean[d]! ** 2, 0)) + 1e-3;
+    }
+    return { mean: Float32Array.from(mean), scale: Float32Array.from(std, (value) => 1 / value) };
+  }
+}
+
+/** The standardisation of every row of `maps` ([rows, channels] each). */
+function standardisationOf(maps: readonly Float32Array[], channels: number): { mean: Float32Array; scale: Float32Array } {
+  const moments = new RowMoments(channels);
+  for (const rows of maps) moments.add(rows);
+  return moments.standardisation();
+}
+
+/**
+ * A head's weights W [features, outputs] on standardised inputs, folded to take raw ones:
+ * W' = s·W, and `bias` (changed in place) −= Σ_d μ_d W'_d.
+ */
+function foldStandardisation(W: Float32Array, features: number, outputs: number, standard: { mean: Float32Array; scale: Float32Array }, bias: Float32Array): Float32Array {
+  const folded = new Float32Array(features * outputs);
+  for (let d = 0; d < features; d++) {
+    for (let o = 0; o < outputs; o++) {
+      const w = W[d * outputs + o]! * standard.scale[d]!;
+      folded[d * outputs + o] = w;
+      bias[o] = bias[o]! - standard.mean[d]! * w;
     }
   }
-  const mean = Float32Array.from(sum, (value) => value / Math.max(1, rows));
-  const scale = Float32Array.from(square, (value, d) => 1 / (Math.sqrt(Math.max(value / Math.max(1, rows) - mean[d]! ** 2, 0)) + 1e-3));
-  return { mean, scale };
+  return folded;
 }
 
 /**
@@ -223,8 +262,7 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   const sessionOptions = { providers: options.providers ?? (['cpu'] as Provider[]), ...(options.threads ? { threads: options.threads } : {}) };
 
   // Standardise each channel of the backbone's own features over every location of every image.
-  const mean = new Float64Array(D);
-  const square = new Float64Array(D);
+  const moments = new RowMoments(D);
   const forward = await createSession(tailFeatureModel(tail, map), { ...sessionOptions, name: 'detection-tail' });
   try {
     for (let start = 0; start < images; start += 16) {
@@ -233,29 +271,17 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
       const x = new Float32Array(batch.length * cells * tail.cutChannels);
       batch.forEach((rows, k) => x.set(rows, k * cells * tail.cutChannels));
       const features = (await forward.session.run({ x: { data: x, dims: [batch.length * cells, tail.cutChannels] } })).features!.data as Float32Array;
-      for (let r = 0; r < batch.length * cells; r++) {
-        for (let d = 0; d < D; d++) {
-          const value = features[r * D + d]!;
-          mean[d] = mean[d]! + value;
-          square[d] = square[d]! + value * value;
-        }
-      }
+      moments.add(features, batch.length * cells);
     }
   } finally {
     await forward.session.release();
   }
-  const count = images * cells;
-  const std = new Float64Array(D);
-  for (let d = 0; d < D; d++) {
-    mean[d] = mean[d]! / count;
-    std[d] = Math.sqrt(Math.max(square[d]! / count - mean[d]! ** 2, 0)) + 1e-3;
-  }
-  const featureMean = Float32Array.from(mean);
-  const featureScale = Float32Array.from(std, (value) => 1 / value);
+  const featureStandard = moments.standardisation();
+  const { mean: featureMean, scale: featureScale } = featureStandard;
   // The context's standardisation, the same way over its own rows.
   const context = options.context;
   const Dc = context?.channels ?? 0;
-  const contextStats = context ? channelStandardisation(context.maps, Dc) : undefined;
+  const contextStats = context ? standardisationOf(context.maps, Dc) : undefined;
 
   const random = createRandom(options.seed ?? 1);
   const parameters = frozen ? [] : tailParameters(tail);
@@ -269,29 +295,9 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
 
   // Fold the standardisation: z = ((f − μ)·s)·W + b = f·(s·W) + (b − Σ_d μ_d s_d W_d).
   const snapshot = (): Omit<TunedDetector, 'provider' | 'loss' | 'epochs' | 'bestEpoch' | 'heldOutLosses'> => {
-    const W = adam.get('W');
-    const folded = new Float32Array(D * O);
     const bias = Float32Array.from(adam.get('b'));
-    for (let d = 0; d < D; d++) {
-      for (let o = 0; o < O; o++) {
-        const w = W[d * O + o]! * featureScale[d]!;
-        folded[d * O + o] = w;
-        bias[o] = bias[o]! - featureMean[d]! * w;
-      }
-    }
-    let contextHead: DetectionHead['context'];
-    if (context && contextStats) {
-      const Wc = adam.get(DETECT_STEP_NAMES.contextWeights);
-      const foldedContext = new Float32Array(Dc * O);
-      for (let d = 0; d < Dc; d++) {
-        for (let o = 0; o < O; o++) {
-          const w = Wc[d * O + o]! * contextStats.scale[d]!;
-          foldedContext[d * O + o] = w;
-          bias[o] = bias[o]! - contextStats.mean[d]! * w;
-        }
-      }
-      contextHead = { features: Dc, W: foldedContext };
-    }
+    const folded = foldStandardisation(adam.get('W'), D, O, featureStandard, bias);
+    const contextHead: DetectionHead['context'] = contextStats ? { features: Dc, W: foldStandardisation(adam.get(DETECT_STEP_NAMES.contextWeights), Dc, O, contextStats, bias) } : undefined;
     const tailWeights = new Map(parameters.map((parameter) => [parameter.initializer, adam.get(parameter.name)]));
     return { head: { features: D, classes: C, W: folded, b: bias, ...(contextHead ? { context: contextHead } : {}) }, tailWeights };
   };
