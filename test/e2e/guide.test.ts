@@ -279,6 +279,79 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     assert.equal(description.DatasetStats.TotalLabels, 2);
   });
 
+  it('makes image-level manifests from a CSV file (Python L3986) and from a Ground Truth multi-label job (Python L3792), and datasets are created from both', async () => {
+    const flowers = join(work, 'flowers');
+    const images = ['camellia1', 'camellia2', 'helleborus1', 'jonquil1'];
+    for (const [k, name] of images.entries()) await classImage(join(flowers, 'images', `${name}.jpg`), k % 2 ? 'stripes' : 'blobs', 300 + k);
+    // The guide's CSV (L3956–L3974, its first rows): no header, the image, then one or more labels.
+    writeFileSync(
+      join(flowers, 'flowers.csv'),
+      ['camellia1.jpg,camellia,with_leaves', 'camellia2.jpg,camellia,with_leaves', 'helleborus1.jpg,helleborus,without_leaves,not_fully_grown', 'jonquil1.jpg,jonquil,with_leaves', ''].join('\n'),
+    );
+    const fromCsv = await run('python3', [join(GUIDE, 'L3986-csv-to-manifest.py'), 'flowers.csv', '--s3_path', 's3://bucket/flowers/images/'], flowers);
+    assert.equal(fromCsv.code, 0, fromCsv.stderr);
+    assert.match(fromCsv.stdout, /^No duplicates found\. Creating manifest file\.$/m);
+    assert.match(fromCsv.stdout, /^Images: 4$/m);
+    // A Ground Truth image classification (multi-label) job's output manifest, as SageMaker writes it.
+    const job = 'flower-job';
+    const groundTruth = images.map((name, k) =>
+      JSON.stringify({
+        'source-ref': `s3://bucket/flowers/images/${name}.jpg`,
+        [job]: k === 2 ? [1, 2] : [0, 2],
+        [`${job}-metadata`]: {
+          'job-name': `labeling-job/${job}`,
+          'class-map': { '0': 'with_leaves', '1': 'without_leaves', '2': name.replace(/\d+$/, '') },
+          'human-annotated': 'yes',
+          'creation-date': '2022-01-21T14:21:05.412345',
+          'confidence-map': { '0': 0.93, '1': 0.88, '2': 0.97 },
+          type: 'groundtruth/image-classification-multilabel',
+        },
+      }),
+    );
+    writeFileSync(join(flowers, 'output.manifest'), `${groundTruth.join('\n')}\n`);
+    const fromGroundTruth = await run('python3', [join(GUIDE, 'L3792-gt-multilabel-to-manifest.py'), 'output.manifest'], flowers);
+    assert.equal(fromGroundTruth.code, 0, fromGroundTruth.stderr);
+    assert.match(fromGroundTruth.stdout, /^Manifest file created: custom_labels_output\.manifest$/m);
+    assert.equal(readFileSync(join(flowers, 'custom_labels_output.manifest'), 'utf8').trim().split('\n').length, 4);
+
+    // Images and manifests to the bucket as the guide says (L4210), a dataset from each manifest (CLI L2460).
+    const copied = await cli('L4210-s3-cp-recursive.sh', { 'your-local-folder': flowers, 'your-target-S3-location': 'bucket/flowers' });
+    assert.equal(copied.code, 0, copied.stderr);
+    const flowerProject = (await call('RekognitionService.CreateProject', { ProjectName: 'flowers' })).ProjectArn;
+    const labelsOf = async (manifest: string, type: 'TRAIN' | 'TEST'): Promise<Map<string, string[]>> => {
+      const created = await cli('L2460-create-dataset.sh', { project_arn: flowerProject, '--dataset-type type': `--dataset-type ${type}`, manifest_file: `flowers/${manifest}` });
+      const datasetArn = JSON.parse(created.stdout).DatasetArn;
+      let description: any;
+      for (let i = 0; i < 300; i++) {
+        description = (await cliJson('L12086-describe-dataset.sh', { dataset_arn: datasetArn })).DatasetDescription;
+        if (description.Status !== 'CREATE_IN_PROGRESS') break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.equal(description.Status, 'CREATE_COMPLETE', `${manifest}: ${description.StatusMessage}`);
+      assert.deepEqual([description.DatasetStats.TotalEntries, description.DatasetStats.LabeledEntries, description.DatasetStats.ErrorEntries], [4, 4, 0], manifest);
+      const entries: string[] = (await cliJson('L12325-list-dataset-entries.sh', { dataset_arn: datasetArn })).DatasetEntries;
+      return new Map(
+        entries.map((entry) => {
+          const line = JSON.parse(entry);
+          const labels = Object.entries(line)
+            .filter(([key]) => key.endsWith('-metadata'))
+            .map(([, metadata]: [string, any]) => metadata['class-name'] as string);
+          return [String(line['source-ref']).split('/').pop()!, labels.sort()];
+        }),
+      );
+    };
+    const expected = new Map([
+      ['camellia1.jpg', ['camellia', 'with_leaves']],
+      ['camellia2.jpg', ['camellia', 'with_leaves']],
+      ['helleborus1.jpg', ['helleborus', 'not_fully_grown', 'without_leaves']],
+      ['jonquil1.jpg', ['jonquil', 'with_leaves']],
+    ]);
+    assert.deepEqual(await labelsOf('flowers.manifest', 'TRAIN'), expected);
+    // The Ground Truth job above gave helleborus1 no not_fully_grown.
+    expected.set('helleborus1.jpg', ['helleborus', 'without_leaves']);
+    assert.deepEqual(await labelsOf('custom_labels_output.manifest', 'TEST'), expected);
+  });
+
   it('tags the project, lists the tags and refuses the untag example’s shell-split keys by name (CLI L13816, L13828, L13986)', async () => {
     const tagged = await cli('L13816-tag-resource.sh', { '--resource-arn resource-arn': `--resource-arn ${projectArn}` });
     assert.equal(tagged.code, 0, tagged.stderr);
