@@ -503,6 +503,16 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     assert.equal(version.Status, 'COPYING_COMPLETED', version.StatusMessage);
     assert.deepEqual(version.OutputConfig, { S3Bucket: 'bucket', S3KeyPrefix: 'folder' });
     assert.deepEqual((await cliJson('L13828-list-tags-for-resource.sh', { '--resource-arn resource-arn': `--resource-arn ${copied.ProjectVersionArn}` })).Tags, { key: 'key' });
+
+    // The copy goes again with the CLI's delete-project-version (L13393); the source model stays.
+    assert.equal((await cliJson('L13393-delete-project-version.sh', { model_arn: copied.ProjectVersionArn })).Status, 'DELETING');
+    let left: unknown[] = [{}];
+    for (let i = 0; i < 300 && left.length > 0; i++) {
+      left = (await cliJson('L14011-describe-project-versions.sh', { project_arn: destination, version_name: 'from-rooms' })).ProjectVersionDescriptions;
+      if (left.length > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.deepEqual(left, []);
+    assert.equal((await cliJson('L14011-describe-project-versions.sh', { project_arn: projectArn, version_name: 'v1' })).ProjectVersionDescriptions.length, 1);
   });
 
   it('splits a training dataset into an empty test dataset (CLI L2460, Python L10874, Python L12637)', async () => {
@@ -520,6 +530,23 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     const [inTrain, inTest] = [await stats(train), await stats(test)];
     assert.equal(inTrain + inTest, 28);
     assert.ok(inTest >= 4 && inTest <= 8, `${inTest} test entries`);
+
+    // The split datasets train a model with the CLI's create-project-version (L4818).
+    const created = await cliJson('L4818-create-project-version.sh', { project_arn: ProjectArn, version_name: 'from-split', output_bucket: 'bucket', output_folder: 'split-output' });
+    assert.match(created.ProjectVersionArn, /:project\/split\/version\/from-split\/\d+$/);
+    let version: any;
+    for (let i = 0; i < 1500; i++) {
+      [version] = (await cliJson('L14011-describe-project-versions.sh', { project_arn: ProjectArn, version_name: 'from-split' })).ProjectVersionDescriptions;
+      if (version.Status !== 'TRAINING_IN_PROGRESS') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(version.Status, 'TRAINING_COMPLETED', version.StatusMessage);
+    assert.deepEqual(version.OutputConfig, { S3Bucket: 'bucket', S3KeyPrefix: 'split-output' });
+    // It was tested on the split's test images: the testing manifest it wrote has one line each.
+    const testing = version.TestingDataResult.Output.Assets[0].GroundTruthManifest.S3Object;
+    assert.equal(testing.Bucket, 'bucket');
+    assert.equal(readFileSync(join(bucketFolder, testing.Name), 'utf8').trim().split('\n').length, inTest);
+    assert.equal(typeof version.EvaluationResult.F1Score, 'number');
 
     // An empty test dataset and a training dataset copied from another one, with the CLI.
     const { ProjectArn: copies } = await call('RekognitionService.CreateProject', { ProjectName: 'copies' });
