@@ -163,6 +163,25 @@ export function contextRows(coarse: Float32Array, channels: number, map: MapSize
   return out;
 }
 
+/**
+ * The median of each regression target (offset x, offset y, width, height, in map cells) over the
+ * objects of `targets` (the cells their masks mark); [0.5, 0.5, 1, 1] where there are none.
+ */
+export function regressionMedians(targets: readonly DetectionTargets[]): Float32Array {
+  const columns: number[][] = [[], [], [], []];
+  for (const { regression, mask } of targets) {
+    mask.forEach((marked, cell) => {
+      if (marked > 0) for (let k = 0; k < 4; k++) columns[k]!.push(regression[cell * 4 + k]!);
+    });
+  }
+  return Float32Array.from(columns, (values, k) => {
+    if (values.length === 0) return k < 2 ? 0.5 : 1;
+    values.sort((a, z) => a - z);
+    const middle = values.length >> 1;
+    return values.length % 2 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2;
+  });
+}
+
 /** The tail alone as a model: input `x` (cut rows [N, cutChannels]) → output `features` [N, channels], with `weights` (default: the backbone's). */
 export function tailFeatureModel(tail: BackboneTail, map: MapSize, weights: ReadonlyMap<string, Float32Array> = tail.initial): Uint8Array {
   const { g, values } = tailGraph('detection_tail', tail, map, weights);
@@ -287,8 +306,9 @@ export async function trainTunedDetector(options: TrainTunedDetectorOptions): Pr
   const parameters = frozen ? [] : tailParameters(tail);
   const b = new Float32Array(O);
   for (let c = 0; c < C; c++) b[c] = -Math.log(99);
-  b[C + 2] = 1;
-  b[C + 3] = 1;
+  // The regression starts at the training objects' median offset and size (in cells), where an L1
+  // fit would end with no features at all: a size of 12 cells is otherwise a long climb from 1.
+  b.set(regressionMedians(options.targets), C);
   const W0 = Float32Array.from({ length: D * O }, () => random.uniform(Math.sqrt(1 / D) * 0.1));
   const extra: [string, { data: Float32Array; dims: number[] }][] = context ? [[DETECT_STEP_NAMES.contextWeights, { data: Float32Array.from({ length: Dc * O }, () => random.uniform(Math.sqrt(1 / Dc) * 0.1)), dims: [Dc, O] }]] : [];
   const adam = tunedAdamState(tail, W0, b, frozen, extra);

@@ -9,7 +9,7 @@ import type { MapSize } from './tail';
 
 export type { MapSize } from './tail';
 export { findTail, tailBackward, tailForward, tailParameters, withTailWeights, withTunedBranch, type BackboneTail, type TailLayer, type TailParameter } from './tail';
-export { buildTunedStepGraph, contextRows, tailFeatureModel, trainTunedDetector, type TrainTunedDetectorOptions, type TunedDetector } from './finetune';
+export { buildTunedStepGraph, contextRows, regressionMedians, tailFeatureModel, trainTunedDetector, type TrainTunedDetectorOptions, type TunedDetector } from './finetune';
 export { mirrorAveraged, withMirroredBatch } from './mirror';
 export { MERGE_DEFAULTS, mergeTiledDetections, tileGrid, type MergeOptions, type Region, type TileDetections } from './tiles';
 export { buildDetectionStepGraph, detectionStepModel, DETECT_PARAMETERS, DETECT_STEP_NAMES } from './graphs';

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { buildTunedStepGraph, DETECT_STEP_NAMES as n, findTail, finerFeatureValue, withTunedBranch, spatialFeatureModel, tailFeatureModel, tailParameters, toLocationRows, trainTunedDetector, withTailWeights, type BackboneTail, type TailLayer } from '../../../native/detect';
+import { buildTunedStepGraph, DETECT_STEP_NAMES as n, encodeTargets, findTail, finerFeatureValue, regressionMedians, withTunedBranch, spatialFeatureModel, tailFeatureModel, tailParameters, toLocationRows, trainTunedDetector, withTailWeights, type BackboneTail, type TailLayer } from '../../../native/detect';
 import { ADAM } from '../../../native/train';
 import { buildModel, decodeModel, encodeModel, GraphBuilder, type OnnxModel } from '../../../native/onnx';
 import { createSession } from '../../../native/ort';
@@ -448,6 +448,20 @@ describe('training the head with the tail', () => {
     assert.deepEqual(await run({ cpuSeconds: 1e6, wallSeconds: 0 }), [2, 2], 'no wall-clock time left: the floor');
     assert.deepEqual(await run({ cpuSeconds: 0, wallSeconds: 1e6 }), [2, 2], 'no processor time left: the floor');
     assert.deepEqual(await run({ wallSeconds: 1e6 }), [6, 6, 6, 6, 6, 6], 'time enough: every epoch');
+  });
+
+  it('starts the regression at the objects\' median offset and size in cells', () => {
+    // A 100 × 80 image on the 5 × 4 map: 20 px a cell. Widths 40, 60, 100 px → 2, 3, 5 cells; heights 20, 20, 60 → 1, 1, 3.
+    const boxes = [
+      { left: 0, top: 0, width: 40, height: 20, classIndex: 0 },
+      { left: 30, top: 40, width: 60, height: 20, classIndex: 0 },
+      { left: 0, top: 10, width: 100, height: 60, classIndex: 0 },
+    ];
+    const image = { width: 100, height: 80 };
+    const targets = [encodeTargets(boxes.slice(0, 2), image, MAP, 1), encodeTargets(boxes.slice(2), image, MAP, 1), encodeTargets([], image, MAP, 1)];
+    // Centres (cells): (1, 0.5), (3, 2.5), (2.5, 2): offsets x 0, 0, 0.5 and y 0.5, 0.5, 0.
+    assert.deepEqual(Array.from(regressionMedians(targets)), [0, 0.5, 3, 1]);
+    assert.deepEqual(Array.from(regressionMedians([targets[2]!])), [0.5, 0.5, 1, 1], 'no objects: half a cell and one cell');
   });
 
   it('measures the held-out loss with the same loss as the step (learning rates 0: the step\'s loss is the loss at the weights held out)', async () => {
