@@ -97,6 +97,21 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     assert.equal(result.code, 0, `${file}: ${result.stderr}`);
     return JSON.parse(result.stdout);
   };
+  /** `read` every 200 ms until `done` holds of what it gave (at most `tries` readings); the last reading. */
+  const poll = async <T>(read: () => Promise<T>, done: (value: T) => boolean, tries = 300): Promise<T> => {
+    let value = await read();
+    for (let i = 1; i < tries && !done(value); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      value = await read();
+    }
+    return value;
+  };
+  /** The dataset's description (CLI L12086) once it is no longer being created. */
+  const createdDataset = (arn: string): Promise<any> =>
+    poll(async () => (await cliJson('L12086-describe-dataset.sh', { dataset_arn: arn })).DatasetDescription, (description) => description.Status !== 'CREATE_IN_PROGRESS');
+  /** The project's versions named `name` (CLI L14011) once `done` holds of them. */
+  const versionsWhen = (project: string, name: string, done: (versions: any[]) => boolean, tries?: number): Promise<any[]> =>
+    poll(async () => (await cliJson('L14011-describe-project-versions.sh', { project_arn: project, version_name: name })).ProjectVersionDescriptions, done, tries);
   const run = (command: string, args: string[], cwd: string, input?: string): Promise<Run> =>
     new Promise((resolve) => {
       const child = execFile(command, args, { cwd, env, timeout: 400_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -197,12 +212,7 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
       assert.match(created.stderr, /--tags: command not found/);
       datasets[type] = JSON.parse(created.stdout).DatasetArn;
       assert.match(datasets[type], /:project\/rooms\/dataset\/(train|test)\/\d+$/);
-      let description: any;
-      for (let i = 0; i < 300; i++) {
-        description = (await cliJson('L12086-describe-dataset.sh', { dataset_arn: datasets[type] })).DatasetDescription;
-        if (description.Status !== 'CREATE_IN_PROGRESS') break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      const description = await createdDataset(datasets[type]);
       assert.equal(description.Status, 'CREATE_COMPLETE', description.StatusMessage);
       assert.equal(description.DatasetStats.TotalEntries, split === 'train' ? 28 : 12);
       assert.equal(description.DatasetStats.ErrorEntries, 0);
@@ -268,12 +278,7 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     echoProjectArn = (await call('RekognitionService.CreateProject', { ProjectName: 'echo-dots' })).ProjectArn;
     const created = await cli('L2460-create-dataset.sh', { project_arn: echoProjectArn, '--dataset-type type': '--dataset-type TRAIN', manifest_file: 'manifests/custom_labels.manifest' });
     echoDatasetArn = JSON.parse(created.stdout).DatasetArn;
-    let description: any;
-    for (let i = 0; i < 300; i++) {
-      description = (await cliJson('L12086-describe-dataset.sh', { dataset_arn: echoDatasetArn })).DatasetDescription;
-      if (description.Status !== 'CREATE_IN_PROGRESS') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const description = await createdDataset(echoDatasetArn);
     assert.equal(description.Status, 'CREATE_COMPLETE', description.StatusMessage);
     assert.equal(description.DatasetStats.LabeledEntries, 3);
     assert.equal(description.DatasetStats.TotalLabels, 2);
@@ -321,12 +326,7 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     const labelsOf = async (manifest: string, type: 'TRAIN' | 'TEST'): Promise<Map<string, string[]>> => {
       const created = await cli('L2460-create-dataset.sh', { project_arn: flowerProject, '--dataset-type type': `--dataset-type ${type}`, manifest_file: `flowers/${manifest}` });
       const datasetArn = JSON.parse(created.stdout).DatasetArn;
-      let description: any;
-      for (let i = 0; i < 300; i++) {
-        description = (await cliJson('L12086-describe-dataset.sh', { dataset_arn: datasetArn })).DatasetDescription;
-        if (description.Status !== 'CREATE_IN_PROGRESS') break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      const description = await createdDataset(datasetArn);
       assert.equal(description.Status, 'CREATE_COMPLETE', `${manifest}: ${description.StatusMessage}`);
       assert.deepEqual([description.DatasetStats.TotalEntries, description.DatasetStats.LabeledEntries, description.DatasetStats.ErrorEntries], [4, 4, 0], manifest);
       const entries: string[] = (await cliJson('L12325-list-dataset-entries.sh', { dataset_arn: datasetArn })).DatasetEntries;
@@ -414,11 +414,7 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
   it('starts and stops the model with the CLI (L8048, L8492)', async () => {
     const started = await cliJson('L8048-start-project-version.sh', { model_arn: versionArn, 'minimum number of units': '1', 'maximum number of units': '2' });
     assert.equal(started.Status, 'STARTING');
-    for (let i = 0; i < 300; i++) {
-      const [version] = (await cliJson('L14011-describe-project-versions.sh', { project_arn: projectArn, version_name: 'v1' })).ProjectVersionDescriptions;
-      if (version.Status === 'RUNNING') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await versionsWhen(projectArn, 'v1', ([version]) => version.Status === 'RUNNING');
     assert.equal((await cliJson('L8492-stop-project-version.sh', { 'model arn': versionArn })).Status, 'STOPPING');
   });
 
@@ -494,24 +490,14 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
       '--version-name version-name': '--version-name from-rooms',
     });
     assert.match(copied.ProjectVersionArn, /:project\/rooms-prod\/version\/from-rooms\/\d+$/);
-    let version: any;
-    for (let i = 0; i < 600; i++) {
-      [version] = (await cliJson('L14011-describe-project-versions.sh', { project_arn: destination, version_name: 'from-rooms' })).ProjectVersionDescriptions;
-      if (version.Status !== 'COPYING_IN_PROGRESS') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const [version] = await versionsWhen(destination, 'from-rooms', ([copy]) => copy.Status !== 'COPYING_IN_PROGRESS', 600);
     assert.equal(version.Status, 'COPYING_COMPLETED', version.StatusMessage);
     assert.deepEqual(version.OutputConfig, { S3Bucket: 'bucket', S3KeyPrefix: 'folder' });
     assert.deepEqual((await cliJson('L13828-list-tags-for-resource.sh', { '--resource-arn resource-arn': `--resource-arn ${copied.ProjectVersionArn}` })).Tags, { key: 'key' });
 
     // The copy goes again with the CLI's delete-project-version (L13393); the source model stays.
     assert.equal((await cliJson('L13393-delete-project-version.sh', { model_arn: copied.ProjectVersionArn })).Status, 'DELETING');
-    let left: unknown[] = [{}];
-    for (let i = 0; i < 300 && left.length > 0; i++) {
-      left = (await cliJson('L14011-describe-project-versions.sh', { project_arn: destination, version_name: 'from-rooms' })).ProjectVersionDescriptions;
-      if (left.length > 0) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    assert.deepEqual(left, []);
+    assert.deepEqual(await versionsWhen(destination, 'from-rooms', (left) => left.length === 0), []);
     assert.equal((await cliJson('L14011-describe-project-versions.sh', { project_arn: projectArn, version_name: 'v1' })).ProjectVersionDescriptions.length, 1);
   });
 
@@ -521,10 +507,7 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     const empty = await pythonOk('L10874-create-empty-dataset.py', [ProjectArn, 'test']);
     const test = /^Finished creating empty dataset: (\S+)$/m.exec(empty)?.[1] ?? '';
     assert.match(test, /\/dataset\/test\/\d+$/);
-    for (let i = 0; i < 300; i++) {
-      if ((await cliJson('L12086-describe-dataset.sh', { dataset_arn: train })).DatasetDescription.Status !== 'CREATE_IN_PROGRESS') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await createdDataset(train);
     assert.match(await pythonOk('L12637-distribute-dataset-entries.py', [train, test]), /^Distribution complete$/m);
     const stats = async (arn: string) => (await cliJson('L12086-describe-dataset.sh', { dataset_arn: arn })).DatasetDescription.DatasetStats.TotalEntries;
     const [inTrain, inTest] = [await stats(train), await stats(test)];
@@ -534,12 +517,7 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     // The split datasets train a model with the CLI's create-project-version (L4818).
     const created = await cliJson('L4818-create-project-version.sh', { project_arn: ProjectArn, version_name: 'from-split', output_bucket: 'bucket', output_folder: 'split-output' });
     assert.match(created.ProjectVersionArn, /:project\/split\/version\/from-split\/\d+$/);
-    let version: any;
-    for (let i = 0; i < 1500; i++) {
-      [version] = (await cliJson('L14011-describe-project-versions.sh', { project_arn: ProjectArn, version_name: 'from-split' })).ProjectVersionDescriptions;
-      if (version.Status !== 'TRAINING_IN_PROGRESS') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const [version] = await versionsWhen(ProjectArn, 'from-split', ([trained]) => trained.Status !== 'TRAINING_IN_PROGRESS', 1500);
     assert.equal(version.Status, 'TRAINING_COMPLETED', version.StatusMessage);
     assert.deepEqual(version.OutputConfig, { S3Bucket: 'bucket', S3KeyPrefix: 'split-output' });
     // It was tested on the split's test images: the testing manifest it wrote has one line each.
@@ -552,20 +530,13 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     const { ProjectArn: copies } = await call('RekognitionService.CreateProject', { ProjectName: 'copies' });
     const emptyTest = await cliJson('L10861-create-dataset.sh', { project_arn: copies, dataset_type: 'TEST' });
     const copied = await cliJson('L11701-create-dataset.sh', { project_arn: copies, '--dataset-type dataset_type': '--dataset-type TRAIN', '"dataset_arn"': `"${datasets.TRAIN}"` });
-    for (let i = 0; i < 300; i++) {
-      if ((await cliJson('L12086-describe-dataset.sh', { dataset_arn: copied.DatasetArn })).DatasetDescription.Status !== 'CREATE_IN_PROGRESS') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await createdDataset(copied.DatasetArn);
     assert.equal(await stats(copied.DatasetArn), 28);
     assert.equal(await stats(emptyTest.DatasetArn), 0);
   });
 
   it('deletes the model (Python L13405, answering its prompt), a dataset (Python L13079) and a project (Python L10199)', async () => {
-    for (let i = 0; i < 300; i++) {
-      const [version] = (await cliJson('L14011-describe-project-versions.sh', { project_arn: projectArn, version_name: 'v1' })).ProjectVersionDescriptions;
-      if (version.Status === 'STOPPED') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await versionsWhen(projectArn, 'v1', ([version]) => version.Status === 'STOPPED');
     assert.match(await pythonOk('L13405-delete-model.py', [projectArn, versionArn], 'delete\n'), /^Finished deleting model: /m);
     assert.deepEqual((await cliJson('L14011-describe-project-versions.sh', { project_arn: projectArn, version_name: 'v1' })).ProjectVersionDescriptions, []);
     assert.match(await pythonOk('L13079-delete-dataset.py', [echoDatasetArn]), /^Finished deleting dataset: /m);
