@@ -205,6 +205,8 @@ test.describe('a model trained from the UI', () => {
       await tags.getByLabel('Key of tag 1').fill('line');
       await tags.getByLabel('Value of tag 1').fill('press-4');
       await tags.getByRole('button', { name: 'Save changes' }).click();
+      // The button is also disabled while the save is on its way: the toast says it landed.
+      await expect(page.getByRole('status').filter({ hasText: 'Tags saved.' })).toBeVisible();
       await expect(tags.getByRole('button', { name: 'Save changes' })).toBeDisabled();
       expect(await loupe.call(`${REKOGNITION}.ListTagsForResource`, { ResourceArn: version.ProjectVersionArn })).toEqual({ Tags: { line: 'press-4' } });
       await shootBoth(page, loupe, testInfo, 'models-tags', '새 태그 추가');
