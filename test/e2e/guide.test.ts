@@ -219,6 +219,14 @@ describe('the guide’s Python and AWS CLI examples, as printed, against loupe s
     }
   });
 
+  it('shows the owner of the image and manifest bucket (CLI L5928, for ERROR_INVALID_IMAGES_S3_BUCKET_OWNER)', async () => {
+    const acl = await cliJson('L5928-get-bucket-acl.sh', { 'amzn-s3-demo-bucket': 'bucket' });
+    assert.match(acl.Owner.ID, /^\d{12}$/);
+    assert.deepEqual(acl.Grants, [{ Grantee: { DisplayName: acl.Owner.DisplayName, ID: acl.Owner.ID, Type: 'CanonicalUser' }, Permission: 'FULL_CONTROL' }]);
+    const output = await cliJson('L5928-get-bucket-acl.sh', { 'amzn-s3-demo-bucket': 'loupe-output' });
+    assert.deepEqual(output.Owner, acl.Owner, 'every bucket has the one owner');
+  });
+
   it('starts the guide’s training example (Python L4840), which waits with the boto3 waiter', () => {
     // The waiter polls every 120 s: the examples below run meanwhile, on the datasets it trains from.
     training = python('L4840-train-model.py', [projectArn, 'v1', 'bucket', 'training-output']);

@@ -118,6 +118,10 @@ async function route(request: S3Request): Promise<void> {
   switch (method) {
     case 'HEAD':
     case 'GET': {
+      if (params.has('acl') && method === 'GET') {
+        await buckets.headObject(ctx, bucket, key);
+        return sendOwnerAcl(request);
+      }
       if (params.has('uploadId') || params.has('tagging') || params.has('acl') || params.has('attributes')) {
         throw notImplemented(`GET with ?${[...params.keys()].join('&')}`);
       }
@@ -180,6 +184,7 @@ async function bucketOperation(request: S3Request, method: string, params: URLSe
       if (params.has('location')) {
         return sendXml(request.res, 'LocationConstraint', { '#text': regionConstraint(request.loupe.ctx.identity.region) });
       }
+      if (params.has('acl')) return sendOwnerAcl(request);
       if (params.has('uploads')) {
         return sendXml(request.res, 'ListMultipartUploadsResult', { Bucket: bucket.name, IsTruncated: false, MaxUploads: 1000 });
       }
@@ -205,10 +210,28 @@ function regionConstraint(region: string): string {
   return region === 'us-east-1' ? '' : region;
 }
 
+/** The one owner of every mapped bucket and object (ListBuckets' and the ACLs'): the local account. */
+function ownerOf(request: S3Request): { ID: string; DisplayName: string } {
+  return { ID: request.loupe.ctx.identity.account, DisplayName: 'loupe' };
+}
+
+/**
+ * GetBucketAcl / GetObjectAcl: the owner with FULL_CONTROL, the only grant a mapped folder has
+ * (the guide checks with get-bucket-acl that the image and manifest buckets have the same owner).
+ */
+function sendOwnerAcl(request: S3Request): void {
+  const owner = ownerOf(request);
+  sendXml(request.res, 'AccessControlPolicy', {
+    Owner: owner,
+    AccessControlList: {
+      Grant: [{ Grantee: { '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', '@_xsi:type': 'CanonicalUser', ...owner }, Permission: 'FULL_CONTROL' }],
+    },
+  });
+}
+
 function listBuckets(request: S3Request): void {
-  const { identity } = request.loupe.ctx;
   sendXml(request.res, 'ListAllMyBucketsResult', {
-    Owner: { ID: identity.account, DisplayName: 'loupe' },
+    Owner: ownerOf(request),
     Buckets: { Bucket: buckets.listBuckets(request.loupe.ctx).map((bucket) => ({ Name: bucket.name, CreationDate: new Date(bucket.createdMs).toISOString() })) },
   });
 }

@@ -15,6 +15,8 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetBucketAclCommand,
+  GetObjectAclCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -71,6 +73,24 @@ for (const style of ['path-style', 'virtual-hosted-style'] as const) {
       assert.equal(head.$metadata.httpStatusCode, 200);
       const missing = await rejectionOf(client.send(new HeadBucketCommand({ Bucket: 'not-mapped' })));
       assert.equal(missing.$metadata?.httpStatusCode, 404);
+    });
+
+    it('answers GetBucketAcl and GetObjectAcl: every bucket and object has the owner ListBuckets names, with full control', async () => {
+      const { Owner } = await client.send(new ListBucketsCommand({}));
+      assert.ok(Owner?.ID);
+      for (const bucket of ['photos', 'loupe-output']) {
+        const acl = await client.send(new GetBucketAclCommand({ Bucket: bucket }));
+        assert.deepEqual(acl.Owner, Owner);
+        assert.deepEqual(acl.Grants, [{ Grantee: { Type: 'CanonicalUser', ID: Owner.ID, DisplayName: Owner.DisplayName }, Permission: 'FULL_CONTROL' }]);
+      }
+      await client.send(new PutObjectCommand({ Bucket: 'photos', Key: 'acl/one.txt', Body: 'one' }));
+      const objectAcl = await client.send(new GetObjectAclCommand({ Bucket: 'photos', Key: 'acl/one.txt' }));
+      assert.deepEqual(objectAcl.Owner, Owner);
+      assert.equal(objectAcl.Grants?.[0]?.Permission, 'FULL_CONTROL');
+      const missing = await rejectionOf(client.send(new GetObjectAclCommand({ Bucket: 'photos', Key: 'acl/none.txt' })));
+      assert.equal(missing.name, 'NoSuchKey');
+      const unmapped = await rejectionOf(client.send(new GetBucketAclCommand({ Bucket: 'not-mapped' })));
+      assert.equal(unmapped.name, 'NoSuchBucket');
     });
 
     it('puts objects, reads them back byte-identical, with ETag, Content-Type and Last-Modified', async () => {
