@@ -509,6 +509,35 @@ describe('training the head with the tail', () => {
     assert.deepEqual(trained.head.W, heads.get(trained.bestEpoch));
   });
 
+  it('returns the moving average of the weights (averagedKeep), the steps themselves unchanged', async () => {
+    // One step an epoch (every view in one batch), so each checkpoint shows one step's weights.
+    const base = { maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, batchImages: data.length, learningRate: 0.02, tailLearningRate: 0.004 } as const;
+    const start = await trainTunedDetector({ ...base, epochs: 1, learningRate: 0, tailLearningRate: 0, averaged: false });
+    const steps = 8;
+    const raw: { W: Float32Array; b: Float32Array; tail: Map<string, Float32Array> }[] = [];
+    const last = await trainTunedDetector({ ...base, epochs: steps, averaged: false, onCheckpoint: (_, d) => void raw.push({ W: d.head.W, b: d.head.b, tail: d.tailWeights }) });
+    const averaged = await trainTunedDetector({ ...base, epochs: steps });
+    // The head is folded with a fixed standardisation (linear in W and b), so its average is the average of the folded heads.
+    const expect = (pick: (weights: { W: Float32Array; b: Float32Array; tail: Map<string, Float32Array> }) => Float32Array) => {
+      const value = Float32Array.from(pick({ W: start.head.W, b: start.head.b, tail: start.tailWeights }));
+      raw.forEach((weights, i) => {
+        const t = i + 1;
+        const keep = (t + 1) / (t + 10);
+        const current = pick(weights);
+        for (let k = 0; k < value.length; k++) value[k] = keep * value[k]! + (1 - keep) * current[k]!;
+      });
+      return value;
+    };
+    assertRelativelyClose(averaged.head.W, expect((w) => w.W), 1e-4, 'head W');
+    assertRelativelyClose(averaged.head.b, expect((w) => w.b), 1e-4, 'head b');
+    for (const parameter of tailParameters(tail)) {
+      assertRelativelyClose(averaged.tailWeights.get(parameter.initializer)!, expect((w) => w.tail.get(parameter.initializer)!), 1e-4, parameter.name);
+    }
+    assert.deepEqual(last.head.W, raw.at(-1)!.W, 'with no average, the last step\'s weights');
+    assert.ok(averaged.head.W.some((value, k) => Math.abs(value - last.head.W[k]!) > 1e-4), 'the average is not the last step');
+    assert.equal(averaged.loss, last.loss, 'the steps do not read the average');
+  });
+
   it('stops after the epoch whose checkpoint says false', async () => {
     const seen: number[] = [];
     const trained = await trainTunedDetector({ maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, epochs: 6, batchImages: 3, onCheckpoint: (epoch) => (seen.push(epoch), epoch < 2) });
