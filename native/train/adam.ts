@@ -112,3 +112,36 @@ export class AdamState {
     }
   }
 }
+
+/**
+ * A moving average of an AdamState's parameters, kept at (t + 1) / (t + 10) at step t (1, 2, …):
+ * each step's weights count about 9 / t, so after T steps step j weighs about 9 j⁸ / T⁹, 87 % of it
+ * on the last fifth of the run (polynomial-decay averaging). The last step's weights move with the
+ * last batches, the average less. The steps never read it; what a training returns is read from it.
+ */
+export class WeightAverage {
+  private readonly averaged = new Map<string, Float32Array>();
+
+  constructor(private readonly state: AdamState) {
+    for (const name of state.names) this.averaged.set(name, Float32Array.from(state.get(name)));
+  }
+
+  /** How much of the average is kept at step `t`. */
+  static keep(t: number): number {
+    return (t + 1) / (t + 10);
+  }
+
+  /** After step `t` (counted from 1) has been taken into the state. */
+  update(t: number): void {
+    const keep = WeightAverage.keep(t);
+    for (const [name, values] of this.averaged) {
+      const current = this.state.get(name);
+      for (let i = 0; i < values.length; i++) values[i] = keep * values[i]! + (1 - keep) * current[i]!;
+    }
+  }
+
+  /** A parameter's averaged values (updated in place: copy what must outlive the next step). */
+  get(name: string): Float32Array {
+    return this.averaged.get(name)!;
+  }
+}

@@ -41,7 +41,7 @@ export {
 } from './headModel';
 
 /** Adam, once for every step graph: the update's nodes and the parameters and moments kept on the host. */
-export { ADAM, ADAM_NAMES, adamStep, adamStepSize, adamUpdate, AdamState, type AdamStep, type AdamUpdate } from './adam';
+export { ADAM, ADAM_NAMES, adamStep, adamStepSize, adamUpdate, AdamState, WeightAverage, type AdamStep, type AdamUpdate } from './adam';
 
 /** The graphs themselves (the training step and the parameters-as-inputs forward pass), for tests and tools. */
 export {

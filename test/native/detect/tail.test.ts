@@ -509,7 +509,7 @@ describe('training the head with the tail', () => {
     assert.deepEqual(trained.head.W, heads.get(trained.bestEpoch));
   });
 
-  it('returns the moving average of the weights (averagedKeep), the steps themselves unchanged', async () => {
+  it('returns the moving average of the weights (native/train WeightAverage), the steps themselves unchanged', async () => {
     // One step an epoch (every view in one batch), so each checkpoint shows one step's weights.
     const base = { maps: data.map((d) => d.rows), targets: data.map((d) => d.target), tail, map: MAP, classes: 1, batchImages: data.length, learningRate: 0.02, tailLearningRate: 0.004 } as const;
     const start = await trainTunedDetector({ ...base, epochs: 1, learningRate: 0, tailLearningRate: 0, averaged: false });
