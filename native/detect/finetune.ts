@@ -17,13 +17,8 @@
  * The tail starts from the backbone's weights and gets its own (smaller) learning rate and no weight
  * decay; the head's standardisation is folded into W and b on return, so the head takes raw features.
  * What is returned (and what the held-out loss measures) is a moving average of the weights that
- * weighs the last steps most (native/train WeightAverage), not the last step's weights. Against the
- * last step's weights, through `npm run eval` (mAP@0.5): bsdata-det over three training seeds 0.614 / 0.662 / 0.651 → 0.614 / 0.727 / 0.650;
- * pcb-synth 0.833 → 0.840 and 0.830 (7 and 6 epochs); raccoon 0.800 → 0.799; BCCD 0.714 (two
- * fine-tuned blocks, 8 epochs, 282 s) → 0.704 (the view search's short fits then preferred one
- * block: 12 epochs, 164 s). The classifier's fine-tuning (tunedClassifier.ts) keeps its last step:
- * averaged, its few dozen steps gave the same held-out macro recall on hymenoptera (0.877) and on
- * clothing-small-20 (0.575), and less with augmentation there (0.575 → 0.550).
+ * weighs the last steps most (native/train WeightAverage), not the last step's weights; its figures
+ * against the last step's are in docs/detection.md.
  */
 import { buildModel, encodeModel, GraphBuilder } from '../onnx';
 import { createSession, type Provider, type TensorInput } from '../ort';
